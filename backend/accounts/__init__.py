@@ -1,0 +1,1 @@
+"""Users, roles, WeChat login, tokens and district scopes."""

@@ -1,0 +1,100 @@
+"""Who may call an endpoint. Every view declares it with `@access(...)`; the app refuses to start
+if any endpoint does not (see `assert_every_endpoint_declares_access`)."""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+from flask import Flask, g, request
+
+from backend.accounts import tokens
+from backend.accounts.errors import InvalidToken
+from backend.accounts.models import User
+from backend.accounts.scopes import any_covers
+from backend.core.errors import Forbidden
+
+PUBLIC = "public"
+SIGNED_IN = "signed_in"
+BEARER_SECURITY = [{"bearerAuth": []}]
+# Endpoints that belong to libraries (OpenAPI JSON, docs UI, static files).
+EXEMPT_ENDPOINT_PREFIXES = ("api-docs.", "static")
+
+
+@dataclass(frozen=True)
+class Principal:
+    user_id: str
+    role: str
+    session_id: str
+    districts: tuple[str, ...] = field(default_factory=tuple)
+
+    def covers_district(self, district_code: str) -> bool:
+        return any_covers(self.districts, district_code)
+
+
+def _bearer_token() -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise InvalidToken("Send a bearer token in the Authorization header.")
+    return token.strip()
+
+
+def authenticate() -> Principal:
+    claims = tokens.decode_access(_bearer_token())
+    user = User.objects(id=claims.user_id).only("role", "districts", "is_active").first()
+    if user is None or not user.is_active:
+        raise InvalidToken()
+    principal = Principal(user_id=str(user.id), role=user.role, session_id=claims.session_id,
+                          districts=tuple(user.districts or ()))
+    g.principal = principal
+    return principal
+
+
+def current_principal() -> Principal:
+    return g.principal
+
+
+def access(*allowed: str):
+    """`@access(PUBLIC)`, `@access(SIGNED_IN)` or `@access("regulator", "admin")`. Put it above the
+    flask-smorest decorators so credentials are checked before the body is parsed."""
+    if not allowed:
+        raise ValueError("declare who may call the endpoint")
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            if PUBLIC not in allowed:
+                principal = authenticate()
+                if SIGNED_IN not in allowed and principal.role not in allowed:
+                    raise Forbidden()
+            return view(*args, **kwargs)
+
+        wrapper.__access__ = allowed
+        if PUBLIC not in allowed:
+            apidoc = dict(getattr(view, "_apidoc", {}))
+            manual = dict(apidoc.get("manual_doc", {}))
+            manual["security"] = BEARER_SECURITY
+            manual.setdefault("description", f"Who may call: {', '.join(allowed)}.")
+            apidoc["manual_doc"] = manual
+            wrapper._apidoc = apidoc
+        return wrapper
+
+    return decorate
+
+
+def assert_every_endpoint_declares_access(app: Flask) -> None:
+    missing = []
+    for endpoint, view in app.view_functions.items():
+        if endpoint.startswith(EXEMPT_ENDPOINT_PREFIXES):
+            continue
+        view_class = getattr(view, "view_class", None)
+        if view_class is None:
+            if not hasattr(view, "__access__"):
+                missing.append(endpoint)
+            continue
+        for method in view_class.methods or ():
+            handler = getattr(view_class, method.lower(), None)
+            if handler is not None and not hasattr(handler, "__access__"):
+                missing.append(f"{endpoint} {method}")
+    if missing:
+        raise RuntimeError(f"endpoints without an access declaration: {', '.join(sorted(missing))}")

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from mongoengine import BooleanField, DateTimeField, ListField, QuerySet, StringField
+
+from backend.core.models import BaseDocument
+
+CITIZEN = "citizen"
+REGULATOR = "regulator"
+ADMIN = "admin"
+ROLES = (CITIZEN, REGULATOR, ADMIN)
+# Business membership (owner / manager / staff) is per business, held by the registry, not a user role.
+STAFF_ROLES = (REGULATOR, ADMIN)
+
+
+class UserQuerySet(QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def by_username(self, username: str):
+        return self.filter(username=username)
+
+    def by_openid(self, openid: str):
+        return self.filter(openid=openid)
+
+    def regulators_covering(self, district_code: str):
+        """Regulators whose scope includes the district (exact, its city, or its province)."""
+        from backend.accounts.scopes import enclosing_codes
+
+        return self.filter(role=REGULATOR, districts__in=enclosing_codes(district_code))
+
+
+class User(BaseDocument):
+    role = StringField(required=True, choices=ROLES, default=CITIZEN)
+    # Console users (regulators, admins) sign in with a password; mini-program users with WeChat.
+    username = StringField(unique=True, sparse=True, max_length=32)
+    password_hash = StringField()
+    openid = StringField(unique=True, sparse=True, max_length=128)
+    unionid = StringField(max_length=128)
+    display_name = StringField(max_length=64)
+    organisation = StringField(max_length=128)
+    districts = ListField(StringField(regex=r"^\d{6}$"))
+    is_active = BooleanField(default=True, required=True)
+    last_login_at = DateTimeField()
+
+    meta = {
+        "collection": "users",
+        "queryset_class": UserQuerySet,
+        "indexes": ["role", "districts"],
+    }
+
+    def audit_view(self) -> dict:
+        """What the audit log keeps of a user: never hashes or WeChat identifiers."""
+        return {"role": self.role, "username": self.username, "districts": list(self.districts),
+                "is_active": self.is_active, "display_name": self.display_name}

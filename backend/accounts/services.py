@@ -1,0 +1,151 @@
+"""Accounts: sign-in (password, WeChat), token rotation, console users."""
+from __future__ import annotations
+
+import logging
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from bson import ObjectId
+from bson.errors import InvalidId
+from mongoengine import NotUniqueError
+
+from backend.accounts import tokens, wechat
+from backend.accounts.errors import InvalidCredentials, LoginLocked, UsernameTaken
+from backend.accounts.models import ADMIN, CITIZEN, REGULATOR, User
+from backend.audit import services as audit
+from backend.core import context
+from backend.core.errors import InvalidInput, NotFound
+from backend.core.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+_hasher = PasswordHasher()
+# Verified against when the username does not exist, so both paths cost one argon2 verification.
+_DUMMY_HASH = _hasher.hash("not-a-real-password-but-a-timing-equaliser")
+_FAILURES_KEY = "auth:failures:{}"
+_WECHAT_SESSION_KEY = "wechat:session-key:{}"
+WECHAT_SESSION_KEY_TTL = 3 * 24 * 3600
+MIN_PASSWORD_LENGTH = 10
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def _password_matches(password_hash: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def get_user(user_id: str) -> User:
+    try:
+        user = User.objects(id=ObjectId(user_id)).first()
+    except (InvalidId, TypeError):
+        user = None
+    if user is None:
+        raise NotFound("No such user.")
+    return user
+
+
+def active_role(user_id: str) -> str | None:
+    """The role a user signs in with now, or None when the user may not sign in."""
+    try:
+        user = get_user(user_id)
+    except NotFound:
+        return None
+    return user.role if user.is_active else None
+
+
+def login_with_password(username: str, password: str) -> tuple[User, tokens.TokenPair]:
+    settings = context.settings()
+    redis = context.redis()
+    failures_key = _FAILURES_KEY.format(username.lower())
+    failures = int(redis.get(failures_key) or 0)
+    if failures >= settings.LOGIN_MAX_FAILURES:
+        raise LoginLocked(retry_after=max(redis.ttl(failures_key), 1))
+    user = User.objects.by_username(username.lower()).first()
+    if not _password_matches(user.password_hash if user else None, password) or not user.is_active:
+        pipe = redis.pipeline()
+        pipe.incr(failures_key)
+        pipe.expire(failures_key, settings.LOGIN_LOCKOUT_SECONDS)
+        count, _ = pipe.execute()
+        log.info("password sign-in failed", extra={"failures": count})
+        if count >= settings.LOGIN_MAX_FAILURES:
+            raise LoginLocked(retry_after=settings.LOGIN_LOCKOUT_SECONDS)
+        raise InvalidCredentials()
+    redis.delete(failures_key)
+    if _hasher.check_needs_rehash(user.password_hash):
+        User.objects(id=user.id).update_one(set__password_hash=hash_password(password))
+    User.objects(id=user.id).update_one(set__last_login_at=utcnow())
+    return user, tokens.issue(str(user.id), user.role)
+
+
+def login_with_wechat(code: str) -> tuple[User, tokens.TokenPair]:
+    settings = context.settings()
+    session = wechat.code_to_session(code, api_base=settings.WECHAT_API_BASE, appid=settings.WECHAT_APPID or "",
+                                     secret=settings.WECHAT_SECRET or "", timeout=settings.WECHAT_TIMEOUT)
+    user = User.objects.by_openid(session.openid).first()
+    if user is None:
+        try:
+            user = User(role=CITIZEN, openid=session.openid, unionid=session.unionid,
+                        last_login_at=utcnow()).save(force_insert=True)
+            audit.record(actor=audit.actor_for(user.id), action="user.registered_via_wechat",
+                         target_type="user", target_id=user.id, after=user.audit_view())
+        except NotUniqueError:
+            # The same user signed in twice at once; the other request created the account.
+            user = User.objects.by_openid(session.openid).first()
+    if not user.is_active:
+        raise InvalidCredentials("This account is disabled.")
+    updates = {"set__last_login_at": utcnow()}
+    if session.unionid and user.unionid != session.unionid:
+        updates["set__unionid"] = session.unionid
+    User.objects(id=user.id).update_one(**updates)
+    context.redis().set(_WECHAT_SESSION_KEY.format(user.id), session.session_key, ex=WECHAT_SESSION_KEY_TTL)
+    return user, tokens.issue(str(user.id), user.role)
+
+
+def refresh(refresh_token: str) -> tokens.TokenPair:
+    return tokens.rotate(refresh_token, active_role)
+
+
+def logout(session_id: str) -> None:
+    tokens.revoke_family(session_id)
+
+
+def create_console_user(*, actor_id: str, username: str, password: str, role: str, districts: list[str],
+                        display_name: str | None = None, organisation: str | None = None) -> User:
+    if role not in (REGULATOR, ADMIN):
+        raise InvalidInput(errors={"role": ["Console users are regulators or admins."]})
+    if role == REGULATOR and not districts:
+        raise InvalidInput(errors={"districts": ["A regulator needs at least one district."]})
+    if role == ADMIN and districts:
+        raise InvalidInput(errors={"districts": ["Admins are not scoped to districts."]})
+    from backend.registry.districts import unknown_codes
+
+    unknown = unknown_codes(districts)
+    if unknown:
+        raise InvalidInput(errors={"districts": [f"Unknown GB/T 2260 code(s): {', '.join(unknown)}"]})
+    if len(password) < MIN_PASSWORD_LENGTH or password.lower() == username.lower():
+        raise InvalidInput(errors={"password": [f"Use at least {MIN_PASSWORD_LENGTH} characters, not the username."]})
+    user = User(role=role, username=username.lower(), password_hash=hash_password(password),
+                districts=sorted(set(districts)), display_name=display_name, organisation=organisation)
+    try:
+        user.save(force_insert=True)
+    except NotUniqueError:
+        raise UsernameTaken(errors={"username": ["Already taken."]}) from None
+    audit.record(actor=audit.actor_for(actor_id), action="user.created", target_type="user", target_id=user.id,
+                 after=user.audit_view())
+    return user
+
+
+def ensure_bootstrap_admin(username: str, password: str) -> bool:
+    """Create the configured admin unless a user of that name exists. Returns whether it was created."""
+    if User.objects.by_username(username.lower()).first():
+        return False
+    try:
+        create_console_user(actor_id=None, username=username, password=password, role=ADMIN, districts=[])
+    except UsernameTaken:
+        return False
+    return True

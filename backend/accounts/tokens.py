@@ -1,0 +1,131 @@
+"""Access tokens (short-lived JWT) and refresh tokens (opaque, single use, rotated in families).
+
+A sign-in opens a family in Redis. Each refresh token works once and yields the next one in the same
+family; presenting a used one means it leaked, so the whole family is revoked. Access tokens carry
+the family id and stop working as soon as the family is gone (logout, reuse, user disabled).
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+import jwt
+
+from backend.accounts.errors import InvalidToken
+from backend.core import context
+from backend.core.timeutil import utcnow
+
+JWT_ALGORITHM = "HS256"
+ACCESS_TYPE = "access"
+_FAMILY_KEY = "auth:family:{}"
+_REFRESH_KEY = "auth:refresh:{}"
+_USER_FAMILIES_KEY = "auth:user-families:{}"
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+
+    def as_dict(self) -> dict:
+        return {"access_token": self.access_token, "refresh_token": self.refresh_token,
+                "expires_in": self.expires_in, "token_type": "Bearer"}
+
+
+@dataclass(frozen=True)
+class AccessClaims:
+    user_id: str
+    role: str
+    session_id: str
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _access_token(user_id: str, role: str, family: str) -> str:
+    settings = context.settings()
+    now = utcnow()
+    claims = {"sub": user_id, "role": role, "sid": family, "typ": ACCESS_TYPE, "jti": uuid.uuid4().hex,
+              "iat": now, "exp": now + timedelta(seconds=settings.ACCESS_TOKEN_TTL)}
+    return jwt.encode(claims, settings.SECRET_KEY, algorithm=JWT_ALGORITHM)
+
+
+def _new_refresh(user_id: str, family: str) -> str:
+    settings = context.settings()
+    token = secrets.token_urlsafe(32)
+    key = _REFRESH_KEY.format(_digest(token))
+    pipe = context.redis().pipeline()
+    pipe.hset(key, mapping={"family": family, "user": user_id})
+    pipe.expire(key, settings.REFRESH_TOKEN_TTL)
+    pipe.execute()
+    return token
+
+
+def issue(user_id: str, role: str) -> TokenPair:
+    """Open a new family for a fresh sign-in."""
+    settings = context.settings()
+    family = uuid.uuid4().hex
+    pipe = context.redis().pipeline()
+    pipe.set(_FAMILY_KEY.format(family), user_id, ex=settings.REFRESH_TOKEN_TTL)
+    pipe.sadd(_USER_FAMILIES_KEY.format(user_id), family)
+    pipe.expire(_USER_FAMILIES_KEY.format(user_id), settings.REFRESH_TOKEN_TTL)
+    pipe.execute()
+    return TokenPair(_access_token(user_id, role, family), _new_refresh(user_id, family), settings.ACCESS_TOKEN_TTL)
+
+
+def rotate(refresh_token: str, role_of) -> TokenPair:
+    """Spend a refresh token and return the next pair; `role_of(user_id)` gives the user's current role
+    (None when the user no longer may sign in)."""
+    settings = context.settings()
+    redis = context.redis()
+    key = _REFRESH_KEY.format(_digest(refresh_token))
+    record = redis.hgetall(key)
+    if not record:
+        raise InvalidToken()
+    family, user_id = record["family"], record["user"]
+    # HSETNX is the atomic point: of two presentations of one token, exactly one sets the flag.
+    if not redis.hsetnx(key, "used", "1"):
+        revoke_family(family)
+        raise InvalidToken("This refresh token was already used; the session has been ended.")
+    if not redis.exists(_FAMILY_KEY.format(family)):
+        raise InvalidToken()
+    role = role_of(user_id)
+    if role is None:
+        revoke_family(family)
+        raise InvalidToken()
+    redis.expire(_FAMILY_KEY.format(family), settings.REFRESH_TOKEN_TTL)
+    return TokenPair(_access_token(user_id, role, family), _new_refresh(user_id, family), settings.ACCESS_TOKEN_TTL)
+
+
+def decode_access(token: str) -> AccessClaims:
+    settings = context.settings()
+    try:
+        claims = jwt.decode(token, settings.SECRET_KEY, algorithms=[JWT_ALGORITHM],
+                            options={"require": ["exp", "iat", "sub", "sid", "typ"]})
+    except jwt.PyJWTError:
+        raise InvalidToken() from None
+    if claims.get("typ") != ACCESS_TYPE or not context.redis().exists(_FAMILY_KEY.format(claims["sid"])):
+        raise InvalidToken()
+    return AccessClaims(user_id=str(claims["sub"]), role=str(claims.get("role")), session_id=str(claims["sid"]))
+
+
+def revoke_family(family: str) -> None:
+    redis = context.redis()
+    user_id = redis.get(_FAMILY_KEY.format(family))
+    redis.delete(_FAMILY_KEY.format(family))
+    if user_id:
+        redis.srem(_USER_FAMILIES_KEY.format(user_id), family)
+
+
+def revoke_user(user_id: str) -> None:
+    """End every session of a user (disabled account, role change)."""
+    redis = context.redis()
+    families = redis.smembers(_USER_FAMILIES_KEY.format(user_id))
+    if families:
+        redis.delete(*[_FAMILY_KEY.format(f) for f in families])
+    redis.delete(_USER_FAMILIES_KEY.format(user_id))

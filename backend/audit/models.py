@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from mongoengine import DateTimeField, DictField, Document, IntField, QuerySet, StringField
+
+from backend.core.timeutil import utcnow
+
+
+class AuditQuerySet(QuerySet):
+    def in_chain_order(self):
+        return self.order_by("seq")
+
+    def latest(self):
+        return self.order_by("-seq").first()
+
+    def for_target(self, target_type: str, target_id: str):
+        return self.filter(target_type=target_type, target_id=target_id)
+
+
+class AuditEntry(Document):
+    """One recorded state change. Never updated or deleted by the application.
+
+    `seq` is unique, so two writers racing for the same link cannot fork the chain: the loser
+    retries on the new head.
+    """
+
+    seq = IntField(required=True, unique=True, min_value=1)
+    at = DateTimeField(required=True, default=utcnow)
+    actor = StringField(required=True)  # "user:<id>", "system", "anonymous"
+    action = StringField(required=True)
+    target_type = StringField(required=True)
+    target_id = StringField(required=True)
+    before = DictField()
+    after = DictField()
+    prev_hash = StringField(required=True)
+    hash = StringField(required=True)
+
+    meta = {
+        "collection": "audit_log",
+        "queryset_class": AuditQuerySet,
+        "indexes": [("target_type", "target_id", "seq"), "actor", "-at"],
+    }

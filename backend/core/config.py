@@ -1,0 +1,187 @@
+"""Settings: read once from the environment (or a mapping), validated, immutable.
+
+Nothing here runs at import time; `load_settings()` is called by the app factories.
+"""
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import logging
+import os
+import secrets
+from dataclasses import dataclass, field, fields
+from typing import Any, Mapping
+from urllib.parse import urlparse
+
+log = logging.getLogger(__name__)
+
+WECHAT_DEFAULT_API_BASE = "https://api.weixin.qq.com"
+# Values that have shipped in examples somewhere; never acceptable as a production secret.
+WEAK_SECRETS = {"secret", "changeme", "change-me", "dev", "development", "test", "secret-key", "please-change"}
+MIN_SECRET_LENGTH = 32
+
+
+class ConfigError(ValueError):
+    """The configuration is unusable; the message names the setting."""
+
+
+def _bool(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError("expected true/false")
+
+
+def _positive_int(value: str) -> int:
+    number = int(value)
+    if number <= 0:
+        raise ValueError("must be a positive integer")
+    return number
+
+
+@dataclass(frozen=True)
+class Settings:
+    APP_ENV: str = "development"
+    MONGODB_URI: str | None = None
+    REDIS_URL: str | None = None
+    SECRET_KEY: str | None = None
+    WECHAT_APPID: str | None = None
+    WECHAT_SECRET: str | None = None
+    WECHAT_API_BASE: str = WECHAT_DEFAULT_API_BASE
+    WECHAT_TIMEOUT: float = 5.0
+    PUBLIC_BASE_URL: str = "http://127.0.0.1:8000"
+    BLOB_DIR: str = "var/blobs"
+    BOOTSTRAP_ADMIN_USERNAME: str | None = None
+    BOOTSTRAP_ADMIN_PASSWORD: str | None = None
+    ACCESS_TOKEN_TTL: int = 900
+    REFRESH_TOKEN_TTL: int = 30 * 24 * 3600
+    LOGIN_MAX_FAILURES: int = 5
+    LOGIN_LOCKOUT_SECONDS: int = 900
+    MAX_CONTENT_LENGTH: int = 12 * 1024 * 1024
+    LOG_LEVEL: str = "INFO"
+    HOST: str = "127.0.0.1"
+    PORT: int = 8000
+    SEED_DEMO: bool = False
+    # Reverse proxies whose X-Forwarded-For we believe (comma-separated IPs).
+    TRUSTED_PROXIES: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def embedded_mongo(self) -> bool:
+        return not self.MONGODB_URI
+
+    @property
+    def embedded_redis(self) -> bool:
+        return not self.REDIS_URL
+
+    @property
+    def production(self) -> bool:
+        return self.APP_ENV == "production"
+
+    def public(self) -> dict[str, Any]:
+        """The settings safe to show or log: secrets replaced by a marker."""
+        shown = dataclasses.asdict(self)
+        for name in ("SECRET_KEY", "WECHAT_SECRET", "BOOTSTRAP_ADMIN_PASSWORD"):
+            if shown[name]:
+                shown[name] = "***"
+        for name in ("MONGODB_URI", "REDIS_URL"):
+            if shown[name]:
+                parsed = urlparse(shown[name])
+                if parsed.password:
+                    shown[name] = shown[name].replace(parsed.password, "***")
+        return shown
+
+
+SETTING_NAMES = tuple(f.name for f in fields(Settings))
+
+_PARSERS = {
+    "WECHAT_TIMEOUT": float,
+    "ACCESS_TOKEN_TTL": _positive_int,
+    "REFRESH_TOKEN_TTL": _positive_int,
+    "LOGIN_MAX_FAILURES": _positive_int,
+    "LOGIN_LOCKOUT_SECONDS": _positive_int,
+    "MAX_CONTENT_LENGTH": _positive_int,
+    "SEED_DEMO": _bool,
+    "PORT": _positive_int,
+    "TRUSTED_PROXIES": lambda v: tuple(p.strip() for p in v.split(",") if p.strip()),
+}
+
+
+def _parse(name: str, raw: Any) -> Any:
+    if raw is None:
+        return None
+    if not isinstance(raw, str):
+        return raw
+    raw = raw.strip()
+    parser = _PARSERS.get(name)
+    if parser is None:
+        return raw or None
+    try:
+        return parser(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name}: {exc}") from None
+
+
+def load_settings(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+    """Build settings from the environment, then `overrides` on top.
+
+    Unknown keys in `overrides` are rejected. The environment holds many unrelated variables, so
+    only our names are read from it; a near-miss of one of our names (a typo) is rejected too.
+    """
+    environ = os.environ if environ is None else environ
+    overrides = dict(overrides or {})
+    unknown = sorted(set(overrides) - set(SETTING_NAMES))
+    if unknown:
+        raise ConfigError(f"unknown setting(s): {', '.join(unknown)}")
+    for name in environ:
+        if name in SETTING_NAMES or len(name) < 7:
+            continue
+        close = difflib.get_close_matches(name, SETTING_NAMES, n=1, cutoff=0.88)
+        if close:
+            raise ConfigError(f"unknown setting {name} in the environment (did you mean {close[0]}?)")
+
+    values: dict[str, Any] = {}
+    for name in SETTING_NAMES:
+        if name in environ and environ[name] != "":
+            values[name] = _parse(name, environ[name])
+    for name, raw in overrides.items():
+        values[name] = _parse(name, raw)
+    values = {k: v for k, v in values.items() if v is not None or k in overrides}
+    settings = Settings(**values)
+    return validate(settings)
+
+
+def validate(settings: Settings) -> Settings:
+    if settings.APP_ENV not in {"development", "test", "production"}:
+        raise ConfigError("APP_ENV: must be development, test or production")
+    if settings.LOG_LEVEL.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+        raise ConfigError("LOG_LEVEL: must be DEBUG, INFO, WARNING or ERROR")
+    for name in ("WECHAT_API_BASE", "PUBLIC_BASE_URL"):
+        parsed = urlparse(getattr(settings, name))
+        if parsed.scheme not in {"http", "https"} or not parsed.netloc:
+            raise ConfigError(f"{name}: must be an http(s) URL")
+    if settings.MONGODB_URI and not settings.MONGODB_URI.startswith(("mongodb://", "mongodb+srv://")):
+        raise ConfigError("MONGODB_URI: must start with mongodb:// or mongodb+srv://")
+    if settings.REDIS_URL and not settings.REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError("REDIS_URL: must start with redis://, rediss:// or unix://")
+    if not 0 < settings.WECHAT_TIMEOUT <= 30:
+        raise ConfigError("WECHAT_TIMEOUT: must be between 0 and 30 seconds")
+    if bool(settings.BOOTSTRAP_ADMIN_USERNAME) != bool(settings.BOOTSTRAP_ADMIN_PASSWORD):
+        raise ConfigError("BOOTSTRAP_ADMIN_USERNAME and BOOTSTRAP_ADMIN_PASSWORD go together")
+    if settings.production:
+        if settings.embedded_mongo:
+            raise ConfigError("MONGODB_URI: required in production (embedded mongomock keeps nothing)")
+        if settings.embedded_redis:
+            raise ConfigError("REDIS_URL: required in production")
+        key = settings.SECRET_KEY or ""
+        if len(key) < MIN_SECRET_LENGTH or key.lower() in WEAK_SECRETS or len(set(key)) < 8:
+            raise ConfigError(f"SECRET_KEY: production needs a random secret of at least {MIN_SECRET_LENGTH} characters")
+        if not (settings.WECHAT_APPID and settings.WECHAT_SECRET):
+            raise ConfigError("WECHAT_APPID and WECHAT_SECRET: required in production")
+        if settings.SEED_DEMO:
+            raise ConfigError("SEED_DEMO: demo data is never seeded in production")
+    elif not settings.SECRET_KEY:
+        # Development only: a fresh random key per process, so nothing guessable ever signs tokens.
+        settings = dataclasses.replace(settings, SECRET_KEY=secrets.token_urlsafe(48))
+    return settings

@@ -1,0 +1,26 @@
+"""Liveness and readiness."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+
+from backend.accounts.access import PUBLIC, access
+from backend.core import context
+from backend.core.errors import error_response
+
+blp = Blueprint("health", __name__)
+
+
+@blp.get("/healthz")
+@access(PUBLIC)
+def healthz():
+    return jsonify(status="ok")
+
+
+@blp.get("/readyz")
+@access(PUBLIC)
+def readyz():
+    failures = context.stores().check()
+    if failures:
+        return error_response(503, f"Not ready: {', '.join(sorted(failures))} did not answer.",
+                              {name: [reason] for name, reason in failures.items()})
+    return jsonify(status="ready")

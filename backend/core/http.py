@@ -1,0 +1,63 @@
+"""Request plumbing shared by every app: request ids, JSON-line logs, content-type checks."""
+from __future__ import annotations
+
+import logging
+import re
+import sys
+import time
+import uuid
+
+from flask import Flask, g, has_request_context, request
+from pythonjsonlogger.json import JsonFormatter
+
+from backend.core.errors import error_response
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_CLIENT_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+BODY_METHODS = {"POST", "PUT", "PATCH"}
+access_log = logging.getLogger("sfs.access")
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = g.get("request_id", None) if has_request_context() else None
+        return True
+
+
+def configure_logging(level: str) -> None:
+    """JSON lines on stderr, each carrying the request id when there is one. Idempotent."""
+    root = logging.getLogger()
+    root.setLevel(level.upper())
+    for handler in root.handlers:
+        if getattr(handler, "_sfs", False):
+            return
+    handler = logging.StreamHandler(sys.stderr)
+    handler._sfs = True  # type: ignore[attr-defined]
+    handler.setFormatter(JsonFormatter("{asctime}{levelname}{name}{message}{request_id}", style="{",
+                                       rename_fields={"asctime": "time", "levelname": "level", "name": "logger"}))
+    handler.addFilter(RequestIdFilter())
+    root.addHandler(handler)
+
+
+def install_request_plumbing(app: Flask, *, json_only: bool = True) -> None:
+    @app.before_request
+    def _start_request():
+        supplied = request.headers.get(REQUEST_ID_HEADER, "")
+        g.request_id = supplied if _CLIENT_REQUEST_ID.match(supplied) else uuid.uuid4().hex
+        g.request_started = time.perf_counter()
+        if json_only and request.method in BODY_METHODS and (request.content_length or request.headers.get("Transfer-Encoding")):
+            if request.mimetype not in {"application/json", "multipart/form-data"} and not request.mimetype.endswith("+json"):
+                return error_response(415, "Send JSON (Content-Type: application/json) or multipart/form-data uploads.")
+        return None
+
+    @app.after_request
+    def _finish_request(response):
+        request_id = g.get("request_id")
+        if request_id:
+            response.headers[REQUEST_ID_HEADER] = request_id
+        started = g.get("request_started")
+        access_log.info("request", extra={
+            "method": request.method, "path": request.path, "status": response.status_code,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
+        })
+        return response

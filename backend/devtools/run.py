@@ -1,0 +1,83 @@
+"""`python -m backend.devtools.run`: the platform on embedded defaults, under gunicorn, one process.
+
+mongomock lives in this process, so gunicorn runs one worker with threads, and the app (with the
+seeded demo data) is loaded before the worker forks. When WECHAT_API_BASE is not set, a loopback
+imitation of WeChat's login API is started so the demo mini-program logins work offline.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+from gunicorn.app.base import BaseApplication
+
+from backend.core.config import WECHAT_DEFAULT_API_BASE, load_settings
+
+THREADS = 8
+
+
+class _Gunicorn(BaseApplication):
+    def __init__(self, app, options: dict):
+        self._app = app
+        self._options = options
+        super().__init__()
+
+    def load_config(self):
+        for key, value in self._options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        return self._app
+
+
+def main() -> int:
+    from backend.app import create_app
+    from backend.demo.seed import CONSOLE_USERS, DEMO_PASSWORD, MINIPROGRAM_USERS
+    from backend.devtools.wechat_imitation import WeChatImitation
+
+    overrides: dict = {}
+    env_settings = load_settings()
+    if env_settings.production:
+        print("APP_ENV=production: run gunicorn wsgi:app with real stores instead.", file=sys.stderr)
+        return 2
+    if "SEED_DEMO" not in os.environ:
+        overrides["SEED_DEMO"] = "true"
+    if "PUBLIC_BASE_URL" not in os.environ:
+        overrides["PUBLIC_BASE_URL"] = f"http://{env_settings.HOST}:{env_settings.PORT}"
+    imitation = None
+    if env_settings.WECHAT_API_BASE == WECHAT_DEFAULT_API_BASE and not env_settings.WECHAT_APPID:
+        imitation = WeChatImitation().start()
+        overrides.update(WECHAT_API_BASE=imitation.base_url, WECHAT_APPID=imitation.appid,
+                         WECHAT_SECRET=imitation.secret)
+    app = create_app(overrides)
+    settings = app.extensions["sfs.settings"]
+    base = f"http://{settings.HOST}:{settings.PORT}"
+    lines = [
+        "",
+        "智慧食安 Smart Food Safety — embedded demo run",
+        f"  API docs (Swagger UI):  {base}/api/docs",
+        f"  OpenAPI document:       {base}/api/openapi.json",
+        f"  Health / readiness:     {base}/healthz  {base}/readyz",
+    ]
+    from backend.demo.registry_seed import demo_public_urls
+
+    for label, url in demo_public_urls(settings.PUBLIC_BASE_URL):
+        lines.append(f"  Demo public page:       {url}  ({label})")
+    lines.append(f"  Console logins (POST {base}/api/v1/auth/token), password {DEMO_PASSWORD}:")
+    for login in CONSOLE_USERS:
+        scope = ",".join(login.districts) or "all"
+        lines.append(f"      {login.username:<14} {login.role:<10} districts {scope:<8} {login.organisation}")
+    if imitation:
+        lines.append(f"  Mini-program logins (POST {base}/api/v1/mp/auth/login) via the loopback WeChat imitation:")
+        for key, name in MINIPROGRAM_USERS.items():
+            lines.append(f'      {{"code": "demo-{key}"}}  {name}')
+    lines.append("  Data lives in this process only (mongomock); stop with Ctrl+C.")
+    print("\n".join(lines), flush=True)
+    _Gunicorn(app, {"bind": f"{settings.HOST}:{settings.PORT}", "workers": 1, "threads": THREADS,
+                    "worker_class": "gthread", "preload_app": True, "accesslog": None,
+                    "timeout": 60}).run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Food businesses: registration, licences, documents, members, review, public codes."""

@@ -1,0 +1,31 @@
+"""Mini-program sign-in with a wx.login code, and the signed-in user."""
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from backend.accounts import services
+from backend.accounts.access import PUBLIC, SIGNED_IN, access, current_principal
+from backend.accounts.schemas import TokenResponseSchema, UserSchema, WeChatLoginSchema
+
+blp = Blueprint("mp_auth", __name__, url_prefix="/api/v1/mp/auth", description="Mini-program sign-in")
+
+
+@blp.route("/login")
+class WeChatLogin(MethodView):
+    @access(PUBLIC)
+    @blp.arguments(WeChatLoginSchema)
+    @blp.response(200, TokenResponseSchema)
+    def post(self, body):
+        """Sign in with the code from wx.login; creates the account on first use"""
+        user, pair = services.login_with_wechat(body["code"])
+        return {**pair.as_dict(), "user": user}
+
+
+@blp.route("/me")
+class Me(MethodView):
+    @access(SIGNED_IN)
+    @blp.response(200, UserSchema)
+    def get(self):
+        """The signed-in user"""
+        return services.get_user(current_principal().user_id)

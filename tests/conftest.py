@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+import uuid
+
+import mongoengine
+import pytest
+import requests
+
+from backend.devtools.wechat_imitation import WeChatImitation
+from tests.support import LiveServer, RedisServer, mongodb_test_uri
+
+TEST_SECRET = "test-secret-" + "x" * 40
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    server = RedisServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def mongo_db_name():
+    return f"sfs_test_{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture
+def wechat():
+    imitation = WeChatImitation().start()
+    yield imitation
+    imitation.stop()
+
+
+@pytest.fixture
+def config(redis_server, mongo_db_name, wechat, tmp_path):
+    return {
+        "APP_ENV": "test",
+        "MONGODB_URI": mongodb_test_uri(mongo_db_name),
+        "REDIS_URL": redis_server.url,
+        "SECRET_KEY": TEST_SECRET,
+        "WECHAT_APPID": wechat.appid,
+        "WECHAT_SECRET": wechat.secret,
+        "WECHAT_API_BASE": wechat.base_url,
+        "WECHAT_TIMEOUT": 2,
+        "PUBLIC_BASE_URL": "http://sfs.test",
+        "BLOB_DIR": str(tmp_path / "blobs"),
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+@pytest.fixture
+def app(config, redis_server):
+    from backend.app import create_app
+
+    redis_server.client().flushall()
+    application = create_app(config)
+    yield application
+    db = mongoengine.get_db()
+    if config["MONGODB_URI"]:
+        db.client.drop_database(db.name)
+    mongoengine.disconnect_all()
+
+
+@pytest.fixture
+def app_context(app):
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def live_server(app):
+    server = LiveServer(app)
+    yield server
+    server.stop()
+
+
+class Api:
+    """A requests session bound to the live server, with bearer-token helpers."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+        self.session = requests.Session()
+
+    def request(self, method: str, path: str, token: str | None = None, **kwargs) -> requests.Response:
+        headers = kwargs.pop("headers", {})
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        return self.session.request(method, self.base_url + path, headers=headers, timeout=15, **kwargs)
+
+    def get(self, path, **kwargs):
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path, **kwargs):
+        return self.request("POST", path, **kwargs)
+
+    def patch(self, path, **kwargs):
+        return self.request("PATCH", path, **kwargs)
+
+    def delete(self, path, **kwargs):
+        return self.request("DELETE", path, **kwargs)
+
+
+@pytest.fixture
+def api(live_server):
+    return Api(live_server.url)
+
+
+@pytest.fixture
+def make_console_user(app):
+    """Create a regulator or admin directly through the service; returns (username, password)."""
+    from backend.accounts.services import create_console_user
+
+    def make(role="regulator", districts=("320682",), username=None, password="correct-horse-battery"):
+        username = username or f"{role[:3]}{uuid.uuid4().hex[:8]}"
+        with app.app_context():
+            create_console_user(actor_id=None, username=username, password=password, role=role,
+                                districts=list(districts) if role == "regulator" else [])
+        return username, password
+
+    return make
+
+
+@pytest.fixture
+def console_login(api, make_console_user):
+    """Sign a new console user in over HTTP; returns the access token."""
+
+    def login(role="regulator", districts=("320682",)):
+        username, password = make_console_user(role, districts)
+        response = api.post("/api/v1/auth/token", json={"username": username, "password": password})
+        assert response.status_code == 200, response.text
+        return response.json()["access_token"]
+
+    return login
+
+
+@pytest.fixture
+def mp_login(api):
+    """Sign a mini-program user in over HTTP through the WeChat imitation; returns the token body."""
+
+    def login(code=None):
+        code = code or f"code-{uuid.uuid4().hex}"
+        response = api.post("/api/v1/mp/auth/login", json={"code": code})
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    return login

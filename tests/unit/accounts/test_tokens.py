@@ -1,0 +1,81 @@
+from datetime import timedelta
+
+import jwt
+import pytest
+
+from backend.accounts import tokens
+from backend.accounts.errors import InvalidToken
+from backend.core.timeutil import utcnow
+from tests.conftest import TEST_SECRET
+
+ALWAYS_CITIZEN = lambda user_id: "citizen"  # noqa: E731
+
+
+def test_access_token_decodes_to_its_user_and_session(app_context):
+    pair = tokens.issue("u1", "citizen")
+    claims = tokens.decode_access(pair.access_token)
+    assert (claims.user_id, claims.role) == ("u1", "citizen")
+    assert pair.expires_in == 900
+
+
+def test_refresh_rotates_and_each_token_works_once(app_context):
+    first = tokens.issue("u1", "citizen")
+    second = tokens.rotate(first.refresh_token, ALWAYS_CITIZEN)
+    assert second.refresh_token != first.refresh_token
+    third = tokens.rotate(second.refresh_token, ALWAYS_CITIZEN)
+    assert tokens.decode_access(third.access_token).session_id == tokens.decode_access(first.access_token).session_id
+
+
+def test_reusing_a_refresh_token_revokes_the_whole_family(app_context):
+    first = tokens.issue("u1", "citizen")
+    second = tokens.rotate(first.refresh_token, ALWAYS_CITIZEN)
+    with pytest.raises(InvalidToken, match="already used"):
+        tokens.rotate(first.refresh_token, ALWAYS_CITIZEN)
+    # the legitimate successor dies with the family, and so do the access tokens
+    with pytest.raises(InvalidToken):
+        tokens.rotate(second.refresh_token, ALWAYS_CITIZEN)
+    with pytest.raises(InvalidToken):
+        tokens.decode_access(second.access_token)
+
+
+def test_other_families_survive_a_revocation(app_context):
+    phone = tokens.issue("u1", "citizen")
+    laptop = tokens.issue("u1", "citizen")
+    tokens.revoke_family(tokens.decode_access(phone.access_token).session_id)
+    assert tokens.decode_access(laptop.access_token).user_id == "u1"
+    tokens.revoke_user("u1")
+    with pytest.raises(InvalidToken):
+        tokens.decode_access(laptop.access_token)
+
+
+def test_disabled_user_cannot_refresh(app_context):
+    pair = tokens.issue("u1", "citizen")
+    with pytest.raises(InvalidToken):
+        tokens.rotate(pair.refresh_token, lambda user_id: None)
+
+
+def test_unknown_refresh_token_is_rejected(app_context):
+    with pytest.raises(InvalidToken):
+        tokens.rotate("never-issued", ALWAYS_CITIZEN)
+
+
+def _forge(claims, key=TEST_SECRET, algorithm="HS256"):
+    return jwt.encode(claims, key, algorithm=algorithm)
+
+
+def test_forged_expired_and_wrong_type_tokens_are_rejected(app_context):
+    sid = tokens.decode_access(tokens.issue("u1", "admin").access_token).session_id
+    now = utcnow()
+    good = {"sub": "u1", "role": "admin", "sid": sid, "typ": "access", "iat": now, "exp": now + timedelta(minutes=5)}
+    assert tokens.decode_access(_forge(good)).role == "admin"
+    for bad in (
+        _forge(good, key="another-key-" + "y" * 40),
+        _forge({**good, "exp": now - timedelta(seconds=1)}),
+        _forge({**good, "typ": "refresh"}),
+        _forge({**good, "sid": "no-such-session"}),
+        _forge({k: v for k, v in good.items() if k != "sid"}),
+        _forge(good).rsplit(".", 1)[0] + ".",  # signature stripped
+        "not-a-jwt",
+    ):
+        with pytest.raises(InvalidToken):
+            tokens.decode_access(bad)
