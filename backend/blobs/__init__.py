@@ -1,0 +1,1 @@
+"""Content-addressed blob storage and the upload pipeline (sniff, cap, re-encode)."""

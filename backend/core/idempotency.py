@@ -1,0 +1,79 @@
+"""Safe retries for POSTs from flaky mobile networks: send `Idempotency-Key: <8-64 chars>`.
+
+The first request with a key runs and its response is kept for 24 hours; a retry with the same key
+and the same body gets that response again (header `Idempotent-Replayed: true`) instead of a second
+draft or upload. The same key with another body is 422; a retry while the first is still running is
+409. A failed request (4xx/5xx) keeps nothing, so it may be retried with the same key.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import re
+
+from flask import Response, g, request
+
+from backend.core import context
+from backend.core.errors import Conflict, InvalidInput
+
+HEADER = "Idempotency-Key"
+TTL_SECONDS = 24 * 3600
+_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
+
+
+def _fingerprint() -> str:
+    digest = hashlib.sha256(f"{request.method} {request.path}\n".encode())
+    if request.mimetype == "multipart/form-data":
+        for name, value in sorted(request.form.items(multi=True)):
+            digest.update(f"{name}={value}\n".encode())
+        for name, upload in sorted(request.files.items(multi=True), key=lambda item: item[0]):
+            digest.update(f"{name}:".encode())
+            for chunk in iter(lambda: upload.stream.read(65536), b""):
+                digest.update(chunk)
+            upload.stream.seek(0)
+    else:
+        digest.update(request.get_data(cache=True))
+    return digest.hexdigest()
+
+
+def idempotent(view):
+    """Place directly under `@access(...)`, above the flask-smorest decorators."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        key = request.headers.get(HEADER)
+        if key is None:
+            return view(*args, **kwargs)
+        if not _KEY.match(key):
+            raise InvalidInput(errors={HEADER: ["8-64 letters, digits or _.:-"]})
+        principal = g.get("principal")
+        owner = principal.user_id if principal else request.remote_addr
+        redis_key = f"idem:{owner}:{hashlib.sha256(key.encode()).hexdigest()}"
+        fingerprint = _fingerprint()
+        redis = context.redis()
+        if not redis.set(redis_key, json.dumps({"state": "pending", "fingerprint": fingerprint}), nx=True,
+                         ex=TTL_SECONDS):
+            stored = json.loads(redis.get(redis_key) or "{}")
+            if stored.get("fingerprint") != fingerprint:
+                raise InvalidInput(f"This {HEADER} was used for a different request.",
+                                   errors={HEADER: ["Already used for a different request."]})
+            if stored.get("state") != "done":
+                raise Conflict("A request with this Idempotency-Key is still being processed; retry shortly.")
+            response = Response(stored["body"], status=stored["status"], mimetype=stored["mimetype"])
+            response.headers["Idempotent-Replayed"] = "true"
+            return response
+        try:
+            response = view(*args, **kwargs)
+        except BaseException:
+            redis.delete(redis_key)
+            raise
+        if 200 <= response.status_code < 300 and not response.is_streamed:
+            redis.set(redis_key, json.dumps({
+                "state": "done", "fingerprint": fingerprint, "status": response.status_code,
+                "mimetype": response.mimetype, "body": response.get_data(as_text=True)}), ex=TTL_SECONDS)
+        else:
+            redis.delete(redis_key)
+        return response
+
+    return wrapper

@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+from mongoengine import (DateField, DateTimeField, EmbeddedDocument, EmbeddedDocumentField, IntField, ListField,
+                         ObjectIdField, QuerySet, StringField)
+
+from backend.core.models import BaseDocument
+
+SUPPLIER_KINDS = ("farm_base", "wholesaler", "food_seller", "central_kitchen")
+BUYER_KINDS = ("school_canteen", "hospital_canteen", "elderly_canteen", "government_canteen", "restaurant_large",
+               "restaurant_medium", "restaurant_small", "banquet_contractor")
+HOUSEHOLD = "household"
+KINDS = SUPPLIER_KINDS + BUYER_KINDS + (HOUSEHOLD,)
+KIND_LABELS = {
+    "farm_base": "种养殖基地", "wholesaler": "批发市场经营户", "food_seller": "食品销售商", "central_kitchen": "中央厨房",
+    "school_canteen": "学校食堂", "hospital_canteen": "医院食堂", "elderly_canteen": "养老机构食堂",
+    "government_canteen": "机关食堂", "restaurant_large": "大型餐饮", "restaurant_medium": "中型餐饮",
+    "restaurant_small": "小餐饮", "banquet_contractor": "农村集体聚餐承包商", "household": "百姓家庭",
+}
+
+DRAFT, SUBMITTED, APPROVED, REJECTED, SUSPENDED, REVOKED = (
+    "draft", "submitted", "approved", "rejected", "suspended", "revoked")
+STATUSES = (DRAFT, SUBMITTED, APPROVED, REJECTED, SUSPENDED, REVOKED)
+EDITABLE_STATUSES = (DRAFT, REJECTED)
+PUBLIC_STATUSES = (APPROVED, SUSPENDED, REVOKED)  # a public code exists from approval on
+
+OWNER, MANAGER, STAFF = "owner", "manager", "staff"
+MEMBER_ROLES = (OWNER, MANAGER, STAFF)
+DOCUMENT_KINDS = ("licence", "uscc_certificate", "hygiene_certificate", "storefront_photo", "other")
+
+
+class Licence(EmbeddedDocument):
+    number = StringField(max_length=32)
+    issued_on = DateField()
+    expires_on = DateField()
+    authority = StringField(max_length=128)
+    scope = StringField(max_length=500)
+
+
+class Contact(EmbeddedDocument):
+    name = StringField(max_length=32)
+    phone = StringField(max_length=20)
+
+
+class BusinessQuerySet(QuerySet):
+    def in_scope(self, districts):
+        """Businesses inside a regulator's districts (a city or province code covers its parts)."""
+        return self.filter(district_scopes__in=list(districts))
+
+    def by_public_code(self, code: str):
+        """Current or retired code; one query."""
+        return self.filter(__raw__={"$or": [{"public_code": code}, {"retired_public_codes": code}]})
+
+    def of_members(self, business_ids):
+        return self.filter(id__in=list(business_ids))
+
+
+class Business(BaseDocument):
+    kind = StringField(required=True, choices=KINDS)
+    name = StringField(required=True, max_length=100)
+    uscc = StringField(unique=True, sparse=True, max_length=18)
+    licence = EmbeddedDocumentField(Licence)
+    address = StringField(max_length=200)
+    district_code = StringField(regex=r"^\d{6}$")
+    # The district, its city and its province: regulators' scopes match any of them.
+    district_scopes = ListField(StringField())
+    contact = EmbeddedDocumentField(Contact)
+    status = StringField(required=True, choices=STATUSES, default=DRAFT)
+    status_reason = StringField(max_length=500)
+    submission_count = IntField(default=0)
+    owner_id = ObjectIdField(required=True)
+    public_code = StringField(unique=True, sparse=True)
+    retired_public_codes = ListField(StringField())
+    approved_at = DateTimeField()
+    reviewed_by = ObjectIdField()
+    # Bumped by every change: PATCH takes it as a precondition against lost updates.
+    version = IntField(default=1, required=True)
+
+    meta = {
+        "collection": "businesses",
+        "queryset_class": BusinessQuerySet,
+        "indexes": ["owner_id", "status", "district_scopes", "retired_public_codes", "kind", "name"],
+    }
+
+    def audit_view(self) -> dict:
+        return {
+            "kind": self.kind, "name": self.name, "uscc": self.uscc, "status": self.status,
+            "status_reason": self.status_reason, "district_code": self.district_code, "address": self.address,
+            "licence_number": self.licence.number if self.licence else None, "public_code": self.public_code,
+        }
+
+
+class MembershipQuerySet(QuerySet):
+    def of_user(self, user_id):
+        return self.filter(user_id=user_id)
+
+    def of_business(self, business_id):
+        return self.filter(business_id=business_id)
+
+
+class Membership(BaseDocument):
+    business_id = ObjectIdField(required=True)
+    user_id = ObjectIdField(required=True)
+    role = StringField(required=True, choices=MEMBER_ROLES)
+
+    meta = {
+        "collection": "memberships",
+        "queryset_class": MembershipQuerySet,
+        "indexes": [{"fields": ["business_id", "user_id"], "unique": True}, "user_id"],
+    }
+
+
+class Invitation(BaseDocument):
+    business_id = ObjectIdField(required=True)
+    code_hash = StringField(required=True, unique=True)
+    role = StringField(required=True, choices=(MANAGER, STAFF))
+    expires_at = DateTimeField(required=True)
+    created_by = ObjectIdField(required=True)
+    used_by = ObjectIdField()
+    used_at = DateTimeField()
+
+    meta = {"collection": "invitations", "indexes": ["business_id"]}
+
+
+class BusinessDocument(BaseDocument):
+    business_id = ObjectIdField(required=True)
+    kind = StringField(required=True, choices=DOCUMENT_KINDS)
+    sha256 = StringField(required=True, regex=r"^[0-9a-f]{64}$")
+    content_type = StringField(required=True)
+    size = IntField(required=True)
+    filename = StringField(max_length=120)
+    uploaded_by = ObjectIdField(required=True)
+
+    meta = {"collection": "business_documents", "indexes": [("business_id", "kind")]}

@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+import marshmallow as ma
+from flask_smorest.fields import Upload
+from marshmallow import validate
+
+from backend.core.schemas import PaginationQuerySchema, StrictSchema, text
+from backend.registry import districts
+from backend.registry.models import DOCUMENT_KINDS, KIND_LABELS, KINDS, MANAGER, STAFF, STATUSES
+
+DISTRICT_CODE = validate.Regexp(r"^\d{6}$", error="A 6-digit GB/T 2260 code.")
+
+
+class LicenceInSchema(StrictSchema):
+    number = text(32, allow_none=True)
+    issued_on = ma.fields.Date(allow_none=True)
+    expires_on = ma.fields.Date(allow_none=True)
+    authority = text(128, allow_none=True)
+    scope = text(500, allow_none=True)
+
+
+class ContactInSchema(StrictSchema):
+    name = text(32, allow_none=True)
+    phone = text(20, allow_none=True)
+
+
+class BusinessUpdateSchema(StrictSchema):
+    name = text(100)
+    uscc = text(18, min_length=18, allow_none=True)
+    licence = ma.fields.Nested(LicenceInSchema, allow_none=True)
+    address = text(200)
+    district_code = ma.fields.String(validate=DISTRICT_CODE)
+    contact = ma.fields.Nested(ContactInSchema, allow_none=True)
+    version = ma.fields.Integer(validate=validate.Range(min=1), metadata={
+        "description": "The version you edited; 409 if the business changed since."})
+
+
+class BusinessCreateSchema(BusinessUpdateSchema):
+    kind = ma.fields.String(required=True, validate=validate.OneOf(KINDS))
+    name = text(100, required=True)
+
+    class Meta(StrictSchema.Meta):
+        exclude = ("version",)
+
+
+class ReasonSchema(StrictSchema):
+    reason = text(500, required=True)
+
+
+class OptionalReasonSchema(StrictSchema):
+    reason = text(500)
+
+
+class LicenceOutSchema(ma.Schema):
+    number = ma.fields.String()
+    issued_on = ma.fields.Date()
+    expires_on = ma.fields.Date()
+    authority = ma.fields.String()
+    scope = ma.fields.String()
+
+
+class ContactOutSchema(ma.Schema):
+    name = ma.fields.String()
+    phone = ma.fields.String()
+
+
+class BusinessSchema(ma.Schema):
+    id = ma.fields.String()
+    kind = ma.fields.String()
+    kind_label = ma.fields.Function(lambda b: KIND_LABELS.get(b.kind))
+    name = ma.fields.String()
+    uscc = ma.fields.String(allow_none=True)
+    licence = ma.fields.Nested(LicenceOutSchema, allow_none=True)
+    address = ma.fields.String(allow_none=True)
+    district_code = ma.fields.String(allow_none=True)
+    district_name = ma.fields.Function(lambda b: districts.full_name(b.district_code) if b.district_code else None)
+    contact = ma.fields.Nested(ContactOutSchema, allow_none=True)
+    status = ma.fields.String(validate=validate.OneOf(STATUSES))
+    status_reason = ma.fields.String(allow_none=True)
+    submission_count = ma.fields.Integer()
+    public_code = ma.fields.String(allow_none=True)
+    version = ma.fields.Integer()
+    created_at = ma.fields.DateTime()
+    updated_at = ma.fields.DateTime()
+    approved_at = ma.fields.DateTime(allow_none=True)
+
+
+class MyBusinessSchema(BusinessSchema):
+    my_role = ma.fields.String()
+
+
+class DocumentSchema(ma.Schema):
+    id = ma.fields.String()
+    kind = ma.fields.String()
+    content_type = ma.fields.String()
+    size = ma.fields.Integer()
+    filename = ma.fields.String()
+    created_at = ma.fields.DateTime()
+
+
+class BusinessDetailSchema(BusinessSchema):
+    documents = ma.fields.List(ma.fields.Nested(DocumentSchema))
+
+
+class DocumentFormSchema(StrictSchema):
+    kind = ma.fields.String(required=True, validate=validate.OneOf(DOCUMENT_KINDS))
+
+
+class DocumentFileSchema(ma.Schema):
+    file = Upload(required=True)
+
+
+class InvitationCreateSchema(StrictSchema):
+    role = ma.fields.String(required=True, validate=validate.OneOf((MANAGER, STAFF)))
+
+
+class InvitationSchema(ma.Schema):
+    code = ma.fields.String(metadata={"description": "Give it to the invitee; shown once."})
+    role = ma.fields.String()
+    expires_at = ma.fields.DateTime()
+
+
+class InvitationAcceptSchema(StrictSchema):
+    code = text(32, required=True)
+
+
+class MemberSchema(ma.Schema):
+    business_id = ma.fields.String()
+    user_id = ma.fields.String()
+    role = ma.fields.String()
+    created_at = ma.fields.DateTime(data_key="joined_at")
+
+
+class ConsoleBusinessQuerySchema(PaginationQuerySchema):
+    status = ma.fields.String(validate=validate.OneOf(STATUSES))
+    kind = ma.fields.String(validate=validate.OneOf(KINDS))
+    district = ma.fields.String(validate=DISTRICT_CODE)
+    q = text(100, metadata={"description": "Part of the name, or a whole USCC."})

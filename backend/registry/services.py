@@ -1,0 +1,436 @@
+"""Registration, review, members and documents of food businesses: every rule lives here.
+
+State changes are conditional single-document updates (`modify` with a status precondition), so of
+two regulators acting at once exactly one wins and the other gets 409.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from bson import ObjectId
+from bson.errors import InvalidId
+from mongoengine import NotUniqueError
+
+from backend.accounts.access import Principal
+from backend.accounts.models import ADMIN, REGULATOR
+from backend.audit import services as audit
+from backend.blobs import services as blobs
+from backend.core.errors import Forbidden, InvalidInput
+from backend.core.timeutil import SHANGHAI, utcnow
+from backend.public_card.services import invalidate as invalidate_card
+from backend.registry import districts
+from backend.registry.errors import (AlreadyMember, BusinessNotFound, DocumentNotFound, DuplicateUscc,
+                                     InvalidTransition, InvitationInvalid, StaleVersion)
+from backend.registry.models import (APPROVED, BUYER_KINDS, DRAFT, EDITABLE_STATUSES, HOUSEHOLD, MANAGER, OWNER,
+                                     REJECTED, REVOKED, STAFF, SUBMITTED, SUSPENDED, Business, BusinessDocument,
+                                     Contact, Invitation, Licence, Membership)
+from backend.registry.validators import licence_kind, normalise_phone, uscc_problem
+
+INVITATION_TTL = timedelta(days=7)
+PUBLIC_CODE_BYTES = 12  # 96 random bits, 16 URL-safe characters
+MAX_DOCUMENTS_PER_BUSINESS = 50
+
+CATERING_KINDS = set(BUYER_KINDS) - {HOUSEHOLD} | {"central_kitchen"}
+LICENCE_PREFIXES = {kind: ("JY",) for kind in CATERING_KINDS}
+LICENCE_PREFIXES.update({"food_seller": ("JY", "YB"), "wholesaler": ("JY", "YB"), "farm_base": ("SC", "JY", "YB")})
+LICENCE_OPTIONAL_KINDS = {"farm_base"}
+
+# action: (allowed from, to, reason required)
+TRANSITIONS = {
+    "submit": ((DRAFT, REJECTED), SUBMITTED, False),
+    "approve": ((SUBMITTED,), APPROVED, False),
+    "reject": ((SUBMITTED,), REJECTED, True),
+    "suspend": ((APPROVED,), SUSPENDED, True),
+    "revoke": ((APPROVED, SUSPENDED), REVOKED, True),
+    "reinstate": ((SUSPENDED, REVOKED), APPROVED, True),
+}
+REVIEW_ACTIONS = ("approve", "reject", "suspend", "revoke", "reinstate")
+
+
+def _oid(value: Any, not_found=BusinessNotFound) -> ObjectId:
+    try:
+        return ObjectId(str(value))
+    except (InvalidId, TypeError):
+        raise not_found() from None
+
+
+def new_public_code() -> str:
+    return secrets.token_urlsafe(PUBLIC_CODE_BYTES)
+
+
+# --- who may see what -----------------------------------------------------------------------------
+
+def member_role(business_id: Any, user_id: Any) -> str | None:
+    membership = Membership.objects(business_id=_oid(business_id), user_id=_oid(user_id)).only("role").first()
+    return membership.role if membership else None
+
+
+def _scope_filter(principal: Principal) -> dict:
+    if principal.role == ADMIN:
+        return {}
+    if principal.role == REGULATOR:
+        return {"district_scopes__in": list(principal.districts), "status__ne": DRAFT}
+    raise Forbidden()
+
+
+def get_for_regulator(principal: Principal, business_id: Any) -> Business:
+    """Outside the regulator's districts the business does not exist (404, no leak)."""
+    business = Business.objects(id=_oid(business_id), **_scope_filter(principal)).first()
+    if business is None:
+        raise BusinessNotFound()
+    return business
+
+
+def get_for_member(user_id: Any, business_id: Any, roles=(OWNER, MANAGER, STAFF)) -> tuple[Business, str]:
+    role = member_role(business_id, user_id)
+    if role is None:
+        raise BusinessNotFound()
+    if role not in roles:
+        raise Forbidden(f"Only the business's {' or '.join(roles)} may do this.")
+    business = Business.objects(id=_oid(business_id)).first()
+    if business is None:
+        raise BusinessNotFound()
+    return business, role
+
+
+def get_for_viewer(principal: Principal, business_id: Any) -> Business:
+    """Members of the business and its regulators (and admins) may see it."""
+    if principal.role in (REGULATOR, ADMIN):
+        return get_for_regulator(principal, business_id)
+    return get_for_member(principal.user_id, business_id)[0]
+
+
+def list_mine(user_id: Any) -> list[tuple[Business, str]]:
+    roles = {m.business_id: m.role for m in Membership.objects.of_user(_oid(user_id)).only("business_id", "role")}
+    businesses = Business.objects.of_members(roles).order_by("-created_at")
+    return [(business, roles[business.id]) for business in businesses]
+
+
+def search_for_regulator(principal: Principal, *, status=None, kind=None, district=None, q=None):
+    businesses = Business.objects(**_scope_filter(principal))
+    if status:
+        businesses = businesses.filter(status=status)
+    if kind:
+        businesses = businesses.filter(kind=kind)
+    if district:
+        businesses = businesses.filter(district_scopes=district)
+    if q:
+        q = q.strip()
+        if uscc_problem(q.upper()) is None:
+            businesses = businesses.filter(uscc=q.upper())
+        else:
+            businesses = businesses.filter(name__icontains=q)  # MongoEngine escapes the regex
+    return businesses.order_by("-updated_at")
+
+
+# --- registration -----------------------------------------------------------------------------------
+
+def _validated(kind: str, values: dict) -> dict:
+    """Business rules on the fields present in `values`; returns MongoEngine update operands."""
+    errors: dict[str, list[str]] = {}
+    updates: dict[str, Any] = {}
+    if "name" in values:
+        updates["name"] = values["name"].strip()
+    if "address" in values:
+        updates["address"] = values["address"].strip()
+    if "district_code" in values:
+        code = values["district_code"]
+        if not districts.is_known(code):
+            errors["district_code"] = ["Not a GB/T 2260 administrative division code."]
+        else:
+            updates["district_code"] = code
+            updates["district_scopes"] = sorted({code, code[:4] + "00", code[:2] + "0000"})
+    if kind == HOUSEHOLD:
+        for field in ("uscc", "licence"):
+            if values.get(field):
+                errors[field] = ["A household registers without a licence or USCC."]
+    else:
+        if "uscc" in values and values["uscc"] is not None:
+            uscc = values["uscc"].strip().upper()
+            problem = uscc_problem(uscc)
+            if problem:
+                errors["uscc"] = [problem]
+            updates["uscc"] = uscc
+        if values.get("licence") is not None:
+            licence = values["licence"]
+            number = (licence.get("number") or "").strip().upper()
+            if number:
+                prefix = licence_kind(number)
+                if prefix is None:
+                    errors.setdefault("licence", {}).setdefault("number", []).append(
+                        "Expected JY + 14 digits, SC + 14 digits or a YB filing number.")
+                elif prefix not in LICENCE_PREFIXES[kind]:
+                    errors.setdefault("licence", {}).setdefault("number", []).append(
+                        f"A {kind} needs a {'/'.join(LICENCE_PREFIXES[kind])} licence.")
+            issued, expires = licence.get("issued_on"), licence.get("expires_on")
+            if issued and expires and expires <= issued:
+                errors.setdefault("licence", {}).setdefault("expires_on", []).append("Must be after issued_on.")
+            if issued and issued > utcnow().astimezone(SHANGHAI).date():
+                errors.setdefault("licence", {}).setdefault("issued_on", []).append("Cannot be in the future.")
+            updates["licence"] = {**licence, "number": number or None}
+    if values.get("contact") is not None:
+        contact = dict(values["contact"])
+        if contact.get("phone") is not None:
+            phone = normalise_phone(contact["phone"])
+            if phone is None:
+                errors.setdefault("contact", {})["phone"] = ["A mainland mobile (11 digits) or landline number."]
+            contact["phone"] = phone
+        updates["contact"] = contact
+    if errors:
+        raise InvalidInput(errors=errors)
+    return updates
+
+
+def _apply(business: Business, updates: dict) -> None:
+    for field, value in updates.items():
+        if field == "licence":
+            merged = (business.licence.to_mongo().to_dict() if business.licence else {})
+            merged.update({k: v for k, v in value.items()})
+            business.licence = Licence(**merged)
+        elif field == "contact":
+            merged = (business.contact.to_mongo().to_dict() if business.contact else {})
+            merged.update(value)
+            business.contact = Contact(**merged)
+        else:
+            setattr(business, field, value)
+
+
+def create_draft(user_id: Any, values: dict) -> Business:
+    kind = values["kind"]
+    business = Business(kind=kind, owner_id=_oid(user_id), status=DRAFT)
+    _apply(business, _validated(kind, values))
+    try:
+        business.save(force_insert=True)
+    except NotUniqueError:
+        raise DuplicateUscc(errors={"uscc": ["Already registered."]}) from None
+    try:
+        Membership(business_id=business.id, user_id=business.owner_id, role=OWNER).save(force_insert=True)
+    except Exception:
+        business.delete()  # nothing half-written
+        raise
+    audit.record(actor=audit.actor_for(user_id), action="business.created", target_type="business",
+                 target_id=business.id, after=business.audit_view())
+    return business
+
+
+def update_draft(user_id: Any, business_id: Any, values: dict, expected_version: int | None = None) -> Business:
+    business, _ = get_for_member(user_id, business_id, roles=(OWNER, MANAGER))
+    if business.status not in EDITABLE_STATUSES:
+        raise InvalidTransition(f"A business that is {business.status} cannot be edited.")
+    if expected_version is not None and expected_version != business.version:
+        raise StaleVersion()
+    before = business.audit_view()
+    _apply(business, _validated(business.kind, values))
+    fields = {f"set__{name}": getattr(business, name) for name in
+              ("name", "address", "district_code", "district_scopes", "uscc", "licence", "contact")
+              if getattr(business, name) is not None}
+    try:
+        updated = Business.objects(id=business.id, version=business.version, status__in=EDITABLE_STATUSES).modify(
+            new=True, inc__version=1, set__updated_at=utcnow(), **fields)
+    except NotUniqueError:
+        raise DuplicateUscc(errors={"uscc": ["Already registered."]}) from None
+    if updated is None:
+        raise StaleVersion()
+    audit.record(actor=audit.actor_for(user_id), action="business.updated", target_type="business",
+                 target_id=business.id, before=before, after=updated.audit_view())
+    return updated
+
+
+def _submission_problems(business: Business) -> dict:
+    problems: dict[str, Any] = {}
+    for field in ("name", "address", "district_code"):
+        if not getattr(business, field):
+            problems[field] = ["Required before submitting."]
+    if not (business.contact and business.contact.name and business.contact.phone):
+        problems["contact"] = ["A contact person and phone are required before submitting."]
+    if business.kind == HOUSEHOLD:
+        return problems
+    if not business.uscc:
+        problems["uscc"] = ["Required before submitting."]
+    licence = business.licence
+    if business.kind not in LICENCE_OPTIONAL_KINDS or (licence and licence.number):
+        missing = [f for f in ("number", "issued_on", "expires_on", "authority") if not (licence and licence[f])]
+        if missing:
+            problems["licence"] = {f: ["Required before submitting."] for f in missing}
+        elif licence.expires_on < utcnow().astimezone(SHANGHAI).date():
+            problems["licence"] = {"expires_on": ["The licence has expired."]}
+        elif not BusinessDocument.objects(business_id=business.id, kind="licence").first():
+            problems["documents"] = ["Upload a scan of the licence (kind 'licence') before submitting."]
+    return problems
+
+
+def submit(user_id: Any, business_id: Any) -> Business:
+    business, _ = get_for_member(user_id, business_id, roles=(OWNER, MANAGER))
+    if business.status not in TRANSITIONS["submit"][0]:
+        raise InvalidTransition(f"A business that is {business.status} cannot be submitted.")
+    problems = _submission_problems(business)
+    if problems:
+        raise InvalidInput("The registration is incomplete.", errors=problems)
+    return _transition(business.id, "submit", actor_id=user_id, expected_version=business.version,
+                       extra={"inc__submission_count": 1, "set__status_reason": None})
+
+
+def _transition(business_id: ObjectId, action: str, *, actor_id: Any, reason: str | None = None,
+                scope: dict | None = None, expected_version: int | None = None, extra: dict | None = None) -> Business:
+    allowed_from, target, _ = TRANSITIONS[action]
+    before = Business.objects(id=business_id, **(scope or {})).first()
+    if before is None:
+        raise BusinessNotFound()
+    conditions = {"id": business_id, "status__in": allowed_from, **(scope or {})}
+    if expected_version is not None:
+        conditions["version"] = expected_version
+    updates = {"set__status": target, "set__updated_at": utcnow(), "inc__version": 1, **(extra or {})}
+    if reason is not None:
+        updates["set__status_reason"] = reason
+    updated = Business.objects(**conditions).modify(new=True, **updates)
+    if updated is None:
+        current = Business.objects(id=business_id).only("status").first()
+        raise InvalidTransition(f"Cannot {action} a business that is {current.status if current else 'gone'}.")
+    audit.record(actor=audit.actor_for(actor_id), action=f"business.{action}", target_type="business",
+                 target_id=business_id, before=before.audit_view(),
+                 after={**updated.audit_view(), **({"reason": reason} if reason else {})})
+    invalidate_card(business_id)
+    return updated
+
+
+def review(principal: Principal, business_id: Any, action: str, reason: str | None = None) -> Business:
+    if action not in REVIEW_ACTIONS:
+        raise ValueError(action)
+    needs_reason = TRANSITIONS[action][2]
+    if needs_reason and not (reason and reason.strip()):
+        raise InvalidInput(errors={"reason": ["A reason is required."]})
+    scope = _scope_filter(principal)
+    business = get_for_regulator(principal, business_id)
+    extra: dict[str, Any] = {"set__reviewed_by": _oid(principal.user_id)}
+    if action == "approve":
+        extra.update({"set__public_code": new_public_code(), "set__approved_at": utcnow(), "set__status_reason": None})
+    return _transition(business.id, action, actor_id=principal.user_id, reason=reason.strip() if reason else None,
+                       scope=scope, extra=extra)
+
+
+def replace_public_code(principal: Principal, business_id: Any, reason: str) -> Business:
+    """Issue a new code (e.g. a sticker was copied onto another shop); the old one then says so."""
+    business = get_for_regulator(principal, business_id)
+    if not business.public_code:
+        raise InvalidTransition("The business has no public code yet; approve it first.")
+    new_code = new_public_code()
+    updated = Business.objects(id=business.id, public_code=business.public_code).modify(
+        new=True, set__public_code=new_code, push__retired_public_codes=business.public_code,
+        inc__version=1, set__updated_at=utcnow())
+    if updated is None:
+        raise InvalidTransition("The code was replaced meanwhile; reload the business.")
+    audit.record(actor=audit.actor_for(principal.user_id), action="business.public_code_replaced",
+                 target_type="business", target_id=business.id, before={"public_code": business.public_code},
+                 after={"public_code": new_code, "reason": reason})
+    invalidate_card(business.id, extra_codes=[business.public_code])
+    return updated
+
+
+# --- members ------------------------------------------------------------------------------------------
+
+def _invitation_hash(code: str) -> str:
+    return hashlib.sha256(code.strip().upper().encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedInvitation:
+    code: str
+    role: str
+    expires_at: Any
+
+
+def invite(user_id: Any, business_id: Any, role: str) -> IssuedInvitation:
+    business, _ = get_for_member(user_id, business_id, roles=(OWNER,))
+    if role not in (MANAGER, STAFF):
+        raise InvalidInput(errors={"role": ["Invite a manager or staff."]})
+    # 10 characters from an alphabet without look-alikes: easy to read out over the phone.
+    code = "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(10))
+    invitation = Invitation(business_id=business.id, code_hash=_invitation_hash(code), role=role,
+                            expires_at=utcnow() + INVITATION_TTL, created_by=_oid(user_id)).save(force_insert=True)
+    audit.record(actor=audit.actor_for(user_id), action="business.member_invited", target_type="business",
+                 target_id=business.id, after={"role": role, "invitation_id": str(invitation.id)})
+    return IssuedInvitation(code=code, role=role, expires_at=invitation.expires_at)
+
+
+def accept_invitation(user_id: Any, code: str) -> Membership:
+    user_oid = _oid(user_id)
+    now = utcnow()
+    # Spend the invitation first (conditional: unused and unexpired), so it works exactly once.
+    invitation = Invitation.objects(code_hash=_invitation_hash(code), used_at=None, expires_at__gt=now).modify(
+        new=True, set__used_at=now, set__used_by=user_oid)
+    if invitation is None:
+        raise InvitationInvalid()
+    if member_role(invitation.business_id, user_oid):
+        Invitation.objects(id=invitation.id).update_one(unset__used_at=True, unset__used_by=True)
+        raise AlreadyMember()
+    try:
+        membership = Membership(business_id=invitation.business_id, user_id=user_oid, role=invitation.role).save(
+            force_insert=True)
+    except NotUniqueError:
+        Invitation.objects(id=invitation.id).update_one(unset__used_at=True, unset__used_by=True)
+        raise AlreadyMember() from None
+    audit.record(actor=audit.actor_for(user_id), action="business.member_joined", target_type="business",
+                 target_id=invitation.business_id, after={"user_id": str(user_oid), "role": invitation.role})
+    return membership
+
+
+def list_members(user_id: Any, business_id: Any) -> list[Membership]:
+    business, _ = get_for_member(user_id, business_id, roles=(OWNER, MANAGER))
+    return list(Membership.objects.of_business(business.id).order_by("created_at"))
+
+
+def remove_member(user_id: Any, business_id: Any, member_user_id: Any) -> None:
+    business, _ = get_for_member(user_id, business_id, roles=(OWNER,))
+    target = _oid(member_user_id, not_found=BusinessNotFound)
+    membership = Membership.objects(business_id=business.id, user_id=target).first()
+    if membership is None:
+        raise BusinessNotFound("No such member.")
+    if membership.role == OWNER:
+        raise InvalidInput(errors={"user_id": ["The owner cannot be removed."]})
+    Membership.objects(id=membership.id, role__ne=OWNER).delete()
+    audit.record(actor=audit.actor_for(user_id), action="business.member_removed", target_type="business",
+                 target_id=business.id, before={"user_id": str(target), "role": membership.role})
+
+
+# --- documents ------------------------------------------------------------------------------------------
+
+_SAFE_FILENAME = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
+
+
+def _display_filename(filename: str | None, kind: str, extension: str) -> str:
+    """The name shown on download: the client's stem, made safe, with the extension of the real type."""
+    stem = (filename or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1].rsplit(".", 1)[0]
+    stem = _SAFE_FILENAME.sub("_", stem).strip("._")[:80] or kind
+    return f"{stem}.{extension}"
+
+
+def add_document(user_id: Any, business_id: Any, kind: str, data: bytes, filename: str | None) -> BusinessDocument:
+    business, _ = get_for_member(user_id, business_id, roles=(OWNER, MANAGER))
+    if BusinessDocument.objects(business_id=business.id).count() >= MAX_DOCUMENTS_PER_BUSINESS:
+        raise InvalidInput(errors={"file": [f"At most {MAX_DOCUMENTS_PER_BUSINESS} documents per business."]})
+    stored = blobs.store_upload(data)
+    document = BusinessDocument(business_id=business.id, kind=kind, sha256=stored.sha256,
+                                content_type=stored.content_type, size=stored.size,
+                                filename=_display_filename(filename, kind, stored.extension),
+                                uploaded_by=_oid(user_id)).save(force_insert=True)
+    audit.record(actor=audit.actor_for(user_id), action="business.document_added", target_type="business",
+                 target_id=business.id, after={"document_id": str(document.id), "kind": kind,
+                                               "sha256": stored.sha256, "content_type": stored.content_type})
+    return document
+
+
+def list_documents(business_id: Any) -> list[BusinessDocument]:
+    return list(BusinessDocument.objects(business_id=_oid(business_id)).order_by("created_at"))
+
+
+def get_document(principal: Principal, business_id: Any, document_id: Any) -> tuple[BusinessDocument, bytes]:
+    business = get_for_viewer(principal, business_id)
+    document = BusinessDocument.objects(id=_oid(document_id, DocumentNotFound), business_id=business.id).first()
+    if document is None:
+        raise DocumentNotFound()
+    return document, blobs.load(document.sha256)

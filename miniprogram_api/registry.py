@@ -1,0 +1,131 @@
+"""Mini-program: register a business, edit and submit it, members, documents."""
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from backend.accounts.access import SIGNED_IN, access, current_principal
+from backend.blobs.services import read_capped
+from backend.core.idempotency import idempotent
+from backend.registry import services
+from backend.registry.schemas import (BusinessCreateSchema, BusinessDetailSchema, BusinessSchema, BusinessUpdateSchema,
+                                      DocumentFileSchema, DocumentFormSchema, DocumentSchema, InvitationAcceptSchema,
+                                      InvitationCreateSchema, InvitationSchema, MemberSchema, MyBusinessSchema)
+from backend.registry.views import detail, document_response
+
+blp = Blueprint("mp_businesses", __name__, url_prefix="/api/v1/mp", description="Food business registration")
+
+
+def _user_id() -> str:
+    return current_principal().user_id
+
+
+@blp.route("/businesses")
+class Businesses(MethodView):
+    @access(SIGNED_IN)
+    @idempotent
+    @blp.arguments(BusinessCreateSchema)
+    @blp.response(201, BusinessSchema)
+    def post(self, body):
+        """Register a business as a draft; you become its owner. Send an Idempotency-Key to retry safely"""
+        return services.create_draft(_user_id(), body)
+
+
+@blp.route("/businesses/mine")
+class MyBusinesses(MethodView):
+    @access(SIGNED_IN)
+    @blp.response(200, MyBusinessSchema(many=True))
+    def get(self):
+        """Businesses you are a member of, with your role"""
+        result = []
+        for business, role in services.list_mine(_user_id()):
+            business.my_role = role
+            result.append(business)
+        return result
+
+
+@blp.route("/businesses/<business_id>")
+class Business(MethodView):
+    @access(SIGNED_IN)
+    @blp.response(200, BusinessDetailSchema)
+    def get(self, business_id):
+        """One of your businesses, with its documents"""
+        return detail(services.get_for_member(_user_id(), business_id)[0])
+
+    @access(SIGNED_IN)
+    @blp.arguments(BusinessUpdateSchema)
+    @blp.response(200, BusinessSchema)
+    def patch(self, body, business_id):
+        """Edit a draft or rejected registration (owner, manager)"""
+        version = body.pop("version", None)
+        return services.update_draft(_user_id(), business_id, body, expected_version=version)
+
+
+@blp.route("/businesses/<business_id>/submit")
+class Submit(MethodView):
+    @access(SIGNED_IN)
+    @blp.response(200, BusinessSchema)
+    def post(self, business_id):
+        """Submit (or resubmit after rejection) for review"""
+        return services.submit(_user_id(), business_id)
+
+
+@blp.route("/businesses/<business_id>/documents")
+class Documents(MethodView):
+    @access(SIGNED_IN)
+    @idempotent
+    @blp.arguments(DocumentFormSchema, location="form")
+    @blp.arguments(DocumentFileSchema, location="files")
+    @blp.response(201, DocumentSchema)
+    def post(self, form, files, business_id):
+        """Upload a document (multipart: `file`, `kind`). JPEG/PNG/WebP/PDF, at most 10 MB and 40 megapixels"""
+        upload = files["file"]
+        return services.add_document(_user_id(), business_id, form["kind"], read_capped(upload.stream),
+                                     upload.filename)
+
+
+@blp.route("/businesses/<business_id>/documents/<document_id>")
+class Document(MethodView):
+    @access(SIGNED_IN)
+    @blp.response(200, content_type="application/octet-stream")
+    def get(self, business_id, document_id):
+        """Download a document (members of the business)"""
+        return document_response(*services.get_document(current_principal(), business_id, document_id))
+
+
+@blp.route("/businesses/<business_id>/invitations")
+class Invitations(MethodView):
+    @access(SIGNED_IN)
+    @blp.arguments(InvitationCreateSchema)
+    @blp.response(201, InvitationSchema)
+    def post(self, body, business_id):
+        """Invite a manager or staff member (owner); the one-time code expires in 7 days"""
+        return services.invite(_user_id(), business_id, body["role"])
+
+
+@blp.route("/invitations/accept")
+class AcceptInvitation(MethodView):
+    @access(SIGNED_IN)
+    @blp.arguments(InvitationAcceptSchema)
+    @blp.response(201, MemberSchema)
+    def post(self, body):
+        """Join a business with an invitation code"""
+        return services.accept_invitation(_user_id(), body["code"])
+
+
+@blp.route("/businesses/<business_id>/members")
+class Members(MethodView):
+    @access(SIGNED_IN)
+    @blp.response(200, MemberSchema(many=True))
+    def get(self, business_id):
+        """Members of the business (owner, manager)"""
+        return services.list_members(_user_id(), business_id)
+
+
+@blp.route("/businesses/<business_id>/members/<member_user_id>")
+class Member(MethodView):
+    @access(SIGNED_IN)
+    @blp.response(204)
+    def delete(self, business_id, member_user_id):
+        """Remove a manager or staff member (owner)"""
+        services.remove_member(_user_id(), business_id, member_user_id)
