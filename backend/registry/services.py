@@ -308,7 +308,9 @@ def review(principal: Principal, business_id: Any, action: str, reason: str | No
     business = get_for_regulator(principal, business_id)
     extra: dict[str, Any] = {"set__reviewed_by": _oid(principal.user_id)}
     if action == "approve":
-        extra.update({"set__public_code": new_public_code(), "set__approved_at": utcnow(), "set__status_reason": None})
+        extra.update({"set__approved_at": utcnow(), "set__status_reason": None})
+        if business.kind != HOUSEHOLD:  # a household is a private person: no public page
+            extra["set__public_code"] = new_public_code()
     return _transition(business.id, action, actor_id=principal.user_id, reason=reason.strip() if reason else None,
                        scope=scope, extra=extra)
 
@@ -317,7 +319,7 @@ def replace_public_code(principal: Principal, business_id: Any, reason: str) -> 
     """Issue a new code (e.g. a sticker was copied onto another shop); the old one then says so."""
     business = get_for_regulator(principal, business_id)
     if not business.public_code:
-        raise InvalidTransition("The business has no public code yet; approve it first.")
+        raise InvalidTransition("The business has no public code (not approved yet, or a household).")
     new_code = new_public_code()
     updated = Business.objects(id=business.id, public_code=business.public_code).modify(
         new=True, set__public_code=new_code, push__retired_public_codes=business.public_code,

@@ -1,0 +1,50 @@
+"""Building blocks for registry tests: everything goes through the HTTP API."""
+from __future__ import annotations
+
+import io
+import itertools
+
+from PIL import Image
+
+from backend.registry.validators import uscc_check_character
+
+_serial = itertools.count(1)
+
+
+def fresh_uscc(district="320682") -> str:
+    first17 = f"92{district}MA{next(_serial):07d}"
+    return first17 + uscc_check_character(first17)
+
+
+def restaurant_body(**overrides) -> dict:
+    body = {
+        "kind": "restaurant_small", "name": "如皋老张面馆", "uscc": fresh_uscc(),
+        "licence": {"number": "JY23206820012345", "issued_on": "2024-01-01", "expires_on": "2029-01-01",
+                    "authority": "如皋市市场监督管理局", "scope": "热食类食品制售"},
+        "address": "江苏省如皋市如城街道海阳南路88号", "district_code": "320682",
+        "contact": {"name": "张志明", "phone": "13812345678"},
+    }
+    body.update(overrides)
+    return body
+
+
+def jpeg_bytes(color=(200, 50, 50)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (80, 60), color).save(out, format="JPEG")
+    return out.getvalue()
+
+
+def upload(api, token, business_id, data: bytes, filename="licence.jpg", kind="licence", content_type="image/jpeg"):
+    return api.post(f"/api/v1/mp/businesses/{business_id}/documents", token=token, data={"kind": kind},
+                    files={"file": (filename, data, content_type)})
+
+
+def submitted_business(api, token, **overrides) -> dict:
+    created = api.post("/api/v1/mp/businesses", token=token, json=restaurant_body(**overrides))
+    assert created.status_code == 201, created.text
+    business_id = created.json()["id"]
+    if created.json()["kind"] != "household":
+        assert upload(api, token, business_id, jpeg_bytes()).status_code == 201
+    submitted = api.post(f"/api/v1/mp/businesses/{business_id}/submit", token=token)
+    assert submitted.status_code == 200, submitted.text
+    return submitted.json()
