@@ -23,10 +23,11 @@ API_VERSION = "v1"
 def _blueprints():
     from backend.accounts.views import auth_blp, users_blp
     from backend.audit.views import blp as audit_blp
+    from backend.public_card.views import blp as public_card_blp
     from backend.registry.views import blp as registry_blp
     from miniprogram_api import BLUEPRINTS as MINIPROGRAM_BLUEPRINTS
 
-    return [auth_blp, users_blp, audit_blp, registry_blp, *MINIPROGRAM_BLUEPRINTS]
+    return [auth_blp, users_blp, audit_blp, registry_blp, public_card_blp, *MINIPROGRAM_BLUEPRINTS]
 
 
 def init_platform_core(app: Flask, settings: Settings, stores: Stores | None) -> Stores:

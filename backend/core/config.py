@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import ipaddress
 import logging
 import os
 import secrets
@@ -64,6 +65,8 @@ class Settings:
     HOST: str = "127.0.0.1"
     PORT: int = 8000
     SEED_DEMO: bool = False
+    # Per client IP on the public pages, e.g. "60/minute" or "60/minute;10/second"; "off" disables.
+    PUBLIC_RATE_LIMIT: str = "60/minute"
     # Reverse proxies whose X-Forwarded-For we believe (comma-separated IPs).
     TRUSTED_PROXIES: tuple[str, ...] = field(default_factory=tuple)
 
@@ -165,6 +168,18 @@ def validate(settings: Settings) -> Settings:
         raise ConfigError("MONGODB_URI: must start with mongodb:// or mongodb+srv://")
     if settings.REDIS_URL and not settings.REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
         raise ConfigError("REDIS_URL: must start with redis://, rediss:// or unix://")
+    if settings.PUBLIC_RATE_LIMIT.lower() != "off":
+        import limits
+
+        try:
+            limits.parse_many(settings.PUBLIC_RATE_LIMIT)
+        except ValueError:
+            raise ConfigError('PUBLIC_RATE_LIMIT: e.g. "60/minute" or "off"') from None
+    for proxy in settings.TRUSTED_PROXIES:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            raise ConfigError(f"TRUSTED_PROXIES: {proxy} is not an IP address or network") from None
     if not 0 < settings.WECHAT_TIMEOUT <= 30:
         raise ConfigError("WECHAT_TIMEOUT: must be between 0 and 30 seconds")
     if bool(settings.BOOTSTRAP_ADMIN_USERNAME) != bool(settings.BOOTSTRAP_ADMIN_PASSWORD):

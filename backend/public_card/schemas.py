@@ -1,0 +1,44 @@
+"""The public card's JSON, for the OpenAPI document (the body itself is served from the cache)."""
+import marshmallow as ma
+
+
+class PublicBusinessSchema(ma.Schema):
+    name = ma.fields.String()
+    kind = ma.fields.String()
+    kind_label = ma.fields.String()
+    address = ma.fields.String()
+    district = ma.fields.String()
+
+
+class PublicLicenceSchema(ma.Schema):
+    number = ma.fields.String()
+    issued_on = ma.fields.Date()
+    expires_on = ma.fields.Date()
+    authority = ma.fields.String()
+    scope = ma.fields.String()
+    state = ma.fields.String(metadata={"enum": ["valid", "expiring", "expired"]})
+    state_label = ma.fields.String()
+
+
+class PublicGradeSchema(ma.Schema):
+    level = ma.fields.String(allow_none=True, metadata={"enum": ["A", "B", "C", None]})
+    colour = ma.fields.String(metadata={"enum": ["green", "yellow", "red", "grey"]})
+    label = ma.fields.String()
+    rated_on = ma.fields.Date(allow_none=True)
+
+
+class PublicCardSchema(ma.Schema):
+    code = ma.fields.String()
+    url = ma.fields.String()
+    status = ma.fields.String(metadata={"enum": ["approved", "suspended", "revoked"]})
+    status_label = ma.fields.String()
+    status_reason = ma.fields.String(allow_none=True)
+    business = ma.fields.Nested(PublicBusinessSchema)
+    licence = ma.fields.Nested(PublicLicenceSchema, allow_none=True)
+    grade = ma.fields.Nested(PublicGradeSchema)
+    alerts = ma.fields.List(ma.fields.String(), metadata={"description": "Red notices, e.g. recalls."})
+    sections = ma.fields.Dict(metadata={"description": "One entry per capability with data: staff, inspections, "
+                                                       "tests, cameras, recalls. Absent while it has none."})
+    complaint_url = ma.fields.String()
+    updated_at = ma.fields.DateTime()
+    as_of = ma.fields.Date()

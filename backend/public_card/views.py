@@ -1,0 +1,39 @@
+"""The public card as JSON: the same content as the QR page."""
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from backend.accounts.access import PUBLIC, access
+from backend.core.errors import NotFound
+from backend.public_card import services as cards
+from backend.public_card.http import cached_response
+from backend.public_card.ratelimit import limit_public_request
+from backend.public_card.schemas import PublicCardSchema
+
+blp = Blueprint("public_businesses", __name__, url_prefix="/api/v1/public/businesses",
+                description="Public food-safety information of a business, by its public (QR) code")
+
+
+class CodeReplaced(NotFound):
+    http_status = 410
+    default_message = "该二维码已被监管部门更换，请扫描店内张贴的新二维码。"
+
+
+@blp.route("/<code>")
+class PublicBusiness(MethodView):
+    @access(PUBLIC)
+    @blp.response(200, PublicCardSchema)
+    @blp.alt_response(304, description="Not modified (If-None-Match matched the ETag)")
+    @blp.alt_response(404, description="Unknown code")
+    @blp.alt_response(410, description="The code was replaced by a regulator")
+    @blp.alt_response(429, description="Rate limited (per client IP); see Retry-After")
+    def get(self, code):
+        """Licence, grade, status and the capability sections for a public code (cached; ETag)"""
+        limit_public_request()
+        card = cards.get(code)
+        if card.kind == cards.MISSING:
+            raise NotFound("未找到该经营主体。")
+        if card.kind == cards.REPLACED:
+            raise CodeReplaced()
+        return cached_response(card.json, etag=card.etag_json, mimetype="application/json")
