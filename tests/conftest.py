@@ -7,9 +7,10 @@ import pytest
 import requests
 
 from backend.devtools.wechat_imitation import WeChatImitation
-from tests.support import LiveServer, RedisServer, mongodb_test_uri
+from tests.support import LiveServer, MongoCommandCounter, RedisServer, mongodb_test_uri
 
 TEST_SECRET = "test-secret-" + "x" * 40
+MongoCommandCounter.register_monitor()
 
 
 @pytest.fixture(scope="session")
@@ -149,3 +150,21 @@ def mp_login(api):
         return response.json()
 
     return login
+
+
+@pytest.fixture
+def approved_business(api, mp_login, console_login):
+    """An approved restaurant in Rugao, registered and approved over HTTP. Returns (business, regulator token)."""
+    from tests.functional.registry_helpers import submitted_business
+
+    owner = mp_login()["access_token"]
+    business = submitted_business(api, owner)
+    regulator = console_login("regulator", ("320682",))
+    approved = api.post(f"/api/v1/console/businesses/{business['id']}/approve", token=regulator, json={})
+    assert approved.status_code == 200, approved.text
+    return approved.json(), regulator
+
+
+@pytest.fixture
+def mongo_commands(app, monkeypatch):
+    return MongoCommandCounter(monkeypatch)
