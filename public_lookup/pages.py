@@ -11,7 +11,7 @@ from backend.accounts.access import PUBLIC, access
 from backend.core import context
 from backend.public_card import qr, services as cards
 from backend.public_card.http import cached_response
-from backend.public_card.ratelimit import limit_public_request
+from backend.public_card.ratelimit import public_client
 
 blp = Blueprint("pages", __name__)
 
@@ -19,40 +19,33 @@ HTML = "text/html"
 QR_CACHE_CONTROL = "public, max-age=86400"
 
 
-@blp.get("/q/<code>")
-@access(PUBLIC)
-def card_page(code: str):
-    limit_public_request()
-    card = cards.get(code)
-    return cached_response(card.html, etag=card.etag_html, mimetype=HTML, status=card.http_status)
-
-
-def _found(code: str) -> cards.CachedCard:
-    limit_public_request()
-    card = cards.get(code)
-    if card.kind != cards.FOUND:
-        raise _NotFound(card)
-    return card
-
-
-class _NotFound(Exception):
-    def __init__(self, card):
+class _NoPublicCard(Exception):
+    def __init__(self, card: cards.CardView):
         self.card = card
 
 
-def _public_url(code: str) -> str:
-    return f"{context.settings().PUBLIC_BASE_URL.rstrip('/')}/q/{code}"
+@blp.get("/q/<code>")
+@access(PUBLIC)
+def card_page(code: str):
+    card = cards.view(code, "html", client=public_client())
+    return cached_response(card.body, etag=card.etag, mimetype=HTML, status=card.http_status)
 
 
-def _qr_etag(kind: str, url: str) -> str:
-    return '"' + hashlib.sha256(f"{kind}:{url}".encode()).hexdigest()[:32] + '"'
+def _found_json(code: str) -> dict:
+    card = cards.view(code, "json", client=public_client())
+    if card.kind != cards.FOUND:
+        raise _NoPublicCard(cards.view(code, "html"))
+    return json.loads(card.body)
+
+
+def _qr_etag(kind: str, content: str) -> str:
+    return '"' + hashlib.sha256(f"{kind}:{content}".encode()).hexdigest()[:32] + '"'
 
 
 @blp.get("/q/<code>/qr.svg")
 @access(PUBLIC)
 def qr_svg(code: str):
-    _found(code)
-    url = _public_url(code)
+    url = _found_json(code)["url"]
     return cached_response(qr.svg(url), etag=_qr_etag("svg", url), mimetype="image/svg+xml",
                            cache_control=QR_CACHE_CONTROL)
 
@@ -60,8 +53,7 @@ def qr_svg(code: str):
 @blp.get("/q/<code>/qr.png")
 @access(PUBLIC)
 def qr_png(code: str):
-    _found(code)
-    url = _public_url(code)
+    url = _found_json(code)["url"]
     return cached_response(qr.png(url), etag=_qr_etag("png", url), mimetype="image/png",
                            cache_control=QR_CACHE_CONTROL)
 
@@ -69,11 +61,11 @@ def qr_png(code: str):
 @blp.get("/q/<code>/sticker.pdf")
 @access(PUBLIC)
 def sticker(code: str):
-    card = _found(code)
-    data = json.loads(card.json)
+    data = _found_json(code)
+    etag = _qr_etag("pdf", json.dumps([data["url"], data["business"]["name"], data["grade"]], ensure_ascii=False))
     body = qr.sticker_pdf(url=data["url"], name=data["business"]["name"], grade_colour=data["grade"]["colour"],
                           grade_label=data["grade"]["label"])
-    response = cached_response(body, etag=_qr_etag("pdf", card.etag_json), mimetype="application/pdf")
+    response = cached_response(body, etag=etag, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="sticker-{code}.pdf"'
     return response
 
@@ -102,10 +94,9 @@ def render_error_page(code: int, headers: dict | None = None):
 def register_page_errors(app: Flask) -> None:
     from backend.core.errors import DomainError
 
-    @app.errorhandler(_NotFound)
-    def _not_found(error: _NotFound):
-        return cached_response(error.card.html, etag=error.card.etag_html, mimetype=HTML,
-                               status=error.card.http_status)
+    @app.errorhandler(_NoPublicCard)
+    def _no_public_card(error: _NoPublicCard):
+        return cached_response(error.card.body, etag=error.card.etag, mimetype=HTML, status=error.card.http_status)
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):

@@ -34,6 +34,7 @@ def wechat():
 
 @pytest.fixture
 def config(redis_server, mongo_db_name, wechat, tmp_path):
+    redis_server.client().flushall()  # every test starts with an empty Redis
     return {
         "APP_ENV": "test",
         "MONGODB_URI": mongodb_test_uri(mongo_db_name),
@@ -53,7 +54,6 @@ def config(redis_server, mongo_db_name, wechat, tmp_path):
 def app(config, redis_server):
     from backend.app import create_app
 
-    redis_server.client().flushall()
     application = create_app(config)
     yield application
     db = mongoengine.get_db()

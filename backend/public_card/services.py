@@ -58,10 +58,6 @@ class CachedCard:
     etag_html: str
     etag_json: str
 
-    @property
-    def http_status(self) -> int:
-        return {FOUND: 200, REPLACED: 410, MISSING: 404}[self.kind]
-
 
 def card_key(code: str) -> str:
     return CARD_KEY.format(code)
@@ -158,26 +154,65 @@ def _json_default(value):
     raise TypeError(type(value).__name__)
 
 
-def get(code: str) -> CachedCard:
-    """The card for a code, from the cache or built and cached (unless invalidated meanwhile)."""
+def _build_and_cache(code: str) -> CachedCard:
+    """Build from MongoDB and fill the cache, unless the card was invalidated meanwhile."""
     redis = context.redis()
-    if not CODE_SHAPE.match(code):
-        kind, data, html = build(code)
-        body = json.dumps(data, ensure_ascii=False, default=_json_default)
-        return CachedCard(kind, html, body, _etag(html), _etag(body))
-    key = card_key(code)
-    cached = redis.hmget(key, "kind", "html", "json", "etag_html", "etag_json")
-    if cached[0] is not None:
-        return CachedCard(*cached)
     generation = redis.get(GENERATION_KEY.format(code)) or ""
     kind, data, html = build(code)
     body = json.dumps(data, ensure_ascii=False, default=_json_default)
     card = CachedCard(kind, html, body, _etag(html), _etag(body))
     ttl = MISSING_TTL if kind == MISSING else _seconds_until_next_midnight()  # licence states change by date
-    redis.eval(_FILL_IF_CURRENT, 2, key, GENERATION_KEY.format(code), generation, ttl,
+    redis.eval(_FILL_IF_CURRENT, 2, card_key(code), GENERATION_KEY.format(code), generation, ttl,
                "kind", card.kind, "html", card.html, "json", card.json,
                "etag_html", card.etag_html, "etag_json", card.etag_json)
     return card
+
+
+@dataclass(frozen=True)
+class CardView:
+    """One representation ("html" or "json") of a card."""
+
+    kind: str
+    body: str
+    etag: str
+
+    @property
+    def http_status(self) -> int:
+        return {FOUND: 200, REPLACED: 410, MISSING: 404}[self.kind]
+
+
+def view(code: str, representation: str, *, client: str | None = None) -> CardView:
+    """The card for a code as HTML or JSON. With `client`, the public rate limit is counted for it
+    and, on a cache hit, the card comes back in the same Redis round trip."""
+    from backend.public_card.ratelimit import public_limiter
+
+    fields = ("kind", representation, f"etag_{representation}")
+    key = card_key(code) if CODE_SHAPE.match(code) else None
+    if client is not None:
+        fetched = public_limiter().hit(client, fetch=(key, fields) if key else None)
+    else:
+        fetched = None
+    if key and fetched is None:
+        fetched = context.redis().hmget(key, *fields)
+    if fetched and fetched[0] is not None:
+        return CardView(*fetched)
+    card = _build_and_cache(code) if key else _render_missing(code)
+    return CardView(card.kind, getattr(card, representation), getattr(card, f"etag_{representation}"))
+
+
+def _render_missing(code: str) -> CachedCard:
+    kind, data, html = build(code)
+    body = json.dumps(data, ensure_ascii=False, default=_json_default)
+    return CachedCard(kind, html, body, _etag(html), _etag(body))
+
+
+def get(code: str) -> CachedCard:
+    """The whole cached card (every representation); builds it on a miss."""
+    cached = context.redis().hmget(card_key(code), "kind", "html", "json", "etag_html", "etag_json") \
+        if CODE_SHAPE.match(code) else [None]
+    if cached[0] is not None:
+        return CachedCard(*cached)
+    return _build_and_cache(code) if CODE_SHAPE.match(code) else _render_missing(code)
 
 
 def invalidate(business_id: Any, extra_codes: Iterable[str] = ()) -> None:

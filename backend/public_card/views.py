@@ -8,7 +8,7 @@ from backend.accounts.access import PUBLIC, access
 from backend.core.errors import NotFound
 from backend.public_card import services as cards
 from backend.public_card.http import cached_response
-from backend.public_card.ratelimit import limit_public_request
+from backend.public_card.ratelimit import public_client
 from backend.public_card.schemas import PublicCardSchema
 
 blp = Blueprint("public_businesses", __name__, url_prefix="/api/v1/public/businesses",
@@ -30,10 +30,9 @@ class PublicBusiness(MethodView):
     @blp.alt_response(429, description="Rate limited (per client IP); see Retry-After")
     def get(self, code):
         """Licence, grade, status and the capability sections for a public code (cached; ETag)"""
-        limit_public_request()
-        card = cards.get(code)
+        card = cards.view(code, "json", client=public_client())
         if card.kind == cards.MISSING:
             raise NotFound("未找到该经营主体。")
         if card.kind == cards.REPLACED:
             raise CodeReplaced()
-        return cached_response(card.json, etag=card.etag_json, mimetype="application/json")
+        return cached_response(card.body, etag=card.etag, mimetype="application/json")
