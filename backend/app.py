@@ -23,14 +23,18 @@ API_VERSION = "v1"
 def _blueprints():
     from backend.accounts.views import auth_blp, users_blp
     from backend.audit.views import blp as audit_blp
+    from backend.complaints.console_views import blp as console_complaints_blp
+    from backend.complaints.open311 import blp as open311_blp
+    from backend.complaints.views import blp as public_complaints_blp
     from backend.public_card.views import blp as public_card_blp
     from backend.registry.views import blp as registry_blp
     from miniprogram_api import BLUEPRINTS as MINIPROGRAM_BLUEPRINTS
 
-    return [auth_blp, users_blp, audit_blp, registry_blp, public_card_blp, *MINIPROGRAM_BLUEPRINTS]
+    return [auth_blp, users_blp, audit_blp, registry_blp, public_card_blp, public_complaints_blp,
+            console_complaints_blp, open311_blp, *MINIPROGRAM_BLUEPRINTS]
 
 
-def init_platform_core(app: Flask, settings: Settings, stores: Stores | None) -> Stores:
+def init_platform_core(app: Flask, settings: Settings, stores: Stores | None, **request_options) -> Stores:
     """What every app of ours shares: settings, stores, logging, request ids, the error shape."""
     configure_logging(settings.LOG_LEVEL)
     stores = stores or Stores.connect(settings)
@@ -39,7 +43,7 @@ def init_platform_core(app: Flask, settings: Settings, stores: Stores | None) ->
     app.config["MAX_CONTENT_LENGTH"] = settings.MAX_CONTENT_LENGTH
     app.config["SECRET_KEY"] = settings.SECRET_KEY
     app.json.ensure_ascii = False
-    install_request_plumbing(app)
+    install_request_plumbing(app, **request_options)
     return stores
 
 
@@ -47,7 +51,7 @@ def create_api_app(config: Mapping[str, Any] | None = None, *, settings: Setting
                    stores: Stores | None = None) -> Flask:
     settings = settings or load_settings(config)
     app = Flask("backend")
-    init_platform_core(app, settings, stores)
+    init_platform_core(app, settings, stores, form_path_prefixes=("/open311/",))
     app.config.update(
         API_TITLE=API_TITLE,
         API_VERSION=API_VERSION,

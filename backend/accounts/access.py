@@ -98,3 +98,10 @@ def assert_every_endpoint_declares_access(app: Flask) -> None:
                 missing.append(f"{endpoint} {method}")
     if missing:
         raise RuntimeError(f"endpoints without an access declaration: {', '.join(sorted(missing))}")
+
+
+def optional_principal() -> Principal | None:
+    """For public endpoints that also serve signed-in users: a bad token is still 401."""
+    if "Authorization" not in request.headers:
+        return None
+    return authenticate()

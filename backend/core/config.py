@@ -35,6 +35,10 @@ def _bool(value: str) -> bool:
     raise ValueError("expected true/false")
 
 
+def _csv(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
 def _positive_int(value: str) -> int:
     number = int(value)
     if number <= 0:
@@ -67,6 +71,11 @@ class Settings:
     SEED_DEMO: bool = False
     # Per client IP on the public pages, e.g. "60/minute" or "60/minute;10/second"; "off" disables.
     PUBLIC_RATE_LIMIT: str = "60/minute"
+    # Per client IP and per signed-in user on complaint submission and uploads; "off" disables.
+    COMPLAINT_RATE_LIMIT: str = "5/hour"
+    # Added to the shipped working-day calendar: ISO dates or ranges "2027-02-05..2027-02-11".
+    PUBLIC_HOLIDAYS: tuple[str, ...] = field(default_factory=tuple)
+    MAKEUP_WORKDAYS: tuple[str, ...] = field(default_factory=tuple)
     # Reverse proxies whose X-Forwarded-For we believe (comma-separated IPs).
     TRUSTED_PROXIES: tuple[str, ...] = field(default_factory=tuple)
 
@@ -107,7 +116,9 @@ _PARSERS = {
     "MAX_CONTENT_LENGTH": _positive_int,
     "SEED_DEMO": _bool,
     "PORT": _positive_int,
-    "TRUSTED_PROXIES": lambda v: tuple(p.strip() for p in v.split(",") if p.strip()),
+    "TRUSTED_PROXIES": _csv,
+    "PUBLIC_HOLIDAYS": _csv,
+    "MAKEUP_WORKDAYS": _csv,
 }
 
 
@@ -168,13 +179,21 @@ def validate(settings: Settings) -> Settings:
         raise ConfigError("MONGODB_URI: must start with mongodb:// or mongodb+srv://")
     if settings.REDIS_URL and not settings.REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
         raise ConfigError("REDIS_URL: must start with redis://, rediss:// or unix://")
-    if settings.PUBLIC_RATE_LIMIT.lower() != "off":
-        import limits
+    for name in ("PUBLIC_RATE_LIMIT", "COMPLAINT_RATE_LIMIT"):
+        if getattr(settings, name).lower() != "off":
+            import limits
+
+            try:
+                limits.parse_many(getattr(settings, name))
+            except ValueError:
+                raise ConfigError(f'{name}: e.g. "60/minute" or "off"') from None
+    for name in ("PUBLIC_HOLIDAYS", "MAKEUP_WORKDAYS"):
+        from backend.complaints.calendar import parse_days
 
         try:
-            limits.parse_many(settings.PUBLIC_RATE_LIMIT)
+            parse_days(getattr(settings, name))
         except ValueError:
-            raise ConfigError('PUBLIC_RATE_LIMIT: e.g. "60/minute" or "off"') from None
+            raise ConfigError(f"{name}: ISO dates or ranges like 2027-02-05..2027-02-11") from None
     for proxy in settings.TRUSTED_PROXIES:
         try:
             ipaddress.ip_network(proxy, strict=False)

@@ -39,14 +39,22 @@ def configure_logging(level: str) -> None:
     root.addHandler(handler)
 
 
-def install_request_plumbing(app: Flask, *, json_only: bool = True) -> None:
+FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+
+
+def install_request_plumbing(app: Flask, *, json_only: bool = True, form_path_prefixes: tuple[str, ...] = ()) -> None:
+    """`json_only`: bodies must be JSON (or multipart uploads), except under `form_path_prefixes`."""
     @app.before_request
     def _start_request():
         supplied = request.headers.get(REQUEST_ID_HEADER, "")
         g.request_id = supplied if _CLIENT_REQUEST_ID.match(supplied) else uuid.uuid4().hex
         g.request_started = time.perf_counter()
-        if json_only and request.method in BODY_METHODS and (request.content_length or request.headers.get("Transfer-Encoding")):
-            if request.mimetype not in {"application/json", "multipart/form-data"} and not request.mimetype.endswith("+json"):
+        has_body = request.content_length or request.headers.get("Transfer-Encoding")
+        if json_only and request.method in BODY_METHODS and has_body:
+            accepted = {"application/json", "multipart/form-data"}
+            if request.path.startswith(form_path_prefixes):
+                accepted = accepted | FORM_TYPES
+            if request.mimetype not in accepted and not request.mimetype.endswith("+json"):
                 return error_response(415, "Send JSON (Content-Type: application/json) or multipart/form-data uploads.")
         return None
 

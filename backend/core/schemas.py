@@ -26,3 +26,11 @@ class PageMetaSchema(ma.Schema):
     per_page = ma.fields.Integer()
     total = ma.fields.Integer()
     pages = ma.fields.Integer()
+
+
+class ReasonSchema(StrictSchema):
+    reason = text(1000, required=True)
+
+
+class EmptySchema(StrictSchema):
+    """A POST that takes no fields (still rejects unknown ones)."""

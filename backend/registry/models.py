@@ -65,7 +65,7 @@ class Business(BaseDocument):
     district_scopes = ListField(StringField())
     contact = EmbeddedDocumentField(Contact)
     status = StringField(required=True, choices=STATUSES, default=DRAFT)
-    status_reason = StringField(max_length=500)
+    status_reason = StringField(max_length=1000)
     submission_count = IntField(default=0)
     owner_id = ObjectIdField(required=True)
     public_code = StringField(unique=True, sparse=True)

@@ -43,12 +43,8 @@ class BusinessCreateSchema(BusinessUpdateSchema):
         exclude = ("version",)
 
 
-class ReasonSchema(StrictSchema):
-    reason = text(500, required=True)
-
-
 class OptionalReasonSchema(StrictSchema):
-    reason = text(500)
+    reason = text(1000)
 
 
 class LicenceOutSchema(ma.Schema):

@@ -11,8 +11,9 @@ from backend.accounts.access import access, current_principal
 from backend.accounts.models import ADMIN, REGULATOR
 from backend.core.pagination import paginate
 from backend.registry import services
+from backend.core.schemas import ReasonSchema
 from backend.registry.schemas import (BusinessDetailSchema, BusinessSchema, ConsoleBusinessQuerySchema,
-                                      OptionalReasonSchema, ReasonSchema)
+                                      OptionalReasonSchema)
 
 blp = Blueprint("console_businesses", __name__, url_prefix="/api/v1/console/businesses",
                 description="Review of food businesses (regulators, within their districts)")

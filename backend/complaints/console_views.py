@@ -1,0 +1,92 @@
+"""Regulator workflow on complaints in their districts, deadlines and KPIs."""
+from __future__ import annotations
+
+from flask import Response
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from backend.accounts.access import access, current_principal
+from backend.accounts.models import ADMIN, REGULATOR
+from backend.complaints import services
+from backend.complaints.schemas import (AssignSchema, CloseSchema, ConsoleComplaintSchema, ConsoleQuerySchema,
+                                        KpiQuerySchema, KpiSchema, NoteSchema, ReplyInSchema)
+from backend.core.pagination import paginate
+from backend.core.schemas import EmptySchema, ReasonSchema
+
+blp = Blueprint("console_complaints", __name__, url_prefix="/api/v1/console/complaints",
+                description="Complaint handling within statutory deadlines (regulators of the target's district)")
+
+
+def _shown(complaint):
+    """The record as this official may see it: the phone in full only for the assigned handler."""
+    complaint.complainant_shown = services.masked_complainant(current_principal(), complaint)
+    return complaint
+
+
+@blp.route("")
+class ConsoleComplaints(MethodView):
+    @access(REGULATOR, ADMIN)
+    @blp.arguments(ConsoleQuerySchema, location="query")
+    @blp.response(200, ConsoleComplaintSchema(many=True))
+    def get(self, query):
+        """Complaints in your districts; filter by status, kind, category, overdue, due within 2 working days"""
+        page, per_page = query.pop("page"), query.pop("per_page")
+        return [_shown(c) for c in paginate(services.search(current_principal(), **query), page, per_page)]
+
+
+@blp.route("/kpis")
+class ComplaintKpis(MethodView):
+    @access(REGULATOR, ADMIN)
+    @blp.arguments(KpiQuerySchema, location="query")
+    @blp.response(200, KpiSchema)
+    def get(self, query):
+        """Reply rate, on-time closure rate, average handling time and satisfaction for a period"""
+        return services.kpis(current_principal(), **query).as_dict()
+
+
+@blp.route("/kpis.csv")
+class ComplaintKpisCsv(MethodView):
+    @access(REGULATOR, ADMIN)
+    @blp.arguments(KpiQuerySchema, location="query")
+    @blp.response(200, content_type="text/csv")
+    def get(self, query):
+        """The same KPIs as CSV"""
+        body = services.kpis_csv(services.kpis(current_principal(), **query))
+        response = Response("\ufeff" + body, mimetype="text/csv")  # BOM: Excel opens UTF-8 correctly
+        response.headers["Content-Disposition"] = 'attachment; filename="complaint-kpis.csv"'
+        return response
+
+
+@blp.route("/<number>")
+class ConsoleComplaint(MethodView):
+    @access(REGULATOR, ADMIN)
+    @blp.response(200, ConsoleComplaintSchema)
+    def get(self, number):
+        """One complaint"""
+        return _shown(services.get_for_regulator(current_principal(), number))
+
+
+def _action_view(action: str, schema, call, doc: str):
+    class Action(MethodView):
+        @access(REGULATOR, ADMIN)
+        @blp.arguments(schema)
+        @blp.response(200, ConsoleComplaintSchema)
+        def post(self, body, number):
+            return _shown(call(current_principal(), number, body))
+
+    Action.post.__doc__ = doc
+    Action.__name__ = f"{action.title()}Complaint"
+    blp.route(f"/<number>/{action}", endpoint=action)(Action)
+
+
+_action_view("accept", EmptySchema, lambda p, n, b: services.accept(p, n), "Accept (within 7 working days of receipt)")
+_action_view("refuse", ReasonSchema, lambda p, n, b: services.refuse(p, n, b["reason"]), "Refuse, with the reason")
+_action_view("assign", AssignSchema, lambda p, n, b: services.assign(p, n, b["assignee_id"], b.get("office")),
+             "Assign to an official of the district (and an office)")
+_action_view("handle", NoteSchema, lambda p, n, b: services.handle(p, n, b["note"]),
+             "Record handling (the assigned official)")
+_action_view("reply", ReplyInSchema, lambda p, n, b: services.reply(p, n, b["text"]),
+             "Reply to the submitter (the assigned official)")
+_action_view("close", CloseSchema, lambda p, n, b: services.close(p, n, b["result"]), "Close (the assigned official)")
+_action_view("extend", ReasonSchema, lambda p, n, b: services.extend(p, n, b["reason"]),
+             "Extend a report's verification once by 15 working days")

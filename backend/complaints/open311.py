@@ -1,0 +1,213 @@
+"""Open311 GeoReport v2 (JSON) over the complaint service, so civic apps can integrate.
+
+Services are kind x category ("complaint.hygiene"). Errors use Open311's own shape,
+`[{"code": ..., "description": ...}]`, which its clients expect. Public listings carry no personal
+data and no complaint text: status, category, place, deadlines.
+"""
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+import marshmallow as ma
+from flask import jsonify
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import validate
+from werkzeug.exceptions import HTTPException
+
+from backend.accounts.access import PUBLIC, access
+from backend.complaints import services
+from backend.complaints.models import CATEGORIES, CLOSED, KIND_LABELS, KINDS, REFUSED, STATUS_LABELS, Complaint
+from backend.complaints.ratelimit import limit_submission
+from backend.core.errors import DomainError
+from backend.core.schemas import StrictSchema, text
+from backend.core.timeutil import SHANGHAI, to_shanghai, utcnow
+from backend.public_card.ratelimit import public_client
+from backend.registry import districts
+
+blp = Blueprint("open311", __name__, url_prefix="/open311/v2",
+                description="Open311 GeoReport v2 (JSON): services, requests")
+
+SERVICE_CODES = {f"{kind}.{category}": (kind, category) for kind in KINDS for category in CATEGORIES}
+MAX_LIST = 1000
+DEFAULT_WINDOW = timedelta(days=90)
+
+
+def _service(code: str) -> dict:
+    kind, category = SERVICE_CODES[code]
+    return {"service_code": code, "service_name": f"{KIND_LABELS[kind]} · {CATEGORIES[category]}",
+            "description": "食品安全投诉（需留下姓名、电话、地址与诉求）" if kind == "complaint"
+            else "食品安全举报（可匿名）",
+            "metadata": True, "type": "realtime", "keywords": "食品安全,12315", "group": KIND_LABELS[kind]}
+
+
+def _attributes(kind: str) -> list[dict]:
+    def attribute(order, code, description, required, datatype="string"):
+        return {"variable": True, "code": code, "datatype": datatype, "required": required,
+                "datatype_description": None, "order": order, "description": description}
+
+    attributes = [
+        attribute(1, "business_code", "被投诉经营者的公示码（扫码页面）；没有时填写 address_string、business_name 和 district_code", False),
+        attribute(2, "business_name", "经营者名称", False),
+        attribute(3, "district_code", "经营者所在县区行政区划代码（6位）", False),
+        attribute(4, "occurred_at", "发生时间（ISO 8601）", False, "datetime"),
+    ]
+    if kind == "complaint":
+        attributes += [attribute(5, "complainant_address", "投诉人地址", True), attribute(6, "claim", "投诉请求", True)]
+    return attributes
+
+
+class Open311RequestSchema(StrictSchema):
+    api_key = text(128)
+    jurisdiction_id = text(64)
+    service_code = ma.fields.String(required=True, validate=validate.OneOf(tuple(SERVICE_CODES)))
+    description = text(2000, required=True, min_length=5)
+    address_string = text(200)
+    lat = ma.fields.Float()
+    long = ma.fields.Float()
+    email = text(128)
+    device_id = text(128)
+    account_id = text(128)
+    first_name = text(16)
+    last_name = text(16)
+    phone = text(20)
+    media_url = text(500)
+    business_code = text(64, data_key="attribute[business_code]")
+    business_name = text(100, data_key="attribute[business_name]")
+    district_code = ma.fields.String(data_key="attribute[district_code]", validate=validate.Regexp(r"^\d{6}$"))
+    occurred_at = ma.fields.AwareDateTime(data_key="attribute[occurred_at]")
+    complainant_address = text(200, data_key="attribute[complainant_address]")
+    claim = text(1000, data_key="attribute[claim]")
+
+
+class Open311QuerySchema(StrictSchema):
+    jurisdiction_id = text(64)
+    service_request_id = text(400)
+    service_code = ma.fields.String(validate=validate.OneOf(tuple(SERVICE_CODES)))
+    start_date = ma.fields.AwareDateTime()
+    end_date = ma.fields.AwareDateTime()
+    status = ma.fields.String(validate=validate.OneOf(("open", "closed")))
+
+
+def _open311_error(code: int, description: str):
+    response = jsonify([{"code": code, "description": description}])
+    response.status_code = code
+    return response
+
+
+@blp.errorhandler(DomainError)
+def _domain_error(error: DomainError):
+    details = "; ".join(f"{field}: {reasons}" for field, reasons in error.errors.items())
+    response = _open311_error(error.http_status if error.http_status != 422 else 400,
+                              error.message + (f" ({details})" if details else ""))
+    response.headers.update(error.headers)
+    return response
+
+
+@blp.errorhandler(HTTPException)
+def _http_error(error: HTTPException):
+    data = getattr(error, "data", None) or {}
+    messages = data.get("messages") or {}
+    fields = {field: reasons for location in messages.values() for field, reasons in location.items()}
+    details = "; ".join(f"{field}: {reasons}" for field, reasons in fields.items())
+    code = 400 if error.code == 422 else (error.code or 500)
+    return _open311_error(code, details or error.description or "Bad request")
+
+
+def _expected(complaint: Complaint) -> str | None:
+    due = complaint.current_due
+    if due is None:
+        return None
+    return datetime.combine(due, time(23, 59, 59), tzinfo=SHANGHAI).isoformat()
+
+
+def _request_view(complaint: Complaint) -> dict:
+    closed = complaint.status in (CLOSED, REFUSED)
+    return {
+        "service_request_id": complaint.number,
+        "status": "closed" if closed else "open",
+        "status_notes": STATUS_LABELS[complaint.status],
+        "service_code": f"{complaint.kind}.{complaint.category}",
+        "service_name": f"{KIND_LABELS[complaint.kind]} · {CATEGORIES[complaint.category]}",
+        "agency_responsible": f"{districts.full_name(complaint.district_code)}市场监督管理局",
+        "service_notice": "受理时限：收到后7个工作日内决定是否受理",
+        "requested_datetime": to_shanghai(complaint.received_at).isoformat(timespec="seconds"),
+        "updated_datetime": to_shanghai(complaint.updated_at).isoformat(timespec="seconds"),
+        "expected_datetime": _expected(complaint),
+        "address": complaint.business_address,
+        "address_id": None, "zipcode": None, "lat": None, "long": None, "media_url": None,
+    }
+
+
+@blp.route("/services.json")
+class Services(MethodView):
+    @access(PUBLIC)
+    def get(self):
+        """Service list"""
+        return jsonify([_service(code) for code in SERVICE_CODES])
+
+
+@blp.route("/services/<service_code>.json")
+class ServiceDefinition(MethodView):
+    @access(PUBLIC)
+    def get(self, service_code):
+        """Service definition (its attributes)"""
+        if service_code not in SERVICE_CODES:
+            return _open311_error(404, "No such service_code.")
+        return jsonify({"service_code": service_code, "attributes": _attributes(SERVICE_CODES[service_code][0])})
+
+
+@blp.route("/requests.json")
+class Requests(MethodView):
+    @access(PUBLIC)
+    @blp.arguments(Open311RequestSchema, location="form")
+    def post(self, form):
+        """Create a service request (form-encoded, as GeoReport v2 specifies)"""
+        kind, category = SERVICE_CODES[form["service_code"]]
+        name = " ".join(part for part in (form.get("last_name"), form.get("first_name")) if part) or None
+        values = {"kind": kind, "category": category, "description": form["description"],
+                  "business_code": form.get("business_code"), "business_name": form.get("business_name"),
+                  "business_address": form.get("address_string"), "district_code": form.get("district_code"),
+                  "occurred_at": form.get("occurred_at"), "claim": form.get("claim"),
+                  "complainant": {"name": name, "phone": form.get("phone"),
+                                  "address": form.get("complainant_address")} if (name or form.get("phone")) else None}
+        client = public_client()
+        limit_submission(client, None)
+        result = services.submit(values, client=client, source="open311")
+        response = jsonify([{"service_request_id": result.complaint.number, "token": None, "account_id": None,
+                             "service_notice": "请保存查询码 query_key，用于查询办理进度。",
+                             "query_key": result.query_key}])
+        response.status_code = 201
+        return response
+
+    @access(PUBLIC)
+    @blp.arguments(Open311QuerySchema, location="query")
+    def get(self, query):
+        """Service requests (no personal data); by id list, service, dates, status"""
+        complaints = Complaint.objects
+        if query.get("service_request_id"):
+            ids = [i.strip() for i in query["service_request_id"].split(",") if i.strip()][:MAX_LIST]
+            complaints = complaints.filter(number__in=ids)
+        else:
+            end = query.get("end_date") or utcnow()
+            start = query.get("start_date") or end - DEFAULT_WINDOW
+            complaints = complaints.filter(received_at__gte=start, received_at__lte=end)
+        if query.get("service_code"):
+            kind, category = SERVICE_CODES[query["service_code"]]
+            complaints = complaints.filter(kind=kind, category=category)
+        if query.get("status") == "open":
+            complaints = complaints.filter(status__nin=[CLOSED, REFUSED])
+        elif query.get("status") == "closed":
+            complaints = complaints.filter(status__in=[CLOSED, REFUSED])
+        return jsonify([_request_view(c) for c in complaints.order_by("-received_at").limit(MAX_LIST)])
+
+
+@blp.route("/requests/<service_request_id>.json")
+class RequestById(MethodView):
+    @access(PUBLIC)
+    def get(self, service_request_id):
+        """One service request"""
+        complaint = Complaint.objects(number=service_request_id).first()
+        if complaint is None:
+            return _open311_error(404, "No such service_request_id.")
+        return jsonify([_request_view(complaint)])

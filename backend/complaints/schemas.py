@@ -1,0 +1,168 @@
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import validate
+
+from backend.complaints.models import CATEGORIES, KINDS, STATUSES
+from backend.core.schemas import PaginationQuerySchema, StrictSchema, text
+
+DISTRICT_CODE = validate.Regexp(r"^\d{6}$", error="A 6-digit GB/T 2260 code.")
+
+
+class ComplainantInSchema(StrictSchema):
+    name = text(32)
+    phone = text(20)
+    address = text(200)
+
+
+class ComplaintCreateSchema(StrictSchema):
+    kind = ma.fields.String(required=True, validate=validate.OneOf(KINDS))
+    business_code = text(64, metadata={"description": "The public code from the QR page."})
+    business_name = text(100)
+    business_address = text(200)
+    district_code = ma.fields.String(validate=DISTRICT_CODE,
+                                     metadata={"description": "Where the business is, when no business_code is given."})
+    category = ma.fields.String(required=True, validate=validate.OneOf(tuple(CATEGORIES)),
+                                metadata={"description": ", ".join(f"{k} {v}" for k, v in CATEGORIES.items())})
+    description = text(2000, required=True, min_length=5)
+    occurred_at = ma.fields.AwareDateTime(default_timezone=None)
+    photos = ma.fields.List(text(64), load_default=list, validate=validate.Length(max=9))
+    complainant = ma.fields.Nested(ComplainantInSchema)
+    claim = text(1000)
+
+
+class SubmittedSchema(ma.Schema):
+    number = ma.fields.String()
+    query_key = ma.fields.String(metadata={"description": "Keep it: it is needed to see the status. Shown once."})
+    status = ma.fields.String()
+    accept_due = ma.fields.Date()
+    status_url = ma.fields.String()
+
+
+class StepSchema(ma.Schema):
+    at = ma.fields.DateTime()
+    status = ma.fields.String()
+    status_label = ma.fields.String()
+    note = ma.fields.String(allow_none=True)
+
+
+class PublicReplySchema(ma.Schema):
+    at = ma.fields.DateTime()
+    text = ma.fields.String()
+
+
+class PublicStatusSchema(ma.Schema):
+    number = ma.fields.String()
+    kind = ma.fields.String()
+    category = ma.fields.String()
+    status = ma.fields.String()
+    status_label = ma.fields.String()
+    business_name = ma.fields.String()
+    received_at = ma.fields.DateTime()
+    accept_due = ma.fields.Date()
+    handle_due = ma.fields.Date(allow_none=True)
+    timeline = ma.fields.List(ma.fields.Nested(StepSchema))
+    replies = ma.fields.List(ma.fields.Nested(PublicReplySchema))
+    rating = ma.fields.Integer(allow_none=True)
+    can_rate = ma.fields.Boolean()
+
+
+class KeyQuerySchema(StrictSchema):
+    key = text(64, required=True)
+
+
+class RatingSchema(StrictSchema):
+    key = text(64, required=True)
+    rating = ma.fields.Integer(required=True, validate=validate.Range(min=1, max=5))
+    comment = text(500)
+
+
+class UploadSchema(ma.Schema):
+    id = ma.fields.String(attribute="token")
+    content_type = ma.fields.String()
+    size = ma.fields.Integer()
+
+
+class ConsoleQuerySchema(PaginationQuerySchema):
+    status = ma.fields.String(validate=validate.OneOf(STATUSES))
+    kind = ma.fields.String(validate=validate.OneOf(KINDS))
+    category = ma.fields.String(validate=validate.OneOf(tuple(CATEGORIES)))
+    district = ma.fields.String(validate=DISTRICT_CODE)
+    overdue = ma.fields.Boolean(load_default=False)
+    due_soon = ma.fields.Boolean(load_default=False, metadata={"description": "Due within 2 working days."})
+
+
+class ReplyOutSchema(ma.Schema):
+    at = ma.fields.DateTime()
+    by = ma.fields.String()
+    text = ma.fields.String()
+
+
+class ConsoleComplaintSchema(ma.Schema):
+    number = ma.fields.String()
+    kind = ma.fields.String()
+    category = ma.fields.String()
+    status = ma.fields.String()
+    business_name = ma.fields.String()
+    business_address = ma.fields.String()
+    district_code = ma.fields.String()
+    description = ma.fields.String()
+    claim = ma.fields.String(allow_none=True)
+    occurred_at = ma.fields.DateTime(allow_none=True)
+    photo_count = ma.fields.Function(lambda c: len(c.photos))
+    complainant = ma.fields.Dict(attribute="complainant_shown", allow_none=True,
+                                 metadata={"description": "Phone masked unless you handle it."})
+    received_at = ma.fields.DateTime()
+    accept_due = ma.fields.Date()
+    handle_due = ma.fields.Date(allow_none=True)
+    current_due = ma.fields.Date(allow_none=True)
+    extended = ma.fields.Boolean()
+    assigned_to = ma.fields.String(allow_none=True)
+    assigned_office = ma.fields.String(allow_none=True)
+    handling_note = ma.fields.String(allow_none=True)
+    refused_reason = ma.fields.String(allow_none=True)
+    replies = ma.fields.List(ma.fields.Nested(ReplyOutSchema))
+    closed_at = ma.fields.DateTime(allow_none=True)
+    rating = ma.fields.Integer(allow_none=True)
+    rating_comment = ma.fields.String(allow_none=True)
+
+
+class AssignSchema(StrictSchema):
+    assignee_id = text(24, required=True)
+    office = text(100)
+
+
+class NoteSchema(StrictSchema):
+    note = text(2000, required=True)
+
+
+class ReplyInSchema(StrictSchema):
+    text = text(2000, required=True)
+
+
+class CloseSchema(StrictSchema):
+    result = text(1000, required=True)
+
+
+class KpiQuerySchema(StrictSchema):
+    district = ma.fields.String(validate=DISTRICT_CODE)
+    category = ma.fields.String(validate=validate.OneOf(tuple(CATEGORIES)))
+    period_from = ma.fields.Date(required=True, data_key="from")
+    period_to = ma.fields.Date(required=True, data_key="to")
+
+
+class KpiSchema(ma.Schema):
+    district = ma.fields.String(allow_none=True)
+    category = ma.fields.String(allow_none=True)
+    period_from = ma.fields.Date(data_key="from")
+    period_to = ma.fields.Date(data_key="to")
+    received = ma.fields.Integer()
+    accepted = ma.fields.Integer()
+    replied = ma.fields.Integer()
+    closed = ma.fields.Integer()
+    closed_on_time = ma.fields.Integer()
+    reply_rate = ma.fields.Float(allow_none=True)
+    on_time_closure_rate = ma.fields.Float(allow_none=True)
+    average_handling_days = ma.fields.Float(allow_none=True)
+    satisfaction = ma.fields.Float(allow_none=True)
+    ratings = ma.fields.Integer()

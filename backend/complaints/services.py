@@ -1,0 +1,420 @@
+"""Complaints and reports: every rule of the workflow lives here.
+
+Each step is a conditional update (status precondition), audited. Deadlines come from one working-day
+calendar and are stored on the record: `accept_due` (7 working days from receipt), `handle_due`
+(complaints: 45 working days from acceptance; reports: 15 from receipt, extendable once by 15), and
+`current_due`, the deadline of the stage the record is in, which the overdue lists query.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import secrets
+import statistics
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from bson import ObjectId
+from bson.errors import InvalidId
+
+from backend.accounts.access import Principal
+from backend.accounts.models import ADMIN, REGULATOR, User
+from backend.accounts.scopes import any_covers, enclosing_codes
+from backend.audit import services as audit
+from backend.blobs import services as blobs
+from backend.complaints.calendar import current_calendar
+from backend.complaints.errors import (ComplaintNotFound, DuplicateComplaint, InvalidComplaintTransition,
+                                       UploadNotFound)
+from backend.complaints.models import (ACCEPTED, ASSIGNED, CATEGORIES, CLOSED, COMPLAINT, HANDLING, NUMBER_PREFIXES,
+                                       OPEN_STATUSES, RECEIVED, REFUSED, REPLIED, REPORT, STATUS_LABELS, Complainant,
+                                       Complaint, DailySequence, PublicUpload, Reply, Step)
+from backend.core import context
+from backend.core.errors import Forbidden, InvalidInput
+from backend.core.masking import mask_phone
+from backend.core.timeutil import SHANGHAI, as_utc, utcnow
+from backend.registry import districts
+from backend.registry.models import PUBLIC_STATUSES, Business
+from backend.registry.validators import normalise_phone
+
+ACCEPT_DAYS = 7
+MEDIATION_DAYS = 45
+REPORT_DAYS = 15
+REPORT_EXTENSION_DAYS = 15
+DUPLICATE_WINDOW = timedelta(hours=24)
+MAX_AGE = timedelta(days=3 * 365)  # older incidents are refused (暂行办法)
+MAX_PHOTOS = 9
+DUE_SOON_WORKING_DAYS = 2
+PHOTO_TYPES = (blobs.JPEG, blobs.PNG, blobs.WEBP)
+
+
+def _today() -> date:
+    return utcnow().astimezone(SHANGHAI).date()
+
+
+def _hash(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+def _oid(value: Any, not_found=ComplaintNotFound) -> ObjectId:
+    try:
+        return ObjectId(str(value))
+    except (InvalidId, TypeError):
+        raise not_found() from None
+
+
+# --- uploads -------------------------------------------------------------------------------------
+
+def store_public_upload(data: bytes, uploader: str) -> PublicUpload:
+    stored = blobs.store_upload(data, allowed=PHOTO_TYPES)
+    return PublicUpload(token=secrets.token_urlsafe(18), sha256=stored.sha256, content_type=stored.content_type,
+                        size=stored.size, uploader=_hash(uploader)).save(force_insert=True)
+
+
+def _photos(tokens: list[str], uploader: str) -> list[str]:
+    if len(tokens) > MAX_PHOTOS:
+        raise InvalidInput(errors={"photos": [f"At most {MAX_PHOTOS} photos."]})
+    uploads = {u.token: u for u in PublicUpload.objects(token__in=list(tokens), uploader=_hash(uploader))}
+    missing = [t for t in tokens if t not in uploads]
+    if missing:
+        raise UploadNotFound(errors={"photos": ["Unknown upload id(s); upload the photos again."]})
+    return [uploads[t].sha256 for t in dict.fromkeys(tokens)]
+
+
+# --- submission ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Submitted:
+    complaint: Complaint
+    query_key: str
+
+
+def _next_number(kind: str, today: date) -> str:
+    key = f"{NUMBER_PREFIXES[kind]}{today:%Y%m%d}"
+    counter = DailySequence.objects(key=key).modify(upsert=True, new=True, inc__value=1)
+    return f"{key}{counter.value:06d}"
+
+
+def _normalised_text(text: str) -> str:
+    return re.sub(r"\s+", "", text).lower()
+
+
+def _target(values: dict) -> tuple[Business | None, str, str | None, str]:
+    code = values.get("business_code")
+    if code:
+        business = Business.objects.by_public_code(code).first()
+        if business is None or business.status not in PUBLIC_STATUSES:
+            raise InvalidInput(errors={"business_code": ["No business has this public code."]})
+        return business, business.name, business.address, business.district_code
+    errors = {}
+    for field in ("business_name", "business_address", "district_code"):
+        if not values.get(field):
+            errors[field] = ["Required when no business_code is given."]
+    if errors:
+        raise InvalidInput(errors=errors)
+    if not districts.is_known(values["district_code"]):
+        raise InvalidInput(errors={"district_code": ["Not a GB/T 2260 administrative division code."]})
+    return None, values["business_name"].strip(), values["business_address"].strip(), values["district_code"]
+
+
+def submit(values: dict, *, client: str, user_id: str | None = None, source: str = "api") -> Submitted:
+    """Register a complaint or report. `client` (IP) and `user_id` bound the rate and own the uploads."""
+    kind = values["kind"]
+    errors: dict[str, list[str]] = {}
+    complainant = values.get("complainant") or {}
+    phone = None
+    if complainant.get("phone"):
+        phone = normalise_phone(complainant["phone"])
+        if phone is None:
+            errors["complainant"] = {"phone": ["A mainland mobile (11 digits) or landline number."]}
+    if kind == COMPLAINT:
+        missing = [f for f in ("name", "phone", "address") if not complainant.get(f)]
+        if missing:
+            errors["complainant"] = {f: ["Required for a complaint."] for f in missing}
+        if not values.get("claim"):
+            errors["claim"] = ["A complaint states what you ask for."]
+    occurred_at = values.get("occurred_at")
+    now = utcnow()
+    if occurred_at is not None:
+        occurred_at = as_utc(occurred_at)
+        if occurred_at > now + timedelta(minutes=10):
+            errors["occurred_at"] = ["Cannot be in the future."]
+        elif now - occurred_at > MAX_AGE:
+            errors["occurred_at"] = ["Incidents more than 3 years ago cannot be handled."]
+    if errors:
+        raise InvalidInput(errors=errors)
+    business, name, address, district_code = _target(values)
+    photos = _photos(values.get("photos") or [], user_id or client)
+
+    target = str(business.id) if business else _normalised_text(f"{name}|{address}")
+    dedupe_key = "complaint:dedupe:" + _hash("|".join([phone or f"ip:{client}", target,
+                                                      _normalised_text(values["description"])]))
+    redis = context.redis()
+    today = _today()
+    number = _next_number(kind, today)
+    # Claim the duplicate key before writing: of two identical submissions at once, one wins.
+    if not redis.set(dedupe_key, number, nx=True, ex=int(DUPLICATE_WINDOW.total_seconds())):
+        existing = redis.get(dedupe_key)
+        raise DuplicateComplaint(f"The same complaint was submitted within 24 hours: {existing}.",
+                                 errors={"number": [existing]})
+    calendar = current_calendar()
+    query_key = secrets.token_urlsafe(18)
+    accept_due = calendar.add_working_days(today, ACCEPT_DAYS)
+    complaint = Complaint(
+        number=number, query_key_hash=_hash(query_key), kind=kind, category=values["category"],
+        business_id=business.id if business else None, business_name=name, business_address=address,
+        district_code=district_code, district_scopes=enclosing_codes(district_code),
+        description=values["description"], claim=values.get("claim"), occurred_at=occurred_at, photos=photos,
+        complainant=Complainant(name=complainant.get("name"), phone=phone, address=complainant.get("address"))
+        if complainant else None,
+        submitter_user_id=_oid(user_id) if user_id else None, source=source, received_at=now, received_on=today,
+        accept_due=accept_due,
+        handle_due=calendar.add_working_days(today, REPORT_DAYS) if kind == REPORT else None,
+        current_due=accept_due, timeline=[Step(at=now, status=RECEIVED, note=None)])
+    try:
+        complaint.save(force_insert=True)
+    except Exception:
+        redis.delete(dedupe_key)
+        raise
+    audit.record(actor=audit.actor_for(user_id) if user_id else "anonymous", action="complaint.submitted",
+                 target_type="complaint", target_id=number, after=complaint.audit_view())
+    return Submitted(complaint, query_key)
+
+
+def get_for_submitter(number: str, key: str) -> Complaint:
+    complaint = Complaint.objects(number=str(number)).first()
+    if complaint is None or not key or not secrets.compare_digest(complaint.query_key_hash, _hash(str(key))):
+        raise ComplaintNotFound()
+    return complaint
+
+
+def rate(number: str, key: str, rating: int, comment: str | None) -> Complaint:
+    complaint = get_for_submitter(number, key)
+    updated = Complaint.objects(id=complaint.id, status=CLOSED, rating=None).modify(
+        new=True, set__rating=rating, set__rating_comment=comment, set__updated_at=utcnow())
+    if updated is None:
+        raise InvalidComplaintTransition("Only a closed complaint can be rated, and only once.")
+    audit.record(actor="anonymous", action="complaint.rated", target_type="complaint", target_id=number,
+                 after={"rating": rating})
+    return updated
+
+
+# --- regulator workflow ---------------------------------------------------------------------------
+
+def _scope(principal: Principal) -> dict:
+    if principal.role == ADMIN:
+        return {}
+    if principal.role == REGULATOR:
+        return {"district_scopes__in": list(principal.districts)}
+    raise Forbidden()
+
+
+def get_for_regulator(principal: Principal, number: str) -> Complaint:
+    complaint = Complaint.objects(number=str(number), **_scope(principal)).first()
+    if complaint is None:
+        raise ComplaintNotFound()
+    return complaint
+
+
+def search(principal: Principal, *, status=None, kind=None, category=None, overdue=False, due_soon=False,
+           district=None):
+    complaints = Complaint.objects(**_scope(principal))
+    today = _today()
+    if status:
+        complaints = complaints.filter(status=status)
+    if kind:
+        complaints = complaints.filter(kind=kind)
+    if category:
+        complaints = complaints.filter(category=category)
+    if district:
+        complaints = complaints.filter(district_scopes=district)
+    if overdue:
+        complaints = complaints.overdue(today)
+    if due_soon:
+        complaints = complaints.due_by(today, current_calendar().add_working_days(today, DUE_SOON_WORKING_DAYS))
+    return complaints.order_by("current_due", "-received_at")
+
+
+def can_see_phone(principal: Principal, complaint: Complaint) -> bool:
+    """Only the assigned handler sees the complainant's phone in full."""
+    return complaint.assigned_to is not None and str(complaint.assigned_to) == principal.user_id
+
+
+def masked_complainant(principal: Principal, complaint: Complaint) -> dict | None:
+    if complaint.complainant is None:
+        return None
+    phone = complaint.complainant.phone
+    return {"name": complaint.complainant.name, "address": complaint.complainant.address,
+            "phone": phone if can_see_phone(principal, complaint) else mask_phone(phone)}
+
+
+def _step(principal: Principal, number: str, action: str, from_statuses: tuple[str, ...], updates: dict,
+          public_note: str | None = None, new_status: str | None = None) -> Complaint:
+    complaint = get_for_regulator(principal, number)
+    now = utcnow()
+    updates = {**updates, "set__updated_at": now, "inc__version": 1}
+    if new_status:
+        updates["set__status"] = new_status
+        updates["push__timeline"] = Step(at=now, status=new_status, note=public_note)
+    updated = Complaint.objects(id=complaint.id, status__in=from_statuses, version=complaint.version).modify(
+        new=True, **updates)
+    if updated is None:
+        current = Complaint.objects(id=complaint.id).only("status").first()
+        raise InvalidComplaintTransition(f"Cannot {action} a complaint that is {current.status}.")
+    audit.record(actor=audit.actor_for(principal.user_id), action=f"complaint.{action}", target_type="complaint",
+                 target_id=number, before=complaint.audit_view(), after=updated.audit_view())
+    return updated
+
+
+def accept(principal: Principal, number: str) -> Complaint:
+    complaint = get_for_regulator(principal, number)
+    calendar = current_calendar()
+    today = _today()
+    if complaint.kind == COMPLAINT:
+        handle_due = calendar.add_working_days(today, MEDIATION_DAYS)
+    else:
+        handle_due = complaint.handle_due
+    return _step(principal, number, "accept", (RECEIVED,),
+                 {"set__accepted_at": utcnow(), "set__handle_due": handle_due, "set__current_due": handle_due},
+                 public_note="您的诉求已受理。", new_status=ACCEPTED)
+
+
+def refuse(principal: Principal, number: str, reason: str) -> Complaint:
+    return _step(principal, number, "refuse", (RECEIVED,),
+                 {"set__refused_reason": reason, "set__current_due": None, "set__closed_at": utcnow()},
+                 public_note=f"不予受理：{reason}", new_status=REFUSED)
+
+
+def assign(principal: Principal, number: str, assignee_id: str, office: str | None) -> Complaint:
+    complaint = get_for_regulator(principal, number)
+    assignee = User.objects(id=_oid(assignee_id, lambda: InvalidInput(errors={"assignee_id": ["No such official."]})),
+                            role=REGULATOR, is_active=True).first()
+    if assignee is None or not any_covers(assignee.districts, complaint.district_code):
+        raise InvalidInput(errors={"assignee_id": ["Assign to an active regulator of the complaint's district."]})
+    return _step(principal, number, "assign", (ACCEPTED, ASSIGNED, HANDLING),
+                 {"set__assigned_to": assignee.id, "set__assigned_office": office},
+                 public_note="已分派承办人员办理。", new_status=ASSIGNED)
+
+
+def _handler_only(principal: Principal, number: str) -> None:
+    complaint = get_for_regulator(principal, number)
+    if principal.role != ADMIN and str(complaint.assigned_to) != principal.user_id:
+        raise Forbidden("Only the assigned handler may do this.")
+
+
+def handle(principal: Principal, number: str, note: str) -> Complaint:
+    _handler_only(principal, number)
+    return _step(principal, number, "handle", (ASSIGNED, HANDLING), {"set__handling_note": note},
+                 public_note="正在核查办理。", new_status=HANDLING)
+
+
+def reply(principal: Principal, number: str, text: str) -> Complaint:
+    _handler_only(principal, number)
+    return _step(principal, number, "reply", (ASSIGNED, HANDLING, REPLIED),
+                 {"push__replies": Reply(at=utcnow(), by=_oid(principal.user_id), text=text)},
+                 public_note=text, new_status=REPLIED)
+
+
+def close(principal: Principal, number: str, result: str) -> Complaint:
+    _handler_only(principal, number)
+    complaint = get_for_regulator(principal, number)
+    on_time = int(complaint.handle_due is None or _today() <= complaint.handle_due)
+    return _step(principal, number, "close", (REPLIED,),
+                 {"set__closed_at": utcnow(), "set__closed_on_time": on_time, "set__current_due": None},
+                 public_note=f"已办结：{result}", new_status=CLOSED)
+
+
+def extend(principal: Principal, number: str, reason: str) -> Complaint:
+    """Reports may be extended once by 15 working days."""
+    complaint = get_for_regulator(principal, number)
+    if complaint.kind != REPORT or complaint.extended:
+        raise InvalidComplaintTransition("Only a report can be extended, and only once.")
+    handle_due = current_calendar().add_working_days(complaint.handle_due, REPORT_EXTENSION_DAYS)
+    updates = {"set__handle_due": handle_due, "set__extended": 1}
+    if complaint.status != RECEIVED:
+        updates["set__current_due"] = handle_due
+    updated = Complaint.objects(id=complaint.id, status__in=OPEN_STATUSES, extended=0).modify(
+        new=True, **updates, set__updated_at=utcnow(), inc__version=1)
+    if updated is None:
+        raise InvalidComplaintTransition("Only an open report can be extended, and only once.")
+    audit.record(actor=audit.actor_for(principal.user_id), action="complaint.extend", target_type="complaint",
+                 target_id=complaint.number, before=complaint.audit_view(),
+                 after={**updated.audit_view(), "reason": reason})
+    return updated
+
+
+# --- KPIs ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Kpis:
+    district: str | None
+    category: str | None
+    period_from: date
+    period_to: date
+    received: int
+    accepted: int
+    replied: int
+    closed: int
+    closed_on_time: int
+    reply_rate: float | None
+    on_time_closure_rate: float | None
+    average_handling_days: float | None
+    satisfaction: float | None
+    ratings: int
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def kpis(principal: Principal, *, district: str | None, category: str | None, period_from: date,
+         period_to: date) -> Kpis:
+    start = datetime.combine(period_from, datetime.min.time(), tzinfo=SHANGHAI)
+    end = datetime.combine(period_to + timedelta(days=1), datetime.min.time(), tzinfo=SHANGHAI)
+    complaints = Complaint.objects(**_scope(principal), received_at__gte=start, received_at__lt=end)
+    if district:
+        complaints = complaints.filter(district_scopes=district)
+    if category:
+        complaints = complaints.filter(category=category)
+    rows = list(complaints.only("status", "accepted_at", "replies", "closed_at", "closed_on_time", "received_at",
+                                "rating").as_pymongo())
+    accepted = [r for r in rows if r.get("accepted_at")]
+    replied = [r for r in accepted if r.get("replies")]
+    closed = [r for r in rows if r.get("status") == CLOSED]
+    on_time = [r for r in closed if r.get("closed_on_time")]
+    durations = [(as_utc(r["closed_at"]) - as_utc(r["received_at"])).total_seconds() / 86400 for r in closed]
+    ratings = [r["rating"] for r in rows if r.get("rating")]
+
+    def ratio(part, whole):
+        return round(len(part) / len(whole), 4) if whole else None
+
+    return Kpis(district=district, category=category, period_from=period_from, period_to=period_to,
+                received=len(rows), accepted=len(accepted), replied=len(replied), closed=len(closed),
+                closed_on_time=len(on_time), reply_rate=ratio(replied, accepted),
+                on_time_closure_rate=ratio(on_time, closed),
+                average_handling_days=round(statistics.fmean(durations), 2) if durations else None,
+                satisfaction=round(statistics.fmean(ratings), 2) if ratings else None, ratings=len(ratings))
+
+
+def kpis_csv(report: Kpis) -> str:
+    out = io.StringIO()
+    data = report.as_dict()
+    writer = csv.writer(out)
+    writer.writerow(list(data))
+    writer.writerow(["" if v is None else v for v in data.values()])
+    return out.getvalue()
+
+
+def public_status(complaint: Complaint) -> dict:
+    """What the submitter's status page shows: no personal data, no official's identity."""
+    return {
+        "number": complaint.number, "kind": complaint.kind, "category": CATEGORIES[complaint.category],
+        "status": complaint.status, "status_label": STATUS_LABELS[complaint.status],
+        "business_name": complaint.business_name, "received_at": complaint.received_at,
+        "accept_due": complaint.accept_due, "handle_due": complaint.handle_due,
+        "timeline": [{"at": step.at, "status": step.status, "status_label": STATUS_LABELS[step.status],
+                      "note": step.note} for step in complaint.timeline],
+        "replies": [{"at": r.at, "text": r.text} for r in complaint.replies],
+        "rating": complaint.rating, "can_rate": complaint.status == CLOSED and complaint.rating is None,
+    }
