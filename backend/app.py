@@ -85,7 +85,7 @@ def create_api_app(config: Mapping[str, Any] | None = None, *, settings: Setting
         if settings.SEED_DEMO:
             from backend.demo.seed import seed_demo
 
-            seed_demo()
+            app.extensions["sfs.demo"] = seed_demo()
     return app
 
 

@@ -278,13 +278,13 @@ def accept(principal: Principal, number: str) -> Complaint:
         handle_due = complaint.handle_due
     return _step(principal, number, "accept", (RECEIVED,),
                  {"set__accepted_at": utcnow(), "set__handle_due": handle_due, "set__current_due": handle_due},
-                 public_note="您的诉求已受理。", new_status=ACCEPTED)
+                 new_status=ACCEPTED)
 
 
 def refuse(principal: Principal, number: str, reason: str) -> Complaint:
     return _step(principal, number, "refuse", (RECEIVED,),
                  {"set__refused_reason": reason, "set__current_due": None, "set__closed_at": utcnow()},
-                 public_note=f"不予受理：{reason}", new_status=REFUSED)
+                 public_note=reason, new_status=REFUSED)
 
 
 def assign(principal: Principal, number: str, assignee_id: str, office: str | None) -> Complaint:
@@ -295,7 +295,7 @@ def assign(principal: Principal, number: str, assignee_id: str, office: str | No
         raise InvalidInput(errors={"assignee_id": ["Assign to an active regulator of the complaint's district."]})
     return _step(principal, number, "assign", (ACCEPTED, ASSIGNED, HANDLING),
                  {"set__assigned_to": assignee.id, "set__assigned_office": office},
-                 public_note="已分派承办人员办理。", new_status=ASSIGNED)
+                 new_status=ASSIGNED)
 
 
 def _handler_only(principal: Principal, number: str) -> None:
@@ -307,7 +307,7 @@ def _handler_only(principal: Principal, number: str) -> None:
 def handle(principal: Principal, number: str, note: str) -> Complaint:
     _handler_only(principal, number)
     return _step(principal, number, "handle", (ASSIGNED, HANDLING), {"set__handling_note": note},
-                 public_note="正在核查办理。", new_status=HANDLING)
+                 new_status=HANDLING)
 
 
 def reply(principal: Principal, number: str, text: str) -> Complaint:
@@ -323,7 +323,7 @@ def close(principal: Principal, number: str, result: str) -> Complaint:
     on_time = int(complaint.handle_due is None or _today() <= complaint.handle_due)
     return _step(principal, number, "close", (REPLIED,),
                  {"set__closed_at": utcnow(), "set__closed_on_time": on_time, "set__current_due": None},
-                 public_note=f"已办结：{result}", new_status=CLOSED)
+                 public_note=result, new_status=CLOSED)
 
 
 def extend(principal: Principal, number: str, reason: str) -> Complaint:
@@ -368,8 +368,8 @@ class Kpis:
         return dict(self.__dict__)
 
 
-def kpis(principal: Principal, *, district: str | None, category: str | None, period_from: date,
-         period_to: date) -> Kpis:
+def kpis(principal: Principal, *, period_from: date, period_to: date, district: str | None = None,
+         category: str | None = None) -> Kpis:
     start = datetime.combine(period_from, datetime.min.time(), tzinfo=SHANGHAI)
     end = datetime.combine(period_to + timedelta(days=1), datetime.min.time(), tzinfo=SHANGHAI)
     complaints = Complaint.objects(**_scope(principal), received_at__gte=start, received_at__lt=end)

@@ -114,10 +114,7 @@ def _handle_http_exception(error: HTTPException):
             message = {422: "Some fields are not valid.", 500: "Internal error; it has been logged."}.get(code)
             message = message or error.description
     headers = dict(data.get("headers") or {})
-    if code == 500:
-        original = getattr(error, "original_exception", None)
-        if original is not None:
-            log.error("unhandled exception", exc_info=original)
+    # (an unhandled exception behind a 500 is already logged, with its trace, by Flask)
     response = error_response(code, message, errors, headers)
     valid_methods = getattr(error, "valid_methods", None)
     if code == 405 and valid_methods:

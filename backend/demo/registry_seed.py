@@ -81,4 +81,4 @@ def seed_registry(users: dict[str, User]) -> dict[str, Business]:
 
 def demo_public_urls(base_url: str) -> list[tuple[str, str]]:
     return [(b.name, f"{base_url.rstrip('/')}/q/{b.public_code}")
-            for b in Business.objects(status=APPROVED).order_by("created_at").only("name", "public_code")]
+            for b in Business.objects(status=APPROVED, public_code__ne=None).order_by("created_at").only("name", "public_code")]

@@ -47,8 +47,8 @@ def demo_openid(key: str) -> str:
     return WeChatImitation.openid_for(f"demo-{key}")
 
 
-def seed_demo() -> dict[str, User]:
-    """Returns the mini-program demo users by key (later seeders attach businesses to them)."""
+def seed_demo() -> dict:
+    """Returns what it made: mini-program users by key, complaints (with their query keys) by state."""
     if User.objects.by_username("admin").first() is None:
         for login in CONSOLE_USERS:
             user = User(role=login.role, username=login.username, password_hash=hash_password(DEMO_PASSWORD),
@@ -64,7 +64,9 @@ def seed_demo() -> dict[str, User]:
             audit.record(actor=audit.SYSTEM_ACTOR, action="user.registered_via_wechat", target_type="user",
                          target_id=user.id, after=user.audit_view())
         users[key] = user
+    from backend.demo.complaints_seed import seed_complaints
     from backend.demo.registry_seed import seed_registry
 
     seed_registry(users)
-    return users
+    complaints = seed_complaints()
+    return {"users": users, "complaints": complaints}

@@ -61,8 +61,15 @@ def main() -> int:
     ]
     from backend.demo.registry_seed import demo_public_urls
 
-    for label, url in demo_public_urls(settings.PUBLIC_BASE_URL):
+    with app.app_context():
+        public_urls = demo_public_urls(settings.PUBLIC_BASE_URL)
+    for label, url in public_urls:
         lines.append(f"  Demo public page:       {url}  ({label})")
+    if public_urls:
+        lines.append(f"  Complaint form:         {public_urls[0][1].replace('/q/', '/complaints/new?code=')}")
+    for state, submitted in app.extensions.get("sfs.demo", {}).get("complaints", {}).items():
+        number = submitted.complaint.number
+        lines.append(f"  Demo complaint ({state:<8}) {base}/complaints/{number}?key={submitted.query_key}")
     lines.append(f"  Console logins (POST {base}/api/v1/auth/token), password {DEMO_PASSWORD}:")
     for login in CONSOLE_USERS:
         scope = ",".join(login.districts) or "all"
