@@ -1,6 +1,7 @@
 """投诉举报 pages: a form that works without JavaScript, and the submitter's status page."""
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from flask import Blueprint, redirect, render_template, request, url_for
@@ -28,8 +29,6 @@ def _target_name(code: str | None) -> str | None:
     card = cards.view(code, "json")
     if card.kind != cards.FOUND:
         return None
-    import json
-
     return json.loads(card.body)["business"]["name"]
 
 
@@ -39,11 +38,12 @@ def _form_page(form: dict, errors: dict | None = None, status: int = 200):
     return html, status, {"Cache-Control": "no-store"}
 
 
-def _flatten(errors: dict, prefix: str = "") -> dict[str, str]:
+def _flatten(errors: dict) -> dict[str, str]:
+    """Service errors ({"complainant": {"phone": [...]}}) as one message per form field."""
     flat = {}
     for field, reasons in errors.items():
         if isinstance(reasons, dict):
-            flat.update(_flatten(reasons, ""))
+            flat.update(_flatten(reasons))
         else:
             flat[field] = "；".join(str(r) for r in reasons) if isinstance(reasons, list) else str(reasons)
     return flat
@@ -92,7 +92,7 @@ def submit_complaint():
                                   "address": form["address"] or None}}
         result = services.submit(values, client=client, source="web")
     except DomainError as error:
-        if error.http_status in (422,):
+        if error.http_status == 422:
             return _form_page(form, _flatten(error.errors) or {"form": error.message}, 422)
         if error.http_status == 409:
             return _form_page(form, {"form": f"24小时内已提交过相同内容，编号 {(error.errors.get('number') or [''])[0]}"}, 409)

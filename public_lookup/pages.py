@@ -8,7 +8,6 @@ from flask import Blueprint, Flask, render_template_string
 from werkzeug.exceptions import HTTPException
 
 from backend.accounts.access import PUBLIC, access
-from backend.core import context
 from backend.public_card import qr, services as cards
 from backend.public_card.http import cached_response
 from backend.public_card.ratelimit import public_client

@@ -105,3 +105,13 @@ def optional_principal() -> Principal | None:
     if "Authorization" not in request.headers:
         return None
     return authenticate()
+
+
+def district_scope_filter(principal: Principal) -> dict:
+    """Query conditions for records (with a `district_scopes` list) a console user may see: admins
+    all, regulators those in their districts; anyone else nothing (403)."""
+    if principal.role == "admin":
+        return {}
+    if principal.role == "regulator":
+        return {"district_scopes__in": list(principal.districts)}
+    raise Forbidden()

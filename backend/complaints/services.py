@@ -20,7 +20,7 @@ from typing import Any
 from bson import ObjectId
 from bson.errors import InvalidId
 
-from backend.accounts.access import Principal
+from backend.accounts.access import Principal, district_scope_filter
 from backend.accounts.models import ADMIN, REGULATOR, User
 from backend.accounts.scopes import any_covers, enclosing_codes
 from backend.audit import services as audit
@@ -203,16 +203,8 @@ def rate(number: str, key: str, rating: int, comment: str | None) -> Complaint:
 
 # --- regulator workflow ---------------------------------------------------------------------------
 
-def _scope(principal: Principal) -> dict:
-    if principal.role == ADMIN:
-        return {}
-    if principal.role == REGULATOR:
-        return {"district_scopes__in": list(principal.districts)}
-    raise Forbidden()
-
-
 def get_for_regulator(principal: Principal, number: str) -> Complaint:
-    complaint = Complaint.objects(number=str(number), **_scope(principal)).first()
+    complaint = Complaint.objects(number=str(number), **district_scope_filter(principal)).first()
     if complaint is None:
         raise ComplaintNotFound()
     return complaint
@@ -220,7 +212,7 @@ def get_for_regulator(principal: Principal, number: str) -> Complaint:
 
 def search(principal: Principal, *, status=None, kind=None, category=None, overdue=False, due_soon=False,
            district=None):
-    complaints = Complaint.objects(**_scope(principal))
+    complaints = Complaint.objects(**district_scope_filter(principal))
     today = _today()
     if status:
         complaints = complaints.filter(status=status)
@@ -372,7 +364,7 @@ def kpis(principal: Principal, *, period_from: date, period_to: date, district: 
          category: str | None = None) -> Kpis:
     start = datetime.combine(period_from, datetime.min.time(), tzinfo=SHANGHAI)
     end = datetime.combine(period_to + timedelta(days=1), datetime.min.time(), tzinfo=SHANGHAI)
-    complaints = Complaint.objects(**_scope(principal), received_at__gte=start, received_at__lt=end)
+    complaints = Complaint.objects(**district_scope_filter(principal), received_at__gte=start, received_at__lt=end)
     if district:
         complaints = complaints.filter(district_scopes=district)
     if category:

@@ -16,7 +16,7 @@ from bson import ObjectId
 from bson.errors import InvalidId
 from mongoengine import NotUniqueError
 
-from backend.accounts.access import Principal
+from backend.accounts.access import Principal, district_scope_filter
 from backend.accounts.models import ADMIN, REGULATOR
 from backend.audit import services as audit
 from backend.blobs import services as blobs
@@ -71,11 +71,9 @@ def member_role(business_id: Any, user_id: Any) -> str | None:
 
 
 def _scope_filter(principal: Principal) -> dict:
-    if principal.role == ADMIN:
-        return {}
-    if principal.role == REGULATOR:
-        return {"district_scopes__in": list(principal.districts), "status__ne": DRAFT}
-    raise Forbidden()
+    """Regulators never see drafts: a registration reaches them when it is submitted."""
+    scope = district_scope_filter(principal)
+    return {**scope, "status__ne": DRAFT} if principal.role == REGULATOR else scope
 
 
 def get_for_regulator(principal: Principal, business_id: Any) -> Business:
