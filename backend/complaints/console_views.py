@@ -66,6 +66,19 @@ class ConsoleComplaint(MethodView):
         return _shown(services.get_for_regulator(current_principal(), number))
 
 
+@blp.route("/<number>/photos/<int:index>")
+class ComplaintPhoto(MethodView):
+    @access(REGULATOR, ADMIN)
+    @blp.response(200, content_type="image/jpeg")
+    def get(self, number, index):
+        """A photo of the complaint (0-based index; `photo_count` says how many)"""
+        content_type, data = services.photo_for_regulator(current_principal(), number, index)
+        response = Response(data, mimetype=content_type)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
+
+
 def _action_view(action: str, schema, call, doc: str):
     class Action(MethodView):
         @access(REGULATOR, ADMIN)

@@ -229,6 +229,14 @@ def search(principal: Principal, *, status=None, kind=None, category=None, overd
     return complaints.order_by("current_due", "-received_at")
 
 
+def photo_for_regulator(principal: Principal, number: str, index: int) -> tuple[str, bytes]:
+    complaint = get_for_regulator(principal, number)
+    if not 0 <= index < len(complaint.photos):
+        raise ComplaintNotFound("No such photo.")
+    data = blobs.load(complaint.photos[index])
+    return blobs.sniff(data) or "application/octet-stream", data
+
+
 def can_see_phone(principal: Principal, complaint: Complaint) -> bool:
     """Only the assigned handler sees the complainant's phone in full."""
     return complaint.assigned_to is not None and str(complaint.assigned_to) == principal.user_id

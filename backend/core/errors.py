@@ -126,6 +126,12 @@ def _handle_domain_error(error: DomainError):
     return error_response(error.http_status, error.message, error.errors, error.headers)
 
 
+def _handle_recursion_error(error: RecursionError):
+    # json.loads raises RecursionError (not a decode error) on absurdly nested bodies: [[[[...]]]]
+    return error_response(400, "The request body is nested too deeply.")
+
+
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, _handle_http_exception)
     app.register_error_handler(DomainError, _handle_domain_error)
+    app.register_error_handler(RecursionError, _handle_recursion_error)

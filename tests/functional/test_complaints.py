@@ -105,7 +105,7 @@ def test_concurrent_submissions_get_distinct_numbers(api, approved_business):
     assert len(set(numbers)) == 8
 
 
-def test_photos_are_uploaded_first_and_referenced(api, approved_business, app):
+def test_photos_are_uploaded_first_and_referenced(api, approved_business, app, mp_login):
     upload = api.post("/api/v1/public/uploads", files={"file": ("dish.png", jpeg_bytes(), "image/png")})
     assert upload.status_code == 201
     photo = upload.json()
@@ -115,8 +115,19 @@ def test_photos_are_uploaded_first_and_referenced(api, approved_business, app):
     created = api.post("/api/v1/public/complaints",
                        json=complaint_body(approved_business[0]["public_code"], photos=[photo["id"]]))
     assert created.status_code == 201
+    number = created.json()["number"]
     with app.app_context():
-        assert len(Complaint.objects.get(number=created.json()["number"]).photos) == 1
+        assert len(Complaint.objects.get(number=number).photos) == 1
+    regulator = approved_business[1]
+    shown = api.get(f"/api/v1/console/complaints/{number}/photos/0", token=regulator)
+    assert shown.status_code == 200 and shown.headers["Content-Type"] == "image/jpeg" and shown.content[:3] == b"\xff\xd8\xff"
+    assert_error(api.get(f"/api/v1/console/complaints/{number}/photos/1", token=regulator), 404)
+
+    # an upload belongs to whoever uploaded it: a signed-in user cannot attach this anonymous one
+    citizen = mp_login()["access_token"]
+    body = complaint_body(approved_business[0]["public_code"], photos=[photo["id"]])
+    body["description"] += " 另一位"
+    assert "photos" in assert_error(api.post("/api/v1/public/complaints", token=citizen, json=body), 422)["errors"]
 
 
 def test_html_and_scripts_are_stored_as_text_and_rendered_escaped(api, approved_business):

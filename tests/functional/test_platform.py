@@ -60,6 +60,12 @@ def test_malformed_json_is_400(api):
     assert_error(response, 400)
 
 
+def test_absurdly_nested_json_is_400_not_500(api):
+    response = api.post("/api/v1/auth/token", data="[" * 100_000 + "]" * 100_000,
+                        headers={"Content-Type": "application/json"})
+    assert_error(response, 400)
+
+
 def test_unknown_fields_and_wrong_types_are_422_naming_the_field(api):
     body = assert_error(api.post("/api/v1/auth/token", json={"username": "abc", "password": 5, "admin": True}), 422)
     assert set(body["errors"]) == {"password", "admin"}
