@@ -328,3 +328,22 @@ def test_open311(api, approved_business):
                                                            "attribute[business_code]": business["public_code"]})
     assert missing.status_code == 400 and missing.json()[0]["code"] == 400
     assert api.get("/open311/v2/requests/NOPE.json").status_code == 404
+
+
+def test_rate_limit_per_signed_in_user_across_addresses(config):
+    from backend.app import create_app
+
+    app = create_app({**config, "COMPLAINT_RATE_LIMIT": "2/hour", "TRUSTED_PROXIES": "127.0.0.1"})
+    server = LiveServer(app)
+    try:
+        token = requests.post(f"{server.url}/api/v1/mp/auth/login", json={"code": "code-busy-user"}, timeout=15).json()["access_token"]
+
+        def submit(address, **headers):
+            return requests.post(f"{server.url}/api/v1/public/complaints", json=complaint_body(), timeout=15,
+                                 headers={"X-Forwarded-For": address, **headers}).status_code
+
+        auth = {"Authorization": f"Bearer {token}"}
+        assert [submit(f"198.51.100.{i}", **auth) for i in range(1, 4)] == [201, 201, 429]
+        assert submit("198.51.100.9") == 201  # anonymous, from a fresh address: not this user's budget
+    finally:
+        server.stop()
