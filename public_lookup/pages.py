@@ -41,19 +41,15 @@ def _qr_etag(kind: str, content: str) -> str:
     return '"' + hashlib.sha256(f"{kind}:{content}".encode()).hexdigest()[:32] + '"'
 
 
-@blp.get("/q/<code>/qr.svg")
-@access(PUBLIC)
-def qr_svg(code: str):
-    url = _found_json(code)["url"]
-    return cached_response(qr.svg(url), etag=_qr_etag("svg", url), mimetype="image/svg+xml",
-                           cache_control=QR_CACHE_CONTROL)
+QR_FORMATS = {"svg": (qr.svg, "image/svg+xml"), "png": (qr.png, "image/png")}
 
 
-@blp.get("/q/<code>/qr.png")
+@blp.get("/q/<code>/qr.<any(svg, png):image_format>")
 @access(PUBLIC)
-def qr_png(code: str):
+def qr_image(code: str, image_format: str):
     url = _found_json(code)["url"]
-    return cached_response(qr.png(url), etag=_qr_etag("png", url), mimetype="image/png",
+    render, mimetype = QR_FORMATS[image_format]
+    return cached_response(render(url), etag=_qr_etag(image_format, url), mimetype=mimetype,
                            cache_control=QR_CACHE_CONTROL)
 
 
