@@ -15,6 +15,7 @@ from backend.core.errors import DomainError
 from backend.core.timeutil import SHANGHAI, to_shanghai
 from backend.public_card import services as cards
 from backend.public_card.ratelimit import public_client
+from backend.registry import districts
 
 blp = Blueprint("complaint_pages", __name__)
 
@@ -72,6 +73,13 @@ def submit_complaint():
         errors["category"] = "请选择问题类别"
     if len(form["description"]) < 5:
         errors["description"] = "请描述事实经过（至少5个字）"
+    if form["district_code"] and not form["district_code"].isdigit():
+        # people know their county's name, not its code: accept 如皋市 / 闵行区 when it is unambiguous
+        matches = districts.codes_named(form["district_code"])
+        if len(matches) == 1:
+            form["district_code"] = matches[0]
+        else:
+            errors["district_code"] = "有多个同名县区，请填写6位行政区划代码" if matches else "未找到该县区，请检查名称或填写代码"
     if errors:
         return _form_page(form, errors, 422)
     client = public_client()

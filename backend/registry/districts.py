@@ -36,3 +36,16 @@ def full_name(code: str) -> str:
         if name and name not in names:
             names.append(name)
     return "".join(names)
+
+
+@functools.cache
+def _codes_by_name() -> dict[str, list[str]]:
+    by_name: dict[str, list[str]] = {}
+    for code, name in _codes().items():
+        by_name.setdefault(name, []).append(code)
+    return by_name
+
+
+def codes_named(name: str) -> list[str]:
+    """Codes whose name is exactly `name` (several counties share names such as 城关区)."""
+    return sorted(_codes_by_name().get(name.strip(), []))

@@ -347,3 +347,15 @@ def test_rate_limit_per_signed_in_user_across_addresses(config):
         assert submit("198.51.100.9") == 201  # anonymous, from a fresh address: not this user's budget
     finally:
         server.stop()
+
+
+def test_html_form_accepts_a_county_name_instead_of_a_code(api, app):
+    form = {"kind": "report", "category": "unlicensed", "description": "无证加工熟食", "business_name": "路边摊",
+            "business_address": "海阳路12号", "district_code": "如皋市"}
+    created = api.post("/complaints/new", data=form)
+    assert created.status_code == 201, created.text
+    number = created.text.split('id="number">')[1].split("<")[0]
+    with app.app_context():
+        assert Complaint.objects.get(number=number).district_code == "320682"
+    ambiguous = api.post("/complaints/new", data={**form, "district_code": "城关区", "description": "另一处无证加工"})
+    assert ambiguous.status_code == 422 and "同名" in ambiguous.text
