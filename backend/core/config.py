@@ -71,6 +71,8 @@ class Settings:
     SEED_DEMO: bool = False
     # Per client IP on the public pages, e.g. "60/minute" or "60/minute;10/second"; "off" disables.
     PUBLIC_RATE_LIMIT: str = "60/minute"
+    # Cards each app process keeps in memory (dropped when Redis announces a change); 0 disables.
+    PUBLIC_CARD_MEMORY_CACHE: int = 1000
     # Per client IP and per signed-in user on complaint submission and uploads; "off" disables.
     COMPLAINT_RATE_LIMIT: str = "5/hour"
     # Added to the shipped working-day calendar: ISO dates or ranges "2027-02-05..2027-02-11".
@@ -116,6 +118,7 @@ _PARSERS = {
     "MAX_CONTENT_LENGTH": _positive_int,
     "SEED_DEMO": _bool,
     "PORT": _positive_int,
+    "PUBLIC_CARD_MEMORY_CACHE": int,
     "TRUSTED_PROXIES": _csv,
     "PUBLIC_HOLIDAYS": _csv,
     "MAKEUP_WORKDAYS": _csv,
@@ -199,6 +202,8 @@ def validate(settings: Settings) -> Settings:
             ipaddress.ip_network(proxy, strict=False)
         except ValueError:
             raise ConfigError(f"TRUSTED_PROXIES: {proxy} is not an IP address or network") from None
+    if not 0 <= settings.PUBLIC_CARD_MEMORY_CACHE <= 100_000:
+        raise ConfigError("PUBLIC_CARD_MEMORY_CACHE: a number of cards from 0 (off) to 100000")
     if not 0 < settings.WECHAT_TIMEOUT <= 30:
         raise ConfigError("WECHAT_TIMEOUT: must be between 0 and 30 seconds")
     if bool(settings.BOOTSTRAP_ADMIN_USERNAME) != bool(settings.BOOTSTRAP_ADMIN_PASSWORD):

@@ -1,59 +1,39 @@
 """Rate limits counted in Redis, keyed by client IP or user.
 
 Limits are written like "60/minute" or "60/minute;10/second" (parsed by the `limits` library) and
-counted with a sliding-window counter (the current window's count plus the previous window's,
-weighted by how much of it still overlaps), like the `limits` library's strategy of that name. We run
-it as our own Lua script so that the public lookup can take its rate-limit decision and fetch its
-cached card in ONE Redis round trip (`hit(..., fetch=...)`): the page's throughput depends on it.
+counted with a sliding-window counter: the current window's count plus the previous window's,
+weighted by how much of it still overlaps (the `limits` library's strategy of that name). Windows
+follow the app hosts' clocks (kept by NTP). A refused request is not counted.
+
+Two ways to count:
+- `RateLimit` is exact: each hit is one pipelined round trip of plain commands (INCR, EXPIRE, GET
+  per limit) on a connection of the calling thread's own, and a refused hit is taken back (DECR).
+  For writes such as complaint submissions.
+- `BatchedRateLimit` decides in the process from the counts Redis last returned plus the hits not yet
+  sent, and a background thread sends the hits (INCRBY) and reads the shared counts back every
+  `FLUSH_INTERVAL`. For the public lookup, whose every scan would otherwise wait for Redis. A client
+  spreading requests over several processes or hosts can get past the limit by what it sends to the
+  others within one interval, never more; within one process the count is exact.
 """
 from __future__ import annotations
 
-import hashlib
 import ipaddress
+import logging
 import math
-from dataclasses import dataclass
+import os
+import threading
+import time
+from collections import defaultdict
+from typing import Callable
 
 import limits
-from redis.exceptions import ConnectionError as RedisConnectionError, NoScriptError, TimeoutError as RedisTimeoutError
+from redis.exceptions import RedisError
 
 from backend.core.errors import RateLimited
 
-# KEYS: none (window keys are derived from the server clock, so every app host agrees on them)
-# ARGV: prefix, identity, n_limits, (amount, seconds)*n_limits, fetch_key or "", fetch fields...
-# Returns {1, fetched...} when allowed (and counted), {0, retry_after_seconds} when limited.
-_SLIDING_WINDOW = """
-local now_parts = redis.call('TIME')
-local now = tonumber(now_parts[1]) + tonumber(now_parts[2]) / 1000000
-local prefix, identity, n = ARGV[1], ARGV[2], tonumber(ARGV[3])
-local counted = {}
-for i = 0, n - 1 do
-  local amount, seconds = tonumber(ARGV[4 + 2 * i]), tonumber(ARGV[5 + 2 * i])
-  local window = math.floor(now / seconds)
-  local base = prefix .. ':' .. seconds .. ':' .. identity .. ':'
-  local current = tonumber(redis.call('GET', base .. window) or '0')
-  local previous = tonumber(redis.call('GET', base .. (window - 1)) or '0')
-  local overlap = 1 - (now - window * seconds) / seconds
-  if previous * overlap + current + 1 > amount then
-    local retry
-    if current + 1 > amount then retry = (window + 1) * seconds - now
-    else retry = math.max(1, seconds * (1 - (amount - current - 1) / math.max(previous, 1)) - (now - window * seconds)) end
-    return {0, tostring(math.ceil(retry))}
-  end
-  counted[#counted + 1] = {base .. window, seconds}
-end
-for _, entry in ipairs(counted) do
-  redis.call('INCR', entry[1])
-  redis.call('EXPIRE', entry[1], entry[2] * 2)
-end
-local fetch_at = 4 + 2 * n
-if ARGV[fetch_at] == '' then return {1} end
-local fields = {}
-for i = fetch_at + 1, #ARGV do fields[#fields + 1] = ARGV[i] end
-local fetched = redis.call('HMGET', ARGV[fetch_at], unpack(fields))
-local out = {1}
-for i = 1, #fields do out[#out + 1] = fetched[i] end
-return out
-"""
+log = logging.getLogger(__name__)
+
+FLUSH_INTERVAL = 0.1    # seconds between a BatchedRateLimit's exchanges with Redis
 
 
 def parse_limits(spec: str) -> list[tuple[int, int]]:
@@ -63,48 +43,185 @@ def parse_limits(spec: str) -> list[tuple[int, int]]:
     return [(item.amount, item.get_expiry()) for item in limits.parse_many(spec)]
 
 
-@dataclass
+def _key(name: str, seconds: int, identity: str, window: int) -> str:
+    return f"ratelimit:{name}:{seconds}:{identity}:{window}"
+
+
+def _own_connection(redis_client):
+    """A connection configured like the client's pool (address, timeouts, credentials) but outside
+    it: the pool's checkout probes the socket on every use."""
+    pool = redis_client.connection_pool
+    return pool.connection_class(**pool.connection_kwargs)
+
+
+def _round_trip(connection, commands: list[tuple]) -> list:
+    try:
+        connection.send_packed_command(connection.pack_commands(commands))
+        return [connection.read_response() for _ in commands]
+    except BaseException:
+        connection.disconnect()  # replies may be left unread: never reuse it half-read
+        raise
+
+
 class RateLimit:
-    """One named limit (e.g. "public"), `spec` like "60/minute"; "off" disables it."""
+    """One named limit (e.g. "complaints"), `spec` like "60/minute"; "off" disables it. Exact."""
 
-    name: str
-    spec: str
-    redis_client: object
-    message: str = "Too many requests; try again later."
+    def __init__(self, name: str, spec: str, redis_client, message: str = "Too many requests; try again later.",
+                 *, clock: Callable[[], float] = time.time):
+        self.name, self.spec, self.redis_client, self.message, self.clock = name, spec, redis_client, message, clock
+        self.items = parse_limits(spec)
+        self._connections = threading.local()
 
-    def __post_init__(self):
-        self.items = parse_limits(self.spec)
-        self._sha = hashlib.sha1(_SLIDING_WINDOW.encode()).hexdigest()
-        self._limit_args = [len(self.items)] + [value for item in self.items for value in item]
+    def hit(self, identity: str) -> None:
+        """Count one request for `identity`, or raise RateLimited."""
+        if not self.items:
+            return
+        now = self.clock()
+        counted, commands = [], []
+        for amount, seconds in self.items:
+            window = int(now // seconds)
+            key = _key(self.name, seconds, identity, window)
+            counted.append((amount, seconds, now - window * seconds, key))
+            commands += [("INCR", key), ("EXPIRE", key, seconds * 2),
+                         ("GET", _key(self.name, seconds, identity, window - 1))]
+        connection = self._connection()
+        replies = _round_trip(connection, commands)
+        waits = [_wait(amount, seconds, elapsed, int(replies[3 * i]), int(replies[3 * i + 2] or 0))
+                 for i, (amount, seconds, elapsed, _key_) in enumerate(counted)]
+        if any(wait is not None for wait in waits):
+            _round_trip(connection, [("DECR", key) for *_rest, key in counted])
+            raise RateLimited(self.message, retry_after=max(wait for wait in waits if wait is not None))
 
-    def _run(self, args: list) -> list:
-        """EVALSHA on a pooled connection directly: the client-level call path costs about as much
-        again as the round trip itself, and this call is on every public page view."""
-        pool = self.redis_client.connection_pool
-        connection = pool.get_connection()
-        try:
+    def _connection(self):
+        """This thread's own connection; a forked worker makes its own rather than share its
+        parent's socket. It closes when its thread ends."""
+        owner, connection = getattr(self._connections, "entry", (None, None))
+        if owner != os.getpid():
+            connection = _own_connection(self.redis_client)
+            self._connections.entry = (os.getpid(), connection)
+        return connection
+
+
+class BatchedRateLimit:
+    """One named limit counted in the process and exchanged with Redis in batches (see the module)."""
+
+    def __init__(self, name: str, spec: str, redis_client, message: str = "Too many requests; try again later.",
+                 *, clock: Callable[[], float] = time.time, flush_interval: float = FLUSH_INTERVAL):
+        self.name, self.spec, self.redis_client, self.message, self.clock = name, spec, redis_client, message, clock
+        self.flush_interval = flush_interval
+        self.items = parse_limits(spec)
+        self._lock = threading.Lock()          # guards the three dicts below
+        self._flush_lock = threading.Lock()    # one exchange with Redis at a time
+        # (seconds, identity, window) -> hits not yet sent / being sent
+        self._pending: dict[tuple, int] = defaultdict(int)
+        self._in_flight: dict[tuple, int] = {}
+        # (seconds, identity, window) -> the count Redis last returned (our sent hits included)
+        self._shared: dict[tuple, int] = {}
+        self._connection = None
+        self._flusher_pid = None
+        self._failing = False
+
+    def hit(self, identity: str) -> None:
+        """Count one request for `identity`, or raise RateLimited. Never waits for Redis."""
+        if not self.items:
+            return
+        now = self.clock()
+        with self._lock:
+            self._start_flusher()
+            waits, windows = [], []
+            for amount, seconds in self.items:
+                window = int(now // seconds)
+                current = self._count(seconds, identity, window)
+                previous = self._count(seconds, identity, window - 1)
+                waits.append(_wait(amount, seconds, now - window * seconds, current + 1, previous))
+                windows.append((seconds, identity, window))
+            if any(wait is not None for wait in waits):
+                raise RateLimited(self.message, retry_after=max(wait for wait in waits if wait is not None))
+            for slot in windows:
+                self._pending[slot] += 1
+
+    def flush(self) -> int:
+        """Send the hits counted since the last flush and read the shared counts back; returns how
+        many hits it sent."""
+        with self._flush_lock:
+            with self._lock:
+                batch, self._pending = dict(self._pending), defaultdict(int)
+                self._in_flight = batch
+                now = self.clock()
+                self._forget_old(now)
+            if not batch:
+                return 0
+            commands = []
+            for (seconds, identity, window), hits in batch.items():
+                key = _key(self.name, seconds, identity, window)
+                commands += [("INCRBY", key, hits), ("EXPIRE", key, seconds * 2),
+                             ("GET", _key(self.name, seconds, identity, window - 1))]
             try:
-                connection.send_command("EVALSHA", self._sha, 0, *args)
-                return connection.read_response()
-            except NoScriptError:  # first use on this server, or after SCRIPT FLUSH / a restart
-                connection.send_command("EVAL", _SLIDING_WINDOW, 0, *args)
-                return connection.read_response()
-        except (RedisConnectionError, RedisTimeoutError):
-            connection.disconnect()
-            raise
-        finally:
-            pool.release(connection)
+                if self._connection is None or self._connection.pid != os.getpid():
+                    self._connection = _own_connection(self.redis_client)
+                replies = _round_trip(self._connection, commands)
+            except (RedisError, OSError) as error:
+                with self._lock:           # keep the hits: they are sent with the next batch
+                    for slot, hits in batch.items():
+                        self._pending[slot] += hits
+                    self._in_flight = {}
+                if not self._failing:
+                    log.warning("rate limit %s: cannot reach Redis (%s); counting in this process only",
+                                self.name, error)
+                self._failing = True
+                return 0
+            self._failing = False
+            with self._lock:
+                for i, (seconds, identity, window) in enumerate(batch):
+                    self._shared[(seconds, identity, window)] = int(replies[3 * i])
+                    previous = (seconds, identity, window - 1)
+                    self._shared[previous] = max(self._shared.get(previous, 0), int(replies[3 * i + 2] or 0))
+                self._in_flight = {}
+            return sum(batch.values())
 
-    def hit(self, identity: str, fetch: tuple[str, tuple[str, ...]] | None = None) -> list | None:
-        """Count one request for `identity`, or raise RateLimited. With `fetch=(key, fields)` also
-        return HMGET key fields, in the same round trip."""
-        if not self.items and fetch is None:
-            return None
-        fetch_key, fields = fetch if fetch else ("", ())
-        result = self._run([f"ratelimit:{self.name}", identity, *self._limit_args, fetch_key, *fields])
-        if int(result[0]) == 0:
-            raise RateLimited(self.message, retry_after=max(1, math.ceil(float(result[1]))))
-        return list(result[1:]) if fetch else None
+    def _count(self, seconds: int, identity: str, window: int) -> int:
+        slot = (seconds, identity, window)
+        return self._shared.get(slot, 0) + self._in_flight.get(slot, 0) + self._pending.get(slot, 0)
+
+    def _forget_old(self, now: float) -> None:
+        """Counts older than the previous window no longer matter."""
+        self._shared = {slot: count for slot, count in self._shared.items()
+                        if slot[2] >= int(now // slot[0]) - 1}
+
+    def _start_flusher(self) -> None:
+        """One flusher thread per process, started by the first hit (gunicorn forks after loading)."""
+        if self._flusher_pid == os.getpid():
+            return
+        self._flusher_pid = os.getpid()
+        self._connection = None
+        threading.Thread(target=self._flush_forever, name=f"ratelimit-{self.name}", daemon=True).start()
+
+    def _flush_forever(self) -> None:
+        """Flush every interval; after a second with nothing to send the thread ends, and the next
+        hit starts another."""
+        idle = 0
+        while True:
+            time.sleep(self.flush_interval)
+            try:
+                idle = 0 if self.flush() else idle + 1
+            except Exception:  # never let the thread die with hits pending
+                log.exception("rate limit %s: flush failed", self.name)
+            if idle * self.flush_interval >= 1:
+                with self._lock:
+                    if not self._pending:
+                        self._flusher_pid = None
+                        return
+
+
+def _wait(amount: int, seconds: int, elapsed: float, current: int, previous: int) -> int | None:
+    """Seconds until a client whose hit would be number `current` of this window may come back,
+    or None when that hit is within the limit."""
+    if previous * (1 - elapsed / seconds) + current <= amount:
+        return None
+    if current > amount:
+        return math.ceil(seconds - elapsed)
+    # the previous window's weight must fade until it leaves room for one more hit
+    return max(1, math.ceil(seconds * (1 - (amount - current) / previous) - elapsed))
 
 
 def client_ip(remote_addr: str | None, forwarded_for: str | None, trusted_proxies: tuple[str, ...]) -> str:

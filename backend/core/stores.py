@@ -11,8 +11,8 @@ import os
 import logging
 import tempfile
 import threading
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Callable, TypeVar
 from urllib.parse import urlparse
 
 import mongoengine
@@ -119,12 +119,25 @@ def connect_redis(settings: Settings) -> redis.Redis:
                                 health_check_interval=30)
 
 
+_T = TypeVar("_T")
+
+
 @dataclass
 class Stores:
     """The handles an app works with; created once per process by the factory."""
 
     mongo: Any
     redis: redis.Redis
+    _helpers: dict = field(default_factory=dict, init=False, repr=False)
+    _helpers_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    def helper(self, name: str, make: Callable[[], _T]) -> _T:
+        """One object per name over these stores (a near cache, a batched counter), shared by every
+        app of the process that uses them: the platform and the lookup app mounted in it."""
+        with self._helpers_lock:
+            if name not in self._helpers:
+                self._helpers[name] = make()
+            return self._helpers[name]
 
     @classmethod
     def connect(cls, settings: Settings) -> "Stores":

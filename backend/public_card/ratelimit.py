@@ -1,20 +1,20 @@
 """The per-client-IP limit on every public endpoint (setting PUBLIC_RATE_LIMIT)."""
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import request
 
 from backend.core import context
-from backend.core.ratelimit import RateLimit, client_ip
+from backend.core.ratelimit import BatchedRateLimit, client_ip
 
 MESSAGE = "访问过于频繁，请稍后再试。"
 
 
-def public_limiter() -> RateLimit:
-    limiter = current_app.extensions.get("sfs.ratelimit.public")
-    if limiter is None:
-        limiter = current_app.extensions["sfs.ratelimit.public"] = RateLimit(
-            "public", context.settings().PUBLIC_RATE_LIMIT, context.redis(), MESSAGE)
-    return limiter
+def public_limiter() -> BatchedRateLimit:
+    """Counted in the process and shared through Redis in batches, so that a scan never waits for
+    Redis; one per process (the platform and its mounted lookup app count together)."""
+    spec = context.settings().PUBLIC_RATE_LIMIT
+    return context.stores().helper(f"ratelimit:public:{spec}",
+                                   lambda: BatchedRateLimit("public", spec, context.redis(), MESSAGE))
 
 
 def public_client() -> str:

@@ -19,6 +19,7 @@ from bson import ObjectId
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from backend.core import context
+from backend.core.nearcache import NearCache
 from backend.core.timeutil import SHANGHAI, to_shanghai, utcnow
 from backend.public_card.sections import SectionOutput, registry
 from backend.registry import districts
@@ -182,22 +183,27 @@ class CardView:
 
 
 def view(code: str, representation: str, *, client: str | None = None) -> CardView:
-    """The card for a code as HTML or JSON. With `client`, the public rate limit is counted for it
-    and, on a cache hit, the card comes back in the same Redis round trip."""
+    """The card for a code as HTML or JSON, from the process's near cache of Redis when it holds a
+    current copy. With `client`, the public rate limit is counted for it first."""
     from backend.public_card.ratelimit import public_limiter
 
-    fields = ("kind", representation, f"etag_{representation}")
-    key = card_key(code) if CODE_SHAPE.match(code) else None
     if client is not None:
-        fetched = public_limiter().hit(client, fetch=(key, fields) if key else None)
+        public_limiter().hit(client)
+    if not CODE_SHAPE.match(code):
+        card = _render_missing(code)
     else:
-        fetched = None
-    if key and fetched is None:
-        fetched = context.redis().hmget(key, *fields)
-    if fetched and fetched[0] is not None:
-        return CardView(*fetched)
-    card = _build_and_cache(code) if key else _render_missing(code)
+        fetched = near_cache().hmget(card_key(code), ("kind", representation, f"etag_{representation}"))
+        if fetched[0] is not None:
+            return CardView(*fetched)
+        card = _build_and_cache(code)
     return CardView(card.kind, getattr(card, representation), getattr(card, f"etag_{representation}"))
+
+
+def near_cache() -> NearCache:
+    """Recently read cards, kept in the process and dropped the moment Redis announces a change."""
+    size = context.settings().PUBLIC_CARD_MEMORY_CACHE
+    return context.stores().helper("public_card:near_cache",
+                                   lambda: NearCache(context.redis(), CARD_KEY.format(""), max_entries=size))
 
 
 def _render_missing(code: str) -> CachedCard:

@@ -1,0 +1,171 @@
+"""A per-process copy of Redis hashes under one key prefix, kept coherent by Redis itself.
+
+The public card is cached in Redis; reading it there costs a network round trip on every scan, and
+on a small VM that wait (the thread sleeps, another takes the GIL, the reply wakes it) costs as much
+CPU as the rest of the request. This near cache keeps recently read hashes in the process and asks
+Redis to announce every change under the prefix (server-assisted client-side caching, `CLIENT
+TRACKING ... BCAST PREFIX`, delivered over RESP2 to a connection subscribed to
+`__redis__:invalidate`). Each read first applies the announcements already on that connection's
+socket, without waiting.
+
+Why a write is never followed by a stale read: Redis queues the broadcast in the same event-loop
+turn as the write, before it writes any reply (`beforeSleep`: broadcast first, then pending replies,
+newest client first), so the announcement is in our socket before the writer even learns that its
+write is done. A read that races with a write is concurrent with it and may see either version.
+
+Whenever that chain may be broken the cache empties itself: the tracking connection fails or
+closes, the process forks, the process has not looked at its socket for `IDLE_RESET` seconds (so a
+backlog the socket could not hold cannot hide an announcement), or an announcement says "flush".
+Entries also live no longer than the key's own TTL and `max_age`. A Redis without CLIENT TRACKING
+(before 6.0) just turns the cache off: every read goes to Redis.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections import OrderedDict
+from typing import Callable
+
+from redis.exceptions import RedisError, ResponseError
+
+log = logging.getLogger(__name__)
+
+INVALIDATE_CHANNEL = "__redis__:invalidate"
+IDLE_RESET = 2.0        # seconds without draining the socket after which the cache starts empty
+RETRY_AFTER = 1.0       # seconds between attempts to re-establish tracking
+
+
+class NearCache:
+    def __init__(self, redis_client, prefix: str, *, max_entries: int = 1000, max_age: float = 60.0,
+                 clock: Callable[[], float] = time.monotonic):
+        self.redis = redis_client
+        self.prefix = prefix
+        self.max_entries = max_entries
+        self.max_age = max_age
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[tuple, tuple[list, float]] = OrderedDict()
+        self._tracking = None           # the subscribed connection, or None while not tracking
+        self._pid = None
+        self._epoch = 0                 # bumped by every invalidation: a read begun before it is not stored
+        self._last_drain = 0.0
+        self._next_attempt = 0.0
+        self._unsupported = False
+
+    @property
+    def enabled(self) -> bool:
+        return self.max_entries > 0 and not self._unsupported
+
+    def hmget(self, key: str, fields: tuple[str, ...]) -> list:
+        """HMGET key fields, from the process when it holds a current copy."""
+        if not self.enabled or not key.startswith(self.prefix):
+            return self.redis.hmget(key, *fields)
+        entry_key = (key, fields)
+        with self._lock:
+            tracking = self._sync()
+            epoch = self._epoch
+            if tracking:
+                entry = self._entries.get(entry_key)
+                if entry is not None and entry[1] > self.clock():
+                    self._entries.move_to_end(entry_key)
+                    return entry[0]
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.hmget(key, *fields)
+        pipe.pttl(key)
+        values, ttl_ms = pipe.execute()
+        if values[0] is None or not tracking:
+            return values
+        lifetime = self.max_age if ttl_ms < 0 else min(self.max_age, ttl_ms / 1000)
+        with self._lock:
+            if self._sync() and self._epoch == epoch:
+                self._entries[entry_key] = (values, self.clock() + lifetime)
+                self._entries.move_to_end(entry_key)
+                while len(self._entries) > self.max_entries:
+                    self._entries.popitem(last=False)
+        return values
+
+    def clear(self) -> None:
+        with self._lock:
+            self._forget_all()
+
+    def close(self) -> None:
+        with self._lock:
+            self._drop_tracking()
+
+    # -- under self._lock ------------------------------------------------------------------------
+
+    def _sync(self) -> bool:
+        """Apply every announcement already received; True when the cache may be used."""
+        now = self.clock()
+        if self._pid != os.getpid():    # a forked child must not read its parent's socket
+            self._tracking, self._pid = None, os.getpid()
+            self._forget_all()
+        if self._tracking is None:
+            if now < self._next_attempt or not self._start_tracking():
+                return False
+        elif now - self._last_drain > IDLE_RESET:
+            self._forget_all()
+        try:
+            while self._tracking.can_read(timeout=0):
+                self._apply(self._tracking.read_response())
+        except (RedisError, OSError) as error:
+            log.warning("near cache: tracking connection lost (%s); reading through to Redis", error)
+            self._drop_tracking()
+            return False
+        self._last_drain = now
+        return True
+
+    def _apply(self, message) -> None:
+        if not isinstance(message, list) or len(message) != 3 or _text(message[0]) != "message":
+            return
+        keys = message[2]
+        self._epoch += 1
+        if keys is None:                # FLUSHDB / FLUSHALL, or the server dropped tracking state
+            self._forget_all()
+            return
+        changed = {_text(key) for key in keys}
+        for entry_key in [entry_key for entry_key in self._entries if entry_key[0] in changed]:
+            del self._entries[entry_key]
+
+    def _start_tracking(self) -> bool:
+        pool = self.redis.connection_pool
+        connection = pool.connection_class(**pool.connection_kwargs)
+        try:
+            connection.send_command("CLIENT", "ID")
+            client_id = connection.read_response()
+            connection.send_command("CLIENT", "TRACKING", "ON", "REDIRECT", client_id, "BCAST",
+                                    "PREFIX", self.prefix)
+            connection.read_response()
+            connection.send_command("SUBSCRIBE", INVALIDATE_CHANNEL)
+            connection.read_response()
+        except ResponseError as error:  # a Redis before 6.0, or one that forbids CLIENT
+            connection.disconnect()
+            self._unsupported = True
+            log.warning("near cache off: this Redis refuses CLIENT TRACKING (%s)", error)
+            return False
+        except (RedisError, OSError) as error:
+            connection.disconnect()
+            self._next_attempt = self.clock() + RETRY_AFTER
+            log.warning("near cache: cannot start tracking (%s); reading through to Redis", error)
+            return False
+        self._tracking = connection
+        self._forget_all()              # nothing cached before now was covered by announcements
+        self._last_drain = self.clock()
+        return True
+
+    def _drop_tracking(self) -> None:
+        if self._tracking is not None:
+            self._tracking.disconnect()
+        self._tracking = None
+        self._next_attempt = self.clock() + RETRY_AFTER
+        self._forget_all()
+
+    def _forget_all(self) -> None:
+        self._epoch += 1
+        self._entries.clear()
+
+
+def _text(value) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
