@@ -12,9 +12,11 @@ Why a write is never followed by a stale read: Redis queues the broadcast in the
 turn as the write, before it writes any reply (`beforeSleep`: broadcast first, then pending replies,
 newest client first), so the announcement is in our socket before the writer even learns that its
 write is done. A read that races with a write is concurrent with it and may see either version.
+FLUSHDB and FLUSHALL (tests, operators) are announced just after their reply instead, so one read
+right behind a flush may still see the old copy.
 
 Whenever that chain may be broken the cache empties itself: the tracking connection fails or
-closes, the process forks, the process has not looked at its socket for `IDLE_RESET` seconds (so a
+closes, the process forks, the process has not looked at its socket for `idle_reset` seconds (so a
 backlog the socket could not hold cannot hide an announcement), or an announcement says "flush".
 Entries also live no longer than the key's own TTL and `max_age`. A Redis without CLIENT TRACKING
 (before 6.0) just turns the cache off: every read goes to Redis.
@@ -39,11 +41,12 @@ RETRY_AFTER = 1.0       # seconds between attempts to re-establish tracking
 
 class NearCache:
     def __init__(self, redis_client, prefix: str, *, max_entries: int = 1000, max_age: float = 60.0,
-                 clock: Callable[[], float] = time.monotonic):
+                 idle_reset: float = IDLE_RESET, clock: Callable[[], float] = time.monotonic):
         self.redis = redis_client
         self.prefix = prefix
         self.max_entries = max_entries
         self.max_age = max_age
+        self.idle_reset = idle_reset
         self.clock = clock
         self._lock = threading.Lock()
         self._entries: OrderedDict[tuple, tuple[list, float]] = OrderedDict()
@@ -105,7 +108,7 @@ class NearCache:
         if self._tracking is None:
             if now < self._next_attempt or not self._start_tracking():
                 return False
-        elif now - self._last_drain > IDLE_RESET:
+        elif now - self._last_drain > self.idle_reset:
             self._forget_all()
         try:
             while self._tracking.can_read(timeout=0):

@@ -38,7 +38,8 @@ def test_unrelated_environment_is_ignored():
 @pytest.mark.parametrize("name,value", [
     ("PORT", "eighty"), ("PORT", "-1"), ("SEED_DEMO", "maybe"), ("APP_ENV", "staging"),
     ("WECHAT_API_BASE", "ftp://x"), ("MONGODB_URI", "postgres://x"), ("REDIS_URL", "http://x"),
-    ("WECHAT_TIMEOUT", "100"), ("LOG_LEVEL", "chatty"),
+    ("WECHAT_TIMEOUT", "100"), ("LOG_LEVEL", "chatty"), ("PUBLIC_CARD_MEMORY_CACHE", "-1"),
+    ("PUBLIC_CARD_MEMORY_CACHE", "lots"), ("PUBLIC_RATE_LIMIT", "fast"),
 ])
 def test_invalid_values_name_the_setting(name, value):
     with pytest.raises(ConfigError, match=name):
