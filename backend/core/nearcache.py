@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import os
+import select
 import threading
 import time
 from collections import OrderedDict
@@ -51,6 +52,7 @@ class NearCache:
         self._lock = threading.Lock()
         self._entries: OrderedDict[tuple, tuple[list, float]] = OrderedDict()
         self._tracking = None           # the subscribed connection, or None while not tracking
+        self._tracking_fd = None        # its socket, polled before taking the lock
         self._pid = None
         self._epoch = 0                 # bumped by every invalidation: a read begun before it is not stored
         self._last_drain = 0.0
@@ -66,8 +68,9 @@ class NearCache:
         if not self.enabled or not key.startswith(self.prefix):
             return self.redis.hmget(key, *fields)
         entry_key = (key, fields)
+        waiting = self._announcements_waiting()
         with self._lock:
-            tracking = self._sync()
+            tracking = self._sync(drain=waiting)
             epoch = self._epoch
             if tracking:
                 entry = self._entries.get(entry_key)
@@ -82,12 +85,24 @@ class NearCache:
             return values
         lifetime = self.max_age if ttl_ms < 0 else min(self.max_age, ttl_ms / 1000)
         with self._lock:
-            if self._sync() and self._epoch == epoch:
+            if self._sync(drain=True) and self._epoch == epoch:
                 self._entries[entry_key] = (values, self.clock() + lifetime)
                 self._entries.move_to_end(entry_key)
                 while len(self._entries) > self.max_entries:
                     self._entries.popitem(last=False)
         return values
+
+    def _announcements_waiting(self) -> bool:
+        """Whether the tracking socket holds unread bytes. Asked without the lock, because a poll
+        lets other threads run and they would queue on a held lock; the socket is read only under the
+        lock, so when this says no, every announcement that had arrived is applied by the time the
+        lock is ours."""
+        fd = self._tracking_fd
+        if fd is None:
+            return True
+        poller = select.poll()  # one per call: a poll object refuses concurrent use
+        poller.register(fd, select.POLLIN)
+        return bool(poller.poll(0))  # POLLNVAL too, should the socket close meanwhile
 
     def clear(self) -> None:
         with self._lock:
@@ -99,17 +114,21 @@ class NearCache:
 
     # -- under self._lock ------------------------------------------------------------------------
 
-    def _sync(self) -> bool:
-        """Apply every announcement already received; True when the cache may be used."""
+    def _sync(self, drain: bool) -> bool:
+        """Apply the announcements received (all of them when `drain`, else none are waiting);
+        True when the cache may be used."""
         now = self.clock()
         if self._pid != os.getpid():    # a forked child must not read its parent's socket
-            self._tracking, self._pid = None, os.getpid()
+            self._tracking, self._tracking_fd, self._pid = None, None, os.getpid()
             self._forget_all()
         if self._tracking is None:
             if now < self._next_attempt or not self._start_tracking():
                 return False
         elif now - self._last_drain > self.idle_reset:
             self._forget_all()
+        self._last_drain = now
+        if not drain:
+            return True
         try:
             while self._tracking.can_read(timeout=0):
                 self._apply(self._tracking.read_response())
@@ -117,7 +136,6 @@ class NearCache:
             log.warning("near cache: tracking connection lost (%s); reading through to Redis", error)
             self._drop_tracking()
             return False
-        self._last_drain = now
         return True
 
     def _apply(self, message) -> None:
@@ -154,6 +172,7 @@ class NearCache:
             log.warning("near cache: cannot start tracking (%s); reading through to Redis", error)
             return False
         self._tracking = connection
+        self._tracking_fd = connection._sock.fileno()  # redis-py keeps the socket private
         self._forget_all()              # nothing cached before now was covered by announcements
         self._last_drain = self.clock()
         return True
@@ -161,7 +180,7 @@ class NearCache:
     def _drop_tracking(self) -> None:
         if self._tracking is not None:
             self._tracking.disconnect()
-        self._tracking = None
+        self._tracking, self._tracking_fd = None, None
         self._next_attempt = self.clock() + RETRY_AFTER
         self._forget_all()
 
