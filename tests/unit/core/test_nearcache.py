@@ -154,3 +154,20 @@ def test_size_zero_turns_it_off(redis_client):
     cache.hmget(PREFIX + "a", FIELDS)
     assert hmget_calls(redis_client) == 2
     assert not any(client["flags"] == "P" for client in redis_client.client_list())
+
+
+def test_a_redis_that_refuses_client_tracking_turns_it_off():
+    from tests.support import RedisServer
+
+    server = RedisServer("--rename-command", "CLIENT", "")  # as a managed Redis may
+    client = server.client()
+    try:
+        cache = NearCache(client, PREFIX)
+        client.hset(PREFIX + "a", mapping={"kind": "found", "html": "1"})
+        assert cache.hmget(PREFIX + "a", FIELDS) == ["found", "1"]
+        client.hset(PREFIX + "a", "html", "2")
+        assert cache.hmget(PREFIX + "a", FIELDS) == ["found", "2"]
+        assert not cache.enabled and hmget_calls(client) == 2
+    finally:
+        client.close()
+        server.stop()
