@@ -44,6 +44,7 @@ MEDIATION_DAYS = 45
 REPORT_DAYS = 15
 REPORT_EXTENSION_DAYS = 15
 DUPLICATE_WINDOW = timedelta(hours=24)
+DEDUPE_KEY_PREFIX = "complaint:dedupe:"
 MAX_AGE = timedelta(days=3 * 365)  # older incidents are refused (暂行办法)
 MAX_PHOTOS = 9
 DUE_SOON_WORKING_DAYS = 2
@@ -149,7 +150,7 @@ def submit(values: dict, *, client: str, user_id: str | None = None, source: str
     photos = _photos(values.get("photos") or [], user_id or client)
 
     target = str(business.id) if business else _normalised_text(f"{name}|{address}")
-    dedupe_key = "complaint:dedupe:" + _hash("|".join([phone or f"ip:{client}", target,
+    dedupe_key = DEDUPE_KEY_PREFIX + _hash("|".join([phone or f"ip:{client}", target,
                                                       _normalised_text(values["description"])]))
     redis = context.redis()
     today = _today()

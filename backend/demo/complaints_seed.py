@@ -8,6 +8,7 @@ from backend.accounts.models import User
 from backend.complaints import services
 from backend.complaints.calendar import current_calendar
 from backend.complaints.models import Complaint
+from backend.core import context
 from backend.core.timeutil import utcnow
 from backend.registry.models import Business
 
@@ -20,6 +21,11 @@ def _regulator(username: str) -> Principal:
 def seed_complaints() -> dict[str, services.Submitted]:
     if Complaint.objects.count():
         return {}
+    # Redis can outlive an embedded MongoDB (REDIS_URL set, MONGODB_URI not): with no complaint
+    # stored, every duplicate claim it still holds is stale, and would refuse the demo's complaints.
+    redis = context.redis()
+    for key in redis.scan_iter(match=services.DEDUPE_KEY_PREFIX + "*", count=500):
+        redis.delete(key)
     restaurant = Business.objects(kind="restaurant_small").first()
     canteen = Business.objects(kind="school_canteen").first()
     wholesaler = Business.objects(kind="wholesaler").first()

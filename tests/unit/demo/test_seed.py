@@ -1,0 +1,46 @@
+"""The demo data that `./scripts/run` seeds: what it makes, and that starting again is safe."""
+from collections import Counter
+
+
+def seeded_app(config):
+    from backend.app import create_api_app
+
+    return create_api_app({**config, "SEED_DEMO": True})
+
+
+def test_demo_has_logins_public_businesses_and_complaints_in_every_state(config):
+    from backend.complaints.models import Complaint
+    from backend.core.timeutil import utcnow
+    from backend.demo.registry_seed import demo_public_urls
+    from backend.demo.seed import DEMO_PASSWORD
+
+    app = seeded_app(config)
+    with app.app_context():
+        assert demo_public_urls("http://x")
+        states = Counter(complaint.status for complaint in Complaint.objects)
+        assert len(states) >= 4
+        assert Complaint.objects.overdue(utcnow().date()).count() >= 1
+    token = app.test_client().post("/api/v1/auth/token", json={"username": "admin", "password": DEMO_PASSWORD})
+    assert token.status_code == 200
+
+
+def test_seeding_again_changes_nothing(config):
+    from backend.complaints.models import Complaint
+    from backend.demo.seed import seed_demo
+    from backend.registry.models import Business
+
+    app = seeded_app(config)
+    with app.app_context():
+        before = (Business.objects.count(), Complaint.objects.count())
+        seed_demo()
+        assert (Business.objects.count(), Complaint.objects.count()) == before
+
+
+def test_a_restart_with_a_fresh_embedded_mongodb_and_the_old_redis_seeds_again(config):
+    """REDIS_URL set but MONGODB_URI not: Redis keeps the duplicate claims of the first run."""
+    from backend.complaints.models import Complaint
+
+    seeded_app(config)
+    again = seeded_app(config)  # a new embedded MongoDB, the same Redis
+    with again.app_context():
+        assert Complaint.objects.count() >= 5
