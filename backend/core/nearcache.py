@@ -26,6 +26,7 @@ from __future__ import annotations
 import logging
 import os
 import select
+import ssl
 import threading
 import time
 from collections import OrderedDict
@@ -52,7 +53,7 @@ class NearCache:
         self._lock = threading.Lock()
         self._entries: OrderedDict[tuple, tuple[list, float]] = OrderedDict()
         self._tracking = None           # the subscribed connection, or None while not tracking
-        self._tracking_fd = None        # its socket, polled before taking the lock
+        self._tracking_sock = None      # its socket, polled before taking the lock
         self._pid = None
         self._epoch = 0                 # bumped by every invalidation: a read begun before it is not stored
         self._last_drain = 0.0
@@ -97,12 +98,17 @@ class NearCache:
         lets other threads run and they would queue on a held lock; the socket is read only under the
         lock, so when this says no, every announcement that had arrived is applied by the time the
         lock is ours."""
-        fd = self._tracking_fd
-        if fd is None:
+        sock = self._tracking_sock
+        if sock is None:
             return True
+        if isinstance(sock, ssl.SSLSocket) and sock.pending():
+            return True  # TLS may hold decrypted bytes that the file descriptor no longer shows
         poller = select.poll()  # one per call: a poll object refuses concurrent use
-        poller.register(fd, select.POLLIN)
-        return bool(poller.poll(0))  # POLLNVAL too, should the socket close meanwhile
+        try:
+            poller.register(sock.fileno(), select.POLLIN)
+        except (OSError, ValueError):  # closed meanwhile: let the locked path find out
+            return True
+        return bool(poller.poll(0))
 
     def clear(self) -> None:
         with self._lock:
@@ -119,7 +125,7 @@ class NearCache:
         True when the cache may be used."""
         now = self.clock()
         if self._pid != os.getpid():    # a forked child must not read its parent's socket
-            self._tracking, self._tracking_fd, self._pid = None, None, os.getpid()
+            self._tracking, self._tracking_sock, self._pid = None, None, os.getpid()
             self._forget_all()
         if self._tracking is None:
             if now < self._next_attempt or not self._start_tracking():
@@ -172,7 +178,7 @@ class NearCache:
             log.warning("near cache: cannot start tracking (%s); reading through to Redis", error)
             return False
         self._tracking = connection
-        self._tracking_fd = connection._sock.fileno()  # redis-py keeps the socket private
+        self._tracking_sock = connection._sock  # redis-py keeps the socket private
         self._forget_all()              # nothing cached before now was covered by announcements
         self._last_drain = self.clock()
         return True
@@ -180,7 +186,7 @@ class NearCache:
     def _drop_tracking(self) -> None:
         if self._tracking is not None:
             self._tracking.disconnect()
-        self._tracking, self._tracking_fd = None, None
+        self._tracking, self._tracking_sock = None, None
         self._next_attempt = self.clock() + RETRY_AFTER
         self._forget_all()
 
