@@ -145,10 +145,12 @@ class BatchedRateLimit:
         many hits it sent."""
         with self._flush_lock:
             with self._lock:
-                batch, self._pending = dict(self._pending), defaultdict(int)
-                self._in_flight = batch
                 now = self.clock()
-                self._forget_old(now)
+                # hits older than the previous window no longer matter (say, after Redis was away)
+                batch = {slot: hits for slot, hits in self._pending.items() if _recent(slot, now)}
+                self._pending = defaultdict(int)
+                self._in_flight = batch
+                self._shared = {slot: count for slot, count in self._shared.items() if _recent(slot, now)}
             if not batch:
                 return 0
             commands = []
@@ -161,7 +163,7 @@ class BatchedRateLimit:
                     self._connection = _own_connection(self.redis_client)
                 replies = _round_trip(self._connection, commands)
             except (RedisError, OSError) as error:
-                with self._lock:           # keep the hits: they are sent with the next batch
+                with self._lock:  # keep the hits: they go with the next batch
                     for slot, hits in batch.items():
                         self._pending[slot] += hits
                     self._in_flight = {}
@@ -182,11 +184,6 @@ class BatchedRateLimit:
     def _count(self, seconds: int, identity: str, window: int) -> int:
         slot = (seconds, identity, window)
         return self._shared.get(slot, 0) + self._in_flight.get(slot, 0) + self._pending.get(slot, 0)
-
-    def _forget_old(self, now: float) -> None:
-        """Counts older than the previous window no longer matter."""
-        self._shared = {slot: count for slot, count in self._shared.items()
-                        if slot[2] >= int(now // slot[0]) - 1}
 
     def _start_flusher(self) -> None:
         """One flusher thread per process, started by the first hit (gunicorn forks after loading)."""
@@ -211,6 +208,12 @@ class BatchedRateLimit:
                     if not self._pending:
                         self._flusher_pid = None
                         return
+
+
+def _recent(slot: tuple, now: float) -> bool:
+    """Whether a (seconds, identity, window) slot is the current or the previous window."""
+    seconds, _identity, window = slot
+    return window >= int(now // seconds) - 1
 
 
 def _wait(amount: int, seconds: int, elapsed: float, current: int, previous: int) -> int | None:

@@ -156,3 +156,19 @@ def test_batched_limit_flushes_by_itself(redis_client):
     finally:
         redis_client.config_set("notify-keyspace-events", "")
         pubsub.close()
+
+
+def test_batched_hits_of_windows_that_no_longer_matter_are_dropped_after_a_failed_flush(redis_client):
+    clock = Clock(WINDOW_START + 5)
+    limit = batched("old", "10/minute", redis_client, clock)
+    limit.hit("a")
+    limit.flush()
+    limit.hit("a")
+    limit.hit("a")
+    redis_client.client_kill_filter(_type="normal", skipme=True)
+    assert limit.flush() == 0
+    clock.now += 120  # two windows later, the unsent hits count for nothing
+    limit.hit("a")
+    assert limit.flush() == 1
+    assert counted(redis_client, "old", "a", 60, WINDOW_START + 5) == 1
+    assert counted(redis_client, "old", "a", 60, clock.now) == 1
