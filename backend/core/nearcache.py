@@ -18,8 +18,10 @@ right behind a flush may still see the old copy.
 Whenever that chain may be broken the cache empties itself: the tracking connection fails or
 closes, the process forks, the process has not looked at its socket for `idle_reset` seconds (so a
 backlog the socket could not hold cannot hide an announcement), or an announcement says "flush".
-Entries also live no longer than the key's own TTL and `max_age`. A Redis without CLIENT TRACKING
-(before 6.0) just turns the cache off: every read goes to Redis.
+Entries also live no longer than the key's own TTL and `max_age` (10 s): should the tracking
+connection die without a word (a network that drops it silently, so no FIN ever comes), that is how
+stale a card can get. A Redis without CLIENT TRACKING (before 6.0, or with CLIENT forbidden) just
+turns the cache off: every read goes to Redis.
 """
 from __future__ import annotations
 
@@ -42,7 +44,7 @@ RETRY_AFTER = 1.0       # seconds between attempts to re-establish tracking
 
 
 class NearCache:
-    def __init__(self, redis_client, prefix: str, *, max_entries: int = 1000, max_age: float = 60.0,
+    def __init__(self, redis_client, prefix: str, *, max_entries: int = 1000, max_age: float = 10.0,
                  idle_reset: float = IDLE_RESET, clock: Callable[[], float] = time.monotonic):
         self.redis = redis_client
         self.prefix = prefix
