@@ -1,4 +1,4 @@
-"""Helpers the tests share: a real redis-server process and a real HTTP server on loopback."""
+"""Helpers the tests share: a real redis-server process, a real HTTP server and a TCP proxy on loopback."""
 from __future__ import annotations
 
 import os
@@ -48,6 +48,55 @@ class RedisServer:
         self.process.terminate()
         self.process.wait(timeout=10)
         self.dir.cleanup()
+
+
+class SilenceableProxy:
+    """A TCP proxy on loopback whose connections can be made to go silent: bytes are swallowed in
+    both directions and nothing is closed, as when a network drops a connection without a word."""
+
+    def __init__(self, target_port: int):
+        self.target_port = target_port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.pairs: list[tuple[socket.socket, socket.socket, threading.Event]] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(("127.0.0.1", self.target_port))
+            silent = threading.Event()
+            self.pairs.append((client, upstream, silent))
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(source, sink, silent), daemon=True).start()
+
+    @staticmethod
+    def _pump(source, sink, silent):
+        try:
+            while data := source.recv(65536):
+                if not silent.is_set():
+                    sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, sink):
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def silence_existing_connections(self):
+        for _client, _upstream, silent in self.pairs:
+            silent.set()
+
+    def stop(self):
+        self.listener.close()
+        for client, upstream, _silent in self.pairs:
+            client.close()
+            upstream.close()
 
 
 class LiveServer:

@@ -11,17 +11,20 @@ socket, without waiting.
 Why a write is never followed by a stale read: Redis queues the broadcast in the same event-loop
 turn as the write, before it writes any reply (`beforeSleep`: broadcast first, then pending replies,
 newest client first), so the announcement is in our socket before the writer even learns that its
-write is done. A read that races with a write is concurrent with it and may see either version.
+write is done. (Between hosts, "before" is when Redis sends: a reader elsewhere has it one network
+delay later, far sooner than a person can act on the writer's answer and scan again.) A read that
+races with a write is concurrent with it and may see either version.
 FLUSHDB and FLUSHALL (tests, operators) are announced just after their reply instead, so one read
 right behind a flush may still see the old copy.
 
 Whenever that chain may be broken the cache empties itself: the tracking connection fails or
 closes, the process forks, the process has not looked at its socket for `idle_reset` seconds (so a
 backlog the socket could not hold cannot hide an announcement), or an announcement says "flush".
-Entries also live no longer than the key's own TTL and `max_age` (10 s): should the tracking
-connection die without a word (a network that drops it silently, so no FIN ever comes), that is how
-stale a card can get. A Redis without CLIENT TRACKING (before 6.0, or with CLIENT forbidden) just
-turns the cache off: every read goes to Redis.
+A PING every `heartbeat` seconds checks that the connection still delivers: after three beats
+without a PONG the cache is not used, after ten the connection is replaced, so a connection that a
+network drops without a word costs at most about three beats of staleness. Entries also live no
+longer than the key's own TTL and `max_age` (10 s). A Redis without CLIENT TRACKING (before 6.0,
+or with CLIENT forbidden) just turns the cache off: every read goes to Redis.
 """
 from __future__ import annotations
 
@@ -41,16 +44,20 @@ log = logging.getLogger(__name__)
 INVALIDATE_CHANNEL = "__redis__:invalidate"
 IDLE_RESET = 2.0        # seconds without draining the socket after which the cache starts empty
 RETRY_AFTER = 1.0       # seconds between attempts to re-establish tracking
+HEARTBEAT = 0.5         # seconds between PINGs on the tracking connection; without a PONG for 3
+                        # beats the cache is not used, for 10 beats the connection is replaced
 
 
 class NearCache:
     def __init__(self, redis_client, prefix: str, *, max_entries: int = 1000, max_age: float = 10.0,
-                 idle_reset: float = IDLE_RESET, clock: Callable[[], float] = time.monotonic):
+                 idle_reset: float = IDLE_RESET, heartbeat: float = HEARTBEAT,
+                 clock: Callable[[], float] = time.monotonic):
         self.redis = redis_client
         self.prefix = prefix
         self.max_entries = max_entries
         self.max_age = max_age
         self.idle_reset = idle_reset
+        self.heartbeat = heartbeat
         self.clock = clock
         self._lock = threading.Lock()
         self._entries: OrderedDict[tuple, tuple[list, float]] = OrderedDict()
@@ -58,6 +65,7 @@ class NearCache:
         self._tracking_sock = None      # its socket, polled before taking the lock
         self._pid = None
         self._epoch = 0                 # bumped by every invalidation: a read begun before it is not stored
+        self._last_ping = self._last_pong = 0.0
         self._last_drain = 0.0
         self._next_attempt = 0.0
         self._unsupported = False
@@ -135,19 +143,33 @@ class NearCache:
         elif now - self._last_drain > self.idle_reset:
             self._forget_all()
         self._last_drain = now
-        if not drain:
-            return True
         try:
-            while self._tracking.can_read(timeout=0):
-                self._apply(self._tracking.read_response())
+            while drain and self._tracking.can_read(timeout=0):
+                self._apply(self._tracking.read_response(), now)
+            if now - self._last_ping >= self.heartbeat:
+                # A PONG proves the announcements of every write Redis did before this PING are in.
+                self._tracking.send_packed_command(self._tracking.pack_command("PING"), check_health=False)
+                self._last_ping = now
         except (RedisError, OSError) as error:
             log.warning("near cache: tracking connection lost (%s); reading through to Redis", error)
             self._drop_tracking()
             return False
+        silent = now - self._last_pong
+        if silent > 10 * self.heartbeat:
+            log.warning("near cache: tracking connection silent for %.0f s; replacing it", silent)
+            self._drop_tracking()
+            return False
+        if silent > 3 * self.heartbeat:
+            self._forget_all()          # announcements may be lost on the way: answer from Redis
+            return False
         return True
 
-    def _apply(self, message) -> None:
-        if not isinstance(message, list) or len(message) != 3 or _text(message[0]) != "message":
+    def _apply(self, message, now: float) -> None:
+        kind = _text(message[0]) if isinstance(message, list) and message else None
+        if kind == "pong":
+            self._last_pong = now
+            return
+        if kind != "message" or len(message) != 3:
             return
         keys = message[2]
         self._epoch += 1
@@ -182,7 +204,7 @@ class NearCache:
         self._tracking = connection
         self._tracking_sock = connection._sock  # redis-py keeps the socket private
         self._forget_all()              # nothing cached before now was covered by announcements
-        self._last_drain = self.clock()
+        self._last_drain = self._last_ping = self._last_pong = self.clock()
         return True
 
     def _drop_tracking(self) -> None:

@@ -1,9 +1,12 @@
 """The near cache against a real Redis: reads served in the process, and never stale after a write."""
+import select
 import threading
 
 import pytest
+import redis
 
 from backend.core.nearcache import NearCache
+from tests.support import SilenceableProxy
 
 PREFIX = "card:v1:"
 FIELDS = ("kind", "html")
@@ -107,7 +110,7 @@ def test_a_lost_tracking_connection_empties_the_cache(cache, redis_client):
 
 def test_entries_live_no_longer_than_their_key_or_max_age(redis_client):
     clock = Clock()
-    cache = NearCache(redis_client, PREFIX, max_age=30, idle_reset=3600, clock=clock)
+    cache = NearCache(redis_client, PREFIX, max_age=30, idle_reset=3600, heartbeat=3600, clock=clock)
     redis_client.hset(PREFIX + "short", mapping={"kind": "found", "html": "s"})
     redis_client.expire(PREFIX + "short", 10)
     redis_client.hset(PREFIX + "long", mapping={"kind": "found", "html": "l"})
@@ -125,7 +128,7 @@ def test_entries_live_no_longer_than_their_key_or_max_age(redis_client):
 
 def test_an_idle_process_starts_empty(redis_client):
     clock = Clock()
-    cache = NearCache(redis_client, PREFIX, idle_reset=2, clock=clock)
+    cache = NearCache(redis_client, PREFIX, idle_reset=2, heartbeat=3600, clock=clock)
     redis_client.hset(PREFIX + "a", mapping={"kind": "found", "html": "1"})
     cache.hmget(PREFIX + "a", FIELDS)
     clock.now += 3
@@ -171,3 +174,53 @@ def test_a_redis_that_refuses_client_tracking_turns_it_off():
     finally:
         client.close()
         server.stop()
+
+
+def wait_until_readable(sock) -> None:
+    """Until the PONG to the PING just sent is on the socket (an event, not a duration)."""
+    assert select.select([sock], [], [], 10)[0], "no PONG within 10 s"
+
+
+def test_pongs_keep_the_cache_in_use(redis_client):
+    clock = Clock()
+    cache = NearCache(redis_client, PREFIX, max_age=3600, idle_reset=3600, heartbeat=1, clock=clock)
+    redis_client.hset(PREFIX + "a", mapping={"kind": "found", "html": "1"})
+    cache.hmget(PREFIX + "a", FIELDS)
+    for _ in range(20):  # 20 beats: without PONGs the cache would have been dropped at the 3rd
+        clock.now += 1
+        assert cache.hmget(PREFIX + "a", FIELDS) == ["found", "1"]  # sends a PING
+        wait_until_readable(cache._tracking_sock)
+    assert hmget_calls(redis_client) == 1
+    cache.close()
+
+
+def test_a_tracking_connection_that_goes_silent_stops_the_cache_within_three_beats(redis_server, redis_client):
+    proxy = SilenceableProxy(redis_server.port)
+    via_proxy = redis.Redis(port=proxy.port, decode_responses=True, socket_timeout=10)
+    clock = Clock()
+    cache = NearCache(via_proxy, PREFIX, idle_reset=3600, heartbeat=1, clock=clock)
+    try:
+        key = PREFIX + "a"
+        redis_client.hset(key, mapping={"kind": "found", "html": "1"})
+        cache.hmget(key, FIELDS)
+        assert cache.hmget(key, FIELDS) == ["found", "1"]
+        proxy.silence_existing_connections()  # the tracking connection, and the pool's
+        via_proxy.connection_pool.disconnect()  # reads through make new, working connections
+        redis_client.hset(key, "html", "2")  # its announcement is lost on the way
+        clock.now += 3.5  # no PONG for more than three beats
+        assert cache.hmget(key, FIELDS) == ["found", "2"]
+        clock.now += 10  # ten beats: the connection is replaced, and the cache works again
+        cache.hmget(key, FIELDS)
+        clock.now += 1.5
+        cache.hmget(key, FIELDS)
+        calls = hmget_calls(redis_client)
+        assert cache.hmget(key, FIELDS) == ["found", "2"]
+        assert hmget_calls(redis_client) == calls
+        redis_client.hset(key, "html", "3")
+        # the proxy relays the announcement a moment after Redis sent it (and no PING is pending)
+        wait_until_readable(cache._tracking_sock)
+        assert cache.hmget(key, FIELDS) == ["found", "3"]
+    finally:
+        cache.close()
+        via_proxy.close()
+        proxy.stop()
