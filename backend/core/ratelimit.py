@@ -87,7 +87,7 @@ class RateLimit:
         connection = self._connection()
         replies = _round_trip(connection, commands)
         waits = [_wait(amount, seconds, elapsed, int(replies[3 * i]), int(replies[3 * i + 2] or 0))
-                 for i, (amount, seconds, elapsed, _key_) in enumerate(counted)]
+                 for i, (amount, seconds, elapsed, _) in enumerate(counted)]
         if any(wait is not None for wait in waits):
             _round_trip(connection, [("DECR", key) for *_rest, key in counted])
             raise RateLimited(self.message, retry_after=max(wait for wait in waits if wait is not None))
