@@ -1,4 +1,6 @@
 """Rate limits against a real Redis: exact counting, the sliding window, and batched sharing."""
+import threading
+
 import pytest
 
 from backend.core.errors import RateLimited
@@ -172,3 +174,30 @@ def test_batched_hits_of_windows_that_no_longer_matter_are_dropped_after_a_faile
     assert limit.flush() == 1
     assert counted(redis_client, "old", "a", 60, WINDOW_START + 5) == 1
     assert counted(redis_client, "old", "a", 60, clock.now) == 1
+
+
+def test_a_concurrent_burst_from_one_client_gets_no_more_than_the_limit(make_limit, redis_client):
+    clock = Clock(WINDOW_START + 5)
+    limit = make_limit("5/minute", clock, name="burst")
+    start = threading.Barrier(20)
+    allowed = []
+
+    def request():
+        start.wait()
+        try:
+            limit.hit("a")
+            allowed.append(1)
+        except RateLimited:
+            pass
+
+    threads = [threading.Thread(target=request) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if isinstance(limit, BatchedRateLimit):
+        assert len(allowed) == 5  # one process decides under one lock: exact
+        limit.flush()
+    else:
+        assert 1 <= len(allowed) <= 5  # a refusal's DECR may briefly refuse another: strict side
+    assert counted(redis_client, "burst", "a", 60, clock.now) == len(allowed)
