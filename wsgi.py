@@ -20,7 +20,7 @@ def _platform_app():
 
 @functools.cache
 def _lookup_app():
-    from public_lookup import create_app
+    from backend.app import create_lookup_app as create_app
 
     return create_app()
 

@@ -1,4 +1,8 @@
-"""App factories: the API (mini-program + console + public JSON) and the whole platform."""
+"""App factories: the API (mini-program + console + public JSON) and the whole platform.
+
+This is the one place that lists what the platform is made of: its blueprints, audience by audience,
+and the sections of the public card.
+"""
 from __future__ import annotations
 
 import logging
@@ -7,12 +11,13 @@ from typing import Any, Mapping
 from flask import Flask
 from flask_smorest import Api
 
-from backend.accounts.access import assert_every_endpoint_declares_access
 from backend.core.config import Settings, load_settings
-from backend.core.errors import register_error_handlers
-from backend.core.http import configure_logging, install_request_plumbing
-from backend.core.pagination import add_pagination_header
 from backend.core.stores import Stores
+from backend.web.access import assert_every_endpoint_declares_access
+from backend.web.errors import register_error_handlers
+from backend.web.pagination import add_pagination_header
+from backend.web.plumbing import configure_logging, install_request_plumbing
+from backend.web.runtime import install_runtime
 
 log = logging.getLogger(__name__)
 
@@ -20,30 +25,43 @@ API_TITLE = "智慧食安 Smart Food Safety API"
 API_VERSION = "v1"
 
 
-def _blueprints():
-    from backend.accounts.views import auth_blp, users_blp
-    from backend.audit.views import blp as audit_blp
-    from backend.complaints.console_views import blp as console_complaints_blp
-    from backend.complaints.open311 import blp as open311_blp
-    from backend.complaints.views import blp as public_complaints_blp
-    from backend.public_card.views import blp as public_card_blp
-    from backend.registry.views import blp as registry_blp
-    from miniprogram_api import BLUEPRINTS as MINIPROGRAM_BLUEPRINTS
+def _api_blueprints() -> list:
+    """Every flask-smorest blueprint of the API, by audience (each module one domain)."""
+    from backend.console import audit as console_audit
+    from backend.console import auth as console_auth
+    from backend.console import complaints as console_complaints
+    from backend.console import registry as console_registry
+    from backend.console import users as console_users
+    from miniprogram_api import auth as mp_auth
+    from miniprogram_api import registry as mp_registry
+    from public_lookup import businesses as public_businesses
+    from public_lookup import complaints as public_complaints
+    from public_lookup import open311
 
-    return [auth_blp, users_blp, audit_blp, registry_blp, public_card_blp, public_complaints_blp,
-            console_complaints_blp, open311_blp, *MINIPROGRAM_BLUEPRINTS]
+    return [
+        # mini-program (/api/v1/mp)
+        mp_auth.blp, mp_registry.blp,
+        # console (/api/v1/auth, /api/v1/console)
+        console_auth.blp, console_users.blp, console_audit.blp, console_registry.blp, console_complaints.blp,
+        # anonymous (/api/v1/public, /open311)
+        public_businesses.blp, public_complaints.blp, open311.blp,
+    ]
+
+
+def register_card_sections() -> None:
+    """The sections of the public card, in one place (none yet: staff, inspections, tests, cameras and
+    recalls add theirs here as they land)."""
 
 
 def init_platform_core(app: Flask, settings: Settings, stores: Stores | None, **request_options) -> Stores:
     """What every app of ours shares: settings, stores, logging, request ids, the error shape."""
     configure_logging(settings.LOG_LEVEL)
     stores = stores or Stores.connect(settings)
-    app.extensions["sfs.settings"] = settings
-    app.extensions["sfs.stores"] = stores
+    install_runtime(app, settings, stores)
     app.config["MAX_CONTENT_LENGTH"] = settings.MAX_CONTENT_LENGTH
     app.config["SECRET_KEY"] = settings.SECRET_KEY
-    app.json.ensure_ascii = False
     install_request_plumbing(app, **request_options)
+    register_card_sections()
     return stores
 
 
@@ -63,13 +81,13 @@ def create_api_app(config: Mapping[str, Any] | None = None, *, settings: Setting
     )
     api = Api(app, spec_kwargs={"components": {"securitySchemes": {
         "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}}})
-    for blueprint in _blueprints():
+    for blueprint in _api_blueprints():
         api.register_blueprint(blueprint)
-    from backend.core.health import blp as health_blp
-    from backend.core.swagger_assets import blp as swagger_assets_blp
+    from backend.web.apidocs import blp as apidocs_blp
+    from backend.web.health import blp as health_blp
 
     app.register_blueprint(health_blp)
-    app.register_blueprint(swagger_assets_blp)
+    app.register_blueprint(apidocs_blp)
     register_error_handlers(app)  # after Api(): ours replaces flask-smorest's handler
     app.after_request(add_pagination_header)
     assert_every_endpoint_declares_access(app)
@@ -97,10 +115,35 @@ def _ensure_indexes() -> None:
             document.ensure_indexes()
 
 
+def create_lookup_app(config: Mapping[str, Any] | None = None, *, settings: Settings | None = None,
+                      stores: Stores | None = None) -> Flask:
+    """The public pages alone (QR pages, complaint form and status): tiny, cached, no login."""
+    import os
+
+    from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader
+
+    from backend.web.health import blp as health_blp
+    from public_lookup.complaint_pages import blp as complaint_pages_blp
+    from public_lookup.pages import blp as pages_blp
+    from public_lookup.pages import register_page_errors
+
+    settings = settings or load_settings(config)
+    app = Flask("public_lookup")
+    init_platform_core(app, settings, stores, json_only=False)  # its pages post HTML forms
+    app.register_blueprint(health_blp)
+    app.register_blueprint(pages_blp)
+    app.register_blueprint(complaint_pages_blp)
+    # Page templates extend the public card's base (one look, one stylesheet).
+    app.jinja_loader = ChoiceLoader([FileSystemLoader(os.path.join(app.root_path, "templates")),
+                                     PackageLoader("backend.public_card", "templates")])
+    register_page_errors(app)
+    assert_every_endpoint_declares_access(app)
+    return app
+
+
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """The whole platform: the API app with the public lookup pages mounted beside it."""
-    from public_lookup import create_app as create_lookup_app
-    from public_lookup.mount import mount_lookup
+    from backend.web.mount import mount_lookup
 
     settings = load_settings(config)
     app = create_api_app(settings=settings)

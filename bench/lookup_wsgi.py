@@ -7,7 +7,7 @@ import os
 
 from backend.app import create_api_app
 from backend.demo.registry_seed import demo_public_urls
-from public_lookup import create_app
+from backend.app import create_lookup_app as create_app
 
 _platform = create_api_app({"SEED_DEMO": True})
 app = create_app(settings=_platform.extensions["sfs.settings"], stores=_platform.extensions["sfs.stores"])

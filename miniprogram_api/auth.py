@@ -5,7 +5,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from backend.accounts import services
-from backend.accounts.access import PUBLIC, SIGNED_IN, access, current_principal
+from backend.core.principal import CITIZEN
+from backend.web.access import PUBLIC, access, current_principal
 from backend.accounts.schemas import TokenResponseSchema, UserSchema, WeChatLoginSchema
 
 blp = Blueprint("mp_auth", __name__, url_prefix="/api/v1/mp/auth", description="Mini-program sign-in")
@@ -24,7 +25,7 @@ class WeChatLogin(MethodView):
 
 @blp.route("/me")
 class Me(MethodView):
-    @access(SIGNED_IN)
+    @access(CITIZEN)
     @blp.response(200, UserSchema)
     def get(self):
         """The signed-in user"""

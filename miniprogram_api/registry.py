@@ -1,17 +1,23 @@
-"""Mini-program: register a business, edit and submit it, members, documents."""
+"""Mini-program: register a business, edit and submit it, members, documents.
+
+Mini-program endpoints are for citizens (WeChat users): regulators and admins act through the
+console, so a reviewer can never also be the one who registers.
+"""
 from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from backend.accounts.access import SIGNED_IN, access, current_principal
 from backend.blobs.services import read_capped
-from backend.core.idempotency import idempotent
+from backend.core.principal import CITIZEN
 from backend.registry import services
 from backend.registry.schemas import (BusinessCreateSchema, BusinessDetailSchema, BusinessSchema, BusinessUpdateSchema,
-                                      DocumentFileSchema, DocumentFormSchema, DocumentSchema, InvitationAcceptSchema,
+                                      DocumentFormSchema, DocumentSchema, InvitationAcceptSchema,
                                       InvitationCreateSchema, InvitationSchema, MemberSchema, MyBusinessSchema)
-from backend.registry.views import detail, document_response
+from backend.web.access import access, current_principal
+from backend.web.downloads import document_response
+from backend.web.fields import FileUploadSchema
+from backend.web.idempotency import idempotent
 
 blp = Blueprint("mp_businesses", __name__, url_prefix="/api/v1/mp", description="Food business registration")
 
@@ -22,7 +28,7 @@ def _user_id() -> str:
 
 @blp.route("/businesses")
 class Businesses(MethodView):
-    @access(SIGNED_IN)
+    @access(CITIZEN)
     @idempotent
     @blp.arguments(BusinessCreateSchema)
     @blp.response(201, BusinessSchema)
@@ -33,12 +39,12 @@ class Businesses(MethodView):
 
 @blp.route("/businesses/mine")
 class MyBusinesses(MethodView):
-    @access(SIGNED_IN)
+    @access(CITIZEN)
     @blp.response(200, MyBusinessSchema(many=True))
     def get(self):
         """Businesses you are a member of, with your role"""
         result = []
-        for business, role in services.list_mine(_user_id()):
+        for business, role in services.list_mine(current_principal()):
             business.my_role = role
             result.append(business)
         return result
@@ -46,13 +52,13 @@ class MyBusinesses(MethodView):
 
 @blp.route("/businesses/<business_id>")
 class Business(MethodView):
-    @access(SIGNED_IN)
+    @access(CITIZEN)
     @blp.response(200, BusinessDetailSchema)
     def get(self, business_id):
         """One of your businesses, with its documents"""
-        return detail(services.get_for_member(_user_id(), business_id)[0])
+        return services.with_documents(services.get_for_member(_user_id(), business_id)[0])
 
-    @access(SIGNED_IN)
+    @access(CITIZEN)
     @blp.arguments(BusinessUpdateSchema)
     @blp.response(200, BusinessSchema)
     def patch(self, body, business_id):
@@ -60,10 +66,16 @@ class Business(MethodView):
         version = body.pop("version", None)
         return services.update_draft(_user_id(), business_id, body, expected_version=version)
 
+    @access(CITIZEN)
+    @blp.response(204)
+    def delete(self, business_id):
+        """Delete a draft (owner); a submitted registration cannot be deleted"""
+        services.delete_draft(_user_id(), business_id)
+
 
 @blp.route("/businesses/<business_id>/submit")
 class Submit(MethodView):
-    @access(SIGNED_IN)
+    @access(CITIZEN)
     @blp.response(200, BusinessSchema)
     def post(self, business_id):
         """Submit (or resubmit after rejection) for review"""
@@ -72,10 +84,10 @@ class Submit(MethodView):
 
 @blp.route("/businesses/<business_id>/documents")
 class Documents(MethodView):
-    @access(SIGNED_IN)
+    @access(CITIZEN)
     @idempotent
     @blp.arguments(DocumentFormSchema, location="form")
-    @blp.arguments(DocumentFileSchema, location="files")
+    @blp.arguments(FileUploadSchema, location="files")
     @blp.response(201, DocumentSchema)
     def post(self, form, files, business_id):
         """Upload a document (multipart: `file`, `kind`). JPEG/PNG/WebP/PDF, at most 10 MB and 40 megapixels"""
@@ -86,7 +98,7 @@ class Documents(MethodView):
 
 @blp.route("/businesses/<business_id>/documents/<document_id>")
 class Document(MethodView):
-    @access(SIGNED_IN)
+    @access(CITIZEN)
     @blp.response(200, content_type="application/octet-stream")
     def get(self, business_id, document_id):
         """Download a document (members of the business)"""
@@ -95,7 +107,7 @@ class Document(MethodView):
 
 @blp.route("/businesses/<business_id>/invitations")
 class Invitations(MethodView):
-    @access(SIGNED_IN)
+    @access(CITIZEN)
     @blp.arguments(InvitationCreateSchema)
     @blp.response(201, InvitationSchema)
     def post(self, body, business_id):
@@ -105,7 +117,7 @@ class Invitations(MethodView):
 
 @blp.route("/invitations/accept")
 class AcceptInvitation(MethodView):
-    @access(SIGNED_IN)
+    @access(CITIZEN)
     @blp.arguments(InvitationAcceptSchema)
     @blp.response(201, MemberSchema)
     def post(self, body):
@@ -115,7 +127,7 @@ class AcceptInvitation(MethodView):
 
 @blp.route("/businesses/<business_id>/members")
 class Members(MethodView):
-    @access(SIGNED_IN)
+    @access(CITIZEN)
     @blp.response(200, MemberSchema(many=True))
     def get(self, business_id):
         """Members of the business (owner, manager)"""
@@ -124,7 +136,7 @@ class Members(MethodView):
 
 @blp.route("/businesses/<business_id>/members/<member_user_id>")
 class Member(MethodView):
-    @access(SIGNED_IN)
+    @access(CITIZEN)
     @blp.response(204)
     def delete(self, business_id, member_user_id):
         """Remove a manager or staff member (owner)"""

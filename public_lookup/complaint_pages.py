@@ -2,26 +2,24 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from marshmallow import ValidationError
 
-from backend.accounts.access import PUBLIC, access
+from backend.web.access import PUBLIC, access
 from backend.blobs.services import read_capped
 from backend.complaints import services
 from backend.complaints.models import CATEGORIES, KIND_LABELS
-from backend.complaints.ratelimit import limit_submission, limit_upload
 from backend.core.errors import DomainError
-from backend.core.timeutil import SHANGHAI, to_shanghai
+from backend.complaints.schemas import ComplaintFormSchema
+from backend.core.timeutil import to_shanghai
 from backend.public_card import services as cards
-from backend.public_card.ratelimit import public_client
-from backend.registry import districts
+from backend.web.limits import limit_public, limit_submission, limit_upload, public_client
 
 blp = Blueprint("complaint_pages", __name__)
 
 FORM_FIELDS = ("kind", "category", "description", "occurred_at", "business_code", "business_name",
                "business_address", "district_code", "name", "phone", "address", "claim")
-MAX_FIELD = 2000
 
 
 def _target_name(code: str | None) -> str | None:
@@ -39,6 +37,25 @@ def _form_page(form: dict, errors: dict | None = None, status: int = 200):
     return html, status, {"Cache-Control": "no-store"}
 
 
+# The service's reasons as this page says them (the message catalogue of issue 15 will replace this).
+SERVICE_REASONS_ZH = {
+    "No division has this name or code.": "未找到该县区，请检查名称或填写代码",
+    "Not a GB/T 2260 administrative division code.": "未找到该县区，请检查名称或填写代码",
+    "A mainland mobile (11 digits) or landline number.": "请填写11位手机号码或固定电话",
+    "Required for a complaint.": "投诉需填写此项",
+    "A complaint states what you ask for.": "请填写您的诉求",
+    "Required when no business_code is given.": "请填写此项",
+    "Cannot be in the future.": "不能晚于现在",
+    "Incidents more than 3 years ago cannot be handled.": "超过3年的事项无法受理",
+}
+
+
+def _zh(reason: str) -> str:
+    if reason.startswith("Several divisions are named"):
+        return "有多个同名县区，请填写6位行政区划代码"
+    return SERVICE_REASONS_ZH.get(reason, reason)
+
+
 def _flatten(errors: dict) -> dict[str, str]:
     """Service errors ({"complainant": {"phone": [...]}}) as one message per form field."""
     flat = {}
@@ -46,64 +63,52 @@ def _flatten(errors: dict) -> dict[str, str]:
         if isinstance(reasons, dict):
             flat.update(_flatten(reasons))
         else:
-            flat[field] = "；".join(str(r) for r in reasons) if isinstance(reasons, list) else str(reasons)
+            flat[field] = "；".join(_zh(str(r)) for r in reasons) if isinstance(reasons, list) else _zh(str(reasons))
     return flat
 
 
 @blp.get("/complaints/new")
 @access(PUBLIC)
 def new_complaint():
+    limit_public()
     return _form_page({"kind": "complaint", "business_code": request.args.get("code", "")[:64]})
+
+
+# What a person is told beside a field the schema refused (the service's own reasons are shown as
+# they come).
+FIELD_HINTS = {"kind": "请选择投诉或举报", "category": "请选择问题类别", "description": "请描述事实经过（5至2000字）",
+               "occurred_at": "时间格式不正确", "business_name": "经营者名称最多100字", "business_address": "经营地址最多200字",
+               "district_code": "请填写县区名称或6位行政区划代码", "name": "姓名最多32字", "phone": "电话号码不正确",
+               "address": "地址最多200字", "claim": "诉求最多1000字", "business_code": "公示码不正确"}
 
 
 @blp.post("/complaints/new")
 @access(PUBLIC)
 def submit_complaint():
-    form = {field: request.form.get(field, "").strip()[:MAX_FIELD] for field in FORM_FIELDS}
-    errors: dict[str, str] = {}
-    occurred_at = None
-    if form["occurred_at"]:
-        try:
-            occurred_at = datetime.fromisoformat(form["occurred_at"]).replace(tzinfo=SHANGHAI)
-        except ValueError:
-            errors["occurred_at"] = "时间格式不正确"
-    if form["kind"] not in KIND_LABELS:
-        errors["kind"] = "请选择投诉或举报"
-    if form["category"] not in CATEGORIES:
-        errors["category"] = "请选择问题类别"
-    if len(form["description"]) < 5:
-        errors["description"] = "请描述事实经过（至少5个字）"
-    if form["district_code"] and not form["district_code"].isdigit():
-        # people know their county's name, not its code: accept 如皋市 / 闵行区 when it is unambiguous
-        matches = districts.codes_named(form["district_code"])
-        if len(matches) == 1:
-            form["district_code"] = matches[0]
-        else:
-            errors["district_code"] = "有多个同名县区，请填写6位行政区划代码" if matches else "未找到该县区，请检查名称或填写代码"
-    if errors:
-        return _form_page(form, errors, 422)
-    client = public_client()
+    limit_public()
+    typed = {field: request.form.get(field, "") for field in FORM_FIELDS}
     try:
-        limit_submission(client, None)
-        photos = [upload for upload in request.files.getlist("photos") if upload.filename]
-        if len(photos) > services.MAX_PHOTOS:
-            return _form_page(form, {"photos": f"最多上传{services.MAX_PHOTOS}张照片"}, 422)
+        values = ComplaintFormSchema().load(request.form.to_dict())
+    except ValidationError as invalid:
+        return _form_page(typed, {field: FIELD_HINTS.get(field, "；".join(map(str, reasons)))
+                                  for field, reasons in invalid.messages.items()}, 422)
+    client = public_client()
+    photos = [upload for upload in request.files.getlist("photos") if upload.filename]
+    if len(photos) > services.MAX_PHOTOS:
+        return _form_page(typed, {"photos": f"最多上传{services.MAX_PHOTOS}张照片"}, 422)
+    try:
         tokens = []
         for upload in photos:
             limit_upload(client, None)
             tokens.append(services.store_public_upload(read_capped(upload.stream), client).token)
-        values = {"kind": form["kind"], "category": form["category"], "description": form["description"],
-                  "occurred_at": occurred_at, "photos": tokens, "claim": form["claim"] or None,
-                  "business_code": form["business_code"] or None, "business_name": form["business_name"] or None,
-                  "business_address": form["business_address"] or None, "district_code": form["district_code"] or None,
-                  "complainant": {"name": form["name"] or None, "phone": form["phone"] or None,
-                                  "address": form["address"] or None}}
-        result = services.submit(values, client=client, source="web")
+        result = services.submit({**values, "photos": tokens}, client=client, source="web",
+                                 throttle=lambda: limit_submission(client, None))
     except DomainError as error:
         if error.http_status == 422:
-            return _form_page(form, _flatten(error.errors) or {"form": error.message}, 422)
+            return _form_page(typed, _flatten(error.errors) or {"form": error.message}, 422)
         if error.http_status == 409:
-            return _form_page(form, {"form": f"24小时内已提交过相同内容，编号 {(error.errors.get('number') or [''])[0]}"}, 409)
+            number = (error.errors.get("number") or [""])[0]
+            return _form_page(typed, {"form": f"24小时内已提交过相同内容，编号 {number}"}, 409)
         raise
     html = render_template("complaint_submitted.html", number=result.complaint.number, key=result.query_key,
                            kind=KIND_LABELS[result.complaint.kind], accept_due=result.complaint.accept_due)
@@ -113,6 +118,7 @@ def submit_complaint():
 @blp.get("/complaints/<number>")
 @access(PUBLIC)
 def complaint_status(number: str):
+    limit_public()
     key = request.args.get("key", "")
     status = services.public_status(services.get_for_submitter(number, key))
     html = render_template("complaint_status.html", status=status, key=key, to_local=to_shanghai,
@@ -123,6 +129,7 @@ def complaint_status(number: str):
 @blp.post("/complaints/<number>/rating")
 @access(PUBLIC)
 def rate_complaint(number: str):
+    limit_public()
     key = request.form.get("key", "")
     try:
         rating = int(request.form.get("rating", ""))

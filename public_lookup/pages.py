@@ -7,10 +7,10 @@ import json
 from flask import Blueprint, Flask, render_template_string
 from werkzeug.exceptions import HTTPException
 
-from backend.accounts.access import PUBLIC, access
+from backend.web.access import PUBLIC, access
 from backend.public_card import qr, services as cards
-from backend.public_card.http import cached_response
-from backend.public_card.ratelimit import public_client
+from backend.web.downloads import cached_response
+from backend.web.limits import limit_public
 
 blp = Blueprint("pages", __name__)
 
@@ -26,12 +26,14 @@ class _NoPublicCard(Exception):
 @blp.get("/q/<code>")
 @access(PUBLIC)
 def card_page(code: str):
-    card = cards.view(code, "html", client=public_client())
+    limit_public()
+    card = cards.view(code, "html")
     return cached_response(card.body, etag=card.etag, mimetype=HTML, status=card.http_status)
 
 
 def _found_json(code: str) -> dict:
-    card = cards.view(code, "json", client=public_client())
+    limit_public()
+    card = cards.view(code, "json")
     if card.kind != cards.FOUND:
         raise _NoPublicCard(cards.view(code, "html"))
     return json.loads(card.body)

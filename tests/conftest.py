@@ -6,7 +6,7 @@ import mongoengine
 import pytest
 import requests
 
-from backend.devtools.wechat_imitation import WeChatImitation
+from backend.demo.wechat_imitation import WeChatImitation
 from tests.support import LiveServer, MongoCommandCounter, RedisServer, mongodb_test_uri
 
 TEST_SECRET = "test-secret-" + "x" * 40
@@ -158,7 +158,7 @@ def mp_login(api):
 @pytest.fixture
 def approved_business(api, mp_login, console_login):
     """An approved restaurant in Rugao, registered and approved over HTTP. Returns (business, regulator token)."""
-    from tests.functional.registry_helpers import submitted_business
+    from tests.builders import submitted_business
 
     owner = mp_login()["access_token"]
     business = submitted_business(api, owner)

@@ -2,20 +2,13 @@ from __future__ import annotations
 
 from mongoengine import BooleanField, DateTimeField, ListField, QuerySet, StringField
 
+from backend.core.districts import enclosing_codes
 from backend.core.models import BaseDocument
+from backend.core.principal import CITIZEN, REGULATOR, ROLES
 
-CITIZEN = "citizen"
-REGULATOR = "regulator"
-ADMIN = "admin"
-ROLES = (CITIZEN, REGULATOR, ADMIN)
-# Business membership (owner / manager / staff) is per business, held by the registry, not a user role.
-STAFF_ROLES = (REGULATOR, ADMIN)
 
 
 class UserQuerySet(QuerySet):
-    def active(self):
-        return self.filter(is_active=True)
-
     def by_username(self, username: str):
         return self.filter(username=username)
 
@@ -23,10 +16,8 @@ class UserQuerySet(QuerySet):
         return self.filter(openid=openid)
 
     def regulators_covering(self, district_code: str):
-        """Regulators whose scope includes the district (exact, its city, or its province)."""
-        from backend.accounts.scopes import enclosing_codes
-
-        return self.filter(role=REGULATOR, districts__in=enclosing_codes(district_code))
+        """Active regulators whose scope includes the district (exact, its city, or its province)."""
+        return self.filter(role=REGULATOR, is_active=True, districts__in=enclosing_codes(district_code))
 
 
 class User(BaseDocument):

@@ -3,8 +3,8 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from backend.accounts.models import ADMIN, REGULATOR, ROLES
-from backend.core.schemas import StrictSchema, text
+from backend.core.principal import ADMIN, REGULATOR, ROLES
+from backend.core.schemas import DistrictCode, StrictSchema, text
 
 USERNAME = validate.Regexp(r"^[A-Za-z0-9_.-]{3,32}$", error="3-32 letters, digits, '_', '.' or '-'.")
 
@@ -15,7 +15,7 @@ class WeChatLoginSchema(StrictSchema):
 
 class PasswordLoginSchema(StrictSchema):
     username = ma.fields.String(required=True, validate=USERNAME)
-    password = text(256, required=True)
+    password = text(256, required=True, strip=False)
 
 
 class RefreshSchema(StrictSchema):
@@ -46,9 +46,8 @@ class TokenResponseSchema(TokenPairSchema):
 
 class ConsoleUserCreateSchema(StrictSchema):
     username = ma.fields.String(required=True, validate=USERNAME)
-    password = text(256, required=True)
+    password = text(256, required=True, strip=False)
     role = ma.fields.String(required=True, validate=validate.OneOf((REGULATOR, ADMIN)))
-    districts = ma.fields.List(ma.fields.String(validate=validate.Regexp(r"^\d{6}$", error="A 6-digit GB/T 2260 code.")),
-                               load_default=list, validate=validate.Length(max=50))
+    districts = ma.fields.List(DistrictCode(), load_default=list, validate=validate.Length(max=50))
     display_name = text(64)
     organisation = text(128)

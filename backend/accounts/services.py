@@ -11,7 +11,8 @@ from mongoengine import NotUniqueError
 
 from backend.accounts import tokens, wechat
 from backend.accounts.errors import InvalidCredentials, LoginLocked, UsernameTaken
-from backend.accounts.models import ADMIN, CITIZEN, REGULATOR, User
+from backend.accounts.models import User
+from backend.core.principal import ADMIN, CITIZEN, REGULATOR
 from backend.audit import services as audit
 from backend.core import context
 from backend.core.errors import InvalidInput, NotFound
@@ -122,7 +123,7 @@ def create_console_user(*, actor_id: str, username: str, password: str, role: st
         raise InvalidInput(errors={"districts": ["A regulator needs at least one district."]})
     if role == ADMIN and districts:
         raise InvalidInput(errors={"districts": ["Admins are not scoped to districts."]})
-    from backend.registry.districts import unknown_codes
+    from backend.core.districts import unknown_codes
 
     unknown = unknown_codes(districts)
     if unknown:

@@ -12,8 +12,10 @@ class AuditQuerySet(QuerySet):
     def latest(self):
         return self.order_by("-seq").first()
 
-    def for_target(self, target_type: str, target_id: str):
-        return self.filter(target_type=target_type, target_id=target_id)
+    def matching(self, target_type: str | None = None, target_id: str | None = None):
+        """Entries of a kind of target and / or one target, newest first."""
+        conditions = {k: v for k, v in (("target_type", target_type), ("target_id", target_id)) if v}
+        return self.filter(**conditions).order_by("-seq")
 
 
 class AuditEntry(Document):

@@ -52,12 +52,7 @@ class LocalBlobStore:
 
 
 def blob_store() -> BlobStore:
-    """The configured store of the current app."""
-    from flask import current_app
-
+    """The configured store of the running platform (one per process and stores)."""
     from backend.core import context
 
-    store = current_app.extensions.get("sfs.blobs")
-    if store is None:
-        store = current_app.extensions["sfs.blobs"] = LocalBlobStore(context.settings().BLOB_DIR)
-    return store
+    return context.stores().helper("blob_store", lambda: LocalBlobStore(context.settings().BLOB_DIR))

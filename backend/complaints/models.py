@@ -3,7 +3,8 @@ from __future__ import annotations
 from mongoengine import (DateField, DateTimeField, Document, EmbeddedDocument, EmbeddedDocumentField, IntField,
                          ListField, ObjectIdField, QuerySet, StringField)
 
-from backend.core.models import BaseDocument
+from backend.core.models import BaseDocument, ScopedQuerySet
+from backend.core.principal import Principal
 
 COMPLAINT, REPORT = "complaint", "report"
 KINDS = (COMPLAINT, REPORT)
@@ -24,6 +25,7 @@ RECEIVED, REFUSED, ACCEPTED, ASSIGNED, HANDLING, REPLIED, CLOSED = (
     "received", "refused", "accepted", "assigned", "handling", "replied", "closed")
 STATUSES = (RECEIVED, REFUSED, ACCEPTED, ASSIGNED, HANDLING, REPLIED, CLOSED)
 OPEN_STATUSES = (RECEIVED, ACCEPTED, ASSIGNED, HANDLING, REPLIED)
+FINISHED_STATUSES = (REFUSED, CLOSED)
 STATUS_LABELS = {RECEIVED: "已登记，待受理", REFUSED: "不予受理", ACCEPTED: "已受理", ASSIGNED: "已分派办理",
                  HANDLING: "办理中", REPLIED: "已答复", CLOSED: "已办结"}
 
@@ -48,12 +50,19 @@ class Step(EmbeddedDocument):
     note = StringField(max_length=2000)
 
 
-class ComplaintQuerySet(QuerySet):
-    def in_scope(self, districts):
-        return self.filter(district_scopes__in=list(districts))
+class ComplaintQuerySet(ScopedQuerySet):
+    def _own(self, principal: Principal):
+        """A signed-in citizen's own submissions."""
+        return self.filter(submitter_user_id=principal.user_id)
 
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
+
+    def finished(self):
+        return self.filter(status__in=FINISHED_STATUSES)
+
+    def received_between(self, start, end):
+        return self.filter(received_at__gte=start, received_at__lte=end)
 
     def overdue(self, today):
         return self.open().filter(current_due__lt=today)

@@ -4,10 +4,8 @@ import marshmallow as ma
 from marshmallow import validate
 
 from backend.complaints.models import CATEGORIES, KINDS, STATUSES
-from backend.core.schemas import PaginationQuerySchema, StrictSchema, text
-
-DISTRICT_CODE = validate.Regexp(r"^\d{6}$", error="A 6-digit GB/T 2260 code.")
-
+from backend.core.schemas import AwareDateTime, Date, DistrictCode, PaginationQuerySchema, StrictSchema, text
+from backend.core.timeutil import SHANGHAI
 
 class ComplainantInSchema(StrictSchema):
     name = text(32)
@@ -20,12 +18,12 @@ class ComplaintCreateSchema(StrictSchema):
     business_code = text(64, metadata={"description": "The public code from the QR page."})
     business_name = text(100)
     business_address = text(200)
-    district_code = ma.fields.String(validate=DISTRICT_CODE,
-                                     metadata={"description": "Where the business is, when no business_code is given."})
+    district_code = text(20, metadata={"description": "Where the business is, when no business_code is given: a "
+                                                      "6-digit GB/T 2260 code or an unambiguous county name (如皋市)."})
     category = ma.fields.String(required=True, validate=validate.OneOf(tuple(CATEGORIES)),
                                 metadata={"description": ", ".join(f"{k} {v}" for k, v in CATEGORIES.items())})
     description = text(2000, required=True, min_length=5)
-    occurred_at = ma.fields.AwareDateTime(default_timezone=None)
+    occurred_at = AwareDateTime()
     photos = ma.fields.List(text(64), load_default=list, validate=validate.Length(max=9))
     complainant = ma.fields.Nested(ComplainantInSchema)
     claim = text(1000)
@@ -87,7 +85,7 @@ class ConsoleQuerySchema(PaginationQuerySchema):
     status = ma.fields.String(validate=validate.OneOf(STATUSES))
     kind = ma.fields.String(validate=validate.OneOf(KINDS))
     category = ma.fields.String(validate=validate.OneOf(tuple(CATEGORIES)))
-    district = ma.fields.String(validate=DISTRICT_CODE)
+    district = DistrictCode()
     overdue = ma.fields.Boolean(load_default=False)
     due_soon = ma.fields.Boolean(load_default=False, metadata={"description": "Due within 2 working days."})
 
@@ -145,10 +143,10 @@ class CloseSchema(StrictSchema):
 
 
 class KpiQuerySchema(StrictSchema):
-    district = ma.fields.String(validate=DISTRICT_CODE)
+    district = DistrictCode()
     category = ma.fields.String(validate=validate.OneOf(tuple(CATEGORIES)))
-    period_from = ma.fields.Date(required=True, data_key="from")
-    period_to = ma.fields.Date(required=True, data_key="to")
+    period_from = Date(required=True, data_key="from")
+    period_to = Date(required=True, data_key="to")
 
 
 class KpiSchema(ma.Schema):
@@ -166,3 +164,42 @@ class KpiSchema(ma.Schema):
     average_handling_days = ma.fields.Float(allow_none=True)
     satisfaction = ma.fields.Float(allow_none=True)
     ratings = ma.fields.Integer()
+
+
+class ContactSchema(ma.Schema):
+    name = ma.fields.String(allow_none=True)
+    phone = ma.fields.String(allow_none=True)
+    address = ma.fields.String(allow_none=True)
+
+
+class ComplaintFormSchema(ma.Schema):
+    """The HTML form's flat fields, loaded into the same values as `ComplaintCreateSchema`: one
+    contract, one service call. Unknown fields (a browser's submit button) are ignored; `occurred_at`
+    comes from a datetime-local input and is taken in Asia/Shanghai."""
+
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    kind = ma.fields.String(required=True, validate=validate.OneOf(KINDS))
+    category = ma.fields.String(required=True, validate=validate.OneOf(tuple(CATEGORIES)))
+    description = text(2000, required=True, min_length=5)
+    occurred_at = AwareDateTime(default_timezone=SHANGHAI)
+    business_code = text(64)
+    business_name = text(100)
+    business_address = text(200)
+    district_code = text(20)
+    name = text(32)
+    phone = text(20)
+    address = text(200)
+    claim = text(1000)
+
+    @ma.pre_load
+    def _drop_empty(self, data, **kwargs):
+        """A form sends every field; an empty one means 'not given'."""
+        return {key: value for key, value in data.items() if not (isinstance(value, str) and not value.strip())}
+
+    @ma.post_load
+    def _as_submission(self, data, **kwargs):
+        person = {key: data.pop(key) for key in ("name", "phone", "address") if key in data}
+        data["complainant"] = person or None
+        return data

@@ -15,29 +15,28 @@ import secrets
 import statistics
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Callable
 
 from bson import ObjectId
 from bson.errors import InvalidId
 
-from backend.accounts.access import Principal, district_scope_filter
-from backend.accounts.models import ADMIN, REGULATOR, User
-from backend.accounts.scopes import any_covers, enclosing_codes
+from backend.accounts.models import User
 from backend.audit import services as audit
 from backend.blobs import services as blobs
-from backend.complaints.calendar import current_calendar
 from backend.complaints.errors import (ComplaintNotFound, DuplicateComplaint, InvalidComplaintTransition,
                                        UploadNotFound)
 from backend.complaints.models import (ACCEPTED, ASSIGNED, CATEGORIES, CLOSED, COMPLAINT, HANDLING, NUMBER_PREFIXES,
                                        OPEN_STATUSES, RECEIVED, REFUSED, REPLIED, REPORT, STATUS_LABELS, Complainant,
                                        Complaint, DailySequence, PublicUpload, Reply, Step)
-from backend.core import context
+from backend.core import context, districts
+from backend.core.calendar import current_calendar
 from backend.core.errors import Forbidden, InvalidInput
 from backend.core.masking import mask_phone
-from backend.core.timeutil import SHANGHAI, as_utc, utcnow
-from backend.registry import districts
+from backend.core.principal import Principal
+from backend.core.timeutil import SHANGHAI, as_utc, today_shanghai, utcnow
 from backend.registry.models import PUBLIC_STATUSES, Business
 from backend.registry.validators import normalise_phone
+from backend.workflow.services import change_state
 
 ACCEPT_DAYS = 7
 MEDIATION_DAYS = 45
@@ -49,10 +48,6 @@ MAX_AGE = timedelta(days=3 * 365)  # older incidents are refused (暂行办法)
 MAX_PHOTOS = 9
 DUE_SOON_WORKING_DAYS = 2
 PHOTO_TYPES = (blobs.JPEG, blobs.PNG, blobs.WEBP)
-
-
-def _today() -> date:
-    return utcnow().astimezone(SHANGHAI).date()
 
 
 def _hash(value: str) -> str:
@@ -86,6 +81,16 @@ def _photos(tokens: list[str], uploader: str) -> list[str]:
 
 # --- submission ----------------------------------------------------------------------------------
 
+PENDING = "pending"
+
+
+def _duplicate(existing: str | None) -> DuplicateComplaint:
+    if not existing or existing == PENDING:
+        return DuplicateComplaint("The same complaint is being submitted right now.")
+    return DuplicateComplaint(f"The same complaint was submitted within 24 hours: {existing}.",
+                              errors={"number": [existing]})
+
+
 @dataclass(frozen=True)
 class Submitted:
     complaint: Complaint
@@ -115,13 +120,20 @@ def _target(values: dict) -> tuple[Business | None, str, str | None, str]:
             errors[field] = ["Required when no business_code is given."]
     if errors:
         raise InvalidInput(errors=errors)
-    if not districts.is_known(values["district_code"]):
-        raise InvalidInput(errors={"district_code": ["Not a GB/T 2260 administrative division code."]})
-    return None, values["business_name"].strip(), values["business_address"].strip(), values["district_code"]
+    try:
+        district_code = districts.resolve(values["district_code"])
+    except districts.UnknownDistrict as unknown:
+        raise InvalidInput(errors={"district_code": [unknown.reason]}) from None
+    return None, values["business_name"].strip(), values["business_address"].strip(), district_code
 
 
-def submit(values: dict, *, client: str, user_id: str | None = None, source: str = "api") -> Submitted:
-    """Register a complaint or report. `client` (IP) and `user_id` bound the rate and own the uploads."""
+def submit(values: dict, *, client: str, user_id: str | None = None, source: str = "api",
+           throttle: Callable[[], None] | None = None) -> Submitted:
+    """Register a complaint or report: the one call behind every channel (API, web form, Open311).
+
+    `client` (IP) and `user_id` own the uploads. `throttle` (the channel's rate limit) is called once
+    the submission is known to be valid, and before a tracking number is taken: a refused
+    submission spends neither the submitter's limit nor a number."""
     kind = values["kind"]
     errors: dict[str, list[str]] = {}
     complainant = values.get("complainant") or {}
@@ -153,20 +165,28 @@ def submit(values: dict, *, client: str, user_id: str | None = None, source: str
     dedupe_key = DEDUPE_KEY_PREFIX + _hash("|".join([phone or f"ip:{client}", target,
                                                       _normalised_text(values["description"])]))
     redis = context.redis()
-    today = _today()
-    number = _next_number(kind, today)
-    # Claim the duplicate key before writing: of two identical submissions at once, one wins.
-    if not redis.set(dedupe_key, number, nx=True, ex=int(DUPLICATE_WINDOW.total_seconds())):
-        existing = redis.get(dedupe_key)
-        raise DuplicateComplaint(f"The same complaint was submitted within 24 hours: {existing}.",
-                                 errors={"number": [existing]})
+    today = today_shanghai()
+    existing = redis.get(dedupe_key)
+    if existing and existing != PENDING:
+        raise _duplicate(existing)
+    if throttle is not None:
+        throttle()
+    # Claim the duplicate key before taking a number: of two identical submissions at once, one wins.
+    if not redis.set(dedupe_key, PENDING, nx=True, ex=int(DUPLICATE_WINDOW.total_seconds())):
+        raise _duplicate(redis.get(dedupe_key))
+    try:
+        number = _next_number(kind, today)
+    except Exception:
+        redis.delete(dedupe_key)
+        raise
+    redis.set(dedupe_key, number, xx=True, keepttl=True)
     calendar = current_calendar()
     query_key = secrets.token_urlsafe(18)
     accept_due = calendar.add_working_days(today, ACCEPT_DAYS)
     complaint = Complaint(
         number=number, query_key_hash=_hash(query_key), kind=kind, category=values["category"],
         business_id=business.id if business else None, business_name=name, business_address=address,
-        district_code=district_code, district_scopes=enclosing_codes(district_code),
+        district_code=district_code, district_scopes=districts.enclosing_codes(district_code),
         description=values["description"], claim=values.get("claim"), occurred_at=occurred_at, photos=photos,
         complainant=Complainant(name=complainant.get("name"), phone=phone, address=complainant.get("address"))
         if complainant else None,
@@ -193,19 +213,21 @@ def get_for_submitter(number: str, key: str) -> Complaint:
 
 def rate(number: str, key: str, rating: int, comment: str | None) -> Complaint:
     complaint = get_for_submitter(number, key)
-    updated = Complaint.objects(id=complaint.id, status=CLOSED, rating=None).modify(
-        new=True, set__rating=rating, set__rating_comment=comment, set__updated_at=utcnow())
-    if updated is None:
-        raise InvalidComplaintTransition("Only a closed complaint can be rated, and only once.")
-    audit.record(actor="anonymous", action="complaint.rated", target_type="complaint", target_id=number,
-                 after={"rating": rating})
-    return updated
+    return _change(Complaint.objects, complaint, "rated", actor="anonymous", from_statuses=(CLOSED,),
+                   conditions={"rating": None}, updates={"set__rating": rating, "set__rating_comment": comment},
+                   conflict_message="Only a closed complaint can be rated, and only once.")
 
 
 # --- regulator workflow ---------------------------------------------------------------------------
 
+def _visible(principal: Principal):
+    if not principal.is_console_user:
+        raise Forbidden()
+    return Complaint.objects.visible_to(principal)
+
+
 def get_for_regulator(principal: Principal, number: str) -> Complaint:
-    complaint = Complaint.objects(number=str(number), **district_scope_filter(principal)).first()
+    complaint = _visible(principal).filter(number=str(number)).first()
     if complaint is None:
         raise ComplaintNotFound()
     return complaint
@@ -213,8 +235,8 @@ def get_for_regulator(principal: Principal, number: str) -> Complaint:
 
 def search(principal: Principal, *, status=None, kind=None, category=None, overdue=False, due_soon=False,
            district=None):
-    complaints = Complaint.objects(**district_scope_filter(principal))
-    today = _today()
+    complaints = _visible(principal)
+    today = today_shanghai()
     if status:
         complaints = complaints.filter(status=status)
     if kind:
@@ -238,43 +260,52 @@ def photo_for_regulator(principal: Principal, number: str, index: int) -> tuple[
     return blobs.sniff(data) or "application/octet-stream", data
 
 
-def can_see_phone(principal: Principal, complaint: Complaint) -> bool:
-    """Only the assigned handler sees the complainant's phone in full."""
-    return complaint.assigned_to is not None and str(complaint.assigned_to) == principal.user_id
-
-
-def masked_complainant(principal: Principal, complaint: Complaint) -> dict | None:
+def masked_complainant(complaint: Complaint) -> dict | None:
+    """The complainant as lists and records show them to officials: the phone masked."""
     if complaint.complainant is None:
         return None
-    phone = complaint.complainant.phone
     return {"name": complaint.complainant.name, "address": complaint.complainant.address,
-            "phone": phone if can_see_phone(principal, complaint) else mask_phone(phone)}
+            "phone": mask_phone(complaint.complainant.phone)}
+
+
+def contact_for_handler(principal: Principal, number: str) -> dict:
+    """The complainant's full contact data, for the assigned handler only; each look is audited."""
+    complaint = get_for_regulator(principal, number)
+    if complaint.assigned_to is None or str(complaint.assigned_to) != principal.user_id:
+        raise Forbidden("Only the assigned handler may see the complainant's full contact data.")
+    audit.record(actor=audit.actor_for(principal.user_id), action="complaint.contact_viewed",
+                 target_type="complaint", target_id=complaint.number)
+    complainant = complaint.complainant
+    return {"name": complainant.name if complainant else None, "phone": complainant.phone if complainant else None,
+            "address": complainant.address if complainant else None}
+
+
+def _change(queryset, complaint: Complaint, action: str, *, actor_id: Any = None, actor: str | None = None,
+            from_statuses, updates: dict, new_status: str | None = None, public_note: str | None = None,
+            conditions: dict | None = None, audit_extra: dict | None = None,
+            conflict_message: str | None = None) -> Complaint:
+    updates = dict(updates)
+    if new_status:
+        updates["push__timeline"] = Step(at=utcnow(), status=new_status, note=public_note)
+    return change_state(queryset, complaint.id, action=action, actor_id=actor_id, actor=actor,
+                        target_type="complaint", from_statuses=from_statuses, to_status=new_status,
+                        updates=updates, conditions=conditions, audit_extra=audit_extra,
+                        target_id=lambda c: c.number, not_found=ComplaintNotFound,
+                        conflict=InvalidComplaintTransition, conflict_message=conflict_message)
 
 
 def _step(principal: Principal, number: str, action: str, from_statuses: tuple[str, ...], updates: dict,
           public_note: str | None = None, new_status: str | None = None) -> Complaint:
     complaint = get_for_regulator(principal, number)
-    now = utcnow()
-    updates = {**updates, "set__updated_at": now, "inc__version": 1}
-    if new_status:
-        updates["set__status"] = new_status
-        updates["push__timeline"] = Step(at=now, status=new_status, note=public_note)
-    updated = Complaint.objects(id=complaint.id, status__in=from_statuses, version=complaint.version).modify(
-        new=True, **updates)
-    if updated is None:
-        current = Complaint.objects(id=complaint.id).only("status").first()
-        raise InvalidComplaintTransition(f"Cannot {action} a complaint that is {current.status}.")
-    audit.record(actor=audit.actor_for(principal.user_id), action=f"complaint.{action}", target_type="complaint",
-                 target_id=number, before=complaint.audit_view(), after=updated.audit_view())
-    return updated
+    return _change(_visible(principal), complaint, action, actor_id=principal.user_id, from_statuses=from_statuses,
+                   updates=updates, new_status=new_status, public_note=public_note,
+                   conditions={"version": complaint.version})
 
 
 def accept(principal: Principal, number: str) -> Complaint:
     complaint = get_for_regulator(principal, number)
-    calendar = current_calendar()
-    today = _today()
     if complaint.kind == COMPLAINT:
-        handle_due = calendar.add_working_days(today, MEDIATION_DAYS)
+        handle_due = current_calendar().add_working_days(today_shanghai(), MEDIATION_DAYS)
     else:
         handle_due = complaint.handle_due
     return _step(principal, number, "accept", (RECEIVED,),
@@ -290,10 +321,14 @@ def refuse(principal: Principal, number: str, reason: str) -> Complaint:
 
 def assign(principal: Principal, number: str, assignee_id: str, office: str | None) -> Complaint:
     complaint = get_for_regulator(principal, number)
-    assignee = User.objects(id=_oid(assignee_id, lambda: InvalidInput(errors={"assignee_id": ["No such official."]})),
-                            role=REGULATOR, is_active=True).first()
-    if assignee is None or not any_covers(assignee.districts, complaint.district_code):
-        raise InvalidInput(errors={"assignee_id": ["Assign to an active regulator of the complaint's district."]})
+    no_such = InvalidInput(errors={"assignee_id": ["Assign to an active regulator of the complaint's district."]})
+    try:
+        assignee_oid = ObjectId(str(assignee_id))
+    except (InvalidId, TypeError):
+        raise no_such from None
+    assignee = User.objects.regulators_covering(complaint.district_code).filter(id=assignee_oid).first()
+    if assignee is None:
+        raise no_such
     return _step(principal, number, "assign", (ACCEPTED, ASSIGNED, HANDLING),
                  {"set__assigned_to": assignee.id, "set__assigned_office": office},
                  new_status=ASSIGNED)
@@ -301,7 +336,7 @@ def assign(principal: Principal, number: str, assignee_id: str, office: str | No
 
 def _handler_only(principal: Principal, number: str) -> None:
     complaint = get_for_regulator(principal, number)
-    if principal.role != ADMIN and str(complaint.assigned_to) != principal.user_id:
+    if not principal.is_admin and str(complaint.assigned_to) != principal.user_id:
         raise Forbidden("Only the assigned handler may do this.")
 
 
@@ -321,7 +356,7 @@ def reply(principal: Principal, number: str, text: str) -> Complaint:
 def close(principal: Principal, number: str, result: str) -> Complaint:
     _handler_only(principal, number)
     complaint = get_for_regulator(principal, number)
-    on_time = int(complaint.handle_due is None or _today() <= complaint.handle_due)
+    on_time = int(complaint.handle_due is None or today_shanghai() <= complaint.handle_due)
     return _step(principal, number, "close", (REPLIED,),
                  {"set__closed_at": utcnow(), "set__closed_on_time": on_time, "set__current_due": None},
                  public_note=result, new_status=CLOSED)
@@ -336,14 +371,9 @@ def extend(principal: Principal, number: str, reason: str) -> Complaint:
     updates = {"set__handle_due": handle_due, "set__extended": 1}
     if complaint.status != RECEIVED:
         updates["set__current_due"] = handle_due
-    updated = Complaint.objects(id=complaint.id, status__in=OPEN_STATUSES, extended=0).modify(
-        new=True, **updates, set__updated_at=utcnow(), inc__version=1)
-    if updated is None:
-        raise InvalidComplaintTransition("Only an open report can be extended, and only once.")
-    audit.record(actor=audit.actor_for(principal.user_id), action="complaint.extend", target_type="complaint",
-                 target_id=complaint.number, before=complaint.audit_view(),
-                 after={**updated.audit_view(), "reason": reason})
-    return updated
+    return _change(_visible(principal), complaint, "extend", actor_id=principal.user_id, from_statuses=OPEN_STATUSES,
+                   conditions={"extended": 0}, updates=updates, audit_extra={"reason": reason},
+                   conflict_message="Only an open report can be extended, and only once.")
 
 
 # --- KPIs ------------------------------------------------------------------------------------------
@@ -373,7 +403,7 @@ def kpis(principal: Principal, *, period_from: date, period_to: date, district: 
          category: str | None = None) -> Kpis:
     start = datetime.combine(period_from, datetime.min.time(), tzinfo=SHANGHAI)
     end = datetime.combine(period_to + timedelta(days=1), datetime.min.time(), tzinfo=SHANGHAI)
-    complaints = Complaint.objects(**district_scope_filter(principal), received_at__gte=start, received_at__lt=end)
+    complaints = _visible(principal).filter(received_at__gte=start, received_at__lt=end)
     if district:
         complaints = complaints.filter(district_scopes=district)
     if category:

@@ -51,6 +51,9 @@ class Settings:
     APP_ENV: str = "development"
     MONGODB_URI: str | None = None
     REDIS_URL: str | None = None
+    # Seconds a Redis command may take before the request is answered 503 (a stalled Redis must not
+    # hold every thread).
+    REDIS_TIMEOUT: float = 1.0
     SECRET_KEY: str | None = None
     WECHAT_APPID: str | None = None
     WECHAT_SECRET: str | None = None
@@ -111,6 +114,7 @@ SETTING_NAMES = tuple(f.name for f in fields(Settings))
 
 _PARSERS = {
     "WECHAT_TIMEOUT": float,
+    "REDIS_TIMEOUT": float,
     "ACCESS_TOKEN_TTL": _positive_int,
     "REFRESH_TOKEN_TTL": _positive_int,
     "LOGIN_MAX_FAILURES": _positive_int,
@@ -191,7 +195,7 @@ def validate(settings: Settings) -> Settings:
             except ValueError:
                 raise ConfigError(f'{name}: e.g. "60/minute" or "off"') from None
     for name in ("PUBLIC_HOLIDAYS", "MAKEUP_WORKDAYS"):
-        from backend.complaints.calendar import parse_days
+        from backend.core.calendar import parse_days
 
         try:
             parse_days(getattr(settings, name))
@@ -204,6 +208,8 @@ def validate(settings: Settings) -> Settings:
             raise ConfigError(f"TRUSTED_PROXIES: {proxy} is not an IP address or network") from None
     if not 0 <= settings.PUBLIC_CARD_MEMORY_CACHE <= 100_000:
         raise ConfigError("PUBLIC_CARD_MEMORY_CACHE: a number of cards from 0 (off) to 100000")
+    if not 0 < settings.REDIS_TIMEOUT <= 30:
+        raise ConfigError("REDIS_TIMEOUT: must be between 0 and 30 seconds")
     if not 0 < settings.WECHAT_TIMEOUT <= 30:
         raise ConfigError("WECHAT_TIMEOUT: must be between 0 and 30 seconds")
     if bool(settings.BOOTSTRAP_ADMIN_USERNAME) != bool(settings.BOOTSTRAP_ADMIN_PASSWORD):

@@ -1,8 +1,9 @@
-"""The base every MongoEngine document derives from."""
+"""The base every MongoEngine document derives from, and the one rule of who may see a record."""
 from __future__ import annotations
 
-from mongoengine import DateTimeField, Document
+from mongoengine import DateTimeField, Document, QuerySet
 
+from backend.core.principal import ADMIN, CITIZEN, REGULATOR, Principal
 from backend.core.timeutil import utcnow
 
 
@@ -15,3 +16,28 @@ class BaseDocument(Document):
     def save(self, *args, **kwargs):
         self.updated_at = utcnow()
         return super().save(*args, **kwargs)
+
+
+class ScopedQuerySet(QuerySet):
+    """`visible_to(principal)` decides, in one place per kind of record, what a principal may see:
+    admins everything, regulators the records in their districts (documents with a `district_scopes`
+    list: the district, its city, its province), citizens what `_own(principal)` says they own or
+    belong to. Anything else sees nothing. Outside it a record does not exist (404, no leak)."""
+
+    def visible_to(self, principal: Principal):
+        if principal.role == ADMIN:
+            return self._for_admin()
+        if principal.role == REGULATOR:
+            return self._for_regulator(principal)
+        if principal.role == CITIZEN:
+            return self._own(principal)
+        return self.none()
+
+    def _for_admin(self):
+        return self.clone()
+
+    def _for_regulator(self, principal: Principal):
+        return self.filter(district_scopes__in=list(principal.districts))
+
+    def _own(self, principal: Principal):
+        return self.none()

@@ -1,19 +1,88 @@
-"""Schema base classes and common fields."""
+"""Schema base classes and the common fields every contract uses."""
 from __future__ import annotations
+
+from datetime import date, datetime
 
 import marshmallow as ma
 from marshmallow import validate
 
+from backend.core import districts
+from backend.core.timeutil import SHANGHAI
+
+# Dates a person can mean: far enough for licences and history, never near datetime's own limits
+# (year 1 or 9999 with an offset overflows when converted).
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2199
+MAX_ERRORS_SHOWN = 50
+
 
 class StrictSchema(ma.Schema):
-    """Request bodies: unknown fields are errors, strings are stripped."""
+    """Request bodies: unknown fields are errors (at most MAX_ERRORS_SHOWN of them are listed)."""
 
     class Meta:
         unknown = ma.RAISE
 
+    def handle_error(self, error: ma.ValidationError, data, **kwargs):
+        messages = error.messages
+        if isinstance(messages, dict) and len(messages) > MAX_ERRORS_SHOWN:
+            shown = dict(list(messages.items())[:MAX_ERRORS_SHOWN])
+            shown["_more"] = [f"{len(messages) - MAX_ERRORS_SHOWN} more fields are not valid."]
+            raise ma.ValidationError(shown) from None
+        raise error
 
-def text(max_length: int, *, required: bool = False, min_length: int = 1, **kwargs) -> ma.fields.String:
-    return ma.fields.String(required=required, validate=validate.Length(min=min_length, max=max_length), **kwargs)
+
+class Text(ma.fields.String):
+    """A string with surrounding whitespace stripped before validation, so "   " is empty."""
+
+    def __init__(self, *args, strip: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.strip = strip
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        return text.strip() if self.strip else text
+
+
+def text(max_length: int, *, required: bool = False, min_length: int = 1, strip: bool = True,
+         **kwargs) -> ma.fields.String:
+    return Text(required=required, strip=strip, validate=validate.Length(min=min_length, max=max_length), **kwargs)
+
+
+def _year_in_range(value) -> bool:
+    return EARLIEST_YEAR <= value.year <= LATEST_YEAR
+
+
+class Date(ma.fields.Date):
+    def _deserialize(self, value, attr, data, **kwargs) -> date:
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if not _year_in_range(day):
+            raise ma.ValidationError(f"A date between {EARLIEST_YEAR} and {LATEST_YEAR}.")
+        return day
+
+
+class AwareDateTime(ma.fields.AwareDateTime):
+    """ISO 8601 with an offset (or, with `default_timezone`, taken in it); years bounded."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> datetime:
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        if not _year_in_range(moment) or moment.tzinfo is None:
+            raise ma.ValidationError(f"A time between {EARLIEST_YEAR} and {LATEST_YEAR}, with its UTC offset.")
+        try:
+            moment.astimezone(SHANGHAI)
+        except OverflowError:
+            raise ma.ValidationError("Out of range.") from None
+        return moment
+
+
+class DistrictCode(ma.fields.String):
+    """A GB/T 2260 code, known to the shipped list (a name is resolved by the services that take one)."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> str:
+        code = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not districts.DISTRICT_CODE.match(code):
+            raise ma.ValidationError("A 6-digit GB/T 2260 code.")
+        if not districts.is_known(code):
+            raise ma.ValidationError(districts.NOT_A_CODE)
+        return code
 
 
 class PaginationQuerySchema(StrictSchema):

@@ -99,8 +99,9 @@ class EmbeddedRedis:
         if os.getpid() == self._owner_pid:  # not from a forked gunicorn worker
             self._server.shutdown()
 
-    def client(self) -> redis.Redis:
-        return redis.Redis(unix_socket_path=self.socket_path, decode_responses=True)
+    def client(self, timeout: float) -> redis.Redis:
+        return redis.Redis(unix_socket_path=self.socket_path, decode_responses=True, socket_timeout=timeout,
+                           socket_connect_timeout=timeout)
 
 
 _EMBEDDED_REDIS: EmbeddedRedis | None = None
@@ -114,9 +115,9 @@ def connect_redis(settings: Settings) -> redis.Redis:
         with _EMBEDDED_REDIS_LOCK:
             if _EMBEDDED_REDIS is None:
                 _EMBEDDED_REDIS = EmbeddedRedis()
-            return _EMBEDDED_REDIS.client()
-    return redis.Redis.from_url(settings.REDIS_URL, decode_responses=True, socket_timeout=5, socket_connect_timeout=5,
-                                health_check_interval=30)
+            return _EMBEDDED_REDIS.client(settings.REDIS_TIMEOUT)
+    return redis.Redis.from_url(settings.REDIS_URL, decode_responses=True, socket_timeout=settings.REDIS_TIMEOUT,
+                                socket_connect_timeout=settings.REDIS_TIMEOUT, health_check_interval=30)
 
 
 _T = TypeVar("_T")

@@ -1,7 +1,7 @@
 """Times are stored in UTC with millisecond precision (what BSON keeps) and shown in Asia/Shanghai."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -19,3 +19,8 @@ def as_utc(value: datetime) -> datetime:
 
 def to_shanghai(value: datetime) -> datetime:
     return as_utc(value).astimezone(SHANGHAI)
+
+
+def today_shanghai() -> date:
+    """Today's date in Asia/Shanghai: the day deadlines, licence states and grades are counted in."""
+    return utcnow().astimezone(SHANGHAI).date()

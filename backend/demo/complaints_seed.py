@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from backend.accounts.access import Principal
+from backend.core.principal import Principal
 from backend.accounts.models import User
 from backend.complaints import services
-from backend.complaints.calendar import current_calendar
+from backend.core.calendar import current_calendar
 from backend.complaints.models import Complaint
 from backend.core import context
 from backend.core.timeutil import utcnow

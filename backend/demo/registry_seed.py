@@ -6,8 +6,9 @@ from datetime import date
 
 from PIL import Image, ImageDraw
 
-from backend.accounts.access import Principal
-from backend.accounts.models import ADMIN, User
+from backend.core.principal import Principal
+from backend.accounts.models import User
+from backend.core.principal import ADMIN
 from backend.registry import services
 from backend.registry.models import APPROVED, Business
 from backend.registry.validators import uscc_check_character

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from backend.accounts.models import ADMIN, CITIZEN, REGULATOR, User
+from backend.accounts.models import User
+from backend.core.principal import ADMIN, CITIZEN, REGULATOR
 from backend.accounts.services import hash_password
 from backend.audit import services as audit
-from backend.devtools.wechat_imitation import WeChatImitation
+from backend.demo.wechat_imitation import WeChatImitation
 
 log = logging.getLogger(__name__)
 

@@ -33,7 +33,7 @@ class _Gunicorn(BaseApplication):
 def main() -> int:
     from backend.app import create_app
     from backend.demo.seed import CONSOLE_USERS, DEMO_PASSWORD, MINIPROGRAM_USERS
-    from backend.devtools.wechat_imitation import WeChatImitation
+    from backend.demo.wechat_imitation import WeChatImitation
 
     overrides: dict = {}
     env_settings = load_settings()

@@ -1,31 +1,25 @@
-"""Card sections: each capability (staff, inspections, test results, cameras, recalls …) adds its part
-of the public card by registering a section here, without touching the others.
+"""Card sections: each capability (staff, inspections, test results, cameras, recalls …) shows its
+part of the public card through a section registered here, without touching the others.
 
-A section's `load` gets the business and may run at most ONE MongoDB query (the card's total is
-bounded: one query for the business plus one per section). It returns None while it has nothing to
-show, and the card then shows nothing for it — never an error.
+A domain service keeps its section's summary up to date when it writes (`services.publish_section`),
+and the section only renders that summary: the card is built from ONE document in ONE query however
+many sections there are (`QUERIES_PER_MISS`), and a summary is at most `MAX_SECTION_BYTES` of JSON,
+so a miss stays flat in data size. A section with no summary shows nothing, never an error.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Callable
 
-MAX_SECTIONS = 5  # 1 business query + 5 section queries = the card's bound of 6
+QUERIES_PER_MISS = 1          # the card's bound: one find of the card document, for any number of sections
+MAX_SECTION_BYTES = 8 * 1024  # one section's summary as JSON; a summary, not the records behind it
 
 
 @dataclass(frozen=True)
-class SectionOutput:
-    data: dict                      # the section's part of the public JSON (masked: no personal data)
-    html: str = ""                  # its fragment of the page (already escaped by its template)
-    alerts: tuple[str, ...] = ()    # red notices shown at the top (e.g. a recall)
-    grade: dict | None = None       # {"level": "A"|"B"|"C", "rated_on": "YYYY-MM-DD"} from the rating section
-
-
-class CardSection(Protocol):
+class CardSection:
     name: str
     order: int
-
-    def load(self, business) -> SectionOutput | None: ...
+    render: Callable[[dict], str] = field(default=lambda data: "")  # its HTML fragment (escaped) from the summary
 
 
 @dataclass
@@ -33,8 +27,6 @@ class _Registry:
     sections: dict[str, CardSection] = field(default_factory=dict)
 
     def register(self, section: CardSection) -> CardSection:
-        if section.name not in self.sections and len(self.sections) >= MAX_SECTIONS:
-            raise RuntimeError(f"the public card allows at most {MAX_SECTIONS} sections (query bound)")
         self.sections[section.name] = section
         return section
 
@@ -44,11 +36,8 @@ class _Registry:
     def ordered(self) -> list[CardSection]:
         return sorted(self.sections.values(), key=lambda s: (s.order, s.name))
 
+    def get(self, name: str) -> CardSection | None:
+        return self.sections.get(name)
+
 
 registry = _Registry()
-
-
-def register_section(section: CardSection) -> CardSection:
-    return registry.register(section)
-
-

@@ -1,6 +1,7 @@
-"""The public card: built once from MongoDB (one query for the business, at most one per section),
-rendered to HTML and JSON, cached in Redis with ETags, and invalidated by `invalidate`, which every
-service that changes what a card shows calls after its write.
+"""The public card: a read model (`PublicCard`, one document per business) that the services owning
+each part keep up to date when they write (`publish_business`, `publish_section`); built from that
+one document in one query, rendered to HTML and JSON, cached in Redis with ETags, and invalidated by
+`invalidate`, which every write that changes what a card shows calls after the write.
 
 A card built from data read before a concurrent write must not be cached after that write's
 invalidation: each code has a generation counter that `invalidate` bumps, and the cache is filled
@@ -17,13 +18,14 @@ from typing import Any, Iterable
 
 from bson import ObjectId
 from jinja2 import Environment, PackageLoader, select_autoescape
+from redis.exceptions import RedisError
 
 from backend.core import context
 from backend.core.nearcache import NearCache
-from backend.core.timeutil import SHANGHAI, to_shanghai, utcnow
-from backend.public_card.sections import SectionOutput, registry
-from backend.registry import districts
-from backend.registry.models import APPROVED, KIND_LABELS, PUBLIC_STATUSES, REVOKED, SUSPENDED, Business
+from backend.core.timeutil import SHANGHAI, to_shanghai, today_shanghai, utcnow
+from backend.public_card.models import PublicCard
+from backend.public_card.schemas import PublicCardSchema
+from backend.public_card.sections import MAX_SECTION_BYTES, registry
 
 CARD_KEY = "card:v1:{}"
 GENERATION_KEY = "card:gen:{}"
@@ -33,6 +35,8 @@ CODE_SHAPE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 EXPIRING_DAYS = 30
 
 FOUND, REPLACED, MISSING = "found", "replaced", "missing"
+APPROVED, SUSPENDED, REVOKED = "approved", "suspended", "revoked"
+PUBLIC_STATUSES = (APPROVED, SUSPENDED, REVOKED)
 GRADE_COLOURS = {"A": ("green", "绿码"), "B": ("yellow", "黄码"), "C": ("red", "红码")}
 STATUS_LABELS = {APPROVED: "正常经营", SUSPENDED: "已被责令停业整改", REVOKED: "许可已被吊销/注销"}
 LICENCE_STATES = {"valid": "有效", "expiring": "即将到期", "expired": "已过期"}
@@ -68,83 +72,101 @@ def _etag(body: str) -> str:
     return '"' + hashlib.sha256(body.encode("utf-8")).hexdigest()[:32] + '"'
 
 
-def _today() -> date:
-    return utcnow().astimezone(SHANGHAI).date()
-
-
 def _seconds_until_next_midnight() -> int:
     now = utcnow().astimezone(SHANGHAI)
     midnight = datetime.combine(now.date() + timedelta(days=1), time(0, 5), tzinfo=SHANGHAI)
     return max(60, int((midnight - now).total_seconds()))
 
 
-def _licence(business: Business, today: date) -> dict | None:
-    licence = business.licence
-    if not licence or not licence.number:
+def _licence(licence: dict | None, today: date) -> dict | None:
+    if not licence or not licence.get("number"):
         return None
-    expires = licence.expires_on
-    if expires is not None and isinstance(expires, datetime):
-        expires = expires.date()
-    issued = licence.issued_on.date() if isinstance(licence.issued_on, datetime) else licence.issued_on
-    if expires is None:
+    expires = date.fromisoformat(licence["expires_on"]) if licence.get("expires_on") else None
+    if expires is None or expires > today + timedelta(days=EXPIRING_DAYS):
         state = "valid"
     elif expires < today:
         state = "expired"
-    elif expires <= today + timedelta(days=EXPIRING_DAYS):
-        state = "expiring"
     else:
-        state = "valid"
-    return {"number": licence.number, "issued_on": issued.isoformat() if issued else None,
-            "expires_on": expires.isoformat() if expires else None, "authority": licence.authority,
-            "scope": licence.scope, "state": state, "state_label": LICENCE_STATES[state]}
+        state = "expiring"
+    issued = date.fromisoformat(licence["issued_on"]) if licence.get("issued_on") else None
+    return {"number": licence["number"], "issued_on": issued, "expires_on": expires,
+            "authority": licence.get("authority"), "scope": licence.get("scope"), "state": state,
+            "state_label": LICENCE_STATES[state]}
 
 
-def _grade(outputs: Iterable[SectionOutput]) -> dict:
-    for output in outputs:
-        if output.grade and output.grade.get("level") in GRADE_COLOURS:
-            colour, code_label = GRADE_COLOURS[output.grade["level"]]
-            return {"level": output.grade["level"], "colour": colour, "label": f"{output.grade['level']}级 · {code_label}",
-                    "rated_on": output.grade.get("rated_on")}
+def _grade(sections: Iterable[dict]) -> dict:
+    for summary in sections:
+        grade = summary.get("grade") or {}
+        if grade.get("level") in GRADE_COLOURS:
+            colour, code_label = GRADE_COLOURS[grade["level"]]
+            return {"level": grade["level"], "colour": colour, "label": f"{grade['level']}级 · {code_label}",
+                    "rated_on": date.fromisoformat(grade["rated_on"]) if grade.get("rated_on") else None}
     return {"level": None, "colour": "grey", "label": "暂未评级", "rated_on": None}
 
 
 def build(code: str) -> tuple[str, dict, str]:
-    """(kind, public JSON, HTML) for a code, from MongoDB."""
+    """(kind, public JSON, HTML) for a code, from one MongoDB query (sections.QUERIES_PER_MISS)."""
     base_url = context.settings().PUBLIC_BASE_URL.rstrip("/")
-    business = Business.objects.by_public_code(code).first() if CODE_SHAPE.match(code) else None
-    if business is None or business.status not in PUBLIC_STATUSES:
+    card = PublicCard.objects.by_code(code).first() if CODE_SHAPE.match(code) else None
+    if card is None or card.status not in PUBLIC_STATUSES:
         return MISSING, {"code": code, "found": False}, _env.get_template("missing.html").render()
-    if business.public_code != code:
+    if card.public_code != code:
         data = {"code": code, "replaced": True, "message": "该二维码已被监管部门更换，请扫描店内张贴的新二维码。"}
         return REPLACED, data, _env.get_template("replaced.html").render(card=data)
-    today = _today()
-    outputs = []
-    for section in registry.ordered():
-        output = section.load(business)
-        if output is not None:
-            outputs.append((section.name, output))
-    latest_change = max([business.updated_at] + [o.data.get("updated_at") for _, o in outputs
-                                                 if isinstance(o.data.get("updated_at"), datetime)])
+    today = today_shanghai()
+    shown = [(section, card.sections[section.name]) for section in registry.ordered() if section.name in card.sections]
+    latest_change = max([card.updated_at] + [summary["updated_at"] for _, summary in shown
+                                             if isinstance(summary.get("updated_at"), datetime)])
     data: dict[str, Any] = {
         "code": code,
         "url": f"{base_url}/q/{code}",
-        "status": business.status,
-        "status_label": STATUS_LABELS[business.status],
-        "status_reason": business.status_reason if business.status != APPROVED else None,
-        "business": {"name": business.name, "kind": business.kind, "kind_label": KIND_LABELS[business.kind],
-                     "address": business.address, "district": districts.full_name(business.district_code)},
-        "licence": _licence(business, today),
-        "grade": _grade(o for _, o in outputs),
-        "alerts": [alert for _, o in outputs for alert in o.alerts],
-        "sections": {name: o.data for name, o in outputs},
+        "status": card.status,
+        "status_label": STATUS_LABELS[card.status],
+        "status_reason": card.status_reason if card.status != APPROVED else None,
+        "business": card.business,
+        "licence": _licence(card.licence, today),
+        "grade": _grade(summary for _, summary in shown),
+        "alerts": [alert for _, summary in shown for alert in summary.get("alerts", [])],
+        "sections": {section.name: summary["data"] for section, summary in shown},
         "complaint_url": f"{base_url}/complaints/new?code={code}",
-        "updated_at": to_shanghai(latest_change).isoformat(timespec="seconds"),
-        "as_of": today.isoformat(),
+        "updated_at": to_shanghai(latest_change).replace(microsecond=0),
+        "as_of": today,
     }
+    data = PublicCardSchema().dump(data)
+    fragments = [section.render(summary["data"]) for section, summary in shown]
     html = _env.get_template("card.html").render(
-        card=data, fragments=[o.html for _, o in outputs if o.html],
-        updated_at=to_shanghai(latest_change).strftime("%Y-%m-%d %H:%M"))
+        card=data, fragments=[f for f in fragments if f], updated_at=to_shanghai(latest_change).strftime("%Y-%m-%d %H:%M"))
     return FOUND, data, html
+
+
+# --- writes: each part of the card is published by the service that owns it ---------------------------
+
+def publish_business(business_id: Any, *, public_code: str | None, retired_codes: Iterable[str], status: str | None,
+                     status_reason: str | None, business: dict, licence: dict | None) -> None:
+    """The registry's part: identity, licence and public status (None: not public)."""
+    PublicCard.objects(id=ObjectId(str(business_id))).update_one(
+        upsert=True, set__public_code=public_code, set__retired_codes=list(retired_codes),
+        set__status=status if status in PUBLIC_STATUSES else None, set__status_reason=status_reason,
+        set__business=business, set__licence=licence or {}, set__updated_at=utcnow())
+
+
+def publish_section(business_id: Any, name: str, data: dict, *, alerts: Iterable[str] = (),
+                    grade: dict | None = None) -> None:
+    """A domain's summary for the card (masked: no personal data), replacing the previous one; then
+    invalidate the cached card. `grade`: {"level": "A"|"B"|"C", "rated_on": "YYYY-MM-DD"}."""
+    if registry.get(name) is None:
+        raise ValueError(f"no card section named {name!r} is registered")
+    summary = {"data": data, "alerts": list(alerts), "grade": grade, "updated_at": utcnow()}
+    size = len(json.dumps(summary, ensure_ascii=False, default=_json_default).encode())
+    if size > MAX_SECTION_BYTES:
+        raise ValueError(f"card section {name!r} is {size} bytes; a summary may have {MAX_SECTION_BYTES}")
+    PublicCard.objects(id=ObjectId(str(business_id))).update_one(upsert=True, **{f"set__sections__{name}": summary})
+    invalidate(business_id)
+
+
+def withdraw_section(business_id: Any, name: str) -> None:
+    PublicCard.objects(id=ObjectId(str(business_id))).update_one(**{f"unset__sections__{name}": True})
+    invalidate(business_id)
 
 
 def _json_default(value):
@@ -155,17 +177,28 @@ def _json_default(value):
     raise TypeError(type(value).__name__)
 
 
-def _build_and_cache(code: str) -> CachedCard:
-    """Build from MongoDB and fill the cache, unless the card was invalidated meanwhile."""
-    redis = context.redis()
-    generation = redis.get(GENERATION_KEY.format(code)) or ""
+def _render(code: str) -> CachedCard:
     kind, data, html = build(code)
     body = json.dumps(data, ensure_ascii=False, default=_json_default)
-    card = CachedCard(kind, html, body, _etag(html), _etag(body))
-    ttl = MISSING_TTL if kind == MISSING else _seconds_until_next_midnight()  # licence states change by date
-    redis.eval(_FILL_IF_CURRENT, 2, card_key(code), GENERATION_KEY.format(code), generation, ttl,
-               "kind", card.kind, "html", card.html, "json", card.json,
-               "etag_html", card.etag_html, "etag_json", card.etag_json)
+    return CachedCard(kind, html, body, _etag(html), _etag(body))
+
+
+def _build_and_cache(code: str) -> CachedCard:
+    """Build from MongoDB and fill the cache, unless the card was invalidated meanwhile. With Redis
+    away the card is still served, built from MongoDB and not cached."""
+    redis = context.redis()
+    try:
+        generation = redis.get(GENERATION_KEY.format(code)) or ""
+    except RedisError:
+        return _render(code)
+    card = _render(code)
+    ttl = MISSING_TTL if card.kind == MISSING else _seconds_until_next_midnight()  # licence states change by date
+    try:
+        redis.eval(_FILL_IF_CURRENT, 2, card_key(code), GENERATION_KEY.format(code), generation, ttl,
+                   "kind", card.kind, "html", card.html, "json", card.json,
+                   "etag_html", card.etag_html, "etag_json", card.etag_json)
+    except RedisError:
+        pass  # served uncached; the next request tries again
     return card
 
 
@@ -182,17 +215,16 @@ class CardView:
         return {FOUND: 200, REPLACED: 410, MISSING: 404}[self.kind]
 
 
-def view(code: str, representation: str, *, client: str | None = None) -> CardView:
+def view(code: str, representation: str) -> CardView:
     """The card for a code as HTML or JSON, from the process's near cache of Redis when it holds a
-    current copy. With `client`, the public rate limit is counted for it first."""
-    from backend.public_card.ratelimit import public_limiter
-
-    if client is not None:
-        public_limiter().hit(client)
+    current copy, from Redis next, and built from MongoDB on a miss or while Redis is away."""
     if not CODE_SHAPE.match(code):
-        card = _render_missing(code)
+        card = _render(code)
     else:
-        fetched = near_cache().hmget(card_key(code), ("kind", representation, f"etag_{representation}"))
+        try:
+            fetched = near_cache().hmget(card_key(code), ("kind", representation, f"etag_{representation}"))
+        except RedisError:
+            fetched = [None]
         if fetched[0] is not None:
             return CardView(*fetched)
         card = _build_and_cache(code)
@@ -206,27 +238,22 @@ def near_cache() -> NearCache:
                                    lambda: NearCache(context.redis(), CARD_KEY.format(""), max_entries=size))
 
 
-def _render_missing(code: str) -> CachedCard:
-    kind, data, html = build(code)
-    body = json.dumps(data, ensure_ascii=False, default=_json_default)
-    return CachedCard(kind, html, body, _etag(html), _etag(body))
-
-
 def get(code: str) -> CachedCard:
     """The whole cached card (every representation); builds it on a miss."""
-    cached = context.redis().hmget(card_key(code), "kind", "html", "json", "etag_html", "etag_json") \
-        if CODE_SHAPE.match(code) else [None]
+    if not CODE_SHAPE.match(code):
+        return _render(code)
+    cached = context.redis().hmget(card_key(code), "kind", "html", "json", "etag_html", "etag_json")
     if cached[0] is not None:
         return CachedCard(*cached)
-    return _build_and_cache(code) if CODE_SHAPE.match(code) else _render_missing(code)
+    return _build_and_cache(code)
 
 
 def invalidate(business_id: Any, extra_codes: Iterable[str] = ()) -> None:
     """Drop the cached cards of a business under every code it has had. Call after the write."""
-    business = Business.objects(id=ObjectId(str(business_id))).only("public_code", "retired_public_codes").first()
+    card = PublicCard.objects(id=ObjectId(str(business_id))).only("public_code", "retired_codes").first()
     codes = set(extra_codes)
-    if business is not None:
-        codes.update(code for code in [business.public_code, *business.retired_public_codes] if code)
+    if card is not None:
+        codes.update(code for code in [card.public_code, *card.retired_codes] if code)
     if not codes:
         return
     pipe = context.redis().pipeline()

@@ -3,7 +3,8 @@ from __future__ import annotations
 from mongoengine import (DateField, DateTimeField, EmbeddedDocument, EmbeddedDocumentField, IntField, ListField,
                          ObjectIdField, QuerySet, StringField)
 
-from backend.core.models import BaseDocument
+from backend.core.models import BaseDocument, ScopedQuerySet
+from backend.core.principal import Principal
 
 SUPPLIER_KINDS = ("farm_base", "wholesaler", "food_seller", "central_kitchen")
 BUYER_KINDS = ("school_canteen", "hospital_canteen", "elderly_canteen", "government_canteen", "restaurant_large",
@@ -41,23 +42,49 @@ class Contact(EmbeddedDocument):
     phone = StringField(max_length=20)
 
 
-class BusinessQuerySet(QuerySet):
-    def in_scope(self, districts):
-        """Businesses inside a regulator's districts (a city or province code covers its parts)."""
-        return self.filter(district_scopes__in=list(districts))
+class BusinessQuerySet(ScopedQuerySet):
+    def _for_regulator(self, principal: Principal):
+        """Regulators never see drafts: a registration reaches them when it is submitted."""
+        return super()._for_regulator(principal).filter(status__ne=DRAFT)
+
+    def _own(self, principal: Principal):
+        """The businesses a mini-program user is a member of (any role)."""
+        return self.filter(id__in=Membership.objects.of_user(principal.user_id).distinct("business_id"))
 
     def by_public_code(self, code: str):
         """Current or retired code; one query."""
         return self.filter(__raw__={"$or": [{"public_code": code}, {"retired_public_codes": code}]})
 
-    def of_members(self, business_ids):
-        return self.filter(id__in=list(business_ids))
+    def matching(self, *, status=None, kind=None, district=None, q=None):
+        """The console's search: by status, kind, district (a city or province covers its parts), and
+        a whole USCC or part of the name; most recently changed first."""
+        from backend.registry.validators import uscc_problem
+
+        found = self
+        if status:
+            found = found.filter(status=status)
+        if kind:
+            found = found.filter(kind=kind)
+        if district:
+            found = found.filter(district_scopes=district)
+        if q and q.strip():
+            q = q.strip()
+            if uscc_problem(q.upper()) is None:
+                found = found.filter(uscc=q.upper())
+            else:
+                found = found.filter(name__icontains=q)  # MongoEngine escapes the regex
+        return found.order_by("-updated_at")
+
+    def drafts_of(self, user_id):
+        return self.filter(owner_id=user_id, status=DRAFT)
 
 
 class Business(BaseDocument):
     kind = StringField(required=True, choices=KINDS)
     name = StringField(required=True, max_length=100)
-    uscc = StringField(unique=True, sparse=True, max_length=18)
+    uscc = StringField(max_length=18)
+    # Set on submission and held until a rejection: one USCC registers once, a draft reserves nothing.
+    uscc_claim = StringField(unique=True, sparse=True, max_length=18)
     licence = EmbeddedDocumentField(Licence)
     address = StringField(max_length=200)
     district_code = StringField(regex=r"^\d{6}$")

@@ -1,20 +1,16 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask_smorest.fields import Upload
 from marshmallow import validate
 
-from backend.core.schemas import PaginationQuerySchema, StrictSchema, text
-from backend.registry import districts
+from backend.core.schemas import Date, DistrictCode, PaginationQuerySchema, StrictSchema, text
+from backend.core import districts
 from backend.registry.models import DOCUMENT_KINDS, KIND_LABELS, KINDS, MANAGER, STAFF, STATUSES
-
-DISTRICT_CODE = validate.Regexp(r"^\d{6}$", error="A 6-digit GB/T 2260 code.")
-
 
 class LicenceInSchema(StrictSchema):
     number = text(32, allow_none=True)
-    issued_on = ma.fields.Date(allow_none=True)
-    expires_on = ma.fields.Date(allow_none=True)
+    issued_on = Date(allow_none=True)
+    expires_on = Date(allow_none=True)
     authority = text(128, allow_none=True)
     scope = text(500, allow_none=True)
 
@@ -29,7 +25,7 @@ class BusinessUpdateSchema(StrictSchema):
     uscc = text(18, min_length=18, allow_none=True)
     licence = ma.fields.Nested(LicenceInSchema, allow_none=True)
     address = text(200)
-    district_code = ma.fields.String(validate=DISTRICT_CODE)
+    district_code = DistrictCode()
     contact = ma.fields.Nested(ContactInSchema, allow_none=True)
     version = ma.fields.Integer(validate=validate.Range(min=1), metadata={
         "description": "The version you edited; 409 if the business changed since."})
@@ -102,10 +98,6 @@ class DocumentFormSchema(StrictSchema):
     kind = ma.fields.String(required=True, validate=validate.OneOf(DOCUMENT_KINDS))
 
 
-class DocumentFileSchema(ma.Schema):
-    file = Upload(required=True)
-
-
 class InvitationCreateSchema(StrictSchema):
     role = ma.fields.String(required=True, validate=validate.OneOf((MANAGER, STAFF)))
 
@@ -130,5 +122,5 @@ class MemberSchema(ma.Schema):
 class ConsoleBusinessQuerySchema(PaginationQuerySchema):
     status = ma.fields.String(validate=validate.OneOf(STATUSES))
     kind = ma.fields.String(validate=validate.OneOf(KINDS))
-    district = ma.fields.String(validate=DISTRICT_CODE)
+    district = DistrictCode()
     q = text(100, metadata={"description": "Part of the name, or a whole USCC."})

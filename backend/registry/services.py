@@ -1,7 +1,8 @@
 """Registration, review, members and documents of food businesses: every rule lives here.
 
-State changes are conditional single-document updates (`modify` with a status precondition), so of
-two regulators acting at once exactly one wins and the other gets 409.
+State changes go through `workflow.change_state` (a status precondition), so of two regulators
+acting at once exactly one wins and the other gets 409. A USCC is reserved from submission on, not by
+a draft: anyone may start a draft with any USCC, and the first to submit it holds it.
 """
 from __future__ import annotations
 
@@ -16,24 +17,25 @@ from bson import ObjectId
 from bson.errors import InvalidId
 from mongoengine import NotUniqueError
 
-from backend.accounts.access import Principal, district_scope_filter
-from backend.accounts.models import ADMIN, REGULATOR
 from backend.audit import services as audit
 from backend.blobs import services as blobs
+from backend.core import districts
 from backend.core.errors import Forbidden, InvalidInput
-from backend.core.timeutil import SHANGHAI, utcnow
-from backend.public_card.services import invalidate as invalidate_card
-from backend.registry import districts
+from backend.core.principal import Principal
+from backend.core.timeutil import today_shanghai, utcnow
+from backend.public_card import services as cards
 from backend.registry.errors import (AlreadyMember, BusinessNotFound, DocumentNotFound, DuplicateUscc,
                                      InvalidTransition, InvitationInvalid, StaleVersion)
-from backend.registry.models import (APPROVED, BUYER_KINDS, DRAFT, EDITABLE_STATUSES, HOUSEHOLD, MANAGER, OWNER,
-                                     REJECTED, REVOKED, STAFF, SUBMITTED, SUSPENDED, Business, BusinessDocument,
-                                     Contact, Invitation, Licence, Membership)
+from backend.registry.models import (APPROVED, BUYER_KINDS, DRAFT, EDITABLE_STATUSES, HOUSEHOLD, KIND_LABELS, MANAGER,
+                                     OWNER, PUBLIC_STATUSES, REJECTED, REVOKED, STAFF, SUBMITTED, SUSPENDED, Business,
+                                     BusinessDocument, Contact, Invitation, Licence, Membership)
 from backend.registry.validators import licence_kind, normalise_phone, uscc_problem
+from backend.workflow.services import change_state
 
 INVITATION_TTL = timedelta(days=7)
 PUBLIC_CODE_BYTES = 12  # 96 random bits, 16 URL-safe characters
 MAX_DOCUMENTS_PER_BUSINESS = 50
+MAX_DRAFTS_PER_USER = 10
 
 CATERING_KINDS = set(BUYER_KINDS) - {HOUSEHOLD} | {"central_kitchen"}
 LICENCE_PREFIXES = {kind: ("JY",) for kind in CATERING_KINDS}
@@ -70,15 +72,11 @@ def member_role(business_id: Any, user_id: Any) -> str | None:
     return membership.role if membership else None
 
 
-def _scope_filter(principal: Principal) -> dict:
-    """Regulators never see drafts: a registration reaches them when it is submitted."""
-    scope = district_scope_filter(principal)
-    return {**scope, "status__ne": DRAFT} if principal.role == REGULATOR else scope
-
-
 def get_for_regulator(principal: Principal, business_id: Any) -> Business:
     """Outside the regulator's districts the business does not exist (404, no leak)."""
-    business = Business.objects(id=_oid(business_id), **_scope_filter(principal)).first()
+    if not principal.is_console_user:
+        raise BusinessNotFound()
+    business = Business.objects.visible_to(principal).filter(id=_oid(business_id)).first()
     if business is None:
         raise BusinessNotFound()
     return business
@@ -98,32 +96,21 @@ def get_for_member(user_id: Any, business_id: Any, roles=(OWNER, MANAGER, STAFF)
 
 def get_for_viewer(principal: Principal, business_id: Any) -> Business:
     """Members of the business and its regulators (and admins) may see it."""
-    if principal.role in (REGULATOR, ADMIN):
+    if principal.is_console_user:
         return get_for_regulator(principal, business_id)
     return get_for_member(principal.user_id, business_id)[0]
 
 
-def list_mine(user_id: Any) -> list[tuple[Business, str]]:
-    roles = {m.business_id: m.role for m in Membership.objects.of_user(_oid(user_id)).only("business_id", "role")}
-    businesses = Business.objects.of_members(roles).order_by("-created_at")
-    return [(business, roles[business.id]) for business in businesses]
+def list_mine(principal: Principal) -> list[tuple[Business, str]]:
+    roles = {m.business_id: m.role for m in Membership.objects.of_user(_oid(principal.user_id)).only("business_id", "role")}
+    businesses = Business.objects.visible_to(principal).order_by("-created_at")
+    return [(business, roles[business.id]) for business in businesses if business.id in roles]
 
 
 def search_for_regulator(principal: Principal, *, status=None, kind=None, district=None, q=None):
-    businesses = Business.objects(**_scope_filter(principal))
-    if status:
-        businesses = businesses.filter(status=status)
-    if kind:
-        businesses = businesses.filter(kind=kind)
-    if district:
-        businesses = businesses.filter(district_scopes=district)
-    if q:
-        q = q.strip()
-        if uscc_problem(q.upper()) is None:
-            businesses = businesses.filter(uscc=q.upper())
-        else:
-            businesses = businesses.filter(name__icontains=q)  # MongoEngine escapes the regex
-    return businesses.order_by("-updated_at")
+    if not principal.is_console_user:
+        raise Forbidden()
+    return Business.objects.visible_to(principal).matching(status=status, kind=kind, district=district, q=q)
 
 
 # --- registration -----------------------------------------------------------------------------------
@@ -142,7 +129,7 @@ def _validated(kind: str, values: dict) -> dict:
             errors["district_code"] = ["Not a GB/T 2260 administrative division code."]
         else:
             updates["district_code"] = code
-            updates["district_scopes"] = sorted({code, code[:4] + "00", code[:2] + "0000"})
+            updates["district_scopes"] = districts.enclosing_codes(code)
     if kind == HOUSEHOLD:
         for field in ("uscc", "licence"):
             if values.get(field):
@@ -168,7 +155,7 @@ def _validated(kind: str, values: dict) -> dict:
             issued, expires = licence.get("issued_on"), licence.get("expires_on")
             if issued and expires and expires <= issued:
                 errors.setdefault("licence", {}).setdefault("expires_on", []).append("Must be after issued_on.")
-            if issued and issued > utcnow().astimezone(SHANGHAI).date():
+            if issued and issued > today_shanghai():
                 errors.setdefault("licence", {}).setdefault("issued_on", []).append("Cannot be in the future.")
             updates["licence"] = {**licence, "number": number or None}
     if values.get("contact") is not None:
@@ -200,12 +187,11 @@ def _apply(business: Business, updates: dict) -> None:
 
 def create_draft(user_id: Any, values: dict) -> Business:
     kind = values["kind"]
+    if Business.objects.drafts_of(_oid(user_id)).count() >= MAX_DRAFTS_PER_USER:
+        raise InvalidInput(errors={"kind": [f"At most {MAX_DRAFTS_PER_USER} drafts at a time; submit or delete one."]})
     business = Business(kind=kind, owner_id=_oid(user_id), status=DRAFT)
     _apply(business, _validated(kind, values))
-    try:
-        business.save(force_insert=True)
-    except NotUniqueError:
-        raise DuplicateUscc(errors={"uscc": ["Already registered."]}) from None
+    business.save(force_insert=True)
     try:
         Membership(business_id=business.id, user_id=business.owner_id, role=OWNER).save(force_insert=True)
     except Exception:
@@ -227,11 +213,8 @@ def update_draft(user_id: Any, business_id: Any, values: dict, expected_version:
     fields = {f"set__{name}": getattr(business, name) for name in
               ("name", "address", "district_code", "district_scopes", "uscc", "licence", "contact")
               if getattr(business, name) is not None}
-    try:
-        updated = Business.objects(id=business.id, version=business.version, status__in=EDITABLE_STATUSES).modify(
-            new=True, inc__version=1, set__updated_at=utcnow(), **fields)
-    except NotUniqueError:
-        raise DuplicateUscc(errors={"uscc": ["Already registered."]}) from None
+    updated = Business.objects(id=business.id, version=business.version, status__in=EDITABLE_STATUSES).modify(
+        new=True, inc__version=1, set__updated_at=utcnow(), **fields)
     if updated is None:
         raise StaleVersion()
     audit.record(actor=audit.actor_for(user_id), action="business.updated", target_type="business",
@@ -255,7 +238,7 @@ def _submission_problems(business: Business) -> dict:
         missing = [f for f in ("number", "issued_on", "expires_on", "authority") if not (licence and licence[f])]
         if missing:
             problems["licence"] = {f: ["Required before submitting."] for f in missing}
-        elif licence.expires_on < utcnow().astimezone(SHANGHAI).date():
+        elif licence.expires_on < today_shanghai():
             problems["licence"] = {"expires_on": ["The licence has expired."]}
         elif not BusinessDocument.objects(business_id=business.id, kind="licence").first():
             problems["documents"] = ["Upload a scan of the licence (kind 'licence') before submitting."]
@@ -269,31 +252,43 @@ def submit(user_id: Any, business_id: Any) -> Business:
     problems = _submission_problems(business)
     if problems:
         raise InvalidInput("The registration is incomplete.", errors=problems)
-    return _transition(business.id, "submit", actor_id=user_id, expected_version=business.version,
-                       extra={"inc__submission_count": 1, "set__status_reason": None})
+    extra = {"inc__submission_count": 1, "set__status_reason": None}
+    if business.uscc:
+        extra["set__uscc_claim"] = business.uscc
+    try:
+        return _transition(Business.objects, business.id, "submit", actor_id=user_id,
+                           expected_version=business.version, extra=extra)
+    except NotUniqueError:
+        raise DuplicateUscc(errors={"uscc": ["Already registered by another business."]}) from None
 
 
-def _transition(business_id: ObjectId, action: str, *, actor_id: Any, reason: str | None = None,
-                scope: dict | None = None, expected_version: int | None = None, extra: dict | None = None) -> Business:
-    allowed_from, target, _ = TRANSITIONS[action]
-    before = Business.objects(id=business_id, **(scope or {})).first()
-    if before is None:
-        raise BusinessNotFound()
-    conditions = {"id": business_id, "status__in": allowed_from, **(scope or {})}
-    if expected_version is not None:
-        conditions["version"] = expected_version
-    updates = {"set__status": target, "set__updated_at": utcnow(), "inc__version": 1, **(extra or {})}
+def publish_card(business: Business) -> None:
+    """The registry's part of the public card: identity, licence, status (a household never has one)."""
+    public = business.status in PUBLIC_STATUSES and bool(business.public_code)
+    licence = business.licence
+    cards.publish_business(
+        business.id, public_code=business.public_code, retired_codes=business.retired_public_codes,
+        status=business.status if public else None, status_reason=business.status_reason,
+        business={"name": business.name, "kind": business.kind, "kind_label": KIND_LABELS[business.kind],
+                  "address": business.address, "district": districts.full_name(business.district_code)},
+        licence={"number": licence.number, "authority": licence.authority, "scope": licence.scope,
+                 "issued_on": licence.issued_on.isoformat() if licence.issued_on else None,
+                 "expires_on": licence.expires_on.isoformat() if licence.expires_on else None}
+        if licence and licence.number else None)
+
+
+def _transition(queryset, business_id: Any, action: str, *, actor_id: Any, reason: str | None = None,
+                expected_version: int | None = None, extra: dict | None = None,
+                conditions: dict | None = None) -> Business:
+    allowed_from, target, _ = TRANSITIONS.get(action, (None, None, False))
+    updates = dict(extra or {})
     if reason is not None:
         updates["set__status_reason"] = reason
-    updated = Business.objects(**conditions).modify(new=True, **updates)
-    if updated is None:
-        current = Business.objects(id=business_id).only("status").first()
-        raise InvalidTransition(f"Cannot {action} a business that is {current.status if current else 'gone'}.")
-    audit.record(actor=audit.actor_for(actor_id), action=f"business.{action}", target_type="business",
-                 target_id=business_id, before=before.audit_view(),
-                 after={**updated.audit_view(), **({"reason": reason} if reason else {})})
-    invalidate_card(business_id)
-    return updated
+    return change_state(queryset, _oid(business_id), action=action, actor_id=actor_id, target_type="business",
+                        from_statuses=allowed_from, to_status=target, updates=updates, conditions=conditions,
+                        expected_version=expected_version, audit_extra={"reason": reason} if reason else None,
+                        not_found=BusinessNotFound, conflict=InvalidTransition, after_write=publish_card,
+                        business_id=lambda business: business.id)
 
 
 def review(principal: Principal, business_id: Any, action: str, reason: str | None = None) -> Business:
@@ -302,15 +297,18 @@ def review(principal: Principal, business_id: Any, action: str, reason: str | No
     needs_reason = TRANSITIONS[action][2]
     if needs_reason and not (reason and reason.strip()):
         raise InvalidInput(errors={"reason": ["A reason is required."]})
-    scope = _scope_filter(principal)
     business = get_for_regulator(principal, business_id)
+    if member_role(business.id, principal.user_id):
+        raise Forbidden("A member of a business may not review it.")
     extra: dict[str, Any] = {"set__reviewed_by": _oid(principal.user_id)}
     if action == "approve":
         extra.update({"set__approved_at": utcnow(), "set__status_reason": None})
         if business.kind != HOUSEHOLD:  # a household is a private person: no public page
             extra["set__public_code"] = new_public_code()
-    return _transition(business.id, action, actor_id=principal.user_id, reason=reason.strip() if reason else None,
-                       scope=scope, extra=extra)
+    if action == "reject":
+        extra["unset__uscc_claim"] = True  # a rejected registration holds no USCC until resubmitted
+    return _transition(Business.objects.visible_to(principal), business.id, action, actor_id=principal.user_id,
+                       reason=reason.strip() if reason else None, extra=extra)
 
 
 def replace_public_code(principal: Principal, business_id: Any, reason: str) -> Business:
@@ -318,17 +316,23 @@ def replace_public_code(principal: Principal, business_id: Any, reason: str) -> 
     business = get_for_regulator(principal, business_id)
     if not business.public_code:
         raise InvalidTransition("The business has no public code (not approved yet, or a household).")
-    new_code = new_public_code()
-    updated = Business.objects(id=business.id, public_code=business.public_code).modify(
-        new=True, set__public_code=new_code, push__retired_public_codes=business.public_code,
-        inc__version=1, set__updated_at=utcnow())
-    if updated is None:
-        raise InvalidTransition("The code was replaced meanwhile; reload the business.")
-    audit.record(actor=audit.actor_for(principal.user_id), action="business.public_code_replaced",
-                 target_type="business", target_id=business.id, before={"public_code": business.public_code},
-                 after={"public_code": new_code, "reason": reason})
-    invalidate_card(business.id, extra_codes=[business.public_code])
-    return updated
+    return _transition(Business.objects.visible_to(principal), business.id, "public_code_replaced",
+                       actor_id=principal.user_id, reason=None, conditions={"public_code": business.public_code},
+                       extra={"set__public_code": new_public_code(),
+                              "push__retired_public_codes": business.public_code})
+
+
+def delete_draft(user_id: Any, business_id: Any) -> None:
+    """The owner drops a draft (never submitted, or not since a rejection): it and its documents go."""
+    business, _ = get_for_member(user_id, business_id, roles=(OWNER,))
+    removed = Business.objects(id=business.id, status=DRAFT).delete()
+    if not removed:
+        raise InvalidTransition(f"Only a draft can be deleted; this business is {business.status}.")
+    Membership.objects.of_business(business.id).delete()
+    Invitation.objects(business_id=business.id).delete()
+    BusinessDocument.objects(business_id=business.id).delete()
+    audit.record(actor=audit.actor_for(user_id), action="business.draft_deleted", target_type="business",
+                 target_id=business.id, before=business.audit_view())
 
 
 # --- members ------------------------------------------------------------------------------------------
@@ -426,6 +430,12 @@ def add_document(user_id: Any, business_id: Any, kind: str, data: bytes, filenam
 
 def list_documents(business_id: Any) -> list[BusinessDocument]:
     return list(BusinessDocument.objects(business_id=_oid(business_id)).order_by("created_at"))
+
+
+def with_documents(business: Business) -> Business:
+    """The business with its documents attached (`documents`), as its detail view shows it."""
+    business.documents = list_documents(business.id)
+    return business
 
 
 def get_document(principal: Principal, business_id: Any, document_id: Any) -> tuple[BusinessDocument, bytes]:

@@ -109,12 +109,12 @@ def test_password_login_refresh_rotation_and_logout(api, make_console_user):
     # replaying the spent token ends the whole session
     assert_error(api.post("/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]}), 401)
     assert_error(api.post("/api/v1/auth/refresh", json={"refresh_token": new["refresh_token"]}), 401)
-    assert_error(api.get("/api/v1/mp/auth/me", token=new["access_token"]), 401)
+    assert_error(api.get("/api/v1/auth/me", token=new["access_token"]), 401)
     # a fresh sign-in works, and logout ends it
     fresh = api.post("/api/v1/auth/token", json={"username": username, "password": password}).json()
-    assert api.get("/api/v1/mp/auth/me", token=fresh["access_token"]).status_code == 200
+    assert api.get("/api/v1/auth/me", token=fresh["access_token"]).status_code == 200
     assert api.post("/api/v1/auth/logout", token=fresh["access_token"]).status_code == 204
-    assert_error(api.get("/api/v1/mp/auth/me", token=fresh["access_token"]), 401)
+    assert_error(api.get("/api/v1/auth/me", token=fresh["access_token"]), 401)
     assert_error(api.post("/api/v1/auth/refresh", json={"refresh_token": fresh["refresh_token"]}), 401)
 
 

@@ -8,7 +8,7 @@ import requests
 
 from backend.complaints.models import Complaint
 from backend.core.timeutil import utcnow
-from tests.functional.registry_helpers import jpeg_bytes
+from tests.builders import jpeg_bytes
 from tests.functional.test_platform import assert_error
 from tests.support import LiveServer
 
@@ -163,9 +163,12 @@ def test_full_workflow_with_rating(api, submitted, console_login, make_console_u
     assert_error(_console(api, regulator, number, "assign", {"assignee_id": zjg_user}), 422)
     assigned = _console(api, regulator, number, "assign", {"assignee_id": handler["user"]["id"], "office": "如城分局"})
     assert assigned.json()["status"] == "assigned"
-    # only the handler sees the phone, and only the handler may handle, reply and close
-    assert api.get(f"/api/v1/console/complaints/{number}", token=handler["access_token"]).json()["complainant"]["phone"] == "13912345678"
-    assert api.get(f"/api/v1/console/complaints/{number}", token=regulator).json()["complainant"]["phone"] == "139****5678"
+    # records show the phone masked to everyone; only the handler may ask for it in full, and that
+    # look is audited; only the handler may handle, reply and close
+    assert api.get(f"/api/v1/console/complaints/{number}", token=handler["access_token"]).json()["complainant"]["phone"] == "139****5678"
+    contact = api.get(f"/api/v1/console/complaints/{number}/contact", token=handler["access_token"])
+    assert contact.status_code == 200 and contact.json()["phone"] == "13912345678"
+    assert_error(api.get(f"/api/v1/console/complaints/{number}/contact", token=regulator), 403)
     assert_error(_console(api, regulator, number, "reply", {"text": "x"}), 403)
     token = handler["access_token"]
     assert _console(api, token, number, "handle", {"note": "现场检查属实"}).json()["status"] == "handling"
@@ -186,8 +189,8 @@ def test_full_workflow_with_rating(api, submitted, console_login, make_console_u
     with app.app_context():
         from backend.audit.models import AuditEntry
         actions = [e.action for e in AuditEntry.objects(target_type="complaint", target_id=number).in_chain_order()]
-    assert actions == ["complaint.submitted", "complaint.accept", "complaint.assign", "complaint.handle",
-                       "complaint.reply", "complaint.close", "complaint.rated"]
+    assert actions == ["complaint.submitted", "complaint.accept", "complaint.assign", "complaint.contact_viewed",
+                       "complaint.handle", "complaint.reply", "complaint.close", "complaint.rated"]
 
 
 def test_refusal_and_report_extension(api, approved_business):

@@ -6,8 +6,8 @@ import logging
 import pytest
 import requests
 
-from backend.accounts.access import PUBLIC, access
-from backend.core.http import RequestIdFilter
+from backend.web.access import PUBLIC, access
+from backend.web.plumbing import RequestIdFilter
 from pythonjsonlogger.json import JsonFormatter
 from tests.support import LiveServer, free_port
 
@@ -141,7 +141,7 @@ def test_protected_endpoints_need_a_token(api, path):
 def test_every_endpoint_declares_who_may_call_it(app):
     from flask.views import MethodView
 
-    from backend.accounts.access import assert_every_endpoint_declares_access
+    from backend.web.access import assert_every_endpoint_declares_access
 
     class Undeclared(MethodView):
         def get(self):

@@ -80,7 +80,7 @@ def test_another_lookup_process_is_never_stale_either(app, api, approved_busines
     only the embedded MongoDB is shared, as a real one would be) that holds the card in memory shows
     a change made through the platform on its very next request."""
     from backend.core.stores import Stores
-    from public_lookup import create_app as create_lookup_app
+    from backend.app import create_lookup_app
 
     business, regulator = approved_business
     code = business["public_code"]
@@ -122,7 +122,7 @@ def test_unknown_codes_get_a_chinese_404(api, code):
 
 
 def test_unapproved_and_household_businesses_have_no_public_page(api, mp_login, console_login):
-    from tests.functional.registry_helpers import submitted_business
+    from tests.builders import submitted_business
 
     owner = mp_login()["access_token"]
     household = api.post("/api/v1/mp/businesses", token=owner, json={

@@ -4,7 +4,7 @@ import threading
 import pytest
 
 from backend.audit.models import AuditEntry
-from tests.functional.registry_helpers import fresh_uscc, jpeg_bytes, restaurant_body, submitted_business, upload
+from tests.builders import fresh_uscc, jpeg_bytes, restaurant_body, submitted_business, upload
 from tests.functional.test_platform import assert_error
 
 
@@ -43,7 +43,7 @@ def test_from_wechat_login_to_approved_business_with_public_code(api, mp_login, 
     mine = api.get("/api/v1/mp/businesses/mine", token=token).json()
     assert mine[0]["public_code"] == code and mine[0]["my_role"] == "owner"
     with app.app_context():
-        actions = [e.action for e in AuditEntry.objects.for_target("business", business["id"]).in_chain_order()]
+        actions = [e.action for e in AuditEntry.objects(target_type="business", target_id=business["id"]).in_chain_order()]
     assert actions == ["business.created", "business.document_added", "business.submit", "business.approve"]
 
 
@@ -152,12 +152,36 @@ def test_two_regulators_reviewing_at_once_exactly_one_wins(api, mp_login, consol
 
 def test_one_uscc_registers_once_without_revealing_the_holder(api, owner, mp_login):
     uscc = fresh_uscc()
-    assert api.post("/api/v1/mp/businesses", token=owner, json=restaurant_body(uscc=uscc, name="先来的")).status_code == 201
+    first = submitted_business(api, owner, uscc=uscc, name="先来的")
     other = mp_login()["access_token"]
-    response = api.post("/api/v1/mp/businesses", token=other, json=restaurant_body(uscc=uscc, name="后到的"))
-    body = assert_error(response, 409)
-    assert "uscc" in body["errors"] and "先来的" not in response.text
-    assert api.get("/api/v1/mp/businesses/mine", token=other).json() == []  # nothing half-written
+    late = api.post("/api/v1/mp/businesses", token=other, json=restaurant_body(uscc=uscc, name="后到的"))
+    assert late.status_code == 201  # a draft reserves nothing ...
+    assert upload(api, other, late.json()["id"], jpeg_bytes()).status_code == 201
+    response = api.post(f"/api/v1/mp/businesses/{late.json()['id']}/submit", token=other)
+    body = assert_error(response, 409)  # ... the first submission holds the USCC
+    assert "uscc" in body["errors"] and "先来的" not in response.text and first["name"] not in response.text
+    assert api.get(f"/api/v1/mp/businesses/{late.json()['id']}", token=other).json()["status"] == "draft"
+
+
+def test_a_squatted_draft_does_not_block_the_real_owner_and_drafts_can_be_deleted(api, owner, mp_login):
+    uscc = fresh_uscc()
+    squatter = mp_login()["access_token"]
+    squat = api.post("/api/v1/mp/businesses", token=squatter, json=restaurant_body(uscc=uscc, name="抢注的草稿"))
+    assert squat.status_code == 201
+    real = submitted_business(api, owner, uscc=uscc)  # the real owner submits: it holds the USCC
+    assert real["status"] == "submitted"
+    assert_error(api.delete(f"/api/v1/mp/businesses/{real['id']}", token=owner), 409)  # submitted: kept
+    assert_error(api.delete(f"/api/v1/mp/businesses/{squat.json()['id']}", token=owner), 404)  # not theirs
+    assert api.delete(f"/api/v1/mp/businesses/{squat.json()['id']}", token=squatter).status_code == 204
+    assert api.get("/api/v1/mp/businesses/mine", token=squatter).json() == []
+
+
+def test_drafts_per_user_are_capped(api, owner):
+    from backend.registry.services import MAX_DRAFTS_PER_USER
+
+    for _ in range(MAX_DRAFTS_PER_USER):
+        assert api.post("/api/v1/mp/businesses", token=owner, json=restaurant_body()).status_code == 201
+    assert_error(api.post("/api/v1/mp/businesses", token=owner, json=restaurant_body()), 422)
 
 
 @pytest.mark.parametrize("change,field", [

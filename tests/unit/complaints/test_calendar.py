@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from backend.complaints.calendar import WorkingCalendar, calendar_for, parse_days
+from backend.core.calendar import WorkingCalendar, calendar_for, parse_days
 
 PLAIN = WorkingCalendar()
 

@@ -1,125 +1,87 @@
-"""The card's build: query bound, sections, licence states, and no stale fill after an invalidation."""
-from dataclasses import dataclass
-from datetime import date, timedelta
+"""The card's build: one query whatever the sections, summaries published at write time, licence
+states, and no stale fill after an invalidation."""
+from datetime import timedelta
 
 import pytest
-from mongoengine import Document, IntField, ObjectIdField, StringField
 
-from backend.accounts.access import Principal
+from backend.core.timeutil import today_shanghai
 from backend.public_card import services as cards
-from backend.public_card.sections import MAX_SECTIONS, SectionOutput, registry
-from backend.registry import services as registry_services
+from backend.public_card.sections import MAX_SECTION_BYTES, QUERIES_PER_MISS, CardSection, registry
 from backend.registry.models import Business
-from tests.functional.registry_helpers import fresh_uscc, jpeg_bytes, restaurant_body
-
-REVIEWER = Principal(user_id="6b0000000000000000000001", role="admin", session_id="t")
-OWNER = "6b0000000000000000000002"
-
-
-class KitchenNote(Document):
-    """A stand-in for a later capability's records (many rows per business)."""
-
-    business_id = ObjectIdField(required=True)
-    text = StringField()
-    n = IntField()
-    meta = {"collection": "test_kitchen_notes", "indexes": ["business_id"]}
-
-
-@dataclass
-class NotesSection:
-    """A section the way a capability writes one: one query, masked data, nothing when empty."""
-
-    name: str = "notes"
-    order: int = 50
-
-    def load(self, business):
-        notes = list(KitchenNote.objects(business_id=business.id).order_by("-n").limit(5))
-        if not notes:
-            return None
-        return SectionOutput(data={"latest": [n.text for n in notes], "count_shown": len(notes)},
-                             html="<section class='card'><h2>厨房记录</h2></section>",
-                             alerts=("召回提示：测试批次",) if any(n.text == "recall" for n in notes) else (),
-                             grade={"level": "B", "rated_on": "2026-10-01"})
+from tests.builders import approved
 
 
 @pytest.fixture
-def notes_section():
-    section = registry.register(NotesSection())
-    yield section
-    registry.unregister(section.name)
+def sections():
+    """Twelve sections registered, as many capabilities will have; removed afterwards."""
+    added = [registry.register(CardSection(name=f"part{i}", order=50 + i,
+                                           render=lambda data, i=i: f"<section class='card'><h2>第{i}部分</h2></section>"))
+             for i in range(12)]
+    yield added
+    for section in added:
+        registry.unregister(section.name)
 
 
-def approved(**overrides) -> Business:
-    values = restaurant_body(uscc=fresh_uscc(), **overrides)
-    values["licence"] = {**values["licence"], "issued_on": date.fromisoformat(values["licence"]["issued_on"]),
-                         "expires_on": date.fromisoformat(values["licence"]["expires_on"])}
-    business = registry_services.create_draft(OWNER, values)
-    registry_services.add_document(OWNER, business.id, "licence", jpeg_bytes(), "l.jpg")
-    registry_services.submit(OWNER, business.id)
-    return registry_services.review(REVIEWER, business.id, "approve")
-
-
-def test_a_miss_costs_a_bounded_number_of_queries_whatever_the_data(app_context, mongo_commands, notes_section):
+def test_a_miss_costs_one_query_whatever_the_sections_and_their_data(app_context, mongo_commands, sections):
     business = approved()
-    KitchenNote.objects.insert([KitchenNote(business_id=business.id, text=f"note {i}", n=i) for i in range(500)])
+    for section in sections:
+        cards.publish_section(business.id, section.name, {"rows": [f"记录 {n}" for n in range(100)]})
     mongo_commands.reset()
     card = cards.get(business.public_code)
-    assert card.kind == cards.FOUND
-    assert 1 <= mongo_commands.count <= 6, mongo_commands.calls
+    assert card.kind == cards.FOUND and all(f"第{i}部分" in card.html for i in range(12))
+    assert mongo_commands.count == QUERIES_PER_MISS == 1, mongo_commands.calls
     mongo_commands.reset()
     assert cards.get(business.public_code).etag_html == card.etag_html
     assert mongo_commands.count == 0  # a hit touches Redis only
 
 
-def test_sections_add_their_part_and_show_nothing_without_data(app_context, notes_section):
+def test_a_summary_has_a_size_bound(app_context, sections):
+    business = approved()
+    with pytest.raises(ValueError, match="bytes"):
+        cards.publish_section(business.id, sections[0].name, {"rows": ["x" * 100] * (MAX_SECTION_BYTES // 100)})
+    with pytest.raises(ValueError, match="no card section"):
+        cards.publish_section(business.id, "unregistered", {})
+
+
+def test_sections_show_their_part_alerts_and_grade_and_nothing_without_data(app_context, sections):
     business = approved()
     empty = cards.get(business.public_code)
-    assert '"sections": {}' in empty.json and "厨房记录" not in empty.html and "暂未评级" in empty.html
-    KitchenNote(business_id=business.id, text="recall", n=1).save()
-    cards.invalidate(business.id)
-    card = cards.get(business.public_code)
-    assert '"notes"' in card.json and "厨房记录" in card.html
+    assert '"sections": {}' in empty.json and "第0部分" not in empty.html and "暂未评级" in empty.html
+    cards.publish_section(business.id, "part0", {"count": 1}, alerts=["召回提示：测试批次"],
+                          grade={"level": "B", "rated_on": "2026-10-01"})
+    card = cards.get(business.public_code)  # publish_section invalidated the cached card
+    assert '"part0"' in card.json and "第0部分" in card.html
     assert "召回提示" in card.html and 'class="badge yellow"' in card.html
-
-
-def test_section_limit_keeps_the_query_bound():
-    added = []
-    try:
-        while len(registry.sections) < MAX_SECTIONS:
-            added.append(registry.register(NotesSection(name=f"extra{len(added)}")))
-        with pytest.raises(RuntimeError, match="at most"):
-            registry.register(NotesSection(name="one-too-many"))
-    finally:
-        for section in added:
-            registry.unregister(section.name)
+    cards.withdraw_section(business.id, "part0")
+    assert "第0部分" not in cards.get(business.public_code).html
 
 
 @pytest.mark.parametrize("days_left,state", [(400, "valid"), (31, "valid"), (30, "expiring"), (0, "expiring"),
                                              (-1, "expired")])
-def test_licence_states(app_context, days_left, state):
-    today = cards._today()
-    business = Business(licence={"number": "JY23206820012345", "issued_on": today - timedelta(days=1000),
-                                 "expires_on": today + timedelta(days=days_left)})
-    assert cards._licence(business, today)["state"] == state
+def test_licence_states(days_left, state):
+    today = today_shanghai()
+    licence = {"number": "JY23206820012345", "issued_on": (today - timedelta(days=1000)).isoformat(),
+               "expires_on": (today + timedelta(days=days_left)).isoformat()}
+    assert cards._licence(licence, today)["state"] == state
 
 
-def test_a_card_built_before_an_invalidation_is_not_cached(app_context, notes_section):
+def test_a_card_built_before_an_invalidation_is_not_cached(app_context, monkeypatch):
     """A write landing while a card is being built must not leave the old card in the cache."""
+    from backend.registry import services as registry_services
+
     business = approved()
+    original_build = cards.build
 
-    class WriteDuringBuild:
-        name, order = "racer", 99
+    def build_while_a_write_lands(code):
+        built = original_build(code)
+        renamed = Business.objects(id=business.id).modify(new=True, set__name="新名称")
+        registry_services.publish_card(renamed)
+        cards.invalidate(business.id)  # what the writing service does after its write
+        return built
 
-        def load(self, loading):
-            Business.objects(id=loading.id).update_one(set__name="新名称")
-            cards.invalidate(loading.id)  # what the writing service does after its write
-            return None
-
-    registry.register(WriteDuringBuild())
-    try:
-        stale = cards.get(business.public_code)
-    finally:
-        registry.unregister("racer")
+    monkeypatch.setattr(cards, "build", build_while_a_write_lands)
+    stale = cards.get(business.public_code)
+    monkeypatch.setattr(cards, "build", original_build)
     assert "新名称" not in stale.html  # this request saw the old data ...
     assert "新名称" in cards.get(business.public_code).html  # ... but did not cache it
 

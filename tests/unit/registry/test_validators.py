@@ -1,7 +1,7 @@
 import pytest
 
 from backend.core.masking import mask_name, mask_phone
-from backend.registry import districts
+from backend.core import districts
 from backend.registry.validators import licence_kind, normalise_phone, uscc_check_character, uscc_problem
 
 

@@ -1,19 +1,20 @@
-"""Complaint submission and tracking for everyone (no login needed), and photo uploads."""
+"""`/api/v1/public/complaints` and `/uploads`: complaint submission and tracking for everyone (no
+login needed), and photo uploads."""
 from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from backend.accounts.access import PUBLIC, access, optional_principal
+from backend.web.access import PUBLIC, access, optional_principal
 from backend.blobs.services import read_capped
 from backend.complaints import services
-from backend.complaints.ratelimit import limit_submission, limit_upload
+from backend.web.limits import limit_submission, limit_upload
 from backend.complaints.schemas import (ComplaintCreateSchema, KeyQuerySchema, PublicStatusSchema, RatingSchema,
                                         SubmittedSchema, UploadSchema)
 from backend.core import context
-from backend.core.idempotency import idempotent
-from backend.public_card.ratelimit import public_client
-from backend.registry.schemas import DocumentFileSchema
+from backend.web.idempotency import idempotent
+from backend.web.limits import public_client
+from backend.web.fields import FileUploadSchema
 
 blp = Blueprint("public_complaints", __name__, url_prefix="/api/v1/public",
                 description="Complaints (投诉) and reports (举报) from anyone, and their status")
@@ -41,8 +42,8 @@ class Complaints(MethodView):
     def post(self, body):
         """Submit a complaint or report; answers the tracking number and a secret query key"""
         client, user_id = _who()
-        limit_submission(client, user_id)
-        return submitted_body(services.submit(body, client=client, user_id=user_id))
+        return submitted_body(services.submit(body, client=client, user_id=user_id,
+                                              throttle=lambda: limit_submission(client, user_id)))
 
 
 @blp.route("/complaints/<number>")
@@ -69,7 +70,7 @@ class ComplaintRating(MethodView):
 class Uploads(MethodView):
     @access(PUBLIC)
     @idempotent
-    @blp.arguments(DocumentFileSchema, location="files")
+    @blp.arguments(FileUploadSchema, location="files")
     @blp.response(201, UploadSchema)
     def post(self, files):
         """Upload a photo (JPEG/PNG/WebP, at most 10 MB) for a complaint; use the id in `photos`"""

@@ -56,7 +56,7 @@ class WorkingCalendar:
 
 @functools.cache
 def _shipped() -> tuple[frozenset[date], frozenset[date]]:
-    data = json.loads(resources.files("backend.complaints").joinpath("data/cn_holidays.json").read_text("utf-8"))
+    data = json.loads(resources.files("backend.core").joinpath("data/cn_holidays.json").read_text("utf-8"))
     return parse_days(data["holidays"]), parse_days(data["makeup_workdays"])
 
 
@@ -67,6 +67,7 @@ def calendar_for(extra_holidays: tuple[str, ...] = (), extra_makeup: tuple[str, 
 
 
 def current_calendar() -> WorkingCalendar:
+    """The calendar of the running platform: shipped data plus its PUBLIC_HOLIDAYS / MAKEUP_WORKDAYS."""
     from backend.core import context
 
     settings = context.settings()

@@ -1,38 +1,20 @@
 """Regulator console: review businesses within the regulator's districts."""
 from __future__ import annotations
 
-from urllib.parse import quote
-
-from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from backend.accounts.access import access, current_principal
-from backend.accounts.models import ADMIN, REGULATOR
-from backend.core.pagination import paginate
-from backend.registry import services
+from backend.web.access import access, current_principal
+from backend.core.principal import ADMIN, REGULATOR
 from backend.core.schemas import ReasonSchema
+from backend.registry import services
+from backend.web.downloads import document_response
+from backend.web.pagination import paginate
 from backend.registry.schemas import (BusinessDetailSchema, BusinessSchema, ConsoleBusinessQuerySchema,
                                       OptionalReasonSchema)
 
 blp = Blueprint("console_businesses", __name__, url_prefix="/api/v1/console/businesses",
                 description="Review of food businesses (regulators, within their districts)")
-
-
-def document_response(document, data: bytes) -> Response:
-    """A stored document as a download, typed by what we stored, never sniffed by the browser."""
-    response = Response(data, mimetype=document.content_type)
-    ascii_name = document.filename.encode("ascii", "ignore").decode() or f"document.{document.filename.rsplit('.', 1)[-1]}"
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{ascii_name}"; filename*=UTF-8\'\'{quote(document.filename)}')
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
-def detail(business):
-    business.documents = services.list_documents(business.id)
-    return business
 
 
 @blp.route("")
@@ -52,7 +34,7 @@ class ConsoleBusiness(MethodView):
     @blp.response(200, BusinessDetailSchema)
     def get(self, business_id):
         """One business with its documents"""
-        return detail(services.get_for_regulator(current_principal(), business_id))
+        return services.with_documents(services.get_for_regulator(current_principal(), business_id))
 
 
 def _review_view(action: str, schema):

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from backend.accounts.access import PUBLIC, access
+from backend.web.access import PUBLIC, access
 from backend.core import context
-from backend.core.errors import error_response
+from backend.web.errors import error_response
 
 blp = Blueprint("health", __name__)
 

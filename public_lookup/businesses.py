@@ -1,14 +1,14 @@
-"""The public card as JSON: the same content as the QR page."""
+"""`/api/v1/public/businesses/<code>`: the public card as JSON, the same content as the QR page."""
 from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from backend.accounts.access import PUBLIC, access
+from backend.web.access import PUBLIC, access
 from backend.core.errors import NotFound
 from backend.public_card import services as cards
-from backend.public_card.http import cached_response
-from backend.public_card.ratelimit import public_client
+from backend.web.downloads import cached_response
+from backend.web.limits import limit_public
 from backend.public_card.schemas import PublicCardSchema
 
 blp = Blueprint("public_businesses", __name__, url_prefix="/api/v1/public/businesses",
@@ -30,7 +30,8 @@ class PublicBusiness(MethodView):
     @blp.alt_response(429, description="Rate limited (per client IP); see Retry-After")
     def get(self, code):
         """Licence, grade, status and the capability sections for a public code (cached; ETag)"""
-        card = cards.view(code, "json", client=public_client())
+        limit_public()
+        card = cards.view(code, "json")
         if card.kind == cards.MISSING:
             raise NotFound("未找到该经营主体。")
         if card.kind == cards.REPLACED:

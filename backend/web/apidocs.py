@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, send_from_directory
 from swagger_ui_bundle import swagger_ui_path
 
-from backend.accounts.access import PUBLIC, access
+from backend.web.access import PUBLIC, access
 
 blp = Blueprint("swagger_assets", __name__)
 

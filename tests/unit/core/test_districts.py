@@ -1,6 +1,6 @@
 import pytest
 
-from backend.accounts.scopes import any_covers, covers, enclosing_codes, scope_filter_prefixes
+from backend.core.districts import UnknownDistrict, any_covers, covers, enclosing_codes, resolve
 
 
 @pytest.mark.parametrize("scope,district,expected", [
@@ -23,4 +23,11 @@ def test_any_covers_and_enclosing_codes():
     assert not any_covers([], "320682")
     assert enclosing_codes("320682") == ["320000", "320600", "320682"]
     assert enclosing_codes("bad") == []
-    assert scope_filter_prefixes(["320600", "310112", "350000"]) == ["310112", "3206", "35"]
+
+
+def test_resolve_takes_a_code_or_an_unambiguous_name():
+    assert resolve("320682") == "320682"
+    assert resolve(" 如皋市 ") == "320682"
+    for bad in ("999999", "城关区", "火星县", ""):
+        with pytest.raises(UnknownDistrict):
+            resolve(bad)

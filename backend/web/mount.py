@@ -16,8 +16,10 @@ class PrefixDispatcher:
         return target(environ, start_response)
 
 
-def mount_lookup(app: Flask, lookup: Flask) -> None:
-    from public_lookup import MOUNTED_PREFIXES
+# Paths the whole platform hands to the lookup app when it is mounted.
+MOUNTED_PREFIXES = ("/q/", "/complaints/")
 
+
+def mount_lookup(app: Flask, lookup: Flask) -> None:
     app.wsgi_app = PrefixDispatcher(app.wsgi_app, lookup.wsgi_app, MOUNTED_PREFIXES)
     app.extensions["sfs.lookup_app"] = lookup

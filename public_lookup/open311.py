@@ -15,15 +15,14 @@ from flask_smorest import Blueprint
 from marshmallow import validate
 from werkzeug.exceptions import HTTPException
 
-from backend.accounts.access import PUBLIC, access
+from backend.web.access import PUBLIC, access
 from backend.complaints import services
-from backend.complaints.models import CATEGORIES, CLOSED, KIND_LABELS, KINDS, REFUSED, STATUS_LABELS, Complaint
-from backend.complaints.ratelimit import limit_submission
-from backend.core.errors import DomainError
-from backend.core.schemas import StrictSchema, text
+from backend.complaints.models import CATEGORIES, FINISHED_STATUSES, KIND_LABELS, KINDS, STATUS_LABELS, Complaint
+from backend.core.errors import DomainError, NotFound
+from backend.core.schemas import AwareDateTime, StrictSchema, text
 from backend.core.timeutil import SHANGHAI, to_shanghai, utcnow
-from backend.public_card.ratelimit import public_client
-from backend.registry import districts
+from backend.web.limits import limit_public, limit_submission, public_client
+from backend.core import districts
 
 blp = Blueprint("open311", __name__, url_prefix="/open311/v2",
                 description="Open311 GeoReport v2 (JSON): services, requests")
@@ -74,8 +73,8 @@ class Open311RequestSchema(StrictSchema):
     media_url = text(500)
     business_code = text(64, data_key="attribute[business_code]")
     business_name = text(100, data_key="attribute[business_name]")
-    district_code = ma.fields.String(data_key="attribute[district_code]", validate=validate.Regexp(r"^\d{6}$"))
-    occurred_at = ma.fields.AwareDateTime(data_key="attribute[occurred_at]")
+    district_code = text(20, data_key="attribute[district_code]")
+    occurred_at = AwareDateTime(data_key="attribute[occurred_at]")
     complainant_address = text(200, data_key="attribute[complainant_address]")
     claim = text(1000, data_key="attribute[claim]")
 
@@ -84,8 +83,8 @@ class Open311QuerySchema(StrictSchema):
     jurisdiction_id = text(64)
     service_request_id = text(400)
     service_code = ma.fields.String(validate=validate.OneOf(tuple(SERVICE_CODES)))
-    start_date = ma.fields.AwareDateTime()
-    end_date = ma.fields.AwareDateTime()
+    start_date = AwareDateTime()
+    end_date = AwareDateTime()
     status = ma.fields.String(validate=validate.OneOf(("open", "closed")))
 
 
@@ -122,7 +121,7 @@ def _expected(complaint: Complaint) -> str | None:
 
 
 def _request_view(complaint: Complaint) -> dict:
-    closed = complaint.status in (CLOSED, REFUSED)
+    closed = complaint.status in FINISHED_STATUSES
     return {
         "service_request_id": complaint.number,
         "status": "closed" if closed else "open",
@@ -139,30 +138,102 @@ def _request_view(complaint: Complaint) -> dict:
     }
 
 
+class Open311ServiceSchema(ma.Schema):
+    service_code = ma.fields.String()
+    service_name = ma.fields.String()
+    description = ma.fields.String()
+    metadata = ma.fields.Boolean()
+    type = ma.fields.String()
+    keywords = ma.fields.String()
+    group = ma.fields.String()
+
+
+class Open311AttributeSchema(ma.Schema):
+    variable = ma.fields.Boolean()
+    code = ma.fields.String()
+    datatype = ma.fields.String()
+    required = ma.fields.Boolean()
+    datatype_description = ma.fields.String(allow_none=True)
+    order = ma.fields.Integer()
+    description = ma.fields.String()
+
+
+class Open311DefinitionSchema(ma.Schema):
+    service_code = ma.fields.String()
+    attributes = ma.fields.List(ma.fields.Nested(Open311AttributeSchema))
+
+
+class Open311RequestViewSchema(ma.Schema):
+    service_request_id = ma.fields.String()
+    status = ma.fields.String(metadata={"enum": ["open", "closed"]})
+    status_notes = ma.fields.String()
+    service_code = ma.fields.String()
+    service_name = ma.fields.String()
+    agency_responsible = ma.fields.String()
+    service_notice = ma.fields.String()
+    requested_datetime = ma.fields.String()
+    updated_datetime = ma.fields.String()
+    expected_datetime = ma.fields.String(allow_none=True)
+    address = ma.fields.String(allow_none=True)
+    address_id = ma.fields.String(allow_none=True)
+    zipcode = ma.fields.String(allow_none=True)
+    lat = ma.fields.Float(allow_none=True)
+    long = ma.fields.Float(allow_none=True)
+    media_url = ma.fields.String(allow_none=True)
+
+
+class Open311CreatedSchema(ma.Schema):
+    service_request_id = ma.fields.String()
+    token = ma.fields.String(allow_none=True)
+    account_id = ma.fields.String(allow_none=True)
+    service_notice = ma.fields.String()
+    query_key = ma.fields.String(metadata={"description": "Keep it: needed to see the status. Shown once."})
+
+
+class Open311ErrorSchema(ma.Schema):
+    code = ma.fields.Integer()
+    description = ma.fields.String()
+
+
+def _documented_errors(view):
+    for code, why in ((400, "Invalid request"), (404, "Not found"), (429, "Rate limited; see Retry-After")):
+        view = blp.alt_response(code, schema=Open311ErrorSchema(many=True), description=why)(view)
+    return view
+
+
 @blp.route("/services.json")
 class Services(MethodView):
     @access(PUBLIC)
+    @blp.response(200, Open311ServiceSchema(many=True))
+    @_documented_errors
     def get(self):
         """Service list"""
-        return jsonify([_service(code) for code in SERVICE_CODES])
+        limit_public()
+        return [_service(code) for code in SERVICE_CODES]
 
 
 @blp.route("/services/<service_code>.json")
 class ServiceDefinition(MethodView):
     @access(PUBLIC)
+    @blp.response(200, Open311DefinitionSchema)
+    @_documented_errors
     def get(self, service_code):
         """Service definition (its attributes)"""
+        limit_public()
         if service_code not in SERVICE_CODES:
-            return _open311_error(404, "No such service_code.")
-        return jsonify({"service_code": service_code, "attributes": _attributes(SERVICE_CODES[service_code][0])})
+            raise NotFound("No such service_code.")
+        return {"service_code": service_code, "attributes": _attributes(SERVICE_CODES[service_code][0])}
 
 
 @blp.route("/requests.json")
 class Requests(MethodView):
     @access(PUBLIC)
     @blp.arguments(Open311RequestSchema, location="form")
+    @blp.response(201, Open311CreatedSchema(many=True))
+    @_documented_errors
     def post(self, form):
         """Create a service request (form-encoded, as GeoReport v2 specifies)"""
+        client = limit_public()
         kind, category = SERVICE_CODES[form["service_code"]]
         name = " ".join(part for part in (form.get("last_name"), form.get("first_name")) if part) or None
         values = {"kind": kind, "category": category, "description": form["description"],
@@ -171,19 +242,18 @@ class Requests(MethodView):
                   "occurred_at": form.get("occurred_at"), "claim": form.get("claim"),
                   "complainant": {"name": name, "phone": form.get("phone"),
                                   "address": form.get("complainant_address")} if (name or form.get("phone")) else None}
-        client = public_client()
-        limit_submission(client, None)
-        result = services.submit(values, client=client, source="open311")
-        response = jsonify([{"service_request_id": result.complaint.number, "token": None, "account_id": None,
-                             "service_notice": "请保存查询码 query_key，用于查询办理进度。",
-                             "query_key": result.query_key}])
-        response.status_code = 201
-        return response
+        result = services.submit(values, client=client, source="open311",
+                                 throttle=lambda: limit_submission(client, None))
+        return [{"service_request_id": result.complaint.number, "token": None, "account_id": None,
+                 "service_notice": "请保存查询码 query_key，用于查询办理进度。", "query_key": result.query_key}]
 
     @access(PUBLIC)
     @blp.arguments(Open311QuerySchema, location="query")
+    @blp.response(200, Open311RequestViewSchema(many=True))
+    @_documented_errors
     def get(self, query):
         """Service requests (no personal data); by id list, service, dates, status"""
+        limit_public()
         complaints = Complaint.objects
         if query.get("service_request_id"):
             ids = [i.strip() for i in query["service_request_id"].split(",") if i.strip()][:MAX_LIST]
@@ -191,23 +261,26 @@ class Requests(MethodView):
         else:
             end = query.get("end_date") or utcnow()
             start = query.get("start_date") or end - DEFAULT_WINDOW
-            complaints = complaints.filter(received_at__gte=start, received_at__lte=end)
+            complaints = complaints.received_between(start, end)
         if query.get("service_code"):
             kind, category = SERVICE_CODES[query["service_code"]]
             complaints = complaints.filter(kind=kind, category=category)
         if query.get("status") == "open":
-            complaints = complaints.filter(status__nin=[CLOSED, REFUSED])
+            complaints = complaints.open()
         elif query.get("status") == "closed":
-            complaints = complaints.filter(status__in=[CLOSED, REFUSED])
-        return jsonify([_request_view(c) for c in complaints.order_by("-received_at").limit(MAX_LIST)])
+            complaints = complaints.finished()
+        return [_request_view(c) for c in complaints.order_by("-received_at").limit(MAX_LIST)]
 
 
 @blp.route("/requests/<service_request_id>.json")
 class RequestById(MethodView):
     @access(PUBLIC)
+    @blp.response(200, Open311RequestViewSchema(many=True))
+    @_documented_errors
     def get(self, service_request_id):
         """One service request"""
-        complaint = Complaint.objects(number=service_request_id).first()
+        limit_public()
+        complaint = Complaint.objects(number=service_request_id[:64]).first()
         if complaint is None:
-            return _open311_error(404, "No such service_request_id.")
-        return jsonify([_request_view(complaint)])
+            raise NotFound("No such service_request_id.")
+        return [_request_view(complaint)]

@@ -3,32 +3,19 @@ if any endpoint does not (see `assert_every_endpoint_declares_access`)."""
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
-
 from flask import Flask, g, request
 
 from backend.accounts import tokens
 from backend.accounts.errors import InvalidToken
 from backend.accounts.models import User
-from backend.accounts.scopes import any_covers
 from backend.core.errors import Forbidden
+from backend.core.principal import Principal
 
 PUBLIC = "public"
 SIGNED_IN = "signed_in"
 BEARER_SECURITY = [{"bearerAuth": []}]
 # Endpoints that belong to libraries (OpenAPI JSON, docs UI, static files).
 EXEMPT_ENDPOINT_PREFIXES = ("api-docs.", "static")
-
-
-@dataclass(frozen=True)
-class Principal:
-    user_id: str
-    role: str
-    session_id: str
-    districts: tuple[str, ...] = field(default_factory=tuple)
-
-    def covers_district(self, district_code: str) -> bool:
-        return any_covers(self.districts, district_code)
 
 
 def _bearer_token() -> str:
@@ -105,13 +92,3 @@ def optional_principal() -> Principal | None:
     if "Authorization" not in request.headers:
         return None
     return authenticate()
-
-
-def district_scope_filter(principal: Principal) -> dict:
-    """Query conditions for records (with a `district_scopes` list) a console user may see: admins
-    all, regulators those in their districts; anyone else nothing (403)."""
-    if principal.role == "admin":
-        return {}
-    if principal.role == "regulator":
-        return {"district_scopes__in": list(principal.districts)}
-    raise Forbidden()

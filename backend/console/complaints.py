@@ -1,16 +1,16 @@
 """Regulator workflow on complaints in their districts, deadlines and KPIs."""
 from __future__ import annotations
 
-from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from backend.accounts.access import access, current_principal
-from backend.accounts.models import ADMIN, REGULATOR
+from backend.web.access import access, current_principal
+from backend.core.principal import ADMIN, REGULATOR
 from backend.complaints import services
 from backend.complaints.schemas import (AssignSchema, CloseSchema, ConsoleComplaintSchema, ConsoleQuerySchema,
-                                        KpiQuerySchema, KpiSchema, NoteSchema, ReplyInSchema)
-from backend.core.pagination import paginate
+                                        ContactSchema, KpiQuerySchema, KpiSchema, NoteSchema, ReplyInSchema)
+from backend.web.downloads import csv_download, private_response
+from backend.web.pagination import paginate
 from backend.core.schemas import EmptySchema, ReasonSchema
 
 blp = Blueprint("console_complaints", __name__, url_prefix="/api/v1/console/complaints",
@@ -18,8 +18,8 @@ blp = Blueprint("console_complaints", __name__, url_prefix="/api/v1/console/comp
 
 
 def _shown(complaint):
-    """The record as this official may see it: the phone in full only for the assigned handler."""
-    complaint.complainant_shown = services.masked_complainant(current_principal(), complaint)
+    """The record as officials see it: the phone masked (the handler asks for it at /contact)."""
+    complaint.complainant_shown = services.masked_complainant(complaint)
     return complaint
 
 
@@ -52,9 +52,7 @@ class ComplaintKpisCsv(MethodView):
     def get(self, query):
         """The same KPIs as CSV"""
         body = services.kpis_csv(services.kpis(current_principal(), **query))
-        response = Response("\ufeff" + body, mimetype="text/csv")  # BOM: Excel opens UTF-8 correctly
-        response.headers["Content-Disposition"] = 'attachment; filename="complaint-kpis.csv"'
-        return response
+        return csv_download(body, "complaint-kpis.csv")
 
 
 @blp.route("/<number>")
@@ -73,10 +71,16 @@ class ComplaintPhoto(MethodView):
     def get(self, number, index):
         """A photo of the complaint (0-based index; `photo_count` says how many)"""
         content_type, data = services.photo_for_regulator(current_principal(), number, index)
-        response = Response(data, mimetype=content_type)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Cache-Control"] = "private, no-store"
-        return response
+        return private_response(data, content_type)
+
+
+@blp.route("/<number>/contact")
+class ComplainantContact(MethodView):
+    @access(REGULATOR, ADMIN)
+    @blp.response(200, ContactSchema)
+    def get(self, number):
+        """The complainant's full name, phone and address: the assigned handler only, and audited"""
+        return services.contact_for_handler(current_principal(), number)
 
 
 def _action_view(action: str, schema, call, doc: str):

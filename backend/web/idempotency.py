@@ -4,6 +4,11 @@ The first request with a key runs and its response is kept for 24 hours; a retry
 and the same body gets that response again (header `Idempotent-Replayed: true`) instead of a second
 draft or upload. The same key with another body is 422; a retry while the first is still running is
 409. A failed request (4xx/5xx) keeps nothing, so it may be retried with the same key.
+
+Keys belong to the signed-in user. An anonymous request's key belongs to no address (behind a proxy
+many people share one): the key itself, which the client drew at random and holds, is the only thing
+that can fetch the response again, so anonymous keys must be long (16+ characters). A request that
+never finishes (its process killed) holds its key for `PENDING_TTL` seconds, not a day.
 """
 from __future__ import annotations
 
@@ -16,10 +21,13 @@ from flask import Response, g, request
 
 from backend.core import context
 from backend.core.errors import Conflict, InvalidInput
+from backend.web.access import optional_principal
 
 HEADER = "Idempotency-Key"
 TTL_SECONDS = 24 * 3600
+PENDING_TTL = 90  # longer than any request may run (gunicorn's timeout is 60 s)
 _KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
+_ANONYMOUS_KEY = re.compile(r"^[A-Za-z0-9_.:-]{16,64}$")
 
 
 def _fingerprint() -> str:
@@ -45,15 +53,18 @@ def idempotent(view):
         key = request.headers.get(HEADER)
         if key is None:
             return view(*args, **kwargs)
-        if not _KEY.match(key):
-            raise InvalidInput(errors={HEADER: ["8-64 letters, digits or _.:-"]})
         principal = g.get("principal")
-        owner = principal.user_id if principal else request.remote_addr
+        if principal is None and "Authorization" in request.headers:
+            principal = optional_principal()
+        if not (_KEY if principal else _ANONYMOUS_KEY).match(key):
+            reason = "8-64 letters, digits or _.:-" if principal else "16-64 random letters, digits or _.:-"
+            raise InvalidInput(errors={HEADER: [reason]})
+        owner = f"user:{principal.user_id}" if principal else "anonymous"
         redis_key = f"idem:{owner}:{hashlib.sha256(key.encode()).hexdigest()}"
         fingerprint = _fingerprint()
         redis = context.redis()
         if not redis.set(redis_key, json.dumps({"state": "pending", "fingerprint": fingerprint}), nx=True,
-                         ex=TTL_SECONDS):
+                         ex=PENDING_TTL):
             stored = json.loads(redis.get(redis_key) or "{}")
             if stored.get("fingerprint") != fingerprint:
                 raise InvalidInput(f"This {HEADER} was used for a different request.",

@@ -1,6 +1,8 @@
-"""Request plumbing shared by every app: request ids, JSON-line logs, content-type checks."""
+"""Request plumbing shared by every app: request ids, JSON-line logs, content-type and JSON checks,
+and the headers every response carries."""
 from __future__ import annotations
 
+import json
 import logging
 import re
 import sys
@@ -10,7 +12,7 @@ import uuid
 from flask import Flask, g, has_request_context, request
 from pythonjsonlogger.json import JsonFormatter
 
-from backend.core.errors import error_response
+from backend.web.errors import error_response
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _CLIENT_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -40,6 +42,45 @@ def configure_logging(level: str) -> None:
 
 
 FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+# A JSON body describes one record; files come as multipart. Far below MAX_CONTENT_LENGTH, so a body of
+# a million keys is refused before anything parses it.
+MAX_JSON_BYTES = 256 * 1024
+# No page of ours may be framed by another site (clickjacking); CSP for browsers that know it.
+SECURITY_HEADERS = {"X-Frame-Options": "DENY", "Content-Security-Policy": "frame-ancestors 'none'",
+                    "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"}
+
+
+def has_lone_surrogate(value) -> bool:
+    """`"\\ud800"` is valid JSON but no text: it cannot be encoded, hashed or stored."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, dict):
+        return any(has_lone_surrogate(k) or has_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(has_lone_surrogate(item) for item in value)
+    return False
+
+
+def _json_problem():
+    """A JSON body that is too large, or holds text that is no text (unpaired UTF-16 surrogates),
+    is refused before any view parses it."""
+    if request.content_length is not None and request.content_length > MAX_JSON_BYTES:
+        return error_response(413, f"A JSON body may have at most {MAX_JSON_BYTES // 1024} KB.")
+    data = request.get_data(cache=True)
+    if len(data) > MAX_JSON_BYTES:
+        return error_response(413, f"A JSON body may have at most {MAX_JSON_BYTES // 1024} KB.")
+    if b"\\u" in data or b"\\U" in data:
+        try:
+            surrogate = has_lone_surrogate(json.loads(data))
+        except (ValueError, RecursionError):
+            return None  # not JSON at all: the view's parser says so (400)
+        if surrogate:
+            return error_response(400, "The request body holds text that is not valid Unicode (an unpaired surrogate).")
+    return None
 
 
 def install_request_plumbing(app: Flask, *, json_only: bool = True, form_path_prefixes: tuple[str, ...] = ()) -> None:
@@ -56,10 +97,14 @@ def install_request_plumbing(app: Flask, *, json_only: bool = True, form_path_pr
                 accepted = accepted | FORM_TYPES
             if request.mimetype not in accepted and not request.mimetype.endswith("+json"):
                 return error_response(415, "Send JSON (Content-Type: application/json) or multipart/form-data uploads.")
+        if request.method in BODY_METHODS and has_body and request.is_json:
+            return _json_problem()
         return None
 
     @app.after_request
     def _finish_request(response):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
         request_id = g.get("request_id")
         if request_id:
             response.headers[REQUEST_ID_HEADER] = request_id

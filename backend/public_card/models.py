@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from mongoengine import DictField, ListField, ObjectIdField, QuerySet, StringField
+
+from backend.core.models import BaseDocument
+
+
+class PublicCardQuerySet(QuerySet):
+    def by_code(self, code: str):
+        """Current or retired code; one query."""
+        return self.filter(__raw__={"$or": [{"public_code": code}, {"retired_codes": code}]})
+
+
+class PublicCard(BaseDocument):
+    """What the public page of one business shows, kept up to date at write time by the services
+    that own each part (the registry its `business`, `licence` and status; every other domain its
+    entry in `sections`). A card is built from this one document: one query, whatever the domains."""
+
+    id = ObjectIdField(primary_key=True)          # the business id
+    public_code = StringField()
+    retired_codes = ListField(StringField())
+    status = StringField()                        # approved | suspended | revoked; None: not public
+    status_reason = StringField()
+    business = DictField()                        # name, kind, kind_label, address, district
+    licence = DictField()                         # number, issued_on, expires_on, authority, scope
+    # section name -> {"data": {...}, "alerts": [...], "grade": {...} | None, "updated_at": datetime}
+    sections = DictField()
+
+    meta = {
+        "collection": "public_cards",
+        "queryset_class": PublicCardQuerySet,
+        "indexes": [{"fields": ["public_code"], "unique": True, "sparse": True}, "retired_codes"],
+    }

@@ -1,0 +1,71 @@
+"""The one mapping of errors to HTTP: domain exceptions and every HTTPException become
+`{code, status, message, errors}`."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException
+
+from redis.exceptions import RedisError
+
+from backend.core.errors import DomainError, error_body
+
+log = logging.getLogger(__name__)
+REDIS_RETRY_AFTER = 5
+
+
+def error_response(code: int, message: str | None = None, errors: dict | None = None, headers: dict | None = None):
+    response = jsonify(error_body(code, message, errors))
+    response.status_code = code
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def _handle_http_exception(error: HTTPException):
+    code = error.code or 500
+    data = getattr(error, "data", None) or {}
+    errors = data.get("errors") or data.get("messages") or {}
+    # webargs nests errors by location ({"json": {...}}); clients want the fields.
+    if isinstance(errors, dict) and len(errors) == 1:
+        (location, inner), = errors.items()
+        if location in {"json", "query", "form", "files", "path", "headers"}:
+            errors = inner if isinstance(inner, dict) else {"_body": inner}
+    message = data.get("message")
+    if message is None:
+        if code == 400 and errors:
+            message = "The request body is not valid JSON."
+        else:
+            message = {422: "Some fields are not valid.", 500: "Internal error; it has been logged."}.get(code)
+            message = message or error.description
+    headers = dict(data.get("headers") or {})
+    # (an unhandled exception behind a 500 is already logged, with its trace, by Flask)
+    response = error_response(code, message, errors, headers)
+    valid_methods = getattr(error, "valid_methods", None)
+    if code == 405 and valid_methods:
+        response.headers["Allow"] = ", ".join(valid_methods)
+    return response
+
+
+def _handle_domain_error(error: DomainError):
+    return error_response(error.http_status, error.message, error.errors, error.headers)
+
+
+def _handle_recursion_error(error: RecursionError):
+    # json.loads raises RecursionError (not a decode error) on absurdly nested bodies: [[[[...]]]]
+    return error_response(400, "The request body is nested too deeply.")
+
+
+def _handle_redis_error(error: RedisError):
+    # Redis is away or stalled (its calls time out after REDIS_TIMEOUT): say so at once, and when to retry.
+    log.warning("redis unavailable: %s", type(error).__name__)
+    return error_response(503, "A service we depend on is unavailable; try again shortly.",
+                          headers={"Retry-After": str(REDIS_RETRY_AFTER)})
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(RedisError, _handle_redis_error)
+    app.register_error_handler(HTTPException, _handle_http_exception)
+    app.register_error_handler(DomainError, _handle_domain_error)
+    app.register_error_handler(RecursionError, _handle_recursion_error)

@@ -1,0 +1,111 @@
+"""Building blocks for registry tests: everything goes through the HTTP API."""
+from __future__ import annotations
+
+import io
+import itertools
+
+from PIL import Image
+
+from backend.registry.validators import uscc_check_character
+
+_serial = itertools.count(1)
+
+
+def fresh_uscc(district="320682") -> str:
+    first17 = f"92{district}MA{next(_serial):07d}"
+    return first17 + uscc_check_character(first17)
+
+
+def restaurant_body(**overrides) -> dict:
+    body = {
+        "kind": "restaurant_small", "name": "如皋老张面馆", "uscc": fresh_uscc(),
+        "licence": {"number": "JY23206820012345", "issued_on": "2024-01-01", "expires_on": "2029-01-01",
+                    "authority": "如皋市市场监督管理局", "scope": "热食类食品制售"},
+        "address": "江苏省如皋市如城街道海阳南路88号", "district_code": "320682",
+        "contact": {"name": "张志明", "phone": "13812345678"},
+    }
+    body.update(overrides)
+    return body
+
+
+def jpeg_bytes(color=(200, 50, 50)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (80, 60), color).save(out, format="JPEG")
+    return out.getvalue()
+
+
+def upload(api, token, business_id, data: bytes, filename="licence.jpg", kind="licence", content_type="image/jpeg"):
+    return api.post(f"/api/v1/mp/businesses/{business_id}/documents", token=token, data={"kind": kind},
+                    files={"file": (filename, data, content_type)})
+
+
+def submitted_business(api, token, **overrides) -> dict:
+    created = api.post("/api/v1/mp/businesses", token=token, json=restaurant_body(**overrides))
+    assert created.status_code == 201, created.text
+    business_id = created.json()["id"]
+    if created.json()["kind"] != "household":
+        assert upload(api, token, business_id, jpeg_bytes()).status_code == 201
+    submitted = api.post(f"/api/v1/mp/businesses/{business_id}/submit", token=token)
+    assert submitted.status_code == 200, submitted.text
+    return submitted.json()
+
+
+# --- service-level builders (unit tests: no HTTP) --------------------------------------------------
+
+ADMIN_PRINCIPAL_ID = "6b0000000000000000000001"
+
+
+def admin_principal():
+    from backend.core.principal import ADMIN, Principal
+
+    return Principal(user_id=ADMIN_PRINCIPAL_ID, role=ADMIN)
+
+
+def regulator_of(*districts: str, user_id: str | None = None):
+    """A regulator principal scoped to `districts` (backed by a real user when one is needed)."""
+    from backend.accounts.models import User
+    from backend.core.principal import REGULATOR, Principal
+
+    if user_id is None:
+        user = User(role=REGULATOR, username=f"reg{next(_serial)}", districts=list(districts)).save()
+        user_id = str(user.id)
+    return Principal(user_id=user_id, role=REGULATOR, districts=tuple(districts))
+
+
+def citizen():
+    """A mini-program user (as after a WeChat sign-in) and their principal."""
+    from backend.accounts.models import User
+    from backend.core.principal import CITIZEN, Principal
+
+    user = User(role=CITIZEN, openid=f"openid-{next(_serial)}").save()
+    return Principal(user_id=str(user.id), role=CITIZEN)
+
+
+def draft_values(**overrides) -> dict:
+    """A restaurant's registration as the services take it (dates as dates)."""
+    from datetime import date
+
+    values = restaurant_body(uscc=fresh_uscc(), **overrides)
+    if values.get("licence"):
+        values["licence"] = {**values["licence"], "issued_on": date.fromisoformat(values["licence"]["issued_on"]),
+                             "expires_on": date.fromisoformat(values["licence"]["expires_on"])}
+    return values
+
+
+def submitted(owner=None, **overrides):
+    """A submitted registration, through the registry's services; returns (business, owner principal)."""
+    from backend.registry import services
+
+    owner = owner or citizen()
+    business = services.create_draft(owner.user_id, draft_values(**overrides))
+    if business.kind != "household":
+        services.add_document(owner.user_id, business.id, "licence", jpeg_bytes(), "licence.jpg")
+    return services.submit(owner.user_id, business.id), owner
+
+
+def approved(owner=None, **overrides):
+    """An approved business, reviewed by an admin; returns the business."""
+    from backend.registry import services
+
+    business, _ = submitted(owner, **overrides)
+    return services.review(admin_principal(), business.id, "approve")
