@@ -6,6 +6,7 @@
 Apps are built on first access, so importing this module reads no environment. With embedded stores
 (no MONGODB_URI) run a single process: `gunicorn -w 1 --threads 8 wsgi:app`.
 """
+
 from __future__ import annotations
 
 import functools

@@ -3,10 +3,12 @@
 This is the one place that lists what the platform is made of: its blueprints, audience by audience,
 and the sections of the public card.
 """
+
 from __future__ import annotations
 
 import logging
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Flask
 from flask_smorest import Api
@@ -40,11 +42,18 @@ def _api_blueprints() -> list:
 
     return [
         # mini-program (/api/v1/mp)
-        mp_auth.blp, mp_registry.blp,
+        mp_auth.blp,
+        mp_registry.blp,
         # console (/api/v1/auth, /api/v1/console)
-        console_auth.blp, console_users.blp, console_audit.blp, console_registry.blp, console_complaints.blp,
+        console_auth.blp,
+        console_users.blp,
+        console_audit.blp,
+        console_registry.blp,
+        console_complaints.blp,
         # anonymous (/api/v1/public, /open311)
-        public_businesses.blp, public_complaints.blp, open311.blp,
+        public_businesses.blp,
+        public_complaints.blp,
+        open311.blp,
     ]
 
 
@@ -65,8 +74,9 @@ def init_platform_core(app: Flask, settings: Settings, stores: Stores | None, **
     return stores
 
 
-def create_api_app(config: Mapping[str, Any] | None = None, *, settings: Settings | None = None,
-                   stores: Stores | None = None) -> Flask:
+def create_api_app(
+    config: Mapping[str, Any] | None = None, *, settings: Settings | None = None, stores: Stores | None = None
+) -> Flask:
     settings = settings or load_settings(config)
     app = Flask("backend")
     init_platform_core(app, settings, stores, form_path_prefixes=("/open311/",))
@@ -79,8 +89,14 @@ def create_api_app(config: Mapping[str, Any] | None = None, *, settings: Setting
         OPENAPI_SWAGGER_UI_PATH="/docs",
         OPENAPI_SWAGGER_UI_URL="/api/docs/assets/",
     )
-    api = Api(app, spec_kwargs={"components": {"securitySchemes": {
-        "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}}})
+    api = Api(
+        app,
+        spec_kwargs={
+            "components": {
+                "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
+            }
+        },
+    )
     for blueprint in _api_blueprints():
         api.register_blueprint(blueprint)
     from backend.web.apidocs import blp as apidocs_blp
@@ -115,8 +131,9 @@ def _ensure_indexes() -> None:
             document.ensure_indexes()
 
 
-def create_lookup_app(config: Mapping[str, Any] | None = None, *, settings: Settings | None = None,
-                      stores: Stores | None = None) -> Flask:
+def create_lookup_app(
+    config: Mapping[str, Any] | None = None, *, settings: Settings | None = None, stores: Stores | None = None
+) -> Flask:
     """The public pages alone (QR pages, complaint form and status): tiny, cached, no login."""
     import os
 
@@ -134,8 +151,9 @@ def create_lookup_app(config: Mapping[str, Any] | None = None, *, settings: Sett
     app.register_blueprint(pages_blp)
     app.register_blueprint(complaint_pages_blp)
     # Page templates extend the public card's base (one look, one stylesheet).
-    app.jinja_loader = ChoiceLoader([FileSystemLoader(os.path.join(app.root_path, "templates")),
-                                     PackageLoader("backend.public_card", "templates")])
+    app.jinja_loader = ChoiceLoader(
+        [FileSystemLoader(os.path.join(app.root_path, "templates")), PackageLoader("backend.public_card", "templates")]
+    )
     register_page_errors(app)
     assert_every_endpoint_declares_access(app)
     return app

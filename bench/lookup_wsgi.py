@@ -3,11 +3,12 @@
 Loaded once by gunicorn with --preload, so every worker forks with the same seeded data; the card
 itself is served from Redis, which all workers share.
 """
+
 import os
 
 from backend.app import create_api_app
-from backend.demo.registry_seed import demo_public_urls
 from backend.app import create_lookup_app as create_app
+from backend.demo.registry_seed import demo_public_urls
 
 _platform = create_api_app({"SEED_DEMO": True})
 app = create_app(settings=_platform.extensions["sfs.settings"], stores=_platform.extensions["sfs.stores"])

@@ -1,13 +1,14 @@
 """Mini-program sign-in with a wx.login code, and the signed-in user."""
+
 from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from backend.accounts import services
+from backend.accounts.schemas import TokenResponseSchema, UserSchema, WeChatLoginSchema
 from backend.core.principal import CITIZEN
 from backend.web.access import PUBLIC, access, current_principal
-from backend.accounts.schemas import TokenResponseSchema, UserSchema, WeChatLoginSchema
 
 blp = Blueprint("mp_auth", __name__, url_prefix="/api/v1/mp/auth", description="Mini-program sign-in")
 

@@ -3,6 +3,7 @@
 Mini-program endpoints are for citizens (WeChat users): regulators and admins act through the
 console, so a reviewer can never also be the one who registers.
 """
+
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -11,9 +12,19 @@ from flask_smorest import Blueprint
 from backend.blobs.services import read_capped
 from backend.core.principal import CITIZEN
 from backend.registry import services
-from backend.registry.schemas import (BusinessCreateSchema, BusinessDetailSchema, BusinessSchema, BusinessUpdateSchema,
-                                      DocumentFormSchema, DocumentSchema, InvitationAcceptSchema,
-                                      InvitationCreateSchema, InvitationSchema, MemberSchema, MyBusinessSchema)
+from backend.registry.schemas import (
+    BusinessCreateSchema,
+    BusinessDetailSchema,
+    BusinessSchema,
+    BusinessUpdateSchema,
+    DocumentFormSchema,
+    DocumentSchema,
+    InvitationAcceptSchema,
+    InvitationCreateSchema,
+    InvitationSchema,
+    MemberSchema,
+    MyBusinessSchema,
+)
 from backend.web.access import access, current_principal
 from backend.web.downloads import document_response
 from backend.web.fields import FileUploadSchema
@@ -92,8 +103,7 @@ class Documents(MethodView):
     def post(self, form, files, business_id):
         """Upload a document (multipart: `file`, `kind`). JPEG/PNG/WebP/PDF, at most 10 MB and 40 megapixels"""
         upload = files["file"]
-        return services.add_document(_user_id(), business_id, form["kind"], read_capped(upload.stream),
-                                     upload.filename)
+        return services.add_document(_user_id(), business_id, form["kind"], read_capped(upload.stream), upload.filename)
 
 
 @blp.route("/businesses/<business_id>/documents/<document_id>")

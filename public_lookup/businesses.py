@@ -1,23 +1,23 @@
 """`/api/v1/public/businesses/<code>`: the public card as JSON, the same content as the QR page."""
+
 from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from backend.web.access import PUBLIC, access
-from backend.core.errors import NotFound
 from backend.public_card import services as cards
+from backend.public_card.errors import CardNotFound, CodeReplaced
+from backend.public_card.schemas import PublicCardSchema
+from backend.web.access import PUBLIC, access
 from backend.web.downloads import cached_response
 from backend.web.limits import limit_public
-from backend.public_card.schemas import PublicCardSchema
 
-blp = Blueprint("public_businesses", __name__, url_prefix="/api/v1/public/businesses",
-                description="Public food-safety information of a business, by its public (QR) code")
-
-
-class CodeReplaced(NotFound):
-    http_status = 410
-    default_message = "该二维码已被监管部门更换，请扫描店内张贴的新二维码。"
+blp = Blueprint(
+    "public_businesses",
+    __name__,
+    url_prefix="/api/v1/public/businesses",
+    description="Public food-safety information of a business, by its public (QR) code",
+)
 
 
 @blp.route("/<code>")
@@ -33,7 +33,7 @@ class PublicBusiness(MethodView):
         limit_public()
         card = cards.view(code, "json")
         if card.kind == cards.MISSING:
-            raise NotFound("未找到该经营主体。")
+            raise CardNotFound()
         if card.kind == cards.REPLACED:
             raise CodeReplaced()
         return cached_response(card.body, etag=card.etag, mimetype="application/json")

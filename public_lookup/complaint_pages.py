@@ -1,4 +1,5 @@
 """投诉举报 pages: a form that works without JavaScript, and the submitter's status page."""
+
 from __future__ import annotations
 
 import json
@@ -6,20 +7,32 @@ import json
 from flask import Blueprint, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
-from backend.web.access import PUBLIC, access
 from backend.blobs.services import read_capped
 from backend.complaints import services
 from backend.complaints.models import CATEGORIES, KIND_LABELS
-from backend.core.errors import DomainError
 from backend.complaints.schemas import ComplaintFormSchema
+from backend.core.errors import DomainError
 from backend.core.timeutil import to_shanghai
 from backend.public_card import services as cards
+from backend.web.access import PUBLIC, access
 from backend.web.limits import limit_public, limit_submission, limit_upload, public_client
 
 blp = Blueprint("complaint_pages", __name__)
 
-FORM_FIELDS = ("kind", "category", "description", "occurred_at", "business_code", "business_name",
-               "business_address", "district_code", "name", "phone", "address", "claim")
+FORM_FIELDS = (
+    "kind",
+    "category",
+    "description",
+    "occurred_at",
+    "business_code",
+    "business_name",
+    "business_address",
+    "district_code",
+    "name",
+    "phone",
+    "address",
+    "claim",
+)
 
 
 def _target_name(code: str | None) -> str | None:
@@ -32,8 +45,14 @@ def _target_name(code: str | None) -> str | None:
 
 
 def _form_page(form: dict, errors: dict | None = None, status: int = 200):
-    html = render_template("complaint_form.html", form=form, errors=errors or {}, categories=CATEGORIES,
-                           kinds=KIND_LABELS, target_name=_target_name(form.get("business_code")))
+    html = render_template(
+        "complaint_form.html",
+        form=form,
+        errors=errors or {},
+        categories=CATEGORIES,
+        kinds=KIND_LABELS,
+        target_name=_target_name(form.get("business_code")),
+    )
     return html, status, {"Cache-Control": "no-store"}
 
 
@@ -76,10 +95,20 @@ def new_complaint():
 
 # What a person is told beside a field the schema refused (the service's own reasons are shown as
 # they come).
-FIELD_HINTS = {"kind": "请选择投诉或举报", "category": "请选择问题类别", "description": "请描述事实经过（5至2000字）",
-               "occurred_at": "时间格式不正确", "business_name": "经营者名称最多100字", "business_address": "经营地址最多200字",
-               "district_code": "请填写县区名称或6位行政区划代码", "name": "姓名最多32字", "phone": "电话号码不正确",
-               "address": "地址最多200字", "claim": "诉求最多1000字", "business_code": "公示码不正确"}
+FIELD_HINTS = {
+    "kind": "请选择投诉或举报",
+    "category": "请选择问题类别",
+    "description": "请描述事实经过（5至2000字）",
+    "occurred_at": "时间格式不正确",
+    "business_name": "经营者名称最多100字",
+    "business_address": "经营地址最多200字",
+    "district_code": "请填写县区名称或6位行政区划代码",
+    "name": "姓名最多32字",
+    "phone": "电话号码不正确",
+    "address": "地址最多200字",
+    "claim": "诉求最多1000字",
+    "business_code": "公示码不正确",
+}
 
 
 @blp.post("/complaints/new")
@@ -90,8 +119,14 @@ def submit_complaint():
     try:
         values = ComplaintFormSchema().load(request.form.to_dict())
     except ValidationError as invalid:
-        return _form_page(typed, {field: FIELD_HINTS.get(field, "；".join(map(str, reasons)))
-                                  for field, reasons in invalid.messages.items()}, 422)
+        return _form_page(
+            typed,
+            {
+                field: FIELD_HINTS.get(field, "；".join(map(str, reasons)))
+                for field, reasons in invalid.messages.items()
+            },
+            422,
+        )
     client = public_client()
     photos = [upload for upload in request.files.getlist("photos") if upload.filename]
     if len(photos) > services.MAX_PHOTOS:
@@ -101,8 +136,9 @@ def submit_complaint():
         for upload in photos:
             limit_upload(client, None)
             tokens.append(services.store_public_upload(read_capped(upload.stream), client).token)
-        result = services.submit({**values, "photos": tokens}, client=client, source="web",
-                                 throttle=lambda: limit_submission(client, None))
+        result = services.submit(
+            {**values, "photos": tokens}, client=client, source="web", throttle=lambda: limit_submission(client, None)
+        )
     except DomainError as error:
         if error.http_status == 422:
             return _form_page(typed, _flatten(error.errors) or {"form": error.message}, 422)
@@ -110,8 +146,13 @@ def submit_complaint():
             number = (error.errors.get("number") or [""])[0]
             return _form_page(typed, {"form": f"24小时内已提交过相同内容，编号 {number}"}, 409)
         raise
-    html = render_template("complaint_submitted.html", number=result.complaint.number, key=result.query_key,
-                           kind=KIND_LABELS[result.complaint.kind], accept_due=result.complaint.accept_due)
+    html = render_template(
+        "complaint_submitted.html",
+        number=result.complaint.number,
+        key=result.query_key,
+        kind=KIND_LABELS[result.complaint.kind],
+        accept_due=result.complaint.accept_due,
+    )
     return html, 201, {"Cache-Control": "no-store"}
 
 
@@ -121,8 +162,9 @@ def complaint_status(number: str):
     limit_public()
     key = request.args.get("key", "")
     status = services.public_status(services.get_for_submitter(number, key))
-    html = render_template("complaint_status.html", status=status, key=key, to_local=to_shanghai,
-                           kind=KIND_LABELS[status["kind"]])
+    html = render_template(
+        "complaint_status.html", status=status, key=key, to_local=to_shanghai, kind=KIND_LABELS[status["kind"]]
+    )
     return html, 200, {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 

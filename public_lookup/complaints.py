@@ -1,23 +1,33 @@
 """`/api/v1/public/complaints` and `/uploads`: complaint submission and tracking for everyone (no
 login needed), and photo uploads."""
+
 from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from backend.web.access import PUBLIC, access, optional_principal
 from backend.blobs.services import read_capped
 from backend.complaints import services
-from backend.web.limits import limit_submission, limit_upload
-from backend.complaints.schemas import (ComplaintCreateSchema, KeyQuerySchema, PublicStatusSchema, RatingSchema,
-                                        SubmittedSchema, UploadSchema)
+from backend.complaints.schemas import (
+    ComplaintCreateSchema,
+    KeyQuerySchema,
+    PublicStatusSchema,
+    RatingSchema,
+    SubmittedSchema,
+    UploadSchema,
+)
 from backend.core import context
-from backend.web.idempotency import idempotent
-from backend.web.limits import public_client
+from backend.web.access import PUBLIC, access, optional_principal
 from backend.web.fields import FileUploadSchema
+from backend.web.idempotency import idempotent
+from backend.web.limits import limit_submission, limit_upload, public_client
 
-blp = Blueprint("public_complaints", __name__, url_prefix="/api/v1/public",
-                description="Complaints (投诉) and reports (举报) from anyone, and their status")
+blp = Blueprint(
+    "public_complaints",
+    __name__,
+    url_prefix="/api/v1/public",
+    description="Complaints (投诉) and reports (举报) from anyone, and their status",
+)
 
 
 def _who() -> tuple[str, str | None]:
@@ -28,9 +38,13 @@ def _who() -> tuple[str, str | None]:
 def submitted_body(result: services.Submitted) -> dict:
     complaint = result.complaint
     base = context.settings().PUBLIC_BASE_URL.rstrip("/")
-    return {"number": complaint.number, "query_key": result.query_key, "status": complaint.status,
-            "accept_due": complaint.accept_due,
-            "status_url": f"{base}/complaints/{complaint.number}?key={result.query_key}"}
+    return {
+        "number": complaint.number,
+        "query_key": result.query_key,
+        "status": complaint.status,
+        "accept_due": complaint.accept_due,
+        "status_url": f"{base}/complaints/{complaint.number}?key={result.query_key}",
+    }
 
 
 @blp.route("/complaints")
@@ -42,8 +56,9 @@ class Complaints(MethodView):
     def post(self, body):
         """Submit a complaint or report; answers the tracking number and a secret query key"""
         client, user_id = _who()
-        return submitted_body(services.submit(body, client=client, user_id=user_id,
-                                              throttle=lambda: limit_submission(client, user_id)))
+        return submitted_body(
+            services.submit(body, client=client, user_id=user_id, throttle=lambda: limit_submission(client, user_id))
+        )
 
 
 @blp.route("/complaints/<number>")

@@ -4,9 +4,10 @@ Services are kind x category ("complaint.hygiene"). Errors use Open311's own sha
 `[{"code": ..., "description": ...}]`, which its clients expect. Public listings carry no personal
 data and no complaint text: status, category, place, deadlines.
 """
+
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
 import marshmallow as ma
 from flask import jsonify
@@ -15,38 +16,57 @@ from flask_smorest import Blueprint
 from marshmallow import validate
 from werkzeug.exceptions import HTTPException
 
-from backend.web.access import PUBLIC, access
 from backend.complaints import services
 from backend.complaints.models import CATEGORIES, FINISHED_STATUSES, KIND_LABELS, KINDS, STATUS_LABELS, Complaint
+from backend.core import districts
 from backend.core.errors import DomainError, NotFound
 from backend.core.schemas import AwareDateTime, StrictSchema, text
-from backend.core.timeutil import SHANGHAI, to_shanghai, utcnow
-from backend.web.limits import limit_public, limit_submission, public_client
-from backend.core import districts
+from backend.core.timeutil import SHANGHAI, to_shanghai
+from backend.web.access import PUBLIC, access
+from backend.web.limits import limit_public, limit_submission
 
-blp = Blueprint("open311", __name__, url_prefix="/open311/v2",
-                description="Open311 GeoReport v2 (JSON): services, requests")
+blp = Blueprint(
+    "open311", __name__, url_prefix="/open311/v2", description="Open311 GeoReport v2 (JSON): services, requests"
+)
 
 SERVICE_CODES = {f"{kind}.{category}": (kind, category) for kind in KINDS for category in CATEGORIES}
 MAX_LIST = 1000
-DEFAULT_WINDOW = timedelta(days=90)
 
 
 def _service(code: str) -> dict:
     kind, category = SERVICE_CODES[code]
-    return {"service_code": code, "service_name": f"{KIND_LABELS[kind]} · {CATEGORIES[category]}",
-            "description": "食品安全投诉（需留下姓名、电话、地址与诉求）" if kind == "complaint"
-            else "食品安全举报（可匿名）",
-            "metadata": True, "type": "realtime", "keywords": "食品安全,12315", "group": KIND_LABELS[kind]}
+    return {
+        "service_code": code,
+        "service_name": f"{KIND_LABELS[kind]} · {CATEGORIES[category]}",
+        "description": "食品安全投诉（需留下姓名、电话、地址与诉求）"
+        if kind == "complaint"
+        else "食品安全举报（可匿名）",
+        "metadata": True,
+        "type": "realtime",
+        "keywords": "食品安全,12315",
+        "group": KIND_LABELS[kind],
+    }
 
 
 def _attributes(kind: str) -> list[dict]:
     def attribute(order, code, description, required, datatype="string"):
-        return {"variable": True, "code": code, "datatype": datatype, "required": required,
-                "datatype_description": None, "order": order, "description": description}
+        return {
+            "variable": True,
+            "code": code,
+            "datatype": datatype,
+            "required": required,
+            "datatype_description": None,
+            "order": order,
+            "description": description,
+        }
 
     attributes = [
-        attribute(1, "business_code", "被投诉经营者的公示码（扫码页面）；没有时填写 address_string、business_name 和 district_code", False),
+        attribute(
+            1,
+            "business_code",
+            "被投诉经营者的公示码（扫码页面）；没有时填写 address_string、business_name 和 district_code",
+            False,
+        ),
         attribute(2, "business_name", "经营者名称", False),
         attribute(3, "district_code", "经营者所在县区行政区划代码（6位）", False),
         attribute(4, "occurred_at", "发生时间（ISO 8601）", False, "datetime"),
@@ -97,8 +117,9 @@ def _open311_error(code: int, description: str):
 @blp.errorhandler(DomainError)
 def _domain_error(error: DomainError):
     details = "; ".join(f"{field}: {reasons}" for field, reasons in error.errors.items())
-    response = _open311_error(error.http_status if error.http_status != 422 else 400,
-                              error.message + (f" ({details})" if details else ""))
+    response = _open311_error(
+        error.http_status if error.http_status != 422 else 400, error.message + (f" ({details})" if details else "")
+    )
     response.headers.update(error.headers)
     return response
 
@@ -134,7 +155,11 @@ def _request_view(complaint: Complaint) -> dict:
         "updated_datetime": to_shanghai(complaint.updated_at).isoformat(timespec="seconds"),
         "expected_datetime": _expected(complaint),
         "address": complaint.business_address,
-        "address_id": None, "zipcode": None, "lat": None, "long": None, "media_url": None,
+        "address_id": None,
+        "zipcode": None,
+        "lat": None,
+        "long": None,
+        "media_url": None,
     }
 
 
@@ -236,16 +261,32 @@ class Requests(MethodView):
         client = limit_public()
         kind, category = SERVICE_CODES[form["service_code"]]
         name = " ".join(part for part in (form.get("last_name"), form.get("first_name")) if part) or None
-        values = {"kind": kind, "category": category, "description": form["description"],
-                  "business_code": form.get("business_code"), "business_name": form.get("business_name"),
-                  "business_address": form.get("address_string"), "district_code": form.get("district_code"),
-                  "occurred_at": form.get("occurred_at"), "claim": form.get("claim"),
-                  "complainant": {"name": name, "phone": form.get("phone"),
-                                  "address": form.get("complainant_address")} if (name or form.get("phone")) else None}
-        result = services.submit(values, client=client, source="open311",
-                                 throttle=lambda: limit_submission(client, None))
-        return [{"service_request_id": result.complaint.number, "token": None, "account_id": None,
-                 "service_notice": "请保存查询码 query_key，用于查询办理进度。", "query_key": result.query_key}]
+        values = {
+            "kind": kind,
+            "category": category,
+            "description": form["description"],
+            "business_code": form.get("business_code"),
+            "business_name": form.get("business_name"),
+            "business_address": form.get("address_string"),
+            "district_code": form.get("district_code"),
+            "occurred_at": form.get("occurred_at"),
+            "claim": form.get("claim"),
+            "complainant": {"name": name, "phone": form.get("phone"), "address": form.get("complainant_address")}
+            if (name or form.get("phone"))
+            else None,
+        }
+        result = services.submit(
+            values, client=client, source="open311", throttle=lambda: limit_submission(client, None)
+        )
+        return [
+            {
+                "service_request_id": result.complaint.number,
+                "token": None,
+                "account_id": None,
+                "service_notice": "请保存查询码 query_key，用于查询办理进度。",
+                "query_key": result.query_key,
+            }
+        ]
 
     @access(PUBLIC)
     @blp.arguments(Open311QuerySchema, location="query")
@@ -254,22 +295,20 @@ class Requests(MethodView):
     def get(self, query):
         """Service requests (no personal data); by id list, service, dates, status"""
         limit_public()
-        complaints = Complaint.objects
+        ids = None
         if query.get("service_request_id"):
             ids = [i.strip() for i in query["service_request_id"].split(",") if i.strip()][:MAX_LIST]
-            complaints = complaints.filter(number__in=ids)
-        else:
-            end = query.get("end_date") or utcnow()
-            start = query.get("start_date") or end - DEFAULT_WINDOW
-            complaints = complaints.received_between(start, end)
-        if query.get("service_code"):
-            kind, category = SERVICE_CODES[query["service_code"]]
-            complaints = complaints.filter(kind=kind, category=category)
-        if query.get("status") == "open":
-            complaints = complaints.open()
-        elif query.get("status") == "closed":
-            complaints = complaints.finished()
-        return [_request_view(c) for c in complaints.order_by("-received_at").limit(MAX_LIST)]
+        kind, category = SERVICE_CODES.get(query.get("service_code"), (None, None))
+        complaints = services.public_listing(
+            numbers=ids,
+            kind=kind,
+            category=category,
+            start=query.get("start_date"),
+            end=query.get("end_date"),
+            state=query.get("status"),
+            limit=MAX_LIST,
+        )
+        return [_request_view(c) for c in complaints]
 
 
 @blp.route("/requests/<service_request_id>.json")
@@ -280,7 +319,7 @@ class RequestById(MethodView):
     def get(self, service_request_id):
         """One service request"""
         limit_public()
-        complaint = Complaint.objects(number=service_request_id[:64]).first()
-        if complaint is None:
+        found = services.public_listing(numbers=[service_request_id[:64]], limit=1)
+        if not found:
             raise NotFound("No such service_request_id.")
-        return [_request_view(complaint)]
+        return [_request_view(found[0])]

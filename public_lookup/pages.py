@@ -1,4 +1,5 @@
 """Public pages for a scanned code (Simplified Chinese, no JavaScript, no external requests)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -7,8 +8,9 @@ import json
 from flask import Blueprint, Flask, render_template_string
 from werkzeug.exceptions import HTTPException
 
+from backend.public_card import qr
+from backend.public_card import services as cards
 from backend.web.access import PUBLIC, access
-from backend.public_card import qr, services as cards
 from backend.web.downloads import cached_response
 from backend.web.limits import limit_public
 
@@ -51,8 +53,9 @@ QR_FORMATS = {"svg": (qr.svg, "image/svg+xml"), "png": (qr.png, "image/png")}
 def qr_image(code: str, image_format: str):
     url = _found_json(code)["url"]
     render, mimetype = QR_FORMATS[image_format]
-    return cached_response(render(url), etag=_qr_etag(image_format, url), mimetype=mimetype,
-                           cache_control=QR_CACHE_CONTROL)
+    return cached_response(
+        render(url), etag=_qr_etag(image_format, url), mimetype=mimetype, cache_control=QR_CACHE_CONTROL
+    )
 
 
 @blp.get("/q/<code>/sticker.pdf")
@@ -60,8 +63,12 @@ def qr_image(code: str, image_format: str):
 def sticker(code: str):
     data = _found_json(code)
     etag = _qr_etag("pdf", json.dumps([data["url"], data["business"]["name"], data["grade"]], ensure_ascii=False))
-    body = qr.sticker_pdf(url=data["url"], name=data["business"]["name"], grade_colour=data["grade"]["colour"],
-                          grade_label=data["grade"]["label"])
+    body = qr.sticker_pdf(
+        url=data["url"],
+        name=data["business"]["name"],
+        grade_colour=data["grade"]["colour"],
+        grade_label=data["grade"]["label"],
+    )
     response = cached_response(body, etag=etag, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="sticker-{code}.pdf"'
     return response

@@ -1,10 +1,16 @@
-"""Building blocks for registry tests: everything goes through the HTTP API."""
+"""Builders for the usual objects: bodies and flows over HTTP (functional tests), the same objects
+through the services (unit tests), and crafted files."""
+
 from __future__ import annotations
 
 import io
 import itertools
+import struct
+import zlib
 
 from PIL import Image
+from pypdf import PdfWriter
+from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 from backend.registry.validators import uscc_check_character
 
@@ -18,10 +24,18 @@ def fresh_uscc(district="320682") -> str:
 
 def restaurant_body(**overrides) -> dict:
     body = {
-        "kind": "restaurant_small", "name": "如皋老张面馆", "uscc": fresh_uscc(),
-        "licence": {"number": "JY23206820012345", "issued_on": "2024-01-01", "expires_on": "2029-01-01",
-                    "authority": "如皋市市场监督管理局", "scope": "热食类食品制售"},
-        "address": "江苏省如皋市如城街道海阳南路88号", "district_code": "320682",
+        "kind": "restaurant_small",
+        "name": "如皋老张面馆",
+        "uscc": fresh_uscc(),
+        "licence": {
+            "number": "JY23206820012345",
+            "issued_on": "2024-01-01",
+            "expires_on": "2029-01-01",
+            "authority": "如皋市市场监督管理局",
+            "scope": "热食类食品制售",
+        },
+        "address": "江苏省如皋市如城街道海阳南路88号",
+        "district_code": "320682",
         "contact": {"name": "张志明", "phone": "13812345678"},
     }
     body.update(overrides)
@@ -35,8 +49,12 @@ def jpeg_bytes(color=(200, 50, 50)) -> bytes:
 
 
 def upload(api, token, business_id, data: bytes, filename="licence.jpg", kind="licence", content_type="image/jpeg"):
-    return api.post(f"/api/v1/mp/businesses/{business_id}/documents", token=token, data={"kind": kind},
-                    files={"file": (filename, data, content_type)})
+    return api.post(
+        f"/api/v1/mp/businesses/{business_id}/documents",
+        token=token,
+        data={"kind": kind},
+        files={"file": (filename, data, content_type)},
+    )
 
 
 def submitted_business(api, token, **overrides) -> dict:
@@ -87,8 +105,11 @@ def draft_values(**overrides) -> dict:
 
     values = restaurant_body(uscc=fresh_uscc(), **overrides)
     if values.get("licence"):
-        values["licence"] = {**values["licence"], "issued_on": date.fromisoformat(values["licence"]["issued_on"]),
-                             "expires_on": date.fromisoformat(values["licence"]["expires_on"])}
+        values["licence"] = {
+            **values["licence"],
+            "issued_on": date.fromisoformat(values["licence"]["issued_on"]),
+            "expires_on": date.fromisoformat(values["licence"]["expires_on"]),
+        }
     return values
 
 
@@ -109,3 +130,34 @@ def approved(owner=None, **overrides):
 
     business, _ = submitted(owner, **overrides)
     return services.review(admin_principal(), business.id, "approve")
+
+
+# --- crafted files -----------------------------------------------------------------------------------
+
+
+def png_declaring(width: int, height: int) -> bytes:
+    """A valid PNG header that claims huge dimensions, with a tiny compressed body."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + chunk(b"IEND", b"")
+    )
+
+
+def pdf(with_javascript=False) -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    if with_javascript:
+        writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
+            {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("app.alert(1)")}
+        )
+    writer.add_metadata({"/Author": "Secret Person"})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

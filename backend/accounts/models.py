@@ -7,7 +7,6 @@ from backend.core.models import BaseDocument
 from backend.core.principal import CITIZEN, REGULATOR, ROLES
 
 
-
 class UserQuerySet(QuerySet):
     def by_username(self, username: str):
         return self.filter(username=username)
@@ -41,5 +40,10 @@ class User(BaseDocument):
 
     def audit_view(self) -> dict:
         """What the audit log keeps of a user: never hashes or WeChat identifiers."""
-        return {"role": self.role, "username": self.username, "districts": list(self.districts),
-                "is_active": self.is_active, "display_name": self.display_name}
+        return {
+            "role": self.role,
+            "username": self.username,
+            "districts": list(self.districts),
+            "is_active": self.is_active,
+            "display_name": self.display_name,
+        }

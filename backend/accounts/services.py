@@ -1,4 +1,5 @@
 """Accounts: sign-in (password, WeChat), token rotation, console users."""
+
 from __future__ import annotations
 
 import logging
@@ -12,10 +13,10 @@ from mongoengine import NotUniqueError
 from backend.accounts import tokens, wechat
 from backend.accounts.errors import InvalidCredentials, LoginLocked, UsernameTaken
 from backend.accounts.models import User
-from backend.core.principal import ADMIN, CITIZEN, REGULATOR
 from backend.audit import services as audit
 from backend.core import context
 from backend.core.errors import InvalidInput, NotFound
+from backend.core.principal import ADMIN, CITIZEN, REGULATOR
 from backend.core.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -85,15 +86,26 @@ def login_with_password(username: str, password: str) -> tuple[User, tokens.Toke
 
 def login_with_wechat(code: str) -> tuple[User, tokens.TokenPair]:
     settings = context.settings()
-    session = wechat.code_to_session(code, api_base=settings.WECHAT_API_BASE, appid=settings.WECHAT_APPID or "",
-                                     secret=settings.WECHAT_SECRET or "", timeout=settings.WECHAT_TIMEOUT)
+    session = wechat.code_to_session(
+        code,
+        api_base=settings.WECHAT_API_BASE,
+        appid=settings.WECHAT_APPID or "",
+        secret=settings.WECHAT_SECRET or "",
+        timeout=settings.WECHAT_TIMEOUT,
+    )
     user = User.objects.by_openid(session.openid).first()
     if user is None:
         try:
-            user = User(role=CITIZEN, openid=session.openid, unionid=session.unionid,
-                        last_login_at=utcnow()).save(force_insert=True)
-            audit.record(actor=audit.actor_for(user.id), action="user.registered_via_wechat",
-                         target_type="user", target_id=user.id, after=user.audit_view())
+            user = User(role=CITIZEN, openid=session.openid, unionid=session.unionid, last_login_at=utcnow()).save(
+                force_insert=True
+            )
+            audit.record(
+                actor=audit.actor_for(user.id),
+                action="user.registered_via_wechat",
+                target_type="user",
+                target_id=user.id,
+                after=user.audit_view(),
+            )
         except NotUniqueError:
             # The same user signed in twice at once; the other request created the account.
             user = User.objects.by_openid(session.openid).first()
@@ -115,8 +127,16 @@ def logout(session_id: str) -> None:
     tokens.revoke_family(session_id)
 
 
-def create_console_user(*, actor_id: str, username: str, password: str, role: str, districts: list[str],
-                        display_name: str | None = None, organisation: str | None = None) -> User:
+def create_console_user(
+    *,
+    actor_id: str,
+    username: str,
+    password: str,
+    role: str,
+    districts: list[str],
+    display_name: str | None = None,
+    organisation: str | None = None,
+) -> User:
     if role not in (REGULATOR, ADMIN):
         raise InvalidInput(errors={"role": ["Console users are regulators or admins."]})
     if role == REGULATOR and not districts:
@@ -130,14 +150,25 @@ def create_console_user(*, actor_id: str, username: str, password: str, role: st
         raise InvalidInput(errors={"districts": [f"Unknown GB/T 2260 code(s): {', '.join(unknown)}"]})
     if len(password) < MIN_PASSWORD_LENGTH or password.lower() == username.lower():
         raise InvalidInput(errors={"password": [f"Use at least {MIN_PASSWORD_LENGTH} characters, not the username."]})
-    user = User(role=role, username=username.lower(), password_hash=hash_password(password),
-                districts=sorted(set(districts)), display_name=display_name, organisation=organisation)
+    user = User(
+        role=role,
+        username=username.lower(),
+        password_hash=hash_password(password),
+        districts=sorted(set(districts)),
+        display_name=display_name,
+        organisation=organisation,
+    )
     try:
         user.save(force_insert=True)
     except NotUniqueError:
         raise UsernameTaken(errors={"username": ["Already taken."]}) from None
-    audit.record(actor=audit.actor_for(actor_id), action="user.created", target_type="user", target_id=user.id,
-                 after=user.audit_view())
+    audit.record(
+        actor=audit.actor_for(actor_id),
+        action="user.created",
+        target_type="user",
+        target_id=user.id,
+        after=user.audit_view(),
+    )
     return user
 
 

@@ -4,6 +4,7 @@ A sign-in opens a family in Redis. Each refresh token works once and yields the 
 family; presenting a used one means it leaked, so the whole family is revoked. Access tokens carry
 the family id and stop working as soon as the family is gone (logout, reuse, user disabled).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -32,8 +33,12 @@ class TokenPair:
     expires_in: int
 
     def as_dict(self) -> dict:
-        return {"access_token": self.access_token, "refresh_token": self.refresh_token,
-                "expires_in": self.expires_in, "token_type": "Bearer"}
+        return {
+            "access_token": self.access_token,
+            "refresh_token": self.refresh_token,
+            "expires_in": self.expires_in,
+            "token_type": "Bearer",
+        }
 
 
 @dataclass(frozen=True)
@@ -50,8 +55,15 @@ def _digest(token: str) -> str:
 def _access_token(user_id: str, role: str, family: str) -> str:
     settings = context.settings()
     now = utcnow()
-    claims = {"sub": user_id, "role": role, "sid": family, "typ": ACCESS_TYPE, "jti": uuid.uuid4().hex,
-              "iat": now, "exp": now + timedelta(seconds=settings.ACCESS_TOKEN_TTL)}
+    claims = {
+        "sub": user_id,
+        "role": role,
+        "sid": family,
+        "typ": ACCESS_TYPE,
+        "jti": uuid.uuid4().hex,
+        "iat": now,
+        "exp": now + timedelta(seconds=settings.ACCESS_TOKEN_TTL),
+    }
     return jwt.encode(claims, settings.SECRET_KEY, algorithm=JWT_ALGORITHM)
 
 
@@ -105,8 +117,12 @@ def rotate(refresh_token: str, role_of) -> TokenPair:
 def decode_access(token: str) -> AccessClaims:
     settings = context.settings()
     try:
-        claims = jwt.decode(token, settings.SECRET_KEY, algorithms=[JWT_ALGORITHM],
-                            options={"require": ["exp", "iat", "sub", "sid", "typ"]})
+        claims = jwt.decode(
+            token,
+            settings.SECRET_KEY,
+            algorithms=[JWT_ALGORITHM],
+            options={"require": ["exp", "iat", "sub", "sid", "typ"]},
+        )
     except jwt.PyJWTError:
         raise InvalidToken() from None
     if claims.get("typ") != ACCESS_TYPE or not context.redis().exists(_FAMILY_KEY.format(claims["sid"])):

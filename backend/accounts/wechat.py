@@ -3,6 +3,7 @@
 WeChat answers JSON with Content-Type text/plain, so the body is parsed whatever the header says.
 `session_key` is returned to the caller (to keep server-side) and never logged.
 """
+
 from __future__ import annotations
 
 import json

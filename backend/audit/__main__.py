@@ -1,4 +1,5 @@
 """`python -m backend.audit verify`: verify the audit chain of the store configured in the environment."""
+
 from __future__ import annotations
 
 import argparse
@@ -10,11 +11,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m backend.audit")
     parser.add_argument("command", choices=["verify"])
     parser.parse_args(argv)
-    from backend.app import create_api_app
     from backend.audit.services import verify_chain
+    from backend.core import context
+    from backend.core.config import load_settings
+    from backend.core.stores import Stores
 
-    app = create_api_app()
-    with app.app_context():
+    settings = load_settings()
+    with context.use(context.Runtime(settings, Stores.connect(settings))):
         report = verify_chain()
     print(json.dumps(report.as_dict(), ensure_ascii=False))
     return 0 if report.ok else 1

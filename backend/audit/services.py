@@ -3,6 +3,7 @@
 Each entry's hash is SHA-256 over a canonical JSON of its content and the previous entry's hash, so
 changing, removing or reordering any entry breaks every link after it.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -38,13 +39,34 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def entry_hash(*, seq: int, at: datetime, actor: str, action: str, target_type: str, target_id: str,
-               before: dict, after: dict, prev_hash: str) -> str:
-    canonical = json.dumps({
-        "seq": seq, "at": as_utc(at).isoformat(timespec="milliseconds"), "actor": actor, "action": action,
-        "target_type": target_type, "target_id": target_id, "before": before, "after": after,
-        "prev_hash": prev_hash,
-    }, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+def entry_hash(
+    *,
+    seq: int,
+    at: datetime,
+    actor: str,
+    action: str,
+    target_type: str,
+    target_id: str,
+    before: dict,
+    after: dict,
+    prev_hash: str,
+) -> str:
+    canonical = json.dumps(
+        {
+            "seq": seq,
+            "at": as_utc(at).isoformat(timespec="milliseconds"),
+            "actor": actor,
+            "action": action,
+            "target_type": target_type,
+            "target_id": target_id,
+            "before": before,
+            "after": after,
+            "prev_hash": prev_hash,
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -52,8 +74,9 @@ def actor_for(user_id: Any | None) -> str:
     return f"user:{user_id}" if user_id else SYSTEM_ACTOR
 
 
-def record(*, actor: str, action: str, target_type: str, target_id: Any, before: dict | None = None,
-           after: dict | None = None) -> AuditEntry:
+def record(
+    *, actor: str, action: str, target_type: str, target_id: Any, before: dict | None = None, after: dict | None = None
+) -> AuditEntry:
     """Append one entry at the head of the chain."""
     before, after = _plain(before or {}), _plain(after or {})
     for _ in range(MAX_APPEND_ATTEMPTS):
@@ -61,8 +84,17 @@ def record(*, actor: str, action: str, target_type: str, target_id: Any, before:
         seq = head.seq + 1 if head else 1
         prev_hash = head.hash if head else GENESIS_HASH
         at = utcnow()
-        content = dict(seq=seq, at=at, actor=actor, action=action, target_type=target_type,
-                       target_id=str(target_id), before=before, after=after, prev_hash=prev_hash)
+        content = dict(
+            seq=seq,
+            at=at,
+            actor=actor,
+            action=action,
+            target_type=target_type,
+            target_id=str(target_id),
+            before=before,
+            after=after,
+            prev_hash=prev_hash,
+        )
         entry = AuditEntry(**content, hash=entry_hash(**content))
         try:
             return entry.save(force_insert=True)
@@ -79,8 +111,12 @@ class ChainReport:
     reason: str | None = None
 
     def as_dict(self) -> dict:
-        return {"ok": self.ok, "checked": self.checked, "first_broken_seq": self.first_broken_seq,
-                "reason": self.reason}
+        return {
+            "ok": self.ok,
+            "checked": self.checked,
+            "first_broken_seq": self.first_broken_seq,
+            "reason": self.reason,
+        }
 
 
 def verify_chain(batch_size: int = 1000) -> ChainReport:
@@ -93,12 +129,25 @@ def verify_chain(batch_size: int = 1000) -> ChainReport:
             return ChainReport(False, checked, expected_seq, f"entry {expected_seq} is missing")
         if entry.prev_hash != prev_hash:
             return ChainReport(False, checked, entry.seq, "prev_hash does not match the previous entry")
-        recomputed = entry_hash(seq=entry.seq, at=entry.at, actor=entry.actor, action=entry.action,
-                                target_type=entry.target_type, target_id=entry.target_id,
-                                before=entry.before, after=entry.after, prev_hash=entry.prev_hash)
+        recomputed = entry_hash(
+            seq=entry.seq,
+            at=entry.at,
+            actor=entry.actor,
+            action=entry.action,
+            target_type=entry.target_type,
+            target_id=entry.target_id,
+            before=entry.before,
+            after=entry.after,
+            prev_hash=entry.prev_hash,
+        )
         if recomputed != entry.hash:
             return ChainReport(False, checked, entry.seq, "content does not match its hash")
         prev_hash = entry.hash
         expected_seq += 1
         checked += 1
     return ChainReport(True, checked)
+
+
+def entries(target_type: str | None = None, target_id: str | None = None):
+    """Entries of a kind of target and / or one target, newest first (a queryset to page)."""
+    return AuditEntry.objects.matching(target_type, target_id)

@@ -5,6 +5,7 @@ Images are decoded and re-encoded with Pillow (so EXIF, GPS and anything appende
 dropped); PDFs are parsed and re-written page by page with pypdf (dropping scripts, attachments and
 metadata). Nothing reaches the store as the client sent it.
 """
+
 from __future__ import annotations
 
 import io
@@ -126,7 +127,9 @@ def _rewrite_pdf(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def sanitise(data: bytes, allowed: tuple[str, ...] = (JPEG, PNG, WEBP, PDF)) -> tuple[bytes, str, int | None, int | None]:
+def sanitise(
+    data: bytes, allowed: tuple[str, ...] = (JPEG, PNG, WEBP, PDF)
+) -> tuple[bytes, str, int | None, int | None]:
     if len(data) > MAX_UPLOAD_BYTES:
         raise UploadTooLarge()
     if not data:

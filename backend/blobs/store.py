@@ -3,6 +3,7 @@
 Blobs are addressed by the SHA-256 of their bytes, so the same content is stored once and a stored
 blob can never be changed in place. Another backend (GridFS, S3) implements the same three methods.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -1,7 +1,16 @@
 from __future__ import annotations
 
-from mongoengine import (DateField, DateTimeField, Document, EmbeddedDocument, EmbeddedDocumentField, IntField,
-                         ListField, ObjectIdField, QuerySet, StringField)
+from mongoengine import (
+    DateField,
+    DateTimeField,
+    Document,
+    EmbeddedDocument,
+    EmbeddedDocumentField,
+    IntField,
+    ListField,
+    ObjectIdField,
+    StringField,
+)
 
 from backend.core.models import BaseDocument, ScopedQuerySet
 from backend.core.principal import Principal
@@ -22,12 +31,26 @@ CATEGORIES = {
 }
 
 RECEIVED, REFUSED, ACCEPTED, ASSIGNED, HANDLING, REPLIED, CLOSED = (
-    "received", "refused", "accepted", "assigned", "handling", "replied", "closed")
+    "received",
+    "refused",
+    "accepted",
+    "assigned",
+    "handling",
+    "replied",
+    "closed",
+)
 STATUSES = (RECEIVED, REFUSED, ACCEPTED, ASSIGNED, HANDLING, REPLIED, CLOSED)
 OPEN_STATUSES = (RECEIVED, ACCEPTED, ASSIGNED, HANDLING, REPLIED)
 FINISHED_STATUSES = (REFUSED, CLOSED)
-STATUS_LABELS = {RECEIVED: "已登记，待受理", REFUSED: "不予受理", ACCEPTED: "已受理", ASSIGNED: "已分派办理",
-                 HANDLING: "办理中", REPLIED: "已答复", CLOSED: "已办结"}
+STATUS_LABELS = {
+    RECEIVED: "已登记，待受理",
+    REFUSED: "不予受理",
+    ACCEPTED: "已受理",
+    ASSIGNED: "已分派办理",
+    HANDLING: "办理中",
+    REPLIED: "已答复",
+    CLOSED: "已办结",
+}
 
 
 class Complainant(EmbeddedDocument):
@@ -91,10 +114,10 @@ class Complaint(BaseDocument):
     submitter_user_id = ObjectIdField()
     source = StringField(choices=("api", "web", "open311"), default="api")
     received_at = DateTimeField(required=True)
-    received_on = DateField(required=True)        # the Asia/Shanghai date deadlines count from
+    received_on = DateField(required=True)  # the Asia/Shanghai date deadlines count from
     accept_due = DateField(required=True)
-    handle_due = DateField()                      # set on acceptance (reports: from receipt)
-    current_due = DateField()                     # the deadline of the stage it is in (for lists)
+    handle_due = DateField()  # set on acceptance (reports: from receipt)
+    current_due = DateField()  # the deadline of the stage it is in (for lists)
     extended = IntField(default=0)
     accepted_at = DateTimeField()
     refused_reason = StringField(max_length=1000)
@@ -103,7 +126,7 @@ class Complaint(BaseDocument):
     handling_note = StringField(max_length=2000)
     replies = ListField(EmbeddedDocumentField(Reply))
     closed_at = DateTimeField()
-    closed_on_time = IntField()                   # 1 / 0 once closed
+    closed_on_time = IntField()  # 1 / 0 once closed
     rating = IntField(min_value=1, max_value=5)
     rating_comment = StringField(max_length=500)
     timeline = ListField(EmbeddedDocumentField(Step))
@@ -116,9 +139,15 @@ class Complaint(BaseDocument):
     }
 
     def audit_view(self) -> dict:
-        return {"number": self.number, "kind": self.kind, "status": self.status, "category": self.category,
-                "district_code": self.district_code, "assigned_to": self.assigned_to,
-                "current_due": self.current_due}
+        return {
+            "number": self.number,
+            "kind": self.kind,
+            "status": self.status,
+            "category": self.category,
+            "district_code": self.district_code,
+            "assigned_to": self.assigned_to,
+            "current_due": self.current_due,
+        }
 
 
 class DailySequence(Document):

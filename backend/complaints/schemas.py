@@ -7,6 +7,7 @@ from backend.complaints.models import CATEGORIES, KINDS, STATUSES
 from backend.core.schemas import AwareDateTime, Date, DistrictCode, PaginationQuerySchema, StrictSchema, text
 from backend.core.timeutil import SHANGHAI
 
+
 class ComplainantInSchema(StrictSchema):
     name = text(32)
     phone = text(20)
@@ -18,10 +19,18 @@ class ComplaintCreateSchema(StrictSchema):
     business_code = text(64, metadata={"description": "The public code from the QR page."})
     business_name = text(100)
     business_address = text(200)
-    district_code = text(20, metadata={"description": "Where the business is, when no business_code is given: a "
-                                                      "6-digit GB/T 2260 code or an unambiguous county name (如皋市)."})
-    category = ma.fields.String(required=True, validate=validate.OneOf(tuple(CATEGORIES)),
-                                metadata={"description": ", ".join(f"{k} {v}" for k, v in CATEGORIES.items())})
+    district_code = text(
+        20,
+        metadata={
+            "description": "Where the business is, when no business_code is given: a "
+            "6-digit GB/T 2260 code or an unambiguous county name (如皋市)."
+        },
+    )
+    category = ma.fields.String(
+        required=True,
+        validate=validate.OneOf(tuple(CATEGORIES)),
+        metadata={"description": ", ".join(f"{k} {v}" for k, v in CATEGORIES.items())},
+    )
     description = text(2000, required=True, min_length=5)
     occurred_at = AwareDateTime()
     photos = ma.fields.List(text(64), load_default=list, validate=validate.Length(max=9))
@@ -108,8 +117,9 @@ class ConsoleComplaintSchema(ma.Schema):
     claim = ma.fields.String(allow_none=True)
     occurred_at = ma.fields.DateTime(allow_none=True)
     photo_count = ma.fields.Function(lambda c: len(c.photos))
-    complainant = ma.fields.Dict(attribute="complainant_shown", allow_none=True,
-                                 metadata={"description": "Phone masked unless you handle it."})
+    complainant = ma.fields.Dict(
+        attribute="complainant_shown", allow_none=True, metadata={"description": "Phone masked unless you handle it."}
+    )
     received_at = ma.fields.DateTime()
     accept_due = ma.fields.Date()
     handle_due = ma.fields.Date(allow_none=True)

@@ -5,6 +5,7 @@ calendar and are stored on the record: `accept_due` (7 working days from receipt
 (complaints: 45 working days from acceptance; reports: 15 from receipt, extendable once by 15), and
 `current_due`, the deadline of the stage the record is in, which the overdue lists query.
 """
+
 from __future__ import annotations
 
 import csv
@@ -13,9 +14,10 @@ import io
 import re
 import secrets
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Callable
+from typing import Any
 
 from bson import ObjectId
 from bson.errors import InvalidId
@@ -23,11 +25,28 @@ from bson.errors import InvalidId
 from backend.accounts.models import User
 from backend.audit import services as audit
 from backend.blobs import services as blobs
-from backend.complaints.errors import (ComplaintNotFound, DuplicateComplaint, InvalidComplaintTransition,
-                                       UploadNotFound)
-from backend.complaints.models import (ACCEPTED, ASSIGNED, CATEGORIES, CLOSED, COMPLAINT, HANDLING, NUMBER_PREFIXES,
-                                       OPEN_STATUSES, RECEIVED, REFUSED, REPLIED, REPORT, STATUS_LABELS, Complainant,
-                                       Complaint, DailySequence, PublicUpload, Reply, Step)
+from backend.complaints.errors import ComplaintNotFound, DuplicateComplaint, InvalidComplaintTransition, UploadNotFound
+from backend.complaints.models import (
+    ACCEPTED,
+    ASSIGNED,
+    CATEGORIES,
+    CLOSED,
+    COMPLAINT,
+    HANDLING,
+    NUMBER_PREFIXES,
+    OPEN_STATUSES,
+    RECEIVED,
+    REFUSED,
+    REPLIED,
+    REPORT,
+    STATUS_LABELS,
+    Complainant,
+    Complaint,
+    DailySequence,
+    PublicUpload,
+    Reply,
+    Step,
+)
 from backend.core import context, districts
 from backend.core.calendar import current_calendar
 from backend.core.errors import Forbidden, InvalidInput
@@ -63,10 +82,16 @@ def _oid(value: Any, not_found=ComplaintNotFound) -> ObjectId:
 
 # --- uploads -------------------------------------------------------------------------------------
 
+
 def store_public_upload(data: bytes, uploader: str) -> PublicUpload:
     stored = blobs.store_upload(data, allowed=PHOTO_TYPES)
-    return PublicUpload(token=secrets.token_urlsafe(18), sha256=stored.sha256, content_type=stored.content_type,
-                        size=stored.size, uploader=_hash(uploader)).save(force_insert=True)
+    return PublicUpload(
+        token=secrets.token_urlsafe(18),
+        sha256=stored.sha256,
+        content_type=stored.content_type,
+        size=stored.size,
+        uploader=_hash(uploader),
+    ).save(force_insert=True)
 
 
 def _photos(tokens: list[str], uploader: str) -> list[str]:
@@ -87,8 +112,9 @@ PENDING = "pending"
 def _duplicate(existing: str | None) -> DuplicateComplaint:
     if not existing or existing == PENDING:
         return DuplicateComplaint("The same complaint is being submitted right now.")
-    return DuplicateComplaint(f"The same complaint was submitted within 24 hours: {existing}.",
-                              errors={"number": [existing]})
+    return DuplicateComplaint(
+        f"The same complaint was submitted within 24 hours: {existing}.", errors={"number": [existing]}
+    )
 
 
 @dataclass(frozen=True)
@@ -127,8 +153,14 @@ def _target(values: dict) -> tuple[Business | None, str, str | None, str]:
     return None, values["business_name"].strip(), values["business_address"].strip(), district_code
 
 
-def submit(values: dict, *, client: str, user_id: str | None = None, source: str = "api",
-           throttle: Callable[[], None] | None = None) -> Submitted:
+def submit(
+    values: dict,
+    *,
+    client: str,
+    user_id: str | None = None,
+    source: str = "api",
+    throttle: Callable[[], None] | None = None,
+) -> Submitted:
     """Register a complaint or report: the one call behind every channel (API, web form, Open311).
 
     `client` (IP) and `user_id` own the uploads. `throttle` (the channel's rate limit) is called once
@@ -162,8 +194,9 @@ def submit(values: dict, *, client: str, user_id: str | None = None, source: str
     photos = _photos(values.get("photos") or [], user_id or client)
 
     target = str(business.id) if business else _normalised_text(f"{name}|{address}")
-    dedupe_key = DEDUPE_KEY_PREFIX + _hash("|".join([phone or f"ip:{client}", target,
-                                                      _normalised_text(values["description"])]))
+    dedupe_key = DEDUPE_KEY_PREFIX + _hash(
+        "|".join([phone or f"ip:{client}", target, _normalised_text(values["description"])])
+    )
     redis = context.redis()
     today = today_shanghai()
     existing = redis.get(dedupe_key)
@@ -184,23 +217,43 @@ def submit(values: dict, *, client: str, user_id: str | None = None, source: str
     query_key = secrets.token_urlsafe(18)
     accept_due = calendar.add_working_days(today, ACCEPT_DAYS)
     complaint = Complaint(
-        number=number, query_key_hash=_hash(query_key), kind=kind, category=values["category"],
-        business_id=business.id if business else None, business_name=name, business_address=address,
-        district_code=district_code, district_scopes=districts.enclosing_codes(district_code),
-        description=values["description"], claim=values.get("claim"), occurred_at=occurred_at, photos=photos,
+        number=number,
+        query_key_hash=_hash(query_key),
+        kind=kind,
+        category=values["category"],
+        business_id=business.id if business else None,
+        business_name=name,
+        business_address=address,
+        district_code=district_code,
+        district_scopes=districts.enclosing_codes(district_code),
+        description=values["description"],
+        claim=values.get("claim"),
+        occurred_at=occurred_at,
+        photos=photos,
         complainant=Complainant(name=complainant.get("name"), phone=phone, address=complainant.get("address"))
-        if complainant else None,
-        submitter_user_id=_oid(user_id) if user_id else None, source=source, received_at=now, received_on=today,
+        if complainant
+        else None,
+        submitter_user_id=_oid(user_id) if user_id else None,
+        source=source,
+        received_at=now,
+        received_on=today,
         accept_due=accept_due,
         handle_due=calendar.add_working_days(today, REPORT_DAYS) if kind == REPORT else None,
-        current_due=accept_due, timeline=[Step(at=now, status=RECEIVED, note=None)])
+        current_due=accept_due,
+        timeline=[Step(at=now, status=RECEIVED, note=None)],
+    )
     try:
         complaint.save(force_insert=True)
     except Exception:
         redis.delete(dedupe_key)
         raise
-    audit.record(actor=audit.actor_for(user_id) if user_id else "anonymous", action="complaint.submitted",
-                 target_type="complaint", target_id=number, after=complaint.audit_view())
+    audit.record(
+        actor=audit.actor_for(user_id) if user_id else "anonymous",
+        action="complaint.submitted",
+        target_type="complaint",
+        target_id=number,
+        after=complaint.audit_view(),
+    )
     return Submitted(complaint, query_key)
 
 
@@ -213,12 +266,20 @@ def get_for_submitter(number: str, key: str) -> Complaint:
 
 def rate(number: str, key: str, rating: int, comment: str | None) -> Complaint:
     complaint = get_for_submitter(number, key)
-    return _change(Complaint.objects, complaint, "rated", actor="anonymous", from_statuses=(CLOSED,),
-                   conditions={"rating": None}, updates={"set__rating": rating, "set__rating_comment": comment},
-                   conflict_message="Only a closed complaint can be rated, and only once.")
+    return _change(
+        Complaint.objects,
+        complaint,
+        "rated",
+        actor="anonymous",
+        from_statuses=(CLOSED,),
+        conditions={"rating": None},
+        updates={"set__rating": rating, "set__rating_comment": comment},
+        conflict_message="Only a closed complaint can be rated, and only once.",
+    )
 
 
 # --- regulator workflow ---------------------------------------------------------------------------
+
 
 def _visible(principal: Principal):
     if not principal.is_console_user:
@@ -233,8 +294,9 @@ def get_for_regulator(principal: Principal, number: str) -> Complaint:
     return complaint
 
 
-def search(principal: Principal, *, status=None, kind=None, category=None, overdue=False, due_soon=False,
-           district=None):
+def search(
+    principal: Principal, *, status=None, kind=None, category=None, overdue=False, due_soon=False, district=None
+):
     complaints = _visible(principal)
     today = today_shanghai()
     if status:
@@ -264,8 +326,11 @@ def masked_complainant(complaint: Complaint) -> dict | None:
     """The complainant as lists and records show them to officials: the phone masked."""
     if complaint.complainant is None:
         return None
-    return {"name": complaint.complainant.name, "address": complaint.complainant.address,
-            "phone": mask_phone(complaint.complainant.phone)}
+    return {
+        "name": complaint.complainant.name,
+        "address": complaint.complainant.address,
+        "phone": mask_phone(complaint.complainant.phone),
+    }
 
 
 def contact_for_handler(principal: Principal, number: str) -> dict:
@@ -273,33 +338,78 @@ def contact_for_handler(principal: Principal, number: str) -> dict:
     complaint = get_for_regulator(principal, number)
     if complaint.assigned_to is None or str(complaint.assigned_to) != principal.user_id:
         raise Forbidden("Only the assigned handler may see the complainant's full contact data.")
-    audit.record(actor=audit.actor_for(principal.user_id), action="complaint.contact_viewed",
-                 target_type="complaint", target_id=complaint.number)
+    audit.record(
+        actor=audit.actor_for(principal.user_id),
+        action="complaint.contact_viewed",
+        target_type="complaint",
+        target_id=complaint.number,
+    )
     complainant = complaint.complainant
-    return {"name": complainant.name if complainant else None, "phone": complainant.phone if complainant else None,
-            "address": complainant.address if complainant else None}
+    return {
+        "name": complainant.name if complainant else None,
+        "phone": complainant.phone if complainant else None,
+        "address": complainant.address if complainant else None,
+    }
 
 
-def _change(queryset, complaint: Complaint, action: str, *, actor_id: Any = None, actor: str | None = None,
-            from_statuses, updates: dict, new_status: str | None = None, public_note: str | None = None,
-            conditions: dict | None = None, audit_extra: dict | None = None,
-            conflict_message: str | None = None) -> Complaint:
+def _change(
+    queryset,
+    complaint: Complaint,
+    action: str,
+    *,
+    actor_id: Any = None,
+    actor: str | None = None,
+    from_statuses,
+    updates: dict,
+    new_status: str | None = None,
+    public_note: str | None = None,
+    conditions: dict | None = None,
+    audit_extra: dict | None = None,
+    conflict_message: str | None = None,
+) -> Complaint:
     updates = dict(updates)
     if new_status:
         updates["push__timeline"] = Step(at=utcnow(), status=new_status, note=public_note)
-    return change_state(queryset, complaint.id, action=action, actor_id=actor_id, actor=actor,
-                        target_type="complaint", from_statuses=from_statuses, to_status=new_status,
-                        updates=updates, conditions=conditions, audit_extra=audit_extra,
-                        target_id=lambda c: c.number, not_found=ComplaintNotFound,
-                        conflict=InvalidComplaintTransition, conflict_message=conflict_message)
+    return change_state(
+        queryset,
+        complaint.id,
+        action=action,
+        actor_id=actor_id,
+        actor=actor,
+        target_type="complaint",
+        from_statuses=from_statuses,
+        to_status=new_status,
+        updates=updates,
+        conditions=conditions,
+        audit_extra=audit_extra,
+        target_id=lambda c: c.number,
+        not_found=ComplaintNotFound,
+        conflict=InvalidComplaintTransition,
+        conflict_message=conflict_message,
+    )
 
 
-def _step(principal: Principal, number: str, action: str, from_statuses: tuple[str, ...], updates: dict,
-          public_note: str | None = None, new_status: str | None = None) -> Complaint:
+def _step(
+    principal: Principal,
+    number: str,
+    action: str,
+    from_statuses: tuple[str, ...],
+    updates: dict,
+    public_note: str | None = None,
+    new_status: str | None = None,
+) -> Complaint:
     complaint = get_for_regulator(principal, number)
-    return _change(_visible(principal), complaint, action, actor_id=principal.user_id, from_statuses=from_statuses,
-                   updates=updates, new_status=new_status, public_note=public_note,
-                   conditions={"version": complaint.version})
+    return _change(
+        _visible(principal),
+        complaint,
+        action,
+        actor_id=principal.user_id,
+        from_statuses=from_statuses,
+        updates=updates,
+        new_status=new_status,
+        public_note=public_note,
+        conditions={"version": complaint.version},
+    )
 
 
 def accept(principal: Principal, number: str) -> Complaint:
@@ -308,15 +418,26 @@ def accept(principal: Principal, number: str) -> Complaint:
         handle_due = current_calendar().add_working_days(today_shanghai(), MEDIATION_DAYS)
     else:
         handle_due = complaint.handle_due
-    return _step(principal, number, "accept", (RECEIVED,),
-                 {"set__accepted_at": utcnow(), "set__handle_due": handle_due, "set__current_due": handle_due},
-                 new_status=ACCEPTED)
+    return _step(
+        principal,
+        number,
+        "accept",
+        (RECEIVED,),
+        {"set__accepted_at": utcnow(), "set__handle_due": handle_due, "set__current_due": handle_due},
+        new_status=ACCEPTED,
+    )
 
 
 def refuse(principal: Principal, number: str, reason: str) -> Complaint:
-    return _step(principal, number, "refuse", (RECEIVED,),
-                 {"set__refused_reason": reason, "set__current_due": None, "set__closed_at": utcnow()},
-                 public_note=reason, new_status=REFUSED)
+    return _step(
+        principal,
+        number,
+        "refuse",
+        (RECEIVED,),
+        {"set__refused_reason": reason, "set__current_due": None, "set__closed_at": utcnow()},
+        public_note=reason,
+        new_status=REFUSED,
+    )
 
 
 def assign(principal: Principal, number: str, assignee_id: str, office: str | None) -> Complaint:
@@ -329,9 +450,14 @@ def assign(principal: Principal, number: str, assignee_id: str, office: str | No
     assignee = User.objects.regulators_covering(complaint.district_code).filter(id=assignee_oid).first()
     if assignee is None:
         raise no_such
-    return _step(principal, number, "assign", (ACCEPTED, ASSIGNED, HANDLING),
-                 {"set__assigned_to": assignee.id, "set__assigned_office": office},
-                 new_status=ASSIGNED)
+    return _step(
+        principal,
+        number,
+        "assign",
+        (ACCEPTED, ASSIGNED, HANDLING),
+        {"set__assigned_to": assignee.id, "set__assigned_office": office},
+        new_status=ASSIGNED,
+    )
 
 
 def _handler_only(principal: Principal, number: str) -> None:
@@ -342,24 +468,35 @@ def _handler_only(principal: Principal, number: str) -> None:
 
 def handle(principal: Principal, number: str, note: str) -> Complaint:
     _handler_only(principal, number)
-    return _step(principal, number, "handle", (ASSIGNED, HANDLING), {"set__handling_note": note},
-                 new_status=HANDLING)
+    return _step(principal, number, "handle", (ASSIGNED, HANDLING), {"set__handling_note": note}, new_status=HANDLING)
 
 
 def reply(principal: Principal, number: str, text: str) -> Complaint:
     _handler_only(principal, number)
-    return _step(principal, number, "reply", (ASSIGNED, HANDLING, REPLIED),
-                 {"push__replies": Reply(at=utcnow(), by=_oid(principal.user_id), text=text)},
-                 public_note=text, new_status=REPLIED)
+    return _step(
+        principal,
+        number,
+        "reply",
+        (ASSIGNED, HANDLING, REPLIED),
+        {"push__replies": Reply(at=utcnow(), by=_oid(principal.user_id), text=text)},
+        public_note=text,
+        new_status=REPLIED,
+    )
 
 
 def close(principal: Principal, number: str, result: str) -> Complaint:
     _handler_only(principal, number)
     complaint = get_for_regulator(principal, number)
     on_time = int(complaint.handle_due is None or today_shanghai() <= complaint.handle_due)
-    return _step(principal, number, "close", (REPLIED,),
-                 {"set__closed_at": utcnow(), "set__closed_on_time": on_time, "set__current_due": None},
-                 public_note=result, new_status=CLOSED)
+    return _step(
+        principal,
+        number,
+        "close",
+        (REPLIED,),
+        {"set__closed_at": utcnow(), "set__closed_on_time": on_time, "set__current_due": None},
+        public_note=result,
+        new_status=CLOSED,
+    )
 
 
 def extend(principal: Principal, number: str, reason: str) -> Complaint:
@@ -371,12 +508,21 @@ def extend(principal: Principal, number: str, reason: str) -> Complaint:
     updates = {"set__handle_due": handle_due, "set__extended": 1}
     if complaint.status != RECEIVED:
         updates["set__current_due"] = handle_due
-    return _change(_visible(principal), complaint, "extend", actor_id=principal.user_id, from_statuses=OPEN_STATUSES,
-                   conditions={"extended": 0}, updates=updates, audit_extra={"reason": reason},
-                   conflict_message="Only an open report can be extended, and only once.")
+    return _change(
+        _visible(principal),
+        complaint,
+        "extend",
+        actor_id=principal.user_id,
+        from_statuses=OPEN_STATUSES,
+        conditions={"extended": 0},
+        updates=updates,
+        audit_extra={"reason": reason},
+        conflict_message="Only an open report can be extended, and only once.",
+    )
 
 
 # --- KPIs ------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Kpis:
@@ -399,8 +545,14 @@ class Kpis:
         return dict(self.__dict__)
 
 
-def kpis(principal: Principal, *, period_from: date, period_to: date, district: str | None = None,
-         category: str | None = None) -> Kpis:
+def kpis(
+    principal: Principal,
+    *,
+    period_from: date,
+    period_to: date,
+    district: str | None = None,
+    category: str | None = None,
+) -> Kpis:
     start = datetime.combine(period_from, datetime.min.time(), tzinfo=SHANGHAI)
     end = datetime.combine(period_to + timedelta(days=1), datetime.min.time(), tzinfo=SHANGHAI)
     complaints = _visible(principal).filter(received_at__gte=start, received_at__lt=end)
@@ -408,8 +560,11 @@ def kpis(principal: Principal, *, period_from: date, period_to: date, district: 
         complaints = complaints.filter(district_scopes=district)
     if category:
         complaints = complaints.filter(category=category)
-    rows = list(complaints.only("status", "accepted_at", "replies", "closed_at", "closed_on_time", "received_at",
-                                "rating").as_pymongo())
+    rows = list(
+        complaints.only(
+            "status", "accepted_at", "replies", "closed_at", "closed_on_time", "received_at", "rating"
+        ).as_pymongo()
+    )
     accepted = [r for r in rows if r.get("accepted_at")]
     replied = [r for r in accepted if r.get("replies")]
     closed = [r for r in rows if r.get("status") == CLOSED]
@@ -420,12 +575,22 @@ def kpis(principal: Principal, *, period_from: date, period_to: date, district: 
     def ratio(part, whole):
         return round(len(part) / len(whole), 4) if whole else None
 
-    return Kpis(district=district, category=category, period_from=period_from, period_to=period_to,
-                received=len(rows), accepted=len(accepted), replied=len(replied), closed=len(closed),
-                closed_on_time=len(on_time), reply_rate=ratio(replied, accepted),
-                on_time_closure_rate=ratio(on_time, closed),
-                average_handling_days=round(statistics.fmean(durations), 2) if durations else None,
-                satisfaction=round(statistics.fmean(ratings), 2) if ratings else None, ratings=len(ratings))
+    return Kpis(
+        district=district,
+        category=category,
+        period_from=period_from,
+        period_to=period_to,
+        received=len(rows),
+        accepted=len(accepted),
+        replied=len(replied),
+        closed=len(closed),
+        closed_on_time=len(on_time),
+        reply_rate=ratio(replied, accepted),
+        on_time_closure_rate=ratio(on_time, closed),
+        average_handling_days=round(statistics.fmean(durations), 2) if durations else None,
+        satisfaction=round(statistics.fmean(ratings), 2) if ratings else None,
+        ratings=len(ratings),
+    )
 
 
 def kpis_csv(report: Kpis) -> str:
@@ -437,15 +602,53 @@ def kpis_csv(report: Kpis) -> str:
     return out.getvalue()
 
 
+PUBLIC_LISTING_WINDOW = timedelta(days=90)
+
+
+def public_listing(
+    *,
+    numbers: list[str] | None = None,
+    kind: str | None = None,
+    category: str | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    state: str | None = None,
+    limit: int = 1000,
+) -> list[Complaint]:
+    """Complaints as anyone may list them (Open311): by numbers, or received in a window (90 days
+    up to `end` by default); open or finished; newest first. Callers show no personal data."""
+    complaints = Complaint.objects
+    if numbers is not None:
+        complaints = complaints.filter(number__in=list(numbers))
+    else:
+        end = end or utcnow()
+        complaints = complaints.received_between(start or end - PUBLIC_LISTING_WINDOW, end)
+    if kind:
+        complaints = complaints.filter(kind=kind, category=category)
+    if state == "open":
+        complaints = complaints.open()
+    elif state == "closed":
+        complaints = complaints.finished()
+    return list(complaints.order_by("-received_at").limit(limit))
+
+
 def public_status(complaint: Complaint) -> dict:
     """What the submitter's status page shows: no personal data, no official's identity."""
     return {
-        "number": complaint.number, "kind": complaint.kind, "category": CATEGORIES[complaint.category],
-        "status": complaint.status, "status_label": STATUS_LABELS[complaint.status],
-        "business_name": complaint.business_name, "received_at": complaint.received_at,
-        "accept_due": complaint.accept_due, "handle_due": complaint.handle_due,
-        "timeline": [{"at": step.at, "status": step.status, "status_label": STATUS_LABELS[step.status],
-                      "note": step.note} for step in complaint.timeline],
+        "number": complaint.number,
+        "kind": complaint.kind,
+        "category": CATEGORIES[complaint.category],
+        "status": complaint.status,
+        "status_label": STATUS_LABELS[complaint.status],
+        "business_name": complaint.business_name,
+        "received_at": complaint.received_at,
+        "accept_due": complaint.accept_due,
+        "handle_due": complaint.handle_due,
+        "timeline": [
+            {"at": step.at, "status": step.status, "status_label": STATUS_LABELS[step.status], "note": step.note}
+            for step in complaint.timeline
+        ],
         "replies": [{"at": r.at, "text": r.text} for r in complaint.replies],
-        "rating": complaint.rating, "can_rate": complaint.status == CLOSED and complaint.rating is None,
+        "rating": complaint.rating,
+        "can_rate": complaint.status == CLOSED and complaint.rating is None,
     }

@@ -1,14 +1,14 @@
 """The audit log and its verification (admins only)."""
+
 from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from backend.web.access import access
-from backend.core.principal import ADMIN
 from backend.audit import services
-from backend.audit.models import AuditEntry
 from backend.audit.schemas import AuditEntrySchema, AuditQuerySchema, ChainReportSchema
+from backend.core.principal import ADMIN
+from backend.web.access import access
 from backend.web.pagination import paginate
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1/console/audit", description="Audit log (admins only)")
@@ -21,7 +21,7 @@ class AuditEntries(MethodView):
     @blp.response(200, AuditEntrySchema(many=True))
     def get(self, query):
         """Audit entries, newest first"""
-        entries = AuditEntry.objects.matching(query.get("target_type"), query.get("target_id"))
+        entries = services.entries(query.get("target_type"), query.get("target_id"))
         return paginate(entries, query["page"], query["per_page"])
 
 

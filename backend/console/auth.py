@@ -1,13 +1,20 @@
 """Console sign-in (password), token refresh and logout (`/api/v1/auth`; refresh and logout serve the
 mini-program too)."""
+
 from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from backend.accounts import services
+from backend.accounts.schemas import (
+    PasswordLoginSchema,
+    RefreshSchema,
+    TokenPairSchema,
+    TokenResponseSchema,
+    UserSchema,
+)
 from backend.web.access import PUBLIC, SIGNED_IN, access, current_principal
-from backend.accounts.schemas import PasswordLoginSchema, RefreshSchema, TokenPairSchema, TokenResponseSchema, UserSchema
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Console sign-in and tokens")
 

@@ -1,20 +1,34 @@
 """Regulator workflow on complaints in their districts, deadlines and KPIs."""
+
 from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from backend.web.access import access, current_principal
-from backend.core.principal import ADMIN, REGULATOR
 from backend.complaints import services
-from backend.complaints.schemas import (AssignSchema, CloseSchema, ConsoleComplaintSchema, ConsoleQuerySchema,
-                                        ContactSchema, KpiQuerySchema, KpiSchema, NoteSchema, ReplyInSchema)
+from backend.complaints.schemas import (
+    AssignSchema,
+    CloseSchema,
+    ConsoleComplaintSchema,
+    ConsoleQuerySchema,
+    ContactSchema,
+    KpiQuerySchema,
+    KpiSchema,
+    NoteSchema,
+    ReplyInSchema,
+)
+from backend.core.principal import ADMIN, REGULATOR
+from backend.core.schemas import EmptySchema, ReasonSchema
+from backend.web.access import access, current_principal
 from backend.web.downloads import csv_download, private_response
 from backend.web.pagination import paginate
-from backend.core.schemas import EmptySchema, ReasonSchema
 
-blp = Blueprint("console_complaints", __name__, url_prefix="/api/v1/console/complaints",
-                description="Complaint handling within statutory deadlines (regulators of the target's district)")
+blp = Blueprint(
+    "console_complaints",
+    __name__,
+    url_prefix="/api/v1/console/complaints",
+    description="Complaint handling within statutory deadlines (regulators of the target's district)",
+)
 
 
 def _shown(complaint):
@@ -98,12 +112,25 @@ def _action_view(action: str, schema, call, doc: str):
 
 _action_view("accept", EmptySchema, lambda p, n, b: services.accept(p, n), "Accept (within 7 working days of receipt)")
 _action_view("refuse", ReasonSchema, lambda p, n, b: services.refuse(p, n, b["reason"]), "Refuse, with the reason")
-_action_view("assign", AssignSchema, lambda p, n, b: services.assign(p, n, b["assignee_id"], b.get("office")),
-             "Assign to an official of the district (and an office)")
-_action_view("handle", NoteSchema, lambda p, n, b: services.handle(p, n, b["note"]),
-             "Record handling (the assigned official)")
-_action_view("reply", ReplyInSchema, lambda p, n, b: services.reply(p, n, b["text"]),
-             "Reply to the submitter (the assigned official)")
+_action_view(
+    "assign",
+    AssignSchema,
+    lambda p, n, b: services.assign(p, n, b["assignee_id"], b.get("office")),
+    "Assign to an official of the district (and an office)",
+)
+_action_view(
+    "handle", NoteSchema, lambda p, n, b: services.handle(p, n, b["note"]), "Record handling (the assigned official)"
+)
+_action_view(
+    "reply",
+    ReplyInSchema,
+    lambda p, n, b: services.reply(p, n, b["text"]),
+    "Reply to the submitter (the assigned official)",
+)
 _action_view("close", CloseSchema, lambda p, n, b: services.close(p, n, b["result"]), "Close (the assigned official)")
-_action_view("extend", ReasonSchema, lambda p, n, b: services.extend(p, n, b["reason"]),
-             "Extend a report's verification once by 15 working days")
+_action_view(
+    "extend",
+    ReasonSchema,
+    lambda p, n, b: services.extend(p, n, b["reason"]),
+    "Extend a report's verification once by 15 working days",
+)

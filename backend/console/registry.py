@@ -1,20 +1,29 @@
 """Regulator console: review businesses within the regulator's districts."""
+
 from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from backend.web.access import access, current_principal
 from backend.core.principal import ADMIN, REGULATOR
 from backend.core.schemas import ReasonSchema
 from backend.registry import services
+from backend.registry.schemas import (
+    BusinessDetailSchema,
+    BusinessSchema,
+    ConsoleBusinessQuerySchema,
+    OptionalReasonSchema,
+)
+from backend.web.access import access, current_principal
 from backend.web.downloads import document_response
 from backend.web.pagination import paginate
-from backend.registry.schemas import (BusinessDetailSchema, BusinessSchema, ConsoleBusinessQuerySchema,
-                                      OptionalReasonSchema)
 
-blp = Blueprint("console_businesses", __name__, url_prefix="/api/v1/console/businesses",
-                description="Review of food businesses (regulators, within their districts)")
+blp = Blueprint(
+    "console_businesses",
+    __name__,
+    url_prefix="/api/v1/console/businesses",
+    description="Review of food businesses (regulators, within their districts)",
+)
 
 
 @blp.route("")
@@ -56,8 +65,13 @@ def _review_view(action: str, schema):
     return Review
 
 
-for _action, _schema in (("approve", OptionalReasonSchema), ("reject", ReasonSchema), ("suspend", ReasonSchema),
-                         ("revoke", ReasonSchema), ("reinstate", ReasonSchema)):
+for _action, _schema in (
+    ("approve", OptionalReasonSchema),
+    ("reject", ReasonSchema),
+    ("suspend", ReasonSchema),
+    ("revoke", ReasonSchema),
+    ("reinstate", ReasonSchema),
+):
     blp.route(f"/<business_id>/{_action}", endpoint=_action)(_review_view(_action, _schema))
 
 

@@ -1,4 +1,5 @@
 """Console user management: regulators and admins (admins only)."""
+
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -9,8 +10,12 @@ from backend.accounts.schemas import ConsoleUserCreateSchema, UserSchema
 from backend.core.principal import ADMIN
 from backend.web.access import access, current_principal
 
-blp = Blueprint("console_users", __name__, url_prefix="/api/v1/console/users",
-                description="Regulator and admin accounts (admins only)")
+blp = Blueprint(
+    "console_users",
+    __name__,
+    url_prefix="/api/v1/console/users",
+    description="Regulator and admin accounts (admins only)",
+)
 
 
 @blp.route("")

@@ -1,13 +1,14 @@
 """One working-day calendar for every statutory deadline: weekends off, public holidays off, make-up
 workdays (调休) on. Shipped holiday data plus the PUBLIC_HOLIDAYS / MAKEUP_WORKDAYS settings."""
+
 from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from importlib import resources
-from typing import Iterable
 
 
 def parse_days(items: Iterable[str]) -> frozenset[date]:

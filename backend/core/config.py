@@ -2,6 +2,7 @@
 
 Nothing here runs at import time; `load_settings()` is called by the app factories.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -10,8 +11,9 @@ import ipaddress
 import logging
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import urlparse
 
 log = logging.getLogger(__name__)
@@ -221,7 +223,9 @@ def validate(settings: Settings) -> Settings:
             raise ConfigError("REDIS_URL: required in production")
         key = settings.SECRET_KEY or ""
         if len(key) < MIN_SECRET_LENGTH or key.lower() in WEAK_SECRETS or len(set(key)) < 8:
-            raise ConfigError(f"SECRET_KEY: production needs a random secret of at least {MIN_SECRET_LENGTH} characters")
+            raise ConfigError(
+                f"SECRET_KEY: production needs a random secret of at least {MIN_SECRET_LENGTH} characters"
+            )
         if not (settings.WECHAT_APPID and settings.WECHAT_SECRET):
             raise ConfigError("WECHAT_APPID and WECHAT_SECRET: required in production")
         if settings.SEED_DEMO:

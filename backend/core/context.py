@@ -4,12 +4,13 @@ No Flask here: the web layer installs a resolver (the current app's runtime) onc
 job or a command line tool runs its work inside `use(runtime)`. A runtime set with `use` wins over the
 resolver, so a background job in the web process sees the stores it was given.
 """
+
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Callable, Iterator
 
 from backend.core.config import Settings
 from backend.core.stores import Stores

@@ -8,13 +8,14 @@ ending in 00 is a prefecture-level city and covers its counties (first four digi
 a county-level division and covers itself only. Records keep `district_scopes` (the district, its
 city, its province), so "inside a regulator's scope" is one `$in` query.
 """
+
 from __future__ import annotations
 
 import csv
 import functools
 import re
+from collections.abc import Iterable
 from importlib import resources
-from typing import Iterable
 
 DISTRICT_CODE = re.compile(r"^\d{6}$")
 NOT_A_CODE = "Not a GB/T 2260 administrative division code."

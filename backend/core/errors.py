@@ -1,6 +1,7 @@
 """Domain exceptions shared by every package. Services raise these; the web layer maps them (and
 every HTTP error) to the one JSON error shape `{code, status, message, errors}` in one place
 (`backend.web.errors`)."""
+
 from __future__ import annotations
 
 from http import HTTPStatus

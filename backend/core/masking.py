@@ -1,4 +1,5 @@
 """Masking of personal data shown to people not entitled to it (names 张*明, phones 138****5678)."""
+
 from __future__ import annotations
 
 

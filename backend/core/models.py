@@ -1,4 +1,5 @@
 """The base every MongoEngine document derives from, and the one rule of who may see a record."""
+
 from __future__ import annotations
 
 from mongoengine import DateTimeField, Document, QuerySet

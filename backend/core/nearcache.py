@@ -26,6 +26,7 @@ network drops without a word costs at most about three beats of staleness. Entri
 longer than the key's own TTL and `max_age` (10 s). A Redis without CLIENT TRACKING (before 6.0,
 or with CLIENT forbidden) just turns the cache off: every read goes to Redis.
 """
+
 from __future__ import annotations
 
 import logging
@@ -35,23 +36,31 @@ import ssl
 import threading
 import time
 from collections import OrderedDict
-from typing import Callable
+from collections.abc import Callable
 
 from redis.exceptions import RedisError, ResponseError
 
 log = logging.getLogger(__name__)
 
 INVALIDATE_CHANNEL = "__redis__:invalidate"
-IDLE_RESET = 2.0        # seconds without draining the socket after which the cache starts empty
-RETRY_AFTER = 1.0       # seconds between attempts to re-establish tracking
-HEARTBEAT = 0.5         # seconds between PINGs on the tracking connection; without a PONG for 3
-                        # beats the cache is not used, for 10 beats the connection is replaced
+IDLE_RESET = 2.0  # seconds without draining the socket after which the cache starts empty
+RETRY_AFTER = 1.0  # seconds between attempts to re-establish tracking
+HEARTBEAT = 0.5  # seconds between PINGs on the tracking connection; without a PONG for 3
+# beats the cache is not used, for 10 beats the connection is replaced
 
 
 class NearCache:
-    def __init__(self, redis_client, prefix: str, *, max_entries: int = 1000, max_age: float = 10.0,
-                 idle_reset: float = IDLE_RESET, heartbeat: float = HEARTBEAT,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        redis_client,
+        prefix: str,
+        *,
+        max_entries: int = 1000,
+        max_age: float = 10.0,
+        idle_reset: float = IDLE_RESET,
+        heartbeat: float = HEARTBEAT,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.redis = redis_client
         self.prefix = prefix
         self.max_entries = max_entries
@@ -61,10 +70,10 @@ class NearCache:
         self.clock = clock
         self._lock = threading.Lock()
         self._entries: OrderedDict[tuple, tuple[list, float]] = OrderedDict()
-        self._tracking = None           # the subscribed connection, or None while not tracking
-        self._tracking_sock = None      # its socket, polled before taking the lock
+        self._tracking = None  # the subscribed connection, or None while not tracking
+        self._tracking_sock = None  # its socket, polled before taking the lock
         self._pid = None
-        self._epoch = 0                 # bumped by every invalidation: a read begun before it is not stored
+        self._epoch = 0  # bumped by every invalidation: a read begun before it is not stored
         self._last_ping = self._last_pong = 0.0
         self._last_drain = 0.0
         self._next_attempt = 0.0
@@ -134,7 +143,7 @@ class NearCache:
         """Apply the announcements received (all of them when `drain`, else none are waiting);
         True when the cache may be used."""
         now = self.clock()
-        if self._pid != os.getpid():    # a forked child must not read its parent's socket
+        if self._pid != os.getpid():  # a forked child must not read its parent's socket
             self._tracking, self._tracking_sock, self._pid = None, None, os.getpid()
             self._forget_all()
         if self._tracking is None:
@@ -160,7 +169,7 @@ class NearCache:
             self._drop_tracking()
             return False
         if silent > 3 * self.heartbeat:
-            self._forget_all()          # announcements may be lost on the way: answer from Redis
+            self._forget_all()  # announcements may be lost on the way: answer from Redis
             return False
         return True
 
@@ -173,7 +182,7 @@ class NearCache:
             return
         keys = message[2]
         self._epoch += 1
-        if keys is None:                # FLUSHDB / FLUSHALL, or the server dropped tracking state
+        if keys is None:  # FLUSHDB / FLUSHALL, or the server dropped tracking state
             self._forget_all()
             return
         changed = {_text(key) for key in keys}
@@ -186,8 +195,7 @@ class NearCache:
         try:
             connection.send_command("CLIENT", "ID")
             client_id = connection.read_response()
-            connection.send_command("CLIENT", "TRACKING", "ON", "REDIRECT", client_id, "BCAST",
-                                    "PREFIX", self.prefix)
+            connection.send_command("CLIENT", "TRACKING", "ON", "REDIRECT", client_id, "BCAST", "PREFIX", self.prefix)
             connection.read_response()
             connection.send_command("SUBSCRIBE", INVALIDATE_CHANNEL)
             connection.read_response()
@@ -203,7 +211,7 @@ class NearCache:
             return False
         self._tracking = connection
         self._tracking_sock = connection._sock  # redis-py keeps the socket private
-        self._forget_all()              # nothing cached before now was covered by announcements
+        self._forget_all()  # nothing cached before now was covered by announcements
         self._last_drain = self._last_ping = self._last_pong = self.clock()
         return True
 

@@ -1,4 +1,5 @@
 """Who is acting: the signed-in user's id, role and district scope, as every service receives it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

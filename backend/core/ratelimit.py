@@ -15,6 +15,7 @@ Two ways to count:
   spreading requests over several processes or hosts can get past the limit by what it sends to the
   others within one interval, never more; within one process the count is exact.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -24,7 +25,7 @@ import os
 import threading
 import time
 from collections import defaultdict
-from typing import Callable
+from collections.abc import Callable
 
 import limits
 from redis.exceptions import RedisError
@@ -33,7 +34,7 @@ from backend.core.errors import RateLimited
 
 log = logging.getLogger(__name__)
 
-FLUSH_INTERVAL = 0.1    # seconds between a BatchedRateLimit's exchanges with Redis
+FLUSH_INTERVAL = 0.1  # seconds between a BatchedRateLimit's exchanges with Redis
 
 
 def parse_limits(spec: str) -> list[tuple[int, int]]:
@@ -66,8 +67,15 @@ def _round_trip(connection, commands: list[tuple]) -> list:
 class RateLimit:
     """One named limit (e.g. "complaints"), `spec` like "60/minute"; "off" disables it. Exact."""
 
-    def __init__(self, name: str, spec: str, redis_client, message: str = "Too many requests; try again later.",
-                 *, clock: Callable[[], float] = time.time):
+    def __init__(
+        self,
+        name: str,
+        spec: str,
+        redis_client,
+        message: str = "Too many requests; try again later.",
+        *,
+        clock: Callable[[], float] = time.time,
+    ):
         self.name, self.spec, self.redis_client, self.message, self.clock = name, spec, redis_client, message, clock
         self.items = parse_limits(spec)
         self._connections = threading.local()
@@ -82,12 +90,17 @@ class RateLimit:
             window = int(now // seconds)
             key = _key(self.name, seconds, identity, window)
             counted.append((amount, seconds, now - window * seconds, key))
-            commands += [("INCR", key), ("EXPIRE", key, seconds * 2),
-                         ("GET", _key(self.name, seconds, identity, window - 1))]
+            commands += [
+                ("INCR", key),
+                ("EXPIRE", key, seconds * 2),
+                ("GET", _key(self.name, seconds, identity, window - 1)),
+            ]
         connection = self._connection()
         replies = _round_trip(connection, commands)
-        waits = [_wait(amount, seconds, elapsed, int(replies[3 * i]), int(replies[3 * i + 2] or 0))
-                 for i, (amount, seconds, elapsed, _) in enumerate(counted)]
+        waits = [
+            _wait(amount, seconds, elapsed, int(replies[3 * i]), int(replies[3 * i + 2] or 0))
+            for i, (amount, seconds, elapsed, _) in enumerate(counted)
+        ]
         if any(wait is not None for wait in waits):
             _round_trip(connection, [("DECR", key) for *_rest, key in counted])
             raise RateLimited(self.message, retry_after=max(wait for wait in waits if wait is not None))
@@ -105,13 +118,21 @@ class RateLimit:
 class BatchedRateLimit:
     """One named limit counted in the process and exchanged with Redis in batches (see the module)."""
 
-    def __init__(self, name: str, spec: str, redis_client, message: str = "Too many requests; try again later.",
-                 *, clock: Callable[[], float] = time.time, flush_interval: float = FLUSH_INTERVAL):
+    def __init__(
+        self,
+        name: str,
+        spec: str,
+        redis_client,
+        message: str = "Too many requests; try again later.",
+        *,
+        clock: Callable[[], float] = time.time,
+        flush_interval: float = FLUSH_INTERVAL,
+    ):
         self.name, self.spec, self.redis_client, self.message, self.clock = name, spec, redis_client, message, clock
         self.flush_interval = flush_interval
         self.items = parse_limits(spec)
-        self._lock = threading.Lock()          # guards the three dicts below
-        self._flush_lock = threading.Lock()    # one exchange with Redis at a time
+        self._lock = threading.Lock()  # guards the three dicts below
+        self._flush_lock = threading.Lock()  # one exchange with Redis at a time
         # (seconds, identity, window) -> hits not yet sent / being sent
         self._pending: dict[tuple, int] = defaultdict(int)
         self._in_flight: dict[tuple, int] = {}
@@ -156,8 +177,11 @@ class BatchedRateLimit:
             commands = []
             for (seconds, identity, window), hits in batch.items():
                 key = _key(self.name, seconds, identity, window)
-                commands += [("INCRBY", key, hits), ("EXPIRE", key, seconds * 2),
-                             ("GET", _key(self.name, seconds, identity, window - 1))]
+                commands += [
+                    ("INCRBY", key, hits),
+                    ("EXPIRE", key, seconds * 2),
+                    ("GET", _key(self.name, seconds, identity, window - 1)),
+                ]
             try:
                 if self._connection is None or self._connection.pid != os.getpid():
                     self._connection = _own_connection(self.redis_client)
@@ -168,8 +192,9 @@ class BatchedRateLimit:
                         self._pending[slot] += hits
                     self._in_flight = {}
                 if not self._failing:
-                    log.warning("rate limit %s: cannot reach Redis (%s); counting in this process only",
-                                self.name, error)
+                    log.warning(
+                        "rate limit %s: cannot reach Redis (%s); counting in this process only", self.name, error
+                    )
                 self._failing = True
                 return 0
             self._failing = False

@@ -1,4 +1,5 @@
 """Schema base classes and the common fields every contract uses."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -42,8 +43,9 @@ class Text(ma.fields.String):
         return text.strip() if self.strip else text
 
 
-def text(max_length: int, *, required: bool = False, min_length: int = 1, strip: bool = True,
-         **kwargs) -> ma.fields.String:
+def text(
+    max_length: int, *, required: bool = False, min_length: int = 1, strip: bool = True, **kwargs
+) -> ma.fields.String:
     return Text(required=required, strip=strip, validate=validate.Length(min=min_length, max=max_length), **kwargs)
 
 

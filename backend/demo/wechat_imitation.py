@@ -13,6 +13,7 @@ Used by the tests and by the embedded demo run (where no real WeChat can be reac
 Every code is accepted once, as WeChat does: a second use answers 40163. Answers are JSON sent as
 text/plain, like the real service. Wrong appid/secret -> 40013 / 40125.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -64,7 +65,7 @@ class WeChatImitation:
         host, port = self.server.server_address[:2]
         return f"http://{host}:{port}"
 
-    def start(self) -> "WeChatImitation":
+    def start(self) -> WeChatImitation:
         self._thread.start()
         return self
 
@@ -106,7 +107,10 @@ class WeChatImitation:
                 self._used.add(code)
         # "slow-x" and "x" are the same person, so tests can tell a retry from a new account.
         identity = code.removeprefix("slow-")
-        body = {"openid": self.openid_for(identity), "session_key": hashlib.sha256(b"sk" + code.encode()).hexdigest()[:24]}
+        body = {
+            "openid": self.openid_for(identity),
+            "session_key": hashlib.sha256(b"sk" + code.encode()).hexdigest()[:24],
+        }
         if identity.startswith("u-"):
             body["unionid"] = "u" + hashlib.sha256(identity.encode()).hexdigest()[:27]
         return self._json(body)

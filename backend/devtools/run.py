@@ -4,6 +4,7 @@ mongomock lives in this process, so gunicorn runs one worker with threads, and t
 seeded demo data) is loaded before the worker forks. When WECHAT_API_BASE is not set, a loopback
 imitation of WeChat's login API is started so the demo mini-program logins work offline.
 """
+
 from __future__ import annotations
 
 import os
@@ -47,8 +48,9 @@ def main() -> int:
     imitation = None
     if env_settings.WECHAT_API_BASE == WECHAT_DEFAULT_API_BASE and not env_settings.WECHAT_APPID:
         imitation = WeChatImitation().start()
-        overrides.update(WECHAT_API_BASE=imitation.base_url, WECHAT_APPID=imitation.appid,
-                         WECHAT_SECRET=imitation.secret)
+        overrides.update(
+            WECHAT_API_BASE=imitation.base_url, WECHAT_APPID=imitation.appid, WECHAT_SECRET=imitation.secret
+        )
     app = create_app(overrides)
     settings = app.extensions["sfs.settings"]
     base = f"http://{settings.HOST}:{settings.PORT}"
@@ -80,9 +82,18 @@ def main() -> int:
             lines.append(f'      {{"code": "demo-{key}"}}  {name}')
     lines.append("  Data lives in this process only (mongomock); stop with Ctrl+C.")
     print("\n".join(lines), flush=True)
-    _Gunicorn(app, {"bind": f"{settings.HOST}:{settings.PORT}", "workers": 1, "threads": THREADS,
-                    "worker_class": "gthread", "preload_app": True, "accesslog": None,
-                    "timeout": 60}).run()
+    _Gunicorn(
+        app,
+        {
+            "bind": f"{settings.HOST}:{settings.PORT}",
+            "workers": 1,
+            "threads": THREADS,
+            "worker_class": "gthread",
+            "preload_app": True,
+            "accesslog": None,
+            "timeout": 60,
+        },
+    ).run()
     return 0
 
 

@@ -16,13 +16,13 @@ class PublicCard(BaseDocument):
     that own each part (the registry its `business`, `licence` and status; every other domain its
     entry in `sections`). A card is built from this one document: one query, whatever the domains."""
 
-    id = ObjectIdField(primary_key=True)          # the business id
+    id = ObjectIdField(primary_key=True)  # the business id
     public_code = StringField()
     retired_codes = ListField(StringField())
-    status = StringField()                        # approved | suspended | revoked; None: not public
+    status = StringField()  # approved | suspended | revoked; None: not public
     status_reason = StringField()
-    business = DictField()                        # name, kind, kind_label, address, district
-    licence = DictField()                         # number, issued_on, expires_on, authority, scope
+    business = DictField()  # name, kind, kind_label, address, district
+    licence = DictField()  # number, issued_on, expires_on, authority, scope
     # section name -> {"data": {...}, "alerts": [...], "grade": {...} | None, "updated_at": datetime}
     sections = DictField()
 

@@ -1,4 +1,5 @@
 """QR codes and the printable door sticker for a public code."""
+
 from __future__ import annotations
 
 import functools
@@ -88,8 +89,9 @@ def sticker_pdf(*, url: str, name: str, grade_colour: str, grade_label: str) -> 
     pdf.setFont(font, size)
     pdf.drawCentredString(width / 2, height - 31 * mm, name)
     qr_size = 72 * mm
-    pdf.drawImage(ImageReader(io.BytesIO(png(url))), (width - qr_size) / 2, height - 33 * mm - qr_size - 2 * mm,
-                  qr_size, qr_size)
+    pdf.drawImage(
+        ImageReader(io.BytesIO(png(url))), (width - qr_size) / 2, height - 33 * mm - qr_size - 2 * mm, qr_size, qr_size
+    )
     pdf.setFont(font, 13)
     pdf.drawCentredString(width / 2, 20 * mm, "扫码查看食品安全信息")
     pdf.setFont("Helvetica", _fit(url, "Helvetica", 8, width - 10 * mm))

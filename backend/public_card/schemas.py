@@ -1,4 +1,5 @@
 """The public card's JSON, for the OpenAPI document (the body itself is served from the cache)."""
+
 import marshmallow as ma
 
 
@@ -37,8 +38,12 @@ class PublicCardSchema(ma.Schema):
     licence = ma.fields.Nested(PublicLicenceSchema, allow_none=True)
     grade = ma.fields.Nested(PublicGradeSchema)
     alerts = ma.fields.List(ma.fields.String(), metadata={"description": "Red notices, e.g. recalls."})
-    sections = ma.fields.Dict(metadata={"description": "One entry per capability with data: staff, inspections, "
-                                                       "tests, cameras, recalls. Absent while it has none."})
+    sections = ma.fields.Dict(
+        metadata={
+            "description": "One entry per capability with data: staff, inspections, "
+            "tests, cameras, recalls. Absent while it has none."
+        }
+    )
     complaint_url = ma.fields.String()
     updated_at = ma.fields.DateTime()
     as_of = ma.fields.Date()

@@ -6,12 +6,13 @@ and the section only renders that summary: the card is built from ONE document i
 many sections there are (`QUERIES_PER_MISS`), and a summary is at most `MAX_SECTION_BYTES` of JSON,
 so a miss stays flat in data size. A section with no summary shows nothing, never an error.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
-QUERIES_PER_MISS = 1          # the card's bound: one find of the card document, for any number of sections
+QUERIES_PER_MISS = 1  # the card's bound: one find of the card document, for any number of sections
 MAX_SECTION_BYTES = 8 * 1024  # one section's summary as JSON; a summary, not the records behind it
 
 

@@ -7,14 +7,16 @@ A card built from data read before a concurrent write must not be cached after t
 invalidation: each code has a generation counter that `invalidate` bumps, and the cache is filled
 only if the generation is still the one read before the build (compare-and-set in Redis).
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any, Iterable
+from typing import Any
 
 from bson import ObjectId
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -50,14 +52,17 @@ redis.call('EXPIRE', KEYS[1], tonumber(ARGV[2]))
 return 1
 """
 
-_env = Environment(loader=PackageLoader("backend.public_card", "templates"),
-                   autoescape=select_autoescape(default=True, default_for_string=True),
-                   trim_blocks=True, lstrip_blocks=True)
+_env = Environment(
+    loader=PackageLoader("backend.public_card", "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
 
 
 @dataclass(frozen=True)
 class CachedCard:
-    kind: str                 # found | replaced | missing
+    kind: str  # found | replaced | missing
     html: str
     json: str
     etag_html: str
@@ -89,9 +94,15 @@ def _licence(licence: dict | None, today: date) -> dict | None:
     else:
         state = "expiring"
     issued = date.fromisoformat(licence["issued_on"]) if licence.get("issued_on") else None
-    return {"number": licence["number"], "issued_on": issued, "expires_on": expires,
-            "authority": licence.get("authority"), "scope": licence.get("scope"), "state": state,
-            "state_label": LICENCE_STATES[state]}
+    return {
+        "number": licence["number"],
+        "issued_on": issued,
+        "expires_on": expires,
+        "authority": licence.get("authority"),
+        "scope": licence.get("scope"),
+        "state": state,
+        "state_label": LICENCE_STATES[state],
+    }
 
 
 def _grade(sections: Iterable[dict]) -> dict:
@@ -99,8 +110,12 @@ def _grade(sections: Iterable[dict]) -> dict:
         grade = summary.get("grade") or {}
         if grade.get("level") in GRADE_COLOURS:
             colour, code_label = GRADE_COLOURS[grade["level"]]
-            return {"level": grade["level"], "colour": colour, "label": f"{grade['level']}级 · {code_label}",
-                    "rated_on": date.fromisoformat(grade["rated_on"]) if grade.get("rated_on") else None}
+            return {
+                "level": grade["level"],
+                "colour": colour,
+                "label": f"{grade['level']}级 · {code_label}",
+                "rated_on": date.fromisoformat(grade["rated_on"]) if grade.get("rated_on") else None,
+            }
     return {"level": None, "colour": "grey", "label": "暂未评级", "rated_on": None}
 
 
@@ -115,8 +130,10 @@ def build(code: str) -> tuple[str, dict, str]:
         return REPLACED, data, _env.get_template("replaced.html").render(card=data)
     today = today_shanghai()
     shown = [(section, card.sections[section.name]) for section in registry.ordered() if section.name in card.sections]
-    latest_change = max([card.updated_at] + [summary["updated_at"] for _, summary in shown
-                                             if isinstance(summary.get("updated_at"), datetime)])
+    latest_change = max(
+        [card.updated_at]
+        + [summary["updated_at"] for _, summary in shown if isinstance(summary.get("updated_at"), datetime)]
+    )
     data: dict[str, Any] = {
         "code": code,
         "url": f"{base_url}/q/{code}",
@@ -135,23 +152,42 @@ def build(code: str) -> tuple[str, dict, str]:
     data = PublicCardSchema().dump(data)
     fragments = [section.render(summary["data"]) for section, summary in shown]
     html = _env.get_template("card.html").render(
-        card=data, fragments=[f for f in fragments if f], updated_at=to_shanghai(latest_change).strftime("%Y-%m-%d %H:%M"))
+        card=data,
+        fragments=[f for f in fragments if f],
+        updated_at=to_shanghai(latest_change).strftime("%Y-%m-%d %H:%M"),
+    )
     return FOUND, data, html
 
 
 # --- writes: each part of the card is published by the service that owns it ---------------------------
 
-def publish_business(business_id: Any, *, public_code: str | None, retired_codes: Iterable[str], status: str | None,
-                     status_reason: str | None, business: dict, licence: dict | None) -> None:
+
+def publish_business(
+    business_id: Any,
+    *,
+    public_code: str | None,
+    retired_codes: Iterable[str],
+    status: str | None,
+    status_reason: str | None,
+    business: dict,
+    licence: dict | None,
+) -> None:
     """The registry's part: identity, licence and public status (None: not public)."""
     PublicCard.objects(id=ObjectId(str(business_id))).update_one(
-        upsert=True, set__public_code=public_code, set__retired_codes=list(retired_codes),
-        set__status=status if status in PUBLIC_STATUSES else None, set__status_reason=status_reason,
-        set__business=business, set__licence=licence or {}, set__updated_at=utcnow())
+        upsert=True,
+        set__public_code=public_code,
+        set__retired_codes=list(retired_codes),
+        set__status=status if status in PUBLIC_STATUSES else None,
+        set__status_reason=status_reason,
+        set__business=business,
+        set__licence=licence or {},
+        set__updated_at=utcnow(),
+    )
 
 
-def publish_section(business_id: Any, name: str, data: dict, *, alerts: Iterable[str] = (),
-                    grade: dict | None = None) -> None:
+def publish_section(
+    business_id: Any, name: str, data: dict, *, alerts: Iterable[str] = (), grade: dict | None = None
+) -> None:
     """A domain's summary for the card (masked: no personal data), replacing the previous one; then
     invalidate the cached card. `grade`: {"level": "A"|"B"|"C", "rated_on": "YYYY-MM-DD"}."""
     if registry.get(name) is None:
@@ -194,9 +230,24 @@ def _build_and_cache(code: str) -> CachedCard:
     card = _render(code)
     ttl = MISSING_TTL if card.kind == MISSING else _seconds_until_next_midnight()  # licence states change by date
     try:
-        redis.eval(_FILL_IF_CURRENT, 2, card_key(code), GENERATION_KEY.format(code), generation, ttl,
-                   "kind", card.kind, "html", card.html, "json", card.json,
-                   "etag_html", card.etag_html, "etag_json", card.etag_json)
+        redis.eval(
+            _FILL_IF_CURRENT,
+            2,
+            card_key(code),
+            GENERATION_KEY.format(code),
+            generation,
+            ttl,
+            "kind",
+            card.kind,
+            "html",
+            card.html,
+            "json",
+            card.json,
+            "etag_html",
+            card.etag_html,
+            "etag_json",
+            card.etag_json,
+        )
     except RedisError:
         pass  # served uncached; the next request tries again
     return card
@@ -234,8 +285,9 @@ def view(code: str, representation: str) -> CardView:
 def near_cache() -> NearCache:
     """Recently read cards, kept in the process and dropped the moment Redis announces a change."""
     size = context.settings().PUBLIC_CARD_MEMORY_CACHE
-    return context.stores().helper("public_card:near_cache",
-                                   lambda: NearCache(context.redis(), CARD_KEY.format(""), max_entries=size))
+    return context.stores().helper(
+        "public_card:near_cache", lambda: NearCache(context.redis(), CARD_KEY.format(""), max_entries=size)
+    )
 
 
 def get(code: str) -> CachedCard:

@@ -1,25 +1,57 @@
 from __future__ import annotations
 
-from mongoengine import (DateField, DateTimeField, EmbeddedDocument, EmbeddedDocumentField, IntField, ListField,
-                         ObjectIdField, QuerySet, StringField)
+from mongoengine import (
+    DateField,
+    DateTimeField,
+    EmbeddedDocument,
+    EmbeddedDocumentField,
+    IntField,
+    ListField,
+    ObjectIdField,
+    QuerySet,
+    StringField,
+)
 
 from backend.core.models import BaseDocument, ScopedQuerySet
 from backend.core.principal import Principal
 
 SUPPLIER_KINDS = ("farm_base", "wholesaler", "food_seller", "central_kitchen")
-BUYER_KINDS = ("school_canteen", "hospital_canteen", "elderly_canteen", "government_canteen", "restaurant_large",
-               "restaurant_medium", "restaurant_small", "banquet_contractor")
+BUYER_KINDS = (
+    "school_canteen",
+    "hospital_canteen",
+    "elderly_canteen",
+    "government_canteen",
+    "restaurant_large",
+    "restaurant_medium",
+    "restaurant_small",
+    "banquet_contractor",
+)
 HOUSEHOLD = "household"
 KINDS = SUPPLIER_KINDS + BUYER_KINDS + (HOUSEHOLD,)
 KIND_LABELS = {
-    "farm_base": "种养殖基地", "wholesaler": "批发市场经营户", "food_seller": "食品销售商", "central_kitchen": "中央厨房",
-    "school_canteen": "学校食堂", "hospital_canteen": "医院食堂", "elderly_canteen": "养老机构食堂",
-    "government_canteen": "机关食堂", "restaurant_large": "大型餐饮", "restaurant_medium": "中型餐饮",
-    "restaurant_small": "小餐饮", "banquet_contractor": "农村集体聚餐承包商", "household": "百姓家庭",
+    "farm_base": "种养殖基地",
+    "wholesaler": "批发市场经营户",
+    "food_seller": "食品销售商",
+    "central_kitchen": "中央厨房",
+    "school_canteen": "学校食堂",
+    "hospital_canteen": "医院食堂",
+    "elderly_canteen": "养老机构食堂",
+    "government_canteen": "机关食堂",
+    "restaurant_large": "大型餐饮",
+    "restaurant_medium": "中型餐饮",
+    "restaurant_small": "小餐饮",
+    "banquet_contractor": "农村集体聚餐承包商",
+    "household": "百姓家庭",
 }
 
 DRAFT, SUBMITTED, APPROVED, REJECTED, SUSPENDED, REVOKED = (
-    "draft", "submitted", "approved", "rejected", "suspended", "revoked")
+    "draft",
+    "submitted",
+    "approved",
+    "rejected",
+    "suspended",
+    "revoked",
+)
 STATUSES = (DRAFT, SUBMITTED, APPROVED, REJECTED, SUSPENDED, REVOKED)
 EDITABLE_STATUSES = (DRAFT, REJECTED)
 PUBLIC_STATUSES = (APPROVED, SUSPENDED, REVOKED)  # a public code exists from approval on
@@ -69,10 +101,9 @@ class BusinessQuerySet(ScopedQuerySet):
             found = found.filter(district_scopes=district)
         if q and q.strip():
             q = q.strip()
-            if uscc_problem(q.upper()) is None:
-                found = found.filter(uscc=q.upper())
-            else:
-                found = found.filter(name__icontains=q)  # MongoEngine escapes the regex
+            # a whole USCC, else part of the name (MongoEngine escapes the regex)
+            whole_uscc = uscc_problem(q.upper()) is None
+            found = found.filter(uscc=q.upper()) if whole_uscc else found.filter(name__icontains=q)
         return found.order_by("-updated_at")
 
     def drafts_of(self, user_id):
@@ -110,9 +141,15 @@ class Business(BaseDocument):
 
     def audit_view(self) -> dict:
         return {
-            "kind": self.kind, "name": self.name, "uscc": self.uscc, "status": self.status,
-            "status_reason": self.status_reason, "district_code": self.district_code, "address": self.address,
-            "licence_number": self.licence.number if self.licence else None, "public_code": self.public_code,
+            "kind": self.kind,
+            "name": self.name,
+            "uscc": self.uscc,
+            "status": self.status,
+            "status_reason": self.status_reason,
+            "district_code": self.district_code,
+            "address": self.address,
+            "licence_number": self.licence.number if self.licence else None,
+            "public_code": self.public_code,
         }
 
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from backend.core.schemas import Date, DistrictCode, PaginationQuerySchema, StrictSchema, text
 from backend.core import districts
+from backend.core.schemas import Date, DistrictCode, PaginationQuerySchema, StrictSchema, text
 from backend.registry.models import DOCUMENT_KINDS, KIND_LABELS, KINDS, MANAGER, STAFF, STATUSES
+
 
 class LicenceInSchema(StrictSchema):
     number = text(32, allow_none=True)
@@ -27,8 +28,10 @@ class BusinessUpdateSchema(StrictSchema):
     address = text(200)
     district_code = DistrictCode()
     contact = ma.fields.Nested(ContactInSchema, allow_none=True)
-    version = ma.fields.Integer(validate=validate.Range(min=1), metadata={
-        "description": "The version you edited; 409 if the business changed since."})
+    version = ma.fields.Integer(
+        validate=validate.Range(min=1),
+        metadata={"description": "The version you edited; 409 if the business changed since."},
+    )
 
 
 class BusinessCreateSchema(BusinessUpdateSchema):

@@ -4,6 +4,7 @@ State changes go through `workflow.change_state` (a status precondition), so of 
 acting at once exactly one wins and the other gets 409. A USCC is reserved from submission on, not by
 a draft: anyone may start a draft with any USCC, and the first to submit it holds it.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -24,11 +25,37 @@ from backend.core.errors import Forbidden, InvalidInput
 from backend.core.principal import Principal
 from backend.core.timeutil import today_shanghai, utcnow
 from backend.public_card import services as cards
-from backend.registry.errors import (AlreadyMember, BusinessNotFound, DocumentNotFound, DuplicateUscc,
-                                     InvalidTransition, InvitationInvalid, StaleVersion)
-from backend.registry.models import (APPROVED, BUYER_KINDS, DRAFT, EDITABLE_STATUSES, HOUSEHOLD, KIND_LABELS, MANAGER,
-                                     OWNER, PUBLIC_STATUSES, REJECTED, REVOKED, STAFF, SUBMITTED, SUSPENDED, Business,
-                                     BusinessDocument, Contact, Invitation, Licence, Membership)
+from backend.registry.errors import (
+    AlreadyMember,
+    BusinessNotFound,
+    DocumentNotFound,
+    DuplicateUscc,
+    InvalidTransition,
+    InvitationInvalid,
+    StaleVersion,
+)
+from backend.registry.models import (
+    APPROVED,
+    BUYER_KINDS,
+    DRAFT,
+    EDITABLE_STATUSES,
+    HOUSEHOLD,
+    KIND_LABELS,
+    MANAGER,
+    OWNER,
+    PUBLIC_STATUSES,
+    REJECTED,
+    REVOKED,
+    STAFF,
+    SUBMITTED,
+    SUSPENDED,
+    Business,
+    BusinessDocument,
+    Contact,
+    Invitation,
+    Licence,
+    Membership,
+)
 from backend.registry.validators import licence_kind, normalise_phone, uscc_problem
 from backend.workflow.services import change_state
 
@@ -67,6 +94,7 @@ def new_public_code() -> str:
 
 # --- who may see what -----------------------------------------------------------------------------
 
+
 def member_role(business_id: Any, user_id: Any) -> str | None:
     membership = Membership.objects(business_id=_oid(business_id), user_id=_oid(user_id)).only("role").first()
     return membership.role if membership else None
@@ -102,7 +130,9 @@ def get_for_viewer(principal: Principal, business_id: Any) -> Business:
 
 
 def list_mine(principal: Principal) -> list[tuple[Business, str]]:
-    roles = {m.business_id: m.role for m in Membership.objects.of_user(_oid(principal.user_id)).only("business_id", "role")}
+    roles = {
+        m.business_id: m.role for m in Membership.objects.of_user(_oid(principal.user_id)).only("business_id", "role")
+    }
     businesses = Business.objects.visible_to(principal).order_by("-created_at")
     return [(business, roles[business.id]) for business in businesses if business.id in roles]
 
@@ -114,6 +144,7 @@ def search_for_regulator(principal: Principal, *, status=None, kind=None, distri
 
 
 # --- registration -----------------------------------------------------------------------------------
+
 
 def _validated(kind: str, values: dict) -> dict:
     """Business rules on the fields present in `values`; returns MongoEngine update operands."""
@@ -148,10 +179,12 @@ def _validated(kind: str, values: dict) -> dict:
                 prefix = licence_kind(number)
                 if prefix is None:
                     errors.setdefault("licence", {}).setdefault("number", []).append(
-                        "Expected JY + 14 digits, SC + 14 digits or a YB filing number.")
+                        "Expected JY + 14 digits, SC + 14 digits or a YB filing number."
+                    )
                 elif prefix not in LICENCE_PREFIXES[kind]:
                     errors.setdefault("licence", {}).setdefault("number", []).append(
-                        f"A {kind} needs a {'/'.join(LICENCE_PREFIXES[kind])} licence.")
+                        f"A {kind} needs a {'/'.join(LICENCE_PREFIXES[kind])} licence."
+                    )
             issued, expires = licence.get("issued_on"), licence.get("expires_on")
             if issued and expires and expires <= issued:
                 errors.setdefault("licence", {}).setdefault("expires_on", []).append("Must be after issued_on.")
@@ -174,11 +207,11 @@ def _validated(kind: str, values: dict) -> dict:
 def _apply(business: Business, updates: dict) -> None:
     for field, value in updates.items():
         if field == "licence":
-            merged = (business.licence.to_mongo().to_dict() if business.licence else {})
+            merged = business.licence.to_mongo().to_dict() if business.licence else {}
             merged.update({k: v for k, v in value.items()})
             business.licence = Licence(**merged)
         elif field == "contact":
-            merged = (business.contact.to_mongo().to_dict() if business.contact else {})
+            merged = business.contact.to_mongo().to_dict() if business.contact else {}
             merged.update(value)
             business.contact = Contact(**merged)
         else:
@@ -197,8 +230,13 @@ def create_draft(user_id: Any, values: dict) -> Business:
     except Exception:
         business.delete()  # nothing half-written
         raise
-    audit.record(actor=audit.actor_for(user_id), action="business.created", target_type="business",
-                 target_id=business.id, after=business.audit_view())
+    audit.record(
+        actor=audit.actor_for(user_id),
+        action="business.created",
+        target_type="business",
+        target_id=business.id,
+        after=business.audit_view(),
+    )
     return business
 
 
@@ -210,15 +248,24 @@ def update_draft(user_id: Any, business_id: Any, values: dict, expected_version:
         raise StaleVersion()
     before = business.audit_view()
     _apply(business, _validated(business.kind, values))
-    fields = {f"set__{name}": getattr(business, name) for name in
-              ("name", "address", "district_code", "district_scopes", "uscc", "licence", "contact")
-              if getattr(business, name) is not None}
+    fields = {
+        f"set__{name}": getattr(business, name)
+        for name in ("name", "address", "district_code", "district_scopes", "uscc", "licence", "contact")
+        if getattr(business, name) is not None
+    }
     updated = Business.objects(id=business.id, version=business.version, status__in=EDITABLE_STATUSES).modify(
-        new=True, inc__version=1, set__updated_at=utcnow(), **fields)
+        new=True, inc__version=1, set__updated_at=utcnow(), **fields
+    )
     if updated is None:
         raise StaleVersion()
-    audit.record(actor=audit.actor_for(user_id), action="business.updated", target_type="business",
-                 target_id=business.id, before=before, after=updated.audit_view())
+    audit.record(
+        actor=audit.actor_for(user_id),
+        action="business.updated",
+        target_type="business",
+        target_id=business.id,
+        before=before,
+        after=updated.audit_view(),
+    )
     return updated
 
 
@@ -256,8 +303,9 @@ def submit(user_id: Any, business_id: Any) -> Business:
     if business.uscc:
         extra["set__uscc_claim"] = business.uscc
     try:
-        return _transition(Business.objects, business.id, "submit", actor_id=user_id,
-                           expected_version=business.version, extra=extra)
+        return _transition(
+            Business.objects, business.id, "submit", actor_id=user_id, expected_version=business.version, extra=extra
+        )
     except NotUniqueError:
         raise DuplicateUscc(errors={"uscc": ["Already registered by another business."]}) from None
 
@@ -267,28 +315,62 @@ def publish_card(business: Business) -> None:
     public = business.status in PUBLIC_STATUSES and bool(business.public_code)
     licence = business.licence
     cards.publish_business(
-        business.id, public_code=business.public_code, retired_codes=business.retired_public_codes,
-        status=business.status if public else None, status_reason=business.status_reason,
-        business={"name": business.name, "kind": business.kind, "kind_label": KIND_LABELS[business.kind],
-                  "address": business.address, "district": districts.full_name(business.district_code)},
-        licence={"number": licence.number, "authority": licence.authority, "scope": licence.scope,
-                 "issued_on": licence.issued_on.isoformat() if licence.issued_on else None,
-                 "expires_on": licence.expires_on.isoformat() if licence.expires_on else None}
-        if licence and licence.number else None)
+        business.id,
+        public_code=business.public_code,
+        retired_codes=business.retired_public_codes,
+        status=business.status if public else None,
+        status_reason=business.status_reason,
+        business={
+            "name": business.name,
+            "kind": business.kind,
+            "kind_label": KIND_LABELS[business.kind],
+            "address": business.address,
+            "district": districts.full_name(business.district_code),
+        },
+        licence={
+            "number": licence.number,
+            "authority": licence.authority,
+            "scope": licence.scope,
+            "issued_on": licence.issued_on.isoformat() if licence.issued_on else None,
+            "expires_on": licence.expires_on.isoformat() if licence.expires_on else None,
+        }
+        if licence and licence.number
+        else None,
+    )
 
 
-def _transition(queryset, business_id: Any, action: str, *, actor_id: Any, reason: str | None = None,
-                expected_version: int | None = None, extra: dict | None = None,
-                conditions: dict | None = None) -> Business:
+def _transition(
+    queryset,
+    business_id: Any,
+    action: str,
+    *,
+    actor_id: Any,
+    reason: str | None = None,
+    expected_version: int | None = None,
+    extra: dict | None = None,
+    conditions: dict | None = None,
+) -> Business:
     allowed_from, target, _ = TRANSITIONS.get(action, (None, None, False))
     updates = dict(extra or {})
     if reason is not None:
         updates["set__status_reason"] = reason
-    return change_state(queryset, _oid(business_id), action=action, actor_id=actor_id, target_type="business",
-                        from_statuses=allowed_from, to_status=target, updates=updates, conditions=conditions,
-                        expected_version=expected_version, audit_extra={"reason": reason} if reason else None,
-                        not_found=BusinessNotFound, conflict=InvalidTransition, after_write=publish_card,
-                        business_id=lambda business: business.id)
+    return change_state(
+        queryset,
+        _oid(business_id),
+        action=action,
+        actor_id=actor_id,
+        target_type="business",
+        from_statuses=allowed_from,
+        to_status=target,
+        updates=updates,
+        conditions=conditions,
+        expected_version=expected_version,
+        audit_extra={"reason": reason} if reason else None,
+        not_found=BusinessNotFound,
+        conflict=InvalidTransition,
+        after_write=publish_card,
+        business_id=lambda business: business.id,
+    )
 
 
 def review(principal: Principal, business_id: Any, action: str, reason: str | None = None) -> Business:
@@ -307,8 +389,14 @@ def review(principal: Principal, business_id: Any, action: str, reason: str | No
             extra["set__public_code"] = new_public_code()
     if action == "reject":
         extra["unset__uscc_claim"] = True  # a rejected registration holds no USCC until resubmitted
-    return _transition(Business.objects.visible_to(principal), business.id, action, actor_id=principal.user_id,
-                       reason=reason.strip() if reason else None, extra=extra)
+    return _transition(
+        Business.objects.visible_to(principal),
+        business.id,
+        action,
+        actor_id=principal.user_id,
+        reason=reason.strip() if reason else None,
+        extra=extra,
+    )
 
 
 def replace_public_code(principal: Principal, business_id: Any, reason: str) -> Business:
@@ -316,10 +404,15 @@ def replace_public_code(principal: Principal, business_id: Any, reason: str) -> 
     business = get_for_regulator(principal, business_id)
     if not business.public_code:
         raise InvalidTransition("The business has no public code (not approved yet, or a household).")
-    return _transition(Business.objects.visible_to(principal), business.id, "public_code_replaced",
-                       actor_id=principal.user_id, reason=None, conditions={"public_code": business.public_code},
-                       extra={"set__public_code": new_public_code(),
-                              "push__retired_public_codes": business.public_code})
+    return _transition(
+        Business.objects.visible_to(principal),
+        business.id,
+        "public_code_replaced",
+        actor_id=principal.user_id,
+        reason=None,
+        conditions={"public_code": business.public_code},
+        extra={"set__public_code": new_public_code(), "push__retired_public_codes": business.public_code},
+    )
 
 
 def delete_draft(user_id: Any, business_id: Any) -> None:
@@ -331,11 +424,17 @@ def delete_draft(user_id: Any, business_id: Any) -> None:
     Membership.objects.of_business(business.id).delete()
     Invitation.objects(business_id=business.id).delete()
     BusinessDocument.objects(business_id=business.id).delete()
-    audit.record(actor=audit.actor_for(user_id), action="business.draft_deleted", target_type="business",
-                 target_id=business.id, before=business.audit_view())
+    audit.record(
+        actor=audit.actor_for(user_id),
+        action="business.draft_deleted",
+        target_type="business",
+        target_id=business.id,
+        before=business.audit_view(),
+    )
 
 
 # --- members ------------------------------------------------------------------------------------------
+
 
 def _invitation_hash(code: str) -> str:
     return hashlib.sha256(code.strip().upper().encode()).hexdigest()
@@ -354,10 +453,20 @@ def invite(user_id: Any, business_id: Any, role: str) -> IssuedInvitation:
         raise InvalidInput(errors={"role": ["Invite a manager or staff."]})
     # 10 characters from an alphabet without look-alikes: easy to read out over the phone.
     code = "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(10))
-    invitation = Invitation(business_id=business.id, code_hash=_invitation_hash(code), role=role,
-                            expires_at=utcnow() + INVITATION_TTL, created_by=_oid(user_id)).save(force_insert=True)
-    audit.record(actor=audit.actor_for(user_id), action="business.member_invited", target_type="business",
-                 target_id=business.id, after={"role": role, "invitation_id": str(invitation.id)})
+    invitation = Invitation(
+        business_id=business.id,
+        code_hash=_invitation_hash(code),
+        role=role,
+        expires_at=utcnow() + INVITATION_TTL,
+        created_by=_oid(user_id),
+    ).save(force_insert=True)
+    audit.record(
+        actor=audit.actor_for(user_id),
+        action="business.member_invited",
+        target_type="business",
+        target_id=business.id,
+        after={"role": role, "invitation_id": str(invitation.id)},
+    )
     return IssuedInvitation(code=code, role=role, expires_at=invitation.expires_at)
 
 
@@ -366,7 +475,8 @@ def accept_invitation(user_id: Any, code: str) -> Membership:
     now = utcnow()
     # Spend the invitation first (conditional: unused and unexpired), so it works exactly once.
     invitation = Invitation.objects(code_hash=_invitation_hash(code), used_at=None, expires_at__gt=now).modify(
-        new=True, set__used_at=now, set__used_by=user_oid)
+        new=True, set__used_at=now, set__used_by=user_oid
+    )
     if invitation is None:
         raise InvitationInvalid()
     if member_role(invitation.business_id, user_oid):
@@ -374,12 +484,18 @@ def accept_invitation(user_id: Any, code: str) -> Membership:
         raise AlreadyMember()
     try:
         membership = Membership(business_id=invitation.business_id, user_id=user_oid, role=invitation.role).save(
-            force_insert=True)
+            force_insert=True
+        )
     except NotUniqueError:
         Invitation.objects(id=invitation.id).update_one(unset__used_at=True, unset__used_by=True)
         raise AlreadyMember() from None
-    audit.record(actor=audit.actor_for(user_id), action="business.member_joined", target_type="business",
-                 target_id=invitation.business_id, after={"user_id": str(user_oid), "role": invitation.role})
+    audit.record(
+        actor=audit.actor_for(user_id),
+        action="business.member_joined",
+        target_type="business",
+        target_id=invitation.business_id,
+        after={"user_id": str(user_oid), "role": invitation.role},
+    )
     return membership
 
 
@@ -397,8 +513,13 @@ def remove_member(user_id: Any, business_id: Any, member_user_id: Any) -> None:
     if membership.role == OWNER:
         raise InvalidInput(errors={"user_id": ["The owner cannot be removed."]})
     Membership.objects(id=membership.id, role__ne=OWNER).delete()
-    audit.record(actor=audit.actor_for(user_id), action="business.member_removed", target_type="business",
-                 target_id=business.id, before={"user_id": str(target), "role": membership.role})
+    audit.record(
+        actor=audit.actor_for(user_id),
+        action="business.member_removed",
+        target_type="business",
+        target_id=business.id,
+        before={"user_id": str(target), "role": membership.role},
+    )
 
 
 # --- documents ------------------------------------------------------------------------------------------
@@ -418,13 +539,27 @@ def add_document(user_id: Any, business_id: Any, kind: str, data: bytes, filenam
     if BusinessDocument.objects(business_id=business.id).count() >= MAX_DOCUMENTS_PER_BUSINESS:
         raise InvalidInput(errors={"file": [f"At most {MAX_DOCUMENTS_PER_BUSINESS} documents per business."]})
     stored = blobs.store_upload(data)
-    document = BusinessDocument(business_id=business.id, kind=kind, sha256=stored.sha256,
-                                content_type=stored.content_type, size=stored.size,
-                                filename=_display_filename(filename, kind, stored.extension),
-                                uploaded_by=_oid(user_id)).save(force_insert=True)
-    audit.record(actor=audit.actor_for(user_id), action="business.document_added", target_type="business",
-                 target_id=business.id, after={"document_id": str(document.id), "kind": kind,
-                                               "sha256": stored.sha256, "content_type": stored.content_type})
+    document = BusinessDocument(
+        business_id=business.id,
+        kind=kind,
+        sha256=stored.sha256,
+        content_type=stored.content_type,
+        size=stored.size,
+        filename=_display_filename(filename, kind, stored.extension),
+        uploaded_by=_oid(user_id),
+    ).save(force_insert=True)
+    audit.record(
+        actor=audit.actor_for(user_id),
+        action="business.document_added",
+        target_type="business",
+        target_id=business.id,
+        after={
+            "document_id": str(document.id),
+            "kind": kind,
+            "sha256": stored.sha256,
+            "content_type": stored.content_type,
+        },
+    )
     return document
 
 

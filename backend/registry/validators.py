@@ -1,4 +1,5 @@
 """Formats from the glossary: USCC (GB 32100-2015), licence numbers, phone numbers."""
+
 from __future__ import annotations
 
 import re
@@ -19,7 +20,7 @@ LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 
 
 def uscc_check_character(first17: str) -> str:
-    total = sum(USCC_ALPHABET.index(ch) * weight for ch, weight in zip(first17, USCC_WEIGHTS))
+    total = sum(USCC_ALPHABET.index(ch) * weight for ch, weight in zip(first17, USCC_WEIGHTS, strict=True))
     check = 31 - total % 31
     return USCC_ALPHABET[0 if check == 31 else check]
 

@@ -1,8 +1,10 @@
 """Who may call an endpoint. Every view declares it with `@access(...)`; the app refuses to start
 if any endpoint does not (see `assert_every_endpoint_declares_access`)."""
+
 from __future__ import annotations
 
 import functools
+
 from flask import Flask, g, request
 
 from backend.accounts import tokens
@@ -31,8 +33,9 @@ def authenticate() -> Principal:
     user = User.objects(id=claims.user_id).only("role", "districts", "is_active").first()
     if user is None or not user.is_active:
         raise InvalidToken()
-    principal = Principal(user_id=str(user.id), role=user.role, session_id=claims.session_id,
-                          districts=tuple(user.districts or ()))
+    principal = Principal(
+        user_id=str(user.id), role=user.role, session_id=claims.session_id, districts=tuple(user.districts or ())
+    )
     g.principal = principal
     return principal
 

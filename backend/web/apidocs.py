@@ -1,4 +1,5 @@
 """Swagger UI's files served from the `swagger-ui-bundle` wheel, so /api/docs works with no CDN."""
+
 from __future__ import annotations
 
 from flask import Blueprint, send_from_directory

@@ -1,4 +1,5 @@
 """Responses that carry content: cached public content (ETag / If-None-Match → 304), downloads."""
+
 from __future__ import annotations
 
 from urllib.parse import quote
@@ -8,8 +9,9 @@ from flask import Response, request
 CACHE_CONTROL = "public, max-age=60"
 
 
-def cached_response(body: str | bytes, *, etag: str, mimetype: str, status: int = 200,
-                    cache_control: str = CACHE_CONTROL) -> Response:
+def cached_response(
+    body: str | bytes, *, etag: str, mimetype: str, status: int = 200, cache_control: str = CACHE_CONTROL
+) -> Response:
     raw_etag = etag.strip('"')
     if status == 200 and request.if_none_match.contains(raw_etag):
         response = Response(status=304)
@@ -24,9 +26,12 @@ def cached_response(body: str | bytes, *, etag: str, mimetype: str, status: int 
 def document_response(document, data: bytes) -> Response:
     """A stored document as a download, typed by what we stored, never sniffed by the browser."""
     response = Response(data, mimetype=document.content_type)
-    ascii_name = document.filename.encode("ascii", "ignore").decode() or f"document.{document.filename.rsplit('.', 1)[-1]}"
+    ascii_name = (
+        document.filename.encode("ascii", "ignore").decode() or f"document.{document.filename.rsplit('.', 1)[-1]}"
+    )
     response.headers["Content-Disposition"] = (
-        f'attachment; filename="{ascii_name}"; filename*=UTF-8\'\'{quote(document.filename)}')
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(document.filename)}"
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -1,13 +1,13 @@
 """The one mapping of errors to HTTP: domain exceptions and every HTTPException become
 `{code, status, message, errors}`."""
+
 from __future__ import annotations
 
 import logging
 
 from flask import Flask, jsonify
-from werkzeug.exceptions import HTTPException
-
 from redis.exceptions import RedisError
+from werkzeug.exceptions import HTTPException
 
 from backend.core.errors import DomainError, error_body
 
@@ -29,7 +29,7 @@ def _handle_http_exception(error: HTTPException):
     errors = data.get("errors") or data.get("messages") or {}
     # webargs nests errors by location ({"json": {...}}); clients want the fields.
     if isinstance(errors, dict) and len(errors) == 1:
-        (location, inner), = errors.items()
+        ((location, inner),) = errors.items()
         if location in {"json", "query", "form", "files", "path", "headers"}:
             errors = inner if isinstance(inner, dict) else {"_body": inner}
     message = data.get("message")
@@ -60,8 +60,11 @@ def _handle_recursion_error(error: RecursionError):
 def _handle_redis_error(error: RedisError):
     # Redis is away or stalled (its calls time out after REDIS_TIMEOUT): say so at once, and when to retry.
     log.warning("redis unavailable: %s", type(error).__name__)
-    return error_response(503, "A service we depend on is unavailable; try again shortly.",
-                          headers={"Retry-After": str(REDIS_RETRY_AFTER)})
+    return error_response(
+        503,
+        "A service we depend on is unavailable; try again shortly.",
+        headers={"Retry-After": str(REDIS_RETRY_AFTER)},
+    )
 
 
 def register_error_handlers(app: Flask) -> None:

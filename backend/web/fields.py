@@ -1,4 +1,5 @@
 """Request parts that exist only over HTTP (multipart files)."""
+
 from __future__ import annotations
 
 import marshmallow as ma

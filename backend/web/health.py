@@ -1,10 +1,11 @@
 """Liveness and readiness."""
+
 from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from backend.web.access import PUBLIC, access
 from backend.core import context
+from backend.web.access import PUBLIC, access
 from backend.web.errors import error_response
 
 blp = Blueprint("health", __name__)
@@ -21,6 +22,9 @@ def healthz():
 def readyz():
     failures = context.stores().check()
     if failures:
-        return error_response(503, f"Not ready: {', '.join(sorted(failures))} did not answer.",
-                              {name: [reason] for name, reason in failures.items()})
+        return error_response(
+            503,
+            f"Not ready: {', '.join(sorted(failures))} did not answer.",
+            {name: [reason] for name, reason in failures.items()},
+        )
     return jsonify(status="ready")

@@ -10,6 +10,7 @@ many people share one): the key itself, which the client drew at random and hold
 that can fetch the response again, so anonymous keys must be long (16+ characters). A request that
 never finishes (its process killed) holds its key for `PENDING_TTL` seconds, not a day.
 """
+
 from __future__ import annotations
 
 import functools
@@ -37,7 +38,7 @@ def _fingerprint() -> str:
             digest.update(f"{name}={value}\n".encode())
         for name, upload in sorted(request.files.items(multi=True), key=lambda item: item[0]):
             digest.update(f"{name}:".encode())
-            for chunk in iter(lambda: upload.stream.read(65536), b""):
+            while chunk := upload.stream.read(65536):
                 digest.update(chunk)
             upload.stream.seek(0)
     else:
@@ -63,12 +64,15 @@ def idempotent(view):
         redis_key = f"idem:{owner}:{hashlib.sha256(key.encode()).hexdigest()}"
         fingerprint = _fingerprint()
         redis = context.redis()
-        if not redis.set(redis_key, json.dumps({"state": "pending", "fingerprint": fingerprint}), nx=True,
-                         ex=PENDING_TTL):
+        if not redis.set(
+            redis_key, json.dumps({"state": "pending", "fingerprint": fingerprint}), nx=True, ex=PENDING_TTL
+        ):
             stored = json.loads(redis.get(redis_key) or "{}")
             if stored.get("fingerprint") != fingerprint:
-                raise InvalidInput(f"This {HEADER} was used for a different request.",
-                                   errors={HEADER: ["Already used for a different request."]})
+                raise InvalidInput(
+                    f"This {HEADER} was used for a different request.",
+                    errors={HEADER: ["Already used for a different request."]},
+                )
             if stored.get("state") != "done":
                 raise Conflict("A request with this Idempotency-Key is still being processed; retry shortly.")
             response = Response(stored["body"], status=stored["status"], mimetype=stored["mimetype"])
@@ -80,9 +84,19 @@ def idempotent(view):
             redis.delete(redis_key)
             raise
         if 200 <= response.status_code < 300 and not response.is_streamed:
-            redis.set(redis_key, json.dumps({
-                "state": "done", "fingerprint": fingerprint, "status": response.status_code,
-                "mimetype": response.mimetype, "body": response.get_data(as_text=True)}), ex=TTL_SECONDS)
+            redis.set(
+                redis_key,
+                json.dumps(
+                    {
+                        "state": "done",
+                        "fingerprint": fingerprint,
+                        "status": response.status_code,
+                        "mimetype": response.mimetype,
+                        "body": response.get_data(as_text=True),
+                    }
+                ),
+                ex=TTL_SECONDS,
+            )
         else:
             redis.delete(redis_key)
         return response

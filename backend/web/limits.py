@@ -5,6 +5,7 @@
 - COMPLAINT_RATE_LIMIT per client IP and per signed-in user on complaint submission; uploads get
   MAX_PHOTOS times as many (exact).
 """
+
 from __future__ import annotations
 
 from flask import request
@@ -26,8 +27,9 @@ def public_limiter() -> BatchedRateLimit:
     """Counted in the process and shared through Redis in batches, so that a scan never waits for
     Redis; one per process (the platform and its mounted lookup app count together)."""
     spec = context.settings().PUBLIC_RATE_LIMIT
-    return context.stores().helper(f"ratelimit:public:{spec}",
-                                   lambda: BatchedRateLimit("public", spec, context.redis(), PUBLIC_MESSAGE))
+    return context.stores().helper(
+        f"ratelimit:public:{spec}", lambda: BatchedRateLimit("public", spec, context.redis(), PUBLIC_MESSAGE)
+    )
 
 
 def limit_public() -> str:
@@ -41,8 +43,9 @@ def _submission_limiter(name: str, multiplier: int) -> RateLimit:
     spec = context.settings().COMPLAINT_RATE_LIMIT
     if spec.lower() != "off" and multiplier > 1:
         spec = ";".join(f"{amount * multiplier}/{seconds} second" for amount, seconds in parse_limits(spec))
-    return context.stores().helper(f"ratelimit:{name}:{spec}",
-                                   lambda: RateLimit(name, spec, context.redis(), SUBMISSION_MESSAGE))
+    return context.stores().helper(
+        f"ratelimit:{name}:{spec}", lambda: RateLimit(name, spec, context.redis(), SUBMISSION_MESSAGE)
+    )
 
 
 def limit_submission(client: str, user_id: str | None) -> None:

@@ -1,4 +1,5 @@
 """Mount the lookup app inside the platform's WSGI app by path prefix (paths are left unchanged)."""
+
 from __future__ import annotations
 
 from flask import Flask

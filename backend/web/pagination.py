@@ -1,4 +1,5 @@
 """Page pagination: the page's items in the body, totals in an `X-Pagination` header (JSON)."""
+
 from __future__ import annotations
 
 import json
@@ -9,8 +10,7 @@ from flask import g
 
 def paginate(queryset, page: int, per_page: int):
     total = queryset.count()
-    g.pagination = {"page": page, "per_page": per_page, "total": total,
-                    "pages": max(1, math.ceil(total / per_page))}
+    g.pagination = {"page": page, "per_page": per_page, "total": total, "pages": max(1, math.ceil(total / per_page))}
     return list(queryset.skip((page - 1) * per_page).limit(per_page))
 
 

@@ -1,5 +1,6 @@
 """Request plumbing shared by every app: request ids, JSON-line logs, content-type and JSON checks,
 and the headers every response carries."""
+
 from __future__ import annotations
 
 import json
@@ -35,8 +36,13 @@ def configure_logging(level: str) -> None:
             return
     handler = logging.StreamHandler(sys.stderr)
     handler._sfs = True  # type: ignore[attr-defined]
-    handler.setFormatter(JsonFormatter("{asctime}{levelname}{name}{message}{request_id}", style="{",
-                                       rename_fields={"asctime": "time", "levelname": "level", "name": "logger"}))
+    handler.setFormatter(
+        JsonFormatter(
+            "{asctime}{levelname}{name}{message}{request_id}",
+            style="{",
+            rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+        )
+    )
     handler.addFilter(RequestIdFilter())
     root.addHandler(handler)
 
@@ -46,8 +52,12 @@ FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 # a million keys is refused before anything parses it.
 MAX_JSON_BYTES = 256 * 1024
 # No page of ours may be framed by another site (clickjacking); CSP for browsers that know it.
-SECURITY_HEADERS = {"X-Frame-Options": "DENY", "Content-Security-Policy": "frame-ancestors 'none'",
-                    "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"}
+SECURITY_HEADERS = {
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
 
 
 def has_lone_surrogate(value) -> bool:
@@ -85,6 +95,7 @@ def _json_problem():
 
 def install_request_plumbing(app: Flask, *, json_only: bool = True, form_path_prefixes: tuple[str, ...] = ()) -> None:
     """`json_only`: bodies must be JSON (or multipart uploads), except under `form_path_prefixes`."""
+
     @app.before_request
     def _start_request():
         supplied = request.headers.get(REQUEST_ID_HEADER, "")
@@ -109,8 +120,13 @@ def install_request_plumbing(app: Flask, *, json_only: bool = True, form_path_pr
         if request_id:
             response.headers[REQUEST_ID_HEADER] = request_id
         started = g.get("request_started")
-        access_log.info("request", extra={
-            "method": request.method, "path": request.path, "status": response.status_code,
-            "duration_ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
-        })
+        access_log.info(
+            "request",
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
+            },
+        )
         return response

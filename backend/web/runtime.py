@@ -1,4 +1,5 @@
 """Binds the Flask-free `backend.core.context` to the current Flask app."""
+
 from __future__ import annotations
 
 from flask import Flask, current_app, has_app_context

@@ -9,9 +9,11 @@
 4. After the write, `after_write(updated)` (e.g. the owner's part of the public card is published),
    then the public card of `business_id(updated)` is invalidated (when given).
 """
+
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, TypeVar
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from mongoengine import QuerySet
 
@@ -24,14 +26,27 @@ from backend.workflow.errors import TransitionConflict
 _D = TypeVar("_D")
 
 
-def change_state(queryset: QuerySet, object_id: Any, *, action: str, actor_id: Any, target_type: str,
-                 from_statuses: Iterable[str] | None = None, to_status: str | None = None,
-                 updates: dict | None = None, conditions: dict | None = None, expected_version: int | None = None,
-                 audit_extra: dict | None = None, after_write: Callable[[Any], None] | None = None,
-                 business_id: Callable[[Any], Any] | None = None,
-                 not_found: type[NotFound] = NotFound, conflict: type[TransitionConflict] = TransitionConflict,
-                 conflict_message: str | None = None, target_id: Callable[[Any], Any] | None = None,
-                 actor: str | None = None) -> _D:
+def change_state(
+    queryset: QuerySet,
+    object_id: Any,
+    *,
+    action: str,
+    actor_id: Any,
+    target_type: str,
+    from_statuses: Iterable[str] | None = None,
+    to_status: str | None = None,
+    updates: dict | None = None,
+    conditions: dict | None = None,
+    expected_version: int | None = None,
+    audit_extra: dict | None = None,
+    after_write: Callable[[Any], None] | None = None,
+    business_id: Callable[[Any], Any] | None = None,
+    not_found: type[NotFound] = NotFound,
+    conflict: type[TransitionConflict] = TransitionConflict,
+    conflict_message: str | None = None,
+    target_id: Callable[[Any], Any] | None = None,
+    actor: str | None = None,
+) -> _D:
     """Apply `updates` (MongoEngine operands) and `to_status` to the record if its status is one of
     `from_statuses` (None: any) and `conditions` hold; returns the updated record."""
     before = queryset.filter(id=object_id).first()
@@ -52,11 +67,18 @@ def change_state(queryset: QuerySet, object_id: Any, *, action: str, actor_id: A
     if updated is None:
         current = document_class.objects(id=before.id).only("status").first()
         found = getattr(current, "status", None) if current else "gone"
-        raise conflict(conflict_message or
-                       f"Cannot {action.replace('_', ' ')} a {target_type} that is {found}; reload it and try again.")
-    audit.record(actor=actor or audit.actor_for(actor_id), action=f"{target_type}.{action}",
-                 target_type=target_type, target_id=(target_id or (lambda d: d.id))(updated),
-                 before=before.audit_view(), after={**updated.audit_view(), **(audit_extra or {})})
+        raise conflict(
+            conflict_message
+            or f"Cannot {action.replace('_', ' ')} a {target_type} that is {found}; reload it and try again."
+        )
+    audit.record(
+        actor=actor or audit.actor_for(actor_id),
+        action=f"{target_type}.{action}",
+        target_type=target_type,
+        target_id=(target_id or (lambda d: d.id))(updated),
+        before=before.audit_view(),
+        after={**updated.audit_view(), **(audit_extra or {})},
+    )
     if after_write is not None:
         after_write(updated)
     if business_id is not None:

@@ -1,4 +1,5 @@
 """Sign-in flows over real HTTP against the loopback WeChat imitation and a real Redis."""
+
 import io
 import logging
 import threading
@@ -6,7 +7,7 @@ import threading
 import pytest
 
 from backend.accounts.models import User
-from tests.functional.test_platform import assert_error
+from tests.support import assert_error
 
 
 def test_wechat_login_creates_the_user_once_and_me_answers(api, wechat, app):
@@ -48,9 +49,16 @@ def test_session_key_is_kept_server_side_and_never_logged(api, app, wechat):
     assert key and key not in stream.getvalue() and key not in str(body)
 
 
-@pytest.mark.parametrize("code,status", [
-    ("invalid-x", 401), ("used-x", 401), ("quota-x", 429), ("busy-x", 503), ("html-x", 503),
-])
+@pytest.mark.parametrize(
+    "code,status",
+    [
+        ("invalid-x", 401),
+        ("used-x", 401),
+        ("quota-x", 429),
+        ("busy-x", 503),
+        ("html-x", 503),
+    ],
+)
 def test_wechat_errors_are_mapped(api, app, code, status):
     response = api.post("/api/v1/mp/auth/login", json={"code": code})
     assert_error(response, status)
@@ -136,25 +144,56 @@ def test_unknown_user_gets_the_same_answer_as_a_wrong_password(api):
 
 def test_admin_creates_console_users_and_roles_are_enforced(api, console_login, mp_login):
     admin = console_login("admin", ())
-    created = api.post("/api/v1/console/users", token=admin, json={
-        "username": "minhang2", "password": "a-long-password", "role": "regulator", "districts": ["310112"]})
+    created = api.post(
+        "/api/v1/console/users",
+        token=admin,
+        json={"username": "minhang2", "password": "a-long-password", "role": "regulator", "districts": ["310112"]},
+    )
     assert created.status_code == 201, created.text
     assert created.json()["districts"] == ["310112"] and "password" not in created.json()
-    assert_error(api.post("/api/v1/console/users", token=admin, json={
-        "username": "minhang2", "password": "a-long-password", "role": "regulator", "districts": ["310112"]}), 409)
-    body = assert_error(api.post("/api/v1/console/users", token=admin, json={
-        "username": "ghost", "password": "a-long-password", "role": "regulator", "districts": ["999999"]}), 422)
+    assert_error(
+        api.post(
+            "/api/v1/console/users",
+            token=admin,
+            json={"username": "minhang2", "password": "a-long-password", "role": "regulator", "districts": ["310112"]},
+        ),
+        409,
+    )
+    body = assert_error(
+        api.post(
+            "/api/v1/console/users",
+            token=admin,
+            json={"username": "ghost", "password": "a-long-password", "role": "regulator", "districts": ["999999"]},
+        ),
+        422,
+    )
     assert "districts" in body["errors"]
-    assert_error(api.post("/api/v1/console/users", token=admin, json={
-        "username": "ghost", "password": "short", "role": "admin"}), 422)
-    assert_error(api.post("/api/v1/console/users", token=admin, json={
-        "username": "ghost", "password": "a-long-password", "role": "citizen"}), 422)
+    assert_error(
+        api.post(
+            "/api/v1/console/users", token=admin, json={"username": "ghost", "password": "short", "role": "admin"}
+        ),
+        422,
+    )
+    assert_error(
+        api.post(
+            "/api/v1/console/users",
+            token=admin,
+            json={"username": "ghost", "password": "a-long-password", "role": "citizen"},
+        ),
+        422,
+    )
     # a regulator and a citizen may not create users
     regulator = console_login("regulator")
     citizen = mp_login()["access_token"]
     for token in (regulator, citizen):
-        assert_error(api.post("/api/v1/console/users", token=token, json={
-            "username": "x-user", "password": "a-long-password", "role": "admin"}), 403)
+        assert_error(
+            api.post(
+                "/api/v1/console/users",
+                token=token,
+                json={"username": "x-user", "password": "a-long-password", "role": "admin"},
+            ),
+            403,
+        )
 
 
 def test_bootstrap_admin_is_created_at_start(config):
@@ -167,8 +206,11 @@ def test_bootstrap_admin_is_created_at_start(config):
 
 def test_audit_chain_verifies_over_http(api, console_login):
     admin = console_login("admin", ())
-    api.post("/api/v1/console/users", token=admin, json={
-        "username": "rugao2", "password": "a-long-password", "role": "regulator", "districts": ["320682"]})
+    api.post(
+        "/api/v1/console/users",
+        token=admin,
+        json={"username": "rugao2", "password": "a-long-password", "role": "regulator", "districts": ["320682"]},
+    )
     report = api.get("/api/v1/console/audit/verify", token=admin).json()
     assert report["ok"] is True and report["checked"] >= 2
     entries = api.get("/api/v1/console/audit", token=admin, params={"target_type": "user", "per_page": 5})

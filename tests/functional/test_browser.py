@@ -1,4 +1,5 @@
 """Headless Chromium (Debian's) opens the QR page at phone size; the screenshot is kept as an artifact."""
+
 import os
 import shutil
 from pathlib import Path
@@ -7,8 +8,15 @@ import pytest
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture
@@ -28,8 +36,13 @@ def browser_page():
 
 
 def _in_viewport(box) -> bool:
-    return box is not None and box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= 375 \
+    return (
+        box is not None
+        and box["x"] >= 0
+        and box["y"] >= 0
+        and box["x"] + box["width"] <= 375
         and box["y"] + box["height"] <= 667
+    )
 
 
 def test_card_on_a_phone_screen(browser_page, live_server, approved_business):

@@ -1,4 +1,5 @@
 """Complaints and reports end to end over real HTTP: submission, workflow, deadlines, privacy, Open311."""
+
 import threading
 import uuid
 from datetime import date, timedelta
@@ -9,15 +10,18 @@ import requests
 from backend.complaints.models import Complaint
 from backend.core.timeutil import utcnow
 from tests.builders import jpeg_bytes
-from tests.functional.test_platform import assert_error
-from tests.support import LiveServer
+from tests.support import LiveServer, assert_error
 
 
 def complaint_body(code=None, **overrides):
-    body = {"kind": "complaint", "category": "hygiene",
-            "description": f"后厨地面积水，餐具未消毒。{uuid.uuid4().hex[:6]}",
-            "occurred_at": (utcnow() - timedelta(days=1)).isoformat(), "claim": "要求退还餐费并整改",
-            "complainant": {"name": "王小明", "phone": "13912345678", "address": "如皋市如城街道1号"}}
+    body = {
+        "kind": "complaint",
+        "category": "hygiene",
+        "description": f"后厨地面积水，餐具未消毒。{uuid.uuid4().hex[:6]}",
+        "occurred_at": (utcnow() - timedelta(days=1)).isoformat(),
+        "claim": "要求退还餐费并整改",
+        "complainant": {"name": "王小明", "phone": "13912345678", "address": "如皋市如城街道1号"},
+    }
     if code:
         body["business_code"] = code
     else:
@@ -49,24 +53,41 @@ def test_submission_answers_number_and_key_and_status_needs_the_key(api, submitt
 
 def test_complaint_needs_the_legal_fields_but_a_report_may_be_anonymous(api, approved_business):
     code = approved_business[0]["public_code"]
-    body = assert_error(api.post("/api/v1/public/complaints", json=complaint_body(code, complainant=None, claim=None)), 422)
+    body = assert_error(
+        api.post("/api/v1/public/complaints", json=complaint_body(code, complainant=None, claim=None)), 422
+    )
     assert {"complainant", "claim"} <= set(body["errors"])
-    report = api.post("/api/v1/public/complaints", json={
-        "kind": "report", "category": "illegal_additive", "business_code": code,
-        "description": "疑似使用工业明胶制作肉冻"})
+    report = api.post(
+        "/api/v1/public/complaints",
+        json={
+            "kind": "report",
+            "category": "illegal_additive",
+            "business_code": code,
+            "description": "疑似使用工业明胶制作肉冻",
+        },
+    )
     assert report.status_code == 201 and report.json()["number"].startswith("JB")
 
 
-@pytest.mark.parametrize("change,field", [
-    ({"kind": "praise"}, "kind"), ({"category": "noise"}, "category"), ({"description": "短"}, "description"),
-    ({"business_code": "no-such-code-123"}, "business_code"), ({"photos": ["x"] * 10}, "photos"),
-    ({"photos": ["made-up-upload-id"]}, "photos"), ({"occurred_at": "2019-01-01T00:00:00+08:00"}, "occurred_at"),
-    ({"complainant": {"name": "王", "phone": "123", "address": "x"}}, "complainant"),
-    ({"description": {"$ne": None}}, "description"), ({"extra": 1}, "extra"),
-])
+@pytest.mark.parametrize(
+    "change,field",
+    [
+        ({"kind": "praise"}, "kind"),
+        ({"category": "noise"}, "category"),
+        ({"description": "短"}, "description"),
+        ({"business_code": "no-such-code-123"}, "business_code"),
+        ({"photos": ["x"] * 10}, "photos"),
+        ({"photos": ["made-up-upload-id"]}, "photos"),
+        ({"occurred_at": "2019-01-01T00:00:00+08:00"}, "occurred_at"),
+        ({"complainant": {"name": "王", "phone": "123", "address": "x"}}, "complainant"),
+        ({"description": {"$ne": None}}, "description"),
+        ({"extra": 1}, "extra"),
+    ],
+)
 def test_bad_submissions_are_422(api, approved_business, change, field):
-    body = assert_error(api.post("/api/v1/public/complaints",
-                                 json=complaint_body(approved_business[0]["public_code"], **change)), 422)
+    body = assert_error(
+        api.post("/api/v1/public/complaints", json=complaint_body(approved_business[0]["public_code"], **change)), 422
+    )
     assert field in body["errors"]
 
 
@@ -91,8 +112,10 @@ def test_concurrent_submissions_get_distinct_numbers(api, approved_business):
 
     def submit(i):
         barrier.wait()
-        response = api.post("/api/v1/public/complaints", json=complaint_body(
-            code, complainant={"name": "张三", "phone": f"1391234{i:04d}", "address": "如皋"}))
+        response = api.post(
+            "/api/v1/public/complaints",
+            json=complaint_body(code, complainant={"name": "张三", "phone": f"1391234{i:04d}", "address": "如皋"}),
+        )
         statuses.append(response.status_code)
         numbers.append(response.json().get("number"))
 
@@ -112,15 +135,20 @@ def test_photos_are_uploaded_first_and_referenced(api, approved_business, app, m
     assert photo["content_type"] == "image/jpeg"
     pdf = api.post("/api/v1/public/uploads", files={"file": ("a.jpg", b"%PDF-1.4 fake", "image/jpeg")})
     assert_error(pdf, 415)  # photos only
-    created = api.post("/api/v1/public/complaints",
-                       json=complaint_body(approved_business[0]["public_code"], photos=[photo["id"]]))
+    created = api.post(
+        "/api/v1/public/complaints", json=complaint_body(approved_business[0]["public_code"], photos=[photo["id"]])
+    )
     assert created.status_code == 201
     number = created.json()["number"]
     with app.app_context():
         assert len(Complaint.objects.get(number=number).photos) == 1
     regulator = approved_business[1]
     shown = api.get(f"/api/v1/console/complaints/{number}/photos/0", token=regulator)
-    assert shown.status_code == 200 and shown.headers["Content-Type"] == "image/jpeg" and shown.content[:3] == b"\xff\xd8\xff"
+    assert (
+        shown.status_code == 200
+        and shown.headers["Content-Type"] == "image/jpeg"
+        and shown.content[:3] == b"\xff\xd8\xff"
+    )
     assert_error(api.get(f"/api/v1/console/complaints/{number}/photos/1", token=regulator), 404)
 
     # an upload belongs to whoever uploaded it: a signed-in user cannot attach this anonymous one
@@ -136,7 +164,7 @@ def test_html_and_scripts_are_stored_as_text_and_rendered_escaped(api, approved_
     created = api.post("/api/v1/public/complaints", json=complaint_body(code, description=evil + " 后厨脏乱")).json()
     page = api.get(f"/complaints/{created['number']}", params={"key": created["query_key"]})
     assert page.status_code == 200 and "<script>" not in page.text and "onerror=alert" not in page.text.replace("&", "")
-    form = api.get("/complaints/new", params={"code": code + "\"><script>"})
+    form = api.get("/complaints/new", params={"code": code + '"><script>'})
     assert "<script>" not in form.text
 
 
@@ -159,13 +187,17 @@ def test_full_workflow_with_rating(api, submitted, console_login, make_console_u
     assert_error(api.get(f"/api/v1/console/complaints/{number}", token=other_district), 404)
     with app.app_context():
         from backend.accounts.models import User
+
         zjg_user = str(User.objects(districts="320582").first().id)
     assert_error(_console(api, regulator, number, "assign", {"assignee_id": zjg_user}), 422)
     assigned = _console(api, regulator, number, "assign", {"assignee_id": handler["user"]["id"], "office": "如城分局"})
     assert assigned.json()["status"] == "assigned"
     # records show the phone masked to everyone; only the handler may ask for it in full, and that
     # look is audited; only the handler may handle, reply and close
-    assert api.get(f"/api/v1/console/complaints/{number}", token=handler["access_token"]).json()["complainant"]["phone"] == "139****5678"
+    assert (
+        api.get(f"/api/v1/console/complaints/{number}", token=handler["access_token"]).json()["complainant"]["phone"]
+        == "139****5678"
+    )
     contact = api.get(f"/api/v1/console/complaints/{number}/contact", token=handler["access_token"])
     assert contact.status_code == 200 and contact.json()["phone"] == "13912345678"
     assert_error(api.get(f"/api/v1/console/complaints/{number}/contact", token=regulator), 403)
@@ -173,24 +205,45 @@ def test_full_workflow_with_rating(api, submitted, console_login, make_console_u
     token = handler["access_token"]
     assert _console(api, token, number, "handle", {"note": "现场检查属实"}).json()["status"] == "handling"
     assert_error(_console(api, token, number, "close", {"result": "x"}), 409)  # reply first
-    assert _console(api, token, number, "reply", {"text": "经核查属实，已责令整改并退还餐费。"}).json()["status"] == "replied"
+    assert (
+        _console(api, token, number, "reply", {"text": "经核查属实，已责令整改并退还餐费。"}).json()["status"]
+        == "replied"
+    )
     # the submitter cannot rate before closure
     assert_error(api.post(f"/api/v1/public/complaints/{number}/rating", json={"key": key, "rating": 5}), 409)
     closed = _console(api, token, number, "close", {"result": "调解成功"}).json()
     assert closed["status"] == "closed" and closed["closed_at"]
     status = api.get(f"/api/v1/public/complaints/{number}", params={"key": key}).json()
     assert status["replies"][0]["text"].startswith("经核查属实") and status["can_rate"]
-    assert [s["status"] for s in status["timeline"]] == ["received", "accepted", "assigned", "handling", "replied", "closed"]
+    assert [s["status"] for s in status["timeline"]] == [
+        "received",
+        "accepted",
+        "assigned",
+        "handling",
+        "replied",
+        "closed",
+    ]
     assert_error(api.post(f"/api/v1/public/complaints/{number}/rating", json={"key": "bad", "rating": 5}), 404)
     assert_error(api.post(f"/api/v1/public/complaints/{number}/rating", json={"key": key, "rating": 6}), 422)
-    rated = api.post(f"/api/v1/public/complaints/{number}/rating", json={"key": key, "rating": 4, "comment": "处理及时"})
+    rated = api.post(
+        f"/api/v1/public/complaints/{number}/rating", json={"key": key, "rating": 4, "comment": "处理及时"}
+    )
     assert rated.status_code == 200 and rated.json()["rating"] == 4
     assert_error(api.post(f"/api/v1/public/complaints/{number}/rating", json={"key": key, "rating": 1}), 409)
     with app.app_context():
         from backend.audit.models import AuditEntry
+
         actions = [e.action for e in AuditEntry.objects(target_type="complaint", target_id=number).in_chain_order()]
-    assert actions == ["complaint.submitted", "complaint.accept", "complaint.assign", "complaint.contact_viewed",
-                       "complaint.handle", "complaint.reply", "complaint.close", "complaint.rated"]
+    assert actions == [
+        "complaint.submitted",
+        "complaint.accept",
+        "complaint.assign",
+        "complaint.contact_viewed",
+        "complaint.handle",
+        "complaint.reply",
+        "complaint.close",
+        "complaint.rated",
+    ]
 
 
 def test_refusal_and_report_extension(api, approved_business):
@@ -200,11 +253,15 @@ def test_refusal_and_report_extension(api, approved_business):
     assert_error(_console(api, regulator, refused["number"], "refuse"), 422)
     out = _console(api, regulator, refused["number"], "refuse", {"reason": "已由法院受理"}).json()
     assert out["status"] == "refused" and out["refused_reason"] == "已由法院受理"
-    report = api.post("/api/v1/public/complaints", json={"kind": "report", "category": "unlicensed",
-                                                          "business_code": code, "description": "后院无证加工"}).json()
+    report = api.post(
+        "/api/v1/public/complaints",
+        json={"kind": "report", "category": "unlicensed", "business_code": code, "description": "后院无证加工"},
+    ).json()
     detail = api.get(f"/api/v1/console/complaints/{report['number']}", token=regulator).json()
     extended = _console(api, regulator, report["number"], "extend", {"reason": "需要检验"}).json()
-    assert date.fromisoformat(extended["handle_due"]) > date.fromisoformat(detail["handle_due"]) and extended["extended"]
+    assert (
+        date.fromisoformat(extended["handle_due"]) > date.fromisoformat(detail["handle_due"]) and extended["extended"]
+    )
     assert_error(_console(api, regulator, report["number"], "extend", {"reason": "again"}), 409)
     assert_error(_console(api, regulator, refused["number"], "extend", {"reason": "not a report"}), 409)
 
@@ -220,8 +277,10 @@ def test_concurrent_accept_and_refuse_one_wins(api, approved_business, console_l
         barrier.wait()
         results.append(_console(api, token, number, action, body).status_code)
 
-    threads = [threading.Thread(target=act, args=(first, "accept", {})),
-               threading.Thread(target=act, args=(second, "refuse", {"reason": "重复投诉"}))]
+    threads = [
+        threading.Thread(target=act, args=(first, "accept", {})),
+        threading.Thread(target=act, args=(second, "refuse", {"reason": "重复投诉"})),
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -235,8 +294,9 @@ def test_overdue_and_due_soon_lists(api, approved_business, app):
     late = api.post("/api/v1/public/complaints", json=complaint_body(code)).json()["number"]
     fresh = api.post("/api/v1/public/complaints", json=complaint_body(code)).json()["number"]
     with app.app_context():
-        Complaint.objects(number=late).update_one(set__current_due=date.today() - timedelta(days=3),
-                                                  set__accept_due=date.today() - timedelta(days=3))
+        Complaint.objects(number=late).update_one(
+            set__current_due=date.today() - timedelta(days=3), set__accept_due=date.today() - timedelta(days=3)
+        )
         Complaint.objects(number=fresh).update_one(set__current_due=date.today() + timedelta(days=1))
     overdue = api.get("/api/v1/console/complaints", token=regulator, params={"overdue": "true"}).json()
     assert [c["number"] for c in overdue] == [late]
@@ -255,8 +315,11 @@ def test_kpis_and_csv(api, submitted, make_console_user):
     _console(api, handler["access_token"], number, "close", {"result": "办结"})
     api.post(f"/api/v1/public/complaints/{number}/rating", json={"key": result["query_key"], "rating": 5})
     api.post("/api/v1/public/complaints", json=complaint_body(business["public_code"]))  # still open
-    params = {"from": (date.today() - timedelta(days=1)).isoformat(), "to": (date.today() + timedelta(days=1)).isoformat(),
-              "district": "320682"}
+    params = {
+        "from": (date.today() - timedelta(days=1)).isoformat(),
+        "to": (date.today() + timedelta(days=1)).isoformat(),
+        "district": "320682",
+    }
     kpis = api.get("/api/v1/console/complaints/kpis", token=regulator, params=params).json()
     assert (kpis["received"], kpis["accepted"], kpis["replied"], kpis["closed"]) == (2, 1, 1, 1)
     assert kpis["reply_rate"] == 1.0 and kpis["on_time_closure_rate"] == 1.0 and kpis["satisfaction"] == 5.0
@@ -273,7 +336,10 @@ def test_citizens_and_other_districts_cannot_see_complaints(api, submitted, mp_l
     citizen = mp_login()["access_token"]
     assert_error(api.get("/api/v1/console/complaints", token=citizen), 403)
     assert api.get("/api/v1/console/complaints", token=console_login("regulator", ("310112",))).json() == []
-    assert api.get("/api/v1/console/complaints", token=console_login("regulator", ("320600",))).json()[0]["number"] == result["number"]
+    assert (
+        api.get("/api/v1/console/complaints", token=console_login("regulator", ("320600",))).json()[0]["number"]
+        == result["number"]
+    )
 
 
 def test_rate_limit_per_ip(config):
@@ -281,8 +347,9 @@ def test_rate_limit_per_ip(config):
 
     server = LiveServer(create_app({**config, "COMPLAINT_RATE_LIMIT": "2/hour"}))
     try:
-        responses = [requests.post(f"{server.url}/api/v1/public/complaints", json=complaint_body(), timeout=15)
-                     for _ in range(3)]
+        responses = [
+            requests.post(f"{server.url}/api/v1/public/complaints", json=complaint_body(), timeout=15) for _ in range(3)
+        ]
         assert [r.status_code for r in responses] == [201, 201, 429]
         assert int(responses[2].headers["Retry-After"]) > 60 and "提交过于频繁" in responses[2].json()["message"]
     finally:
@@ -295,12 +362,25 @@ def test_html_form_and_status_page(api, approved_business):
     form = api.get("/complaints/new", params={"code": code})
     assert form.status_code == 200 and business["name"] in form.text and "<script" not in form.text
     assert 'name="business_code"' in form.text
-    bad = api.post("/complaints/new", data={"kind": "complaint", "business_code": code, "category": "", "description": "x"})
+    bad = api.post(
+        "/complaints/new", data={"kind": "complaint", "business_code": code, "category": "", "description": "x"}
+    )
     assert bad.status_code == 422 and "请选择问题类别" in bad.text
-    created = api.post("/complaints/new", data={
-        "kind": "complaint", "business_code": code, "category": "spoiled_expired", "description": "买到过期酸奶两盒",
-        "occurred_at": "2026-11-20T12:30", "claim": "退一赔十", "name": "李四", "phone": "13800001111", "address": "如皋"},
-        files=[("photos", ("yoghurt.jpg", jpeg_bytes(), "image/jpeg"))])
+    created = api.post(
+        "/complaints/new",
+        data={
+            "kind": "complaint",
+            "business_code": code,
+            "category": "spoiled_expired",
+            "description": "买到过期酸奶两盒",
+            "occurred_at": "2026-11-20T12:30",
+            "claim": "退一赔十",
+            "name": "李四",
+            "phone": "13800001111",
+            "address": "如皋",
+        },
+        files=[("photos", ("yoghurt.jpg", jpeg_bytes(), "image/jpeg"))],
+    )
     assert created.status_code == 201, created.text
     number = created.text.split('id="number">')[1].split("<")[0]
     key = created.text.split('id="key">')[1].split("<")[0]
@@ -316,10 +396,16 @@ def test_open311(api, approved_business):
     definition = api.get("/open311/v2/services/complaint.hygiene.json").json()
     assert {a["code"] for a in definition["attributes"]} >= {"business_code", "claim"}
     assert api.get("/open311/v2/services/nope.json").status_code == 404
-    created = api.post("/open311/v2/requests.json", data={
-        "service_code": "report.unlicensed", "description": "无证流动摊贩售卖凉皮",
-        "address_string": "如皋市海阳路与宁海路交叉口", "attribute[business_name]": "路边凉皮摊",
-        "attribute[district_code]": "320682"})
+    created = api.post(
+        "/open311/v2/requests.json",
+        data={
+            "service_code": "report.unlicensed",
+            "description": "无证流动摊贩售卖凉皮",
+            "address_string": "如皋市海阳路与宁海路交叉口",
+            "attribute[business_name]": "路边凉皮摊",
+            "attribute[district_code]": "320682",
+        },
+    )
     assert created.status_code == 201, created.text
     request_id = created.json()[0]["service_request_id"]
     one = api.get(f"/open311/v2/requests/{request_id}.json").json()[0]
@@ -327,8 +413,14 @@ def test_open311(api, approved_business):
     assert "无证流动" not in str(one)  # no complaint text in public listings
     listed = api.get("/open311/v2/requests.json", params={"status": "open"}).json()
     assert request_id in [r["service_request_id"] for r in listed]
-    missing = api.post("/open311/v2/requests.json", data={"service_code": "complaint.hygiene", "description": "脏乱差的后厨",
-                                                           "attribute[business_code]": business["public_code"]})
+    missing = api.post(
+        "/open311/v2/requests.json",
+        data={
+            "service_code": "complaint.hygiene",
+            "description": "脏乱差的后厨",
+            "attribute[business_code]": business["public_code"],
+        },
+    )
     assert missing.status_code == 400 and missing.json()[0]["code"] == 400
     assert api.get("/open311/v2/requests/NOPE.json").status_code == 404
 
@@ -339,11 +431,17 @@ def test_rate_limit_per_signed_in_user_across_addresses(config):
     app = create_app({**config, "COMPLAINT_RATE_LIMIT": "2/hour", "TRUSTED_PROXIES": "127.0.0.1"})
     server = LiveServer(app)
     try:
-        token = requests.post(f"{server.url}/api/v1/mp/auth/login", json={"code": "code-busy-user"}, timeout=15).json()["access_token"]
+        token = requests.post(f"{server.url}/api/v1/mp/auth/login", json={"code": "code-busy-user"}, timeout=15).json()[
+            "access_token"
+        ]
 
         def submit(address, **headers):
-            return requests.post(f"{server.url}/api/v1/public/complaints", json=complaint_body(), timeout=15,
-                                 headers={"X-Forwarded-For": address, **headers}).status_code
+            return requests.post(
+                f"{server.url}/api/v1/public/complaints",
+                json=complaint_body(),
+                timeout=15,
+                headers={"X-Forwarded-For": address, **headers},
+            ).status_code
 
         auth = {"Authorization": f"Bearer {token}"}
         assert [submit(f"198.51.100.{i}", **auth) for i in range(1, 4)] == [201, 201, 429]
@@ -353,8 +451,14 @@ def test_rate_limit_per_signed_in_user_across_addresses(config):
 
 
 def test_html_form_accepts_a_county_name_instead_of_a_code(api, app):
-    form = {"kind": "report", "category": "unlicensed", "description": "无证加工熟食", "business_name": "路边摊",
-            "business_address": "海阳路12号", "district_code": "如皋市"}
+    form = {
+        "kind": "report",
+        "category": "unlicensed",
+        "description": "无证加工熟食",
+        "business_name": "路边摊",
+        "business_address": "海阳路12号",
+        "district_code": "如皋市",
+    }
     created = api.post("/complaints/new", data=form)
     assert created.status_code == 201, created.text
     number = created.text.split('id="number">')[1].split("<")[0]

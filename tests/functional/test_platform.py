@@ -1,24 +1,16 @@
 """Operations endpoints and the one error shape, over real HTTP."""
+
 import io
 import json
 import logging
 
 import pytest
 import requests
+from pythonjsonlogger.json import JsonFormatter
 
 from backend.web.access import PUBLIC, access
 from backend.web.plumbing import RequestIdFilter
-from pythonjsonlogger.json import JsonFormatter
-from tests.support import LiveServer, free_port
-
-ERROR_KEYS = {"code", "status", "message", "errors"}
-
-
-def assert_error(response, code):
-    assert response.status_code == code, response.text
-    body = response.json()
-    assert set(body) == ERROR_KEYS and body["code"] == code
-    return body
+from tests.support import LiveServer, assert_error, free_port
 
 
 def test_health_and_readiness(api):
@@ -61,8 +53,9 @@ def test_malformed_json_is_400(api):
 
 
 def test_absurdly_nested_json_is_400_not_500(api):
-    response = api.post("/api/v1/auth/token", data="[" * 100_000 + "]" * 100_000,
-                        headers={"Content-Type": "application/json"})
+    response = api.post(
+        "/api/v1/auth/token", data="[" * 100_000 + "]" * 100_000, headers={"Content-Type": "application/json"}
+    )
     assert_error(response, 400)
 
 
@@ -73,13 +66,18 @@ def test_unknown_fields_and_wrong_types_are_422_naming_the_field(api):
 
 def test_operator_object_is_rejected_not_queried(api, make_console_user):
     make_console_user("admin", username="rootuser")
-    body = assert_error(api.post("/api/v1/auth/token", json={"username": {"$ne": None}, "password": {"$ne": None}}), 422)
+    body = assert_error(
+        api.post("/api/v1/auth/token", json={"username": {"$ne": None}, "password": {"$ne": None}}), 422
+    )
     assert set(body["errors"]) == {"username", "password"}
 
 
 def test_non_json_body_is_415(api):
-    response = api.post("/api/v1/auth/token", data="username=a&password=b",
-                        headers={"Content-Type": "application/x-www-form-urlencoded"})
+    response = api.post(
+        "/api/v1/auth/token",
+        data="username=a&password=b",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert_error(response, 415)
 
 
@@ -88,8 +86,9 @@ def test_oversized_body_is_413(config):
 
     server = LiveServer(create_app({**config, "MAX_CONTENT_LENGTH": 1024}))
     try:
-        response = requests.post(server.url + "/api/v1/auth/token", timeout=15,
-                                 json={"username": "abc", "password": "x" * 5000})
+        response = requests.post(
+            server.url + "/api/v1/auth/token", timeout=15, json={"username": "abc", "password": "x" * 5000}
+        )
         assert_error(response, 413)
     finally:
         server.stop()

@@ -1,4 +1,5 @@
 """The public QR page, its JSON, QR codes and sticker, over real HTTP with a real Redis."""
+
 import io
 import re
 
@@ -8,8 +9,7 @@ import pytest
 import requests
 from pypdf import PdfReader
 
-from tests.functional.test_platform import assert_error
-from tests.support import LiveServer
+from tests.support import LiveServer, assert_error
 
 
 def test_card_page_shows_the_business_in_chinese_without_private_data(api, approved_business):
@@ -18,8 +18,17 @@ def test_card_page_shows_the_business_in_chinese_without_private_data(api, appro
     page = api.get(f"/q/{code}")
     assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
     html = page.text
-    for expected in (business["name"], "小餐饮", business["address"], business["licence"]["number"], "有效",
-                     "暂未评级", "我要投诉", f"/complaints/new?code={code}", "信息更新于"):
+    for expected in (
+        business["name"],
+        "小餐饮",
+        business["address"],
+        business["licence"]["number"],
+        "有效",
+        "暂未评级",
+        "我要投诉",
+        f"/complaints/new?code={code}",
+        "信息更新于",
+    ):
         assert expected in html, expected
     assert 'lang="zh-CN"' in html
     assert len(page.content) <= 30 * 1024
@@ -79,8 +88,8 @@ def test_another_lookup_process_is_never_stale_either(app, api, approved_busines
     """A separately deployed lookup app (its own Redis client, near cache and tracking connection;
     only the embedded MongoDB is shared, as a real one would be) that holds the card in memory shows
     a change made through the platform on its very next request."""
-    from backend.core.stores import Stores
     from backend.app import create_lookup_app
+    from backend.core.stores import Stores
 
     business, regulator = approved_business
     code = business["public_code"]
@@ -93,8 +102,14 @@ def test_another_lookup_process_is_never_stale_either(app, api, approved_busines
         assert "责令停业整改" not in requests.get(f"{lookup.url}/q/{code}", timeout=15).text
         assert "cmdstat_hmget" not in stores.redis.info("commandstats")  # answered from its memory
         for action, shown in (("suspend", True), ("reinstate", False), ("suspend", True)):
-            assert api.post(f"/api/v1/console/businesses/{business['id']}/{action}", token=regulator,
-                            json={"reason": "现场检查"}).status_code == 200
+            assert (
+                api.post(
+                    f"/api/v1/console/businesses/{business['id']}/{action}",
+                    token=regulator,
+                    json={"reason": "现场检查"},
+                ).status_code
+                == 200
+            )
             assert ("责令停业整改" in requests.get(f"{lookup.url}/q/{code}", timeout=15).text) is shown
     finally:
         lookup.stop()
@@ -105,8 +120,9 @@ def test_replaced_code_says_so_and_the_new_code_works(api, approved_business):
     business, regulator = approved_business
     old = business["public_code"]
     api.get(f"/q/{old}")  # cached under the old code
-    new = api.post(f"/api/v1/console/businesses/{business['id']}/public-code", token=regulator,
-                   json={"reason": "二维码被冒用"}).json()["public_code"]
+    new = api.post(
+        f"/api/v1/console/businesses/{business['id']}/public-code", token=regulator, json={"reason": "二维码被冒用"}
+    ).json()["public_code"]
     replaced = api.get(f"/q/{old}")
     assert replaced.status_code == 410 and "二维码已更换" in replaced.text and business["name"] not in replaced.text
     assert_error(api.get(f"/api/v1/public/businesses/{old}"), 410)
@@ -125,12 +141,21 @@ def test_unapproved_and_household_businesses_have_no_public_page(api, mp_login, 
     from tests.builders import submitted_business
 
     owner = mp_login()["access_token"]
-    household = api.post("/api/v1/mp/businesses", token=owner, json={
-        "kind": "household", "name": "刘芳家庭", "address": "古美路1200弄5号", "district_code": "310112",
-        "contact": {"name": "刘芳", "phone": "13701897766"}}).json()
+    household = api.post(
+        "/api/v1/mp/businesses",
+        token=owner,
+        json={
+            "kind": "household",
+            "name": "刘芳家庭",
+            "address": "古美路1200弄5号",
+            "district_code": "310112",
+            "contact": {"name": "刘芳", "phone": "13701897766"},
+        },
+    ).json()
     api.post(f"/api/v1/mp/businesses/{household['id']}/submit", token=owner)
-    approved = api.post(f"/api/v1/console/businesses/{household['id']}/approve",
-                        token=console_login("regulator", ("310112",)), json={}).json()
+    approved = api.post(
+        f"/api/v1/console/businesses/{household['id']}/approve", token=console_login("regulator", ("310112",)), json={}
+    ).json()
     assert approved["public_code"] is None
     assert submitted_business(api, owner)["public_code"] is None
 
@@ -202,8 +227,10 @@ def test_forwarded_for_is_trusted_only_from_configured_proxies(config):
 
     server = LiveServer(create_app({**config, "PUBLIC_RATE_LIMIT": "2/minute", "TRUSTED_PROXIES": "127.0.0.1"}))
     try:
+
         def get(client):
             return requests.get(f"{server.url}/q/abcdefghijkl", headers={"X-Forwarded-For": client}, timeout=15)
+
         assert [get("198.51.100.1").status_code for _ in range(3)] == [404, 404, 429]
         assert get("198.51.100.2").status_code == 404  # another client behind the same proxy
     finally:

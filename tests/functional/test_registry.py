@@ -1,11 +1,12 @@
 """Registration to approval purely through the HTTP API; review within district scopes."""
+
 import threading
 
 import pytest
 
 from backend.audit.models import AuditEntry
 from tests.builders import fresh_uscc, jpeg_bytes, restaurant_body, submitted_business, upload
-from tests.functional.test_platform import assert_error
+from tests.support import assert_error
 
 
 @pytest.fixture
@@ -43,7 +44,9 @@ def test_from_wechat_login_to_approved_business_with_public_code(api, mp_login, 
     mine = api.get("/api/v1/mp/businesses/mine", token=token).json()
     assert mine[0]["public_code"] == code and mine[0]["my_role"] == "owner"
     with app.app_context():
-        actions = [e.action for e in AuditEntry.objects(target_type="business", target_id=business["id"]).in_chain_order()]
+        actions = [
+            e.action for e in AuditEntry.objects(target_type="business", target_id=business["id"]).in_chain_order()
+        ]
     assert actions == ["business.created", "business.document_added", "business.submit", "business.approve"]
 
 
@@ -85,20 +88,34 @@ def test_stale_version_is_409(api, owner):
 def test_regulators_see_only_their_districts(api, owner, mp_login, console_login):
     rugao_business = submitted_business(api, owner)
     zjg_owner = mp_login()["access_token"]
-    zjg_business = submitted_business(api, zjg_owner, district_code="320582", uscc=fresh_uscc("320582"),
-                                      licence={"number": "JY23205820000001", "issued_on": "2024-01-01",
-                                               "expires_on": "2029-01-01", "authority": "张家港市市场监督管理局"})
+    zjg_business = submitted_business(
+        api,
+        zjg_owner,
+        district_code="320582",
+        uscc=fresh_uscc("320582"),
+        licence={
+            "number": "JY23205820000001",
+            "issued_on": "2024-01-01",
+            "expires_on": "2029-01-01",
+            "authority": "张家港市市场监督管理局",
+        },
+    )
     zhangjiagang = console_login("regulator", ("320582",))
     nantong = console_login("regulator", ("320600",))  # the city that Rugao belongs to
     admin = console_login("admin", ())
     # outside the scope: 404 for reads and actions alike, nothing changes
     assert_error(api.get(f"/api/v1/console/businesses/{rugao_business['id']}", token=zhangjiagang), 404)
-    assert_error(api.post(f"/api/v1/console/businesses/{rugao_business['id']}/approve", token=zhangjiagang, json={}), 404)
+    assert_error(
+        api.post(f"/api/v1/console/businesses/{rugao_business['id']}/approve", token=zhangjiagang, json={}), 404
+    )
     assert api.get(f"/api/v1/mp/businesses/{rugao_business['id']}", token=owner).json()["status"] == "submitted"
     assert [b["id"] for b in api.get("/api/v1/console/businesses", token=zhangjiagang).json()] == [zjg_business["id"]]
     # a city code covers its counties
     assert [b["id"] for b in api.get("/api/v1/console/businesses", token=nantong).json()] == [rugao_business["id"]]
-    assert api.post(f"/api/v1/console/businesses/{rugao_business['id']}/approve", token=nantong, json={}).status_code == 200
+    assert (
+        api.post(f"/api/v1/console/businesses/{rugao_business['id']}/approve", token=nantong, json={}).status_code
+        == 200
+    )
     assert len(api.get("/api/v1/console/businesses", token=admin).json()) == 2
 
 
@@ -116,7 +133,9 @@ def test_console_filters_search_and_pagination(api, mp_login, rugao):
     found = api.get("/api/v1/console/businesses", token=rugao, params={"q": "春"}).json()
     assert {b["name"] for b in found} == {"如皋春风饭店", "如皋春晖面馆"}
     uscc = api.get(f"/api/v1/console/businesses/{ids['如皋秋月小吃']}", token=rugao).json()["uscc"]
-    assert [b["name"] for b in api.get("/api/v1/console/businesses", token=rugao, params={"q": uscc}).json()] == ["如皋秋月小吃"]
+    assert [b["name"] for b in api.get("/api/v1/console/businesses", token=rugao, params={"q": uscc}).json()] == [
+        "如皋秋月小吃"
+    ]
     assert api.get("/api/v1/console/businesses", token=rugao, params={"q": ".*"}).json() == []  # no regex injection
     page = api.get("/api/v1/console/businesses", token=rugao, params={"per_page": 2, "page": 2})
     assert len(page.json()) == 1
@@ -138,8 +157,10 @@ def test_two_regulators_reviewing_at_once_exactly_one_wins(api, mp_login, consol
             body = {} if action == "approve" else {"reason": "材料不全"}
             results.append(api.post(f"/api/v1/console/businesses/{business['id']}/{action}", token=token, json=body))
 
-        threads = [threading.Thread(target=act, args=(token, action))
-                   for token, action in zip(regulators, ("approve", "reject"))]
+        threads = [
+            threading.Thread(target=act, args=(token, action))
+            for token, action in zip(regulators, ("approve", "reject"), strict=True)
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -184,19 +205,22 @@ def test_drafts_per_user_are_capped(api, owner):
     assert_error(api.post("/api/v1/mp/businesses", token=owner, json=restaurant_body()), 422)
 
 
-@pytest.mark.parametrize("change,field", [
-    ({"uscc": "91350100M000100Y44"}, "uscc"),
-    ({"licence": {"number": "AB123"}}, "licence"),
-    ({"licence": {"number": "JY23206820012345", "issued_on": "2025-01-01", "expires_on": "2024-01-01"}}, "licence"),
-    ({"district_code": "999999"}, "district_code"),
-    ({"contact": {"name": "张三", "phone": "12345"}}, "contact"),
-    ({"kind": "spaceship"}, "kind"),
-    ({"name": {"$ne": None}}, "name"),
-    ({"uscc": {"$gt": ""}}, "uscc"),
-    ({"district_code": 320682}, "district_code"),
-    ({"owner_id": "someone"}, "owner_id"),
-    ({"status": "approved"}, "status"),
-])
+@pytest.mark.parametrize(
+    "change,field",
+    [
+        ({"uscc": "91350100M000100Y44"}, "uscc"),
+        ({"licence": {"number": "AB123"}}, "licence"),
+        ({"licence": {"number": "JY23206820012345", "issued_on": "2025-01-01", "expires_on": "2024-01-01"}}, "licence"),
+        ({"district_code": "999999"}, "district_code"),
+        ({"contact": {"name": "张三", "phone": "12345"}}, "contact"),
+        ({"kind": "spaceship"}, "kind"),
+        ({"name": {"$ne": None}}, "name"),
+        ({"uscc": {"$gt": ""}}, "uscc"),
+        ({"district_code": 320682}, "district_code"),
+        ({"owner_id": "someone"}, "owner_id"),
+        ({"status": "approved"}, "status"),
+    ],
+)
 def test_bad_registration_input_is_422_naming_the_field(api, owner, change, field):
     body = assert_error(api.post("/api/v1/mp/businesses", token=owner, json=restaurant_body(**change)), 422)
     assert field in body["errors"]
@@ -204,34 +228,60 @@ def test_bad_registration_input_is_422_naming_the_field(api, owner, change, fiel
 
 
 def test_canteen_needs_a_jy_licence_and_household_has_none(api, owner):
-    body = assert_error(api.post("/api/v1/mp/businesses", token=owner, json=restaurant_body(
-        kind="school_canteen", licence={"number": "SC10632068200123"})), 422)
+    body = assert_error(
+        api.post(
+            "/api/v1/mp/businesses",
+            token=owner,
+            json=restaurant_body(kind="school_canteen", licence={"number": "SC10632068200123"}),
+        ),
+        422,
+    )
     assert "licence" in body["errors"]
     assert_error(api.post("/api/v1/mp/businesses", token=owner, json=restaurant_body(kind="household")), 422)
-    household = {"kind": "household", "name": "刘芳家庭", "address": "上海市闵行区古美路1200弄5号",
-                 "district_code": "310112", "contact": {"name": "刘芳", "phone": "13701897766"}}
+    household = {
+        "kind": "household",
+        "name": "刘芳家庭",
+        "address": "上海市闵行区古美路1200弄5号",
+        "district_code": "310112",
+        "contact": {"name": "刘芳", "phone": "13701897766"},
+    }
     created = api.post("/api/v1/mp/businesses", token=owner, json=household)
     assert created.status_code == 201 and created.json()["uscc"] is None
 
 
 def test_household_is_approved_without_a_public_code(api, owner, console_login):
-    household = api.post("/api/v1/mp/businesses", token=owner, json={
-        "kind": "household", "name": "刘芳家庭", "address": "古美路1200弄5号", "district_code": "310112",
-        "contact": {"name": "刘芳", "phone": "13701897766"}}).json()
+    household = api.post(
+        "/api/v1/mp/businesses",
+        token=owner,
+        json={
+            "kind": "household",
+            "name": "刘芳家庭",
+            "address": "古美路1200弄5号",
+            "district_code": "310112",
+            "contact": {"name": "刘芳", "phone": "13701897766"},
+        },
+    ).json()
     assert api.post(f"/api/v1/mp/businesses/{household['id']}/submit", token=owner).status_code == 200
-    approved = api.post(f"/api/v1/console/businesses/{household['id']}/approve",
-                        token=console_login("regulator", ("310112",)), json={}).json()
+    approved = api.post(
+        f"/api/v1/console/businesses/{household['id']}/approve", token=console_login("regulator", ("310112",)), json={}
+    ).json()
     assert approved["status"] == "approved" and approved["public_code"] is None
 
 
 def test_other_users_cannot_see_or_touch_a_business(api, owner, mp_login):
     business = submitted_business(api, owner)
     stranger = mp_login()["access_token"]
-    for method, path in (("GET", ""), ("PATCH", ""), ("POST", "/submit"), ("GET", "/members"),
-                         ("POST", "/invitations")):
+    for method, path in (
+        ("GET", ""),
+        ("PATCH", ""),
+        ("POST", "/submit"),
+        ("GET", "/members"),
+        ("POST", "/invitations"),
+    ):
         json_body = {"name": "x"} if method == "PATCH" else ({"role": "staff"} if path == "/invitations" else None)
-        assert_error(api.request(method, f"/api/v1/mp/businesses/{business['id']}{path}", token=stranger,
-                                 json=json_body), 404)
+        assert_error(
+            api.request(method, f"/api/v1/mp/businesses/{business['id']}{path}", token=stranger, json=json_body), 404
+        )
     assert_error(api.get("/api/v1/mp/businesses/not-an-id", token=owner), 404)
     assert_error(api.get("/api/v1/console/businesses", token=stranger), 403)  # citizens are not regulators
 
@@ -273,14 +323,16 @@ def test_expired_invitation_is_refused(api, owner, mp_login, app):
     from backend.registry.models import Invitation
 
     business = api.post("/api/v1/mp/businesses", token=owner, json=restaurant_body()).json()
-    code = api.post(f"/api/v1/mp/businesses/{business['id']}/invitations", token=owner, json={"role": "staff"}).json()["code"]
+    code = api.post(f"/api/v1/mp/businesses/{business['id']}/invitations", token=owner, json={"role": "staff"}).json()[
+        "code"
+    ]
     with app.app_context():
         Invitation.objects.update(set__expires_at=utcnow() - timedelta(minutes=1))
     assert_error(api.post("/api/v1/mp/invitations/accept", token=mp_login()["access_token"], json={"code": code}), 404)
 
 
 def test_documents_are_sniffed_and_served_only_to_members_and_regulators(api, owner, mp_login, rugao, console_login):
-    from tests.unit.blobs.test_upload_pipeline import pdf, png_declaring
+    from tests.builders import pdf, png_declaring
 
     business = submitted_business(api, owner)
     base = f"/api/v1/mp/businesses/{business['id']}/documents"
@@ -300,8 +352,12 @@ def test_documents_are_sniffed_and_served_only_to_members_and_regulators(api, ow
     zjg = console_login("regulator", ("320582",))
     assert_error(api.get(f"/api/v1/console/businesses/{business['id']}/documents/{document['id']}", token=zjg), 404)
     # crafted uploads
-    assert_error(upload(api, owner, business["id"], b"<html><script>x</script></html>", filename="a.png",
-                        content_type="image/png"), 415)
+    assert_error(
+        upload(
+            api, owner, business["id"], b"<html><script>x</script></html>", filename="a.png", content_type="image/png"
+        ),
+        415,
+    )
     assert_error(upload(api, owner, business["id"], png_declaring(50_000, 50_000), filename="big.png"), 413)
     assert_error(upload(api, owner, business["id"], jpeg_bytes()[:200]), 422)
     assert_error(upload(api, owner, business["id"], b"x" * (10 * 1024 * 1024 + 10), filename="huge.jpg"), 413)

@@ -6,7 +6,7 @@ import pytest
 from backend.accounts import tokens
 from backend.accounts.errors import InvalidToken
 from backend.core.timeutil import utcnow
-from tests.conftest import TEST_SECRET
+from tests.support import TEST_SECRET
 
 ALWAYS_CITIZEN = lambda user_id: "citizen"  # noqa: E731
 

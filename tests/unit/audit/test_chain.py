@@ -6,8 +6,14 @@ from backend.audit.models import AuditEntry
 
 def _record(n):
     for i in range(n):
-        audit.record(actor="user:a", action="thing.changed", target_type="thing", target_id=f"t{i}",
-                     before={"status": "draft"}, after={"status": "submitted", "名称": "测试"})
+        audit.record(
+            actor="user:a",
+            action="thing.changed",
+            target_type="thing",
+            target_id=f"t{i}",
+            before={"status": "draft"},
+            after={"status": "submitted", "名称": "测试"},
+        )
 
 
 def test_entries_link_and_verify(app_context):
@@ -15,7 +21,7 @@ def test_entries_link_and_verify(app_context):
     entries = list(AuditEntry.objects.in_chain_order())
     assert [e.seq for e in entries] == [1, 2, 3, 4, 5]
     assert entries[0].prev_hash == audit.GENESIS_HASH
-    assert all(later.prev_hash == earlier.hash for earlier, later in zip(entries, entries[1:]))
+    assert all(later.prev_hash == earlier.hash for earlier, later in zip(entries, entries[1:], strict=False))
     assert audit.verify_chain().as_dict() == {"ok": True, "checked": 5, "first_broken_seq": None, "reason": None}
 
 
@@ -30,9 +36,17 @@ def test_tampered_content_is_detected_at_that_entry(app_context):
 def test_rehashed_tampering_breaks_the_next_link(app_context):
     _record(4)
     entry = AuditEntry.objects.get(seq=2)
-    forged = audit.entry_hash(seq=2, at=entry.at, actor="user:mallory", action=entry.action,
-                              target_type=entry.target_type, target_id=entry.target_id, before=entry.before,
-                              after=entry.after, prev_hash=entry.prev_hash)
+    forged = audit.entry_hash(
+        seq=2,
+        at=entry.at,
+        actor="user:mallory",
+        action=entry.action,
+        target_type=entry.target_type,
+        target_id=entry.target_id,
+        before=entry.before,
+        after=entry.after,
+        prev_hash=entry.prev_hash,
+    )
     AuditEntry._get_collection().update_one({"seq": 2}, {"$set": {"actor": "user:mallory", "hash": forged}})
     report = audit.verify_chain()
     assert (report.ok, report.first_broken_seq) == (False, 3)

@@ -1,15 +1,14 @@
 """Crafted uploads, made here: nothing reaches the store as sent."""
+
 import io
-import struct
-import zlib
 
 import pytest
 from PIL import Image
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+from pypdf import PdfReader
 
 from backend.blobs import services as blobs
 from backend.blobs.errors import UploadDamaged, UploadTooLarge, UploadTypeNotAccepted
+from tests.builders import pdf, png_declaring
 
 
 def jpeg_with_gps() -> bytes:
@@ -29,26 +28,6 @@ def png(width=32, height=32) -> bytes:
     return out.getvalue()
 
 
-def png_declaring(width: int, height: int) -> bytes:
-    """A valid PNG header that claims huge dimensions, with a tiny compressed body."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b"")
-
-
-def pdf(with_javascript=False) -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(200, 200)
-    if with_javascript:
-        writer._root_object[NameObject("/OpenAction")] = DictionaryObject({
-            NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("app.alert(1)")})
-    writer.add_metadata({"/Author": "Secret Person"})
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
 def test_exif_and_gps_are_stripped(app_context):
     data = jpeg_with_gps()
     assert Image.open(io.BytesIO(data)).getexif().get(0x8825) is not None
@@ -64,12 +43,15 @@ def test_type_comes_from_bytes_not_name(app_context):
     assert stored.content_type == "application/pdf" and stored.extension == "pdf"
 
 
-@pytest.mark.parametrize("data", [
-    b"<html><script>alert(1)</script></html>",      # HTML named .png
-    b"GIF89a" + b"\x00" * 100,                        # an image type we do not accept
-    b"<svg xmlns='http://www.w3.org/2000/svg'/>",
-    b"PK\x03\x04 zip archive",
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"<html><script>alert(1)</script></html>",  # HTML named .png
+        b"GIF89a" + b"\x00" * 100,  # an image type we do not accept
+        b"<svg xmlns='http://www.w3.org/2000/svg'/>",
+        b"PK\x03\x04 zip archive",
+    ],
+)
 def test_unaccepted_types_are_415(app_context, data):
     with pytest.raises(UploadTypeNotAccepted):
         blobs.store_upload(data)

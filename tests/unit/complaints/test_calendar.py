@@ -20,7 +20,7 @@ def test_holidays_and_makeup_days():
     assert calendar.add_working_days(date(2026, 9, 30), 7) == date(2026, 10, 15)
     assert not calendar.is_working_day(date(2026, 10, 5))
     assert calendar.is_working_day(date(2026, 10, 10))  # a Saturday, but 调休
-    assert calendar.is_working_day(date(2026, 9, 20))   # a Sunday, but 调休
+    assert calendar.is_working_day(date(2026, 9, 20))  # a Sunday, but 调休
     # Spring Festival 2026: Feb 15-23 off, Feb 14 (Sat) and Feb 28 (Sat) worked
     assert calendar.add_working_days(date(2026, 2, 13), 1) == date(2026, 2, 14)
     assert calendar.add_working_days(date(2026, 2, 14), 1) == date(2026, 2, 24)

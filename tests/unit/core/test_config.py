@@ -35,12 +35,23 @@ def test_unrelated_environment_is_ignored():
     assert load_settings(environ={"PATH": "/bin", "HOME": "/root", "LANG": "C.UTF-8"}).APP_ENV == "development"
 
 
-@pytest.mark.parametrize("name,value", [
-    ("PORT", "eighty"), ("PORT", "-1"), ("SEED_DEMO", "maybe"), ("APP_ENV", "staging"),
-    ("WECHAT_API_BASE", "ftp://x"), ("MONGODB_URI", "postgres://x"), ("REDIS_URL", "http://x"),
-    ("WECHAT_TIMEOUT", "100"), ("LOG_LEVEL", "chatty"), ("PUBLIC_CARD_MEMORY_CACHE", "-1"),
-    ("PUBLIC_CARD_MEMORY_CACHE", "lots"), ("PUBLIC_RATE_LIMIT", "fast"),
-])
+@pytest.mark.parametrize(
+    "name,value",
+    [
+        ("PORT", "eighty"),
+        ("PORT", "-1"),
+        ("SEED_DEMO", "maybe"),
+        ("APP_ENV", "staging"),
+        ("WECHAT_API_BASE", "ftp://x"),
+        ("MONGODB_URI", "postgres://x"),
+        ("REDIS_URL", "http://x"),
+        ("WECHAT_TIMEOUT", "100"),
+        ("LOG_LEVEL", "chatty"),
+        ("PUBLIC_CARD_MEMORY_CACHE", "-1"),
+        ("PUBLIC_CARD_MEMORY_CACHE", "lots"),
+        ("PUBLIC_RATE_LIMIT", "fast"),
+    ],
+)
 def test_invalid_values_name_the_setting(name, value):
     with pytest.raises(ConfigError, match=name):
         load_settings({name: value}, environ={})
@@ -51,22 +62,31 @@ def test_bootstrap_admin_needs_both_values():
         load_settings({"BOOTSTRAP_ADMIN_USERNAME": "root"}, environ={})
 
 
-PRODUCTION = {"APP_ENV": "production", "MONGODB_URI": "mongodb://db:27017/sfs", "REDIS_URL": "redis://cache:6379/0",
-              "SECRET_KEY": STRONG, "WECHAT_APPID": "wx1", "WECHAT_SECRET": "s"}
+PRODUCTION = {
+    "APP_ENV": "production",
+    "MONGODB_URI": "mongodb://db:27017/sfs",
+    "REDIS_URL": "redis://cache:6379/0",
+    "SECRET_KEY": STRONG,
+    "WECHAT_APPID": "wx1",
+    "WECHAT_SECRET": "s",
+}
 
 
 def test_production_accepts_real_stores_and_a_strong_secret():
     assert load_settings(PRODUCTION, environ={}).production
 
 
-@pytest.mark.parametrize("change,setting", [
-    ({"MONGODB_URI": None}, "MONGODB_URI"),
-    ({"REDIS_URL": None}, "REDIS_URL"),
-    ({"SECRET_KEY": None}, "SECRET_KEY"),
-    ({"SECRET_KEY": "short"}, "SECRET_KEY"),
-    ({"SECRET_KEY": "a" * 64}, "SECRET_KEY"),
-    ({"SEED_DEMO": "true"}, "SEED_DEMO"),
-])
+@pytest.mark.parametrize(
+    "change,setting",
+    [
+        ({"MONGODB_URI": None}, "MONGODB_URI"),
+        ({"REDIS_URL": None}, "REDIS_URL"),
+        ({"SECRET_KEY": None}, "SECRET_KEY"),
+        ({"SECRET_KEY": "short"}, "SECRET_KEY"),
+        ({"SECRET_KEY": "a" * 64}, "SECRET_KEY"),
+        ({"SEED_DEMO": "true"}, "SEED_DEMO"),
+    ],
+)
 def test_production_refuses_embedded_stores_and_weak_secrets(change, setting):
     with pytest.raises(ConfigError, match=setting):
         load_settings({**PRODUCTION, **change}, environ={})

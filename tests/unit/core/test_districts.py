@@ -3,17 +3,20 @@ import pytest
 from backend.core.districts import UnknownDistrict, any_covers, covers, enclosing_codes, resolve
 
 
-@pytest.mark.parametrize("scope,district,expected", [
-    ("320682", "320682", True),    # a county covers itself
-    ("320682", "320681", False),   # ... and no neighbour
-    ("320600", "320682", True),    # Nantong city covers Rugao
-    ("320600", "320582", False),   # ... not Zhangjiagang (Suzhou)
-    ("320000", "320582", True),    # Jiangsu covers every county in it
-    ("320000", "310112", False),
-    ("310112", "310112", True),
-    ("320682", "not-a-code", False),
-    ("32068", "320682", False),
-])
+@pytest.mark.parametrize(
+    "scope,district,expected",
+    [
+        ("320682", "320682", True),  # a county covers itself
+        ("320682", "320681", False),  # ... and no neighbour
+        ("320600", "320682", True),  # Nantong city covers Rugao
+        ("320600", "320582", False),  # ... not Zhangjiagang (Suzhou)
+        ("320000", "320582", True),  # Jiangsu covers every county in it
+        ("320000", "310112", False),
+        ("310112", "310112", True),
+        ("320682", "not-a-code", False),
+        ("32068", "320682", False),
+    ],
+)
 def test_covers(scope, district, expected):
     assert covers(scope, district) is expected
 

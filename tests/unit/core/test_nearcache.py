@@ -1,4 +1,5 @@
 """The near cache against a real Redis: reads served in the process, and never stale after a write."""
+
 import select
 import threading
 
@@ -118,10 +119,10 @@ def test_entries_live_no_longer_than_their_key_or_max_age(redis_client):
         cache.hmget(PREFIX + key, FIELDS)
     clock.now += 11
     cache.hmget(PREFIX + "short", FIELDS)  # past its key's TTL: read again
-    cache.hmget(PREFIX + "long", FIELDS)   # still within max_age
+    cache.hmget(PREFIX + "long", FIELDS)  # still within max_age
     assert hmget_calls(redis_client) == 3
     clock.now += 20
-    cache.hmget(PREFIX + "long", FIELDS)   # past max_age
+    cache.hmget(PREFIX + "long", FIELDS)  # past max_age
     assert hmget_calls(redis_client) == 4
     cache.close()
 

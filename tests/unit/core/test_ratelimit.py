@@ -1,4 +1,5 @@
 """Rate limits against a real Redis: exact counting, the sliding window, and batched sharing."""
+
 import threading
 
 import pytest
@@ -40,6 +41,7 @@ def make_limit(request, redis_client):
         if request.param == "exact":
             return RateLimit(name, spec, redis_client, "慢一点", clock=clock)
         return batched(name, spec, redis_client, clock)
+
     return make
 
 
@@ -111,7 +113,7 @@ def test_batched_limits_share_their_counts_through_redis(redis_client):
         one.hit("a")
     assert one.flush() == 3
     other.hit("a")  # not yet known to `other`: it counts from what Redis told it last
-    other.flush()   # sends its hit, learns the 3 of `one`
+    other.flush()  # sends its hit, learns the 3 of `one`
     assert counted(redis_client, "shared", "a", 60, clock.now) == 4
     other.hit("a")  # the 5th
     with pytest.raises(RateLimited):

@@ -1,4 +1,5 @@
 """The demo data that `./scripts/run` seeds: what it makes, and that starting again is safe."""
+
 from collections import Counter
 
 

@@ -1,5 +1,6 @@
 """The card's build: one query whatever the sections, summaries published at write time, licence
 states, and no stale fill after an invalidation."""
+
 from datetime import timedelta
 
 import pytest
@@ -14,9 +15,16 @@ from tests.builders import approved
 @pytest.fixture
 def sections():
     """Twelve sections registered, as many capabilities will have; removed afterwards."""
-    added = [registry.register(CardSection(name=f"part{i}", order=50 + i,
-                                           render=lambda data, i=i: f"<section class='card'><h2>第{i}部分</h2></section>"))
-             for i in range(12)]
+    added = [
+        registry.register(
+            CardSection(
+                name=f"part{i}",
+                order=50 + i,
+                render=lambda data, i=i: f"<section class='card'><h2>第{i}部分</h2></section>",
+            )
+        )
+        for i in range(12)
+    ]
     yield added
     for section in added:
         registry.unregister(section.name)
@@ -47,8 +55,13 @@ def test_sections_show_their_part_alerts_and_grade_and_nothing_without_data(app_
     business = approved()
     empty = cards.get(business.public_code)
     assert '"sections": {}' in empty.json and "第0部分" not in empty.html and "暂未评级" in empty.html
-    cards.publish_section(business.id, "part0", {"count": 1}, alerts=["召回提示：测试批次"],
-                          grade={"level": "B", "rated_on": "2026-10-01"})
+    cards.publish_section(
+        business.id,
+        "part0",
+        {"count": 1},
+        alerts=["召回提示：测试批次"],
+        grade={"level": "B", "rated_on": "2026-10-01"},
+    )
     card = cards.get(business.public_code)  # publish_section invalidated the cached card
     assert '"part0"' in card.json and "第0部分" in card.html
     assert "召回提示" in card.html and 'class="badge yellow"' in card.html
@@ -56,12 +69,16 @@ def test_sections_show_their_part_alerts_and_grade_and_nothing_without_data(app_
     assert "第0部分" not in cards.get(business.public_code).html
 
 
-@pytest.mark.parametrize("days_left,state", [(400, "valid"), (31, "valid"), (30, "expiring"), (0, "expiring"),
-                                             (-1, "expired")])
+@pytest.mark.parametrize(
+    "days_left,state", [(400, "valid"), (31, "valid"), (30, "expiring"), (0, "expiring"), (-1, "expired")]
+)
 def test_licence_states(days_left, state):
     today = today_shanghai()
-    licence = {"number": "JY23206820012345", "issued_on": (today - timedelta(days=1000)).isoformat(),
-               "expires_on": (today + timedelta(days=days_left)).isoformat()}
+    licence = {
+        "number": "JY23206820012345",
+        "issued_on": (today - timedelta(days=1000)).isoformat(),
+        "expires_on": (today + timedelta(days=days_left)).isoformat(),
+    }
     assert cards._licence(licence, today)["state"] == state
 
 

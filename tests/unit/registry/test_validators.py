@@ -1,7 +1,7 @@
 import pytest
 
-from backend.core.masking import mask_name, mask_phone
 from backend.core import districts
+from backend.core.masking import mask_name, mask_phone
 from backend.registry.validators import licence_kind, normalise_phone, uscc_check_character, uscc_problem
 
 
@@ -9,13 +9,16 @@ def test_glossary_example_uscc_passes():
     assert uscc_problem("91350100M000100Y43") is None
 
 
-@pytest.mark.parametrize("value", [
-    "91350100M000100Y44",   # wrong check character
-    "91350100M000100Y4",    # 17 characters
-    "91350100M0001O0Y43",   # O is not in the alphabet
-    "91350100m000100Y43",   # lower case
-    "",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "91350100M000100Y44",  # wrong check character
+        "91350100M000100Y4",  # 17 characters
+        "91350100M0001O0Y43",  # O is not in the alphabet
+        "91350100m000100Y43",  # lower case
+        "",
+    ],
+)
 def test_bad_uscc_is_explained(value):
     assert uscc_problem(value)
 
@@ -31,18 +34,34 @@ def test_check_character_of_31_is_zero():
     pytest.fail("no prefix gave check value 31")
 
 
-@pytest.mark.parametrize("number,kind", [
-    ("JY23206820012345", "JY"), ("JY13205820004215", "JY"), ("SC10632068200123", "SC"), ("YB13206820001", "YB"),
-    ("JY4320682001234", None), ("JY9320682001234X", None), ("JY232068200123456", None), ("XX23206820012345", None),
-])
+@pytest.mark.parametrize(
+    "number,kind",
+    [
+        ("JY23206820012345", "JY"),
+        ("JY13205820004215", "JY"),
+        ("SC10632068200123", "SC"),
+        ("YB13206820001", "YB"),
+        ("JY4320682001234", None),
+        ("JY9320682001234X", None),
+        ("JY232068200123456", None),
+        ("XX23206820012345", None),
+    ],
+)
 def test_licence_shapes(number, kind):
     assert licence_kind(number) == kind
 
 
-@pytest.mark.parametrize("raw,normalised", [
-    ("13812345678", "13812345678"), ("+86 138 1234 5678", "13812345678"), ("0513-87654321", "0513-87654321"),
-    ("12812345678", None), ("1381234567", None), ("phone", None),
-])
+@pytest.mark.parametrize(
+    "raw,normalised",
+    [
+        ("13812345678", "13812345678"),
+        ("+86 138 1234 5678", "13812345678"),
+        ("0513-87654321", "0513-87654321"),
+        ("12812345678", None),
+        ("1381234567", None),
+        ("phone", None),
+    ],
+)
 def test_phone_numbers(raw, normalised):
     assert normalise_phone(raw) == normalised
 
