@@ -26,9 +26,16 @@ def _lookup_app():
     return create_app()
 
 
+class AppStartupError(RuntimeError):
+    """The app could not be built; the cause is chained and named in the message. (Never an
+    AttributeError: gunicorn would report that as "cannot find wsgi:app" and hide the cause.)"""
+
+
 def __getattr__(name: str):
-    if name == "app":
-        return _platform_app()
-    if name == "lookup_app":
-        return _lookup_app()
-    raise AttributeError(name)
+    factories = {"app": _platform_app, "lookup_app": _lookup_app}
+    if name not in factories:
+        raise AttributeError(name)
+    try:
+        return factories[name]()
+    except Exception as error:
+        raise AppStartupError(f"wsgi:{name} could not start: {type(error).__name__}: {error}") from error

@@ -9,6 +9,7 @@ from backend.accounts import services
 from backend.accounts.schemas import TokenResponseSchema, UserSchema, WeChatLoginSchema
 from backend.core.principal import CITIZEN
 from backend.web.access import PUBLIC, access, current_principal
+from backend.web.limits import limit_public
 
 blp = Blueprint("mp_auth", __name__, url_prefix="/api/v1/mp/auth", description="Mini-program sign-in")
 
@@ -20,6 +21,7 @@ class WeChatLogin(MethodView):
     @blp.response(200, TokenResponseSchema)
     def post(self, body):
         """Sign in with the code from wx.login; creates the account on first use"""
+        limit_public()
         user, pair = services.login_with_wechat(body["code"])
         return {**pair.as_dict(), "user": user}
 

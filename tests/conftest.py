@@ -49,6 +49,8 @@ def config(redis_server, mongo_db_name, wechat, tmp_path):
         # Limits are tested where they are the subject; elsewhere many requests come from one IP.
         "PUBLIC_RATE_LIMIT": "off",
         "COMPLAINT_RATE_LIMIT": "off",
+        # The test client is the proxy: tests name the client's address in X-Forwarded-For.
+        "TRUSTED_PROXIES": "127.0.0.1",
     }
 
 

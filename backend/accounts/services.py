@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
 from argon2 import PasswordHasher
@@ -28,6 +29,7 @@ _FAILURES_KEY = "auth:failures:{}"
 _WECHAT_SESSION_KEY = "wechat:session-key:{}"
 WECHAT_SESSION_KEY_TTL = 3 * 24 * 3600
 MIN_PASSWORD_LENGTH = 10
+ADDRESS_FAILURE_FACTOR = 4
 
 
 def hash_password(password: str) -> str:
@@ -60,24 +62,35 @@ def active_role(user_id: str) -> str | None:
     return user.role if user.is_active else None
 
 
-def login_with_password(username: str, password: str) -> tuple[User, tokens.TokenPair]:
+def login_with_password(username: str, password: str, *, client: str = "unknown") -> tuple[User, tokens.TokenPair]:
+    """Sign in a console user. Failures are counted per address *and* username: after
+    LOGIN_MAX_FAILURES the pair waits LOGIN_LOCKOUT_SECONDS, so an attacker elsewhere cannot lock a
+    regulator out. An address failing for many usernames (ADDRESS_FAILURE_FACTOR times as many)
+    waits too, so one address cannot spray passwords over every account."""
     settings = context.settings()
     redis = context.redis()
-    failures_key = _FAILURES_KEY.format(username.lower())
-    failures = int(redis.get(failures_key) or 0)
-    if failures >= settings.LOGIN_MAX_FAILURES:
-        raise LoginLocked(retry_after=max(redis.ttl(failures_key), 1))
+    address = hashlib.sha256(client.encode()).hexdigest()[:32]
+    pair_key = _FAILURES_KEY.format(f"{address}:{username.lower()}")
+    address_key = _FAILURES_KEY.format(f"{address}:*")
+    pair_failures, address_failures = (int(n or 0) for n in redis.mget(pair_key, address_key))
+    for key, count, limit in (
+        (pair_key, pair_failures, settings.LOGIN_MAX_FAILURES),
+        (address_key, address_failures, settings.LOGIN_MAX_FAILURES * ADDRESS_FAILURE_FACTOR),
+    ):
+        if count >= limit:
+            raise LoginLocked(retry_after=max(redis.ttl(key), 1))
     user = User.objects.by_username(username.lower()).first()
     if not _password_matches(user.password_hash if user else None, password) or not user.is_active:
         pipe = redis.pipeline()
-        pipe.incr(failures_key)
-        pipe.expire(failures_key, settings.LOGIN_LOCKOUT_SECONDS)
-        count, _ = pipe.execute()
+        for key in (pair_key, address_key):
+            pipe.incr(key)
+            pipe.expire(key, settings.LOGIN_LOCKOUT_SECONDS)
+        count, _, _, _ = pipe.execute()
         log.info("password sign-in failed", extra={"failures": count})
         if count >= settings.LOGIN_MAX_FAILURES:
             raise LoginLocked(retry_after=settings.LOGIN_LOCKOUT_SECONDS)
         raise InvalidCredentials()
-    redis.delete(failures_key)
+    redis.delete(pair_key)
     if _hasher.check_needs_rehash(user.password_hash):
         User.objects(id=user.id).update_one(set__password_hash=hash_password(password))
     User.objects(id=user.id).update_one(set__last_login_at=utcnow())

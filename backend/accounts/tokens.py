@@ -1,14 +1,17 @@
 """Access tokens (short-lived JWT) and refresh tokens (opaque, single use, rotated in families).
 
 A sign-in opens a family in Redis. Each refresh token works once and yields the next one in the same
-family; presenting a used one means it leaked, so the whole family is revoked. Access tokens carry
+family; presenting a used one means it leaked, so the whole family is revoked (except within a short
+grace window, when the same next pair is sent again: see `rotate`). Access tokens carry
 the family id and stop working as soon as the family is gone (logout, reuse, user disabled).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -92,7 +95,11 @@ def issue(user_id: str, role: str) -> TokenPair:
 
 def rotate(refresh_token: str, role_of) -> TokenPair:
     """Spend a refresh token and return the next pair; `role_of(user_id)` gives the user's current role
-    (None when the user no longer may sign in)."""
+    (None when the user no longer may sign in).
+
+    A mobile client on a flaky network may send the same refresh twice (the first answer lost, or two
+    requests at once). Within REFRESH_REUSE_GRACE seconds of the first use a re-sent token gets the
+    same next pair again; after that a re-sent token means it leaked, and the whole family is revoked."""
     settings = context.settings()
     redis = context.redis()
     key = _REFRESH_KEY.format(_digest(refresh_token))
@@ -100,18 +107,33 @@ def rotate(refresh_token: str, role_of) -> TokenPair:
     if not record:
         raise InvalidToken()
     family, user_id = record["family"], record["user"]
-    # HSETNX is the atomic point: of two presentations of one token, exactly one sets the flag.
-    if not redis.hsetnx(key, "used", "1"):
-        revoke_family(family)
-        raise InvalidToken("This refresh token was already used; the session has been ended.")
+    if "next" in record:
+        return _resend(record, family)
     if not redis.exists(_FAMILY_KEY.format(family)):
         raise InvalidToken()
     role = role_of(user_id)
     if role is None:
         revoke_family(family)
         raise InvalidToken()
+    candidate = TokenPair(
+        _access_token(user_id, role, family), _new_refresh(user_id, family), settings.ACCESS_TOKEN_TTL
+    )
+    # HSETNX is the atomic point: of two presentations of one token, exactly one stores its pair.
+    spent = json.dumps({"at": time.time(), **candidate.as_dict()})
+    if not redis.hsetnx(key, "next", spent):
+        redis.delete(_REFRESH_KEY.format(_digest(candidate.refresh_token)))  # ours lost: it never existed
+        return _resend(redis.hgetall(key), family)
     redis.expire(_FAMILY_KEY.format(family), settings.REFRESH_TOKEN_TTL)
-    return TokenPair(_access_token(user_id, role, family), _new_refresh(user_id, family), settings.ACCESS_TOKEN_TTL)
+    return candidate
+
+
+def _resend(record: dict, family: str) -> TokenPair:
+    spent = json.loads(record.get("next") or "{}")
+    grace = context.settings().REFRESH_REUSE_GRACE
+    if not spent or time.time() - spent["at"] >= grace or not context.redis().exists(_FAMILY_KEY.format(family)):
+        revoke_family(family)
+        raise InvalidToken("This refresh token was already used; the session has been ended.")
+    return TokenPair(spent["access_token"], spent["refresh_token"], spent["expires_in"])
 
 
 def decode_access(token: str) -> AccessClaims:

@@ -15,6 +15,7 @@ from backend.accounts.schemas import (
     UserSchema,
 )
 from backend.web.access import PUBLIC, SIGNED_IN, access, current_principal
+from backend.web.limits import limit_public
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Console sign-in and tokens")
 
@@ -26,7 +27,7 @@ class PasswordToken(MethodView):
     @blp.response(200, TokenResponseSchema)
     def post(self, body):
         """Sign in with username and password (regulators, admins)"""
-        user, pair = services.login_with_password(body["username"], body["password"])
+        user, pair = services.login_with_password(body["username"], body["password"], client=limit_public())
         return {**pair.as_dict(), "user": user}
 
 

@@ -67,6 +67,8 @@ class Settings:
     BOOTSTRAP_ADMIN_PASSWORD: str | None = None
     ACCESS_TOKEN_TTL: int = 900
     REFRESH_TOKEN_TTL: int = 30 * 24 * 3600
+    # Seconds in which a re-sent refresh token gets the same next pair (a mobile retry); 0: never.
+    REFRESH_REUSE_GRACE: int = 30
     LOGIN_MAX_FAILURES: int = 5
     LOGIN_LOCKOUT_SECONDS: int = 900
     MAX_CONTENT_LENGTH: int = 12 * 1024 * 1024
@@ -119,6 +121,7 @@ _PARSERS = {
     "REDIS_TIMEOUT": float,
     "ACCESS_TOKEN_TTL": _positive_int,
     "REFRESH_TOKEN_TTL": _positive_int,
+    "REFRESH_REUSE_GRACE": int,
     "LOGIN_MAX_FAILURES": _positive_int,
     "LOGIN_LOCKOUT_SECONDS": _positive_int,
     "MAX_CONTENT_LENGTH": _positive_int,
@@ -210,6 +213,8 @@ def validate(settings: Settings) -> Settings:
             raise ConfigError(f"TRUSTED_PROXIES: {proxy} is not an IP address or network") from None
     if not 0 <= settings.PUBLIC_CARD_MEMORY_CACHE <= 100_000:
         raise ConfigError("PUBLIC_CARD_MEMORY_CACHE: a number of cards from 0 (off) to 100000")
+    if not 0 <= settings.REFRESH_REUSE_GRACE <= 300:
+        raise ConfigError("REFRESH_REUSE_GRACE: seconds from 0 to 300")
     if not 0 < settings.REDIS_TIMEOUT <= 30:
         raise ConfigError("REDIS_TIMEOUT: must be between 0 and 30 seconds")
     if not 0 < settings.WECHAT_TIMEOUT <= 30:

@@ -51,23 +51,25 @@ def demo_openid(key: str) -> str:
 
 def seed_demo() -> dict:
     """Returns what it made: mini-program users by key, complaints (with their query keys) by state."""
-    if User.objects.by_username("admin").first() is None:
-        for login in CONSOLE_USERS:
-            user = User(
-                role=login.role,
-                username=login.username,
-                password_hash=hash_password(DEMO_PASSWORD),
-                districts=list(login.districts),
-                display_name=login.display_name,
-                organisation=login.organisation,
-            ).save()
-            audit.record(
-                actor=audit.SYSTEM_ACTOR,
-                action="user.created",
-                target_type="user",
-                target_id=user.id,
-                after=user.audit_view(),
-            )
+    for login in CONSOLE_USERS:
+        # each demo login on its own: a bootstrap admin of the same name (BOOTSTRAP_ADMIN_USERNAME) stays
+        if User.objects.by_username(login.username).first() is not None:
+            continue
+        user = User(
+            role=login.role,
+            username=login.username,
+            password_hash=hash_password(DEMO_PASSWORD),
+            districts=list(login.districts),
+            display_name=login.display_name,
+            organisation=login.organisation,
+        ).save()
+        audit.record(
+            actor=audit.SYSTEM_ACTOR,
+            action="user.created",
+            target_type="user",
+            target_id=user.id,
+            after=user.audit_view(),
+        )
     users = {}
     for key, name in MINIPROGRAM_USERS.items():
         user = User.objects.by_openid(demo_openid(key)).first()

@@ -1,6 +1,7 @@
 """Sign-in flows over real HTTP against the loopback WeChat imitation and a real Redis."""
 
 import io
+import json
 import logging
 import threading
 
@@ -107,14 +108,23 @@ def test_concurrent_first_logins_create_one_account(api, app, wechat):
         assert User.objects.count() == 1
 
 
-def test_password_login_refresh_rotation_and_logout(api, make_console_user):
+def test_password_login_refresh_rotation_and_logout(api, make_console_user, redis_server):
     username, password = make_console_user("regulator")
     pair = api.post("/api/v1/auth/token", json={"username": username, "password": password}).json()
     assert pair["user"]["districts"] == ["320682"] and "password_hash" not in str(pair)
     rotated = api.post("/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]})
     assert rotated.status_code == 200
     new = rotated.json()
-    # replaying the spent token ends the whole session
+    # a mobile retry of the same refresh gets the same answer and keeps the session ...
+    retried = api.post("/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]})
+    assert retried.status_code == 200 and retried.json()["refresh_token"] == new["refresh_token"]
+    assert api.get("/api/v1/auth/me", token=new["access_token"]).status_code == 200
+    # ... but replaying a spent token after the grace window ends the whole session
+    redis = redis_server.client()  # an hour passes since the first use
+    for key in redis.scan_iter("auth:refresh:*"):
+        if redis.hexists(key, "next"):
+            spent = json.loads(redis.hget(key, "next"))
+            redis.hset(key, "next", json.dumps({**spent, "at": spent["at"] - 3600}))
     assert_error(api.post("/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]}), 401)
     assert_error(api.post("/api/v1/auth/refresh", json={"refresh_token": new["refresh_token"]}), 401)
     assert_error(api.get("/api/v1/auth/me", token=new["access_token"]), 401)
@@ -126,15 +136,36 @@ def test_password_login_refresh_rotation_and_logout(api, make_console_user):
     assert_error(api.post("/api/v1/auth/refresh", json={"refresh_token": fresh["refresh_token"]}), 401)
 
 
-def test_wrong_password_then_lockout(api, make_console_user):
+def _sign_in(api, username, password, address):
+    return api.post(
+        "/api/v1/auth/token", json={"username": username, "password": password}, headers={"X-Forwarded-For": address}
+    )
+
+
+def test_wrong_password_then_lockout_of_that_address_only(api, make_console_user):
     username, password = make_console_user("admin")
+    attacker, regulator = "203.0.113.66", "198.51.100.7"
     for _ in range(4):
-        assert_error(api.post("/api/v1/auth/token", json={"username": username, "password": "wrong-password"}), 401)
-    locked = api.post("/api/v1/auth/token", json={"username": username, "password": "wrong-password"})
+        assert_error(_sign_in(api, username, "wrong-password", attacker), 401)
+    locked = _sign_in(api, username, "wrong-password", attacker)
     assert_error(locked, 429)
     assert int(locked.headers["Retry-After"]) > 0
-    # even the right password is refused while locked
-    assert_error(api.post("/api/v1/auth/token", json={"username": username, "password": password}), 429)
+    # even the right password is refused from that address while locked ...
+    assert_error(_sign_in(api, username, password, attacker), 429)
+    # ... but the attacker cannot lock the regulator out: from their own address they sign in
+    assert _sign_in(api, username, password, regulator).status_code == 200
+
+
+def test_one_address_cannot_spray_passwords_over_every_account(api, make_console_user):
+    from backend.accounts.services import ADDRESS_FAILURE_FACTOR
+
+    sprayer = "203.0.113.99"
+    # four tries per account (no pair reaches 5) over as many accounts as the address is allowed
+    users = [make_console_user("regulator")[0] for _ in range(6)]
+    statuses = [_sign_in(api, user, "wrong-password", sprayer).status_code for user in users[:5] for _ in range(4)]
+    assert statuses == [401] * 5 * ADDRESS_FAILURE_FACTOR
+    assert_error(_sign_in(api, users[5], "wrong-password", sprayer), 429)  # the address has had its share
+    assert_error(_sign_in(api, users[5], "wrong-password", "198.51.100.8"), 401)  # others have not
 
 
 def test_unknown_user_gets_the_same_answer_as_a_wrong_password(api):

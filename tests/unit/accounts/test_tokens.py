@@ -26,7 +26,21 @@ def test_refresh_rotates_and_each_token_works_once(app_context):
     assert tokens.decode_access(third.access_token).session_id == tokens.decode_access(first.access_token).session_id
 
 
-def test_reusing_a_refresh_token_revokes_the_whole_family(app_context):
+@pytest.fixture
+def no_grace(app_context):
+    """REFRESH_REUSE_GRACE = 0: every re-sent refresh token counts as leaked."""
+    import dataclasses
+
+    settings = app_context.extensions["sfs.runtime"].settings
+    runtime = app_context.extensions["sfs.runtime"]
+    app_context.extensions["sfs.runtime"] = dataclasses.replace(
+        runtime, settings=dataclasses.replace(settings, REFRESH_REUSE_GRACE=0)
+    )
+    yield
+    app_context.extensions["sfs.runtime"] = runtime
+
+
+def test_reusing_a_refresh_token_after_the_grace_revokes_the_whole_family(no_grace):
     first = tokens.issue("u1", "citizen")
     second = tokens.rotate(first.refresh_token, ALWAYS_CITIZEN)
     with pytest.raises(InvalidToken, match="already used"):
@@ -36,6 +50,27 @@ def test_reusing_a_refresh_token_revokes_the_whole_family(app_context):
         tokens.rotate(second.refresh_token, ALWAYS_CITIZEN)
     with pytest.raises(InvalidToken):
         tokens.decode_access(second.access_token)
+
+
+def test_a_refresh_resent_within_the_grace_gets_the_same_pair_and_keeps_the_session(app_context):
+    import threading
+
+    first = tokens.issue("u1", "citizen")
+    barrier, results = threading.Barrier(4), []
+
+    def refresh():
+        with app_context.app_context():
+            barrier.wait()
+            results.append(tokens.rotate(first.refresh_token, ALWAYS_CITIZEN))
+
+    threads = [threading.Thread(target=refresh) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 4 and len({pair.refresh_token for pair in results}) == 1  # one winner, resent to all
+    assert tokens.decode_access(results[0].access_token).user_id == "u1"  # the session lives on
+    assert tokens.rotate(results[0].refresh_token, ALWAYS_CITIZEN).refresh_token != results[0].refresh_token
 
 
 def test_other_families_survive_a_revocation(app_context):

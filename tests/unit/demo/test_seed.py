@@ -45,3 +45,25 @@ def test_a_restart_with_a_fresh_embedded_mongodb_and_the_old_redis_seeds_again(c
     again = seeded_app(config)  # a new embedded MongoDB, the same Redis
     with again.app_context():
         assert Complaint.objects.count() >= 5
+
+
+def test_demo_seeds_beside_a_bootstrap_admin_of_the_same_name(config):
+    """SEED_DEMO with BOOTSTRAP_ADMIN_USERNAME=admin: the bootstrap admin stays, the rest is seeded."""
+    from backend.accounts.models import User
+    from backend.app import create_api_app
+    from backend.demo.seed import CONSOLE_USERS
+
+    app = create_api_app(
+        {
+            **config,
+            "SEED_DEMO": True,
+            "BOOTSTRAP_ADMIN_USERNAME": "admin",
+            "BOOTSTRAP_ADMIN_PASSWORD": "bootstrap-admin-password",
+        }
+    )
+    with app.app_context():
+        assert {login.username for login in CONSOLE_USERS} <= {u.username for u in User.objects if u.username}
+    signed_in = app.test_client().post(
+        "/api/v1/auth/token", json={"username": "admin", "password": "bootstrap-admin-password"}
+    )
+    assert signed_in.status_code == 200
