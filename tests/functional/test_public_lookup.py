@@ -205,7 +205,7 @@ def test_sticker_is_a6_with_name_call_to_scan_and_url(api, approved_business):
 def test_rate_limit_per_client_ip(config):
     from backend.app import create_app
 
-    server = LiveServer(create_app({**config, "PUBLIC_RATE_LIMIT": "3/minute"}))
+    server = LiveServer(create_app({**config, "PUBLIC_RATE_LIMIT": "3/minute", "TRUSTED_PROXIES": ""}))
     try:
         statuses = [requests.get(f"{server.url}/q/abcdefghijkl", timeout=15).status_code for _ in range(3)]
         assert statuses == [404, 404, 404]
