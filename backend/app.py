@@ -16,6 +16,7 @@ from flask_smorest import Api
 from backend.core.config import Settings, load_settings
 from backend.core.stores import Stores
 from backend.web.access import assert_every_endpoint_declares_access
+from backend.web.converters import register_converters
 from backend.web.errors import register_error_handlers
 from backend.web.pagination import add_pagination_header
 from backend.web.plumbing import configure_logging, install_request_plumbing
@@ -97,10 +98,14 @@ def create_api_app(
             }
         },
     )
+    register_converters(app, api)
     for blueprint in _api_blueprints():
         api.register_blueprint(blueprint)
     from backend.web.apidocs import blp as apidocs_blp
+    from backend.web.apidocs import document_error_responses
     from backend.web.health import blp as health_blp
+
+    document_error_responses(api)
 
     app.register_blueprint(health_blp)
     app.register_blueprint(apidocs_blp)

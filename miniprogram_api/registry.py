@@ -61,7 +61,7 @@ class MyBusinesses(MethodView):
         return result
 
 
-@blp.route("/businesses/<business_id>")
+@blp.route("/businesses/<oid:business_id>")
 class Business(MethodView):
     @access(CITIZEN)
     @blp.response(200, BusinessDetailSchema)
@@ -84,7 +84,7 @@ class Business(MethodView):
         services.delete_draft(_user_id(), business_id)
 
 
-@blp.route("/businesses/<business_id>/submit")
+@blp.route("/businesses/<oid:business_id>/submit")
 class Submit(MethodView):
     @access(CITIZEN)
     @blp.response(200, BusinessSchema)
@@ -93,7 +93,7 @@ class Submit(MethodView):
         return services.submit(_user_id(), business_id)
 
 
-@blp.route("/businesses/<business_id>/documents")
+@blp.route("/businesses/<oid:business_id>/documents")
 class Documents(MethodView):
     @access(CITIZEN)
     @idempotent
@@ -106,7 +106,7 @@ class Documents(MethodView):
         return services.add_document(_user_id(), business_id, form["kind"], read_capped(upload.stream), upload.filename)
 
 
-@blp.route("/businesses/<business_id>/documents/<document_id>")
+@blp.route("/businesses/<oid:business_id>/documents/<oid:document_id>")
 class Document(MethodView):
     @access(CITIZEN)
     @blp.response(200, content_type="application/octet-stream")
@@ -115,7 +115,7 @@ class Document(MethodView):
         return document_response(*services.get_document(current_principal(), business_id, document_id))
 
 
-@blp.route("/businesses/<business_id>/invitations")
+@blp.route("/businesses/<oid:business_id>/invitations")
 class Invitations(MethodView):
     @access(CITIZEN)
     @blp.arguments(InvitationCreateSchema)
@@ -135,7 +135,7 @@ class AcceptInvitation(MethodView):
         return services.accept_invitation(_user_id(), body["code"])
 
 
-@blp.route("/businesses/<business_id>/members")
+@blp.route("/businesses/<oid:business_id>/members")
 class Members(MethodView):
     @access(CITIZEN)
     @blp.response(200, MemberSchema(many=True))
@@ -144,7 +144,7 @@ class Members(MethodView):
         return services.list_members(_user_id(), business_id)
 
 
-@blp.route("/businesses/<business_id>/members/<member_user_id>")
+@blp.route("/businesses/<oid:business_id>/members/<oid:member_user_id>")
 class Member(MethodView):
     @access(CITIZEN)
     @blp.response(204)

@@ -221,7 +221,12 @@ class Open311ErrorSchema(ma.Schema):
 
 
 def _documented_errors(view):
-    for code, why in ((400, "Invalid request"), (404, "Not found"), (429, "Rate limited; see Retry-After")):
+    for code, why in (
+        (400, "Invalid request"),
+        (404, "Not found"),
+        (429, "Rate limited; see Retry-After"),
+        (503, "A service we depend on is away; see Retry-After"),
+    ):
         view = blp.alt_response(code, schema=Open311ErrorSchema(many=True), description=why)(view)
     return view
 
@@ -253,7 +258,7 @@ class ServiceDefinition(MethodView):
 @blp.route("/requests.json")
 class Requests(MethodView):
     @access(PUBLIC)
-    @blp.arguments(Open311RequestSchema, location="form")
+    @blp.arguments(Open311RequestSchema, location="form", error_status_code=400)
     @blp.response(201, Open311CreatedSchema(many=True))
     @_documented_errors
     def post(self, form):
@@ -289,7 +294,7 @@ class Requests(MethodView):
         ]
 
     @access(PUBLIC)
-    @blp.arguments(Open311QuerySchema, location="query")
+    @blp.arguments(Open311QuerySchema, location="query", error_status_code=400)
     @blp.response(200, Open311RequestViewSchema(many=True))
     @_documented_errors
     def get(self, query):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from mongoengine import (
+    BooleanField,
     DateField,
     DateTimeField,
     Document,
@@ -118,7 +119,7 @@ class Complaint(BaseDocument):
     accept_due = DateField(required=True)
     handle_due = DateField()  # set on acceptance (reports: from receipt)
     current_due = DateField()  # the deadline of the stage it is in (for lists)
-    extended = IntField(default=0)
+    extended = BooleanField(default=False)
     accepted_at = DateTimeField()
     refused_reason = StringField(max_length=1000)
     assigned_to = ObjectIdField()

@@ -505,7 +505,7 @@ def extend(principal: Principal, number: str, reason: str) -> Complaint:
     if complaint.kind != REPORT or complaint.extended:
         raise InvalidComplaintTransition("Only a report can be extended, and only once.")
     handle_due = current_calendar().add_working_days(complaint.handle_due, REPORT_EXTENSION_DAYS)
-    updates = {"set__handle_due": handle_due, "set__extended": 1}
+    updates = {"set__handle_due": handle_due, "set__extended": True}
     if complaint.status != RECEIVED:
         updates["set__current_due"] = handle_due
     return _change(
@@ -514,7 +514,7 @@ def extend(principal: Principal, number: str, reason: str) -> Complaint:
         "extend",
         actor_id=principal.user_id,
         from_statuses=OPEN_STATUSES,
-        conditions={"extended": 0},
+        conditions={"extended__ne": True},
         updates=updates,
         audit_extra={"reason": reason},
         conflict_message="Only an open report can be extended, and only once.",

@@ -37,7 +37,7 @@ class ConsoleBusinesses(MethodView):
         return paginate(services.search_for_regulator(current_principal(), **query), page, per_page)
 
 
-@blp.route("/<business_id>")
+@blp.route("/<oid:business_id>")
 class ConsoleBusiness(MethodView):
     @access(REGULATOR, ADMIN)
     @blp.response(200, BusinessDetailSchema)
@@ -72,10 +72,10 @@ for _action, _schema in (
     ("revoke", ReasonSchema),
     ("reinstate", ReasonSchema),
 ):
-    blp.route(f"/<business_id>/{_action}", endpoint=_action)(_review_view(_action, _schema))
+    blp.route(f"/<oid:business_id>/{_action}", endpoint=_action)(_review_view(_action, _schema))
 
 
-@blp.route("/<business_id>/public-code")
+@blp.route("/<oid:business_id>/public-code")
 class ReplacePublicCode(MethodView):
     @access(REGULATOR, ADMIN)
     @blp.arguments(ReasonSchema)
@@ -85,7 +85,7 @@ class ReplacePublicCode(MethodView):
         return services.replace_public_code(current_principal(), business_id, body["reason"])
 
 
-@blp.route("/<business_id>/documents/<document_id>")
+@blp.route("/<oid:business_id>/documents/<oid:document_id>")
 class ConsoleDocument(MethodView):
     @access(REGULATOR, ADMIN)
     @blp.response(200, content_type="application/octet-stream")

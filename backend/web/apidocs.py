@@ -1,4 +1,6 @@
-"""Swagger UI's files served from the `swagger-ui-bundle` wheel, so /api/docs works with no CDN."""
+"""API documentation: Swagger UI's files served from the `swagger-ui-bundle` wheel (so /api/docs works
+with no CDN), and the error responses every operation can give, written into the OpenAPI document by
+one set of rules so that the document says what the responses do."""
 
 from __future__ import annotations
 
@@ -9,8 +11,51 @@ from backend.web.access import PUBLIC, access
 
 blp = Blueprint("swagger_assets", __name__)
 
+ERROR_RESPONSES = {
+    "401": "Sign-in required, or the token is invalid or expired",
+    "403": "Signed in, but this role or member may not do this",
+    "404": "No such record, or not one you may see",
+    "409": "The record changed or is not in a state that allows this; reload it",
+    "413": "The body is too large",
+    "415": "Send JSON (or multipart/form-data for files)",
+    "429": "Too many requests; see Retry-After",
+    "503": "A service we depend on is away; see Retry-After",
+}
+BODY_METHODS = {"post", "put", "patch"}
+CHANGING_METHODS = {"post", "put", "patch", "delete"}
+OWN_ERROR_SHAPE_PREFIXES = ("/open311/",)  # Open311 answers errors in its own shape, documented by its views
+
 
 @blp.get("/api/docs/assets/<path:filename>")
 @access(PUBLIC)
 def swagger_asset(filename: str):
     return send_from_directory(swagger_ui_path, filename, max_age=86400)
+
+
+def document_error_responses(api) -> None:
+    """Add to each operation the error responses it can give (after every blueprint is registered)."""
+    spec = api.spec
+    for code, description in ERROR_RESPONSES.items():
+        spec.components.response(
+            f"ERROR_{code}", {"description": description, "content": {"application/json": {"schema": "Error"}}}
+        )
+    for path, operations in spec._paths.items():
+        if path.startswith(OWN_ERROR_SHAPE_PREFIXES):
+            continue
+        for method, operation in operations.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            codes = {"503"}
+            if operation.get("security"):
+                codes |= {"401", "403"}
+            else:
+                codes.add("429")
+            if method in BODY_METHODS and "requestBody" in operation:
+                codes |= {"413", "415"}
+            if "{" in path:
+                codes.add("404")
+                if method in CHANGING_METHODS:
+                    codes.add("409")
+            responses = operation.setdefault("responses", {})
+            for code in sorted(codes):
+                responses.setdefault(code, {"$ref": f"#/components/responses/ERROR_{code}"})

@@ -101,4 +101,20 @@ def idempotent(view):
             redis.delete(redis_key)
         return response
 
+    apidoc = dict(getattr(view, "_apidoc", {}))
+    manual = dict(apidoc.get("manual_doc", {}))
+    manual["parameters"] = [
+        *manual.get("parameters", []),
+        {
+            "in": "header",
+            "name": HEADER,
+            "required": False,
+            "schema": {"type": "string", "minLength": 8, "maxLength": 64},
+            "description": "Retry safely: the same key and body get the first response again (24 h). Anonymous "
+            "callers: 16-64 random characters.",
+        },
+    ]
+    manual["responses"] = {**manual.get("responses", {}), "409": {"$ref": "#/components/responses/ERROR_409"}}
+    apidoc["manual_doc"] = manual
+    wrapper._apidoc = apidoc
     return wrapper
