@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from mongoengine import DateTimeField, Document, QuerySet
+from mongoengine import DateTimeField, Document, QuerySet, ValidationError
 
+from backend.core.errors import InvalidInput
 from backend.core.principal import ADMIN, CITIZEN, REGULATOR, Principal
 from backend.core.timeutil import utcnow
 
@@ -15,8 +16,25 @@ class BaseDocument(Document):
     updated_at = DateTimeField(default=utcnow, required=True)
 
     def save(self, *args, **kwargs):
+        """Saves after the model's own checks; a value the model refuses (too long, wrong shape) is the
+        caller's input error (422 naming the field), never a 500, whichever channel it came through."""
         self.updated_at = utcnow()
-        return super().save(*args, **kwargs)
+        try:
+            self.validate()
+        except ValidationError as invalid:
+            raise InvalidInput(errors=_field_errors(invalid)) from None
+        return super().save(*args, validate=False, **kwargs)
+
+
+def _field_errors(invalid: ValidationError) -> dict:
+    def plain(errors):
+        if isinstance(errors, dict):
+            return {name: plain(inner) for name, inner in errors.items()}
+        if isinstance(errors, ValidationError):
+            return plain(errors.errors) if errors.errors else [errors.message]
+        return [str(errors)]
+
+    return plain(invalid.errors) if invalid.errors else {"_record": [invalid.message]}
 
 
 class ScopedQuerySet(QuerySet):

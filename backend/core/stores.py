@@ -12,6 +12,7 @@ import logging
 import os
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -159,6 +160,24 @@ def connect_redis(settings: Settings) -> redis.Redis:
 
 
 _T = TypeVar("_T")
+
+
+class RedisBreaker:
+    """Remembers, per process, that Redis just failed, so that paths able to do without it (the public
+    card, built from MongoDB) skip it for `cool_off` seconds instead of each waiting REDIS_TIMEOUT.
+    Only a shortcut: every process finds out for itself, and the first call after the cool-off tries
+    Redis again."""
+
+    def __init__(self, cool_off: float = 5.0, clock: Callable[[], float] = time.monotonic):
+        self.cool_off, self.clock = cool_off, clock
+        self._until = 0.0
+
+    @property
+    def tripped(self) -> bool:
+        return self.clock() < self._until
+
+    def trip(self) -> None:
+        self._until = self.clock() + self.cool_off
 
 
 @dataclass

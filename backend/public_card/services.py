@@ -24,6 +24,7 @@ from redis.exceptions import RedisError
 
 from backend.core import context
 from backend.core.nearcache import NearCache
+from backend.core.stores import RedisBreaker
 from backend.core.timeutil import SHANGHAI, to_shanghai, today_shanghai, utcnow
 from backend.public_card.models import PublicCard
 from backend.public_card.schemas import PublicCardSchema
@@ -219,6 +220,10 @@ def _render(code: str) -> CachedCard:
     return CachedCard(kind, html, body, _etag(html), _etag(body))
 
 
+def _breaker() -> RedisBreaker:
+    return context.stores().helper("public_card:redis_breaker", RedisBreaker)
+
+
 def _build_and_cache(code: str) -> CachedCard:
     """Build from MongoDB and fill the cache, unless the card was invalidated meanwhile. With Redis
     away the card is still served, built from MongoDB and not cached."""
@@ -226,6 +231,7 @@ def _build_and_cache(code: str) -> CachedCard:
     try:
         generation = redis.get(GENERATION_KEY.format(code)) or ""
     except RedisError:
+        _breaker().trip()
         return _render(code)
     card = _render(code)
     ttl = MISSING_TTL if card.kind == MISSING else _seconds_until_next_midnight()  # licence states change by date
@@ -249,7 +255,7 @@ def _build_and_cache(code: str) -> CachedCard:
             card.etag_json,
         )
     except RedisError:
-        pass  # served uncached; the next request tries again
+        _breaker().trip()  # served uncached; a request after the cool-off tries again
     return card
 
 
@@ -269,12 +275,13 @@ class CardView:
 def view(code: str, representation: str) -> CardView:
     """The card for a code as HTML or JSON, from the process's near cache of Redis when it holds a
     current copy, from Redis next, and built from MongoDB on a miss or while Redis is away."""
-    if not CODE_SHAPE.match(code):
+    if not CODE_SHAPE.match(code) or _breaker().tripped:
         card = _render(code)
     else:
         try:
             fetched = near_cache().hmget(card_key(code), ("kind", representation, f"etag_{representation}"))
         except RedisError:
+            _breaker().trip()
             fetched = [None]
         if fetched[0] is not None:
             return CardView(*fetched)
