@@ -1,4 +1,4 @@
-from backend.core.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
+from backend.core.errors import InvalidInput, PayloadTooLarge, ServiceUnavailable, UnsupportedMediaType
 
 
 class UploadTooLarge(PayloadTooLarge):
@@ -15,3 +15,7 @@ class UploadDamaged(InvalidInput):
     def __init__(self, message=None, **kwargs):
         kwargs.setdefault("errors", {"file": [message or self.default_message]})
         super().__init__(message, **kwargs)
+
+
+class UploadsBusy(ServiceUnavailable):
+    default_message = "Too many images are being processed; try again shortly."

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import io
 import logging
+import threading
 import warnings
 from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
+from pypdf.generic import ArrayObject, DictionaryObject
 
-from backend.blobs.errors import UploadDamaged, UploadTooLarge, UploadTypeNotAccepted
+from backend.blobs.errors import UploadDamaged, UploadsBusy, UploadTooLarge, UploadTypeNotAccepted
 from backend.blobs.store import blob_store
 
 log = logging.getLogger(__name__)
@@ -64,16 +66,49 @@ def read_capped(stream, limit: int = MAX_UPLOAD_BYTES) -> bytes:
     return data
 
 
-def _reencode_image(data: bytes, content_type: str) -> tuple[bytes, int, int]:
+@dataclass(frozen=True)
+class ImageProfile:
+    """What one kind of upload needs: the most pixels it may declare, and the longest side it is
+    stored at (decoded at that size where the format allows, else reduced right after decoding)."""
+
+    name: str
+    max_pixels: int
+    max_side: int
+
+
+# A complaint photo is evidence a person looks at on a screen; a licence scan must stay legible.
+PHOTO = ImageProfile("photo", max_pixels=16_000_000, max_side=2048)
+DOCUMENT = ImageProfile("document", max_pixels=MAX_IMAGE_PIXELS, max_side=4096)
+# Decoding is where the memory goes (a 40-megapixel RGB image is 120 MB): at most this many at once
+# per process; a request waits DECODE_WAIT seconds for a slot, then hears 503.
+DECODE_SLOTS = 2
+DECODE_WAIT = 15.0
+_decoding = threading.BoundedSemaphore(DECODE_SLOTS)
+
+
+def _reencode_image(data: bytes, content_type: str, profile: ImageProfile = DOCUMENT) -> tuple[bytes, int, int]:
+    if not _decoding.acquire(timeout=DECODE_WAIT):
+        raise UploadsBusy()
+    try:
+        return _reencode_image_now(data, content_type, profile)
+    finally:
+        _decoding.release()
+
+
+def _reencode_image_now(data: bytes, content_type: str, profile: ImageProfile) -> tuple[bytes, int, int]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
             width, height = image.size  # from the header, before any pixel is decoded
-            if width * height > MAX_IMAGE_PIXELS:
-                raise UploadTooLarge()
+            if width * height > profile.max_pixels:
+                raise UploadTooLarge(
+                    f"An image for this use may have at most {profile.max_pixels // 1_000_000} megapixels."
+                )
             if image.format != _PILLOW_FORMATS[content_type]:
                 raise UploadDamaged("The image content does not match its format.")
+            if content_type == JPEG:
+                image.draft("RGB", (profile.max_side, profile.max_side))  # decode at 1/2, 1/4, 1/8 scale
             image.load()
     except UploadTooLarge:
         raise
@@ -82,6 +117,7 @@ def _reencode_image(data: bytes, content_type: str) -> tuple[bytes, int, int]:
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         log.info("image upload rejected", extra={"reason": type(exc).__name__})
         raise UploadDamaged() from None
+    image.thumbnail((profile.max_side, profile.max_side))  # in place: the full-size pixels go now
     image = ImageOps.exif_transpose(image)  # keep the orientation the EXIF asked for, then drop EXIF
     if content_type == JPEG:
         image = image.convert("RGB")
@@ -101,6 +137,65 @@ def _reencode_image(data: bytes, content_type: str) -> tuple[bytes, int, int]:
     return out.getvalue(), image.width, image.height
 
 
+# Keys that make a PDF act (scripts, actions on events, forms, embedded files) wherever they sit, and
+# the kinds of action a dictionary can be.
+_ACTIVE_KEYS = (
+    "/AA",
+    "/OpenAction",
+    "/JS",
+    "/JavaScript",
+    "/AcroForm",
+    "/XFA",
+    "/EmbeddedFile",
+    "/EmbeddedFiles",
+    "/RichMedia",
+    "/Names",
+)
+_ACTIVE_ACTIONS = {
+    "/JavaScript",
+    "/Launch",
+    "/SubmitForm",
+    "/ImportData",
+    "/ResetForm",
+    "/URI",
+    "/GoToR",
+    "/GoToE",
+    "/RichMediaExecute",
+    "/Rendition",
+    "/Sound",
+    "/Movie",
+    "/Hide",
+    "/SetOCGState",
+    "/Trans",
+}
+
+
+def _strip_active_content(writer: PdfWriter) -> None:
+    """Everything the copied pages carry is searched, however deep (resources, forms inside forms):
+    active keys are removed and action dictionaries emptied."""
+    seen: set[int] = set()
+
+    def clean(obj) -> None:
+        if id(obj) in seen:
+            return
+        seen.add(id(obj))
+        if isinstance(obj, DictionaryObject):
+            if obj.get("/S") in _ACTIVE_ACTIONS or obj.get("/Type") == "/Action":
+                obj.clear()
+                return
+            for key in _ACTIVE_KEYS:
+                obj.pop(key, None)
+            for value in list(obj.values()):
+                clean(value)
+        elif isinstance(obj, ArrayObject):
+            for value in obj:
+                clean(value)
+
+    for obj in writer._objects:  # every indirect object the writer will write
+        if obj is not None:
+            clean(obj.get_object() if hasattr(obj, "get_object") else obj)
+
+
 def _rewrite_pdf(data: bytes) -> bytes:
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
@@ -117,6 +212,7 @@ def _rewrite_pdf(data: bytes) -> bytes:
                 added.pop(key, None)
         writer.remove_links()
         writer.remove_annotations(subtypes=None)
+        _strip_active_content(writer)
         out = io.BytesIO()
         writer.write(out)
     except (UploadDamaged, UploadTooLarge):
@@ -128,7 +224,7 @@ def _rewrite_pdf(data: bytes) -> bytes:
 
 
 def sanitise(
-    data: bytes, allowed: tuple[str, ...] = (JPEG, PNG, WEBP, PDF)
+    data: bytes, allowed: tuple[str, ...] = (JPEG, PNG, WEBP, PDF), profile: ImageProfile = DOCUMENT
 ) -> tuple[bytes, str, int | None, int | None]:
     if len(data) > MAX_UPLOAD_BYTES:
         raise UploadTooLarge()
@@ -139,12 +235,14 @@ def sanitise(
         raise UploadTypeNotAccepted()
     if content_type == PDF:
         return _rewrite_pdf(data), PDF, None, None
-    clean, width, height = _reencode_image(data, content_type)
+    clean, width, height = _reencode_image(data, content_type, profile)
     return clean, content_type, width, height
 
 
-def store_upload(data: bytes, allowed: tuple[str, ...] = (JPEG, PNG, WEBP, PDF)) -> StoredBlob:
-    clean, content_type, width, height = sanitise(data, allowed)
+def store_upload(
+    data: bytes, allowed: tuple[str, ...] = (JPEG, PNG, WEBP, PDF), profile: ImageProfile = DOCUMENT
+) -> StoredBlob:
+    clean, content_type, width, height = sanitise(data, allowed, profile)
     if len(clean) > MAX_UPLOAD_BYTES:
         raise UploadTooLarge()
     digest = blob_store().put(clean)

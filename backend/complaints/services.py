@@ -84,7 +84,7 @@ def _oid(value: Any, not_found=ComplaintNotFound) -> ObjectId:
 
 
 def store_public_upload(data: bytes, uploader: str) -> PublicUpload:
-    stored = blobs.store_upload(data, allowed=PHOTO_TYPES)
+    stored = blobs.store_upload(data, allowed=PHOTO_TYPES, profile=blobs.PHOTO)
     return PublicUpload(
         token=secrets.token_urlsafe(18),
         sha256=stored.sha256,

@@ -194,4 +194,4 @@ class BusinessDocument(BaseDocument):
     filename = StringField(max_length=120)
     uploaded_by = ObjectIdField(required=True)
 
-    meta = {"collection": "business_documents", "indexes": [("business_id", "kind")]}
+    meta = {"collection": "business_documents", "indexes": [("business_id", "kind"), "uploaded_by"]}

@@ -63,6 +63,7 @@ INVITATION_TTL = timedelta(days=7)
 PUBLIC_CODE_BYTES = 12  # 96 random bits, 16 URL-safe characters
 MAX_DOCUMENTS_PER_BUSINESS = 50
 MAX_DRAFTS_PER_USER = 10
+MAX_DOCUMENTS_PER_USER = 200
 
 CATERING_KINDS = set(BUYER_KINDS) - {HOUSEHOLD} | {"central_kitchen"}
 LICENCE_PREFIXES = {kind: ("JY",) for kind in CATERING_KINDS}
@@ -538,7 +539,9 @@ def add_document(user_id: Any, business_id: Any, kind: str, data: bytes, filenam
     business, _ = get_for_member(user_id, business_id, roles=(OWNER, MANAGER))
     if BusinessDocument.objects(business_id=business.id).count() >= MAX_DOCUMENTS_PER_BUSINESS:
         raise InvalidInput(errors={"file": [f"At most {MAX_DOCUMENTS_PER_BUSINESS} documents per business."]})
-    stored = blobs.store_upload(data)
+    if BusinessDocument.objects(uploaded_by=_oid(user_id)).count() >= MAX_DOCUMENTS_PER_USER:
+        raise InvalidInput(errors={"file": [f"At most {MAX_DOCUMENTS_PER_USER} documents per person."]})
+    stored = blobs.store_upload(data, profile=blobs.PHOTO if kind == "storefront_photo" else blobs.DOCUMENT)
     document = BusinessDocument(
         business_id=business.id,
         kind=kind,

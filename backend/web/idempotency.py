@@ -7,7 +7,8 @@ draft or upload. The same key with another body is 422; a retry while the first 
 
 Keys belong to the signed-in user. An anonymous request's key belongs to no address (behind a proxy
 many people share one): the key itself, which the client drew at random and holds, is the only thing
-that can fetch the response again, so anonymous keys must be long (16+ characters). A request that
+that can fetch the response again, so anonymous keys must be long and varied (16+ characters, 10+
+different ones: a constant key two clients might share is refused). A request that
 never finishes (its process killed) holds its key for `PENDING_TTL` seconds, not a day.
 """
 
@@ -18,7 +19,7 @@ import hashlib
 import json
 import re
 
-from flask import Response, g, request
+from flask import Response, g, make_response, request
 
 from backend.core import context
 from backend.core.errors import Conflict, InvalidInput
@@ -29,6 +30,7 @@ TTL_SECONDS = 24 * 3600
 PENDING_TTL = 90  # longer than any request may run (gunicorn's timeout is 60 s)
 _KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
 _ANONYMOUS_KEY = re.compile(r"^[A-Za-z0-9_.:-]{16,64}$")
+MIN_ANONYMOUS_DISTINCT = 10  # "aaaaaaaaaaaaaaaa" or "retry-retry-retry" is no secret
 
 
 def _fingerprint() -> str:
@@ -57,7 +59,8 @@ def idempotent(view):
         principal = g.get("principal")
         if principal is None and "Authorization" in request.headers:
             principal = optional_principal()
-        if not (_KEY if principal else _ANONYMOUS_KEY).match(key):
+        weak = principal is None and len(set(key)) < MIN_ANONYMOUS_DISTINCT
+        if weak or not (_KEY if principal else _ANONYMOUS_KEY).match(key):
             reason = "8-64 letters, digits or _.:-" if principal else "16-64 random letters, digits or _.:-"
             raise InvalidInput(errors={HEADER: [reason]})
         owner = f"user:{principal.user_id}" if principal else "anonymous"
@@ -79,7 +82,7 @@ def idempotent(view):
             response.headers["Idempotent-Replayed"] = "true"
             return response
         try:
-            response = view(*args, **kwargs)
+            response = make_response(view(*args, **kwargs))
         except BaseException:
             redis.delete(redis_key)
             raise

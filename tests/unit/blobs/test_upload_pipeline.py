@@ -4,7 +4,8 @@ import io
 
 import pytest
 from PIL import Image
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 from backend.blobs import services as blobs
 from backend.blobs.errors import UploadDamaged, UploadTooLarge, UploadTypeNotAccepted
@@ -99,3 +100,116 @@ def test_same_content_is_stored_once(app_context):
     first = blobs.store_upload(png())
     second = blobs.store_upload(png())
     assert first.sha256 == second.sha256
+
+
+def pdf_with_actions_deep_inside() -> bytes:
+    """Scripts and a launch action not where a reader looks first: inside a form XObject's resources,
+    on its /AA, and in an action dictionary hanging off the page's resources."""
+    from pypdf.generic import ArrayObject, DecodedStreamObject
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(200, 200)
+    script = DictionaryObject(
+        {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("alertdeep")}
+    )
+    launch = DictionaryObject({NameObject("/S"): NameObject("/Launch"), NameObject("/F"): TextStringObject("calcexe")})
+    inner = DecodedStreamObject()
+    inner.set_data(b"0 0 m 10 10 l S")
+    inner.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject([]),
+            NameObject("/AA"): DictionaryObject({NameObject("/O"): script}),
+            NameObject("/Resources"): DictionaryObject({NameObject("/Extra"): ArrayObject([launch])}),
+        }
+    )
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/XObject"): DictionaryObject({NameObject("/Fm0"): writer._add_object(inner)})}
+    )
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_actions_deep_in_a_pdf_are_removed(app_context):
+    data = pdf_with_actions_deep_inside()
+    assert b"alertdeep" in data and b"calcexe" in data
+    clean, content_type, _, _ = blobs.sanitise(data)
+    assert content_type == blobs.PDF
+    assert (
+        b"alertdeep" not in clean
+        and b"calcexe" not in clean
+        and b"/JavaScript" not in clean
+        and b"/Launch" not in clean
+    )
+    reader = PdfReader(io.BytesIO(clean))
+    assert len(reader.pages) == 1 and "/Fm0" in reader.pages[0]["/Resources"]["/XObject"]  # the drawing stays
+
+
+def _jpeg(width: int, height: int) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (120, 160, 200)).save(out, format="JPEG", quality=70)
+    return out.getvalue()
+
+
+def test_a_photo_needs_far_fewer_pixels_than_a_licence_scan(app_context):
+    with pytest.raises(UploadTooLarge, match="16 megapixels"):
+        blobs.store_upload(png_declaring(5000, 4000), profile=blobs.PHOTO)
+    big = _jpeg(6000, 4000)  # 24 megapixels: too many for a photo, fine for a scan
+    with pytest.raises(UploadTooLarge):
+        blobs.store_upload(big, profile=blobs.PHOTO)
+    scan = blobs.store_upload(big, profile=blobs.DOCUMENT)
+    assert max(scan.width, scan.height) == blobs.DOCUMENT.max_side
+
+
+def test_images_are_decoded_at_the_size_they_are_kept(app_context, monkeypatch):
+    from PIL import JpegImagePlugin
+
+    decoded = []
+    original = JpegImagePlugin.JpegImageFile.load
+
+    def load(image):
+        decoded.append(image.size)  # after draft(): the size the decoder really produces
+        return original(image)
+
+    monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "load", load)
+    photo = blobs.store_upload(_jpeg(4000, 3000), profile=blobs.PHOTO)
+    assert max(photo.width, photo.height) == blobs.PHOTO.max_side
+    assert decoded and max(decoded[0]) <= 2 * blobs.PHOTO.max_side  # decoded at half scale, not 12 megapixels
+
+
+def test_decoding_is_bounded_per_process(app_context, monkeypatch):
+    import threading
+
+    from PIL import ImageFile
+
+    condition, state = threading.Condition(), {"active": 0, "most": 0}
+    gate = threading.Event()
+    original = ImageFile.ImageFile.load
+
+    def load(image):
+        with condition:
+            state["active"] += 1
+            state["most"] = max(state["most"], state["active"])
+            condition.notify_all()
+        gate.wait(10)
+        try:
+            return original(image)
+        finally:
+            with condition:
+                state["active"] -= 1
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", load)
+    data = [_jpeg(300 + i, 200) for i in range(6)]
+    threads = [threading.Thread(target=lambda d=d: blobs.sanitise(d)) for d in data]
+    for thread in threads:
+        thread.start()
+    with condition:
+        assert condition.wait_for(lambda: state["active"] >= blobs.DECODE_SLOTS, timeout=10)
+        # a third decode would start now if nothing bounded them; give it the chance, then let all go
+        condition.wait_for(lambda: state["active"] > blobs.DECODE_SLOTS, timeout=1)
+    gate.set()
+    for thread in threads:
+        thread.join()
+    assert state["most"] == blobs.DECODE_SLOTS
