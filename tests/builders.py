@@ -103,7 +103,7 @@ def draft_values(**overrides) -> dict:
     """A restaurant's registration as the services take it (dates as dates)."""
     from datetime import date
 
-    values = restaurant_body(uscc=fresh_uscc(), **overrides)
+    values = restaurant_body(**{"uscc": fresh_uscc(), **overrides})
     if values.get("licence"):
         values["licence"] = {
             **values["licence"],

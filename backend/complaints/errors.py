@@ -1,11 +1,12 @@
 from backend.core.errors import Conflict, InvalidInput, NotFound
+from backend.workflow.errors import TransitionConflict
 
 
 class ComplaintNotFound(NotFound):
     default_message = "No such complaint, or the query key is wrong."
 
 
-class InvalidComplaintTransition(Conflict):
+class InvalidComplaintTransition(TransitionConflict):
     default_message = "The complaint is not in a state that allows this; reload it and try again."
 
 

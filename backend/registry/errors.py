@@ -1,11 +1,12 @@
 from backend.core.errors import Conflict, NotFound
+from backend.workflow.errors import TransitionConflict
 
 
 class BusinessNotFound(NotFound):
     default_message = "No such business."
 
 
-class InvalidTransition(Conflict):
+class InvalidTransition(TransitionConflict):
     default_message = "The business is not in a state that allows this; reload it and try again."
 
 
