@@ -26,7 +26,6 @@ JWT_ALGORITHM = "HS256"
 ACCESS_TYPE = "access"
 _FAMILY_KEY = "auth:family:{}"
 _REFRESH_KEY = "auth:refresh:{}"
-_USER_FAMILIES_KEY = "auth:user-families:{}"
 
 
 @dataclass(frozen=True)
@@ -87,8 +86,6 @@ def issue(user_id: str, role: str) -> TokenPair:
     family = uuid.uuid4().hex
     pipe = context.redis().pipeline()
     pipe.set(_FAMILY_KEY.format(family), user_id, ex=settings.REFRESH_TOKEN_TTL)
-    pipe.sadd(_USER_FAMILIES_KEY.format(user_id), family)
-    pipe.expire(_USER_FAMILIES_KEY.format(user_id), settings.REFRESH_TOKEN_TTL)
     pipe.execute()
     return TokenPair(_access_token(user_id, role, family), _new_refresh(user_id, family), settings.ACCESS_TOKEN_TTL)
 
@@ -153,17 +150,4 @@ def decode_access(token: str) -> AccessClaims:
 
 
 def revoke_family(family: str) -> None:
-    redis = context.redis()
-    user_id = redis.get(_FAMILY_KEY.format(family))
-    redis.delete(_FAMILY_KEY.format(family))
-    if user_id:
-        redis.srem(_USER_FAMILIES_KEY.format(user_id), family)
-
-
-def revoke_user(user_id: str) -> None:
-    """End every session of a user (disabled account, role change)."""
-    redis = context.redis()
-    families = redis.smembers(_USER_FAMILIES_KEY.format(user_id))
-    if families:
-        redis.delete(*[_FAMILY_KEY.format(f) for f in families])
-    redis.delete(_USER_FAMILIES_KEY.format(user_id))
+    context.redis().delete(_FAMILY_KEY.format(family))

@@ -50,7 +50,7 @@ from backend.complaints.models import (
 from backend.core import context, districts
 from backend.core.calendar import current_calendar
 from backend.core.errors import Forbidden, InvalidInput
-from backend.core.masking import mask_phone
+from backend.core.masking import mask_name, mask_phone
 from backend.core.principal import Principal
 from backend.core.timeutil import SHANGHAI, as_utc, today_shanghai, utcnow
 from backend.registry.models import PUBLIC_STATUSES, Business
@@ -323,11 +323,12 @@ def photo_for_regulator(principal: Principal, number: str, index: int) -> tuple[
 
 
 def masked_complainant(complaint: Complaint) -> dict | None:
-    """The complainant as lists and records show them to officials: the phone masked."""
+    """The complainant as lists and records show them to officials: name and phone masked (the
+    handler asks for them in full: `contact_for_handler`)."""
     if complaint.complainant is None:
         return None
     return {
-        "name": complaint.complainant.name,
+        "name": mask_name(complaint.complainant.name),
         "address": complaint.complainant.address,
         "phone": mask_phone(complaint.complainant.phone),
     }

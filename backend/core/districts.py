@@ -35,10 +35,6 @@ def unknown_codes(codes: Iterable[str]) -> list[str]:
     return sorted({code for code in codes if not is_known(code)})
 
 
-def name_of(code: str) -> str | None:
-    return _codes().get(code)
-
-
 def full_name(code: str | None) -> str:
     """省 市 区 as one string, skipping levels that repeat (直辖市) or are absent."""
     if not code:

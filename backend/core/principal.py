@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from backend.core.districts import any_covers
-
 CITIZEN = "citizen"
 REGULATOR = "regulator"
 ADMIN = "admin"
@@ -32,6 +30,3 @@ class Principal:
     @property
     def is_console_user(self) -> bool:
         return self.role in CONSOLE_ROLES
-
-    def covers_district(self, district_code: str) -> bool:
-        return self.is_admin or (self.is_regulator and any_covers(self.districts, district_code))

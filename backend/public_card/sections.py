@@ -31,9 +31,6 @@ class _Registry:
         self.sections[section.name] = section
         return section
 
-    def unregister(self, name: str) -> None:
-        self.sections.pop(name, None)
-
     def ordered(self) -> list[CardSection]:
         return sorted(self.sections.values(), key=lambda s: (s.order, s.name))
 

@@ -177,7 +177,8 @@ def test_full_workflow_with_rating(api, submitted, console_login, make_console_u
     number, key = result["number"], result["query_key"]
     listed = api.get("/api/v1/console/complaints", token=regulator).json()
     assert [c["number"] for c in listed] == [number]
-    assert listed[0]["complainant"]["phone"] == "139****5678"  # not the handler: masked
+    assert listed[0]["complainant"]["phone"] == "139****5678"  # masked in lists and records
+    assert "*" in listed[0]["complainant"]["name"]
     assert _console(api, regulator, number, "accept").json()["status"] == "accepted"
     assert_error(_console(api, regulator, number, "accept"), 409)
     # assign to a regulator of the district
