@@ -10,7 +10,7 @@ from marshmallow import ValidationError
 from backend.blobs.services import read_capped
 from backend.complaints import services
 from backend.complaints.models import CATEGORIES, KIND_LABELS
-from backend.complaints.schemas import ComplaintFormSchema
+from backend.complaints.schemas import ComplaintFormSchema, RatingSchema
 from backend.core.errors import DomainError
 from backend.core.timeutil import to_shanghai
 from backend.public_card import services as cards
@@ -156,28 +156,35 @@ def submit_complaint():
     return html, 201, {"Cache-Control": "no-store"}
 
 
+def _status_page(number: str, key: str, rating_error: str | None = None, status_code: int = 200):
+    status = services.public_status(services.get_for_submitter(number, key))
+    html = render_template(
+        "complaint_status.html",
+        status=status,
+        key=key,
+        to_local=to_shanghai,
+        kind=KIND_LABELS[status["kind"]],
+        rating_error=rating_error,
+    )
+    return html, status_code, {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+
+
 @blp.get("/complaints/<number>")
 @access(PUBLIC)
 def complaint_status(number: str):
     limit_public()
-    key = request.args.get("key", "")
-    status = services.public_status(services.get_for_submitter(number, key))
-    html = render_template(
-        "complaint_status.html", status=status, key=key, to_local=to_shanghai, kind=KIND_LABELS[status["kind"]]
-    )
-    return html, 200, {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+    return _status_page(number, request.args.get("key", ""))
 
 
 @blp.post("/complaints/<number>/rating")
 @access(PUBLIC)
 def rate_complaint(number: str):
     limit_public()
-    key = request.form.get("key", "")
+    form = {name: value for name, value in request.form.items() if value.strip()}
     try:
-        rating = int(request.form.get("rating", ""))
-    except ValueError:
-        rating = 0
-    if not 1 <= rating <= 5:
-        return redirect(url_for("complaint_pages.complaint_status", number=number, key=key), 303)
-    services.rate(number, key, rating, request.form.get("comment", "").strip()[:500] or None)
-    return redirect(url_for("complaint_pages.complaint_status", number=number, key=key), 303)
+        rating = RatingSchema().load(form)  # the same contract as the JSON API
+    except ValidationError as invalid:
+        reason = "请选择1至5分" if "rating" in invalid.messages else "评价意见最多500字"
+        return _status_page(number, request.form.get("key", ""), rating_error=reason, status_code=422)
+    services.rate(number, rating["key"], rating["rating"], rating.get("comment"))
+    return redirect(url_for("complaint_pages.complaint_status", number=number, key=rating["key"]), 303)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from mongoengine import BooleanField, DateTimeField, ListField, QuerySet, StringField
 
 from backend.core.districts import enclosing_codes
-from backend.core.models import BaseDocument
+from backend.core.models import BaseDocument, DistrictCodeField
 from backend.core.principal import CITIZEN, REGULATOR, ROLES
 
 
@@ -28,7 +28,7 @@ class User(BaseDocument):
     unionid = StringField(max_length=128)
     display_name = StringField(max_length=64)
     organisation = StringField(max_length=128)
-    districts = ListField(StringField(regex=r"^\d{6}$"))
+    districts = ListField(DistrictCodeField())
     is_active = BooleanField(default=True, required=True)
     last_login_at = DateTimeField()
 

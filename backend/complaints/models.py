@@ -13,7 +13,7 @@ from mongoengine import (
     StringField,
 )
 
-from backend.core.models import BaseDocument, ScopedQuerySet
+from backend.core.models import BaseDocument, DistrictCodeField, ScopedQuerySet
 from backend.core.principal import Principal
 
 COMPLAINT, REPORT = "complaint", "report"
@@ -105,7 +105,7 @@ class Complaint(BaseDocument):
     business_id = ObjectIdField()
     business_name = StringField(required=True, max_length=100)
     business_address = StringField(max_length=200)
-    district_code = StringField(required=True, regex=r"^\d{6}$")
+    district_code = DistrictCodeField(required=True)
     district_scopes = ListField(StringField())
     description = StringField(required=True, max_length=2000)
     claim = StringField(max_length=1000)

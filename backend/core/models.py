@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from mongoengine import DateTimeField, Document, QuerySet, ValidationError
+from mongoengine import DateTimeField, Document, QuerySet, StringField, ValidationError
 
+from backend.core import districts
 from backend.core.errors import InvalidInput
 from backend.core.principal import ADMIN, CITIZEN, REGULATOR, Principal
 from backend.core.timeutil import utcnow
@@ -35,6 +36,13 @@ def _field_errors(invalid: ValidationError) -> dict:
         return [str(errors)]
 
     return plain(invalid.errors) if invalid.errors else {"_record": [invalid.message]}
+
+
+class DistrictCodeField(StringField):
+    """A GB/T 2260 code as stored (its shape; services check it against the shipped list)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(regex=districts.DISTRICT_CODE.pattern, **kwargs)
 
 
 class ScopedQuerySet(QuerySet):

@@ -12,7 +12,7 @@ from mongoengine import (
     StringField,
 )
 
-from backend.core.models import BaseDocument, ScopedQuerySet
+from backend.core.models import BaseDocument, DistrictCodeField, ScopedQuerySet
 from backend.core.principal import Principal
 
 SUPPLIER_KINDS = ("farm_base", "wholesaler", "food_seller", "central_kitchen")
@@ -118,7 +118,7 @@ class Business(BaseDocument):
     uscc_claim = StringField(unique=True, sparse=True, max_length=18)
     licence = EmbeddedDocumentField(Licence)
     address = StringField(max_length=200)
-    district_code = StringField(regex=r"^\d{6}$")
+    district_code = DistrictCodeField()
     # The district, its city and its province: regulators' scopes match any of them.
     district_scopes = ListField(StringField())
     contact = EmbeddedDocumentField(Contact)

@@ -467,3 +467,33 @@ def test_html_form_accepts_a_county_name_instead_of_a_code(api, app):
         assert Complaint.objects.get(number=number).district_code == "320682"
     ambiguous = api.post("/complaints/new", data={**form, "district_code": "城关区", "description": "另一处无证加工"})
     assert ambiguous.status_code == 422 and "同名" in ambiguous.text
+
+
+def test_the_rating_form_keeps_the_api_contract(api, app):
+    created = api.post(
+        "/api/v1/public/complaints",
+        json={
+            "kind": "report",
+            "category": "hygiene",
+            "description": "后厨老鼠出没",
+            "business_name": "路边摊",
+            "business_address": "海阳路12号",
+            "district_code": "320682",
+        },
+    ).json()
+    number, key = created["number"], created["query_key"]
+    with app.app_context():
+        Complaint.objects(number=number).update_one(set__status="closed")  # as after the handler closed it
+    too_long = api.post(
+        f"/complaints/{number}/rating", data={"key": key, "rating": "4", "comment": "好" * 600}, allow_redirects=False
+    )
+    assert too_long.status_code == 422 and "最多500字" in too_long.text
+    no_score = api.post(f"/complaints/{number}/rating", data={"key": key, "rating": "9"}, allow_redirects=False)
+    assert no_score.status_code == 422 and "1至5分" in no_score.text
+    rated = api.post(
+        f"/complaints/{number}/rating", data={"key": key, "rating": "4", "comment": "处理及时"}, allow_redirects=False
+    )
+    assert rated.status_code == 303
+    with app.app_context():
+        stored = Complaint.objects.get(number=number)
+        assert (stored.rating, stored.rating_comment) == (4, "处理及时")
