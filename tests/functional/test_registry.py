@@ -385,3 +385,11 @@ def test_regulator_replaces_public_code(api, owner, rugao):
     assert_error(api.post(url + "/public-code", token=rugao, json={}), 422)
     replaced = api.post(url + "/public-code", token=rugao, json={"reason": "二维码被冒用"}).json()
     assert replaced["public_code"] != old and len(replaced["public_code"]) >= 16
+
+
+def test_console_users_do_not_use_the_mini_program(api, console_login):
+    """A reviewer cannot register (and then approve) a business of their own: /api/v1/mp is for citizens."""
+    for role, districts in (("regulator", ("320682",)), ("admin", ())):
+        token = console_login(role, districts)
+        assert_error(api.post("/api/v1/mp/businesses", token=token, json=restaurant_body()), 403)
+        assert_error(api.get("/api/v1/mp/businesses/mine", token=token), 403)

@@ -57,3 +57,14 @@ def test_only_a_draft_is_deleted_and_drafts_are_capped(app_context):
         services.delete_draft(sender.user_id, sent.id)
     with pytest.raises(BusinessNotFound):
         services.delete_draft(owner.user_id, sent.id)
+
+
+def test_documents_are_capped_per_person_too(app_context, monkeypatch):
+    monkeypatch.setattr(services, "MAX_DOCUMENTS_PER_USER", 3)
+    owner = citizen()
+    first, second = (services.create_draft(owner.user_id, draft_values()) for _ in range(2))
+    for business in (first, first, second):
+        services.add_document(owner.user_id, business.id, "licence", jpeg_bytes(), "l.jpg")
+    with pytest.raises(InvalidInput) as capped:
+        services.add_document(owner.user_id, second.id, "licence", jpeg_bytes(), "l.jpg")
+    assert "per person" in str(capped.value.errors["file"])
