@@ -42,6 +42,19 @@ def restaurant_body(**overrides) -> dict:
     return body
 
 
+def report_body(**overrides) -> dict:
+    """An anonymous report (举报) about an unregistered stall in Rugao."""
+    return {
+        "kind": "report",
+        "category": "hygiene",
+        "description": "后厨老鼠出没",
+        "business_name": "路边摊",
+        "business_address": "海阳路12号",
+        "district_code": "320682",
+        **overrides,
+    }
+
+
 def jpeg_bytes(color=(200, 50, 50)) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (80, 60), color).save(out, format="JPEG")

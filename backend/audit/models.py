@@ -36,6 +36,13 @@ class AuditEntry(Document):
     prev_hash = StringField(required=True)
     hash = StringField(required=True)
 
+    def content(self) -> dict:
+        """What the hash covers: everything but the hash itself."""
+        return {
+            name: getattr(self, name)
+            for name in ("seq", "at", "actor", "action", "target_type", "target_id", "before", "after", "prev_hash")
+        }
+
     meta = {
         "collection": "audit_log",
         "queryset_class": AuditQuerySet,

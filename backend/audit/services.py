@@ -129,17 +129,7 @@ def verify_chain(batch_size: int = 1000) -> ChainReport:
             return ChainReport(False, checked, expected_seq, f"entry {expected_seq} is missing")
         if entry.prev_hash != prev_hash:
             return ChainReport(False, checked, entry.seq, "prev_hash does not match the previous entry")
-        recomputed = entry_hash(
-            seq=entry.seq,
-            at=entry.at,
-            actor=entry.actor,
-            action=entry.action,
-            target_type=entry.target_type,
-            target_id=entry.target_id,
-            before=entry.before,
-            after=entry.after,
-            prev_hash=entry.prev_hash,
-        )
+        recomputed = entry_hash(**entry.content())
         if recomputed != entry.hash:
             return ChainReport(False, checked, entry.seq, "content does not match its hash")
         prev_hash = entry.hash

@@ -9,7 +9,7 @@ import requests
 
 from backend.complaints.models import Complaint
 from backend.core.timeutil import utcnow
-from tests.builders import jpeg_bytes
+from tests.builders import jpeg_bytes, report_body
 from tests.support import LiveServer, assert_error
 
 
@@ -470,17 +470,7 @@ def test_html_form_accepts_a_county_name_instead_of_a_code(api, app):
 
 
 def test_the_rating_form_keeps_the_api_contract(api, app):
-    created = api.post(
-        "/api/v1/public/complaints",
-        json={
-            "kind": "report",
-            "category": "hygiene",
-            "description": "后厨老鼠出没",
-            "business_name": "路边摊",
-            "business_address": "海阳路12号",
-            "district_code": "320682",
-        },
-    ).json()
+    created = api.post("/api/v1/public/complaints", json=report_body()).json()
     number, key = created["number"], created["query_key"]
     with app.app_context():
         Complaint.objects(number=number).update_one(set__status="closed")  # as after the handler closed it

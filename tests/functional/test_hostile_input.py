@@ -5,18 +5,11 @@ import pytest
 import requests
 
 from backend.core.schemas import MAX_ERRORS_SHOWN
-from tests.builders import restaurant_body
+from tests.builders import report_body, restaurant_body
 from tests.support import LiveServer, assert_error
 
 JSON = {"Content-Type": "application/json"}
-REPORT = {
-    "kind": "report",
-    "category": "hygiene",
-    "description": "后厨老鼠出没",
-    "business_name": "路边摊",
-    "business_address": "海阳路12号",
-    "district_code": "320682",
-}
+REPORT = report_body()
 
 
 @pytest.mark.parametrize(

@@ -36,17 +36,7 @@ def test_tampered_content_is_detected_at_that_entry(app_context):
 def test_rehashed_tampering_breaks_the_next_link(app_context):
     _record(4)
     entry = AuditEntry.objects.get(seq=2)
-    forged = audit.entry_hash(
-        seq=2,
-        at=entry.at,
-        actor="user:mallory",
-        action=entry.action,
-        target_type=entry.target_type,
-        target_id=entry.target_id,
-        before=entry.before,
-        after=entry.after,
-        prev_hash=entry.prev_hash,
-    )
+    forged = audit.entry_hash(**{**entry.content(), "actor": "user:mallory"})
     AuditEntry._get_collection().update_one({"seq": 2}, {"$set": {"actor": "user:mallory", "hash": forged}})
     report = audit.verify_chain()
     assert (report.ok, report.first_broken_seq) == (False, 3)

@@ -6,16 +6,9 @@ from backend.complaints import services
 from backend.complaints.models import Complaint
 from backend.core.errors import InvalidInput
 from backend.core.principal import CITIZEN, Principal
-from tests.builders import regulator_of
+from tests.builders import regulator_of, report_body
 
-REPORT = {
-    "kind": "report",
-    "category": "hygiene",
-    "description": "后厨老鼠出没",
-    "business_name": "路边摊",
-    "business_address": "海阳路12号",
-    "district_code": "如皋市",
-}
+REPORT = report_body(district_code="如皋市")
 
 
 def test_a_county_name_is_resolved_by_the_service(app_context):
