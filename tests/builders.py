@@ -174,3 +174,25 @@ def pdf(with_javascript=False) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def fresh_id_number(born: str = "19900307") -> str:
+    """A valid 18-character resident ID number (GB 11643) nobody else in the test run has."""
+    from backend.staff.validators import id_check_character
+
+    first17 = f"320682{born}{next(_serial) % 1000:03d}"
+    return first17 + id_check_character(first17)
+
+
+def staff_values(**overrides) -> dict:
+    from datetime import date
+
+    return {
+        "name": "张晓明",
+        "post": "chef",
+        "phone": "13912340000",
+        "id_number": fresh_id_number(),
+        "handles_food": True,
+        "started_on": date(2025, 3, 1),
+        **overrides,
+    }

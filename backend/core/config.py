@@ -57,6 +57,10 @@ class Settings:
     # hold every thread).
     REDIS_TIMEOUT: float = 1.0
     SECRET_KEY: str | None = None
+    # Keys the hash of staff ID numbers (never stored in full); production needs its own.
+    STAFF_ID_KEY: str | None = None
+    # A health certificate is valid this many months from its issue date (the common local reading).
+    HEALTH_CERTIFICATE_MONTHS: int = 12
     WECHAT_APPID: str | None = None
     WECHAT_SECRET: str | None = None
     WECHAT_API_BASE: str = WECHAT_DEFAULT_API_BASE
@@ -103,7 +107,7 @@ class Settings:
     def public(self) -> dict[str, Any]:
         """The settings safe to show or log: secrets replaced by a marker."""
         shown = dataclasses.asdict(self)
-        for name in ("SECRET_KEY", "WECHAT_SECRET", "BOOTSTRAP_ADMIN_PASSWORD"):
+        for name in ("SECRET_KEY", "STAFF_ID_KEY", "WECHAT_SECRET", "BOOTSTRAP_ADMIN_PASSWORD"):
             if shown[name]:
                 shown[name] = "***"
         for name in ("MONGODB_URI", "REDIS_URL"):
@@ -122,6 +126,7 @@ _PARSERS = {
     "ACCESS_TOKEN_TTL": _positive_int,
     "REFRESH_TOKEN_TTL": _positive_int,
     "REFRESH_REUSE_GRACE": int,
+    "HEALTH_CERTIFICATE_MONTHS": _positive_int,
     "LOGIN_MAX_FAILURES": _positive_int,
     "LOGIN_LOCKOUT_SECONDS": _positive_int,
     "MAX_CONTENT_LENGTH": _positive_int,
@@ -213,6 +218,8 @@ def validate(settings: Settings) -> Settings:
             raise ConfigError(f"TRUSTED_PROXIES: {proxy} is not an IP address or network") from None
     if not 0 <= settings.PUBLIC_CARD_MEMORY_CACHE <= 100_000:
         raise ConfigError("PUBLIC_CARD_MEMORY_CACHE: a number of cards from 0 (off) to 100000")
+    if not 1 <= settings.HEALTH_CERTIFICATE_MONTHS <= 36:
+        raise ConfigError("HEALTH_CERTIFICATE_MONTHS: months from 1 to 36")
     if not 0 <= settings.REFRESH_REUSE_GRACE <= 300:
         raise ConfigError("REFRESH_REUSE_GRACE: seconds from 0 to 300")
     if not 0 < settings.REDIS_TIMEOUT <= 30:
@@ -231,11 +238,19 @@ def validate(settings: Settings) -> Settings:
             raise ConfigError(
                 f"SECRET_KEY: production needs a random secret of at least {MIN_SECRET_LENGTH} characters"
             )
+        staff_key = settings.STAFF_ID_KEY or ""
+        if len(staff_key) < MIN_SECRET_LENGTH or staff_key == key:
+            raise ConfigError(
+                f"STAFF_ID_KEY: production needs its own random secret of at least {MIN_SECRET_LENGTH} characters"
+            )
         if not (settings.WECHAT_APPID and settings.WECHAT_SECRET):
             raise ConfigError("WECHAT_APPID and WECHAT_SECRET: required in production")
         if settings.SEED_DEMO:
             raise ConfigError("SEED_DEMO: demo data is never seeded in production")
-    elif not settings.SECRET_KEY:
-        # Development only: a fresh random key per process, so nothing guessable ever signs tokens.
-        settings = dataclasses.replace(settings, SECRET_KEY=secrets.token_urlsafe(48))
+    else:
+        if not settings.SECRET_KEY:
+            # Development only: a fresh random key per process, so nothing guessable ever signs tokens.
+            settings = dataclasses.replace(settings, SECRET_KEY=secrets.token_urlsafe(48))
+        if not settings.STAFF_ID_KEY:
+            settings = dataclasses.replace(settings, STAFF_ID_KEY="dev-staff-id:" + settings.SECRET_KEY)
     return settings

@@ -28,6 +28,21 @@ class PublicGradeSchema(ma.Schema):
     rated_on = ma.fields.Date(allow_none=True)
 
 
+class PublicPersonSchema(ma.Schema):
+    post = ma.fields.String()
+    name = ma.fields.String(metadata={"description": "Masked: 张*明."})
+    valid_until = ma.fields.String(allow_none=True, metadata={"format": "date"})
+    valid = ma.fields.Boolean()
+
+
+class PublicHealthCertificatesSchema(ma.Schema):
+    food_handlers = ma.fields.Integer(metadata={"description": "Staff handling ready-to-eat food today."})
+    valid = ma.fields.Integer(metadata={"description": "How many of them hold a valid health certificate."})
+    people = ma.fields.List(ma.fields.Nested(PublicPersonSchema), metadata={"description": "The first 40."})
+    officers = ma.fields.List(ma.fields.String(), metadata={"description": "食品安全员, masked."})
+    directors = ma.fields.List(ma.fields.String(), metadata={"description": "食品安全总监, masked."})
+
+
 class PublicCardSchema(ma.Schema):
     code = ma.fields.String()
     url = ma.fields.String()
@@ -43,6 +58,10 @@ class PublicCardSchema(ma.Schema):
             "description": "One entry per capability with data: staff, inspections, "
             "tests, cameras, recalls. Absent while it has none."
         }
+    )
+    health_certificates = ma.fields.Nested(
+        PublicHealthCertificatesSchema,
+        metadata={"description": "Food handlers' health certificates; absent while the business records no staff."},
     )
     complaint_url = ma.fields.String()
     updated_at = ma.fields.DateTime()

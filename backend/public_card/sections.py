@@ -11,16 +11,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 QUERIES_PER_MISS = 1  # the card's bound: one find of the card document, for any number of sections
 MAX_SECTION_BYTES = 8 * 1024  # one section's summary as JSON; a summary, not the records behind it
 
 
+def _as_published(data: dict, today: date) -> dict:
+    return data
+
+
 @dataclass(frozen=True)
 class CardSection:
+    """`render(shown)` gives the section's HTML fragment (escaped) from what `present(summary, today)`
+    makes of the stored summary (the place for what changes with the date, such as counts of valid
+    certificates); `top_level` puts it in the card's JSON under its own name instead of `sections`."""
+
     name: str
     order: int
-    render: Callable[[dict], str] = field(default=lambda data: "")  # its HTML fragment (escaped) from the summary
+    render: Callable[[dict], str] = field(default=lambda data: "")
+    present: Callable[[dict, date], dict] = _as_published
+    top_level: bool = False
 
 
 @dataclass

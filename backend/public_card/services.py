@@ -131,6 +131,7 @@ def build(code: str) -> tuple[str, dict, str]:
         return REPLACED, data, _env.get_template("replaced.html").render(card=data)
     today = today_shanghai()
     shown = [(section, card.sections[section.name]) for section in registry.ordered() if section.name in card.sections]
+    presented = {section.name: section.present(summary["data"], today) for section, summary in shown}
     latest_change = max(
         [card.updated_at]
         + [summary["updated_at"] for _, summary in shown if isinstance(summary.get("updated_at"), datetime)]
@@ -145,13 +146,14 @@ def build(code: str) -> tuple[str, dict, str]:
         "licence": _licence(card.licence, today),
         "grade": _grade(summary for _, summary in shown),
         "alerts": [alert for _, summary in shown for alert in summary.get("alerts", [])],
-        "sections": {section.name: summary["data"] for section, summary in shown},
+        "sections": {section.name: presented[section.name] for section, _ in shown if not section.top_level},
+        **{section.name: presented[section.name] for section, _ in shown if section.top_level},
         "complaint_url": f"{base_url}/complaints/new?code={code}",
         "updated_at": to_shanghai(latest_change).replace(microsecond=0),
         "as_of": today,
     }
     data = PublicCardSchema().dump(data)
-    fragments = [section.render(summary["data"]) for section, summary in shown]
+    fragments = [section.render(presented[section.name]) for section, _ in shown]
     html = _env.get_template("card.html").render(
         card=data,
         fragments=[f for f in fragments if f],

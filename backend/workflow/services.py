@@ -65,8 +65,9 @@ def change_state(
         changes["inc__version"] = 1
     updated = document_class.objects(**precondition).modify(new=True, **changes)
     if updated is None:
-        current = document_class.objects(id=before.id).only("status").first()
-        found = getattr(current, "status", None) if current else "gone"
+        has_status = "status" in document_class._fields
+        current = document_class.objects(id=before.id).only("status" if has_status else "id").first()
+        found = (current.status if has_status else "changed") if current else "gone"
         raise conflict(
             conflict_message
             or f"Cannot {action.replace('_', ' ')} a {target_type} that is {found}; reload it and try again."

@@ -67,6 +67,7 @@ PRODUCTION = {
     "MONGODB_URI": "mongodb://db:27017/sfs",
     "REDIS_URL": "redis://cache:6379/0",
     "SECRET_KEY": STRONG,
+    "STAFF_ID_KEY": STRONG[::-1] + "-staff",
     "WECHAT_APPID": "wx1",
     "WECHAT_SECRET": "s",
 }
@@ -85,6 +86,8 @@ def test_production_accepts_real_stores_and_a_strong_secret():
         ({"SECRET_KEY": "short"}, "SECRET_KEY"),
         ({"SECRET_KEY": "a" * 64}, "SECRET_KEY"),
         ({"SEED_DEMO": "true"}, "SEED_DEMO"),
+        ({"STAFF_ID_KEY": None}, "STAFF_ID_KEY"),
+        ({"STAFF_ID_KEY": STRONG}, "STAFF_ID_KEY"),  # not the token key again
     ],
 )
 def test_production_refuses_embedded_stores_and_weak_secrets(change, setting):
@@ -95,5 +98,5 @@ def test_production_refuses_embedded_stores_and_weak_secrets(change, setting):
 def test_public_view_hides_secrets():
     settings = load_settings({**PRODUCTION, "MONGODB_URI": "mongodb://u:pw123@db/sfs"}, environ={})
     shown = settings.public()
-    assert shown["SECRET_KEY"] == "***" and shown["WECHAT_SECRET"] == "***"
+    assert shown["SECRET_KEY"] == "***" and shown["WECHAT_SECRET"] == "***" and shown["STAFF_ID_KEY"] == "***"
     assert "pw123" not in shown["MONGODB_URI"]
