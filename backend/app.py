@@ -34,10 +34,12 @@ def _api_blueprints() -> list:
     from backend.console import auth as console_auth
     from backend.console import complaints as console_complaints
     from backend.console import registry as console_registry
+    from backend.console import routine as console_routine
     from backend.console import staff as console_staff
     from backend.console import users as console_users
     from miniprogram_api import auth as mp_auth
     from miniprogram_api import registry as mp_registry
+    from miniprogram_api import routine as mp_routine
     from miniprogram_api import staff as mp_staff
     from public_lookup import businesses as public_businesses
     from public_lookup import complaints as public_complaints
@@ -48,6 +50,7 @@ def _api_blueprints() -> list:
         mp_auth.blp,
         mp_registry.blp,
         mp_staff.blp,
+        mp_routine.blp,
         # console (/api/v1/auth, /api/v1/console)
         console_auth.blp,
         console_users.blp,
@@ -55,6 +58,7 @@ def _api_blueprints() -> list:
         console_registry.blp,
         console_complaints.blp,
         console_staff.blp,
+        console_routine.blp,
         # anonymous (/api/v1/public, /open311)
         public_businesses.blp,
         public_complaints.blp,
@@ -66,9 +70,11 @@ def register_card_sections() -> None:
     """The sections of the public card, in one place (inspections, tests, cameras and recalls add
     theirs here as they land)."""
     from backend.public_card.sections import registry
+    from backend.routine import card as routine_card
     from backend.staff import card as staff_card
 
     registry.register(staff_card.SECTION)
+    registry.register(routine_card.SECTION)
 
 
 def init_platform_core(app: Flask, settings: Settings, stores: Stores | None, **request_options) -> Stores:

@@ -61,6 +61,8 @@ class Settings:
     STAFF_ID_KEY: str | None = None
     # A health certificate is valid this many months from its issue date (the common local reading).
     HEALTH_CERTIFICATE_MONTHS: int = 12
+    # A daily check, weekly or monthly record may be entered at most this many days after its day.
+    ROUTINE_BACKFILL_DAYS: int = 7
     WECHAT_APPID: str | None = None
     WECHAT_SECRET: str | None = None
     WECHAT_API_BASE: str = WECHAT_DEFAULT_API_BASE
@@ -127,6 +129,7 @@ _PARSERS = {
     "REFRESH_TOKEN_TTL": _positive_int,
     "REFRESH_REUSE_GRACE": int,
     "HEALTH_CERTIFICATE_MONTHS": _positive_int,
+    "ROUTINE_BACKFILL_DAYS": int,
     "LOGIN_MAX_FAILURES": _positive_int,
     "LOGIN_LOCKOUT_SECONDS": _positive_int,
     "MAX_CONTENT_LENGTH": _positive_int,
@@ -218,6 +221,8 @@ def validate(settings: Settings) -> Settings:
             raise ConfigError(f"TRUSTED_PROXIES: {proxy} is not an IP address or network") from None
     if not 0 <= settings.PUBLIC_CARD_MEMORY_CACHE <= 100_000:
         raise ConfigError("PUBLIC_CARD_MEMORY_CACHE: a number of cards from 0 (off) to 100000")
+    if not 0 <= settings.ROUTINE_BACKFILL_DAYS <= 62:
+        raise ConfigError("ROUTINE_BACKFILL_DAYS: days from 0 to 62")
     if not 1 <= settings.HEALTH_CERTIFICATE_MONTHS <= 36:
         raise ConfigError("HEALTH_CERTIFICATE_MONTHS: months from 1 to 36")
     if not 0 <= settings.REFRESH_REUSE_GRACE <= 300:

@@ -1,0 +1,13 @@
+from backend.core.errors import Conflict, NotFound
+
+
+class RecordNotFound(NotFound):
+    default_message = "No such record."
+
+
+class AlreadyRecorded(Conflict):
+    default_message = "A record for this period already exists; correct that one instead."
+
+
+class ClientIdReused(Conflict):
+    default_message = "This client_id was used for a different record."

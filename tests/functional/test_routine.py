@@ -1,0 +1,70 @@
+"""The routine end to end: a phone records a daily check (twice: the network dropped), the console
+follows it in JSON and CSV, the public page says how well it is kept."""
+
+import uuid
+
+import pytest
+
+from backend.core.timeutil import today_shanghai
+from tests.builders import submitted_business
+from tests.support import assert_error
+
+TODAY = today_shanghai().isoformat()
+
+
+@pytest.fixture
+def shop(api, mp_login, console_login):
+    owner = mp_login()["access_token"]
+    business = submitted_business(api, owner)
+    regulator = console_login("regulator", ("320682",))
+    approved = api.post(f"/api/v1/console/businesses/{business['id']}/approve", token=regulator, json={})
+    assert approved.status_code == 200, approved.text
+    return approved.json(), owner, regulator
+
+
+def test_daily_check_from_the_phone_to_the_console_and_the_card(api, shop, mp_login):
+    business, owner, regulator = shop
+    base = f"/api/v1/mp/businesses/{business['id']}"
+    items = api.get(f"{base}/risk-list", token=owner).json()["items"]
+    body = {
+        "client_id": uuid.uuid4().hex,
+        "day": TODAY,
+        "signed_name": "李安全",
+        "results": [{"item": item["code"], "result": "passed"} for item in items],
+    }
+    first = api.post(f"{base}/daily-checks", token=owner, json=body)
+    assert first.status_code == 201, first.text
+    again = api.post(f"{base}/daily-checks", token=owner, json=body)  # the kitchen's network dropped the answer
+    assert again.status_code == 201 and again.json()["id"] == first.json()["id"]
+    assert first.json()["summary"] == "未发现风险隐患"
+    assert len(api.get(f"{base}/daily-checks", token=owner).json()) == 1
+    stranger = mp_login()["access_token"]
+    assert_error(api.post(f"{base}/daily-checks", token=stranger, json={**body, "client_id": uuid.uuid4().hex}), 404)
+    period = {"from": TODAY, "to": TODAY}
+    (row,) = api.get("/api/v1/console/routine/compliance", token=regulator, params=period).json()
+    assert (row["business_id"], row["days_recorded"], row["days"]) == (business["id"], 1, 1)
+    csv = api.get("/api/v1/console/routine/compliance.csv", token=regulator, params=period)
+    assert csv.status_code == 200 and business["name"] in csv.content.decode("utf-8-sig")
+    assert (
+        api.get("/api/v1/console/routine/compliance/districts", token=regulator, params=period).json()[0][
+            "days_recorded_share"
+        ]
+        == 1.0
+    )
+    assert "近30天日管控 1/30 天" in api.get(f"/q/{business['public_code']}").text
+
+
+def test_huge_daily_checks_are_refused(api, shop):
+    business, owner, _regulator = shop
+    base = f"/api/v1/mp/businesses/{business['id']}"
+
+    def body(count):
+        return {
+            "client_id": uuid.uuid4().hex,
+            "day": TODAY,
+            "signed_name": "李安全",
+            "results": [{"item": f"item{n}", "result": "passed"} for n in range(count)],
+        }
+
+    assert_error(api.post(f"{base}/daily-checks", token=owner, json=body(10_000)), 413)
+    assert "results" in assert_error(api.post(f"{base}/daily-checks", token=owner, json=body(300)), 422)["errors"]
