@@ -7,6 +7,9 @@ from flask_smorest import Blueprint
 
 from backend.blobs.services import read_capped
 from backend.core.principal import CITIZEN
+from backend.core.schemas import PaginationQuerySchema
+from backend.notifications import services as notifications
+from backend.notifications.schemas import NotificationSchema
 from backend.staff import services
 from backend.staff.schemas import (
     CertificateCreateSchema,
@@ -157,3 +160,14 @@ class SafetyProfile(MethodView):
     def put(self, body, business_id):
         """Scale and diners per meal: they decide whether a food-safety director is required"""
         return services.set_profile(_user_id(), business_id, body)
+
+
+@blp.route("/notifications")
+class Notifications(MethodView):
+    @access(CITIZEN)
+    @blp.arguments(PaginationQuerySchema, location="query")
+    @blp.response(200, NotificationSchema(many=True))
+    def get(self, query, business_id):
+        """Reminders sent about the business (certificates running out, daily checks missing), to whom, when"""
+        found = notifications.history_for_member(_user_id(), business_id)
+        return paginate(found, query["page"], query["per_page"])

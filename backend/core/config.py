@@ -63,6 +63,11 @@ class Settings:
     HEALTH_CERTIFICATE_MONTHS: int = 12
     # A daily check, weekly or monthly record may be entered at most this many days after its day.
     ROUTINE_BACKFILL_DAYS: int = 7
+    # Subscribe-message templates (from the mini-program's admin console) and when a missing daily
+    # check is reminded of (hour of the day, Asia/Shanghai).
+    WECHAT_TEMPLATE_CERTIFICATE: str = "sfs-certificate-expiring"
+    WECHAT_TEMPLATE_DAILY_CHECK: str = "sfs-daily-check-missed"
+    DAILY_CHECK_REMINDER_HOUR: int = 17
     WECHAT_APPID: str | None = None
     WECHAT_SECRET: str | None = None
     WECHAT_API_BASE: str = WECHAT_DEFAULT_API_BASE
@@ -130,6 +135,7 @@ _PARSERS = {
     "REFRESH_REUSE_GRACE": int,
     "HEALTH_CERTIFICATE_MONTHS": _positive_int,
     "ROUTINE_BACKFILL_DAYS": int,
+    "DAILY_CHECK_REMINDER_HOUR": int,
     "LOGIN_MAX_FAILURES": _positive_int,
     "LOGIN_LOCKOUT_SECONDS": _positive_int,
     "MAX_CONTENT_LENGTH": _positive_int,
@@ -221,6 +227,8 @@ def validate(settings: Settings) -> Settings:
             raise ConfigError(f"TRUSTED_PROXIES: {proxy} is not an IP address or network") from None
     if not 0 <= settings.PUBLIC_CARD_MEMORY_CACHE <= 100_000:
         raise ConfigError("PUBLIC_CARD_MEMORY_CACHE: a number of cards from 0 (off) to 100000")
+    if not 0 <= settings.DAILY_CHECK_REMINDER_HOUR <= 23:
+        raise ConfigError("DAILY_CHECK_REMINDER_HOUR: an hour from 0 to 23")
     if not 0 <= settings.ROUTINE_BACKFILL_DAYS <= 62:
         raise ConfigError("ROUTINE_BACKFILL_DAYS: days from 0 to 62")
     if not 1 <= settings.HEALTH_CERTIFICATE_MONTHS <= 36:

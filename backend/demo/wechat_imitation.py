@@ -12,6 +12,9 @@ Used by the tests and by the embedded demo run (where no real WeChat can be reac
 
 Every code is accepted once, as WeChat does: a second use answers 40163. Answers are JSON sent as
 text/plain, like the real service. Wrong appid/secret -> 40013 / 40125.
+
+It also answers `/cgi-bin/token` (an access token) and `/cgi-bin/message/subscribe/send` (subscribe
+messages, kept in `messages`; openids in `refusing` get 43101, as when a user declined the template).
 """
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ class WeChatImitation:
         self.secret = secret
         self.release_slow = threading.Event()
         self.requests: list[dict] = []
+        self.messages: list[dict] = []  # subscribe messages received, in order
+        self.refusing: set[str] = set()  # openids that refused a template (answered 43101)
+        self.tokens_issued = 0
         self._used: set[str] = set()
         self._lock = threading.Lock()
         imitation = self
@@ -39,12 +45,25 @@ class WeChatImitation:
 
             def do_GET(self):
                 parsed = urlparse(self.path)
+                if parsed.path == "/cgi-bin/token":
+                    params = {k: v[0] for k, v in parse_qs(parsed.query).items()}
+                    self._send(200, *imitation.answer_token(params))
+                    return
                 if parsed.path != "/sns/jscode2session":
                     self._send(404, b"not found", "text/html")
                     return
                 params = {k: v[0] for k, v in parse_qs(parsed.query).items()}
                 status, body, content_type = imitation.answer(params)
                 self._send(status, body, content_type)
+
+            def do_POST(self):
+                parsed = urlparse(self.path)
+                if parsed.path != "/cgi-bin/message/subscribe/send":
+                    self._send(404, b"not found", "text/html")
+                    return
+                token = {k: v[0] for k, v in parse_qs(parsed.query).items()}.get("access_token", "")
+                length = int(self.headers.get("Content-Length") or 0)
+                self._send(200, *imitation.answer_message(token, self.rfile.read(length)))
 
             def _send(self, status: int, body: bytes, content_type: str):
                 self.send_response(status)
@@ -73,6 +92,30 @@ class WeChatImitation:
         self.release_slow.set()
         self.server.shutdown()
         self.server.server_close()
+
+    def _access_token(self) -> str:
+        return "token-" + hashlib.sha256(self.secret.encode()).hexdigest()[:16]
+
+    def answer_token(self, params: dict) -> tuple[bytes, str]:
+        """`/cgi-bin/token`: an access token for the right appid and secret."""
+        if params.get("appid") != self.appid or params.get("secret") != self.secret:
+            return json.dumps({"errcode": 40125, "errmsg": "invalid appsecret"}).encode(), "text/plain"
+        with self._lock:
+            self.tokens_issued += 1
+        return json.dumps({"access_token": self._access_token(), "expires_in": 7200}).encode(), "text/plain"
+
+    def answer_message(self, token: str, raw: bytes) -> tuple[bytes, str]:
+        """`/cgi-bin/message/subscribe/send`: recorded; 43101 when the user refused the template."""
+        if token != self._access_token():
+            return json.dumps({"errcode": 40001, "errmsg": "invalid credential"}).encode(), "application/json"
+        message = json.loads(raw or b"{}")
+        if message.get("touser") in self.refusing:
+            return json.dumps(
+                {"errcode": 43101, "errmsg": "user refuse to accept the msg"}
+            ).encode(), "application/json"
+        with self._lock:
+            self.messages.append(message)
+        return json.dumps({"errcode": 0, "errmsg": "ok"}).encode(), "application/json"
 
     @staticmethod
     def openid_for(code: str) -> str:

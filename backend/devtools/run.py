@@ -31,6 +31,28 @@ class _Gunicorn(BaseApplication):
         return self._app
 
 
+REMINDER_INTERVAL = 600  # seconds between reminder runs in the embedded demo
+
+
+def _start_reminders(app) -> None:
+    """What cron does for `python -m backend.notifications remind` in a deployment."""
+    import logging
+    import threading
+
+    from backend.notifications.services import remind
+
+    def loop():
+        stop = threading.Event()
+        while not stop.wait(REMINDER_INTERVAL):
+            try:
+                with app.app_context():
+                    remind()
+            except Exception:  # a failed run is logged; the next one tries again
+                logging.getLogger(__name__).exception("reminder run failed")
+
+    threading.Thread(target=loop, name="reminders", daemon=True).start()
+
+
 def main() -> int:
     from backend.app import create_app
     from backend.demo.seed import CONSOLE_USERS, DEMO_PASSWORD, MINIPROGRAM_USERS
@@ -92,6 +114,8 @@ def main() -> int:
             "preload_app": True,
             "accesslog": None,
             "timeout": 60,
+            # the reminders run in the worker, where the (forked) embedded data lives
+            "post_worker_init": lambda worker: _start_reminders(app),
         },
     ).run()
     return 0

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from mongoengine import DateTimeField, DictField, IntField, ObjectIdField, QuerySet, StringField
+
+from backend.core.models import BaseDocument
+
+SENDING, SENT, REFUSED, FAILED = "sending", "sent", "refused", "failed"
+STATUSES = (SENDING, SENT, REFUSED, FAILED)
+
+
+class NotificationQuerySet(QuerySet):
+    def of_business(self, business_id):
+        return self.filter(business_id=business_id)
+
+
+class Notification(BaseDocument):
+    """One message to one person about one thing. `dedupe_key` is unique: claiming it is what makes a
+    reminder go out once, however often the reminder run happens."""
+
+    dedupe_key = StringField(required=True, unique=True, max_length=200)
+    kind = StringField(required=True, max_length=40)
+    business_id = ObjectIdField(required=True)
+    user_id = ObjectIdField(required=True)
+    template = StringField(max_length=64)
+    data = DictField()
+    page = StringField(max_length=200)
+    status = StringField(required=True, choices=STATUSES, default=SENDING)
+    attempts = IntField(default=0)
+    error = StringField(max_length=200)
+    sent_at = DateTimeField()
+
+    meta = {"collection": "notifications", "queryset_class": NotificationQuerySet, "indexes": ["business_id", "status"]}
