@@ -85,7 +85,9 @@ def seed_demo() -> dict:
         users[key] = user
     from backend.demo.complaints_seed import seed_complaints
     from backend.demo.registry_seed import seed_registry
+    from backend.demo.staff_seed import seed_staff
 
     seed_registry(users)
+    seed_staff(users)
     complaints = seed_complaints()
     return {"users": users, "complaints": complaints}

@@ -20,6 +20,7 @@ from typing import Any
 
 from bson import ObjectId
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 from redis.exceptions import RedisError
 
 from backend.core import context
@@ -156,7 +157,7 @@ def build(code: str) -> tuple[str, dict, str]:
     fragments = [section.render(presented[section.name]) for section, _ in shown]
     html = _env.get_template("card.html").render(
         card=data,
-        fragments=[f for f in fragments if f],
+        fragments=[Markup(f) for f in fragments if f],  # each section's own template escaped its fragment
         updated_at=to_shanghai(latest_change).strftime("%Y-%m-%d %H:%M"),
     )
     return FOUND, data, html

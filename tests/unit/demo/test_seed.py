@@ -67,3 +67,26 @@ def test_demo_seeds_beside_a_bootstrap_admin_of_the_same_name(config):
         "/api/v1/auth/token", json={"username": "admin", "password": "bootstrap-admin-password"}
     )
     assert signed_in.status_code == 200
+
+
+def test_demo_has_staff_with_every_kind_of_certificate_and_a_month_of_routine(config):
+    from backend.routine.models import DailyCheck, MonthlyReport, WeeklyReport
+    from backend.staff import services as staff
+    from backend.staff.models import StaffMember
+
+    app = seeded_app(config)
+    with app.app_context():
+        from backend.core.timeutil import today_shanghai
+
+        businesses = StaffMember.objects.distinct("business_id")
+        statuses = staff.handler_statuses(businesses, today_shanghai())
+        assert any(not s.may_handle_food for s in statuses)  # an expired certificate
+        assert any(s.valid_until and (s.valid_until - today_shanghai()).days <= 30 for s in statuses)  # expiring
+        assert any(s.valid_until and (s.valid_until - today_shanghai()).days > 30 for s in statuses)
+        assert StaffMember.objects(safety_roles="director").count() >= 1
+        assert (
+            DailyCheck.objects.count() >= 50
+            and WeeklyReport.objects.count() >= 1
+            and MonthlyReport.objects.count() >= 1
+        )
+        assert any(check.problems for check in DailyCheck.objects)

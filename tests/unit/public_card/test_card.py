@@ -63,7 +63,7 @@ def test_sections_show_their_part_alerts_and_grade_and_nothing_without_data(app_
         grade={"level": "B", "rated_on": "2026-10-01"},
     )
     card = cards.get(business.public_code)  # publish_section invalidated the cached card
-    assert '"part0"' in card.json and "第0部分" in card.html
+    assert '"part0"' in card.json and "<h2>第0部分</h2>" in card.html and "&lt;section" not in card.html
     assert "召回提示" in card.html and 'class="badge yellow"' in card.html
     cards.withdraw_section(business.id, "part0")
     assert "第0部分" not in cards.get(business.public_code).html

@@ -146,3 +146,10 @@ def test_the_card_shows_counts_masked_names_and_nothing_private(business):
     assert data["valid"] == 1 and data["officers"] == ["李*厨"] and "从业人员健康证明" in card.html
     for private in ("李大厨", "13912340000", covered.id_last4, str(covered.id)):
         assert private not in card.json and private not in card.html
+
+
+def test_what_staff_names_hold_is_escaped_on_the_page(business):
+    shop, owner = business
+    services.add_staff(owner.user_id, shop.id, staff_values(name="<img src=x onerror=alert(1)>"))
+    html = cards.get(shop.public_code).html
+    assert "<img" not in html and "&lt;" in html
