@@ -38,7 +38,7 @@ class PublicPersonSchema(ma.Schema):
 class PublicHealthCertificatesSchema(ma.Schema):
     food_handlers = ma.fields.Integer(metadata={"description": "Staff handling ready-to-eat food today."})
     valid = ma.fields.Integer(metadata={"description": "How many of them hold a valid health certificate."})
-    people = ma.fields.List(ma.fields.Nested(PublicPersonSchema), metadata={"description": "The first 40."})
+    people = ma.fields.List(ma.fields.Nested(PublicPersonSchema), metadata={"description": "The first 30."})
     officers = ma.fields.List(ma.fields.String(), metadata={"description": "食品安全员, masked."})
     directors = ma.fields.List(ma.fields.String(), metadata={"description": "食品安全总监, masked."})
 

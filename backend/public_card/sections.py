@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 QUERIES_PER_MISS = 1  # the card's bound: one find of the card document, for any number of sections
-MAX_SECTION_BYTES = 8 * 1024  # one section's summary as JSON; a summary, not the records behind it
+MAX_SECTION_BYTES = 16 * 1024  # one section's summary as JSON; a summary, not the records behind it
 
 
 def _as_published(data: dict, today: date) -> dict:

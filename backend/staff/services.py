@@ -40,7 +40,7 @@ CARD_SECTION = "health_certificates"
 EXPIRING_DAYS = 30
 MAX_STAFF_PER_BUSINESS = 300
 MAX_CERTIFICATES_PER_PERSON = 50
-CARD_PEOPLE_SHOWN = 40
+CARD_PEOPLE_SHOWN = 30  # with MAX_STAFF_PER_BUSINESS dates, well within MAX_SECTION_BYTES (tested)
 
 
 def _oid(value: Any, not_found=StaffNotFound) -> ObjectId:

@@ -153,3 +153,38 @@ def test_what_staff_names_hold_is_escaped_on_the_page(business):
     services.add_staff(owner.user_id, shop.id, staff_values(name="<img src=x onerror=alert(1)>"))
     html = cards.get(shop.public_code).html
     assert "<img" not in html and "&lt;" in html
+
+
+def test_every_change_that_shows_is_on_the_next_card(business):
+    shop, owner = business
+
+    def shown():
+        return json.loads(cards.get(shop.public_code).json)["health_certificates"]
+
+    person = services.add_staff(owner.user_id, shop.id, staff_values())
+    assert shown()["food_handlers"] == 1
+    services.update_staff(owner.user_id, shop.id, person.id, {"handles_food": False})
+    assert shown()["food_handlers"] == 0
+    services.update_staff(owner.user_id, shop.id, person.id, {"handles_food": True, "safety_roles": ["director"]})
+    assert shown()["food_handlers"] == 1 and shown()["directors"] == ["张*明"]
+    services.end_staff(owner.user_id, shop.id, person.id, TODAY - timedelta(days=1))
+    assert shown()["food_handlers"] == 0 and shown()["directors"] == []
+
+
+def test_the_largest_staff_fits_the_card_summary(business, monkeypatch):
+    """MAX_STAFF_PER_BUSINESS food handlers with long names stay within the section's size bound."""
+    from backend.public_card.sections import MAX_SECTION_BYTES
+
+    summary = {
+        "valid_until": ["2027-01-01"] * services.MAX_STAFF_PER_BUSINESS,
+        "people": [{"post": "面点", "name": "欧" + "*" * 30 + "明", "valid_until": "2027-01-01"}]
+        * services.CARD_PEOPLE_SHOWN,
+        "officers": ["李*强"] * 10,
+        "directors": ["陈*东"] * 3,
+    }
+    size = len(
+        json.dumps(
+            {"data": summary, "alerts": [], "grade": None, "updated_at": "2026-12-02T00:00:00"}, ensure_ascii=False
+        ).encode()
+    )
+    assert size < MAX_SECTION_BYTES
