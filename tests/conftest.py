@@ -162,8 +162,9 @@ def mp_login(api):
 
 
 @pytest.fixture
-def approved_business(api, mp_login, console_login):
-    """An approved restaurant in Rugao, registered and approved over HTTP. Returns (business, regulator token)."""
+def owned_business(api, mp_login, console_login):
+    """An approved restaurant in Rugao, registered and approved over HTTP.
+    Returns (business, owner token, regulator token)."""
     from tests.builders import submitted_business
 
     owner = mp_login()["access_token"]
@@ -171,7 +172,14 @@ def approved_business(api, mp_login, console_login):
     regulator = console_login("regulator", ("320682",))
     approved = api.post(f"/api/v1/console/businesses/{business['id']}/approve", token=regulator, json={})
     assert approved.status_code == 200, approved.text
-    return approved.json(), regulator
+    return approved.json(), owner, regulator
+
+
+@pytest.fixture
+def approved_business(owned_business):
+    """The same, as (business, regulator token)."""
+    business, _owner, regulator = owned_business
+    return business, regulator
 
 
 @pytest.fixture

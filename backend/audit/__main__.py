@@ -13,11 +13,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.parse_args(argv)
     from backend.audit.services import verify_chain
     from backend.core import context
-    from backend.core.config import load_settings
-    from backend.core.stores import Stores
 
-    settings = load_settings()
-    with context.use(context.Runtime(settings, Stores.connect(settings))):
+    with context.use(context.from_environment()):
         report = verify_chain()
     print(json.dumps(report.as_dict(), ensure_ascii=False))
     return 0 if report.ok else 1

@@ -41,6 +41,14 @@ def use(runtime: Runtime) -> Iterator[Runtime]:
         _current.reset(token)
 
 
+def from_environment() -> Runtime:
+    """For command-line tools and workers: the settings of the environment and their stores."""
+    from backend.core.config import load_settings
+
+    settings = load_settings()
+    return Runtime(settings, Stores.connect(settings))
+
+
 def current() -> Runtime:
     runtime = _current.get()
     if runtime is None and _resolver is not None:

@@ -12,12 +12,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", choices=["remind"])
     parser.parse_args(argv)
     from backend.core import context
-    from backend.core.config import load_settings
-    from backend.core.stores import Stores
     from backend.notifications.services import remind
 
-    settings = load_settings()
-    with context.use(context.Runtime(settings, Stores.connect(settings))):
+    with context.use(context.from_environment()):
         run = remind()
     print(json.dumps(run.__dict__, ensure_ascii=False))
     return 0

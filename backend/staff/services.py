@@ -34,7 +34,7 @@ from backend.staff import rules
 from backend.staff.errors import AlreadyEnded, AlreadyOnStaff, CertificateNotFound, NoStaffForHouseholds, StaffNotFound
 from backend.staff.models import DIRECTOR, HEAD, OFFICER, POSTS, HealthCertificate, SafetyProfile, StaffMember
 from backend.staff.validators import id_number_problem
-from backend.workflow.services import change_state
+from backend.workflow.services import change_state, create_record
 
 CARD_SECTION = "health_certificates"
 EXPIRING_DAYS = 30
@@ -117,14 +117,7 @@ def add_staff(user_id: Any, business_id: Any, values: dict) -> StaffMember:
         training_hours=_training(values),
         also_employed_elsewhere=elsewhere,
     )
-    person.save(force_insert=True)
-    audit.record(
-        actor=audit.actor_for(user_id),
-        action="staff.added",
-        target_type="staff",
-        target_id=person.id,
-        after=person.audit_view(),
-    )
+    create_record(person, action="added", actor_id=user_id, target_type="staff")
     publish_card(business.id)
     return person
 
@@ -246,14 +239,7 @@ def add_certificate(user_id: Any, business_id: Any, staff_id: Any, values: dict)
         issued_on=issued,
         expires_on=expires,
     )
-    certificate.save(force_insert=True)
-    audit.record(
-        actor=audit.actor_for(user_id),
-        action="health_certificate.added",
-        target_type="health_certificate",
-        target_id=certificate.id,
-        after=certificate.audit_view(),
-    )
+    create_record(certificate, action="added", actor_id=user_id, target_type="health_certificate")
     publish_card(person.business_id)
     return certificate
 

@@ -85,3 +85,17 @@ def change_state(
     if business_id is not None:
         cards.invalidate(business_id(updated))
     return updated
+
+
+def create_record(document: _D, *, action: str, actor_id: Any, target_type: str) -> _D:
+    """The one way a record comes into being: inserted (the model's own checks are 422), then one
+    audit entry with its audit view."""
+    document.save(force_insert=True)
+    audit.record(
+        actor=audit.actor_for(actor_id),
+        action=f"{target_type}.{action}",
+        target_type=target_type,
+        target_id=document.id,
+        after=document.audit_view(),
+    )
+    return document

@@ -3,27 +3,14 @@ follows it in JSON and CSV, the public page says how well it is kept."""
 
 import uuid
 
-import pytest
-
 from backend.core.timeutil import today_shanghai
-from tests.builders import submitted_business
 from tests.support import assert_error
 
 TODAY = today_shanghai().isoformat()
 
 
-@pytest.fixture
-def shop(api, mp_login, console_login):
-    owner = mp_login()["access_token"]
-    business = submitted_business(api, owner)
-    regulator = console_login("regulator", ("320682",))
-    approved = api.post(f"/api/v1/console/businesses/{business['id']}/approve", token=regulator, json={})
-    assert approved.status_code == 200, approved.text
-    return approved.json(), owner, regulator
-
-
-def test_daily_check_from_the_phone_to_the_console_and_the_card(api, shop, mp_login):
-    business, owner, regulator = shop
+def test_daily_check_from_the_phone_to_the_console_and_the_card(api, owned_business, mp_login):
+    business, owner, regulator = owned_business
     base = f"/api/v1/mp/businesses/{business['id']}"
     items = api.get(f"{base}/risk-list", token=owner).json()["items"]
     body = {
@@ -54,8 +41,8 @@ def test_daily_check_from_the_phone_to_the_console_and_the_card(api, shop, mp_lo
     assert "近30天日管控 1/30 天" in api.get(f"/q/{business['public_code']}").text
 
 
-def test_huge_daily_checks_are_refused(api, shop):
-    business, owner, _regulator = shop
+def test_huge_daily_checks_are_refused(api, owned_business):
+    business, owner, _regulator = owned_business
     base = f"/api/v1/mp/businesses/{business['id']}"
 
     def body(count):

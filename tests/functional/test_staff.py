@@ -2,24 +2,11 @@
 
 from datetime import timedelta
 
-import pytest
-
 from backend.core.timeutil import today_shanghai
 from tests.builders import fresh_id_number, jpeg_bytes, submitted_business
 from tests.support import assert_error
 
 TODAY = today_shanghai()
-
-
-@pytest.fixture
-def shop(api, mp_login, console_login):
-    """An approved restaurant in Rugao: (business, owner token, regulator token)."""
-    owner = mp_login()["access_token"]
-    business = submitted_business(api, owner)
-    regulator = console_login("regulator", ("320682",))
-    approved = api.post(f"/api/v1/console/businesses/{business['id']}/approve", token=regulator, json={})
-    assert approved.status_code == 200, approved.text
-    return approved.json(), owner, regulator
 
 
 def _person(**overrides):
@@ -33,8 +20,8 @@ def _person(**overrides):
     }
 
 
-def test_staff_certificates_and_the_card_end_to_end(api, shop):
-    business, owner, regulator = shop
+def test_staff_certificates_and_the_card_end_to_end(api, owned_business):
+    business, owner, regulator = owned_business
     base = f"/api/v1/mp/businesses/{business['id']}"
     body = _person(safety_roles=["officer"])
     headers = {"Idempotency-Key": "staff-add-0001"}
@@ -77,8 +64,8 @@ def test_staff_certificates_and_the_card_end_to_end(api, shop):
     assert_error(api.patch(f"{base}/staff/{person['id']}", token=owner, json={"post": "prep"}), 409)
 
 
-def test_bad_input_and_other_peoples_businesses(api, shop, mp_login, console_login):
-    business, owner, regulator = shop
+def test_bad_input_and_other_peoples_businesses(api, owned_business, mp_login, console_login):
+    business, owner, regulator = owned_business
     base = f"/api/v1/mp/businesses/{business['id']}"
     bad_id = _person(id_number="110105194912310021")
     assert "id_number" in assert_error(api.post(f"{base}/staff", token=owner, json=bad_id), 422)["errors"]
