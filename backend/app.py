@@ -33,11 +33,13 @@ def _api_blueprints() -> list:
     from backend.console import audit as console_audit
     from backend.console import auth as console_auth
     from backend.console import complaints as console_complaints
+    from backend.console import inspections as console_inspections
     from backend.console import registry as console_registry
     from backend.console import routine as console_routine
     from backend.console import staff as console_staff
     from backend.console import users as console_users
     from miniprogram_api import auth as mp_auth
+    from miniprogram_api import inspections as mp_inspections
     from miniprogram_api import registry as mp_registry
     from miniprogram_api import routine as mp_routine
     from miniprogram_api import staff as mp_staff
@@ -51,6 +53,7 @@ def _api_blueprints() -> list:
         mp_registry.blp,
         mp_staff.blp,
         mp_routine.blp,
+        mp_inspections.blp,
         # console (/api/v1/auth, /api/v1/console)
         console_auth.blp,
         console_users.blp,
@@ -59,6 +62,7 @@ def _api_blueprints() -> list:
         console_complaints.blp,
         console_staff.blp,
         console_routine.blp,
+        console_inspections.blp,
         # anonymous (/api/v1/public, /open311)
         public_businesses.blp,
         public_complaints.blp,
@@ -69,10 +73,12 @@ def _api_blueprints() -> list:
 def register_card_sections() -> None:
     """The sections of the public card, in one place (inspections, tests, cameras and recalls add
     theirs here as they land)."""
+    from backend.inspections import card as inspections_card
     from backend.public_card.sections import registry
     from backend.routine import card as routine_card
     from backend.staff import card as staff_card
 
+    registry.register(inspections_card.SECTION)
     registry.register(staff_card.SECTION)
     registry.register(routine_card.SECTION)
 

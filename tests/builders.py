@@ -120,8 +120,11 @@ def draft_values(**overrides) -> dict:
     if values.get("licence"):
         values["licence"] = {
             **values["licence"],
-            "issued_on": date.fromisoformat(values["licence"]["issued_on"]),
-            "expires_on": date.fromisoformat(values["licence"]["expires_on"]),
+            **{
+                field: date.fromisoformat(value)
+                for field, value in values["licence"].items()
+                if field in ("issued_on", "expires_on") and isinstance(value, str)
+            },
         }
     return values
 

@@ -68,6 +68,11 @@ class Settings:
     WECHAT_TEMPLATE_CERTIFICATE: str = "sfs-certificate-expiring"
     WECHAT_TEMPLATE_DAILY_CHECK: str = "sfs-daily-check-missed"
     DAILY_CHECK_REMINDER_HOUR: int = 17
+    # Inspections: inspectors on each, working days to fix a failed item, and no dynamic grade in
+    # the first months after a new licence.
+    INSPECTORS_REQUIRED: int = 2
+    RECTIFICATION_WORKING_DAYS: int = 10
+    GRADE_WAIT_MONTHS_AFTER_LICENCE: int = 3
     WECHAT_APPID: str | None = None
     WECHAT_SECRET: str | None = None
     WECHAT_API_BASE: str = WECHAT_DEFAULT_API_BASE
@@ -136,6 +141,9 @@ _PARSERS = {
     "HEALTH_CERTIFICATE_MONTHS": _positive_int,
     "ROUTINE_BACKFILL_DAYS": int,
     "DAILY_CHECK_REMINDER_HOUR": int,
+    "INSPECTORS_REQUIRED": _positive_int,
+    "RECTIFICATION_WORKING_DAYS": _positive_int,
+    "GRADE_WAIT_MONTHS_AFTER_LICENCE": int,
     "LOGIN_MAX_FAILURES": _positive_int,
     "LOGIN_LOCKOUT_SECONDS": _positive_int,
     "MAX_CONTENT_LENGTH": _positive_int,
@@ -227,6 +235,10 @@ def validate(settings: Settings) -> Settings:
             raise ConfigError(f"TRUSTED_PROXIES: {proxy} is not an IP address or network") from None
     if not 0 <= settings.PUBLIC_CARD_MEMORY_CACHE <= 100_000:
         raise ConfigError("PUBLIC_CARD_MEMORY_CACHE: a number of cards from 0 (off) to 100000")
+    if not 1 <= settings.INSPECTORS_REQUIRED <= 10:
+        raise ConfigError("INSPECTORS_REQUIRED: from 1 to 10")
+    if not 0 <= settings.GRADE_WAIT_MONTHS_AFTER_LICENCE <= 24:
+        raise ConfigError("GRADE_WAIT_MONTHS_AFTER_LICENCE: months from 0 to 24")
     if not 0 <= settings.DAILY_CHECK_REMINDER_HOUR <= 23:
         raise ConfigError("DAILY_CHECK_REMINDER_HOUR: an hour from 0 to 23")
     if not 0 <= settings.ROUTINE_BACKFILL_DAYS <= 62:

@@ -43,6 +43,16 @@ class PublicHealthCertificatesSchema(ma.Schema):
     directors = ma.fields.List(ma.fields.String(), metadata={"description": "食品安全总监, masked."})
 
 
+class PublicInspectionSchema(ma.Schema):
+    date = ma.fields.String(metadata={"format": "date"})
+    result = ma.fields.String(metadata={"enum": ["compliant", "basically_compliant", "non_compliant"]})
+    result_label = ma.fields.String(metadata={"description": "符合 / 基本符合 / 不符合"})
+    dynamic_grade = ma.fields.String(allow_none=True, metadata={"enum": ["excellent", "good", "fair", None]})
+    dynamic_grade_label = ma.fields.String(allow_none=True)
+    face = ma.fields.String(allow_none=True, metadata={"description": "大笑 / 微笑 / 平脸"})
+    open_rectifications = ma.fields.Integer(metadata={"description": "Failed items being fixed (整改中)."})
+
+
 class PublicCardSchema(ma.Schema):
     code = ma.fields.String()
     url = ma.fields.String()
@@ -58,6 +68,9 @@ class PublicCardSchema(ma.Schema):
             "description": "One entry per capability with data: staff, inspections, "
             "tests, cameras, recalls. Absent while it has none."
         }
+    )
+    latest_inspection = ma.fields.Nested(
+        PublicInspectionSchema, metadata={"description": "The latest signed inspection; absent before the first."}
     )
     health_certificates = ma.fields.Nested(
         PublicHealthCertificatesSchema,

@@ -1,0 +1,122 @@
+"""Console: inspections of businesses in the regulator's districts, rectification review, grades, checklists."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from backend.core.principal import ADMIN, REGULATOR
+from backend.inspections import services
+from backend.inspections.schemas import (
+    AnnualGradeSchema,
+    ChecklistInSchema,
+    ChecklistSchema,
+    GradeSetSchema,
+    InspectionCreateSchema,
+    InspectionQuerySchema,
+    InspectionSchema,
+    InspectionUpdateSchema,
+    RectificationQuerySchema,
+    RectificationSchema,
+    ReviewSchema,
+)
+from backend.web.access import access, current_principal
+from backend.web.pagination import paginate
+
+blp = Blueprint(
+    "console_inspections",
+    __name__,
+    url_prefix="/api/v1/console",
+    description="Inspections (监督检查), rectification and annual grades (regulators, within their districts)",
+)
+
+
+@blp.route("/inspections")
+class Inspections(MethodView):
+    @access(REGULATOR, ADMIN)
+    @blp.arguments(InspectionQuerySchema, location="query")
+    @blp.response(200, InspectionSchema(many=True))
+    def get(self, query):
+        """Inspections in your districts, newest first"""
+        found = services.search(current_principal(), business_id=query.get("business_id"), status=query.get("status"))
+        return paginate(found, query["page"], query["per_page"])
+
+    @access(REGULATOR, ADMIN)
+    @blp.arguments(InspectionCreateSchema)
+    @blp.response(201, InspectionSchema)
+    def post(self, body):
+        """Start an inspection (a draft) against the current checklist of the business's kind"""
+        return services.create_draft(current_principal(), body)
+
+
+@blp.route("/inspections/<oid:inspection_id>")
+class InspectionRecord(MethodView):
+    @access(REGULATOR, ADMIN)
+    @blp.response(200, InspectionSchema)
+    def get(self, inspection_id):
+        """One inspection"""
+        return services.get_for_regulator(current_principal(), inspection_id)
+
+    @access(REGULATOR, ADMIN)
+    @blp.arguments(InspectionUpdateSchema)
+    @blp.response(200, InspectionSchema)
+    def patch(self, body, inspection_id):
+        """Change a draft's results or date (a signed inspection never changes: 409)"""
+        return services.update_draft(current_principal(), inspection_id, body)
+
+
+@blp.route("/inspections/<oid:inspection_id>/sign")
+class SignInspection(MethodView):
+    @access(REGULATOR, ADMIN)
+    @blp.response(200, InspectionSchema)
+    def post(self, inspection_id):
+        """Sign: the result and dynamic grade are computed, failed items open rectifications"""
+        return services.sign(current_principal(), inspection_id)
+
+
+@blp.route("/rectifications")
+class Rectifications(MethodView):
+    @access(REGULATOR, ADMIN)
+    @blp.arguments(RectificationQuerySchema, location="query")
+    @blp.response(200, RectificationSchema(many=True))
+    def get(self, query):
+        """Overdue rectifications in your districts (key items only with key_only=true)"""
+        found = services.overdue_rectifications(current_principal(), key_only=query["key_only"])
+        return paginate(found, query["page"], query["per_page"])
+
+
+def _review_view(action: str, accept: bool, doc: str):
+    class Review(MethodView):
+        @access(REGULATOR, ADMIN)
+        @blp.arguments(ReviewSchema)
+        @blp.response(200, RectificationSchema)
+        def post(self, body, rectification_id):
+            return services.review_rectification(current_principal(), rectification_id, accept, body.get("note"))
+
+    Review.post.__doc__ = doc
+    Review.__name__ = f"{action.title().replace('-', '')}Rectification"
+    blp.route(f"/rectifications/<oid:rectification_id>/{action}", endpoint=f"rectification_{action}")(Review)
+
+
+_review_view("accept", True, "Accept the evidence: the item is fixed")
+_review_view("send-back", False, "Send the evidence back: the item is open again")
+
+
+@blp.route("/businesses/<oid:business_id>/annual-grade")
+class AnnualGrade(MethodView):
+    @access(REGULATOR, ADMIN)
+    @blp.arguments(GradeSetSchema)
+    @blp.response(200, AnnualGradeSchema)
+    def put(self, body, business_id):
+        """Set the annual grade by hand (a reason is required and audited)"""
+        return services.set_grade_by_hand(current_principal(), business_id, body["level"], body["reason"])
+
+
+@blp.route("/checklists")
+class Checklists(MethodView):
+    @access(ADMIN)
+    @blp.arguments(ChecklistInSchema)
+    @blp.response(201, ChecklistSchema)
+    def post(self, body):
+        """Load a new version of a checklist (JSON, the shape of the shipped ones); earlier versions stay"""
+        return services.load_checklist(current_principal(), body)

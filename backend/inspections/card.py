@@ -1,0 +1,20 @@
+"""The inspections part of the public card: the latest inspection, its face, and open rectifications.
+(The colour of the annual grade is the card's own `grade`, fed by this section's summary.)"""
+
+from __future__ import annotations
+
+from jinja2 import Environment, select_autoescape
+
+from backend.inspections.services import CARD_SECTION
+from backend.public_card.sections import CardSection
+
+_TEMPLATE = Environment(autoescape=select_autoescape(default=True, default_for_string=True)).from_string(
+    '<section class="card" id="latest-inspection"><h2>监督检查</h2>'
+    "{% if data.date %}<p>最近一次检查：{{ data.date }}，结果 <b>{{ data.result_label }}</b>"
+    "{% if data.dynamic_grade_label %}，动态等级 {{ data.dynamic_grade_label }}（{{ data.face }}）{% endif %}。</p>"
+    '{% else %}<p class="muted">暂无检查记录。</p>{% endif %}'
+    "{% if data.open_rectifications %}<p><b>整改中</b>：{{ data.open_rectifications }} 项问题正在整改。</p>{% endif %}"
+    '<p class="muted">绿码 A级 良好 · 黄码 B级 一般 · 红码 C级 较差，依据近12个月监督检查评定。</p></section>'
+)
+
+SECTION = CardSection(name=CARD_SECTION, order=10, render=lambda data: _TEMPLATE.render(data=data), top_level=True)

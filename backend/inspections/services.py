@@ -1,0 +1,448 @@
+"""Inspections, rectification and the annual grade: every rule lives here (computations in `rules`).
+
+An inspection is a draft until signed; a signed inspection never changes (a correction is a new
+inspection that refers to it). Signing computes the result and the dynamic grade, opens a
+rectification for every failed item (deadline in working days on the shared calendar), recomputes
+the annual grade and publishes the business's part of the public card.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from datetime import date, timedelta
+from importlib import resources
+from typing import Any
+
+from bson import ObjectId
+from bson.errors import InvalidId
+from mongoengine import NotUniqueError
+
+from backend.accounts.models import User
+from backend.audit import services as audit
+from backend.complaints import services as complaints
+from backend.core import context
+from backend.core.calendar import current_calendar
+from backend.core.errors import Forbidden, InvalidInput
+from backend.core.principal import Principal
+from backend.core.timeutil import today_shanghai, utcnow
+from backend.inspections import rules
+from backend.inspections.errors import InspectionNotFound, InspectionSigned, RectificationNotFound
+from backend.inspections.models import (
+    ACCEPTED,
+    DRAFT,
+    OPEN,
+    SIGNED,
+    SUBMITTED,
+    Acknowledgement,
+    AnnualGrade,
+    Checklist,
+    ChecklistItem,
+    Evidence,
+    GradeChange,
+    Inspection,
+    ItemResult,
+    Rectification,
+)
+from backend.public_card import services as cards
+from backend.registry import services as registry
+from backend.registry.models import MANAGER, OWNER, Business
+from backend.routine.models import RoutinePhoto
+from backend.staff.services import add_months
+from backend.workflow.services import change_state, create_record
+
+CARD_SECTION = "latest_inspection"
+YEAR = timedelta(days=365)
+
+
+def _oid(value: Any, not_found=InspectionNotFound) -> ObjectId:
+    try:
+        return ObjectId(str(value))
+    except (InvalidId, TypeError):
+        raise not_found() from None
+
+
+# --- checklists -------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _shipped() -> list[dict]:
+    folder = resources.files("backend.inspections").joinpath("data/checklists")
+    return [json.loads(path.read_text("utf-8")) for path in sorted(folder.iterdir()) if path.name.endswith(".json")]
+
+
+def _document(data: dict, version: int) -> Checklist:
+    return Checklist(
+        kind=data["kind"],
+        version=version,
+        name=data["name"],
+        source=data.get("source"),
+        business_kinds=data.get("business_kinds", []),
+        basically_max_general=data["thresholds"]["basically_compliant_max_general_failures"],
+        items=[ChecklistItem(**item) for item in data["items"]],
+    )
+
+
+def ensure_shipped_checklists() -> None:
+    for data in _shipped():
+        if not Checklist.objects(kind=data["kind"], version=data["version"]).first():
+            try:
+                _document(data, data["version"]).save(force_insert=True)
+            except NotUniqueError:
+                pass  # loaded by another process meanwhile
+
+
+def load_checklist(principal: Principal, data: dict) -> Checklist:
+    """A new version of a kind's checklist (admins); earlier versions stay as they were."""
+    if not principal.is_admin:
+        raise Forbidden("Only an admin loads checklists.")
+    ensure_shipped_checklists()
+    codes = [item["code"] for item in data["items"]]
+    if len(codes) != len(set(codes)):
+        raise InvalidInput(errors={"items": ["Item codes must be unique."]})
+    latest = Checklist.objects.latest_for(data["kind"])
+    checklist = _document(data, (latest.version if latest else 0) + 1)
+    return create_record(checklist, action="loaded", actor_id=principal.user_id, target_type="checklist")
+
+
+def checklist_for(business: Business) -> Checklist:
+    ensure_shipped_checklists()
+    kinds = [c.kind for c in Checklist.objects.only("kind", "business_kinds") if business.kind in c.business_kinds]
+    if not kinds:
+        raise InvalidInput(errors={"business_id": ["No checklist covers this kind of business."]})
+    return Checklist.objects.latest_for(kinds[0])
+
+
+# --- inspections --------------------------------------------------------------------------------
+
+
+def _visible(principal: Principal):
+    if not principal.is_console_user:
+        raise Forbidden()
+    return Inspection.objects.visible_to(principal)
+
+
+def get_for_regulator(principal: Principal, inspection_id: Any) -> Inspection:
+    inspection = _visible(principal).filter(id=_oid(inspection_id)).first()
+    if inspection is None:
+        raise InspectionNotFound()
+    return inspection
+
+
+def _results(checklist: Checklist, results: list[dict]) -> list[ItemResult]:
+    codes = {item.code for item in checklist.items}
+    unknown = sorted({r["item"] for r in results} - codes)
+    if unknown:
+        raise InvalidInput(
+            errors={"results": [f"Not in checklist {checklist.kind} v{checklist.version}: {', '.join(unknown[:10])}"]}
+        )
+    if len({r["item"] for r in results}) != len(results):
+        raise InvalidInput(errors={"results": ["An item is recorded twice."]})
+    return [ItemResult(item=r["item"], result=r["result"], note=r.get("note")) for r in results]
+
+
+def _inspectors(principal: Principal, business: Business, inspector_ids: list[str]) -> list[ObjectId]:
+    ids = {_oid(i, lambda: InvalidInput(errors={"inspectors": ["Not an id."]})) for i in inspector_ids}
+    ids.add(ObjectId(principal.user_id))
+    found = User.objects.regulators_covering(business.district_code).filter(id__in=list(ids)).distinct("id")
+    required = context.settings().INSPECTORS_REQUIRED
+    if len(found) < len(ids) and not principal.is_admin or len(found) < required:
+        raise InvalidInput(
+            errors={
+                "inspectors": [f"At least {required} active inspectors of the business's district (you among them)."]
+            }
+        )
+    return sorted(found)
+
+
+def create_draft(principal: Principal, values: dict) -> Inspection:
+    business = registry.get_for_regulator(principal, values["business_id"])
+    if values["inspected_on"] > today_shanghai():
+        raise InvalidInput(errors={"inspected_on": ["Cannot be in the future."]})
+    corrects = None
+    if values.get("corrects"):
+        corrected = get_for_regulator(principal, values["corrects"])
+        if corrected.status != SIGNED or corrected.business_id != business.id:
+            raise InvalidInput(errors={"corrects": ["A signed inspection of the same business."]})
+        corrects = corrected.id
+    if values["type"] == "complaint":
+        if not values.get("complaint_number"):
+            raise InvalidInput(errors={"complaint_number": ["A complaint-triggered inspection names the complaint."]})
+        complaints.get_for_regulator(principal, values["complaint_number"])
+    checklist = checklist_for(business)
+    inspection = Inspection(
+        business_id=business.id,
+        district_scopes=business.district_scopes,
+        checklist_id=checklist.id,
+        checklist_kind=checklist.kind,
+        checklist_version=checklist.version,
+        inspected_on=values["inspected_on"],
+        type=values["type"],
+        complaint_number=values.get("complaint_number"),
+        corrects=corrects,
+        inspectors=_inspectors(principal, business, values.get("inspectors") or []),
+        results=_results(checklist, values.get("results") or []),
+    )
+    return create_record(inspection, action="drafted", actor_id=principal.user_id, target_type="inspection")
+
+
+def update_draft(principal: Principal, inspection_id: Any, values: dict) -> Inspection:
+    inspection = get_for_regulator(principal, inspection_id)
+    checklist = Checklist.objects.get(id=inspection.checklist_id)
+    updates: dict[str, Any] = {}
+    if "results" in values:
+        updates["set__results"] = _results(checklist, values["results"])
+    if "inspected_on" in values:
+        if values["inspected_on"] > today_shanghai():
+            raise InvalidInput(errors={"inspected_on": ["Cannot be in the future."]})
+        updates["set__inspected_on"] = values["inspected_on"]
+    return change_state(
+        _visible(principal),
+        inspection.id,
+        action="draft_updated",
+        actor_id=principal.user_id,
+        target_type="inspection",
+        from_statuses=(DRAFT,),
+        updates=updates,
+        expected_version=values.get("version"),
+        not_found=InspectionNotFound,
+        conflict=InspectionSigned,
+        conflict_message=InspectionSigned.default_message,
+    )
+
+
+def _grade_allowed(business: Business, day: date) -> bool:
+    licence = business.licence
+    wait = context.settings().GRADE_WAIT_MONTHS_AFTER_LICENCE
+    return not (licence and licence.issued_on and day < add_months(licence.issued_on, wait))
+
+
+def sign(principal: Principal, inspection_id: Any) -> Inspection:
+    inspection = get_for_regulator(principal, inspection_id)
+    if inspection.status == SIGNED:
+        raise InspectionSigned()
+    if principal.is_regulator and ObjectId(principal.user_id) not in inspection.inspectors:
+        raise Forbidden("Only one of the inspection's inspectors signs it.")
+    checklist = Checklist.objects.get(id=inspection.checklist_id)
+    recorded = {r.item: r.result for r in inspection.results}
+    missing = [item.code for item in checklist.items if item.code not in recorded]
+    if missing:
+        raise InvalidInput(
+            errors={"results": [f"Every item needs a result before signing; missing: {', '.join(missing[:10])}"]}
+        )
+    business = Business.objects.get(id=inspection.business_id)
+    allowed = _grade_allowed(business, inspection.inspected_on)
+    result = rules.outcome(
+        checklist.item_rules(), recorded, basically_max_general=checklist.basically_max_general, grade_allowed=allowed
+    )
+    signed = change_state(
+        _visible(principal),
+        inspection.id,
+        action="signed",
+        actor_id=principal.user_id,
+        target_type="inspection",
+        from_statuses=(DRAFT,),
+        to_status=SIGNED,
+        not_found=InspectionNotFound,
+        conflict=InspectionSigned,
+        conflict_message=InspectionSigned.default_message,
+        updates={
+            "set__result": result.result,
+            "set__score": result.score,
+            "set__dynamic_grade": result.dynamic_grade,
+            "set__graded": allowed and result.score is not None,
+            "set__signed_at": utcnow(),
+            "set__signed_by": ObjectId(principal.user_id),
+        },
+    )
+    _open_rectifications(signed, checklist)
+    recompute_annual_grade(signed.business_id, reason=f"inspection of {signed.inspected_on.isoformat()} signed")
+    return signed
+
+
+def _open_rectifications(inspection: Inspection, checklist: Checklist) -> None:
+    texts = {item.code: item for item in checklist.items}
+    deadline = current_calendar().add_working_days(
+        inspection.inspected_on, context.settings().RECTIFICATION_WORKING_DAYS
+    )
+    for result in inspection.results:
+        if result.result == rules.FAILED:
+            Rectification(
+                inspection_id=inspection.id,
+                business_id=inspection.business_id,
+                district_scopes=inspection.district_scopes,
+                item=result.item,
+                text=texts[result.item].text,
+                key=texts[result.item].key,
+                deadline=deadline,
+            ).save()
+
+
+# --- the business's side --------------------------------------------------------------------------
+
+
+def for_member(user_id: Any, business_id: Any):
+    business, _ = registry.get_for_member(user_id, business_id)
+    return Inspection.objects(business_id=business.id, status=SIGNED).order_by("-inspected_on")
+
+
+def acknowledge(user_id: Any, business_id: Any, inspection_id: Any, name: str) -> Inspection:
+    """The business confirms on its phone that it received the result (a signature with time)."""
+    business, _ = registry.get_for_member(user_id, business_id, roles=(OWNER, MANAGER))
+    return change_state(
+        Inspection.objects(business_id=business.id, status=SIGNED),
+        _oid(inspection_id),
+        action="acknowledged",
+        actor_id=user_id,
+        target_type="inspection",
+        conditions={"acknowledgement": None},
+        not_found=InspectionNotFound,
+        updates={"set__acknowledgement": Acknowledgement(user_id=ObjectId(str(user_id)), name=name, at=utcnow())},
+        conflict_message="The result was already acknowledged.",
+    )
+
+
+def rectifications_for_member(user_id: Any, business_id: Any):
+    business, _ = registry.get_for_member(user_id, business_id)
+    return Rectification.objects(business_id=business.id).order_by("status", "deadline")
+
+
+def submit_evidence(
+    user_id: Any, business_id: Any, rectification_id: Any, note: str, photos: list[str]
+) -> Rectification:
+    business, _ = registry.get_for_member(user_id, business_id, roles=(OWNER, MANAGER))
+    if photos and RoutinePhoto.objects(business_id=business.id, sha256__in=list(photos)).count() < len(set(photos)):
+        raise InvalidInput(errors={"photos": ["Upload the photos first (/routine-photos of this business)."]})
+    evidence = Evidence(note=note, photos=photos, at=utcnow(), by=ObjectId(str(user_id)))
+    updated = change_state(
+        Rectification.objects(business_id=business.id),
+        _oid(rectification_id, RectificationNotFound),
+        action="evidence_submitted",
+        actor_id=user_id,
+        target_type="rectification",
+        from_statuses=(OPEN,),
+        to_status=SUBMITTED,
+        updates={"push__evidence": evidence},
+        not_found=RectificationNotFound,
+        business_id=lambda r: r.business_id,
+    )
+    return updated
+
+
+# --- the regulator's review of fixes ------------------------------------------------------------------
+
+
+def _rectifications(principal: Principal):
+    if not principal.is_console_user:
+        raise Forbidden()
+    return Rectification.objects.visible_to(principal)
+
+
+def review_rectification(principal: Principal, rectification_id: Any, accept: bool, note: str | None) -> Rectification:
+    """Accept the fix, or send it back for more (one of two racing decisions wins; the other is 409)."""
+    reviewed = change_state(
+        _rectifications(principal),
+        _oid(rectification_id, RectificationNotFound),
+        action="accepted" if accept else "sent_back",
+        actor_id=principal.user_id,
+        target_type="rectification",
+        from_statuses=(SUBMITTED,),
+        to_status=ACCEPTED if accept else OPEN,
+        updates={"set__review_note": note},
+        not_found=RectificationNotFound,
+    )
+    publish_card(reviewed.business_id)
+    return reviewed
+
+
+def overdue_rectifications(principal: Principal, *, key_only: bool = False):
+    found = _rectifications(principal).overdue(today_shanghai())
+    return found.filter(key=True) if key_only else found.order_by("deadline")
+
+
+# --- the annual grade ---------------------------------------------------------------------------
+
+
+def recompute_annual_grade(business_id: Any, *, reason: str) -> AnnualGrade:
+    today = today_shanghai()
+    inspections = Inspection.objects(
+        business_id=business_id, status=SIGNED, graded=True, inspected_on__gt=today - YEAR
+    ).only("score", "inspected_on")
+    scores = {i.inspected_on.isoformat(): i.score for i in inspections if i.score is not None}
+    return _set_grade(business_id, rules.annual_level(list(scores.values())), reason=reason, scores=scores)
+
+
+def set_grade_by_hand(principal: Principal, business_id: Any, level: str, reason: str) -> AnnualGrade:
+    business = registry.get_for_regulator(principal, business_id)
+    if not (reason or "").strip():
+        raise InvalidInput(errors={"reason": ["A grade set by hand needs a reason."]})
+    grade = _set_grade(business.id, level, reason=reason.strip(), by=principal.user_id)
+    audit.record(
+        actor=audit.actor_for(principal.user_id),
+        action="annual_grade.set_by_hand",
+        target_type="business",
+        target_id=business.id,
+        after={"level": level, "reason": reason.strip()},
+    )
+    return grade
+
+
+def _set_grade(
+    business_id: Any, level: str | None, *, reason: str, by: Any = None, scores: dict | None = None
+) -> AnnualGrade:
+    today = today_shanghai()
+    current = AnnualGrade.objects(id=business_id).first()
+    if current is None or current.level != level:
+        changes = {
+            "set__level": level,
+            "set__since": today,
+            "set__updated_at": utcnow(),
+            "push__history": GradeChange(level=level, since=today, reason=reason, by=ObjectId(str(by)) if by else None),
+        }
+        if current is not None and current.history:
+            AnnualGrade.objects(id=business_id).update_one(
+                **{f"set__history__{len(current.history) - 1}__until": today}
+            )
+        if scores is not None:
+            changes["set__scores"] = scores
+        AnnualGrade.objects(id=business_id).update_one(upsert=True, **changes)
+    elif scores is not None:
+        AnnualGrade.objects(id=business_id).update_one(set__scores=scores)
+    publish_card(business_id)
+    return AnnualGrade.objects.get(id=business_id)
+
+
+# --- the public card -----------------------------------------------------------------------------
+
+
+def publish_card(business_id: Any) -> None:
+    grade = AnnualGrade.objects(id=business_id).first()
+    # the newest signed record of the latest date: a correction outranks what it corrects
+    latest = Inspection.objects(business_id=business_id, status=SIGNED).order_by("-inspected_on", "-signed_at").first()
+    data: dict[str, Any] = {"open_rectifications": Rectification.objects(business_id=business_id).unfinished().count()}
+    if latest is not None:
+        data.update(
+            {
+                "date": latest.inspected_on.isoformat(),
+                "result": latest.result,
+                "result_label": rules.RESULT_LABELS[latest.result],
+                "dynamic_grade": latest.dynamic_grade,
+                "dynamic_grade_label": rules.GRADE_LABELS.get(latest.dynamic_grade),
+                "face": rules.GRADE_FACES.get(latest.dynamic_grade),
+            }
+        )
+    cards.publish_section(
+        business_id,
+        CARD_SECTION,
+        data,
+        grade={"level": grade.level, "rated_on": grade.since.isoformat()} if grade and grade.level else None,
+    )
+
+
+def search(principal: Principal, *, business_id: Any = None, status: str | None = None):
+    found = _visible(principal)
+    if business_id:
+        found = found.filter(business_id=_oid(business_id))
+    if status:
+        found = found.filter(status=status)
+    return found.order_by("-inspected_on", "-created_at")

@@ -1,0 +1,66 @@
+"""The inspection loop over HTTP: inspect → sign → the business acknowledges → evidence → accept →
+the grade and the card follow."""
+
+from backend.core.timeutil import today_shanghai
+from tests.support import assert_error
+
+TODAY = today_shanghai().isoformat()
+
+
+def _me(api, token):
+    return api.get("/api/v1/auth/me", token=token).json()["id"]
+
+
+def test_the_full_inspection_loop(api, owned_business, console_login, app):
+    business, owner, lead = owned_business
+    second = console_login("regulator", ("320682",))
+    with app.app_context():
+        from backend.inspections.models import Checklist
+        from backend.inspections.services import ensure_shipped_checklists
+
+        ensure_shipped_checklists()
+        codes = [item.code for item in Checklist.objects.latest_for("catering").items]
+    results = [{"item": code, "result": "passed"} for code in codes]
+    failed = results.index({"item": "samples_kept", "result": "passed"})
+    results[failed] = {"item": "samples_kept", "result": "failed", "note": "午餐未留样"}
+    body = {"business_id": business["id"], "inspected_on": TODAY, "type": "routine", "results": results}
+    assert "inspectors" in assert_error(api.post("/api/v1/console/inspections", token=lead, json=body), 422)["errors"]
+    draft = api.post("/api/v1/console/inspections", token=lead, json={**body, "inspectors": [_me(api, second)]})
+    assert draft.status_code == 201, draft.text
+    inspection = draft.json()
+    assert_error(
+        api.get(f"/api/v1/mp/businesses/{business['id']}/inspections/{inspection['id']}/acknowledge", token=owner), 405
+    )
+    assert api.get(f"/api/v1/mp/businesses/{business['id']}/inspections", token=owner).json() == []  # drafts unseen
+    signed = api.post(f"/api/v1/console/inspections/{inspection['id']}/sign", token=lead)
+    assert signed.status_code == 200 and signed.json()["result"] == "non_compliant"  # a key item failed
+    assert_error(api.patch(f"/api/v1/console/inspections/{inspection['id']}", token=lead, json={"results": []}), 409)
+    base = f"/api/v1/mp/businesses/{business['id']}"
+    (seen,) = api.get(f"{base}/inspections", token=owner).json()
+    acknowledged = api.post(f"{base}/inspections/{seen['id']}/acknowledge", token=owner, json={"name": "张志明"})
+    assert acknowledged.status_code == 200 and acknowledged.json()["acknowledgement"]["name"] == "张志明"
+    card = api.get(f"/api/v1/public/businesses/{business['public_code']}").json()
+    assert (
+        card["latest_inspection"]["result_label"] == "不符合" and card["latest_inspection"]["open_rectifications"] == 1
+    )
+    assert card["grade"]["colour"] == "green"  # one key failure still scores 9.5: 优秀 → A
+    (fix,) = api.get(f"{base}/rectifications", token=owner).json()
+    sent = api.post(f"{base}/rectifications/{fix['id']}/evidence", token=owner, json={"note": "已补留样，专人负责"})
+    assert sent.status_code == 200 and sent.json()["status"] == "submitted"
+    accepted = api.post(f"/api/v1/console/rectifications/{fix['id']}/accept", token=lead, json={})
+    assert accepted.status_code == 200 and accepted.json()["status"] == "accepted"
+    assert_error(api.post(f"/api/v1/console/rectifications/{fix['id']}/send-back", token=second, json={}), 409)
+    card = api.get(f"/api/v1/public/businesses/{business['public_code']}").json()
+    assert card["latest_inspection"]["open_rectifications"] == 0
+    set_by_hand = api.put(
+        f"/api/v1/console/businesses/{business['id']}/annual-grade",
+        token=lead,
+        json={"level": "C", "reason": "发生食物中毒事件"},
+    )
+    assert set_by_hand.status_code == 200 and set_by_hand.json()["history"][-1]["by_hand"] is True
+    assert_error(
+        api.put(f"/api/v1/console/businesses/{business['id']}/annual-grade", token=lead, json={"level": "B"}), 422
+    )
+    assert api.get(f"/api/v1/public/businesses/{business['public_code']}").json()["grade"]["colour"] == "red"
+    page = api.get(f"/q/{business['public_code']}").text
+    assert "红码" in page and "不符合" in page and "绿码 A级" in page  # the colours explained in one line
