@@ -6,21 +6,29 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from backend.core.principal import ADMIN, REGULATOR
-from backend.inspections import services
+from backend.inspections import planning, services
 from backend.inspections.schemas import (
     AnnualGradeSchema,
     ChecklistInSchema,
     ChecklistSchema,
+    DrawInSchema,
+    DrawSchema,
     GradeSetSchema,
     InspectionCreateSchema,
     InspectionQuerySchema,
     InspectionSchema,
     InspectionUpdateSchema,
+    KpiQuerySchema,
+    PlanQuerySchema,
+    PlanSchema,
     RectificationQuerySchema,
     RectificationSchema,
     ReviewSchema,
+    RiskGradeSchema,
+    VerifiedSchema,
 )
 from backend.web.access import access, current_principal
+from backend.web.downloads import csv_download
 from backend.web.pagination import paginate
 
 blp = Blueprint(
@@ -120,3 +128,61 @@ class Checklists(MethodView):
     def post(self, body):
         """Load a new version of a checklist (JSON, the shape of the shipped ones); earlier versions stay"""
         return services.load_checklist(current_principal(), body)
+
+
+@blp.route("/inspection-plan")
+class InspectionPlan(MethodView):
+    @access(REGULATOR, ADMIN)
+    @blp.arguments(PlanQuerySchema, location="query")
+    @blp.response(200, PlanSchema)
+    def get(self, query):
+        """Which businesses in your districts are due, overdue or done this year (by risk grade), and coverage"""
+        return planning.inspection_plan(current_principal(), year=query["year"], district=query.get("district"))
+
+
+@blp.route("/random-draws")
+class RandomDraws(MethodView):
+    @access(REGULATOR, ADMIN)
+    @blp.arguments(DrawInSchema)
+    @blp.response(201, DrawSchema)
+    def post(self, body):
+        """双随机: draw businesses from a filter and pair them with inspectors; the seed is recorded and audited"""
+        return planning.draw(current_principal(), **body)
+
+
+@blp.route("/random-draws/<oid:draw_id>/verify")
+class VerifyDraw(MethodView):
+    @access(REGULATOR, ADMIN)
+    @blp.response(200, VerifiedSchema)
+    def get(self, draw_id):
+        """Re-run the draw from its recorded seed: the same pairs come out"""
+        return {"reproduced": planning.verify_draw(current_principal(), draw_id)}
+
+
+@blp.route("/inspections/kpis")
+class InspectionKpis(MethodView):
+    @access(REGULATOR, ADMIN)
+    @blp.arguments(KpiQuerySchema, location="query")
+    @blp.response(200)
+    def get(self, query):
+        """Per district: coverage, results in the period, overdue rectifications, annual grades"""
+        return planning.kpis(current_principal(), **query)
+
+
+@blp.route("/inspections/kpis.csv")
+class InspectionKpisCsv(MethodView):
+    @access(REGULATOR, ADMIN)
+    @blp.arguments(KpiQuerySchema, location="query")
+    @blp.response(200, content_type="text/csv")
+    def get(self, query):
+        """The same as CSV"""
+        return csv_download(planning.kpis_csv(planning.kpis(current_principal(), **query)), "inspection-kpis.csv")
+
+
+@blp.route("/businesses/<oid:business_id>/risk-grade")
+class BusinessRiskGrade(MethodView):
+    @access(REGULATOR, ADMIN)
+    @blp.response(200, RiskGradeSchema)
+    def get(self, business_id):
+        """The risk grade A–D (not public) with the inputs behind its score"""
+        return planning.risk_grade_for(current_principal(), business_id)

@@ -210,3 +210,47 @@ class AnnualGrade(BaseDocument):
     scores = DictField()
 
     meta = {"collection": "annual_grades"}
+
+
+class RiskChange(EmbeddedDocument):
+    level = StringField(required=True, choices=("A", "B", "C", "D"))
+    score = FloatField(required=True)
+    since = DateField(required=True)
+    until = DateField()
+    inputs = DictField()
+
+
+class RiskGrade(BaseDocument):
+    """The risk grade A–D for regulators (never public): how closely a business is supervised."""
+
+    id = ObjectIdField(primary_key=True)  # the business id
+    district_scopes = ListField(StringField())
+    level = StringField(required=True, choices=("A", "B", "C", "D"))
+    score = FloatField(required=True)
+    inputs = DictField()
+    since = DateField(required=True)
+    history = ListField(EmbeddedDocumentField(RiskChange), max_length=500)
+
+    meta = {"collection": "risk_grades", "indexes": ["district_scopes", "level"]}
+
+
+class RandomDraw(BaseDocument):
+    """双随机: businesses drawn from a filter and paired with inspectors, reproducible from the seed."""
+
+    district_scopes = ListField(StringField())
+    drawn_by = ObjectIdField(required=True)
+    seed = StringField(required=True, max_length=64)
+    criteria = DictField()
+    candidates = ListField(StringField())  # the business ids the draw chose from, in a fixed order
+    inspectors = ListField(StringField())  # the inspector ids, in a fixed order
+    excluded = DictField()  # business id -> inspectors who inspected it in the last year
+    pairs = ListField(DictField())  # [{"business_id", "inspectors": [...]}]
+
+    meta = {"collection": "random_draws", "indexes": ["district_scopes"]}
+
+    @property
+    def candidate_count(self) -> int:
+        return len(self.candidates)
+
+    def audit_view(self) -> dict:
+        return {"seed": self.seed, "criteria": self.criteria, "candidates": len(self.candidates), "pairs": self.pairs}

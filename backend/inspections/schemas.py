@@ -3,7 +3,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from backend.core.schemas import Date, PaginationQuerySchema, StrictSchema, text
+from backend.core.schemas import Date, DistrictCode, PaginationQuerySchema, StrictSchema, text
 from backend.inspections.models import TYPES
 from backend.inspections.rules import GRADE_LABELS, RESULT_LABELS, RESULTS_OF_ITEMS
 
@@ -167,3 +167,62 @@ class ChecklistSchema(ma.Schema):
     name = ma.fields.String()
     business_kinds = ma.fields.List(ma.fields.String())
     items = ma.fields.List(ma.fields.Dict(), attribute="items_as_dicts")
+
+
+class PlanQuerySchema(StrictSchema):
+    year = ma.fields.Integer(required=True, validate=validate.Range(min=2000, max=2199))
+    district = DistrictCode()
+
+
+class PlanRowSchema(ma.Schema):
+    business_id = ma.fields.String()
+    name = ma.fields.String()
+    district_code = ma.fields.String()
+    risk_grade = ma.fields.String()
+    required_this_year = ma.fields.Integer()
+    done_this_year = ma.fields.Integer()
+    last_inspected_on = ma.fields.String(allow_none=True, metadata={"format": "date"})
+    state = ma.fields.String(metadata={"enum": ["due", "overdue", "done"]})
+
+
+class PlanSchema(ma.Schema):
+    year = ma.fields.Integer()
+    businesses = ma.fields.Integer()
+    coverage_rate = ma.fields.Float(allow_none=True, metadata={"description": "Inspected within two years."})
+    rows = ma.fields.List(ma.fields.Nested(PlanRowSchema))
+
+
+class DrawInSchema(StrictSchema):
+    count = ma.fields.Integer(required=True, validate=validate.Range(min=1, max=500))
+    district = DistrictCode()
+    kind = ma.fields.String(validate=validate.Length(max=40))
+    risk_grade = ma.fields.String(validate=validate.OneOf(("A", "B", "C", "D")))
+    seed = ma.fields.String(
+        validate=validate.Regexp(r"^[0-9a-f]{8,64}$"),
+        metadata={"description": "Leave out: a random one is made and recorded."},
+    )
+
+
+class DrawSchema(ma.Schema):
+    id = ma.fields.String()
+    seed = ma.fields.String()
+    criteria = ma.fields.Dict()
+    candidates = ma.fields.Integer(attribute="candidate_count")
+    pairs = ma.fields.List(ma.fields.Dict())
+    created_at = ma.fields.DateTime()
+
+
+class VerifiedSchema(ma.Schema):
+    reproduced = ma.fields.Boolean()
+
+
+class KpiQuerySchema(StrictSchema):
+    period_from = Date(required=True, data_key="from")
+    period_to = Date(required=True, data_key="to")
+
+
+class RiskGradeSchema(ma.Schema):
+    level = ma.fields.String()
+    score = ma.fields.Float()
+    inputs = ma.fields.Dict()
+    since = ma.fields.Date()

@@ -44,6 +44,7 @@ from backend.inspections.models import (
     ItemResult,
     Rectification,
 )
+from backend.inspections.planning import recompute_risk_grade
 from backend.public_card import services as cards
 from backend.registry import services as registry
 from backend.registry.models import MANAGER, OWNER, Business
@@ -257,6 +258,7 @@ def sign(principal: Principal, inspection_id: Any) -> Inspection:
     )
     _open_rectifications(signed, checklist)
     recompute_annual_grade(signed.business_id, reason=f"inspection of {signed.inspected_on.isoformat()} signed")
+    recompute_risk_grade(signed.business_id)
     return signed
 
 

@@ -64,3 +64,24 @@ def test_the_full_inspection_loop(api, owned_business, console_login, app):
     assert api.get(f"/api/v1/public/businesses/{business['public_code']}").json()["grade"]["colour"] == "red"
     page = api.get(f"/q/{business['public_code']}").text
     assert "红码" in page and "不符合" in page and "绿码 A级" in page  # the colours explained in one line
+
+
+def test_plan_draws_and_kpis_over_http(api, owned_business, console_login):
+    business, _owner, lead = owned_business
+    console_login("regulator", ("320682",))  # a second inspector for the pairs
+    year = today_shanghai().year
+    plan = api.get("/api/v1/console/inspection-plan", token=lead, params={"year": year})
+    assert plan.status_code == 200 and plan.json()["rows"][0]["state"] == "overdue"
+    drawn = api.post("/api/v1/console/random-draws", token=lead, json={"count": 1, "district": "320682"})
+    assert drawn.status_code == 201, drawn.text
+    assert drawn.json()["pairs"][0]["business_id"] == business["id"] and len(drawn.json()["seed"]) == 32
+    verified = api.get(f"/api/v1/console/random-draws/{drawn.json()['id']}/verify", token=lead)
+    assert verified.json() == {"reproduced": True}
+    assert (
+        "count" in assert_error(api.post("/api/v1/console/random-draws", token=lead, json={"count": 99}), 422)["errors"]
+    )
+    kpis = api.get("/api/v1/console/inspections/kpis.csv", token=lead, params={"from": f"{year}-01-01", "to": TODAY})
+    assert kpis.status_code == 200 and "coverage_rate" in kpis.text
+    risk = api.get(f"/api/v1/console/businesses/{business['id']}/risk-grade", token=lead)
+    assert risk.status_code == 200 and risk.json()["level"] in "ABCD"
+    assert "risk" not in str(api.get(f"/api/v1/public/businesses/{business['public_code']}").json())  # never public

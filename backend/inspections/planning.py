@@ -1,0 +1,323 @@
+"""Risk grades (A–D, for regulators), the inspection plan, random draws (双随机) and inspection KPIs.
+The weights, bands and minimum inspections are data (`data/risk_rules.json`)."""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import random
+import secrets
+from collections import Counter, defaultdict
+from datetime import date, timedelta
+from importlib import resources
+from typing import Any
+
+from bson import ObjectId
+
+from backend.accounts.models import User
+from backend.audit import services as audit
+from backend.complaints.models import CLOSED, Complaint
+from backend.core import context
+from backend.core.errors import Forbidden, InvalidInput
+from backend.core.principal import Principal
+from backend.core.timeutil import today_shanghai, utcnow
+from backend.inspections.errors import InspectionNotFound
+from backend.inspections.models import (
+    SIGNED,
+    AnnualGrade,
+    Inspection,
+    RandomDraw,
+    Rectification,
+    RiskChange,
+    RiskGrade,
+)
+from backend.inspections.rules import BASICALLY_COMPLIANT, NON_COMPLIANT, RESULT_LABELS
+from backend.registry import services as registry
+from backend.registry.models import APPROVED, HOUSEHOLD, Business
+from backend.staff.models import SafetyProfile
+
+YEAR = timedelta(days=365)
+COVERAGE_YEARS = 2  # every business gets a full inspection at least every two years (order No. 49 art. 22)
+
+
+@functools.cache
+def risk_rules() -> dict:
+    return json.loads(resources.files("backend.inspections").joinpath("data/risk_rules.json").read_text("utf-8"))
+
+
+def risk_score(kind: str, scale: str | None, inputs: dict) -> tuple[float, str]:
+    """(score, level) from the business's kind and scale (static) and its record (dynamic). Pure."""
+    data = risk_rules()
+    static = data["static_by_kind"].get(kind, 15) + data["static_by_scale"].get(scale or "small", 0)
+    weights = data["dynamic"]
+    dynamic = min(weights["max"], sum(weights.get(name, 0) * count for name, count in inputs.items()))
+    score = float(static + dynamic)
+    level = next(level for ceiling, level in data["bands"] if score < ceiling)
+    return score, level
+
+
+def _inputs(business: Business, today: date) -> dict:
+    since = today - YEAR
+    results = Counter(
+        i.result
+        for i in Inspection.objects(business_id=business.id, status=SIGNED, inspected_on__gte=since).only("result")
+    )
+    return {
+        "non_compliant_inspection": results[NON_COMPLIANT],
+        "basically_compliant_inspection": results[BASICALLY_COMPLIANT],
+        "overdue_key_rectification": Rectification.objects(business_id=business.id, key=True).overdue(today).count(),
+        # closed complaints about the business stand in for upheld ones until handling records a finding
+        "upheld_complaint": Complaint.objects(business_id=business.id, status=CLOSED, received_at__gte=since).count(),
+    }
+
+
+def recompute_risk_grade(business_id: Any) -> RiskGrade:
+    business = Business.objects.get(id=ObjectId(str(business_id)))
+    today = today_shanghai()
+    profile = SafetyProfile.objects(id=business.id).first()
+    inputs = _inputs(business, today)
+    score, level = risk_score(business.kind, profile.scale if profile else None, inputs)
+    current = RiskGrade.objects(id=business.id).first()
+    if current is not None and current.level == level:
+        RiskGrade.objects(id=business.id).update_one(set__score=score, set__inputs=inputs, set__updated_at=utcnow())
+        return RiskGrade.objects.get(id=business.id)
+    if current is not None and current.history:
+        RiskGrade.objects(id=business.id).update_one(**{f"set__history__{len(current.history) - 1}__until": today})
+    RiskGrade.objects(id=business.id).update_one(
+        upsert=True,
+        set__level=level,
+        set__score=score,
+        set__inputs=inputs,
+        set__since=today,
+        set__district_scopes=business.district_scopes,
+        set__updated_at=utcnow(),
+        push__history=RiskChange(level=level, score=score, since=today, inputs=inputs),
+    )
+    return RiskGrade.objects.get(id=business.id)
+
+
+def _supervised(principal: Principal, *, district: str | None = None, kind: str | None = None):
+    if not principal.is_console_user:
+        raise Forbidden()
+    found = Business.objects.visible_to(principal).filter(status=APPROVED, kind__ne=HOUSEHOLD)
+    if district:
+        found = found.filter(district_scopes=district)
+    if kind:
+        found = found.filter(kind=kind)
+    return found
+
+
+def _risk_levels(businesses: list[Business]) -> dict:
+    levels = {g.id: g.level for g in RiskGrade.objects(id__in=[b.id for b in businesses]).only("level")}
+    for business in businesses:
+        if business.id not in levels:
+            levels[business.id] = recompute_risk_grade(business.id).level
+    return levels
+
+
+def inspection_plan(principal: Principal, *, year: int, district: str | None = None) -> dict:
+    """For the regulator's districts: which businesses are due, overdue or done this year, by risk grade."""
+    today = today_shanghai()
+    businesses = list(_supervised(principal, district=district).order_by("name").limit(5000))
+    levels = _risk_levels(businesses)
+    minimum = risk_rules()["minimum_inspections_per_year"]
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    done, last = Counter(), {}
+    for inspection in Inspection.objects(business_id__in=[b.id for b in businesses], status=SIGNED, corrects=None).only(
+        "business_id", "inspected_on"
+    ):
+        if start <= inspection.inspected_on <= end:
+            done[inspection.business_id] += 1
+        last[inspection.business_id] = max(last.get(inspection.business_id, date.min), inspection.inspected_on)
+    coverage_since = today - timedelta(days=365 * COVERAGE_YEARS)
+    rows = []
+    for business in businesses:
+        required = math.ceil(minimum[levels[business.id]])
+        within_two_years = last.get(business.id, date.min) >= coverage_since
+        if not within_two_years:
+            state = "overdue"
+        elif done[business.id] >= required or minimum[levels[business.id]] < 1 and within_two_years:
+            state = "done"
+        else:
+            state = "due"
+        rows.append(
+            {
+                "business_id": str(business.id),
+                "name": business.name,
+                "district_code": business.district_code,
+                "risk_grade": levels[business.id],
+                "required_this_year": required,
+                "done_this_year": done[business.id],
+                "last_inspected_on": last[business.id].isoformat() if business.id in last else None,
+                "state": state,
+            }
+        )
+    covered = sum(1 for b in businesses if last.get(b.id, date.min) >= coverage_since)
+    return {
+        "year": year,
+        "businesses": len(businesses),
+        "coverage_rate": round(covered / len(businesses), 4) if businesses else None,
+        "rows": rows,
+    }
+
+
+# --- random draws (双随机) -------------------------------------------------------------------------
+
+
+def _pairs(
+    seed: str,
+    candidates: list[str],
+    inspectors: list[str],
+    count: int,
+    per_inspection: int,
+    recent: dict[str, set[str]],
+) -> list[dict]:
+    """The draw itself, a pure function of its inputs: the same seed gives the same pairs."""
+    rng = random.Random(seed)
+    chosen = rng.sample(candidates, count)
+    pairs = []
+    for business_id in chosen:
+        eligible = [i for i in inspectors if i not in recent.get(business_id, set())]
+        if len(eligible) < per_inspection:
+            raise InvalidInput(
+                errors={"count": [f"Not enough inspectors who have not recently inspected {business_id}."]}
+            )
+        pairs.append({"business_id": business_id, "inspectors": sorted(rng.sample(eligible, per_inspection))})
+    return pairs
+
+
+def _recent_inspectors(business_ids: list[str], today: date) -> dict[str, set[str]]:
+    recent: dict[str, set[str]] = defaultdict(set)
+    for inspection in Inspection.objects(
+        business_id__in=[ObjectId(b) for b in business_ids], inspected_on__gte=today - YEAR
+    ).only("business_id", "inspectors"):
+        recent[str(inspection.business_id)].update(str(i) for i in inspection.inspectors)
+    return recent
+
+
+def draw(
+    principal: Principal,
+    *,
+    count: int,
+    district: str | None = None,
+    kind: str | None = None,
+    risk_grade: str | None = None,
+    seed: str | None = None,
+) -> RandomDraw:
+    businesses = list(_supervised(principal, district=district, kind=kind))
+    if risk_grade:
+        levels = _risk_levels(businesses)
+        businesses = [b for b in businesses if levels[b.id] == risk_grade]
+    candidates = sorted(str(b.id) for b in businesses)
+    if count > len(candidates):
+        raise InvalidInput(errors={"count": [f"Only {len(candidates)} businesses match."]})
+    scope = [district] if district else list(principal.districts)
+    inspectors = (
+        sorted({str(u.id) for code in scope for u in User.objects.regulators_covering(code)})
+        if scope
+        else sorted(str(u.id) for u in User.objects(role="regulator", is_active=True))
+    )
+    seed = seed or secrets.token_hex(16)
+    today = today_shanghai()
+    recent = _recent_inspectors(candidates, today)
+    pairs = _pairs(seed, candidates, inspectors, count, context.settings().INSPECTORS_REQUIRED, recent)
+    record = RandomDraw(
+        district_scopes=sorted({s for b in businesses for s in b.district_scopes}),
+        drawn_by=ObjectId(principal.user_id),
+        seed=seed,
+        criteria={
+            "count": count,
+            "district": district,
+            "kind": kind,
+            "risk_grade": risk_grade,
+            "on": today.isoformat(),
+        },
+        candidates=candidates,
+        inspectors=inspectors,
+        pairs=pairs,
+        excluded={b: sorted(i) for b, i in recent.items() if b in candidates},
+    )
+    record.save(force_insert=True)
+    audit.record(
+        actor=audit.actor_for(principal.user_id),
+        action="random_draw.made",
+        target_type="random_draw",
+        target_id=record.id,
+        after=record.audit_view(),
+    )
+    return record
+
+
+def verify_draw(principal: Principal, draw_id: Any) -> bool:
+    """Anyone in scope can check a draw was not chosen by hand: the recorded seed and lists give the
+    recorded pairs again."""
+    record = RandomDraw.objects(id=ObjectId(str(draw_id))).first()
+    if record is None or not (principal.is_admin or set(record.district_scopes) & set(principal.districts)):
+        raise InspectionNotFound("No such draw.")
+    per_inspection = len(record.pairs[0]["inspectors"]) if record.pairs else 0
+    recent = {business: set(inspectors) for business, inspectors in record.excluded.items()}
+    return (
+        _pairs(record.seed, record.candidates, record.inspectors, record.criteria["count"], per_inspection, recent)
+        == record.pairs
+    )
+
+
+# --- KPIs ---------------------------------------------------------------------------------------------
+
+
+def kpis(principal: Principal, *, period_from: date, period_to: date) -> list[dict]:
+    """Per district: coverage (inspected within two years), results in the period, overdue
+    rectifications, annual grades."""
+    today = today_shanghai()
+    businesses = list(_supervised(principal).only("district_code"))
+    by_district: dict[str, list] = defaultdict(list)
+    for business in businesses:
+        by_district[business.district_code].append(business.id)
+    ids = [b.id for b in businesses]
+    last: dict = {}
+    results: dict = defaultdict(Counter)
+    district_of = {b.id: b.district_code for b in businesses}
+    for inspection in Inspection.objects(business_id__in=ids, status=SIGNED).only(
+        "business_id", "inspected_on", "result"
+    ):
+        last[inspection.business_id] = max(last.get(inspection.business_id, date.min), inspection.inspected_on)
+        if period_from <= inspection.inspected_on <= period_to:
+            results[district_of[inspection.business_id]][inspection.result] += 1
+    overdue = Counter(district_of[r.business_id] for r in Rectification.objects(business_id__in=ids).overdue(today))
+    grades: dict = defaultdict(Counter)
+    for grade in AnnualGrade.objects(id__in=ids).only("level"):
+        grades[district_of[grade.id]][grade.level or "none"] += 1
+    since = today - timedelta(days=365 * COVERAGE_YEARS)
+    rows = []
+    for code, members in sorted(by_district.items()):
+        covered = sum(1 for b in members if last.get(b, date.min) >= since)
+        rows.append(
+            {
+                "district_code": code,
+                "businesses": len(members),
+                "inspected_within_two_years": covered,
+                "coverage_rate": round(covered / len(members), 4),
+                **{f"results_{name}": results[code][name] for name in RESULT_LABELS},
+                "overdue_rectifications": overdue[code],
+                **{f"grade_{level}": grades[code][level] for level in ("A", "B", "C")},
+            }
+        )
+    return rows
+
+
+def kpis_csv(rows: list[dict]) -> str:
+    import csv
+    import io
+
+    out = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return out.getvalue()
+
+
+def risk_grade_for(principal: Principal, business_id: Any) -> RiskGrade:
+    business = registry.get_for_regulator(principal, business_id)
+    return recompute_risk_grade(business.id)
