@@ -6,7 +6,8 @@
 - Dynamic grade [practice, 2012 national guidance]: score = points earned ÷ items checked (items that do
   not apply are not counted); ≥ 9.0 优秀, 7.5–8.9 良好, 6.0–7.4 一般; below 6.0, or two or more key items
   failed, no grade; none either within GRADE_WAIT_MONTHS_AFTER_LICENCE of a new licence.
-- Annual grade A / B / C: the average score of the last 12 months with the same cut-offs.
+- Annual grade A / B / C: the average score of the last 12 months with the same cut-offs; an
+  inspection the rules gave no dynamic grade counts at most NO_GRADE_SCORE.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ EXCELLENT, GOOD, FAIR = "excellent", "good", "fair"
 GRADE_LABELS = {EXCELLENT: "优秀", GOOD: "良好", FAIR: "一般"}
 GRADE_FACES = {EXCELLENT: "大笑", GOOD: "微笑", FAIR: "平脸"}
 CUT_OFFS = ((9.0, EXCELLENT, "A"), (7.5, GOOD, "B"), (6.0, FAIR, "C"))
+NO_GRADE_SCORE = 5.9  # what an inspection without a dynamic grade weighs in the annual average
 
 
 @dataclass(frozen=True)

@@ -369,8 +369,13 @@ def recompute_annual_grade(business_id: Any, *, reason: str) -> AnnualGrade:
     today = today_shanghai()
     inspections = Inspection.objects(
         business_id=business_id, status=SIGNED, graded=True, inspected_on__gt=today - YEAR
-    ).only("score", "inspected_on")
-    scores = {i.inspected_on.isoformat(): i.score for i in inspections if i.score is not None}
+    ).only("score", "inspected_on", "dynamic_grade")
+    # an inspection the rules refused a grade (two key items failed, or below 6.0) counts below the last cut-off
+    scores = {
+        i.inspected_on.isoformat(): i.score if i.dynamic_grade else min(i.score, rules.NO_GRADE_SCORE)
+        for i in inspections
+        if i.score is not None
+    }
     return _set_grade(business_id, rules.annual_level(list(scores.values())), reason=reason, scores=scores)
 
 

@@ -90,3 +90,21 @@ def test_demo_has_staff_with_every_kind_of_certificate_and_a_month_of_routine(co
             and MonthlyReport.objects.count() >= 1
         )
         assert any(check.problems for check in DailyCheck.objects)
+
+
+def test_demo_has_every_colour_open_and_accepted_fixes_and_a_draw(config):
+    import json
+
+    from backend.inspections.models import AnnualGrade, RandomDraw, Rectification, RiskGrade
+    from backend.public_card import services as cards
+    from backend.registry.models import Business
+
+    app = seeded_app(config)
+    with app.app_context():
+        assert {g.level for g in AnnualGrade.objects} == {"A", "B", "C"}
+        assert {r.status for r in Rectification.objects} >= {"open", "accepted"}
+        assert len({g.level for g in RiskGrade.objects}) >= 3 and RandomDraw.objects.count() == 1
+        colours = {
+            json.loads(cards.get(b.public_code).json)["grade"]["colour"] for b in Business.objects(public_code__ne=None)
+        }
+        assert {"green", "yellow", "red"} <= colours
