@@ -199,3 +199,26 @@ def staff_values(**overrides) -> dict:
         "started_on": date(2025, 3, 1),
         **overrides,
     }
+
+
+def checklist_workbook(items, meta=None) -> bytes:
+    """An XLSX checklist as an admin would load one."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "checklist"
+    for row in meta or [
+        ("kind", "canteen"),
+        ("name", "学校食堂检查表"),
+        ("business_kinds", "school_canteen"),
+        ("basically_compliant_max_general_failures", 2),
+    ]:
+        sheet.append(row)
+    listing = book.create_sheet("items")
+    listing.append(["code", "text", "key", "points"])
+    for row in items:
+        listing.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

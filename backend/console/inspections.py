@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from backend.blobs.services import read_capped
 from backend.core.principal import ADMIN, REGULATOR
 from backend.inspections import planning, services
 from backend.inspections.schemas import (
@@ -15,6 +16,7 @@ from backend.inspections.schemas import (
     DrawSchema,
     GradeSetSchema,
     InspectionCreateSchema,
+    InspectionPhotoSchema,
     InspectionQuerySchema,
     InspectionSchema,
     InspectionUpdateSchema,
@@ -29,6 +31,7 @@ from backend.inspections.schemas import (
 )
 from backend.web.access import access, current_principal
 from backend.web.downloads import csv_download
+from backend.web.fields import FileUploadSchema
 from backend.web.pagination import paginate
 
 blp = Blueprint(
@@ -186,3 +189,23 @@ class BusinessRiskGrade(MethodView):
     def get(self, business_id):
         """The risk grade A–D (not public) with the inputs behind its score"""
         return planning.risk_grade_for(current_principal(), business_id)
+
+
+@blp.route("/checklists/file")
+class ChecklistFile(MethodView):
+    @access(ADMIN)
+    @blp.arguments(FileUploadSchema, location="files")
+    @blp.response(201, ChecklistSchema)
+    def post(self, files):
+        """Load a new checklist version from a JSON or XLSX file (sheets `checklist` and `items`)"""
+        return services.load_checklist_file(current_principal(), read_capped(files["file"].stream))
+
+
+@blp.route("/inspection-photos")
+class InspectionPhotos(MethodView):
+    @access(REGULATOR, ADMIN)
+    @blp.arguments(FileUploadSchema, location="files")
+    @blp.response(201, InspectionPhotoSchema)
+    def post(self, files):
+        """A photo taken on the inspection (JPEG/PNG/WebP); name it in an item result"""
+        return services.upload_photo(current_principal(), read_capped(files["file"].stream))

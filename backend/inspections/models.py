@@ -81,6 +81,16 @@ class ItemResult(EmbeddedDocument):
     item = StringField(required=True, max_length=40)
     result = StringField(required=True, choices=RESULTS_OF_ITEMS)
     note = StringField(max_length=500)
+    photos = ListField(StringField(regex=r"^[0-9a-f]{64}$"), max_length=9)
+
+
+class InspectionPhoto(BaseDocument):
+    """A photo an inspector took, uploaded before the item result that names it."""
+
+    sha256 = StringField(required=True, regex=r"^[0-9a-f]{64}$")
+    uploaded_by = ObjectIdField(required=True)
+
+    meta = {"collection": "inspection_photos", "indexes": [("uploaded_by", "sha256")]}
 
 
 class Acknowledgement(EmbeddedDocument):

@@ -14,6 +14,11 @@ class ItemResultInSchema(StrictSchema):
     item = text(40, required=True)
     result = ma.fields.String(required=True, validate=validate.OneOf(RESULTS_OF_ITEMS))
     note = text(500)
+    photos = ma.fields.List(
+        ma.fields.String(validate=validate.Regexp(r"^[0-9a-f]{64}$")),
+        validate=validate.Length(max=9),
+        metadata={"description": "From /inspection-photos."},
+    )
 
 
 class InspectionCreateSchema(StrictSchema):
@@ -49,6 +54,11 @@ class ItemResultSchema(ma.Schema):
     item = ma.fields.String()
     result = ma.fields.String()
     note = ma.fields.String(allow_none=True)
+    photos = ma.fields.List(ma.fields.String())
+
+
+class InspectionPhotoSchema(ma.Schema):
+    photo = ma.fields.String(attribute="sha256", metadata={"description": "Name it in an item result's photos."})
 
 
 class AcknowledgementSchema(ma.Schema):

@@ -16,17 +16,19 @@ from typing import Any
 
 from bson import ObjectId
 from bson.errors import InvalidId
+from marshmallow import ValidationError
 from mongoengine import NotUniqueError
 
 from backend.accounts.models import User
 from backend.audit import services as audit
+from backend.blobs import services as blobs
 from backend.complaints import services as complaints
 from backend.core import context
 from backend.core.calendar import current_calendar
 from backend.core.errors import Forbidden, InvalidInput
 from backend.core.principal import Principal
 from backend.core.timeutil import today_shanghai, utcnow
-from backend.inspections import rules
+from backend.inspections import checklist_files, rules
 from backend.inspections.errors import InspectionNotFound, InspectionSigned, RectificationNotFound
 from backend.inspections.models import (
     ACCEPTED,
@@ -41,10 +43,12 @@ from backend.inspections.models import (
     Evidence,
     GradeChange,
     Inspection,
+    InspectionPhoto,
     ItemResult,
     Rectification,
 )
 from backend.inspections.planning import recompute_risk_grade
+from backend.inspections.schemas import ChecklistInSchema
 from backend.public_card import services as cards
 from backend.registry import services as registry
 from backend.registry.models import MANAGER, OWNER, Business
@@ -139,7 +143,20 @@ def _results(checklist: Checklist, results: list[dict]) -> list[ItemResult]:
         )
     if len({r["item"] for r in results}) != len(results):
         raise InvalidInput(errors={"results": ["An item is recorded twice."]})
-    return [ItemResult(item=r["item"], result=r["result"], note=r.get("note")) for r in results]
+    photos = {sha for r in results for sha in r.get("photos") or []}
+    if photos and InspectionPhoto.objects(sha256__in=list(photos)).count() < len(photos):
+        raise InvalidInput(errors={"results": ["Upload the photos first (/api/v1/console/inspection-photos)."]})
+    return [
+        ItemResult(item=r["item"], result=r["result"], note=r.get("note"), photos=r.get("photos") or [])
+        for r in results
+    ]
+
+
+def upload_photo(principal: Principal, data: bytes) -> InspectionPhoto:
+    if not principal.is_console_user:
+        raise Forbidden()
+    stored = blobs.store_upload(data, allowed=(blobs.JPEG, blobs.PNG, blobs.WEBP), profile=blobs.PHOTO)
+    return InspectionPhoto(sha256=stored.sha256, uploaded_by=ObjectId(principal.user_id)).save()
 
 
 def _inspectors(principal: Principal, business: Business, inspector_ids: list[str]) -> list[ObjectId]:
@@ -453,3 +470,12 @@ def search(principal: Principal, *, business_id: Any = None, status: str | None 
     if status:
         found = found.filter(status=status)
     return found.order_by("-inspected_on", "-created_at")
+
+
+def load_checklist_file(principal: Principal, data: bytes) -> Checklist:
+    """A checklist from a JSON or XLSX file, checked by the same contract as the JSON API."""
+    try:
+        values = ChecklistInSchema().load(checklist_files.parse(data))
+    except ValidationError as invalid:
+        raise InvalidInput(errors=invalid.messages) from None
+    return load_checklist(principal, values)

@@ -85,3 +85,39 @@ def test_plan_draws_and_kpis_over_http(api, owned_business, console_login):
     risk = api.get(f"/api/v1/console/businesses/{business['id']}/risk-grade", token=lead)
     assert risk.status_code == 200 and risk.json()["level"] in "ABCD"
     assert "risk" not in str(api.get(f"/api/v1/public/businesses/{business['public_code']}").json())  # never public
+
+
+def test_an_admin_loads_a_checklist_from_xlsx(api, console_login):
+    from tests.builders import checklist_workbook
+
+    data = checklist_workbook([("samples_kept", "按规定留样", "重点", 10)])
+    files = {"file": ("checklist.xlsx", data, "application/octet-stream")}
+    loaded = api.post("/api/v1/console/checklists/file", token=console_login("admin", ()), files=files)
+    assert loaded.status_code == 201, loaded.text
+    assert loaded.json()["kind"] == "canteen" and loaded.json()["items"][0]["key"] is True
+    assert_error(
+        api.post("/api/v1/console/checklists/file", token=console_login("regulator", ("320682",)), files=files), 403
+    )
+
+
+def test_item_results_carry_photos_uploaded_first(api, owned_business, console_login):
+    from tests.builders import jpeg_bytes
+
+    business, _owner, lead = owned_business
+    second = console_login("regulator", ("320682",))
+    photo = api.post(
+        "/api/v1/console/inspection-photos", token=lead, files={"file": ("p.jpg", jpeg_bytes(), "image/jpeg")}
+    )
+    assert photo.status_code == 201, photo.text
+    sha = photo.json()["photo"]
+    body = {
+        "business_id": business["id"],
+        "inspected_on": TODAY,
+        "type": "routine",
+        "inspectors": [_me(api, second)],
+        "results": [{"item": "cold_chain", "result": "failed", "note": "冷柜12℃", "photos": [sha]}],
+    }
+    draft = api.post("/api/v1/console/inspections", token=lead, json=body)
+    assert draft.status_code == 201 and draft.json()["results"][0]["photos"] == [sha]
+    body["results"][0]["photos"] = ["0" * 64]
+    assert_error(api.post("/api/v1/console/inspections", token=lead, json=body), 422)
