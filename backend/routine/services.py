@@ -339,26 +339,26 @@ def compliance(
     return rows
 
 
+COUNTED = (
+    "days",
+    "days_recorded",
+    "weeks",
+    "weeks_reported",
+    "months",
+    "months_reported",
+    "no_officer",
+    "director_missing",
+    "uncovered_food_handlers",
+)
+
+
 def compliance_csv(rows: list[Compliance]) -> str:
     import csv
     import io
 
     out = io.StringIO()
     writer = csv.writer(out)
-    header = [
-        "business_id",
-        "name",
-        "district_code",
-        "days",
-        "days_recorded",
-        "weeks",
-        "weeks_reported",
-        "months",
-        "months_reported",
-        "no_officer",
-        "director_missing",
-        "uncovered_food_handlers",
-    ]
+    header = ["business_id", "name", "district_code", *COUNTED]
     writer.writerow(header)
     for row in rows:
         data = row.as_dict()
@@ -379,38 +379,15 @@ def publish_card(business_id: Any) -> None:
 
 
 def by_district(rows: list[Compliance]) -> list[dict]:
-    """The same figures summed per district (county): shares of days, weeks and months kept."""
+    """The same figures summed per district (county), with the shares of days, weeks and months kept."""
     totals: dict[str, dict] = {}
     for row in rows:
         total = totals.setdefault(
-            row.district_code,
-            {
-                "district_code": row.district_code,
-                "businesses": 0,
-                "days": 0,
-                "days_recorded": 0,
-                "weeks": 0,
-                "weeks_reported": 0,
-                "months": 0,
-                "months_reported": 0,
-                "no_officer": 0,
-                "director_missing": 0,
-                "uncovered_food_handlers": 0,
-            },
+            row.district_code, {"district_code": row.district_code, "businesses": 0, **dict.fromkeys(COUNTED, 0)}
         )
         total["businesses"] += 1
-        for field in (
-            "days",
-            "days_recorded",
-            "weeks",
-            "weeks_reported",
-            "months",
-            "months_reported",
-            "uncovered_food_handlers",
-        ):
-            total[field] += getattr(row, field)
-        total["no_officer"] += row.no_officer
-        total["director_missing"] += row.director_missing
+        for field in COUNTED:
+            total[field] += int(getattr(row, field))
     for total in totals.values():
         for kept, of in (("days_recorded", "days"), ("weeks_reported", "weeks"), ("months_reported", "months")):
             total[f"{kept}_share"] = round(total[kept] / total[of], 4) if total[of] else None
