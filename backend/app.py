@@ -39,6 +39,7 @@ def _api_blueprints() -> list:
     from backend.console import staff as console_staff
     from backend.console import users as console_users
     from miniprogram_api import auth as mp_auth
+    from miniprogram_api import complaints as mp_complaints
     from miniprogram_api import inspections as mp_inspections
     from miniprogram_api import registry as mp_registry
     from miniprogram_api import routine as mp_routine
@@ -54,6 +55,7 @@ def _api_blueprints() -> list:
         mp_staff.blp,
         mp_routine.blp,
         mp_inspections.blp,
+        mp_complaints.blp,
         # console (/api/v1/auth, /api/v1/console)
         console_auth.blp,
         console_users.blp,

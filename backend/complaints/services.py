@@ -653,3 +653,15 @@ def public_status(complaint: Complaint) -> dict:
         "rating": complaint.rating,
         "can_rate": complaint.status == CLOSED and complaint.rating is None,
     }
+
+
+def mine(principal: Principal):
+    """A signed-in citizen's own complaints and reports, newest first (no query key needed)."""
+    return Complaint.objects.visible_to(principal).order_by("-received_at")
+
+
+def get_mine(principal: Principal, number: str) -> Complaint:
+    complaint = Complaint.objects.visible_to(principal).filter(number=str(number)).first()
+    if complaint is None:
+        raise ComplaintNotFound()
+    return complaint

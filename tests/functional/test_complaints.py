@@ -487,3 +487,16 @@ def test_the_rating_form_keeps_the_api_contract(api, app):
     with app.app_context():
         stored = Complaint.objects.get(number=number)
         assert (stored.rating, stored.rating_comment) == (4, "处理及时")
+
+
+def test_my_complaints_without_the_query_key(api, mp_login):
+    me, other = mp_login()["access_token"], mp_login()["access_token"]
+    mine = api.post("/api/v1/public/complaints", token=me, json=report_body(description="我的举报：后厨脏乱"))
+    api.post("/api/v1/public/complaints", token=other, json=report_body(description="别人的举报：餐具未消毒"))
+    api.post("/api/v1/public/complaints", json=report_body(description="匿名的举报：过期食品"))
+    listed = api.get("/api/v1/mp/complaints", token=me)
+    assert listed.status_code == 200 and [c["number"] for c in listed.json()] == [mine.json()["number"]]
+    assert listed.json()[0]["status_label"] == "已登记，待受理" and "query_key" not in listed.text
+    one = api.get(f"/api/v1/mp/complaints/{mine.json()['number']}", token=me)
+    assert one.status_code == 200 and one.json()["timeline"][0]["status"] == "received"
+    assert_error(api.get(f"/api/v1/mp/complaints/{mine.json()['number']}", token=other), 404)
