@@ -7,10 +7,11 @@ from flask_smorest import Blueprint
 
 from backend.public_card import services as cards
 from backend.public_card.errors import CardNotFound, CodeReplaced
-from backend.public_card.schemas import PublicCardSchema
+from backend.public_card.schemas import PublicCardSchema, PublicListingSchema, PublicSearchQuerySchema
 from backend.web.access import PUBLIC, access
 from backend.web.downloads import cached_response
 from backend.web.limits import limit_public
+from backend.web.pagination import paginate
 
 blp = Blueprint(
     "public_businesses",
@@ -37,3 +38,15 @@ class PublicBusiness(MethodView):
         if card.kind == cards.REPLACED:
             raise CodeReplaced()
         return cached_response(card.body, etag=card.etag, mimetype="application/json")
+
+
+@blp.route("")
+class PublicBusinesses(MethodView):
+    @access(PUBLIC)
+    @blp.arguments(PublicSearchQuerySchema, location="query")
+    @blp.response(200, PublicListingSchema(many=True))
+    def get(self, query):
+        """Find a business without its QR code: by name, address or licence number, and per district"""
+        limit_public()
+        found = cards.search(q=query.get("q"), district=query.get("district"))
+        return [cards.listing_entry(card) for card in paginate(found, query["page"], query["per_page"])]

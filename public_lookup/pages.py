@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from flask import Blueprint, Flask, render_template_string
+from flask import Blueprint, Flask, render_template, render_template_string, request
 from werkzeug.exceptions import HTTPException
 
 from backend.public_card import qr
@@ -18,6 +18,7 @@ blp = Blueprint("pages", __name__)
 
 HTML = "text/html"
 QR_CACHE_CONTROL = "public, max-age=86400"
+SEARCH_PAGE = 20
 
 
 class _NoPublicCard(Exception):
@@ -31,6 +32,38 @@ def card_page(code: str):
     limit_public()
     card = cards.view(code, "html")
     return cached_response(card.body, etag=card.etag, mimetype=HTML, status=card.http_status)
+
+
+@blp.get("/search")
+@access(PUBLIC)
+def search_page():
+    """Find a business without its QR code (no JavaScript): name, address or licence number; district."""
+    limit_public()
+    q = request.args.get("q", "").strip()[:100]
+    district = request.args.get("district", "")
+    district = district if district.isdigit() and len(district) == 6 else ""
+    try:
+        page = max(1, min(10_000, int(request.args.get("page", "1"))))
+    except ValueError:
+        page = 1
+    found = cards.search(q=q, district=district) if (q or district) else None
+    total = found.count() if found is not None else 0
+    results = (
+        [cards.listing_entry(card) for card in found.skip((page - 1) * SEARCH_PAGE).limit(SEARCH_PAGE)]
+        if found is not None
+        else []
+    )
+    html = render_template(
+        "search.html",
+        q=q,
+        district=district,
+        districts=cards.listed_districts(),
+        results=results,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // SEARCH_PAGE)),
+    )
+    return html, 200, {"Cache-Control": "public, max-age=60"}
 
 
 def _found_json(code: str) -> dict:

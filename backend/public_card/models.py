@@ -6,6 +6,10 @@ from backend.core.models import BaseDocument
 
 
 class PublicCardQuerySet(QuerySet):
+    def listed(self):
+        """What the public search shows: approved businesses only."""
+        return self.filter(status="approved")
+
     def by_code(self, code: str):
         """Current or retired code; one query."""
         return self.filter(__raw__={"$or": [{"public_code": code}, {"retired_codes": code}]})
@@ -21,7 +25,8 @@ class PublicCard(BaseDocument):
     retired_codes = ListField(StringField())
     status = StringField()  # approved | suspended | revoked; None: not public
     status_reason = StringField()
-    business = DictField()  # name, kind, kind_label, address, district
+    business = DictField()  # name, kind, kind_label, address, district, district_code
+    district_scopes = ListField(StringField())  # for the public list per district
     licence = DictField()  # number, issued_on, expires_on, authority, scope
     # section name -> {"data": {...}, "alerts": [...], "grade": {...} | None, "updated_at": datetime}
     sections = DictField()
@@ -29,5 +34,9 @@ class PublicCard(BaseDocument):
     meta = {
         "collection": "public_cards",
         "queryset_class": PublicCardQuerySet,
-        "indexes": [{"fields": ["public_code"], "unique": True, "sparse": True}, "retired_codes"],
+        "indexes": [
+            {"fields": ["public_code"], "unique": True, "sparse": True},
+            "retired_codes",
+            ("district_scopes", "status"),
+        ],
     }

@@ -79,3 +79,26 @@ class PublicCardSchema(ma.Schema):
     complaint_url = ma.fields.String()
     updated_at = ma.fields.DateTime()
     as_of = ma.fields.Date()
+
+
+class PublicSearchQuerySchema(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+    q = ma.fields.String(
+        validate=ma.validate.Length(max=100),
+        metadata={"description": "Part of the name or address, or a licence number."},
+    )
+    district = ma.fields.String(validate=ma.validate.Regexp(r"^\d{6}$"))
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=10_000))
+    per_page = ma.fields.Integer(load_default=20, validate=ma.validate.Range(min=1, max=100))
+
+
+class PublicListingSchema(ma.Schema):
+    code = ma.fields.String()
+    url = ma.fields.String()
+    name = ma.fields.String()
+    kind_label = ma.fields.String()
+    address = ma.fields.String(allow_none=True)
+    district = ma.fields.String()
+    grade = ma.fields.Nested(PublicGradeSchema)

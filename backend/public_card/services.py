@@ -175,10 +175,12 @@ def publish_business(
     status_reason: str | None,
     business: dict,
     licence: dict | None,
+    district_scopes: Iterable[str] = (),
 ) -> None:
     """The registry's part: identity, licence and public status (None: not public)."""
     PublicCard.objects(id=ObjectId(str(business_id))).update_one(
         upsert=True,
+        set__district_scopes=list(district_scopes),
         set__public_code=public_code,
         set__retired_codes=list(retired_codes),
         set__status=status if status in PUBLIC_STATUSES else None,
@@ -324,3 +326,44 @@ def invalidate(business_id: Any, extra_codes: Iterable[str] = ()) -> None:
         pipe.expire(GENERATION_KEY.format(code), GENERATION_TTL)
         pipe.delete(card_key(code))
     pipe.execute()
+
+
+# --- finding a business without its QR code -------------------------------------------------------------
+
+
+def search(*, q: str | None = None, district: str | None = None):
+    """Approved businesses by part of the name or address, or a licence number, in a district (a city
+    or province covers its parts); a queryset to page. Only what the public card already shows."""
+    from mongoengine import Q
+
+    found = PublicCard.objects.listed()
+    if district:
+        found = found.filter(district_scopes=district)
+    if q and q.strip():
+        text = q.strip()
+        found = found.filter(
+            Q(business__name__icontains=text) | Q(business__address__icontains=text) | Q(licence__number=text.upper())
+        )
+    return found.order_by("business.name")
+
+
+def listing_entry(card: PublicCard) -> dict:
+    base_url = context.settings().PUBLIC_BASE_URL.rstrip("/")
+    grade = _grade(card.sections.values())
+    return {
+        "code": card.public_code,
+        "url": f"{base_url}/q/{card.public_code}",
+        "name": card.business.get("name"),
+        "kind_label": card.business.get("kind_label"),
+        "address": card.business.get("address"),
+        "district": card.business.get("district"),
+        "grade": grade,
+    }
+
+
+def listed_districts() -> list[tuple[str, str]]:
+    """(code, full name) of the counties with listed businesses: the district picker."""
+    from backend.core import districts
+
+    codes = {card.business.get("district_code") for card in PublicCard.objects.listed().only("business")}
+    return sorted((code, districts.full_name(code)) for code in codes if code)

@@ -327,7 +327,9 @@ def publish_card(business: Business) -> None:
             "kind_label": KIND_LABELS[business.kind],
             "address": business.address,
             "district": districts.full_name(business.district_code),
+            "district_code": business.district_code,
         },
+        district_scopes=business.district_scopes,
         licence={
             "number": licence.number,
             "authority": licence.authority,

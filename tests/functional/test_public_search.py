@@ -1,0 +1,42 @@
+"""Finding a business without its QR code: JSON with paging, and a page that needs no JavaScript."""
+
+import json
+
+from tests.builders import restaurant_body, submitted_business
+from tests.support import assert_error
+
+
+def test_search_by_name_address_licence_and_district(api, owned_business, mp_login, console_login):
+    business, owner, regulator = owned_business
+    other_owner = mp_login()["access_token"]
+    licence = {**restaurant_body()["licence"], "number": "JY23206820099999"}
+    other = submitted_business(
+        api, other_owner, name="海阳路早点铺", address="江苏省如皋市海阳北路6号", licence=licence
+    )
+    api.post(f"/api/v1/console/businesses/{other['id']}/approve", token=regulator, json={})
+    submitted_business(api, mp_login()["access_token"], name="老张面馆分店")  # submitted, not approved: unlisted
+
+    def find(**params):
+        response = api.get("/api/v1/public/businesses", params=params)
+        assert response.status_code == 200, response.text
+        return response
+
+    assert [r["name"] for r in find(q="老张").json()] == [business["name"]]
+    assert {r["name"] for r in find(q="海阳").json()} == {business["name"], "海阳路早点铺"}  # addresses too
+    assert [r["code"] for r in find(q=business["licence"]["number"].lower()).json()] == [business["public_code"]]
+    listed = find(district="320600", per_page=1)  # Nantong covers Rugao
+    assert json.loads(listed.headers["X-Pagination"])["total"] == 2 and len(listed.json()) == 1
+    assert find(district="310112").json() == [] and find(q=".*").json() == []
+    text = find(q="海阳").text
+    for private in (business["uscc"], business["contact"]["phone"], business["id"]):
+        assert private not in text
+    assert_error(api.get("/api/v1/public/businesses", params={"per_page": 1000}), 422)
+
+
+def test_the_search_page_lists_and_picks_districts(api, owned_business):
+    business, _owner, _regulator = owned_business
+    page = api.get("/search", params={"q": "老张"})
+    assert page.status_code == 200 and business["name"] in page.text and f"/q/{business['public_code']}" in page.text
+    assert "江苏省南通市如皋市" in page.text and "<script" not in page.text  # the picker; no JavaScript
+    assert "没有找到" in api.get("/search", params={"q": "不存在的店"}).text
+    assert restaurant_body()["contact"]["phone"] not in page.text
