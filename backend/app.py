@@ -32,6 +32,7 @@ def _api_blueprints() -> list:
     """Every flask-smorest blueprint of the API, by audience (each module one domain)."""
     from backend.console import audit as console_audit
     from backend.console import auth as console_auth
+    from backend.console import calendar as console_calendar
     from backend.console import complaints as console_complaints
     from backend.console import inspections as console_inspections
     from backend.console import registry as console_registry
@@ -65,6 +66,7 @@ def _api_blueprints() -> list:
         console_staff.blp,
         console_routine.blp,
         console_inspections.blp,
+        console_calendar.blp,
         # anonymous (/api/v1/public, /open311)
         public_businesses.blp,
         public_complaints.blp,

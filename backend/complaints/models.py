@@ -120,6 +120,8 @@ class Complaint(BaseDocument):
     handle_due = DateField()  # set on acceptance (reports: from receipt)
     current_due = DateField()  # the deadline of the stage it is in (for lists)
     extended = BooleanField(default=False)
+    # A deadline counted through a year whose holidays the calendar did not know yet.
+    deadlines_provisional = BooleanField(default=False)
     accepted_at = DateTimeField()
     refused_reason = StringField(max_length=1000)
     assigned_to = ObjectIdField()

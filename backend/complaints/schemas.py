@@ -68,6 +68,9 @@ class PublicStatusSchema(ma.Schema):
     received_at = ma.fields.DateTime()
     accept_due = ma.fields.Date()
     handle_due = ma.fields.Date(allow_none=True)
+    deadlines_provisional = ma.fields.Boolean(
+        metadata={"description": "A deadline counts days of a year whose public holidays are not loaded yet."}
+    )
     timeline = ma.fields.List(ma.fields.Nested(StepSchema))
     replies = ma.fields.List(ma.fields.Nested(PublicReplySchema))
     rating = ma.fields.Integer(allow_none=True)
@@ -124,6 +127,7 @@ class ConsoleComplaintSchema(ma.Schema):
     accept_due = ma.fields.Date()
     handle_due = ma.fields.Date(allow_none=True)
     current_due = ma.fields.Date(allow_none=True)
+    deadlines_provisional = ma.fields.Boolean()
     extended = ma.fields.Boolean()
     assigned_to = ma.fields.String(allow_none=True)
     assigned_office = ma.fields.String(allow_none=True)

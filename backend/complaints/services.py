@@ -240,6 +240,7 @@ def submit(
         accept_due=accept_due,
         handle_due=calendar.add_working_days(today, REPORT_DAYS) if kind == REPORT else None,
         current_due=accept_due,
+        deadlines_provisional=calendar.provisional(today, calendar.add_working_days(today, REPORT_DAYS)),
         timeline=[Step(at=now, status=RECEIVED, note=None)],
     )
     try:
@@ -415,16 +416,23 @@ def _step(
 
 def accept(principal: Principal, number: str) -> Complaint:
     complaint = get_for_regulator(principal, number)
+    calendar = current_calendar()
     if complaint.kind == COMPLAINT:
-        handle_due = current_calendar().add_working_days(today_shanghai(), MEDIATION_DAYS)
+        handle_due = calendar.add_working_days(today_shanghai(), MEDIATION_DAYS)
     else:
         handle_due = complaint.handle_due
+    provisional = calendar.provisional(today_shanghai(), handle_due)
     return _step(
         principal,
         number,
         "accept",
         (RECEIVED,),
-        {"set__accepted_at": utcnow(), "set__handle_due": handle_due, "set__current_due": handle_due},
+        {
+            "set__accepted_at": utcnow(),
+            "set__handle_due": handle_due,
+            "set__current_due": handle_due,
+            "set__deadlines_provisional": provisional,
+        },
         new_status=ACCEPTED,
     )
 
@@ -645,6 +653,7 @@ def public_status(complaint: Complaint) -> dict:
         "received_at": complaint.received_at,
         "accept_due": complaint.accept_due,
         "handle_due": complaint.handle_due,
+        "deadlines_provisional": bool(complaint.deadlines_provisional),
         "timeline": [
             {"at": step.at, "status": step.status, "status_label": STATUS_LABELS[step.status], "note": step.note}
             for step in complaint.timeline

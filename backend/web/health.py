@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
+from backend.calendars import services as calendars
 from backend.core import context
 from backend.web.access import PUBLIC, access
 from backend.web.errors import error_response
@@ -27,4 +28,8 @@ def readyz():
             f"Not ready: {', '.join(sorted(failures))} did not answer.",
             {name: [reason] for name, reason in failures.items()},
         )
-    return jsonify(status="ready")
+    calendar = calendars.status()
+    return jsonify(
+        status="ready",
+        calendar={**calendar, "known_until": calendar["known_until"] and calendar["known_until"].isoformat()},
+    )

@@ -500,3 +500,29 @@ def test_my_complaints_without_the_query_key(api, mp_login):
     one = api.get(f"/api/v1/mp/complaints/{mine.json()['number']}", token=me)
     assert one.status_code == 200 and one.json()["timeline"][0]["status"] == "received"
     assert_error(api.get(f"/api/v1/mp/complaints/{mine.json()['number']}", token=other), 404)
+
+
+def test_provisional_deadlines_and_the_calendar_status(api, approved_business, console_login, app):
+    from backend.core.calendar import current_calendar
+    from backend.core.timeutil import today_shanghai
+
+    business, regulator = approved_business
+    created = api.post("/api/v1/public/complaints", json=complaint_body(business["public_code"])).json()
+    accepted = _console(api, regulator, created["number"], "accept").json()
+    handle_due = date.fromisoformat(accepted["handle_due"])
+    with app.app_context():
+        expected = current_calendar().provisional(today_shanghai(), handle_due)
+    assert accepted["deadlines_provisional"] is expected
+    status = api.get("/api/v1/console/calendar", token=regulator).json()
+    assert status["known_until"] >= "2026-12-31"
+    ready = api.get("/readyz").json()
+    assert ready["status"] == "ready" and ready["calendar"]["known_until"] == status["known_until"]
+    admin = console_login("admin", ())
+    year = handle_due.year + 1
+    loaded = api.post(
+        "/api/v1/console/calendar/years",
+        token=admin,
+        json={"year": year, "holidays": [f"{year}-01-01"], "makeup_workdays": []},
+    )
+    assert loaded.status_code == 200
+    assert_error(api.post("/api/v1/console/calendar/years", token=regulator, json={"year": year, "holidays": []}), 403)

@@ -1,0 +1,1 @@
+"""The years of the working-day calendar an admin loads (holidays and make-up working days)."""

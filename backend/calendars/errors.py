@@ -1,0 +1,5 @@
+from backend.core.errors import InvalidInput
+
+
+class DaysOutsideTheYear(InvalidInput):
+    default_message = "Every day must fall in the year being loaded."

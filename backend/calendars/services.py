@@ -1,0 +1,49 @@
+"""Loading a year of the working-day calendar, and how far the calendar is known."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from backend.audit import services as audit
+from backend.calendars.errors import DaysOutsideTheYear
+from backend.core.calendar import CalendarYear, current_calendar, parse_days
+from backend.core.errors import Forbidden, InvalidInput
+from backend.core.principal import Principal
+from backend.core.timeutil import today_shanghai, utcnow
+
+WARN_DAYS_AHEAD = 90  # a deadline is up to 60 working days away: warn well before the known year ends
+
+
+def load_year(principal: Principal, year: int, holidays: list[str], makeup_workdays: list[str]) -> CalendarYear:
+    if not principal.is_admin:
+        raise Forbidden("Only an admin loads the calendar.")
+    try:
+        days = parse_days(holidays) | parse_days(makeup_workdays)
+    except ValueError:
+        raise InvalidInput(errors={"holidays": ["ISO dates or ranges like 2027-02-05..2027-02-11"]}) from None
+    if any(day.year != year for day in days):
+        raise DaysOutsideTheYear(errors={"holidays": [f"Every day falls in {year}."]})
+    loaded = CalendarYear.objects(year=year).modify(
+        upsert=True, new=True, set__holidays=holidays, set__makeup_workdays=makeup_workdays, set__updated_at=utcnow()
+    )
+    audit.record(
+        actor=audit.actor_for(principal.user_id),
+        action="calendar.year_loaded",
+        target_type="calendar",
+        target_id=year,
+        after={"holidays": holidays, "makeup_workdays": makeup_workdays},
+    )
+    return loaded
+
+
+def status() -> dict[str, Any]:
+    calendar = current_calendar()
+    known_until = calendar.known_until
+    warning = None
+    if known_until is None or today_shanghai() + timedelta(days=WARN_DAYS_AHEAD) > known_until:
+        warning = (
+            f"Public holidays are known until {known_until}; load {known_until.year + 1 if known_until else ''} "
+            "(deadlines beyond are provisional)."
+        )
+    return {"known_until": known_until, "loaded_years": sorted(calendar.known_years), "warning": warning}
