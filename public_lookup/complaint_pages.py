@@ -11,7 +11,7 @@ from backend.blobs.services import read_capped
 from backend.complaints import services
 from backend.complaints.models import CATEGORIES, KIND_LABELS
 from backend.complaints.schemas import ComplaintFormSchema, RatingSchema
-from backend.core.errors import DomainError
+from backend.core.errors import DomainError, RateLimited
 from backend.core.timeutil import to_shanghai
 from backend.public_card import services as cards
 from backend.web.access import PUBLIC, access
@@ -33,6 +33,7 @@ FORM_FIELDS = (
     "address",
     "claim",
 )
+PERSONAL_FIELDS = ("name", "phone", "address")
 
 
 def _target_name(code: str | None) -> str | None:
@@ -114,8 +115,13 @@ FIELD_HINTS = {
 @blp.post("/complaints/new")
 @access(PUBLIC)
 def submit_complaint():
-    limit_public()
-    typed = {field: request.form.get(field, "") for field in FORM_FIELDS}
+    typed = {field: request.form.get(field, "") for field in (*FORM_FIELDS, "consent")}
+    try:
+        limit_public()
+    except RateLimited as refused:
+        return _refused_for_now(typed, refused)
+    if any(typed[field].strip() for field in PERSONAL_FIELDS) and request.form.get("consent") != "yes":
+        return _form_page(typed, {"consent": "请阅读并同意个人信息使用说明"}, 422)
     try:
         values = ComplaintFormSchema().load(request.form.to_dict())
     except ValidationError as invalid:
@@ -139,6 +145,8 @@ def submit_complaint():
         result = services.submit(
             {**values, "photos": tokens}, client=client, source="web", throttle=lambda: limit_submission(client, None)
         )
+    except RateLimited as refused:
+        return _refused_for_now(typed, refused)
     except DomainError as error:
         if error.http_status == 422:
             return _form_page(typed, _flatten(error.errors) or {"form": error.message}, 422)
@@ -146,14 +154,17 @@ def submit_complaint():
             number = (error.errors.get("number") or [""])[0]
             return _form_page(typed, {"form": f"24小时内已提交过相同内容，编号 {number}"}, 409)
         raise
-    html = render_template(
-        "complaint_submitted.html",
-        number=result.complaint.number,
-        key=result.query_key,
-        kind=KIND_LABELS[result.complaint.kind],
-        accept_due=result.complaint.accept_due,
-    )
-    return html, 201, {"Cache-Control": "no-store"}
+    # post, redirect, get: a refresh of the next page re-posts nothing
+    target = url_for("complaint_pages.complaint_status", number=result.complaint.number, key=result.query_key, new=1)
+    return redirect(target, 303)
+
+
+def _refused_for_now(typed: dict, refused: RateLimited):
+    """The rate limit said no: say when to try again, and keep what was typed."""
+    wait = int(refused.headers.get("Retry-After", "60"))
+    when = f"{wait}秒" if wait < 120 else f"{-(-wait // 60)}分钟"
+    html, _status, headers = _form_page(typed, {"form": f"提交过于频繁，请在{when}后再试。您填写的内容已保留。"}, 429)
+    return html, 429, {**headers, "Retry-After": str(wait)}
 
 
 def _status_page(number: str, key: str, rating_error: str | None = None, status_code: int = 200):
@@ -162,6 +173,7 @@ def _status_page(number: str, key: str, rating_error: str | None = None, status_
         "complaint_status.html",
         status=status,
         key=key,
+        just_submitted=request.args.get("new") == "1",
         to_local=to_shanghai,
         kind=KIND_LABELS[status["kind"]],
         rating_error=rating_error,

@@ -53,6 +53,12 @@ class StepSchema(ma.Schema):
     note = ma.fields.String(allow_none=True)
 
 
+class ProgressStepSchema(ma.Schema):
+    step = ma.fields.String()
+    label = ma.fields.String()
+    done = ma.fields.Boolean()
+
+
 class PublicReplySchema(ma.Schema):
     at = ma.fields.DateTime()
     text = ma.fields.String()
@@ -71,6 +77,9 @@ class PublicStatusSchema(ma.Schema):
     deadlines_provisional = ma.fields.Boolean(
         metadata={"description": "A deadline counts days of a year whose public holidays are not loaded yet."}
     )
+    current_due = ma.fields.Date(allow_none=True, metadata={"description": "The deadline of the current step."})
+    overdue = ma.fields.Boolean(metadata={"description": "The current step's deadline has passed."})
+    progress = ma.fields.List(ma.fields.Nested(ProgressStepSchema))
     timeline = ma.fields.List(ma.fields.Nested(StepSchema))
     replies = ma.fields.List(ma.fields.Nested(PublicReplySchema))
     rating = ma.fields.Integer(allow_none=True)

@@ -612,6 +612,25 @@ def kpis_csv(report: Kpis) -> str:
 
 
 PUBLIC_LISTING_WINDOW = timedelta(days=90)
+# The statutory steps a submitter follows on the status page, and where each status stands on them.
+PROGRESS_STEPS = (
+    ("received", "登记"),
+    ("accepted", "受理"),
+    ("handling", "办理"),
+    ("replied", "答复"),
+    ("closed", "办结"),
+)
+_STEP_OF = {RECEIVED: 0, ACCEPTED: 1, ASSIGNED: 2, HANDLING: 2, REPLIED: 3, CLOSED: 4}
+
+
+def _progress(status: str) -> list[dict]:
+    if status == REFUSED:
+        return [
+            {"step": "received", "label": "登记", "done": True},
+            {"step": "refused", "label": "不予受理", "done": True},
+        ]
+    reached = _STEP_OF[status]
+    return [{"step": step, "label": label, "done": i <= reached} for i, (step, label) in enumerate(PROGRESS_STEPS)]
 
 
 def public_listing(
@@ -654,6 +673,11 @@ def public_status(complaint: Complaint) -> dict:
         "accept_due": complaint.accept_due,
         "handle_due": complaint.handle_due,
         "deadlines_provisional": bool(complaint.deadlines_provisional),
+        "current_due": complaint.current_due,
+        "overdue": complaint.status in OPEN_STATUSES
+        and complaint.current_due is not None
+        and complaint.current_due < today_shanghai(),
+        "progress": _progress(complaint.status),
         "timeline": [
             {"at": step.at, "status": step.status, "status_label": STATUS_LABELS[step.status], "note": step.note}
             for step in complaint.timeline

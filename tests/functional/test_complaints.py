@@ -367,27 +367,68 @@ def test_html_form_and_status_page(api, approved_business):
         "/complaints/new", data={"kind": "complaint", "business_code": code, "category": "", "description": "x"}
     )
     assert bad.status_code == 422 and "请选择问题类别" in bad.text
+    filled = {
+        "kind": "complaint",
+        "business_code": code,
+        "category": "spoiled_expired",
+        "description": "买到过期酸奶两盒",
+        "occurred_at": "2026-11-20T12:30",
+        "claim": "退一赔十",
+        "name": "李四",
+        "phone": "13800001111",
+        "address": "如皋",
+    }
+    no_consent = api.post("/complaints/new", data=filled)
+    assert no_consent.status_code == 422 and "个人信息" in no_consent.text and "买到过期酸奶两盒" in no_consent.text
     created = api.post(
         "/complaints/new",
-        data={
-            "kind": "complaint",
-            "business_code": code,
-            "category": "spoiled_expired",
-            "description": "买到过期酸奶两盒",
-            "occurred_at": "2026-11-20T12:30",
-            "claim": "退一赔十",
-            "name": "李四",
-            "phone": "13800001111",
-            "address": "如皋",
-        },
+        data={**filled, "consent": "yes"},
+        allow_redirects=False,
         files=[("photos", ("yoghurt.jpg", jpeg_bytes(), "image/jpeg"))],
     )
-    assert created.status_code == 201, created.text
-    number = created.text.split('id="number">')[1].split("<")[0]
-    key = created.text.split('id="key">')[1].split("<")[0]
-    status = api.get(f"/complaints/{number}", params={"key": key})
-    assert status.status_code == 200 and "已登记，待受理" in status.text and "13800001111" not in status.text
+    assert created.status_code == 303, created.text  # post, redirect, get: a refresh posts nothing again
+    status = api.get(created.headers["Location"])
+    assert status.status_code == 200 and "提交成功" in status.text and "已登记，待受理" in status.text
+    assert "13800001111" not in status.text and 'id="progress"' in status.text and "登记时间" in status.text
+    number = created.headers["Location"].split("/complaints/")[1].split("?")[0]
     assert api.get(f"/complaints/{number}", params={"key": "nope"}).status_code == 404
+
+
+def test_the_form_keeps_the_text_when_the_rate_limit_refuses(config):
+    from backend.app import create_app
+
+    server = LiveServer(create_app({**config, "COMPLAINT_RATE_LIMIT": "1/hour"}))
+    try:
+        form = {
+            "kind": "report",
+            "category": "hygiene",
+            "description": "后厨老鼠出没，地面污水",
+            "business_name": "路边摊",
+            "business_address": "海阳路12号",
+            "district_code": "320682",
+        }
+        first = requests.post(f"{server.url}/complaints/new", data=form, allow_redirects=False, timeout=15)
+        assert first.status_code == 303
+        again = requests.post(
+            f"{server.url}/complaints/new",
+            data={**form, "description": "另一件事：餐具未消毒"},
+            allow_redirects=False,
+            timeout=15,
+        )
+        assert again.status_code == 429 and "后再试" in again.text and "另一件事：餐具未消毒" in again.text
+        assert int(again.headers["Retry-After"]) >= 1
+    finally:
+        server.stop()
+
+
+def test_the_status_page_flags_an_overdue_deadline(api, app):
+    created = api.post("/api/v1/public/complaints", json=report_body()).json()
+    with app.app_context():
+        Complaint.objects(number=created["number"]).update_one(set__current_due=date(2026, 1, 5))  # long past
+    page = api.get(f"/complaints/{created['number']}", params={"key": created["query_key"]})
+    assert 'id="overdue"' in page.text and "已超过办理期限" in page.text
+    status = api.get(f"/api/v1/public/complaints/{created['number']}", params={"key": created["query_key"]}).json()
+    assert status["overdue"] is True and [s["done"] for s in status["progress"]] == [True, False, False, False, False]
 
 
 def test_open311(api, approved_business):
@@ -460,9 +501,9 @@ def test_html_form_accepts_a_county_name_instead_of_a_code(api, app):
         "business_address": "海阳路12号",
         "district_code": "如皋市",
     }
-    created = api.post("/complaints/new", data=form)
-    assert created.status_code == 201, created.text
-    number = created.text.split('id="number">')[1].split("<")[0]
+    created = api.post("/complaints/new", data=form, allow_redirects=False)
+    assert created.status_code == 303, created.text
+    number = created.headers["Location"].split("/complaints/")[1].split("?")[0]
     with app.app_context():
         assert Complaint.objects.get(number=number).district_code == "320682"
     ambiguous = api.post("/complaints/new", data={**form, "district_code": "城关区", "description": "另一处无证加工"})
