@@ -32,6 +32,7 @@ def _api_blueprints() -> list:
     """Every flask-smorest blueprint of the API, by audience (each module one domain)."""
     from backend.console import audit as console_audit
     from backend.console import auth as console_auth
+    from backend.console import business_changes as console_business_changes
     from backend.console import calendar as console_calendar
     from backend.console import complaints as console_complaints
     from backend.console import inspections as console_inspections
@@ -62,6 +63,7 @@ def _api_blueprints() -> list:
         console_users.blp,
         console_audit.blp,
         console_registry.blp,
+        console_business_changes.blp,
         console_complaints.blp,
         console_staff.blp,
         console_routine.blp,

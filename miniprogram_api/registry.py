@@ -13,10 +13,13 @@ from backend.blobs.services import read_capped
 from backend.core.principal import CITIZEN
 from backend.registry import services
 from backend.registry.schemas import (
+    BusinessChangeInSchema,
+    BusinessChangeSchema,
     BusinessCreateSchema,
     BusinessDetailSchema,
     BusinessSchema,
     BusinessUpdateSchema,
+    ClosureInSchema,
     DocumentFormSchema,
     DocumentSchema,
     InvitationAcceptSchema,
@@ -151,3 +154,32 @@ class Member(MethodView):
     def delete(self, business_id, member_user_id):
         """Remove a manager or staff member (owner)"""
         services.remove_member(_user_id(), business_id, member_user_id)
+
+
+@blp.route("/businesses/<oid:business_id>/changes")
+class BusinessChanges(MethodView):
+    @access(CITIZEN)
+    @blp.response(200, BusinessChangeSchema(many=True))
+    def get(self, business_id):
+        """Change and closure requests of the business, newest first"""
+        return list(services.changes_of(_user_id(), business_id))
+
+    @access(CITIZEN)
+    @idempotent
+    @blp.arguments(BusinessChangeInSchema)
+    @blp.response(201, BusinessChangeSchema)
+    def post(self, body, business_id):
+        """Ask to change an approved business (变更: licence, address, contact, name); the card keeps the
+        approved version until a regulator approves"""
+        return services.request_change(_user_id(), business_id, body)
+
+
+@blp.route("/businesses/<oid:business_id>/closure")
+class BusinessClosure(MethodView):
+    @access(CITIZEN)
+    @idempotent
+    @blp.arguments(ClosureInSchema)
+    @blp.response(201, BusinessChangeSchema)
+    def post(self, body, business_id):
+        """Ask to close the business (注销); it takes effect when a regulator approves"""
+        return services.request_change(_user_id(), business_id, body, closure=True)

@@ -28,3 +28,7 @@ class DocumentNotFound(NotFound):
 
 class AlreadyMember(Conflict):
     default_message = "You are already a member of this business."
+
+
+class ChangeNotFound(NotFound):
+    default_message = "No such change request."

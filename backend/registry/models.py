@@ -130,6 +130,7 @@ class Business(BaseDocument):
     retired_public_codes = ListField(StringField())
     approved_at = DateTimeField()
     reviewed_by = ObjectIdField()
+    pending_change = ObjectIdField()  # the open 变更 / 注销 request, one at a time
     # Bumped by every change: PATCH takes it as a precondition against lost updates.
     version = IntField(default=1, required=True)
 
@@ -195,3 +196,50 @@ class BusinessDocument(BaseDocument):
     uploaded_by = ObjectIdField(required=True)
 
     meta = {"collection": "business_documents", "indexes": [("business_id", "kind"), "uploaded_by"]}
+
+
+CHANGE_SUBMITTED, CHANGE_APPROVED, CHANGE_REJECTED = "submitted", "approved", "rejected"
+CHANGE, CLOSURE = "change", "closure"
+
+
+class BusinessChangeQuerySet(ScopedQuerySet):
+    def _own(self, principal: Principal):
+        return self.filter(business_id__in=Membership.objects.of_user(principal.user_id).distinct("business_id"))
+
+
+class BusinessChange(BaseDocument):
+    """变更 / 注销: what the owner asks to change after approval. The approved record (and the public
+    card) stay as they are until a regulator of the district approves it."""
+
+    business_id = ObjectIdField(required=True)
+    district_scopes = ListField(StringField())
+    kind = StringField(required=True, choices=(CHANGE, CLOSURE), default=CHANGE)
+    requested_by = ObjectIdField(required=True)
+    status = StringField(
+        required=True, choices=(CHANGE_SUBMITTED, CHANGE_APPROVED, CHANGE_REJECTED), default=CHANGE_SUBMITTED
+    )
+    # what the business would become (only what changes is set)
+    name = StringField(max_length=100)
+    address = StringField(max_length=200)
+    licence = EmbeddedDocumentField(Licence)
+    contact = EmbeddedDocumentField(Contact)
+    document_ids = ListField(ObjectIdField(), max_length=20)
+    note = StringField(max_length=1000)
+    reason = StringField(max_length=1000)
+    reviewed_by = ObjectIdField()
+    version = IntField(default=1)
+
+    meta = {
+        "collection": "business_changes",
+        "queryset_class": BusinessChangeQuerySet,
+        "indexes": [("business_id", "status"), "district_scopes"],
+    }
+
+    def audit_view(self) -> dict:
+        return {
+            "business_id": self.business_id,
+            "kind": self.kind,
+            "status": self.status,
+            "fields": [f for f in ("name", "address", "licence", "contact") if getattr(self, f) is not None],
+            "reason": self.reason,
+        }

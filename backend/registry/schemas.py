@@ -127,3 +127,35 @@ class ConsoleBusinessQuerySchema(PaginationQuerySchema):
     kind = ma.fields.String(validate=validate.OneOf(KINDS))
     district = DistrictCode()
     q = text(100, metadata={"description": "Part of the name, or a whole USCC."})
+
+
+class BusinessChangeInSchema(StrictSchema):
+    name = text(100)
+    address = text(200)
+    licence = ma.fields.Nested(LicenceInSchema)
+    contact = ma.fields.Nested(ContactInSchema)
+    document_ids = ma.fields.List(
+        ma.fields.String(validate=validate.Regexp(r"^[0-9a-fA-F]{24}$")),
+        validate=validate.Length(max=20),
+        metadata={"description": "Documents uploaded for the change (a new licence needs its scan)."},
+    )
+    note = text(1000)
+
+
+class ClosureInSchema(StrictSchema):
+    note = text(1000)
+
+
+class BusinessChangeSchema(ma.Schema):
+    id = ma.fields.String()
+    business_id = ma.fields.String()
+    kind = ma.fields.String(metadata={"enum": ["change", "closure"]})
+    status = ma.fields.String(metadata={"enum": ["submitted", "approved", "rejected"]})
+    name = ma.fields.String(allow_none=True)
+    address = ma.fields.String(allow_none=True)
+    licence = ma.fields.Nested(LicenceOutSchema, allow_none=True)
+    contact = ma.fields.Nested(ContactOutSchema, allow_none=True)
+    document_ids = ma.fields.List(ma.fields.String())
+    note = ma.fields.String(allow_none=True)
+    reason = ma.fields.String(allow_none=True)
+    created_at = ma.fields.DateTime()

@@ -28,6 +28,7 @@ from backend.public_card import services as cards
 from backend.registry.errors import (
     AlreadyMember,
     BusinessNotFound,
+    ChangeNotFound,
     DocumentNotFound,
     DuplicateUscc,
     InvalidTransition,
@@ -37,6 +38,11 @@ from backend.registry.errors import (
 from backend.registry.models import (
     APPROVED,
     BUYER_KINDS,
+    CHANGE,
+    CHANGE_APPROVED,
+    CHANGE_REJECTED,
+    CHANGE_SUBMITTED,
+    CLOSURE,
     DRAFT,
     EDITABLE_STATUSES,
     HOUSEHOLD,
@@ -50,6 +56,7 @@ from backend.registry.models import (
     SUBMITTED,
     SUSPENDED,
     Business,
+    BusinessChange,
     BusinessDocument,
     Contact,
     Invitation,
@@ -78,6 +85,8 @@ TRANSITIONS = {
     "suspend": ((APPROVED,), SUSPENDED, True),
     "revoke": ((APPROVED, SUSPENDED), REVOKED, True),
     "reinstate": ((SUSPENDED, REVOKED), APPROVED, True),
+    "close": ((APPROVED, SUSPENDED), REVOKED, False),  # 注销 at the owner's request, once approved
+    "change_applied": ((APPROVED, SUSPENDED), None, False),  # 变更: the status stays
 }
 REVIEW_ACTIONS = ("approve", "reject", "suspend", "revoke", "reinstate")
 
@@ -584,3 +593,112 @@ def get_document(principal: Principal, business_id: Any, document_id: Any) -> tu
     if document is None:
         raise DocumentNotFound()
     return document, blobs.load(document.sha256)
+
+
+# --- changes after approval (变更) and closing (注销) -------------------------------------------------------
+
+CHANGEABLE = ("name", "address", "licence", "contact")
+
+
+def request_change(user_id: Any, business_id: Any, values: dict, *, closure: bool = False) -> BusinessChange:
+    """The owner asks to change an approved business (a renewed licence, a new address or contact) or to
+    close it. Nothing shows on the card until a regulator of the district approves."""
+    business, _ = get_for_member(user_id, business_id, roles=(OWNER,))
+    if business.status not in (APPROVED, SUSPENDED):
+        raise InvalidTransition(f"A business that is {business.status} is changed by editing its registration.")
+    change = BusinessChange(
+        business_id=business.id,
+        district_scopes=business.district_scopes,
+        kind=CLOSURE if closure else CHANGE,
+        requested_by=_oid(user_id),
+        note=values.get("note"),
+    )
+    if not closure:
+        wanted = {k: v for k, v in values.items() if k in CHANGEABLE and v is not None}
+        if not wanted:
+            raise InvalidInput(errors={"_body": ["Name at least one of: " + ", ".join(CHANGEABLE)]})
+        proposed = Business(kind=business.kind, licence=business.licence, contact=business.contact)
+        _apply(proposed, _validated(business.kind, wanted))
+        for field in wanted:
+            setattr(change, field, getattr(proposed, field))
+        if "licence" in wanted and proposed.licence.expires_on and proposed.licence.expires_on < today_shanghai():
+            raise InvalidInput(errors={"licence": {"expires_on": ["The new licence has expired already."]}})
+        documents = [_oid(d, DocumentNotFound) for d in values.get("document_ids") or []]
+        if documents and BusinessDocument.objects(id__in=documents, business_id=business.id).count() < len(documents):
+            raise DocumentNotFound()
+        if "licence" in wanted and not BusinessDocument.objects(id__in=documents, kind="licence").first():
+            raise InvalidInput(
+                errors={"document_ids": ["A new licence needs its scan (a document of kind 'licence')."]}
+            )
+        change.document_ids = documents
+    change.save(force_insert=True)
+    claimed = Business.objects(id=business.id, pending_change=None).modify(new=True, set__pending_change=change.id)
+    if claimed is None:
+        change.delete()
+        raise InvalidTransition("A change is already waiting for review; wait for it or ask the regulator.")
+    audit.record(
+        actor=audit.actor_for(user_id),
+        action=f"business.{change.kind}_requested",
+        target_type="business",
+        target_id=business.id,
+        after=change.audit_view(),
+    )
+    return change
+
+
+def changes_of(user_id: Any, business_id: Any):
+    business, _ = get_for_member(user_id, business_id, roles=(OWNER, MANAGER))
+    return BusinessChange.objects(business_id=business.id).order_by("-created_at")
+
+
+def review_change(principal: Principal, change_id: Any, approve: bool, reason: str | None) -> BusinessChange:
+    """A regulator of the district approves (the business and its card take the change) or rejects it."""
+    if not principal.is_console_user:
+        raise Forbidden()
+    if not approve and not (reason or "").strip():
+        raise InvalidInput(errors={"reason": ["A rejection says why."]})
+    scope = BusinessChange.objects.visible_to(principal)
+    change = scope.filter(id=_oid(change_id, ChangeNotFound)).first()
+    if change is None:
+        raise ChangeNotFound()
+    if member_role(change.business_id, principal.user_id):
+        raise Forbidden("A member of a business may not review it.")
+    reviewed = change_state(
+        scope,
+        change.id,
+        action="approved" if approve else "rejected",
+        actor_id=principal.user_id,
+        target_type="business_change",
+        from_statuses=(CHANGE_SUBMITTED,),
+        to_status=CHANGE_APPROVED if approve else CHANGE_REJECTED,
+        updates={"set__reason": (reason or "").strip() or None, "set__reviewed_by": _oid(principal.user_id)},
+        not_found=ChangeNotFound,
+        conflict=InvalidTransition,
+    )
+    if approve and change.kind == CLOSURE:
+        _transition(
+            Business.objects,
+            change.business_id,
+            "close",
+            actor_id=principal.user_id,
+            reason=reason or "经营者申请注销",
+            extra={"unset__pending_change": True},
+        )
+    elif approve:
+        fields = {f"set__{field}": getattr(change, field) for field in CHANGEABLE if getattr(change, field) is not None}
+        _transition(
+            Business.objects,
+            change.business_id,
+            "change_applied",
+            actor_id=principal.user_id,
+            extra={**fields, "unset__pending_change": True},
+        )
+    else:
+        Business.objects(id=change.business_id, pending_change=change.id).update_one(unset__pending_change=True)
+    return reviewed
+
+
+def pending_changes(principal: Principal):
+    if not principal.is_console_user:
+        raise Forbidden()
+    return BusinessChange.objects.visible_to(principal).filter(status=CHANGE_SUBMITTED).order_by("created_at")
