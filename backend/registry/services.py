@@ -67,7 +67,10 @@ from backend.registry.validators import licence_kind, normalise_phone, uscc_prob
 from backend.workflow.services import change_state
 
 INVITATION_TTL = timedelta(days=7)
-PUBLIC_CODE_BYTES = 12  # 96 random bits, 16 URL-safe characters
+# Public codes are typed by people reading a sticker: no characters they confuse (0/O/o, 1/I/l) and no
+# punctuation; 17 of these 56 characters carry 98 random bits.
+PUBLIC_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz"
+PUBLIC_CODE_LENGTH = 17
 MAX_DOCUMENTS_PER_BUSINESS = 50
 MAX_DRAFTS_PER_USER = 10
 MAX_DOCUMENTS_PER_USER = 200
@@ -99,7 +102,7 @@ def _oid(value: Any, not_found=BusinessNotFound) -> ObjectId:
 
 
 def new_public_code() -> str:
-    return secrets.token_urlsafe(PUBLIC_CODE_BYTES)
+    return "".join(secrets.choice(PUBLIC_CODE_ALPHABET) for _ in range(PUBLIC_CODE_LENGTH))
 
 
 # --- who may see what -----------------------------------------------------------------------------

@@ -149,3 +149,9 @@ def test_every_endpoint_declares_who_may_call_it(app):
     app.add_url_rule("/undeclared", view_func=Undeclared.as_view("undeclared"))
     with pytest.raises(RuntimeError, match="undeclared GET"):
         assert_every_endpoint_declares_access(app)
+
+
+def test_the_favicon_is_served(api):
+    response = api.get("/favicon.ico")
+    assert response.status_code == 200 and response.headers["Content-Type"] == "image/x-icon"
+    assert response.content[:4] == b"\x00\x00\x01\x00"  # an ICO header

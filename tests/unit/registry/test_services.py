@@ -68,3 +68,9 @@ def test_documents_are_capped_per_person_too(app_context, monkeypatch):
     with pytest.raises(InvalidInput) as capped:
         services.add_document(owner.user_id, second.id, "licence", jpeg_bytes(), "l.jpg")
     assert "per person" in str(capped.value.errors["file"])
+
+
+def test_public_codes_have_no_characters_people_confuse():
+    codes = [services.new_public_code() for _ in range(500)]
+    assert not set("".join(codes)) & set("0Oo1Il-_") and all(len(c) == services.PUBLIC_CODE_LENGTH for c in codes)
+    assert len(set(codes)) == len(codes)
