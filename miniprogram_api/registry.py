@@ -12,6 +12,7 @@ from flask_smorest import Blueprint
 from backend.blobs.services import read_capped
 from backend.core.principal import CITIZEN
 from backend.registry import services
+from backend.registry.models import DOCUMENT_KINDS
 from backend.registry.schemas import (
     BusinessChangeInSchema,
     BusinessChangeSchema,
@@ -103,6 +104,24 @@ class Documents(MethodView):
     @blp.arguments(DocumentFormSchema, location="form")
     @blp.arguments(FileUploadSchema, location="files")
     @blp.response(201, DocumentSchema)
+    # one multipart body holds both parts: documented as such, so generated clients send `kind` too
+    @blp.doc(
+        requestBody={
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["kind", "file"],
+                        "properties": {
+                            "kind": {"type": "string", "enum": list(DOCUMENT_KINDS)},
+                            "file": {"type": "string", "format": "binary"},
+                        },
+                    }
+                }
+            },
+        }
+    )
     def post(self, form, files, business_id):
         """Upload a document (multipart: `file`, `kind`). JPEG/PNG/WebP/PDF, at most 10 MB and 40 megapixels"""
         upload = files["file"]
