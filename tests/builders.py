@@ -42,6 +42,18 @@ def restaurant_body(**overrides) -> dict:
     return body
 
 
+def household_body(**overrides) -> dict:
+    """A household (百姓家庭) registering to buy through the platform: no licence, no public page."""
+    return {
+        "kind": "household",
+        "name": "刘芳家庭",
+        "address": "古美路1200弄5号",
+        "district_code": "310112",
+        "contact": {"name": "刘芳", "phone": "13701897766"},
+        **overrides,
+    }
+
+
 def report_body(**overrides) -> dict:
     """An anonymous report (举报) about an unregistered stall in Rugao."""
     return {

@@ -138,19 +138,13 @@ def test_unknown_codes_get_a_chinese_404(api, code):
 
 
 def test_unapproved_and_household_businesses_have_no_public_page(api, mp_login, console_login):
-    from tests.builders import submitted_business
+    from tests.builders import household_body, submitted_business
 
     owner = mp_login()["access_token"]
     household = api.post(
         "/api/v1/mp/businesses",
         token=owner,
-        json={
-            "kind": "household",
-            "name": "刘芳家庭",
-            "address": "古美路1200弄5号",
-            "district_code": "310112",
-            "contact": {"name": "刘芳", "phone": "13701897766"},
-        },
+        json=household_body(),
     ).json()
     api.post(f"/api/v1/mp/businesses/{household['id']}/submit", token=owner)
     approved = api.post(

@@ -5,7 +5,7 @@ import threading
 import pytest
 
 from backend.audit.models import AuditEntry
-from tests.builders import fresh_uscc, jpeg_bytes, restaurant_body, submitted_business, upload
+from tests.builders import fresh_uscc, household_body, jpeg_bytes, restaurant_body, submitted_business, upload
 from tests.support import assert_error
 
 
@@ -253,13 +253,7 @@ def test_household_is_approved_without_a_public_code(api, owner, console_login):
     household = api.post(
         "/api/v1/mp/businesses",
         token=owner,
-        json={
-            "kind": "household",
-            "name": "刘芳家庭",
-            "address": "古美路1200弄5号",
-            "district_code": "310112",
-            "contact": {"name": "刘芳", "phone": "13701897766"},
-        },
+        json=household_body(),
     ).json()
     assert api.post(f"/api/v1/mp/businesses/{household['id']}/submit", token=owner).status_code == 200
     approved = api.post(
