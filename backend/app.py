@@ -38,6 +38,7 @@ def _api_blueprints() -> list:
     from backend.console import inspections as console_inspections
     from backend.console import registry as console_registry
     from backend.console import routine as console_routine
+    from backend.console import sampling as console_sampling
     from backend.console import staff as console_staff
     from backend.console import users as console_users
     from miniprogram_api import auth as mp_auth
@@ -45,10 +46,12 @@ def _api_blueprints() -> list:
     from miniprogram_api import inspections as mp_inspections
     from miniprogram_api import registry as mp_registry
     from miniprogram_api import routine as mp_routine
+    from miniprogram_api import sampling as mp_sampling
     from miniprogram_api import staff as mp_staff
     from public_lookup import businesses as public_businesses
     from public_lookup import complaints as public_complaints
     from public_lookup import open311
+    from public_lookup import sampling as public_sampling
 
     return [
         # mini-program (/api/v1/mp)
@@ -58,6 +61,7 @@ def _api_blueprints() -> list:
         mp_routine.blp,
         mp_inspections.blp,
         mp_complaints.blp,
+        mp_sampling.blp,
         # console (/api/v1/auth, /api/v1/console)
         console_auth.blp,
         console_users.blp,
@@ -69,10 +73,12 @@ def _api_blueprints() -> list:
         console_routine.blp,
         console_inspections.blp,
         console_calendar.blp,
+        console_sampling.blp,
         # anonymous (/api/v1/public, /open311)
         public_businesses.blp,
         public_complaints.blp,
         open311.blp,
+        public_sampling.blp,
     ]
 
 
@@ -82,11 +88,13 @@ def register_card_sections() -> None:
     from backend.inspections import card as inspections_card
     from backend.public_card.sections import registry
     from backend.routine import card as routine_card
+    from backend.sampling import card as sampling_card
     from backend.staff import card as staff_card
 
     registry.register(inspections_card.SECTION)
     registry.register(staff_card.SECTION)
     registry.register(routine_card.SECTION)
+    registry.register(sampling_card.SECTION)
 
 
 def init_platform_core(app: Flask, settings: Settings, stores: Stores | None, **request_options) -> Stores:
@@ -174,6 +182,7 @@ def create_lookup_app(
     from public_lookup.complaint_pages import blp as complaint_pages_blp
     from public_lookup.pages import blp as pages_blp
     from public_lookup.pages import register_page_errors
+    from public_lookup.sampling_pages import blp as sampling_pages_blp
 
     settings = settings or load_settings(config)
     app = Flask("public_lookup")
@@ -181,6 +190,7 @@ def create_lookup_app(
     app.register_blueprint(health_blp)
     app.register_blueprint(pages_blp)
     app.register_blueprint(complaint_pages_blp)
+    app.register_blueprint(sampling_pages_blp)
     # Page templates extend the public card's base (one look, one stylesheet).
     app.jinja_loader = ChoiceLoader(
         [FileSystemLoader(os.path.join(app.root_path, "templates")), PackageLoader("backend.public_card", "templates")]

@@ -68,6 +68,17 @@ class Settings:
     WECHAT_TEMPLATE_CERTIFICATE: str = "sfs-certificate-expiring"
     WECHAT_TEMPLATE_DAILY_CHECK: str = "sfs-daily-check-missed"
     DAILY_CHECK_REMINDER_HOUR: int = 17
+    WECHAT_TEMPLATE_SAMPLE_FAILED: str = "sfs-sample-failed"
+    # Sampling: days to close a failed sample's case (核查处置), working days to ask for a re-test and
+    # to decide on one, hours to ask for a re-test after a failed rapid test.
+    DISPOSITION_DAYS: int = 90
+    RETEST_REQUEST_WORKING_DAYS: int = 7
+    RETEST_DECISION_WORKING_DAYS: int = 7
+    RAPID_RETEST_HOURS: int = 4
+    # Result file imports: the largest file, the most rows, and the job's hard time limit (seconds).
+    IMPORT_MAX_BYTES: int = 64 * 1024 * 1024
+    IMPORT_MAX_ROWS: int = 200_000
+    IMPORT_JOB_TIMEOUT: int = 1800
     # Inspections: inspectors on each, working days to fix a failed item, and no dynamic grade in
     # the first months after a new licence.
     INSPECTORS_REQUIRED: int = 2
@@ -144,6 +155,13 @@ _PARSERS = {
     "INSPECTORS_REQUIRED": _positive_int,
     "RECTIFICATION_WORKING_DAYS": _positive_int,
     "GRADE_WAIT_MONTHS_AFTER_LICENCE": int,
+    "DISPOSITION_DAYS": _positive_int,
+    "RETEST_REQUEST_WORKING_DAYS": _positive_int,
+    "RETEST_DECISION_WORKING_DAYS": _positive_int,
+    "RAPID_RETEST_HOURS": _positive_int,
+    "IMPORT_MAX_BYTES": _positive_int,
+    "IMPORT_MAX_ROWS": _positive_int,
+    "IMPORT_JOB_TIMEOUT": _positive_int,
     "LOGIN_MAX_FAILURES": _positive_int,
     "LOGIN_LOCKOUT_SECONDS": _positive_int,
     "MAX_CONTENT_LENGTH": _positive_int,

@@ -54,6 +54,15 @@ def _recipients(business_id) -> list[User]:
     return list(User.objects(id__in=user_ids, is_active=True, openid__ne=None))
 
 
+def notify_business(business_id: Any, *, dedupe_key: str, **message) -> int:
+    """Send one message once to each who runs the business (owner, managers); how many were sent."""
+    sent = 0
+    for user in _recipients(business_id):
+        if notify(business_id=business_id, user=user, dedupe_key=f"{dedupe_key}:{user.id}", **message) is not None:
+            sent += 1
+    return sent
+
+
 def notify(
     *, dedupe_key: str, kind: str, business_id: Any, user: User, template: str, data: dict, page: str | None = None
 ) -> Notification | None:
