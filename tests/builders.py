@@ -234,3 +234,79 @@ def checklist_workbook(items, meta=None) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+# -- sampling result files ---------------------------------------------------------------------------
+
+RESULT_HEADERS = {
+    "sampling_number": "抽样编号",
+    "task_source": "任务来源/项目名称",
+    "sampled_on": "抽样日期",
+    "business_name": "被抽样单位名称",
+    "business_address": "被抽样单位地址",
+    "uscc": "被抽样单位统一社会信用代码",
+    "producer_name": "标称生产企业名称",
+    "food_name": "食品名称",
+    "spec": "规格型号",
+    "production_date": "生产日期/批号",
+    "food_category": "分类",
+    "lab": "检验机构",
+    "report_date": "报告日期",
+    "item": "检验项目",
+    "value": "检验结果",
+    "unit": "单位",
+    "standard": "标准值",
+    "verdict": "单项判定",
+}
+
+
+def result_row(number: str, item: str = "铅(以Pb计)", verdict: str = "合格", **overrides) -> dict:
+    row = {
+        "sampling_number": number,
+        "task_source": "2026年如皋市食品安全监督抽检",
+        "sampled_on": "2026-10-08",
+        "business_name": "如皋某超市",
+        "business_address": "江苏省如皋市如城街道",
+        "uscc": "",
+        "producer_name": "某食品有限公司",
+        "food_name": "大米",
+        "spec": "5kg/袋",
+        "production_date": "2026-09-01",
+        "food_category": "粮食加工品",
+        "lab": "南通市食品药品监督检验中心",
+        "report_date": "2026-10-20",
+        "item": item,
+        "value": "0.05",
+        "unit": "mg/kg",
+        "standard": "≤0.2",
+        "verdict": verdict,
+    }
+    row.update(overrides)
+    return row
+
+
+def result_csv(rows: list[dict], encoding: str = "utf-8-sig", extra_headers: tuple[str, ...] = ()) -> bytes:
+    import csv
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([*RESULT_HEADERS.values(), *extra_headers])
+    for row in rows:
+        writer.writerow([row.get(name, "") for name in RESULT_HEADERS] + ["x"] * len(extra_headers))
+    return out.getvalue().encode(encoding)
+
+
+def result_xlsx(rows: list[dict], cells: dict[str, object] | None = None) -> bytes:
+    """An XLSX written with openpyxl; `cells` sets raw cells (e.g. {"H2": "=1+2"}) after the rows."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(list(RESULT_HEADERS.values()))
+    for row in rows:
+        sheet.append([row.get(name, "") for name in RESULT_HEADERS])
+    for ref, value in (cells or {}).items():
+        sheet[ref] = value
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -14,7 +14,7 @@ import threading
 from typing import Any
 
 import redis
-from rq import Queue, SimpleWorker, Worker
+from rq import Callback, Queue, SimpleWorker, Worker
 from rq.job import Job
 from rq.timeouts import TimerDeathPenalty
 
@@ -58,7 +58,7 @@ def enqueue(function: str, *args: Any, job_id: str, timeout: int, description: s
         result_ttl=RESULT_TTL,
         failure_ttl=RESULT_TTL,
         description=description or function,
-        on_failure=f"{__name__}.log_failure",
+        on_failure=Callback(log_failure),
     )
 
 

@@ -53,6 +53,13 @@ def _start_reminders(app) -> None:
     threading.Thread(target=loop, name="reminders", daemon=True).start()
 
 
+def _start_in_worker(app) -> None:
+    from backend.core.jobs import InProcessWorker
+
+    _start_reminders(app)
+    InProcessWorker(app.extensions["sfs.runtime"]).start()
+
+
 def main() -> int:
     from backend.app import create_app
     from backend.demo.seed import CONSOLE_USERS, DEMO_PASSWORD, MINIPROGRAM_USERS
@@ -114,8 +121,8 @@ def main() -> int:
             "preload_app": True,
             "accesslog": None,
             "timeout": 60,
-            # the reminders run in the worker, where the (forked) embedded data lives
-            "post_worker_init": lambda worker: _start_reminders(app),
+            # the reminders and the job queue run in the worker, where the (forked) embedded data lives
+            "post_worker_init": lambda worker: _start_in_worker(app),
         },
     ).run()
     return 0
