@@ -4,13 +4,14 @@ disclosure and its exports, KPIs."""
 
 from __future__ import annotations
 
+import io
 import json
 import time
 
 import pytest
 
 from backend.core.jobs import InProcessWorker
-from tests.builders import result_csv, result_row
+from tests.builders import result_csv, result_row, result_xlsx
 from tests.support import assert_error
 
 IMPORTS = "/api/v1/console/sampling/imports"
@@ -115,3 +116,91 @@ def test_reimport_creates_no_duplicates_and_an_overlapping_file_reports_its_chan
     # the first file again puts the first value back (it is the newest import now)
     back = imported(api, regulator, result_csv(rows))
     assert back["summary"]["items_changed"] == 1
+
+
+def test_whole_mode_refuses_a_file_with_bad_rows_and_partial_mode_imports_the_good_samples(
+    api, owned_business, job_worker
+):
+    _business, _owner, regulator = owned_business
+    rows = [
+        result_row("DC26320682000201"),
+        result_row("DC26320682000202", sampled_on="2099-01-01"),  # in the future
+        result_row("DC26320682000203", value="0.05mg/kg", unit="g/kg"),  # the units disagree
+        result_row("DC26320682000204", verdict="也许"),
+        result_row("DC26320682000205", food_name='=HYPERLINK("http://x")'),  # a formula
+        result_row("DC26320682000205", item="镉"),  # a good row of the same sample: skipped with it
+    ]
+    refused = imported(api, regulator, result_csv(rows))
+    assert refused["status"] == "refused" and "nothing was imported" in refused["message"]
+    problems = {(e["row"], e["column"]) for e in refused["errors"]}
+    assert problems == {(3, "sampled_on"), (4, "value"), (5, "verdict"), (6, "food_name")}
+    assert all(e["reason"] for e in refused["errors"])
+    assert api.get("/api/v1/console/samples", token=regulator).json() == []
+
+    partial = imported(api, regulator, result_csv(rows), mode="partial")
+    assert partial["status"] == "done"
+    assert partial["summary"]["samples_created"] == 1 and partial["summary"]["samples_skipped"] == 4
+    assert partial["error_count"] == 4
+    listed = api.get("/api/v1/console/samples", token=regulator).json()
+    assert [s["sampling_number"] for s in listed] == ["DC26320682000201"]
+
+
+def test_files_that_cannot_be_read_are_refused_at_upload_with_the_reason(api, owned_business, job_worker):
+    _business, _owner, regulator = owned_business
+    body = assert_error(upload(api, regulator, b"\xff\xfe\xff\xff not text\n"), 422)
+    assert "neither UTF-8 nor GBK" in body["message"]
+    body = assert_error(upload(api, regulator, "抽样编号,食品名称\nA1,米\n".encode()), 422)
+    assert "lacks required columns" in body["message"]
+    # an image named .csv
+    from tests.builders import jpeg_bytes
+
+    assert_error(upload(api, regulator, jpeg_bytes(), filename="results.csv"), 415)
+    # a sheet declaring a million rows is refused before it is read
+    import zipfile
+
+    book = io.BytesIO(result_xlsx([result_row("DC26320682000301")]))
+    patched = io.BytesIO()
+    with zipfile.ZipFile(book) as source, zipfile.ZipFile(patched, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<dimension ref="A1:R2"/>', b'<dimension ref="A1:R1000000"/>')
+                assert b"A1:R1000000" in data
+            target.writestr(info, data)
+    body = assert_error(upload(api, regulator, patched.getvalue(), filename="big.xlsx"), 422)
+    assert "1000000 rows" in body["message"]
+    # a zip bomb: one part that inflates a thousandfold
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"<" + b"a" * (50 * 1024 * 1024) + b"/>")
+    body = assert_error(upload(api, regulator, bomb.getvalue(), filename="bomb.xlsx"), 422)
+    assert "zip bomb" in body["message"]
+    # no right to import
+    citizen = api.post("/api/v1/mp/auth/login", json={"code": "code-sampling-citizen"}).json()["access_token"]
+    assert_error(upload(api, citizen, result_csv([result_row("DC26320682000302")])), 403)
+    assert_error(upload(api, None, result_csv([result_row("DC26320682000302")])), 401)
+
+
+def test_an_xlsx_file_is_imported_and_its_formula_cells_are_reported_not_evaluated(api, owned_business, job_worker):
+    _business, _owner, regulator = owned_business
+    rows = [result_row("DC26320682000401"), result_row("DC26320682000402"), result_row("DC26320682000403")]
+    data = result_xlsx(rows, cells={"H3": "=1+2", "C4": "2026-10-08"})  # H: food_name of the second row
+    result = imported(api, regulator, data, filename="results.xlsx", mode="partial")
+    assert result["status"] == "done" and result["summary"]["samples_created"] == 2
+    assert [(e["row"], e["column"]) for e in result["errors"]] == [(3, "food_name")]
+    assert "formula" in result["errors"][0]["reason"]
+
+
+def test_progress_is_reported_while_the_job_runs(api, owned_business, job_worker):
+    _business, _owner, regulator = owned_business
+    rows = [result_row(f"DC2632068{n:07d}") for n in range(6000)]
+    started = upload(api, regulator, result_csv(rows), mode="partial")
+    assert started.status_code == 202
+    seen: list[dict] = []
+    final = wait_for(api, regulator, started.json()["id"], seen)
+    assert final["status"] == "done" and final["summary"]["samples_created"] == 6000
+    running = [b for b in seen if b["status"] == "running" and 0 < b["rows_done"] < 6000]
+    assert running, [(b["status"], b["rows_done"]) for b in seen]
+    assert all(0 < b["progress"] < 1 for b in running)
+    assert running[0]["rows_total"] >= 6000
