@@ -53,6 +53,27 @@ class PublicInspectionSchema(ma.Schema):
     open_rectifications = ma.fields.Integer(metadata={"description": "Failed items being fixed (整改中)."})
 
 
+class PublicTestResultSchema(ma.Schema):
+    food_name = ma.fields.String()
+    food_category = ma.fields.String()
+    sampled_on = ma.fields.String(metadata={"format": "date"})
+    verdict = ma.fields.String(metadata={"enum": ["pass", "fail"]})
+    verdict_label = ma.fields.String(metadata={"description": "合格 / 不合格"})
+    failed_items = ma.fields.List(ma.fields.String())
+    lab = ma.fields.String()
+    announcement = ma.fields.String(allow_none=True, metadata={"description": "公告号"})
+    announced_on = ma.fields.String(allow_none=True, metadata={"format": "date"})
+    disposition = ma.fields.String(
+        allow_none=True, metadata={"description": "For a failed one: 核查处置中 / 复检中 / 已处置（…）"}
+    )
+
+
+class PublicTestResultsSchema(ma.Schema):
+    recent = ma.fields.List(
+        ma.fields.Nested(PublicTestResultSchema), metadata={"description": "The latest 5 announced."}
+    )
+
+
 class PublicCardSchema(ma.Schema):
     code = ma.fields.String()
     url = ma.fields.String()
@@ -75,6 +96,10 @@ class PublicCardSchema(ma.Schema):
     health_certificates = ma.fields.Nested(
         PublicHealthCertificatesSchema,
         metadata={"description": "Food handlers' health certificates; absent while the business records no staff."},
+    )
+    test_results = ma.fields.Nested(
+        PublicTestResultsSchema,
+        metadata={"description": "Announced sampling results (抽检); absent before the first is announced."},
     )
     complaint_url = ma.fields.String()
     updated_at = ma.fields.DateTime()

@@ -744,7 +744,7 @@ def export_xlsx(rows: list[dict]) -> bytes:
 
 
 def set_residents(
-    principal: Principal, *, district: str, year: int, residents: int, source: str | None
+    principal: Principal, *, district: str, year: int, residents: int, source: str | None = None
 ) -> DistrictResidents:
     district = _scope_district(principal, district)
     key = f"{district}-{year}"

@@ -4,11 +4,14 @@ disclosure and its exports, KPIs."""
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import time
+from datetime import datetime, timedelta
 
 import pytest
+from openpyxl import load_workbook
 
 from backend.core.jobs import InProcessWorker
 from tests.builders import result_csv, result_row, result_xlsx
@@ -204,3 +207,169 @@ def test_progress_is_reported_while_the_job_runs(api, owned_business, job_worker
     assert running, [(b["status"], b["rows_done"]) for b in seen]
     assert all(0 < b["progress"] < 1 for b in running)
     assert running[0]["rows_total"] >= 6000
+
+
+@pytest.fixture
+def failed_sample(api, owned_business, job_worker):
+    """A registered business with one failed sample (a chemical and a microbiological item failing)."""
+    business, owner, regulator = owned_business
+    rows = [
+        result_row("DC26320682000501", uscc=business["uscc"], item="苯甲酸", value="0.9", verdict="不合格"),
+        result_row(
+            "DC26320682000501", uscc=business["uscc"], item="菌落总数", value="5000", unit="CFU/g", verdict="不合格"
+        ),
+        result_row("DC26320682000501", uscc=business["uscc"], item="铅"),
+    ]
+    result = imported(api, regulator, result_csv(rows))
+    assert result["summary"]["cases_opened"] == 1
+    return business, owner, regulator, result["id"]
+
+
+CASE = "S-DC26320682000501"
+
+
+def test_disposition_with_a_retest_that_passes_closes_with_no_violation(api, failed_sample, console_login):
+    business, owner, regulator, _import_id = failed_sample
+    mp = f"/api/v1/mp/businesses/{business['id']}/dispositions/{CASE}"
+    case = api.get(mp, token=owner).json()
+    assert case["failed_items"] == ["苯甲酸", "菌落总数"] and not case["microbiological_only"]
+    acted = api.post(f"{mp}/actions", token=owner, json={"action": "stopped_sale", "note": "已下架封存同批次产品"})
+    assert acted.status_code == 200 and acted.json()["actions"][0]["action_label"] == "停止销售"
+    # microbiological items are never re-tested
+    body = assert_error(api.post(f"{mp}/retest", token=owner, json={"items": ["菌落总数"], "reason": "异议"}), 422)
+    assert "items" in body["errors"]
+    requested = api.post(
+        f"{mp}/retest", token=owner, json={"reason": "对苯甲酸结果有异议", "lab": "江苏省产品质量监督检验研究院"}
+    )
+    assert requested.status_code == 200, requested.text
+    assert requested.json()["retest"]["items"] == ["苯甲酸"] and requested.json()["retest"]["status"] == "requested"
+    assert_error(api.post(f"{mp}/retest", token=owner, json={"reason": "again"}), 422)  # one request per case
+
+    console = f"/api/v1/console/dispositions/{CASE}"
+    assert_error(api.post(f"{console}/close", token=regulator, json={"outcome": "warning", "note": "x"}), 409)
+    assert api.post(f"{console}/retest-decision", token=regulator, json={"accept": True}).status_code == 200
+    bad = api.post(f"{console}/retest-result", token=regulator, json={"verdicts": {"铅": "pass"}, "lab": "省院"})
+    assert_error(bad, 422)
+    result = api.post(f"{console}/retest-result", token=regulator, json={"verdicts": {"苯甲酸": "pass"}, "lab": "省院"})
+    assert result.status_code == 200 and result.json()["retest"]["result_verdict"] == "pass"
+    sample = api.get("/api/v1/console/samples/DC26320682000501", token=regulator).json()
+    item = next(i for i in sample["items"] if i["item"] == "苯甲酸")
+    assert item["retest_verdict"] == "pass" and sample["verdict"] == "fail"  # 菌落总数 still fails
+    closed = api.post(f"{console}/close", token=regulator, json={"outcome": "warning", "note": "责令改正"})
+    assert closed.status_code == 200 and closed.json()["status"] == "closed"
+    assert_error(api.post(f"{console}/close", token=regulator, json={"outcome": "warning", "note": "again"}), 409)
+    assert_error(api.post(f"{mp}/actions", token=owner, json={"action": "fixed", "note": "late"}), 409)
+    audit = api.get(
+        f"/api/v1/console/audit?target_type=disposition_case&target_id={CASE}", token=console_login("admin", ())
+    ).json()
+    assert {"disposition_case.opened", "disposition_case.closed"} <= {e["action"] for e in audit}
+
+
+def test_a_retest_cannot_be_requested_after_its_deadline(app, api, failed_sample):
+    business, owner, _regulator, _import_id = failed_sample
+    from backend.core.timeutil import utcnow
+    from backend.sampling.models import DispositionCase
+
+    with app.app_context():  # the notification was a while ago: the deadline has passed
+        DispositionCase.objects(id=CASE).update_one(set__retest_request_by=utcnow() - timedelta(minutes=1))
+    mp = f"/api/v1/mp/businesses/{business['id']}/dispositions/{CASE}"
+    body = assert_error(api.post(f"{mp}/retest", token=owner, json={"reason": "太晚了"}), 422)
+    assert "ended" in body["message"]
+
+
+def test_announced_results_are_public_with_exports_and_on_the_card(api, failed_sample, job_worker):
+    business, _owner, regulator, import_id = failed_sample
+    public = "/api/v1/public/sampling-results"
+    assert api.get(public).json() == []  # imported, not announced: nothing public
+    card = api.get(f"/api/v1/public/businesses/{business['public_code']}").json()
+    assert "test_results" not in card or not card["test_results"]
+    extra = imported(api, regulator, result_csv([result_row("DC26320682000502", food_name="-辣条", spec="@100g")]))
+    for batch, number in ((import_id, "2026年第12期"), (extra["id"], "2026年第13期")):
+        made = api.post(
+            "/api/v1/console/sampling/announcements",
+            token=regulator,
+            json={"number": number, "title": "食品安全抽检信息公告", "announced_on": "2026-11-20", "import_id": batch},
+        )
+        assert made.status_code == 201, made.text
+    again = api.post(
+        "/api/v1/console/sampling/announcements",
+        token=regulator,
+        json={"number": "x", "title": "x", "announced_on": "2026-11-20", "import_id": import_id},
+    )
+    assert_error(again, 422)  # already announced
+
+    rows = api.get(f"{public}?city=320600&verdict=fail").json()
+    assert len(rows) == 1 and rows[0]["failed_items"].startswith("苯甲酸‖0.9mg/kg‖≤0.2")
+    assert rows[0]["announcement"] == "2026年第12期" and rows[0]["business_name"] == business["name"]
+    assert api.get(f"{public}?city=320100").json() == []
+    card = api.get(f"/api/v1/public/businesses/{business['public_code']}").json()
+    recent = card["test_results"]["recent"]
+    assert recent[0]["verdict"] == "fail" and recent[0]["disposition"] == "核查处置中"
+
+    exported = api.get(f"{public}.csv?city=320600")
+    assert exported.status_code == 200 and exported.headers["Content-Type"].startswith("text/csv")
+    table = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert table[0][:3] == ["结果", "序号", "标称生产企业名称"]
+    neutral = next(r for r in table if "'-辣条" in r)
+    assert "'@100g" in neutral
+    workbook = load_workbook(io.BytesIO(api.get(f"{public}.xlsx?city=320600").content))
+    assert workbook.sheetnames == ["不合格产品信息", "合格产品信息"]
+    passed = [[c.value for c in row] for row in workbook["合格产品信息"].iter_rows()]
+    assert passed[0][0] == "序号" and "'-辣条" in passed[1]
+    page = api.get("/sampling?city=320600")
+    assert page.status_code == 200 and "不合格产品信息（1 批次）" in page.text and "苯甲酸" in page.text
+
+
+def test_a_failed_rapid_test_opens_a_case_with_a_four_hour_retest_window(api, owned_business):
+    business, owner, regulator = owned_business
+    from backend.core.timeutil import utcnow
+
+    tested_at = (utcnow() - timedelta(minutes=30)).isoformat()
+    path = f"/api/v1/mp/businesses/{business['id']}/rapid-tests"
+    body = {
+        "food_name": "青菜",
+        "item": "有机磷和氨基甲酸酯类农药残留",
+        "verdict": "fail",
+        "operator": "王检测",
+        "tested_at": tested_at,
+    }
+    made = api.post(path, token=owner, json=body)
+    assert made.status_code == 201, made.text
+    case = api.get(f"/api/v1/mp/businesses/{business['id']}/dispositions/R-{made.json()['id']}", token=owner).json()
+    window = datetime.fromisoformat(case["retest_request_by"]) - datetime.fromisoformat(tested_at)
+    assert window == timedelta(hours=4)
+    assert_error(api.post(path, token=owner, json={**body, "tested_at": "2099-01-01T00:00:00+08:00"}), 422)
+    assert_error(api.post(path, token=owner, json={**body, "verdict": {"$ne": None}}), 422)
+    assert [c["id"] for c in api.get("/api/v1/console/dispositions", token=regulator).json()] == [case["id"]]
+
+
+def test_kpis_count_samples_per_thousand_residents_and_dispositions(api, failed_sample):
+    _business, _owner, regulator, _import_id = failed_sample
+    put = api.put(
+        "/api/v1/console/sampling/residents",
+        token=regulator,
+        json={"district": "320682", "year": 2026, "residents": 1250, "source": "2025年统计公报"},
+    )
+    assert put.status_code == 200, put.text
+    report = api.get("/api/v1/console/sampling/kpis?year=2026", token=regulator).json()
+    assert report["districts"] == [
+        {
+            "district_code": "320682",
+            "district": report["districts"][0]["district"],
+            "samples": 1,
+            "residents": 1250,
+            "samples_per_thousand": 0.8,
+            "pass_rate": 0.0,
+        }
+    ]
+    assert report["dispositions"]["cases"] == 1 and report["dispositions"]["completion_rate"] == 0.0
+    exported = api.get("/api/v1/console/sampling/kpis.csv?year=2026", token=regulator)
+    assert exported.status_code == 200 and "320682" in exported.text
+    assert_error(
+        api.put(
+            "/api/v1/console/sampling/residents",
+            token=regulator,
+            json={"district": "320100", "year": 2026, "residents": 5},
+        ),
+        403,
+    )
