@@ -1,5 +1,5 @@
 """Reading result files as labs and the national system export them: CSV (UTF-8 with or without BOM,
-GBK/GB18030) and XLSX (openpyxl in read-only mode: rows are streamed, formulas are never evaluated).
+GBK/GB18030) and XLSX (`xlsx.read_rows`: rows are streamed, formulas are never evaluated).
 
 A file is refused whole (`FileRefused`) when it cannot be read safely: an encoding that is neither,
 a workbook whose parts inflate past the limits (zip bombs) or that declares more rows than allowed,
@@ -8,9 +8,11 @@ a header row without the columns every result needs. Rows come out as (row numbe
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
+import re
 import unicodedata
 import zipfile
 from collections.abc import Iterator
@@ -121,21 +123,28 @@ def open_source(data: bytes, file_format: str, max_rows: int) -> Source:
     return _open_csv(data, max_rows)
 
 
-def decode_csv(data: bytes) -> str:
+def csv_encoding(data: bytes) -> str:
+    """UTF-8 (with or without BOM) or GB18030 (a superset of GBK and GB2312), checked over the whole
+    file in 1 MB steps without keeping the text."""
     if b"\x00" in data[:65536]:
         raise FileRefused("The file contains NUL bytes: save it as CSV in UTF-8 or GBK (not UTF-16).")
-    for encoding in ("utf-8-sig", "gb18030"):  # GB18030 is a superset of GBK and GB2312
+    view = memoryview(data)
+    for encoding in ("utf-8-sig", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
         try:
-            return data.decode(encoding)
+            for start in range(0, len(data), 1 << 20):
+                decoder.decode(view[start : start + (1 << 20)])
+            decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
+        return encoding
     raise FileRefused("The file's encoding is neither UTF-8 nor GBK/GB18030.")
 
 
 def _open_csv(data: bytes, max_rows: int) -> Source:
-    text = decode_csv(data)
-    total = text.count("\n")  # an upper bound (quoted cells may hold line breaks); refined as rows are read
-    reader = csv.reader(io.StringIO(text, newline=""))
+    encoding = csv_encoding(data)
+    total = data.count(b"\n")  # an upper bound (quoted cells may hold line breaks)
+    reader = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline=""))
     try:
         header = next(reader)
     except StopIteration:
@@ -175,34 +184,77 @@ def _check_zip(data: bytes) -> None:
             )
 
 
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[ >]")
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]+\d+:[A-Z]+(\d+)"')
+
+
+def _first_sheet_part(archive: zipfile.ZipFile) -> str | None:
+    """The zip path of the workbook's first sheet (what both readers open), found without an XML parser."""
+    try:
+        workbook = archive.read("xl/workbook.xml")[: 1024 * 1024]
+        rels = archive.read("xl/_rels/workbook.xml.rels")[: 1024 * 1024]
+    except KeyError:
+        return None
+    sheet = re.search(rb"<(?:\w+:)?sheet\b[^>]*?\s[\w]+:id=\"([^\"]+)\"", workbook)
+    if not sheet:
+        return None
+    for relationship in re.finditer(rb"<(?:\w+:)?Relationship\b[^>]*>", rels):
+        tag = relationship.group(0)
+        if re.search(rb'\sId="' + re.escape(sheet.group(1)) + rb'"', tag):
+            target = re.search(rb'\sTarget="([^"]+)"', tag)
+            if target:
+                path = target.group(1).decode()
+                return path.lstrip("/") if path.startswith("/") else "xl/" + path
+    return None
+
+
+@dataclass(frozen=True)
+class SheetScan:
+    rows: int
+    declared_rows: int | None
+
+
+def _scan_sheet(archive: zipfile.ZipFile, part: str) -> SheetScan:
+    """One streaming pass over the sheet's XML, before it is parsed: its rows and its declared size."""
+    rows, declared, tail = 0, None, b""
+    with archive.open(part) as stream:
+        while chunk := stream.read(1024 * 1024):
+            window = tail + chunk
+            rows += sum(1 for match in _ROW_TAG.finditer(window) if match.end() > len(tail))  # none counted twice
+            if declared is None and (match := _DIMENSION.search(window)):
+                declared = int(match.group(1))
+            tail = window[-16:]
+    return SheetScan(rows, declared)
+
+
 def _open_xlsx(data: bytes, max_rows: int) -> Source:
-    from openpyxl import load_workbook
+    from backend.sampling.xlsx import XlsxProblem, read_rows
 
     _check_zip(data)
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
-    except Exception as error:  # openpyxl raises many kinds for damaged files
-        raise FileRefused(f"The file is not a readable XLSX workbook ({type(error).__name__}).") from None
-    sheet = workbook.worksheets[0] if workbook.worksheets else None
-    if sheet is None:
-        raise FileRefused("The workbook has no sheet.")
-    declared = sheet.max_row  # from the sheet's <dimension>, before a row is read
-    if declared is not None and declared - 1 > max_rows:
-        raise FileRefused(f"The sheet declares {declared} rows; at most {max_rows} rows may be imported at once.")
-    rows = sheet.iter_rows(values_only=True)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        part = _first_sheet_part(archive)
+        if part is None or part not in archive.namelist():
+            raise FileRefused("The file is not a readable XLSX workbook (no first sheet).")
+        scan = _scan_sheet(archive, part)
+    if scan.declared_rows is not None and scan.declared_rows - 1 > max_rows:
+        raise FileRefused(
+            f"The sheet declares {scan.declared_rows} rows; at most {max_rows} rows may be imported at once."
+        )
+    if scan.rows - 1 > max_rows:
+        raise FileRefused(f"The sheet has {scan.rows} rows; at most {max_rows} rows may be imported at once.")
+    rows = read_rows(data, part)
     try:
         header = next(rows)
     except StopIteration:
         raise FileRefused("The sheet is empty.") from None
+    except Exception as error:  # damaged XML, a broken reference
+        raise FileRefused(f"The file is not a readable XLSX workbook ({type(error).__name__}).") from None
     columns = Columns.from_header(list(header))
 
     def numbered() -> Iterator[tuple[int, tuple]]:
         try:
-            for count, cells in enumerate(rows, start=2):
-                if count - 1 > max_rows:
-                    raise FileRefused(f"The sheet has more than {max_rows} rows; split it.")
-                yield count, cells
-        finally:
-            workbook.close()
+            yield from enumerate(rows, start=2)
+        except (XlsxProblem, SyntaxError, ValueError) as error:  # ParseError is a SyntaxError
+            raise FileRefused(f"The workbook cannot be read further: {error}.") from None
 
-    return Source(columns, (declared - 1) if declared else None, numbered())
+    return Source(columns, max(scan.rows - 1, 0), numbered())
