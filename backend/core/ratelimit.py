@@ -247,7 +247,10 @@ def _wait(amount: int, seconds: int, elapsed: float, current: int, previous: int
     if previous * (1 - elapsed / seconds) + current <= amount:
         return None
     if current > amount:
-        return math.ceil(seconds - elapsed)
+        # this window is full: its `current - 1` counted hits become the previous window's, whose
+        # weight must then fade until one more hit fits
+        counted = current - 1
+        return math.ceil(seconds - elapsed + seconds * (1 - (amount - 1) / counted))
     # the previous window's weight must fade until it leaves room for one more hit
     return max(1, math.ceil(seconds * (1 - (amount - current) / previous) - elapsed))
 

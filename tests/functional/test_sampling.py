@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import time
 from datetime import datetime, timedelta
 
@@ -167,8 +168,9 @@ def test_files_that_cannot_be_read_are_refused_at_upload_with_the_reason(api, ow
         for info in source.infolist():
             data = source.read(info.filename)
             if info.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b'<dimension ref="A1:R2"/>', b'<dimension ref="A1:R1000000"/>')
-                assert b"A1:R1000000" in data
+                # openpyxl writes the element with or without a space before "/>", by whether lxml is there
+                data, replaced = re.subn(rb'<dimension ref="A1:R2"\s*/>', b'<dimension ref="A1:R1000000"/>', data)
+                assert replaced == 1
             target.writestr(info, data)
     body = assert_error(upload(api, regulator, patched.getvalue(), filename="big.xlsx"), 422)
     assert "1000000 rows" in body["message"]

@@ -45,7 +45,7 @@ def make_limit(request, redis_client):
     return make
 
 
-def test_the_hit_over_the_limit_is_refused_until_the_window_ends(make_limit):
+def test_the_hit_over_the_limit_is_refused_until_the_full_window_has_faded(make_limit):
     clock = Clock(WINDOW_START + 20)
     limit = make_limit("3/minute", clock)
     for _ in range(3):
@@ -53,8 +53,16 @@ def test_the_hit_over_the_limit_is_refused_until_the_window_ends(make_limit):
     with pytest.raises(RateLimited) as refused:
         limit.hit("1.2.3.4")
     assert refused.value.http_status == 429
-    assert refused.value.headers["Retry-After"] == "40"
+    # the window ends in 40 s; then its 3 hits weigh 3 * (1 - t/60) and leave room for one at t = 20 s
+    assert refused.value.headers["Retry-After"] == "60"
     limit.hit("5.6.7.8")  # another client is not affected
+    if isinstance(limit, BatchedRateLimit):
+        limit.flush()
+    clock.now = WINDOW_START + 60 + 19
+    with pytest.raises(RateLimited):
+        limit.hit("1.2.3.4")  # coming back when the window ends would be refused again
+    clock.now = WINDOW_START + 60 + 20
+    limit.hit("1.2.3.4")
 
 
 def test_refused_hits_are_not_counted(redis_client):
