@@ -86,10 +86,12 @@ def seed_demo() -> dict:
     from backend.demo.complaints_seed import seed_complaints
     from backend.demo.inspections_seed import seed_inspections
     from backend.demo.registry_seed import seed_registry
+    from backend.demo.sampling_seed import seed_sampling
     from backend.demo.staff_seed import seed_staff
 
     seed_registry(users)
     seed_staff(users)
     seed_inspections(users)
+    seed_sampling(users)
     complaints = seed_complaints()
     return {"users": users, "complaints": complaints}

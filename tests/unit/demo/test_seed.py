@@ -108,3 +108,25 @@ def test_demo_has_every_colour_open_and_accepted_fixes_and_a_draw(config):
             json.loads(cards.get(b.public_code).json)["grade"]["colour"] for b in Business.objects(public_code__ne=None)
         }
         assert {"green", "yellow", "red"} <= colours
+
+
+def test_demo_has_an_imported_file_cases_in_progress_and_closed_and_an_announced_batch(config):
+    from backend.demo.sampling_seed import SAMPLES
+    from backend.registry.models import Business
+    from backend.sampling.models import CLOSED, FAIL, OPEN, PASS, DispositionCase, Sample, SamplingImport
+
+    app = seeded_app(config)
+    with app.app_context():
+        (record,) = SamplingImport.objects
+        assert record.status == "done"
+        samples = list(Sample.objects)
+        assert len(samples) == len(SAMPLES)
+        assert all(sample.announcement_id for sample in samples)
+        assert {sample.verdict for sample in samples} == {PASS, FAIL}
+        cases = {case.status: case for case in DispositionCase.objects}
+        assert set(cases) == {OPEN, CLOSED}
+        assert len(cases[OPEN].actions) == 2 and cases[CLOSED].outcome == "warning"
+        farm = Business.objects(name="如皋市长江镇绿源蔬菜种植基地").first()
+        card = app.test_client().get(f"/api/v1/public/businesses/{farm.public_code}").get_json()
+        dispositions = {result["disposition"] for result in card["test_results"]["recent"]}
+        assert dispositions == {None, "核查处置中", "已处置（责令改正/警告）"}
