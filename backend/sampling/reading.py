@@ -143,7 +143,8 @@ def csv_encoding(data: bytes) -> str:
 
 def _open_csv(data: bytes, max_rows: int) -> Source:
     encoding = csv_encoding(data)
-    total = data.count(b"\n")  # an upper bound (quoted cells may hold line breaks)
+    # rows below the header: an upper bound (quoted cells may hold line breaks, lines may be blank)
+    total = max(data.count(b"\n") + (0 if data.endswith(b"\n") else 1) - 1, 0)
     reader = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline=""))
     try:
         header = next(reader)

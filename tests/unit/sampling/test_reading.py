@@ -20,6 +20,7 @@ def rows_of(source) -> list:
 def test_csv_in_every_encoding_labs_use(encoding):
     data = f"{HEADER}\n{ROW}\n".encode(encoding)
     source = reading.open_source(data, reading.sniff_format(data), 1000)
+    assert source.total == 1
     ((number, row),) = rows_of(source)
     assert number == 2
     assert row["business_name"] == "如皋某超市" and row["verdict"] == "合格"
