@@ -40,18 +40,22 @@ def _api_blueprints() -> list:
     from backend.console import routine as console_routine
     from backend.console import sampling as console_sampling
     from backend.console import staff as console_staff
+    from backend.console import trace as console_trace
     from backend.console import users as console_users
     from miniprogram_api import auth as mp_auth
     from miniprogram_api import complaints as mp_complaints
     from miniprogram_api import inspections as mp_inspections
+    from miniprogram_api import purchasing as mp_purchasing
     from miniprogram_api import registry as mp_registry
     from miniprogram_api import routine as mp_routine
     from miniprogram_api import sampling as mp_sampling
     from miniprogram_api import staff as mp_staff
+    from miniprogram_api import trace as mp_trace
     from public_lookup import businesses as public_businesses
     from public_lookup import complaints as public_complaints
     from public_lookup import open311
     from public_lookup import sampling as public_sampling
+    from public_lookup import trace as public_trace
 
     return [
         # mini-program (/api/v1/mp)
@@ -62,6 +66,8 @@ def _api_blueprints() -> list:
         mp_inspections.blp,
         mp_complaints.blp,
         mp_sampling.blp,
+        mp_purchasing.blp,
+        mp_trace.blp,
         # console (/api/v1/auth, /api/v1/console)
         console_auth.blp,
         console_users.blp,
@@ -74,11 +80,13 @@ def _api_blueprints() -> list:
         console_inspections.blp,
         console_calendar.blp,
         console_sampling.blp,
+        console_trace.blp,
         # anonymous (/api/v1/public, /open311)
         public_businesses.blp,
         public_complaints.blp,
         open311.blp,
         public_sampling.blp,
+        public_trace.blp,
     ]
 
 
@@ -90,11 +98,13 @@ def register_card_sections() -> None:
     from backend.routine import card as routine_card
     from backend.sampling import card as sampling_card
     from backend.staff import card as staff_card
+    from backend.trace import pages as trace_pages
 
     registry.register(inspections_card.SECTION)
     registry.register(staff_card.SECTION)
     registry.register(routine_card.SECTION)
     registry.register(sampling_card.SECTION)
+    registry.register(trace_pages.SECTION)
 
 
 def init_platform_core(app: Flask, settings: Settings, stores: Stores | None, **request_options) -> Stores:
@@ -183,6 +193,7 @@ def create_lookup_app(
     from public_lookup.pages import blp as pages_blp
     from public_lookup.pages import register_page_errors
     from public_lookup.sampling_pages import blp as sampling_pages_blp
+    from public_lookup.trace_pages import blp as trace_pages_blp
 
     settings = settings or load_settings(config)
     app = Flask("public_lookup")
@@ -191,6 +202,7 @@ def create_lookup_app(
     app.register_blueprint(pages_blp)
     app.register_blueprint(complaint_pages_blp)
     app.register_blueprint(sampling_pages_blp)
+    app.register_blueprint(trace_pages_blp)
     # Page templates extend the public card's base (one look, one stylesheet).
     app.jinja_loader = ChoiceLoader(
         [FileSystemLoader(os.path.join(app.root_path, "templates")), PackageLoader("backend.public_card", "templates")]

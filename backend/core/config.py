@@ -69,6 +69,8 @@ class Settings:
     WECHAT_TEMPLATE_DAILY_CHECK: str = "sfs-daily-check-missed"
     DAILY_CHECK_REMINDER_HOUR: int = 17
     WECHAT_TEMPLATE_SAMPLE_FAILED: str = "sfs-sample-failed"
+    WECHAT_TEMPLATE_ORDER: str = "sfs-order-changed"
+    WECHAT_TEMPLATE_RECALL: str = "sfs-recall"
     # Sampling: days to close a failed sample's case (核查处置), working days to ask for a re-test and
     # to decide on one, hours to ask for a re-test after a failed rapid test.
     DISPOSITION_DAYS: int = 90

@@ -19,7 +19,7 @@ class Notification(BaseDocument):
 
     dedupe_key = StringField(required=True, unique=True, max_length=200)
     kind = StringField(required=True, max_length=40)
-    business_id = ObjectIdField(required=True)
+    business_id = ObjectIdField()  # None: a message to a household (a citizen without a business)
     user_id = ObjectIdField(required=True)
     template = StringField(max_length=64)
     data = DictField()
@@ -29,4 +29,8 @@ class Notification(BaseDocument):
     error = StringField(max_length=200)
     sent_at = DateTimeField()
 
-    meta = {"collection": "notifications", "queryset_class": NotificationQuerySet, "indexes": ["business_id", "status"]}
+    meta = {
+        "collection": "notifications",
+        "queryset_class": NotificationQuerySet,
+        "indexes": ["business_id", "user_id", "status"],
+    }

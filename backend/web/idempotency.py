@@ -48,13 +48,21 @@ def _fingerprint() -> str:
     return digest.hexdigest()
 
 
-def idempotent(view):
-    """Place directly under `@access(...)`, above the flask-smorest decorators."""
+def idempotent(view=None, *, required: bool = False):
+    """Place directly under `@access(...)`, above the flask-smorest decorators. `required`: a request
+    without a key is refused (422), for creations a retry must never repeat (orders)."""
+    if view is None:
+        return functools.partial(idempotent, required=required)
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         key = request.headers.get(HEADER)
         if key is None:
+            if required:
+                raise InvalidInput(
+                    f"Send an {HEADER} header: a retry with the same key gets the same result.",
+                    errors={HEADER: ["Required."]},
+                )
             return view(*args, **kwargs)
         principal = g.get("principal")
         if principal is None and "Authorization" in request.headers:
@@ -111,7 +119,7 @@ def idempotent(view):
         {
             "in": "header",
             "name": HEADER,
-            "required": False,
+            "required": required,
             "schema": {"type": "string", "minLength": 8, "maxLength": 64},
             "description": "Retry safely: the same key and body get the first response again (24 h). Anonymous "
             "callers: 16-64 random characters.",

@@ -1,0 +1,242 @@
+"""Lots as they are shipped and received: the rules of a lot (its code, its certificate or test report,
+the inbound lots it came from) and of the buyer's check on receipt (进货查验). Purchasing calls these
+with the order; nothing here knows an order's states."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from bson import ObjectId
+from mongoengine import NotUniqueError
+
+from backend.audit import services as audit
+from backend.core.errors import InvalidInput
+from backend.core.timeutil import today_shanghai, utcnow
+from backend.registry.models import Business
+from backend.routine.models import RoutinePhoto
+from backend.trace.errors import LotAlreadyChecked, LotCodeTaken
+from backend.trace.models import ACCEPTED, IN_TRANSIT, REJECTED, Lot, LotInput, ProduceCertificate, Receipt
+
+TRACE_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read off a label and typed
+TRACE_CODE_LENGTH = 12  # 60 random bits: not guessable, short enough to type
+EDIBLE_PRODUCE = "edible_produce"
+
+
+def new_trace_code() -> str:
+    return "".join(secrets.choice(TRACE_CODE_ALPHABET) for _ in range(TRACE_CODE_LENGTH))
+
+
+def create_lots(order, lots: list[dict], *, actor_id: Any) -> list[Lot]:
+    """Check every lot, then write them all; a lot code this supplier used before is a 409 and writes
+    nothing."""
+    supplier = Business.objects.get(id=order.supplier_id)
+    buyer = Business.objects(id=order.buyer_business_id).first() if order.buyer_business_id else None
+    problems: dict[str, dict] = {}
+    codes = [lot["lot_code"] for lot in lots]
+    if len(set(codes)) != len(codes):
+        raise InvalidInput(errors={"lots": {"lot_code": ["Each lot of a shipment has its own lot code."]}})
+    taken = Lot.objects(supplier_lot__in=[f"{supplier.id}:{code}" for code in codes]).distinct("lot_code")
+    if taken:
+        raise LotCodeTaken(f"Lot codes already shipped by this supplier: {', '.join(sorted(taken)[:10])}.")
+    inputs = _inputs_by_code(supplier.id, lots)
+    certificates = _certificates(supplier.id, lots, inputs)
+    made: list[Lot] = []
+    today = today_shanghai()
+    scopes = sorted(set(supplier.district_scopes) | set(buyer.district_scopes if buyer else ()))
+    for index, lot in enumerate(lots):
+        errors = {}
+        if lot["produced_on"] > today:
+            errors["produced_on"] = ["In the future."]
+        line = order.lines[lot["line"]]
+        certificate = certificates.get(lot.get("certificate_number") or "")
+        if lot.get("certificate_number") and certificate is None:
+            errors["certificate_number"] = [
+                "No produce certificate of yours, or of the lots this one came from, has this number."
+            ]
+        if not lot.get("certificate_number") and not lot.get("test_report"):
+            errors["certificate_number"] = ["Give the producer's certificate (承诺达标合格证) or a test report."]
+        lot_inputs = []
+        for entry in lot.get("inputs", []):
+            source = inputs.get(entry["trace_code"])
+            if source is None:
+                errors.setdefault("inputs", []).append(
+                    f"{entry['trace_code']}: not a lot this business received and accepted."
+                )
+                continue
+            lot_inputs.append(LotInput(lot_id=source.id, trace_code=source.trace_code, quantity=entry["quantity"]))
+        if errors:
+            problems[str(index)] = errors
+            continue
+        made.append(
+            Lot(
+                trace_code=new_trace_code(),
+                supplier_id=supplier.id,
+                supplier_name=supplier.name,
+                lot_code=lot["lot_code"],
+                supplier_lot=f"{supplier.id}:{lot['lot_code']}",
+                order_id=order.id,
+                order_number=order.number,
+                line=lot["line"],
+                product_id=line.product_id,
+                product_name=line.product_name,
+                category=line.category,
+                quantity=lot["quantity"],
+                unit=lot["unit"],
+                produced_on=lot["produced_on"],
+                shelf_life_days=lot.get("shelf_life_days"),
+                origin=lot["origin"],
+                certificate_id=certificate.id if certificate else None,
+                certificate_number=certificate.number if certificate else None,
+                test_report=lot.get("test_report"),
+                inputs=lot_inputs,
+                input_ids=[entry.lot_id for entry in lot_inputs],
+                buyer_user_id=order.buyer_user_id,
+                buyer_business_id=order.buyer_business_id,
+                buyer_name=order.buyer_name,
+                shipped_at=utcnow(),
+                district_scopes=scopes,
+            )
+        )
+    if problems:
+        raise InvalidInput(errors={"lots": problems})
+    _check_drawn_quantities(made, inputs)
+    written: list[Lot] = []
+    try:
+        for lot in made:
+            lot.save(force_insert=True)
+            written.append(lot)
+    except NotUniqueError:  # a lot code taken meanwhile, by a concurrent shipment of this supplier
+        withdraw_lots(written)
+        raise LotCodeTaken("A lot code was used by another shipment meanwhile; use new lot codes.") from None
+    for lot in written:
+        audit.record(
+            actor=audit.actor_for(actor_id),
+            action="lot.shipped",
+            target_type="lot",
+            target_id=lot.id,
+            after=lot.audit_view(),
+        )
+    return written
+
+
+def withdraw_lots(lots: list[Lot]) -> None:
+    """Take back lots whose shipment did not happen (the order changed meanwhile)."""
+    if lots:
+        Lot.objects(id__in=[lot.id for lot in lots], status=IN_TRANSIT).delete()
+
+
+def _inputs_by_code(business_id: ObjectId, lots: list[dict]) -> dict[str, Lot]:
+    """The inbound lots named as inputs, among those this business received and accepted."""
+    codes = {entry["trace_code"] for lot in lots for entry in lot.get("inputs", [])}
+    if not codes:
+        return {}
+    return {lot.trace_code: lot for lot in Lot.objects.received_by(business_id).filter(trace_code__in=sorted(codes))}
+
+
+def _check_drawn_quantities(made: list[Lot], inputs: dict[str, Lot]) -> None:
+    """No more may leave than came in: what earlier lots drew from an input plus what these draw stays
+    within what was received (in the same unit)."""
+    if not inputs:
+        return
+    drawn: dict[ObjectId, float] = {}
+    for earlier in Lot.objects(input_ids__in=[lot.id for lot in inputs.values()]).only("inputs"):
+        for entry in earlier.inputs:
+            drawn[entry.lot_id] = drawn.get(entry.lot_id, 0) + (entry.quantity or 0)
+    for lot in made:
+        for entry in lot.inputs:
+            drawn[entry.lot_id] = drawn.get(entry.lot_id, 0) + (entry.quantity or 0)
+    for source in inputs.values():
+        received = source.receipt.quantity if source.receipt else source.quantity
+        if drawn.get(source.id, 0) > received + 1e-9:
+            raise InvalidInput(
+                errors={
+                    "inputs": [
+                        f"{source.trace_code}: {drawn[source.id]:g} {source.unit} drawn, "
+                        f"{received:g} {source.unit} received."
+                    ]
+                }
+            )
+
+
+def _certificates(supplier_id: ObjectId, lots: list[dict], inputs: dict[str, Lot]) -> dict[str, ProduceCertificate]:
+    """Certificates a lot may carry: the supplier's own, or those of the lots it came from."""
+    numbers = {lot["certificate_number"] for lot in lots if lot.get("certificate_number")}
+    if not numbers:
+        return {}
+    inherited = {lot.certificate_id for lot in inputs.values() if lot.certificate_id}
+    found = ProduceCertificate.objects(number__in=sorted(numbers))
+    return {c.number: c for c in found if c.issuer_id == supplier_id or c.id in inherited}
+
+
+def check_receipt(order, checks: list[dict], *, actor_id: Any) -> list[Lot]:
+    """Each lot once: accepted (a quantity up to what was shipped, and the produce certificate the buyer
+    received when one travels with it) or rejected with a reason. A lot checked already is a 409."""
+    by_code = {lot.trace_code: lot for lot in Lot.objects(order_id=order.id)}
+    problems: dict[str, dict] = {}
+    photos = {sha for check in checks for sha in check.get("photos", [])}
+    if photos and order.buyer_business_id is None:
+        problems["photos"] = {"photos": ["Households keep no photos here."]}
+    elif photos:
+        known = set(
+            RoutinePhoto.objects(business_id=order.buyer_business_id, sha256__in=sorted(photos)).distinct("sha256")
+        )
+        if missing := photos - known:
+            problems["photos"] = {"photos": [f"Not uploaded for this business: {len(missing)} photo(s)."]}
+    for index, check in enumerate(checks):
+        lot = by_code.get(check["trace_code"])
+        errors = {}
+        if lot is None:
+            errors["trace_code"] = ["Not a lot of this order."]
+        elif check["accepted"]:
+            if check.get("quantity") is None:
+                check["quantity"] = lot.quantity
+            if check["quantity"] > lot.quantity + 1e-9:
+                errors["quantity"] = [f"More than was shipped ({lot.quantity:g} {lot.unit})."]
+            if lot.certificate_number and check.get("certificate_number") != lot.certificate_number:
+                errors["certificate_number"] = [
+                    "Record the produce certificate (承诺达标合格证) that came with the lot: its number."
+                ]
+        elif not check.get("reason"):
+            errors["reason"] = ["Say why the lot is rejected."]
+        if errors:
+            problems[str(index)] = errors
+    if problems:
+        raise InvalidInput(errors={"checks": problems})
+    checked = []
+    for check in checks:
+        lot = by_code[check["trace_code"]]
+        receipt = Receipt(
+            quantity=check["quantity"] if check["accepted"] else 0,
+            reason=check.get("reason"),
+            photos=check.get("photos", []),
+            certificate_number=check.get("certificate_number"),
+            by=ObjectId(str(actor_id)),
+            at=utcnow(),
+        )
+        updated = Lot.objects(id=lot.id, status=IN_TRANSIT).modify(
+            new=True,
+            set__status=ACCEPTED if check["accepted"] else REJECTED,
+            set__receipt=receipt,
+            set__updated_at=utcnow(),
+        )
+        if updated is None:
+            raise LotAlreadyChecked(f"Lot {lot.trace_code} was checked already.")
+        audit.record(
+            actor=audit.actor_for(actor_id),
+            action="lot.received" if check["accepted"] else "lot.rejected",
+            target_type="lot",
+            target_id=lot.id,
+            before=lot.audit_view(),
+            after=updated.audit_view(),
+        )
+        checked.append(updated)
+    return checked
+
+
+def unchecked_count(order_id: ObjectId) -> int:
+    return Lot.objects(order_id=order_id, status=IN_TRANSIT).count()
+
+
+def lots_of_order(order_id: ObjectId) -> list[Lot]:
+    return list(Lot.objects(order_id=order_id).order_by("line", "lot_code"))
