@@ -310,3 +310,60 @@ def result_xlsx(rows: list[dict], cells: dict[str, object] | None = None) -> byt
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+# --- purchasing and trace (service level) -------------------------------------------------------------
+
+
+def supplier_with_product(kind="farm_base", district="320682", name=None):
+    """An approved supplier with one product on sale; returns (business, owner principal, product)."""
+    from backend.purchasing import services
+
+    owner = citizen()
+    business = approved(owner, kind=kind, district_code=district, name=name or f"供货单位{next(_serial)}")
+    product = services.add_product(
+        owner.user_id,
+        business.id,
+        {"name": "韭菜", "category": "edible_produce", "unit": "公斤", "price_cents": 300, "origin": "江苏如皋"},
+    )
+    return business, owner, product
+
+
+def shipped_lots(buyer_owner, buyer, supplier, supplier_owner, product, quantities, inputs=None, prefix="L"):
+    """An order from `buyer` (None: the owner's household) shipped in lots of `quantities`, each drawing
+    from `inputs` [(trace code, quantity)] when given, and accepted on receipt; returns the lots."""
+    import uuid
+    from datetime import date
+
+    from backend.purchasing import services
+    from backend.trace.models import Lot
+
+    order, _ = services.place_order(
+        buyer_owner.user_id,
+        request_key=uuid.uuid4().hex,
+        values={
+            "supplier_id": str(supplier.id),
+            "buyer_business_id": str(buyer.id) if buyer else None,
+            "lines": [{"product_id": str(product.id), "quantity": sum(quantities)}],
+        },
+    )
+    services.accept_order(supplier_owner.user_id, order.id)
+    lots = [
+        {
+            "line": 0,
+            "lot_code": f"{prefix}-{uuid.uuid4().hex[:8]}",
+            "quantity": quantity,
+            "unit": "公斤",
+            "produced_on": date(2026, 11, 30),
+            "origin": "江苏如皋",
+            "test_report": "R-1",
+            "inputs": [{"trace_code": code, "quantity": drawn} for code, drawn in (inputs[index] if inputs else [])],
+        }
+        for index, quantity in enumerate(quantities)
+    ]
+    services.ship_order(supplier_owner.user_id, order.id, lots)
+    made = list(Lot.objects(order_id=order.id))
+    services.receive_order(
+        buyer_owner.user_id, order.id, [{"trace_code": lot.trace_code, "accepted": True} for lot in made]
+    )
+    return list(Lot.objects(order_id=order.id).order_by("lot_code"))

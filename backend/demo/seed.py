@@ -88,10 +88,12 @@ def seed_demo() -> dict:
     from backend.demo.registry_seed import seed_registry
     from backend.demo.sampling_seed import seed_sampling
     from backend.demo.staff_seed import seed_staff
+    from backend.demo.trace_seed import seed_trace
 
     seed_registry(users)
     seed_staff(users)
     seed_inspections(users)
     seed_sampling(users)
+    seed_trace(users)
     complaints = seed_complaints()
     return {"users": users, "complaints": complaints}

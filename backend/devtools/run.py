@@ -91,11 +91,15 @@ def main() -> int:
         f"  Health / readiness:     {base}/healthz  {base}/readyz",
     ]
     from backend.demo.registry_seed import demo_public_urls
+    from backend.demo.trace_seed import demo_trace_urls
 
     with app.app_context():
         public_urls = demo_public_urls(settings.PUBLIC_BASE_URL)
+        trace_urls = demo_trace_urls(settings.PUBLIC_BASE_URL)
     for label, url in public_urls:
         lines.append(f"  Demo public page:       {url}  ({label})")
+    for label, url in trace_urls:
+        lines.append(f"  Demo trace page:        {url}  ({label})")
     if public_urls:
         lines.append(f"  Complaint form:         {public_urls[0][1].replace('/q/', '/complaints/new?code=')}")
     for state, submitted in app.extensions.get("sfs.demo", {}).get("complaints", {}).items():

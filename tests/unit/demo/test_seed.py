@@ -130,3 +130,19 @@ def test_demo_has_an_imported_file_cases_in_progress_and_closed_and_an_announced
         card = app.test_client().get(f"/api/v1/public/businesses/{farm.public_code}").get_json()
         dispositions = {result["disposition"] for result in card["test_results"]["recent"]}
         assert dispositions == {None, "核查处置中", "已处置（责令改正/警告）"}
+
+
+def test_demo_has_a_traced_chain_from_farm_to_canteen_and_household(config):
+    from backend.demo.trace_seed import demo_trace_urls
+    from backend.purchasing.models import RECEIVED, SHIPPED, Order
+    from backend.trace.models import Lot
+
+    app = seeded_app(config)
+    with app.app_context():
+        assert sorted(order.status for order in Order.objects) == [RECEIVED, RECEIVED, SHIPPED]
+        assert Lot.objects(buyer_business_id=None).count() == 1
+        urls = demo_trace_urls("http://x")
+        assert len(urls) == 2
+    code = urls[0][1].rsplit("/", 1)[1]
+    public = app.test_client().get(f"/api/v1/public/trace/{code}").get_json()
+    assert public["certificate"]["producer"] == "顾长春" and public["sources"]
