@@ -34,6 +34,7 @@ def _api_blueprints() -> list:
     from backend.console import auth as console_auth
     from backend.console import business_changes as console_business_changes
     from backend.console import calendar as console_calendar
+    from backend.console import cameras as console_cameras
     from backend.console import complaints as console_complaints
     from backend.console import inspections as console_inspections
     from backend.console import registry as console_registry
@@ -43,6 +44,7 @@ def _api_blueprints() -> list:
     from backend.console import trace as console_trace
     from backend.console import users as console_users
     from miniprogram_api import auth as mp_auth
+    from miniprogram_api import cameras as mp_cameras
     from miniprogram_api import complaints as mp_complaints
     from miniprogram_api import inspections as mp_inspections
     from miniprogram_api import purchasing as mp_purchasing
@@ -68,6 +70,7 @@ def _api_blueprints() -> list:
         mp_sampling.blp,
         mp_purchasing.blp,
         mp_trace.blp,
+        mp_cameras.blp,
         # console (/api/v1/auth, /api/v1/console)
         console_auth.blp,
         console_users.blp,
@@ -81,6 +84,7 @@ def _api_blueprints() -> list:
         console_calendar.blp,
         console_sampling.blp,
         console_trace.blp,
+        console_cameras.blp,
         # anonymous (/api/v1/public, /open311)
         public_businesses.blp,
         public_complaints.blp,
@@ -93,6 +97,7 @@ def _api_blueprints() -> list:
 def register_card_sections() -> None:
     """The sections of the public card, in one place (inspections, tests, cameras and recalls add
     theirs here as they land)."""
+    from backend.cameras import card as cameras_card
     from backend.inspections import card as inspections_card
     from backend.public_card.sections import registry
     from backend.routine import card as routine_card
@@ -105,6 +110,7 @@ def register_card_sections() -> None:
     registry.register(routine_card.SECTION)
     registry.register(sampling_card.SECTION)
     registry.register(trace_pages.SECTION)
+    registry.register(cameras_card.SECTION)
 
 
 def init_platform_core(app: Flask, settings: Settings, stores: Stores | None, **request_options) -> Stores:
@@ -189,6 +195,7 @@ def create_lookup_app(
     from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader
 
     from backend.web.health import blp as health_blp
+    from public_lookup.camera_pages import blp as camera_pages_blp
     from public_lookup.complaint_pages import blp as complaint_pages_blp
     from public_lookup.pages import blp as pages_blp
     from public_lookup.pages import register_page_errors
@@ -203,6 +210,7 @@ def create_lookup_app(
     app.register_blueprint(complaint_pages_blp)
     app.register_blueprint(sampling_pages_blp)
     app.register_blueprint(trace_pages_blp)
+    app.register_blueprint(camera_pages_blp)
     # Page templates extend the public card's base (one look, one stylesheet).
     app.jinja_loader = ChoiceLoader(
         [FileSystemLoader(os.path.join(app.root_path, "templates")), PackageLoader("backend.public_card", "templates")]

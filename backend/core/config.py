@@ -116,6 +116,15 @@ class Settings:
     MAKEUP_WORKDAYS: tuple[str, ...] = field(default_factory=tuple)
     # Reverse proxies whose X-Forwarded-For we believe (comma-separated IPs).
     TRUSTED_PROXIES: tuple[str, ...] = field(default_factory=tuple)
+    # Kitchen cameras (明厨亮灶): cameras one video worker process samples at most, seconds a camera's
+    # lease lasts (a killed worker's cameras are taken over within it), the worker's metrics port (0:
+    # none), and what a camera URL may point at: private or loopback addresses (off in production:
+    # a URL is user input), and files under CAMERA_FILE_DIR (demo clips; empty: no files).
+    VIDEO_MAX_CAMERAS: int = 50
+    VIDEO_LEASE_SECONDS: int = 15
+    VIDEO_METRICS_PORT: int = 0
+    CAMERA_ALLOW_PRIVATE_ADDRESSES: bool = False
+    CAMERA_FILE_DIR: str | None = None
 
     @property
     def embedded_mongo(self) -> bool:
@@ -171,6 +180,10 @@ _PARSERS = {
     "PORT": _positive_int,
     "PUBLIC_CARD_MEMORY_CACHE": int,
     "TRUSTED_PROXIES": _csv,
+    "VIDEO_MAX_CAMERAS": _positive_int,
+    "VIDEO_LEASE_SECONDS": _positive_int,
+    "VIDEO_METRICS_PORT": int,
+    "CAMERA_ALLOW_PRIVATE_ADDRESSES": _bool,
     "PUBLIC_HOLIDAYS": _csv,
     "MAKEUP_WORKDAYS": _csv,
 }

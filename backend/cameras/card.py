@@ -1,0 +1,20 @@
+"""The cameras part of the public card (明厨亮灶): each approved camera's area, status and its latest
+snapshot (faces blurred), served by the lookup app."""
+
+from __future__ import annotations
+
+from jinja2 import Environment, select_autoescape
+
+from backend.cameras.services import CARD_SECTION
+from backend.public_card.sections import CardSection
+
+_TEMPLATE = Environment(autoescape=select_autoescape(default=True, default_for_string=True)).from_string(
+    '<section class="card" id="cameras"><h2>明厨亮灶</h2>'
+    '{% for c in data.cameras %}<figure style="margin:0 0 10px">'
+    '<img src="{{ c.snapshot_url }}" alt="{{ c.area_label }}实时画面" loading="lazy" style="width:100%;border-radius:8px">'
+    "<figcaption>{{ c.area_label }} · {{ c.name }} · {{ c.status_label }}</figcaption></figure>{% endfor %}"
+    '<p class="muted">画面每隔数秒更新，人脸已做模糊处理。</p></section>'
+)
+
+
+SECTION = CardSection(name=CARD_SECTION, order=15, render=lambda data: _TEMPLATE.render(data=data), top_level=True)

@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import validate
+
+from backend.cameras.models import AREAS, EVENT_KINDS, EVENT_STATUSES, STATUSES
+from backend.core.schemas import PaginationQuerySchema, StrictSchema, text
+
+HOUR = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="HH:MM, 24-hour.")
+SHA256 = validate.Regexp(r"^[0-9a-f]{64}$", error="A photo id from …/routine-photos.")
+OBJECT_ID = validate.Regexp(r"^[0-9a-fA-F]{24}$", error="A 24-hex-digit id.")
+
+
+class CameraInSchema(StrictSchema):
+    name = text(50, required=True)
+    area = ma.fields.String(required=True, validate=validate.OneOf(tuple(AREAS)))
+    stream_url = text(
+        500,
+        required=True,
+        metadata={"description": "rtsp://, http(s):// (MJPEG, MPEG-TS, HLS); credentials in it are kept server-side"},
+    )
+    credentials = text(200, load_only=True, metadata={"description": "user:password, if not in the URL"})
+    public = ma.fields.Boolean(load_default=False, metadata={"description": "ask for it to be shown on the card"})
+    staff_informed = ma.fields.Boolean(load_default=False, metadata={"description": "staff were told they are filmed"})
+    opens_at = ma.fields.String(load_default="06:00", validate=HOUR)
+    closes_at = ma.fields.String(load_default="21:00", validate=HOUR)
+    interval_seconds = ma.fields.Integer(load_default=10, validate=validate.Range(min=1, max=300))
+
+
+class CameraUpdateSchema(CameraInSchema):
+    enabled = ma.fields.Boolean()
+
+    class Meta(StrictSchema.Meta):
+        partial = True
+
+
+class CameraSchema(ma.Schema):
+    """Never the credentials; the URL without them."""
+
+    id = ma.fields.String()
+    business_id = ma.fields.String()
+    name = ma.fields.String()
+    area = ma.fields.String()
+    area_label = ma.fields.Function(lambda c: AREAS[c.area])
+    stream_url = ma.fields.String()
+    has_credentials = ma.fields.Function(lambda c: bool(c.credentials))
+    public = ma.fields.Boolean()
+    staff_informed = ma.fields.Boolean()
+    public_approved = ma.fields.Boolean()
+    opens_at = ma.fields.String()
+    closes_at = ma.fields.String()
+    interval_seconds = ma.fields.Integer()
+    enabled = ma.fields.Boolean()
+    status = ma.fields.String(metadata={"enum": list(STATUSES)})
+    status_since = ma.fields.AwareDateTime(allow_none=True)
+
+
+class CameraQuerySchema(PaginationQuerySchema):
+    status = ma.fields.String(validate=validate.OneOf(STATUSES))
+    business_id = ma.fields.String(validate=OBJECT_ID)
+
+
+class WallQuerySchema(StrictSchema):
+    status = ma.fields.String(validate=validate.OneOf(STATUSES))
+    business_id = ma.fields.String(validate=OBJECT_ID)
+
+
+class WallEntrySchema(ma.Schema):
+    camera = ma.fields.Nested(CameraSchema)
+    status = ma.fields.String()
+    status_label = ma.fields.String()
+    captured_at = ma.fields.AwareDateTime(allow_none=True)
+    age_seconds = ma.fields.Float(allow_none=True)
+    activity = ma.fields.Float(allow_none=True)
+    snapshot_url = ma.fields.String(allow_none=True)
+
+
+class RecentSnapshotSchema(ma.Schema):
+    index = ma.fields.Integer()
+    captured_at = ma.fields.AwareDateTime()
+    url = ma.fields.String()
+    bytes = ma.fields.Integer()
+
+
+class CameraEvidenceSchema(ma.Schema):
+    sha256 = ma.fields.String(metadata={"description": "the evidence's content hash (SHA-256): shows it is unaltered"})
+    captured_at = ma.fields.AwareDateTime()
+    size = ma.fields.Integer()
+
+
+class CameraProblemSchema(ma.Schema):
+    status = ma.fields.String()
+    answer = ma.fields.String(allow_none=True)
+    photos = ma.fields.List(ma.fields.String())
+    answered_at = ma.fields.AwareDateTime(allow_none=True)
+    closed_at = ma.fields.AwareDateTime(allow_none=True)
+    closing_note = ma.fields.String(allow_none=True)
+
+
+class CameraEventSchema(ma.Schema):
+    id = ma.fields.String()
+    camera_id = ma.fields.String()
+    business_id = ma.fields.String()
+    kind = ma.fields.String(metadata={"enum": list(EVENT_KINDS)})
+    label = ma.fields.String()
+    previous = ma.fields.String(allow_none=True)
+    details = ma.fields.Dict()
+    score = ma.fields.Float(allow_none=True)
+    note = ma.fields.String(allow_none=True)
+    status = ma.fields.String(metadata={"enum": list(EVENT_STATUSES)})
+    review_reason = ma.fields.String(allow_none=True)
+    evidence = ma.fields.List(ma.fields.Nested(CameraEvidenceSchema))
+    problem = ma.fields.Nested(CameraProblemSchema, allow_none=True)
+    created_at = ma.fields.AwareDateTime()
+
+
+class EventQuerySchema(PaginationQuerySchema):
+    status = ma.fields.String(validate=validate.OneOf(EVENT_STATUSES))
+    kind = ma.fields.String(validate=validate.OneOf(EVENT_KINDS))
+    camera_id = ma.fields.String(validate=OBJECT_ID)
+
+
+class EventReviewSchema(StrictSchema):
+    decision = ma.fields.String(required=True, validate=validate.OneOf(("confirm", "dismiss")))
+    reason = text(1000, required=True)
+
+
+class CameraCaptureSchema(StrictSchema):
+    note = text(1000, required=True, metadata={"description": "what is wrong in the picture"})
+
+
+class CloseProblemSchema(StrictSchema):
+    note = text(1000, required=True)
+
+
+class ProblemAnswerSchema(StrictSchema):
+    answer = text(1000, required=True)
+    photos = ma.fields.List(ma.fields.String(validate=SHA256), validate=validate.Length(max=9), load_default=list)

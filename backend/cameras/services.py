@@ -1,0 +1,523 @@
+"""Kitchen cameras (明厨亮灶): the registry, what the video worker records, the supervision wall,
+evidence captures, event review, and the problems a business answers. Every rule lives here.
+
+A camera URL is user input that a worker will connect to: only rtsp(s), http(s) and (for demos)
+files under CAMERA_FILE_DIR; credentials are split off the URL and kept server-side; a host that is,
+or resolves to, a loopback, private, link-local or reserved address is refused unless
+CAMERA_ALLOW_PRIVATE_ADDRESSES (the worker checks again before each connection, against DNS tricks).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
+
+from bson import ObjectId
+
+from backend.blobs.store import blob_store
+from backend.cameras import snapshots
+from backend.cameras.errors import CameraNotFound, EventConflict, EventNotFound, StreamUrlRefused
+from backend.cameras.models import (
+    AREAS,
+    CAPTURE,
+    CONFIRMED,
+    DISMISSED,
+    NEW,
+    PROBLEM_ANSWERED,
+    PROBLEM_CLOSED,
+    PROBLEM_OPEN,
+    STATUS_CHANGE,
+    STATUS_LABELS,
+    Camera,
+    CameraEvent,
+    Evidence,
+    Problem,
+)
+from backend.core import context
+from backend.core.errors import InvalidInput
+from backend.core.jobs import binary_client
+from backend.core.principal import Principal
+from backend.core.timeutil import SHANGHAI, utcnow
+from backend.public_card import services as cards
+from backend.registry.models import MANAGER, OWNER, STAFF, Business
+from backend.registry.services import get_for_member as member_business
+from backend.routine.models import RoutinePhoto
+from backend.workflow.services import change_state, create_record
+
+CARD_SECTION = "cameras"
+SCHEMES = {"rtsp", "rtsps", "http", "https", "file"}
+
+
+def _oid(value: Any) -> ObjectId | None:
+    try:
+        return ObjectId(str(value))
+    except Exception:
+        return None
+
+
+def binary_redis():
+    stores = context.stores()
+    return stores.helper("binary_redis", lambda: binary_client(stores.redis))
+
+
+# -- stream URLs --------------------------------------------------------------------------------------
+
+
+def split_stream_url(url: str) -> tuple[str, str | None]:
+    """The URL without its user and password, and "user:password" (None when it had none); refused
+    with the reason when it is not a URL a worker may open."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    if scheme not in SCHEMES:
+        raise StreamUrlRefused(
+            errors={"stream_url": ["rtsp://, rtsps://, http(s):// (MJPEG, MPEG-TS, HLS) or a demo file."]}
+        )
+    if scheme == "file":
+        _check_file(unquote(parts.path))
+        return urlunsplit(("file", "", parts.path, "", "")), None
+    if not parts.hostname:
+        raise StreamUrlRefused(errors={"stream_url": ["No host."]})
+    check_host(parts.hostname)
+    credentials = None
+    if parts.username is not None:
+        credentials = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
+    host = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((scheme, netloc, parts.path, parts.query, "")), credentials
+
+
+def _check_file(path: str) -> None:
+    folder = context.settings().CAMERA_FILE_DIR
+    if not folder:
+        raise StreamUrlRefused(errors={"stream_url": ["Files are not allowed as cameras here."]})
+    real, base = os.path.realpath(path), os.path.realpath(folder)
+    if os.path.commonpath([real, base]) != base or not os.path.isfile(real):
+        raise StreamUrlRefused(errors={"stream_url": ["Not a file in the demo folder."]})
+
+
+def check_host(host: str) -> None:
+    """Refuse hosts that are, or resolve to, addresses inside the platform's own networks."""
+    if context.settings().CAMERA_ALLOW_PRIVATE_ADDRESSES:
+        return
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)}
+    except (socket.gaierror, UnicodeError):
+        raise StreamUrlRefused(errors={"stream_url": ["The host does not resolve."]}) from None
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%")[0])
+        if not ip.is_global or ip.is_multicast:
+            raise StreamUrlRefused(errors={"stream_url": ["The host is a private or reserved address."]})
+
+
+def connection_url(camera: Camera) -> str:
+    """The URL the worker opens: the stored one with its credentials put back (never shown)."""
+    if not camera.credentials:
+        return camera.stream_url
+    user, _, password = camera.credentials.partition(":")
+    parts = urlsplit(camera.stream_url)
+    netloc = f"{quote(user, safe='')}:{quote(password, safe='')}@{parts.netloc}"
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
+
+
+# -- the registry -------------------------------------------------------------------------------------
+
+
+def add_camera(user_id: Any, business_id: Any, values: dict) -> Camera:
+    business, _role = member_business(user_id, business_id, roles=(OWNER, MANAGER))
+    url, credentials = split_stream_url(values.pop("stream_url"))
+    if values.get("credentials"):
+        credentials = values.pop("credentials")
+    values.pop("credentials", None)
+    camera = Camera(
+        business_id=business.id,
+        district_scopes=list(business.district_scopes),
+        stream_url=url,
+        credentials=credentials,
+        status_since=utcnow(),
+        **values,
+    )
+    return create_record(camera, action="registered", actor_id=user_id, target_type="camera")
+
+
+def cameras_of(user_id: Any, business_id: Any):
+    business, _role = member_business(user_id, business_id)
+    return Camera.objects.of_business(business.id).order_by("name", "id")
+
+
+def camera_for_member(user_id: Any, business_id: Any, camera_id: Any, *, manage: bool = False) -> Camera:
+    roles = (OWNER, MANAGER) if manage else (OWNER, MANAGER, STAFF)
+    business, _role = member_business(user_id, business_id, roles=roles)
+    camera = Camera.objects(id=_oid(camera_id), business_id=business.id).first()
+    if camera is None:
+        raise CameraNotFound()
+    return camera
+
+
+def update_camera(user_id: Any, business_id: Any, camera_id: Any, values: dict) -> Camera:
+    camera = camera_for_member(user_id, business_id, camera_id, manage=True)
+    updates = {f"set__{name}": value for name, value in values.items() if name not in ("stream_url", "credentials")}
+    if "stream_url" in values:
+        url, credentials = split_stream_url(values["stream_url"])
+        # a new stream is a new scene: it must be looked at and approved again
+        updates.update(
+            set__stream_url=url,
+            set__credentials=values.get("credentials") or credentials,
+            set__public_approved=False,
+            set__reference_hash=None,
+        )
+    elif "credentials" in values:
+        updates["set__credentials"] = values["credentials"]
+    updated = change_state(
+        Camera.objects,
+        camera.id,
+        action="updated",
+        actor_id=user_id,
+        target_type="camera",
+        updates=updates,
+        after_write=lambda c: publish_card(c.business_id),
+        not_found=CameraNotFound,
+    )
+    return updated
+
+
+def cameras_for_regulator(principal: Principal, *, status: str | None = None, business_id: Any = None):
+    found = Camera.objects.visible_to(principal)
+    if status:
+        found = found.filter(status=status)
+    if business_id:
+        found = found.filter(business_id=_oid(business_id))
+    return found.order_by("business_id", "name")
+
+
+def get_for_regulator_camera(principal: Principal, camera_id: Any) -> Camera:
+    camera = Camera.objects.visible_to(principal).filter(id=_oid(camera_id)).first()
+    if camera is None:
+        raise CameraNotFound()
+    return camera
+
+
+def approve_public(principal: Principal, camera_id: Any) -> Camera:
+    """A person looked at the latest snapshot and approves showing the camera; the scene becomes the
+    reference that `moved` compares with."""
+    camera = get_for_regulator_camera(principal, camera_id)
+    if not camera.staff_informed:
+        raise InvalidInput(
+            errors={"staff_informed": ["The business has not confirmed its staff were told they are filmed."]}
+        )
+    seen = snapshots.meta(binary_redis(), [camera.id]).get(str(camera.id))
+    if seen is None:
+        raise InvalidInput(errors={"snapshot": ["No snapshot yet: approve once the first one has been looked at."]})
+    return change_state(
+        Camera.objects,
+        camera.id,
+        action="approved",
+        actor_id=principal.user_id,
+        target_type="camera",
+        updates={
+            "set__public_approved": True,
+            "set__approved_by": _oid(principal.user_id),
+            "set__approved_at": utcnow(),
+            "set__reference_hash": seen.phash,
+        },
+        after_write=lambda c: publish_card(c.business_id),
+        not_found=CameraNotFound,
+    )
+
+
+# -- the public card ----------------------------------------------------------------------------------
+
+
+def publish_card(business_id: Any) -> None:
+    shown = list(Camera.objects.shown_publicly(_oid(business_id)).order_by("name"))
+    business = Business.objects(id=_oid(business_id)).only("public_code").first()
+    if not shown or business is None or not business.public_code:
+        cards.withdraw_section(business_id, CARD_SECTION)
+        return
+    base = f"{context.settings().PUBLIC_BASE_URL.rstrip('/')}/q/{business.public_code}/cameras"
+    entries = [
+        {
+            "id": str(camera.id),
+            "name": camera.name,
+            "area": camera.area,
+            "area_label": AREAS[camera.area],
+            "status": camera.status,
+            "status_label": STATUS_LABELS.get(camera.status, camera.status),
+            "status_since": camera.status_since,
+            "snapshot_url": f"{base}/{camera.id}.jpg",
+        }
+        for camera in shown[:12]
+    ]
+    cards.publish_section(business_id, CARD_SECTION, {"cameras": entries})
+
+
+def public_snapshot(public_code: str, camera_id: Any) -> tuple[bytes, float] | None:
+    """The public copy (faces blurred) of a camera the card shows, with its capture time."""
+    business = Business.objects(public_code=public_code).only("id").first() if public_code else None
+    if business is None:
+        return None
+    camera = Camera.objects.shown_publicly(business.id).filter(id=_oid(camera_id)).first()
+    if camera is None:
+        return None
+    redis = binary_redis()
+    image = snapshots.latest(redis, camera.id, public=True)
+    seen = snapshots.meta(redis, [camera.id]).get(str(camera.id))
+    if image is None or seen is None:
+        return None
+    return image, seen.captured_at
+
+
+# -- what the worker records --------------------------------------------------------------------------
+
+
+def record_status(
+    camera_id: Any, status: str, *, previous: str | None, evidence_jpeg: bytes | None, details: dict
+) -> None:
+    """A camera's status changed: the camera record, an event with its evidence, the card. Safe to
+    run twice (the event's key is the camera, the new status and the moment it began)."""
+    now = utcnow()
+    camera = Camera.objects(id=_oid(camera_id)).modify(
+        new=True, set__status=status, set__status_since=now, set__last_sample_at=now, set__updated_at=now
+    )
+    if camera is None:
+        return
+    _add_event(
+        camera,
+        kind=STATUS_CHANGE,
+        label=status,
+        previous=previous,
+        evidence_jpeg=evidence_jpeg,
+        details=details,
+        dedupe_key=f"{camera.id}:{status}:{int(now.timestamp())}",
+    )
+    if camera.public and camera.public_approved:
+        publish_card(camera.business_id)
+
+
+def record_scene(
+    camera_id: Any, label: str, *, evidence_jpeg: bytes, score: float | None, details: dict, bucket: str
+) -> None:
+    """A notable scene (people outside opening hours, a detector's finding), once per `bucket`."""
+    camera = Camera.objects(id=_oid(camera_id)).first()
+    if camera is None:
+        return
+    _add_event(
+        camera,
+        kind="scene",
+        label=label,
+        previous=None,
+        evidence_jpeg=evidence_jpeg,
+        details=details,
+        score=score,
+        dedupe_key=f"{camera.id}:{label}:{bucket}",
+    )
+
+
+def _evidence(jpeg: bytes | None, at: datetime) -> list[Evidence]:
+    if not jpeg:
+        return []
+    return [Evidence(sha256=blob_store().put(jpeg), captured_at=at, size=len(jpeg))]
+
+
+def _add_event(camera: Camera, *, kind, label, previous, evidence_jpeg, details, dedupe_key, score=None) -> None:
+    from mongoengine import NotUniqueError
+
+    event = CameraEvent(
+        camera_id=camera.id,
+        business_id=camera.business_id,
+        district_scopes=list(camera.district_scopes),
+        kind=kind,
+        label=label,
+        previous=previous,
+        details=details,
+        score=score,
+        evidence=_evidence(evidence_jpeg, utcnow()),
+        dedupe_key=dedupe_key,
+    )
+    try:
+        create_record(event, action="raised", actor_id=None, target_type="camera_event")
+    except NotUniqueError:
+        pass  # raised before: a worker's retry
+
+
+def worker_cameras():
+    """What the workers share: enabled cameras, with what a sampler needs."""
+    return Camera.objects.enabled().only(
+        "id",
+        "stream_url",
+        "credentials",
+        "interval_seconds",
+        "opens_at",
+        "closes_at",
+        "reference_hash",
+        "status",
+        "business_id",
+    )
+
+
+# -- the supervision wall -----------------------------------------------------------------------------
+
+
+def wall(principal: Principal, *, status: str | None = None, business_id: Any = None) -> list[dict]:
+    """Each camera of the regulator's districts with its latest snapshot's status and age."""
+    cameras = list(cameras_for_regulator(principal, business_id=business_id)[:500])
+    seen = snapshots.meta(binary_redis(), [camera.id for camera in cameras])
+    now = utcnow().timestamp()
+    rows = []
+    for camera in cameras:
+        latest = seen.get(str(camera.id))
+        current = latest.status if latest else camera.status
+        if status and current != status:
+            continue
+        rows.append(
+            {
+                "camera": camera,
+                "status": current,
+                "status_label": STATUS_LABELS.get(current, current),
+                "captured_at": datetime.fromtimestamp(latest.captured_at, SHANGHAI) if latest else None,
+                "age_seconds": round(now - latest.captured_at, 1) if latest else None,
+                "activity": latest.activity if latest else None,
+                "snapshot_url": f"/api/v1/console/cameras/{camera.id}/snapshot.jpg" if latest else None,
+            }
+        )
+    return rows
+
+
+def snapshot_for_regulator(principal: Principal, camera_id: Any, index: int | None = None) -> bytes:
+    camera = get_for_regulator_camera(principal, camera_id)
+    redis = binary_redis()
+    if index is None:
+        image = snapshots.latest(redis, camera.id, public=False)
+    else:
+        recent = snapshots.recent(redis, camera.id)
+        image = recent[index][1] if 0 <= index < len(recent) else None
+    if image is None:
+        raise CameraNotFound("No snapshot.")
+    return image
+
+
+def recent_snapshots(principal: Principal, camera_id: Any) -> list[dict]:
+    camera = get_for_regulator_camera(principal, camera_id)
+    return [
+        {
+            "index": index,
+            "captured_at": datetime.fromtimestamp(at, SHANGHAI),
+            "url": f"/api/v1/console/cameras/{camera.id}/snapshots/{index}.jpg",
+            "bytes": len(image),
+        }
+        for index, (at, image) in enumerate(snapshots.recent(binary_redis(), camera.id))
+    ]
+
+
+def capture(principal: Principal, camera_id: Any, note: str) -> CameraEvent:
+    """不规范操作画面捕捉: the latest full snapshot kept as evidence with the regulator's note; the
+    business must answer it."""
+    camera = get_for_regulator_camera(principal, camera_id)
+    image = snapshots.latest(binary_redis(), camera.id, public=False)
+    if image is None:
+        raise InvalidInput(errors={"camera": ["No snapshot to capture yet."]})
+    event = CameraEvent(
+        camera_id=camera.id,
+        business_id=camera.business_id,
+        district_scopes=list(camera.district_scopes),
+        kind=CAPTURE,
+        label=CAPTURE,
+        evidence=_evidence(image, utcnow()),
+        note=note,
+        status=CONFIRMED,
+        raised_by=_oid(principal.user_id),
+        reviewed_by=_oid(principal.user_id),
+        reviewed_at=utcnow(),
+        problem=Problem(status=PROBLEM_OPEN),
+    )
+    return create_record(event, action="captured", actor_id=principal.user_id, target_type="camera_event")
+
+
+def events_for_regulator(
+    principal: Principal, *, status: str | None = None, kind: str | None = None, camera_id: Any = None
+):
+    found = CameraEvent.objects.visible_to(principal)
+    if status:
+        found = found.filter(status=status)
+    if kind:
+        found = found.filter(kind=kind)
+    if camera_id:
+        found = found.filter(camera_id=_oid(camera_id))
+    return found.order_by("-created_at", "-id")
+
+
+def review_event(principal: Principal, event_id: Any, *, confirm: bool, reason: str) -> CameraEvent:
+    """Confirm (the business must answer it) or dismiss, with a reason; one reviewer wins."""
+    return change_state(
+        CameraEvent.objects.visible_to(principal),
+        _oid(event_id),
+        action="confirmed" if confirm else "dismissed",
+        actor_id=principal.user_id,
+        target_type="camera_event",
+        from_statuses=(NEW,),
+        to_status=CONFIRMED if confirm else DISMISSED,
+        updates={
+            "set__reviewed_by": _oid(principal.user_id),
+            "set__reviewed_at": utcnow(),
+            "set__review_reason": reason,
+            **({"set__problem": Problem(status=PROBLEM_OPEN)} if confirm else {}),
+        },
+        not_found=EventNotFound,
+        conflict=EventConflict,
+    )
+
+
+def close_problem(principal: Principal, event_id: Any, note: str) -> CameraEvent:
+    return change_state(
+        CameraEvent.objects.visible_to(principal),
+        _oid(event_id),
+        action="problem_closed",
+        actor_id=principal.user_id,
+        target_type="camera_event",
+        conditions={"problem__status__in": [PROBLEM_OPEN, PROBLEM_ANSWERED]},
+        updates={
+            "set__problem__status": PROBLEM_CLOSED,
+            "set__problem__closed_by": _oid(principal.user_id),
+            "set__problem__closed_at": utcnow(),
+            "set__problem__closing_note": note,
+        },
+        not_found=EventNotFound,
+        conflict=EventConflict,
+        conflict_message="Only an open or answered problem is closed.",
+    )
+
+
+def problems_of(user_id: Any, business_id: Any):
+    business, _role = member_business(user_id, business_id)
+    return CameraEvent.objects.problems_of(business.id).order_by("-created_at")
+
+
+def answer_problem(user_id: Any, business_id: Any, event_id: Any, *, answer: str, photos: list[str]) -> CameraEvent:
+    business, _role = member_business(user_id, business_id, roles=(OWNER, MANAGER))
+    if photos and RoutinePhoto.objects(business_id=business.id, sha256__in=sorted(set(photos))).count() < len(
+        set(photos)
+    ):
+        raise InvalidInput(
+            errors={"photos": ["A photo was not uploaded for this business (POST …/routine-photos first)."]}
+        )
+    return change_state(
+        CameraEvent.objects(business_id=business.id),
+        _oid(event_id),
+        action="problem_answered",
+        actor_id=user_id,
+        target_type="camera_event",
+        conditions={"problem__status__in": [PROBLEM_OPEN, PROBLEM_ANSWERED]},
+        updates={
+            "set__problem__status": PROBLEM_ANSWERED,
+            "set__problem__answer": answer,
+            "set__problem__photos": photos,
+            "set__problem__answered_by": _oid(user_id),
+            "set__problem__answered_at": utcnow(),
+        },
+        not_found=EventNotFound,
+        conflict=EventConflict,
+        conflict_message="The problem is closed.",
+    )

@@ -1,0 +1,110 @@
+"""Test clips and live streams on loopback: clips written with OpenCV from the photographs that ship
+with scikit-image (a face among them), served by real ffmpeg processes as MJPEG or MPEG-TS over HTTP."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+from skimage import data
+
+SIZE = (640, 360)
+
+
+def photo(name: str) -> np.ndarray:
+    image = getattr(data, name)()
+    image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR) if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
+    return cv2.resize(image, SIZE, interpolation=cv2.INTER_AREA)
+
+
+def kitchen(step: int) -> np.ndarray:
+    """A live-looking scene: a photograph with a moving block and sensor noise, different every step."""
+    frame = photo("coffee").copy()
+    x = 40 + (step * 37) % (SIZE[0] - 120)
+    cv2.rectangle(frame, (x, 200), (x + 80, 300), (30, 120, 200), -1)
+    noise = np.random.default_rng(step).integers(0, 6, frame.shape, dtype=np.uint8)
+    return cv2.add(frame, noise)
+
+
+def write_clip(path: Path, frames, fps: int = 10) -> Path:
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, SIZE)
+    for frame in frames:
+        writer.write(frame)
+    writer.release()
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class FfmpegStream:
+    """`ffmpeg -re -stream_loop -1 -i clip … -listen 1 http://…`: a live stream served on loopback,
+    restarted for each client it serves (ffmpeg's HTTP server takes one client and ends)."""
+
+    def __init__(self, clip: Path, kind: str = "mjpeg", port: int | None = None):
+        if shutil.which("ffmpeg") is None:
+            raise RuntimeError("ffmpeg is not installed (./scripts/test installs it)")
+        self.clip, self.kind = clip, kind
+        self.port = port or free_port()
+        self.process: subprocess.Popen | None = None
+        self._keep = False
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/live"
+
+    def command(self) -> list[str]:
+        output = (
+            ["-c:v", "mjpeg", "-q:v", "5", "-f", "mpjpeg"]
+            if self.kind == "mjpeg"
+            else ["-c:v", "libx264", "-preset", "ultrafast", "-g", "10", "-f", "mpegts"]
+        )
+        return [
+            "ffmpeg",
+            "-loglevel",
+            "error",
+            "-re",
+            "-stream_loop",
+            "-1",
+            "-i",
+            str(self.clip),
+            *output,
+            "-listen",
+            "1",
+            self.url,
+        ]
+
+    def start(self) -> FfmpegStream:
+        self.process = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL, start_new_session=True)
+        self._wait_listening()
+        return self
+
+    def _wait_listening(self, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.05)
+        raise RuntimeError("ffmpeg did not start listening")
+
+    def kill(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(5)
+
+    def pause(self) -> None:
+        os.killpg(self.process.pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        os.killpg(self.process.pid, signal.SIGCONT)

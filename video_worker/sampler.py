@@ -1,0 +1,168 @@
+"""One camera, sampled every `interval_seconds` in its own thread: the latest frame is analysed, its
+snapshots go to Redis, and a change of status or a notable scene is recorded with evidence. A camera
+whose stream gave no frame for OFFLINE_AFTER intervals is `offline`, whatever its reader is stuck in."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime
+
+from backend.cameras import services, snapshots
+from backend.cameras.models import OFFLINE
+from backend.core import context
+from backend.core.timeutil import SHANGHAI
+from video_worker import analysis
+from video_worker.capture import StreamReader
+from video_worker.detectors import Detector
+from video_worker.metrics import Metrics
+
+log = logging.getLogger(__name__)
+OFFLINE_AFTER = 1.5  # intervals without a frame
+
+
+@dataclass(frozen=True)
+class CameraConfig:
+    id: str
+    url: str
+    interval: float
+    opens_at: str
+    closes_at: str
+    reference_hash: str | None
+    status: str
+
+    @classmethod
+    def of(cls, camera) -> CameraConfig:
+        return cls(
+            id=str(camera.id),
+            url=services.connection_url(camera),
+            interval=float(camera.interval_seconds),
+            opens_at=camera.opens_at,
+            closes_at=camera.closes_at,
+            reference_hash=camera.reference_hash,
+            status=camera.status,
+        )
+
+
+def within_hours(opens_at: str, closes_at: str, moment: datetime) -> bool:
+    now = moment.astimezone(SHANGHAI).strftime("%H:%M")
+    if opens_at <= closes_at:
+        return opens_at <= now < closes_at
+    return now >= opens_at or now < closes_at  # open across midnight
+
+
+class CameraSampler:
+    def __init__(
+        self, config: CameraConfig, *, runtime, worker_id: str, metrics: Metrics, detectors: list[Detector] = ()
+    ):
+        self.config, self.runtime, self.worker_id = config, runtime, worker_id
+        self.metrics, self.detectors = metrics, list(detectors)
+        self.status = config.status
+        self.tracker = analysis.SceneTracker(config.reference_hash)
+        self.last_sample = 0.0  # monotonic
+        self.reader = StreamReader(config.url, name=config.id, on_reconnect=metrics.reconnects.inc)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"camera-{config.id}", daemon=True)
+        self.started = time.monotonic()
+
+    def start(self) -> CameraSampler:
+        self.reader.start()
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 3.0) -> None:
+        self._stop.set()
+        self.reader.stop(timeout)
+        self._thread.join(timeout)
+
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+    def _run(self) -> None:
+        with context.use(self.runtime):
+            interval = self.config.interval
+            next_at = time.monotonic()
+            while not self._stop.is_set():
+                self._stop.wait(max(0.0, next_at - time.monotonic()))
+                if self._stop.is_set():
+                    return
+                next_at = max(next_at + interval, time.monotonic())
+                try:
+                    self._tick(interval)
+                except Exception:  # a Redis or MongoDB hiccup: this sample is lost, not the camera
+                    log.exception("camera sample failed", extra={"camera": self.config.id})
+
+    def _tick(self, interval: float) -> None:
+        frame = self.reader.sample()
+        now = time.monotonic()
+        if frame is None:
+            self.metrics.failures.inc()
+            last = max(self.reader.last_grab, self.started)
+            if now - last > OFFLINE_AFTER * interval and self.status != OFFLINE:
+                self._change(OFFLINE, evidence=None, details={"seconds_without_frames": round(now - last, 1)})
+                snapshots.set_status(services.binary_redis(), self.config.id, OFFLINE)
+            return
+        self.process(frame)
+
+    def process(self, frame) -> analysis.Observation:
+        observation = self.tracker.observe(frame)
+        small = analysis.snapshot_size(frame)
+        public, faces = analysis.blur_faces(small)
+        full_jpeg = analysis.snapshot_jpeg(small)
+        captured = time.time()
+        snapshots.store(
+            services.binary_redis(),
+            self.config.id,
+            public_jpeg=analysis.snapshot_jpeg(public),
+            full_jpeg=full_jpeg,
+            meta={
+                "captured_at": captured,
+                "status": observation.status,
+                "activity": round(observation.activity, 4),
+                "phash": observation.phash,
+                "worker": self.worker_id,
+                "faces": faces,
+            },
+        )
+        self.last_sample = time.monotonic()
+        self.metrics.samples.inc()
+        self.metrics.age.labels(self.config.id).set(0)
+        if observation.status != self.status:
+            self._change(
+                observation.status,
+                evidence=full_jpeg,
+                details={
+                    "brightness": round(observation.brightness, 1),
+                    "sharpness": round(observation.sharpness, 1),
+                    "activity": round(observation.activity, 4),
+                },
+            )
+        moment = datetime.fromtimestamp(captured, SHANGHAI)
+        if faces and not within_hours(self.config.opens_at, self.config.closes_at, moment):
+            services.record_scene(
+                self.config.id,
+                "people_after_hours",
+                evidence_jpeg=full_jpeg,
+                score=None,
+                details={"faces": faces},
+                bucket=moment.strftime("%Y%m%d%H"),
+            )
+        for detector in self.detectors:
+            for finding in detector.detect(frame):
+                services.record_scene(
+                    self.config.id,
+                    finding.label,
+                    evidence_jpeg=full_jpeg,
+                    score=finding.score,
+                    details={"detector": detector.name},
+                    bucket=moment.strftime("%Y%m%d%H"),
+                )
+        return observation
+
+    def _change(self, status: str, *, evidence: bytes | None, details: dict) -> None:
+        previous, self.status = self.status, status
+        self.metrics.set_status(self.config.id, status)
+        services.record_status(self.config.id, status, previous=previous, evidence_jpeg=evidence, details=details)
+        log.info("camera status", extra={"camera": self.config.id, "status": status, "previous": previous})
