@@ -41,6 +41,18 @@ def write_clip(path: Path, frames, fps: int = 10) -> Path:
     return path
 
 
+def listening(port: int) -> bool:
+    wanted = f":{port:04X} "
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except FileNotFoundError:
+            continue
+        if any(wanted in line.split(None, 3)[1] + " " and line.split()[3] == "0A" for line in lines):
+            return True
+    return False
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -90,11 +102,13 @@ class FfmpegStream:
         return self
 
     def _wait_listening(self, timeout: float = 10.0) -> None:
+        """Watch the kernel's socket table: a probing connection would be the one client ffmpeg serves."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return
+            if self.process.poll() is not None:
+                raise RuntimeError(f"ffmpeg exited with {self.process.returncode}")
+            if listening(self.port):
+                return
             time.sleep(0.05)
         raise RuntimeError("ffmpeg did not start listening")
 

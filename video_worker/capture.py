@@ -6,8 +6,10 @@
   three read timeouts, after which `grab()` fails while `isOpened()` still says True: the reader
   releases and reopens on the first failed grab.
 - The backend buffers, so a frame read after a pause is seconds old: the reader grabs continuously
-  and decodes (`retrieve`) only the frame it samples; with `avdiscard;nonkey` only keyframes are
-  decoded at all (0.5% of a core per 720p camera against 4.2% for every frame, measured).
+  and decodes (`retrieve`) only the first frame it grabs after a sample is asked for; with
+  `avdiscard;nonkey` only keyframes are decoded at all (0.5% of a core per 720p camera against 4.2%
+  for every frame, measured), so a sample waits at most one GOP for its frame. The capture object is
+  touched by the reader's thread alone.
 - RTSP over TCP. Reconnects back off exponentially (capped, with jitter).
 - Files (demo clips) are read at their own frame rate and looped, as a live camera would be.
 """
@@ -34,6 +36,12 @@ def configure() -> None:
     """Before any capture opens (the backend reads these when it opens a stream)."""
     os.environ["OPENCV_FFMPEG_IS_THREAD_SAFE"] = "1"
     os.environ.setdefault("OPENCV_FFMPEG_CAPTURE_OPTIONS", CAPTURE_OPTIONS)
+    # a camera that is away is expected: the worker logs it once, not OpenCV and FFmpeg at every try
+    os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
+    os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
+    import cv2
+
+    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
 
 
 def backoff(attempt: int) -> float:
@@ -56,10 +64,10 @@ class StreamReader:
         self.on_reconnect = on_reconnect or (lambda: None)
         self.last_grab = 0.0  # monotonic time of the last good grab
         self.reconnects = 0
-        self._capture = None
-        self._lock = threading.Lock()  # grab vs retrieve on the same capture
         self._stop = threading.Event()
-        self._fresh = False
+        self._wanted = False  # a sample asked for the next grabbed frame
+        self._frame = None
+        self._delivered = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"reader-{name}", daemon=True)
 
     def start(self) -> StreamReader:
@@ -88,27 +96,26 @@ class StreamReader:
                 attempt += 1
                 self._stop.wait(backoff(attempt))
                 continue
-            with self._lock:
-                self._capture = capture
             fps = capture.get(self.cv2.CAP_PROP_FPS) or 25.0
             pace = 1.0 / min(max(fps, 1.0), 60.0) if self.is_file else 0.0
             while not self._stop.is_set():
-                with self._lock:
+                ok = capture.grab()
+                if not ok and self.is_file:  # the end of a demo clip: loop it
+                    capture.set(self.cv2.CAP_PROP_POS_FRAMES, 0)
                     ok = capture.grab()
-                    if not ok and self.is_file:  # the end of a demo clip: loop it
-                        capture.set(self.cv2.CAP_PROP_POS_FRAMES, 0)
-                        ok = capture.grab()
-                    if ok:
-                        self._fresh = True
                 if not ok:
                     break
                 attempt = 0
                 self.last_grab = time.monotonic()
+                if self._wanted:
+                    self._wanted = False
+                    decoded, frame = capture.retrieve()
+                    if decoded:
+                        self._frame = frame
+                        self._delivered.set()
                 if pace:
                     self._stop.wait(pace)
-            with self._lock:
-                self._capture = None
-                capture.release()
+            capture.release()
             if self._stop.is_set():
                 return
             self.reconnects += 1
@@ -116,16 +123,14 @@ class StreamReader:
             attempt += 1
             self._stop.wait(backoff(attempt))
 
-    def sample(self):
-        """The latest grabbed frame, decoded; None when nothing new was grabbed since the last sample,
-        or when a grab is stuck in a stalled stream (never waits for it more than a moment)."""
-        if not self._lock.acquire(timeout=0.5):
+    def sample(self, wait: float):
+        """The first frame grabbed after this call, decoded; None when none came within `wait` seconds
+        (a stream that is down, or stalled: the caller decides when that makes it offline)."""
+        self._delivered.clear()
+        self._frame = None
+        self._wanted = True
+        if not self._delivered.wait(wait):
+            self._wanted = False
             return None
-        try:
-            if self._capture is None or not self._fresh:
-                return None
-            ok, frame = self._capture.retrieve()
-            self._fresh = False
-        finally:
-            self._lock.release()
-        return frame if ok else None
+        frame, self._frame = self._frame, None
+        return frame

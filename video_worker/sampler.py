@@ -21,6 +21,7 @@ from video_worker.metrics import Metrics
 
 log = logging.getLogger(__name__)
 OFFLINE_AFTER = 1.5  # intervals without a frame
+SAMPLE_WAIT = 3.0  # seconds a sample waits for its frame at most: a GOP of keyframe-only decoding
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ class CameraSampler:
                     log.exception("camera sample failed", extra={"camera": self.config.id})
 
     def _tick(self, interval: float) -> None:
-        frame = self.reader.sample()
+        frame = self.reader.sample(wait=min(interval * 0.8, SAMPLE_WAIT))
         now = time.monotonic()
         if frame is None:
             self.metrics.failures.inc()

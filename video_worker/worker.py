@@ -62,6 +62,7 @@ class Worker:
         self.metrics = Metrics()
         self.samplers: dict[str, CameraSampler] = {}
         self._stop = threading.Event()
+        self._release_on_exit = True
         self._ticks = 0
         redis = runtime.stores.redis
         self._renew = redis.register_script(_RENEW)
@@ -157,13 +158,15 @@ class Worker:
             self._stop.wait(max(0.0, self.tick_seconds - (time.monotonic() - started)))
         self.shutdown()
 
-    def stop(self) -> None:
+    def stop(self, *, release: bool = True) -> None:
+        """End `run()`. `release=False` leaves the leases to expire, as a killed worker does (drills)."""
+        self._release_on_exit = release
         self._stop.set()
 
     def shutdown(self) -> None:
         with context.use(self.runtime):
             for camera_id in list(self.samplers):
-                self._drop(camera_id, release=True)
+                self._drop(camera_id, release=self._release_on_exit)
         log.info("video worker stopped", extra={"worker": self.worker_id})
 
     def health(self) -> dict:

@@ -27,11 +27,19 @@ class CameraInSchema(StrictSchema):
     interval_seconds = ma.fields.Integer(load_default=10, validate=validate.Range(min=1, max=300))
 
 
-class CameraUpdateSchema(CameraInSchema):
-    enabled = ma.fields.Boolean()
+class CameraUpdateSchema(StrictSchema):
+    """Only what is sent changes."""
 
-    class Meta(StrictSchema.Meta):
-        partial = True
+    name = text(50)
+    area = ma.fields.String(validate=validate.OneOf(tuple(AREAS)))
+    stream_url = text(500)
+    credentials = text(200, load_only=True)
+    public = ma.fields.Boolean()
+    staff_informed = ma.fields.Boolean()
+    opens_at = ma.fields.String(validate=HOUR)
+    closes_at = ma.fields.String(validate=HOUR)
+    interval_seconds = ma.fields.Integer(validate=validate.Range(min=1, max=300))
+    enabled = ma.fields.Boolean()
 
 
 class CameraSchema(ma.Schema):

@@ -246,7 +246,7 @@ def publish_card(business_id: Any) -> None:
             "area_label": AREAS[camera.area],
             "status": camera.status,
             "status_label": STATUS_LABELS.get(camera.status, camera.status),
-            "status_since": camera.status_since,
+            "status_since": camera.status_since.isoformat() if camera.status_since else None,
             "snapshot_url": f"{base}/{camera.id}.jpg",
         }
         for camera in shown[:12]

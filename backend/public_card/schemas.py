@@ -74,6 +74,35 @@ class PublicTestResultsSchema(ma.Schema):
     )
 
 
+class PublicCameraSchema(ma.Schema):
+    id = ma.fields.String()
+    name = ma.fields.String()
+    area = ma.fields.String()
+    area_label = ma.fields.String(metadata={"description": "粗加工 / 切配 / 烹饪 / 面点 / 专间 / 洗消 / 仓库"})
+    status = ma.fields.String()
+    status_label = ma.fields.String()
+    status_since = ma.fields.String(allow_none=True, metadata={"format": "date-time"})
+    snapshot_url = ma.fields.String(
+        metadata={"description": "The latest snapshot, faces blurred; its Last-Modified is the capture time."}
+    )
+
+
+class PublicCamerasSchema(ma.Schema):
+    cameras = ma.fields.List(ma.fields.Nested(PublicCameraSchema))
+
+
+class PublicRecallSchema(ma.Schema):
+    number = ma.fields.String()
+    product = ma.fields.String()
+    trace_code = ma.fields.String()
+    reason = ma.fields.String()
+    since = ma.fields.String(metadata={"format": "date"})
+
+
+class PublicRecallsSchema(ma.Schema):
+    pending = ma.fields.List(ma.fields.Nested(PublicRecallSchema))
+
+
 class PublicCardSchema(ma.Schema):
     code = ma.fields.String()
     url = ma.fields.String()
@@ -100,6 +129,14 @@ class PublicCardSchema(ma.Schema):
     test_results = ma.fields.Nested(
         PublicTestResultsSchema,
         metadata={"description": "Announced sampling results (抽检); absent before the first is announced."},
+    )
+    cameras = ma.fields.Nested(
+        PublicCamerasSchema,
+        metadata={"description": "Kitchen cameras (明厨亮灶) approved for the public; absent while there are none."},
+    )
+    recall = ma.fields.Nested(
+        PublicRecallsSchema,
+        metadata={"description": "Recalled lots the business holds and has not confirmed (召回); absent otherwise."},
     )
     complaint_url = ma.fields.String()
     updated_at = ma.fields.DateTime()

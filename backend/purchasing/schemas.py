@@ -21,9 +21,16 @@ class ProductInSchema(StrictSchema):
     available = ma.fields.Boolean(load_default=True)
 
 
-class ProductUpdateSchema(ProductInSchema):
-    class Meta(StrictSchema.Meta):
-        partial = True
+class ProductUpdateSchema(StrictSchema):
+    """Only what is sent changes."""
+
+    name = text(100)
+    category = ma.fields.String(validate=validate.OneOf(tuple(PRODUCT_CATEGORIES)))
+    unit = text(10)
+    price_cents = ma.fields.Integer(validate=validate.Range(min=0, max=100_000_000))
+    origin = text(100)
+    certificates = ma.fields.List(text(50), validate=validate.Length(max=10))
+    available = ma.fields.Boolean()
 
 
 class ProductSchema(ma.Schema):

@@ -443,3 +443,15 @@ def test_certificates_are_issued_by_farm_bases_and_printed_with_a_qr_code(api, c
     assert_error(
         api.post("/api/v1/mp/certificates", token=farm["owner"], json={**body, "business_id": farm["id"]}), 422
     )  # no report
+
+
+def test_a_product_changes_only_in_what_is_sent(api, chain):
+    farm = chain["farm"]
+    path = f"/api/v1/mp/businesses/{farm['id']}/products/{farm['product']}"
+    changed = ok(api.patch(path, token=farm["owner"], json={"price_cents": 350}))
+    assert changed["price_cents"] == 350 and changed["name"] == "韭菜" and changed["available"] is True
+    ok(api.patch(path, token=farm["owner"], json={"available": False}))
+    assert (
+        ok(api.get("/api/v1/mp/products", token=chain["wholesaler"]["owner"], params={"supplier_id": farm["id"]})) == []
+    )
+    assert_error(api.patch(path, token=chain["wholesaler"]["owner"], json={"price_cents": 1}), 404)

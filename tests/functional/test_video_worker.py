@@ -1,0 +1,328 @@
+"""The video worker against real streams on loopback: clips written with OpenCV and played as files,
+and served live by ffmpeg as MJPEG and as H.264 MPEG-TS over HTTP. Statuses as the wall shows them,
+a killed and a stalled server, scenes, faces blurred on the public card, two workers sharing cameras
+through Redis leases, and the regulator's captures, reviews and the business's answers."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from backend.core import context
+from tests.support import assert_error
+from tests.video import FfmpegStream, kitchen, photo, write_clip
+from video_worker import analysis
+from video_worker.worker import Worker, lease_key
+
+INTERVAL = 1
+
+
+@pytest.fixture
+def clips(config) -> Path:
+    folder = Path(config["CAMERA_FILE_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def runtime(app):
+    with app.app_context():
+        return context.current()
+
+
+@pytest.fixture
+def start_worker(runtime):
+    started: list[tuple[Worker, threading.Thread]] = []
+
+    def start(**options) -> Worker:
+        worker = Worker(runtime, lease_seconds=options.pop("lease_seconds", 3), **options)
+        thread = threading.Thread(target=worker.run, daemon=True)
+        thread.start()
+        started.append((worker, thread))
+        return worker
+
+    yield start
+    for worker, thread in started:
+        worker.stop()
+        thread.join(15)
+
+
+def wait_for(check, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {timeout} s: {what}")
+        time.sleep(0.1)
+
+
+def camera(api, owner, business_id, url, **extra) -> dict:
+    body = {
+        "name": extra.pop("name", "后厨"),
+        "area": "cooking",
+        "stream_url": url,
+        "interval_seconds": INTERVAL,
+        **extra,
+    }
+    response = api.post(f"/api/v1/mp/businesses/{business_id}/cameras", token=owner, json=body)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def wall(api, regulator) -> dict:
+    response = api.get("/api/v1/console/camera-wall", token=regulator)
+    assert response.status_code == 200, response.text
+    return {row["camera"]["id"]: row for row in response.json()}
+
+
+def status_of(api, regulator, camera_id):
+    return wall(api, regulator).get(camera_id, {}).get("status")
+
+
+def file_url(path: Path) -> str:
+    return f"file://{path}"
+
+
+def test_live_streams_are_sampled_and_offline_and_stalled_servers_are_seen(api, owned_business, clips, start_worker):
+    business, owner, regulator = owned_business
+    clip = write_clip(clips / "live.avi", [kitchen(step) for step in range(40)])
+    mjpeg = FfmpegStream(clip, "mjpeg").start()
+    mpegts = FfmpegStream(clip, "mpegts").start()
+    try:
+        cameras = {
+            "file": camera(api, owner, business["id"], file_url(clip), name="仓库")["id"],
+            "mjpeg": camera(api, owner, business["id"], mjpeg.url, name="切配")["id"],
+            "mpegts": camera(api, owner, business["id"], mpegts.url, name="烹饪")["id"],
+        }
+        start_worker()
+        for name, camera_id in cameras.items():
+            wait_for(
+                lambda c=camera_id: status_of(api, regulator, c) == "online",
+                20,
+                f"{name} online {wall(api, regulator)}",
+            )
+        snapshot = api.get(f"/api/v1/console/cameras/{cameras['mjpeg']}/snapshot.jpg", token=regulator)
+        assert snapshot.status_code == 200 and len(snapshot.content) <= 100 * 1024
+        assert cv2.imdecode(np.frombuffer(snapshot.content, np.uint8), cv2.IMREAD_COLOR).shape[1] <= 640
+
+        # the server dies: offline within two intervals (plus the wall's own polling), back when it returns
+        mjpeg.kill()
+        killed = time.monotonic()
+        wait_for(lambda: status_of(api, regulator, cameras["mjpeg"]) == "offline", 2 * INTERVAL + 3, "offline")
+        assert time.monotonic() - killed <= 2 * INTERVAL + 3
+        mjpeg = FfmpegStream(clip, "mjpeg", port=mjpeg.port).start()
+        wait_for(lambda: status_of(api, regulator, cameras["mjpeg"]) == "online", 40, "online again")
+
+        # the server stalls (SIGSTOP): offline in bounded time, while the others keep their rate
+        mpegts.pause()
+        try:
+            wait_for(lambda: status_of(api, regulator, cameras["mpegts"]) == "offline", 6 * INTERVAL + 3, "stalled")
+            ages = [
+                wall(api, regulator)[cameras["file"]]["age_seconds"] for _ in range(3) if time.sleep(INTERVAL) is None
+            ]
+            assert max(ages) <= 2.5 * INTERVAL, ages
+        finally:
+            mpegts.resume()
+
+        events = api.get(
+            "/api/v1/console/camera-events", token=regulator, params={"camera_id": cameras["mjpeg"]}
+        ).json()
+        labels = [event["label"] for event in events]
+        assert "offline" in labels and "online" in labels
+        evidence = next(event for event in events if event["label"] == "online" and event["evidence"])["evidence"][0]
+        assert len(evidence["sha256"]) == 64
+    finally:
+        mjpeg.kill()
+        mpegts.kill()
+
+
+@pytest.mark.parametrize(
+    ("scene", "frames", "status"),
+    [
+        ("dark", lambda: [(kitchen(step) * 0.06).astype(np.uint8) for step in range(20)], "dark"),
+        ("covered", lambda: [np.full((360, 640, 3), 160, np.uint8)] * 20, "covered"),
+        ("frozen", lambda: [kitchen(7)] * 20, "frozen"),
+        ("blurred", lambda: [cv2.GaussianBlur(kitchen(step), (0, 0), 7) for step in range(20)], "blurred"),
+        (
+            "looped",
+            lambda: [photo(name) for name in ("coffee", "chelsea", "astronaut", "rocket", "camera") for _ in range(10)],
+            "looped",
+        ),
+    ],
+)
+def test_bad_feeds_are_told_apart(api, owned_business, clips, start_worker, scene, frames, status):
+    business, owner, regulator = owned_business
+    clip = write_clip(clips / f"{scene}.avi", frames())
+    camera_id = camera(api, owner, business["id"], file_url(clip))["id"]
+    start_worker()
+    wait_for(lambda: status_of(api, regulator, camera_id) == status, 25, status)
+    events = api.get("/api/v1/console/camera-events", token=regulator, params={"camera_id": camera_id}).json()
+    assert status in [event["label"] for event in events]
+
+
+def test_the_public_card_shows_an_approved_camera_with_faces_blurred(api, owned_business, clips, start_worker):
+    business, owner, regulator = owned_business
+    face = np.full((360, 640, 3), 90, np.uint8)
+    face[:, 140:500] = cv2.resize(photo("astronaut"), (360, 360))  # the photograph at its own aspect
+    clip = write_clip(clips / "face.avi", [face] * 10)
+    created = camera(api, owner, business["id"], file_url(clip), public=True)
+    camera_id = created["id"]
+    # not public before a person approved it, and never before the staff were told
+    assert_error(api.post(f"/api/v1/console/cameras/{camera_id}/approve", token=regulator), 422)
+    start_worker()
+    wait_for(lambda: wall(api, regulator).get(camera_id, {}).get("captured_at"), 20, "first snapshot")
+    assert_error(api.post(f"/api/v1/console/cameras/{camera_id}/approve", token=regulator), 422)
+    patched = api.patch(
+        f"/api/v1/mp/businesses/{business['id']}/cameras/{camera_id}", token=owner, json={"staff_informed": True}
+    )
+    assert patched.status_code == 200, patched.text
+    approved = api.post(f"/api/v1/console/cameras/{camera_id}/approve", token=regulator)
+    assert approved.status_code == 200 and approved.json()["public_approved"] is True
+
+    card = api.get(f"/api/v1/public/businesses/{business['public_code']}").json()
+    assert "cameras" in card, card
+    (shown,) = card["cameras"]["cameras"]
+    assert shown["area_label"] == "烹饪" and shown["snapshot_url"].endswith(f"/cameras/{camera_id}.jpg")
+    public = api.get(f"/q/{business['public_code']}/cameras/{camera_id}.jpg")
+    assert public.status_code == 200 and public.headers["Content-Type"] == "image/jpeg"
+    full = api.get(f"/api/v1/console/cameras/{camera_id}/snapshot.jpg", token=regulator)
+    found = analysis.faces(cv2.imdecode(np.frombuffer(full.content, np.uint8), cv2.IMREAD_COLOR))
+    face_box = max(found, key=lambda box: box[2] * box[3])  # the astronaut's (a background patch may pass too)
+    public_image = cv2.imdecode(np.frombuffer(public.content, np.uint8), cv2.IMREAD_COLOR)
+    x, y, w, h = face_box
+    region = cv2.cvtColor(public_image[y : y + h, x : x + w], cv2.COLOR_BGR2GRAY)
+    assert cv2.Laplacian(region, cv2.CV_64F).var() < 50  # no detail left where the face was
+    # another camera id, or a camera not approved, has no public picture
+    assert api.get(f"/q/{business['public_code']}/cameras/{'0' * 24}.jpg").status_code == 404
+
+
+def test_two_workers_share_the_cameras_and_take_over_a_dead_ones(
+    api, owned_business, clips, start_worker, redis_server
+):
+    business, owner, regulator = owned_business
+    clip = write_clip(clips / "shared.avi", [kitchen(step) for step in range(30)])
+    ids = [camera(api, owner, business["id"], file_url(clip), name=f"摄像头{n}")["id"] for n in range(6)]
+    first = start_worker(worker_id="worker-a", max_cameras=4)
+    second = start_worker(worker_id="worker-b", max_cameras=4)
+    redis = redis_server.client()
+
+    def owners():
+        return {camera_id: redis.get(lease_key(camera_id)) for camera_id in ids}
+
+    wait_for(lambda: all(owners().values()), 15, "every camera leased")
+    held_a, held_b = set(first.samplers), set(second.samplers)
+    assert held_a.isdisjoint(held_b) and held_a | held_b == set(ids)
+    assert {owner_ for owner_ in owners().values()} == {"worker-a", "worker-b"}
+    # worker A dies without releasing anything (as under SIGKILL): B takes its cameras, up to its limit
+    first.stop(release=False)
+    wait_for(lambda: len(second.samplers) == 4, 3 * 3 + 3, "taken over within a lease period")
+    third = start_worker(worker_id="worker-c", max_cameras=4)
+    wait_for(lambda: len(third.samplers) == 2, 12, "the rest claimed")
+    assert set(second.samplers).isdisjoint(third.samplers)
+    # SIGTERM-like stop: its leases are released at once
+    second.stop()
+    wait_for(lambda: not any(owner_ == "worker-b" for owner_ in owners().values()), 10, "released")
+
+
+def test_captures_reviews_and_answers(app, api, owned_business, clips, start_worker, console_login):
+    business, owner, regulator = owned_business
+    clip = write_clip(clips / "kitchen.avi", [kitchen(step) for step in range(30)])
+    camera_id = camera(api, owner, business["id"], file_url(clip))["id"]
+    start_worker()
+    wait_for(lambda: status_of(api, regulator, camera_id) == "online", 20, "online")
+    recent = api.get(f"/api/v1/console/cameras/{camera_id}/snapshots", token=regulator).json()
+    assert recent and api.get(recent[0]["url"], token=regulator).status_code == 200
+
+    captured = api.post(
+        f"/api/v1/console/cameras/{camera_id}/capture", token=regulator, json={"note": "操作人员未戴口罩"}
+    )
+    assert captured.status_code == 201, captured.text
+    event = captured.json()
+    assert event["problem"]["status"] == "open"
+    # the evidence is the stored blob whose SHA-256 it names
+    from backend.blobs.store import blob_store
+
+    with app.app_context():
+        stored = blob_store().get(event["evidence"][0]["sha256"])
+    assert hashlib.sha256(stored).hexdigest() == event["evidence"][0]["sha256"]
+
+    # another district's regulator sees none of it
+    stranger = console_login("regulator", ("110101",))
+    assert api.get("/api/v1/console/camera-wall", token=stranger).json() == []
+    assert_error(api.post(f"/api/v1/console/cameras/{camera_id}/capture", token=stranger, json={"note": "x"}), 404)
+
+    # the status event is reviewed: dismissed once, and a second review loses
+    status_event = api.get(
+        "/api/v1/console/camera-events", token=regulator, params={"kind": "status_change", "status": "new"}
+    ).json()[0]
+    review = {"decision": "confirm", "reason": "画面显示存在问题，请整改"}
+    assert (
+        api.post(f"/api/v1/console/camera-events/{status_event['id']}/review", token=regulator, json=review).status_code
+        == 200
+    )
+    assert_error(
+        api.post(f"/api/v1/console/camera-events/{status_event['id']}/review", token=regulator, json=review), 409
+    )
+
+    problems = api.get(f"/api/v1/mp/businesses/{business['id']}/camera-problems", token=owner).json()
+    assert {p["id"] for p in problems} == {event["id"], status_event["id"]}
+    answered = api.post(
+        f"/api/v1/mp/businesses/{business['id']}/camera-problems/{event['id']}/answer",
+        token=owner,
+        json={"answer": "已对员工进行培训，要求全程佩戴口罩"},
+    )
+    assert answered.status_code == 200 and answered.json()["problem"]["status"] == "answered"
+    closed = api.post(f"/api/v1/console/camera-events/{event['id']}/close", token=regulator, json={"note": "整改到位"})
+    assert closed.status_code == 200 and closed.json()["problem"]["status"] == "closed"
+    assert_error(
+        api.post(
+            f"/api/v1/mp/businesses/{business['id']}/camera-problems/{event['id']}/answer",
+            token=owner,
+            json={"answer": "再补充"},
+        ),
+        409,
+    )
+
+
+def test_camera_urls_are_checked_and_credentials_never_shown(app, api, owned_business, clips, config):
+    from backend.app import create_api_app
+    from backend.core.config import load_settings
+    from tests.support import LiveServer
+
+    business, owner, _regulator = owned_business
+    created = camera(api, owner, business["id"], "rtsp://admin:s3cret-pass@127.0.0.1:8554/stream1")
+    assert "s3cret" not in str(created) and created["has_credentials"] is True
+    assert created["stream_url"] == "rtsp://127.0.0.1:8554/stream1"
+    listed = api.get(f"/api/v1/mp/businesses/{business['id']}/cameras", token=owner).text
+    assert "s3cret" not in listed
+    outside = clips.parent / "secret.avi"
+    write_clip(outside, [kitchen(1)])
+    settings = load_settings({**config, "CAMERA_ALLOW_PRIVATE_ADDRESSES": False})
+    strict = LiveServer(create_api_app(settings=settings, stores=app.extensions["sfs.stores"]))
+    try:
+        strict_api = type(api)(strict.url)  # the same client, on the stricter app
+        for url in (
+            "rtsp://127.0.0.1/live",
+            "http://10.1.2.3/mjpeg",
+            "http://[::1]:8080/x",
+            "http://169.254.169.254/latest/meta-data",
+            "http://localhost/x",
+            f"file://{outside}",
+            "file:///etc/passwd",
+            "gopher://example.com/",
+            "javascript:alert(1)",
+        ):
+            body = {"name": "x", "area": "cooking", "stream_url": url}
+            response = strict_api.post(f"/api/v1/mp/businesses/{business['id']}/cameras", token=owner, json=body)
+            assert response.status_code == 422, (url, response.text)
+            assert "stream_url" in response.json()["errors"]
+    finally:
+        strict.stop()
