@@ -122,3 +122,61 @@ class FfmpegStream:
 
     def resume(self) -> None:
         os.killpg(self.process.pid, signal.SIGCONT)
+
+
+class RtspStream:
+    """The clip as H.264 over RTSP (TCP), served by GStreamer's RTSP server in the system Python."""
+
+    SERVER = Path(__file__).with_name("rtsp_server.py")
+
+    def __init__(self, clip: Path, seconds: int = 120):
+        self.port = free_port()
+        self.mp4 = clip.with_suffix(".rtsp.mp4")
+        subprocess.run(
+            [
+                "ffmpeg",
+                "-loglevel",
+                "error",
+                "-y",
+                "-stream_loop",
+                "-1",
+                "-i",
+                str(clip),
+                "-t",
+                str(seconds),
+                "-c:v",
+                "libx264",
+                "-preset",
+                "ultrafast",
+                "-g",
+                "10",
+                "-pix_fmt",
+                "yuv420p",
+                str(self.mp4),
+            ],
+            check=True,
+        )
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"rtsp://127.0.0.1:{self.port}/live"
+
+    def start(self) -> RtspStream:
+        self.process = subprocess.Popen(
+            ["/usr/bin/python3", str(self.SERVER), str(self.mp4), str(self.port)],
+            stdout=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            text=True,
+        )
+        if self.process.stdout.readline().strip() != "ready":
+            raise RuntimeError("the RTSP server did not start")
+        return self
+
+    def kill(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(5)
+        if self.process and self.process.stdout:
+            self.process.stdout.close()

@@ -83,6 +83,7 @@ def seed_demo() -> dict:
                 after=user.audit_view(),
             )
         users[key] = user
+    from backend.demo.cameras_seed import seed_cameras
     from backend.demo.complaints_seed import seed_complaints
     from backend.demo.inspections_seed import seed_inspections
     from backend.demo.registry_seed import seed_registry
@@ -95,5 +96,6 @@ def seed_demo() -> dict:
     seed_inspections(users)
     seed_sampling(users)
     seed_trace(users)
+    seed_cameras(users)
     complaints = seed_complaints()
     return {"users": users, "complaints": complaints}

@@ -54,10 +54,15 @@ def _start_reminders(app) -> None:
 
 
 def _start_in_worker(app) -> None:
+    import threading
+
     from backend.core.jobs import InProcessWorker
+    from video_worker.worker import Worker
 
     _start_reminders(app)
     InProcessWorker(app.extensions["sfs.runtime"]).start()
+    # the demo cameras: the video worker samples them in this process, where the embedded data is
+    threading.Thread(target=Worker(app.extensions["sfs.runtime"]).run, name="video-worker", daemon=True).start()
 
 
 def main() -> int:
@@ -72,6 +77,8 @@ def main() -> int:
         return 2
     if "SEED_DEMO" not in os.environ:
         overrides["SEED_DEMO"] = "true"
+    if "CAMERA_FILE_DIR" not in os.environ:
+        overrides["CAMERA_FILE_DIR"] = os.path.abspath("var/demo-clips")  # the demo cameras' clips
     if "PUBLIC_BASE_URL" not in os.environ:
         overrides["PUBLIC_BASE_URL"] = f"http://{env_settings.HOST}:{env_settings.PORT}"
     imitation = None

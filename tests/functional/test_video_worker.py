@@ -16,7 +16,7 @@ import pytest
 
 from backend.core import context
 from tests.support import assert_error
-from tests.video import FfmpegStream, kitchen, photo, write_clip
+from tests.video import FfmpegStream, RtspStream, kitchen, photo, write_clip
 from video_worker import analysis
 from video_worker.worker import Worker, lease_key
 
@@ -96,8 +96,10 @@ def test_live_streams_are_sampled_and_offline_and_stalled_servers_are_seen(api, 
     clip = write_clip(clips / "live.avi", [kitchen(step) for step in range(40)])
     mjpeg = FfmpegStream(clip, "mjpeg").start()
     mpegts = FfmpegStream(clip, "mpegts").start()
+    rtsp = RtspStream(clip).start()
     try:
         cameras = {
+            "rtsp": camera(api, owner, business["id"], rtsp.url, name="专间")["id"],
             "file": camera(api, owner, business["id"], file_url(clip), name="仓库")["id"],
             "mjpeg": camera(api, owner, business["id"], mjpeg.url, name="切配")["id"],
             "mpegts": camera(api, owner, business["id"], mpegts.url, name="烹饪")["id"],
@@ -142,6 +144,7 @@ def test_live_streams_are_sampled_and_offline_and_stalled_servers_are_seen(api, 
     finally:
         mjpeg.kill()
         mpegts.kill()
+        rtsp.kill()
 
 
 @pytest.mark.parametrize(
@@ -326,3 +329,37 @@ def test_camera_urls_are_checked_and_credentials_never_shown(app, api, owned_bus
             assert "stream_url" in response.json()["errors"]
     finally:
         strict.stop()
+
+
+def test_the_demo_cameras_show_a_live_snapshot_and_each_state(config):
+    from backend.app import create_app
+    from backend.cameras import services
+    from backend.cameras.models import Camera
+    from backend.registry.models import Business
+
+    app = create_app({**config, "SEED_DEMO": True})
+    with app.app_context():
+        runtime = context.current()
+        restaurant = Business.objects(name="如皋老张面馆").first()
+        assert Camera.objects.count() == 4
+    worker = Worker(runtime, lease_seconds=3)
+    thread = threading.Thread(target=worker.run, daemon=True)
+    thread.start()
+    try:
+
+        def statuses():
+            with app.app_context():
+                return {camera.name: camera.status for camera in Camera.objects}
+
+        seen = wait_for(
+            lambda: (s := statuses()) and "pending" not in s.values() and s, 20, "every demo camera sampled"
+        )
+        assert set(seen.values()) == {"online", "dark", "covered"}
+        client = app.test_client()
+        card = client.get(f"/api/v1/public/businesses/{restaurant.public_code}").get_json()
+        (shown,) = card["cameras"]["cameras"]
+        with app.app_context():
+            assert services.public_snapshot(restaurant.public_code, shown["id"]) is not None
+    finally:
+        worker.stop()
+        thread.join(15)

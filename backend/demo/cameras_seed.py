@@ -1,0 +1,106 @@
+"""Demo kitchen cameras: clips drawn here (a kitchen with a cook moving about, the same kitchen with the
+lights off, a covered lens) and played as cameras of the demo businesses, so the embedded run's
+worker shows a live snapshot on the restaurant's public page and the wall a camera in each state.
+
+The restaurant's kitchen camera is approved for the public page here, on the demo regulator's behalf:
+in real use a person approves it after looking at its first snapshot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from backend.accounts.models import User
+from backend.cameras import services
+from backend.cameras.models import Camera
+from backend.core import context
+from backend.core.timeutil import utcnow
+from backend.registry.models import Business
+
+SIZE = (640, 360)
+FPS = 10
+SECONDS = 8
+
+
+def _kitchen(step: int, lights: float = 1.0) -> np.ndarray:
+    frame = np.full((SIZE[1], SIZE[0], 3), (200, 205, 210), np.uint8)
+    for x in range(0, SIZE[0], 32):  # wall tiles
+        cv2.line(frame, (x, 0), (x, 180), (170, 175, 180), 1)
+    for y in range(0, 180, 32):
+        cv2.line(frame, (0, y), (SIZE[0], y), (170, 175, 180), 1)
+    cv2.rectangle(frame, (0, 180), (SIZE[0], SIZE[1]), (120, 130, 140), -1)  # counter
+    for x in (120, 260, 400):  # pots on the stove
+        cv2.circle(frame, (x, 200), 40, (60, 60, 70), -1)
+        cv2.circle(frame, (x, 200), 30, (90, 95, 100), 3)
+    cook_x = 80 + int(220 * (1 + np.sin(step / 9)))  # a cook in white moving along the counter
+    cv2.rectangle(frame, (cook_x, 70), (cook_x + 60, 230), (245, 245, 245), -1)
+    cv2.circle(frame, (cook_x + 30, 55), 22, (180, 200, 230), -1)
+    cv2.putText(frame, f"KITCHEN 01  {step // FPS:02d}s", (10, 350), cv2.FONT_HERSHEY_SIMPLEX, 0.6, (20, 20, 20), 2)
+    noise = np.random.default_rng(step).integers(0, 8, frame.shape, dtype=np.uint8)
+    return (cv2.add(frame, noise) * lights).astype(np.uint8)
+
+
+CLIPS = {
+    "kitchen.avi": lambda step: _kitchen(step),
+    "lights-off.avi": lambda step: _kitchen(step, lights=0.06),
+    "covered.avi": lambda step: np.full((SIZE[1], SIZE[0], 3), 75, np.uint8),  # tape over the lens
+}
+
+
+def ensure_clips(folder: Path) -> dict[str, Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    made = {}
+    for name, draw in CLIPS.items():
+        path = folder / name
+        if not path.exists():
+            writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), FPS, SIZE)
+            for step in range(FPS * SECONDS):
+                writer.write(draw(step))
+            writer.release()
+        made[name] = path
+    return made
+
+
+# business name -> [(camera name, area, clip, shown on the public page)]
+PLAN = {
+    "如皋老张面馆": [("后厨烹饪区", "cooking", "kitchen.avi", True), ("仓库", "storage", "lights-off.avi", False)],
+    "上海市闵行区莘庄实验小学食堂": [
+        ("切配间", "cutting", "kitchen.avi", True),
+        ("专间", "special_room", "covered.avi", False),
+    ],
+}
+
+
+def seed_cameras(users: dict) -> None:
+    folder = context.settings().CAMERA_FILE_DIR
+    if not folder or Camera.objects.count():
+        return
+    clips = ensure_clips(Path(folder))
+    owners = {"如皋老张面馆": users["restaurant"], "上海市闵行区莘庄实验小学食堂": users["canteen"]}
+    for business_name, cameras in PLAN.items():
+        business = Business.objects(name=business_name).first()
+        if business is None:
+            continue
+        regulator = User.objects.regulators_covering(business.district_code).first()
+        for name, area, clip, shown in cameras:
+            camera = services.add_camera(
+                owners[business_name].id,
+                business.id,
+                {
+                    "name": name,
+                    "area": area,
+                    "stream_url": f"file://{clips[clip].resolve()}",
+                    "public": shown,
+                    "staff_informed": True,
+                    "opens_at": "00:00",
+                    "closes_at": "23:59",
+                    "interval_seconds": 5,
+                },
+            )
+            if shown and regulator is not None:
+                Camera.objects(id=camera.id).update(
+                    set__public_approved=True, set__approved_by=regulator.id, set__approved_at=utcnow()
+                )
+        services.publish_card(business.id)
