@@ -130,7 +130,7 @@ def create_api_app(
 ) -> Flask:
     settings = settings or load_settings(config)
     app = Flask("backend")
-    init_platform_core(app, settings, stores, form_path_prefixes=("/open311/",))
+    init_platform_core(app, settings, stores, form_path_prefixes=("/open311/", "/console/wall"))
     app.config.update(
         API_TITLE=API_TITLE,
         API_VERSION=API_VERSION,
@@ -159,6 +159,9 @@ def create_api_app(
 
     app.register_blueprint(health_blp)
     app.register_blueprint(apidocs_blp)
+    from backend.console.wall_page import blp as wall_page_blp
+
+    app.register_blueprint(wall_page_blp)
     register_error_handlers(app)  # after Api(): ours replaces flask-smorest's handler
     app.after_request(add_pagination_header)
     assert_every_endpoint_declares_access(app)

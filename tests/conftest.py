@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+import shutil
 import uuid
 
 import mongoengine
@@ -191,3 +193,31 @@ def approved_business(owned_business):
 @pytest.fixture
 def mongo_commands(app, monkeypatch):
     return MongoCommandCounter(monkeypatch)
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def browser_page():
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("chromium is missing: ./scripts/test installs it (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 375, "height": 667}, device_scale_factor=2)
+        requested = []
+        page.on("request", lambda request: requested.append(request.url))
+        page.requested = requested
+        yield page
+        browser.close()

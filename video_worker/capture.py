@@ -26,8 +26,11 @@ from urllib.parse import urlsplit
 
 log = logging.getLogger(__name__)
 
-OPEN_TIMEOUT_MS = 5000
-READ_TIMEOUT_MS = 3000
+OPEN_TIMEOUT_MS = 10000
+# Longer than any keyframe interval: with keyframe-only decoding one grab waits for the next keyframe,
+# and cameras send one every 1-4 s (measured: GOP 2 s, the first grab after opening took 3.2 s). A
+# stalled stream is `offline` by the sampler's clock long before this ends the grab.
+READ_TIMEOUT_MS = 10000
 BACKOFF_FIRST, BACKOFF_MAX = 0.5, 30.0
 CAPTURE_OPTIONS = "rtsp_transport;tcp|avdiscard;nonkey"
 

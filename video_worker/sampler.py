@@ -21,7 +21,7 @@ from video_worker.metrics import Metrics
 
 log = logging.getLogger(__name__)
 OFFLINE_AFTER = 1.5  # intervals without a frame
-SAMPLE_WAIT = 3.0  # seconds a sample waits for its frame at most: a GOP of keyframe-only decoding
+SAMPLE_WAIT = 5.0  # seconds a sample waits for its frame at most: a GOP of keyframe-only decoding
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,11 @@ def _bearer_token() -> str:
     return token.strip()
 
 
-def authenticate() -> Principal:
-    claims = tokens.decode_access(_bearer_token())
+PAGE_COOKIE = "sfs_console"  # the console pages' session: an access token, HttpOnly, SameSite=Strict
+
+
+def authenticate(token: str | None = None) -> Principal:
+    claims = tokens.decode_access(token or _bearer_token())
     user = User.objects(id=claims.user_id).only("role", "districts", "is_active").first()
     if user is None or not user.is_active:
         raise InvalidToken()
@@ -95,3 +98,17 @@ def optional_principal() -> Principal | None:
     if "Authorization" not in request.headers:
         return None
     return authenticate()
+
+
+def page_principal(*allowed: str) -> Principal | None:
+    """For the console's server-rendered pages: the principal of the page cookie, or None (sign in)."""
+    token = request.cookies.get(PAGE_COOKIE)
+    if not token:
+        return None
+    try:
+        principal = authenticate(token)
+    except InvalidToken:
+        return None
+    if principal.role not in allowed:
+        raise Forbidden()
+    return principal

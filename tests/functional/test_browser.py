@@ -1,38 +1,9 @@
 """Headless Chromium (Debian's) opens the QR page at phone size; the screenshot is kept as an artifact."""
 
 import os
-import shutil
 from pathlib import Path
 
-import pytest
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts"))
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture
-def browser_page():
-    from playwright.sync_api import sync_playwright
-
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("chromium is missing: ./scripts/test installs it (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 375, "height": 667}, device_scale_factor=2)
-        requested = []
-        page.on("request", lambda request: requested.append(request.url))
-        page.requested = requested
-        yield page
-        browser.close()
 
 
 def _in_viewport(box) -> bool:

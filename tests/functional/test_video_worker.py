@@ -363,3 +363,42 @@ def test_the_demo_cameras_show_a_live_snapshot_and_each_state(config):
     finally:
         worker.stop()
         thread.join(15)
+
+
+def test_the_wall_page_works_in_a_browser(
+    browser_page, live_server, owned_business, clips, start_worker, make_console_user, api
+):
+    business, owner, _regulator = owned_business
+    clip = write_clip(clips / "wall.avi", [kitchen(step) for step in range(30)])
+    dark = write_clip(clips / "wall-dark.avi", [(kitchen(step) * 0.05).astype(np.uint8) for step in range(30)])
+    live_id = camera(api, owner, business["id"], file_url(clip), name="烹饪区")["id"]
+    dark_id = camera(api, owner, business["id"], file_url(dark), name="仓库")["id"]
+    start_worker()
+    username, password = make_console_user("regulator", ("320682",))
+    page = browser_page
+    page.goto(f"{live_server.url}/console/wall")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/console/wall")
+
+    def shown() -> bool:
+        page.goto(f"{live_server.url}/console/wall")
+        return "正常" in page.inner_text(f"#camera-{live_id}") and "画面过暗" in page.inner_text(f"#camera-{dark_id}")
+
+    wait_for(shown, 20, "both cameras on the wall")
+    natural_width = page.eval_on_selector(f"#camera-{live_id} img", "img => img.naturalWidth")
+    assert natural_width == 640  # the snapshot loaded, with the page's cookie
+    page.goto(f"{live_server.url}/console/wall?status=dark")
+    assert page.locator("figure").count() == 1
+    # capture the frame with a note: the business gets a problem to answer
+    page.fill(f"#camera-{dark_id} input[name=note]", "后厨夜间无人值守却未断电")
+    page.click(f"#camera-{dark_id} button")
+    assert "已抓拍取证" in page.inner_text("header")
+    problems = api.get(f"/api/v1/mp/businesses/{business['id']}/camera-problems", token=owner).json()
+    assert [p["note"] for p in problems] == ["后厨夜间无人值守却未断电"]
+    # without the cookie there is only the sign-in form, and no picture
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/console/wall")
+    assert page.locator("input[name=password]").count() == 1
+    assert api.get(f"/console/wall/cameras/{live_id}.jpg").status_code == 401

@@ -1,0 +1,145 @@
+"""`/console/wall`: the supervision wall as a plain server-rendered page for officials' browsers (no
+JavaScript): each camera of their districts with its latest snapshot, status and age, a filter by
+status, and a form to capture the current frame as evidence. It refreshes itself every 10 s.
+
+Sign-in is the console's own (password) through a form; the session is the access token in an
+HttpOnly, SameSite=Strict cookie, so other sites can neither read it nor post with it."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, redirect, render_template_string, request
+
+from backend.accounts import services as accounts
+from backend.cameras import services
+from backend.cameras.models import STATUS_LABELS, STATUSES
+from backend.core import context
+from backend.core.errors import DomainError
+from backend.core.principal import ADMIN, REGULATOR
+from backend.web.access import PAGE_COOKIE, PUBLIC, access, page_principal
+from backend.web.limits import limit_public
+
+blp = Blueprint("wall_page", __name__)
+ROLES = (REGULATOR, ADMIN)
+
+_PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+{% if refresh %}<meta http-equiv="refresh" content="10">{% endif %}<title>{{ title }}</title>
+<style>body{font:15px/1.5 sans-serif;margin:0;background:#111;color:#eee}header{padding:10px 14px;background:#1f2937}
+a{color:#93c5fd}main{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:10px;padding:10px}
+figure{margin:0;background:#1f2937;border-radius:8px;overflow:hidden}img{width:100%;display:block;background:#000;aspect-ratio:16/9}
+figcaption{padding:6px 8px}.s{font-weight:bold}.online{color:#4ade80}.offline,.covered,.dark,.looped,.frozen{color:#f87171}
+.blurred,.moved,.pending{color:#fbbf24}form.login{max-width:20em;margin:3em auto;background:#1f2937;padding:1.5em;border-radius:8px}
+input,button{font:inherit;padding:.4em;width:100%;margin:.2em 0}.err{color:#f87171}</style></head><body>
+{% block %}{% endblock %}</body></html>"""
+
+_LOGIN = _PAGE.replace(
+    "{% block %}{% endblock %}",
+    """<form class="login" method="post" action="/console/wall/login"><h1>明厨亮灶 · 远程监管</h1>
+{% if error %}<p class="err">{{ error }}</p>{% endif %}
+<label>用户名<input name="username" autocomplete="username" required></label>
+<label>密码<input name="password" type="password" autocomplete="current-password" required></label>
+<button type="submit">登录</button></form>""",
+)
+
+_WALL = _PAGE.replace(
+    "{% block %}{% endblock %}",
+    """<header>明厨亮灶 · 远程监管墙（{{ rows|length }} 路）
+ · 状态：<a href="/console/wall">全部</a>{% for s in statuses %} <a href="/console/wall?status={{ s }}">{{ labels[s] }}</a>{% endfor %}
+ · <form method="post" action="/console/wall/logout" style="display:inline"><button style="width:auto">退出</button></form>
+{% if message %}<p>{{ message }}</p>{% endif %}</header><main>
+{% for r in rows %}<figure id="camera-{{ r.camera.id }}">
+{% if r.snapshot_url %}<img src="/console/wall/cameras/{{ r.camera.id }}.jpg?t={{ r.age_key }}" alt="{{ r.camera.name }}">{% else %}<img alt="暂无画面">{% endif %}
+<figcaption><span class="s {{ r.status }}">{{ r.status_label }}</span> · {{ r.camera.name }} · {{ areas[r.camera.area] }}
+{% if r.age_seconds is not none %} · {{ r.age_seconds|round|int }} 秒前{% endif %}
+<form method="post" action="/console/wall/cameras/{{ r.camera.id }}/capture"><input name="note" placeholder="不规范操作说明" required maxlength="1000"><button>抓拍取证</button></form>
+</figcaption></figure>{% else %}<p>辖区内暂无摄像头。</p>{% endfor %}</main>""",
+)
+
+
+def _same_origin() -> bool:
+    """Forms post from this site only (the cookie is SameSite=Strict too)."""
+    origin = request.headers.get("Origin") or request.headers.get("Referer") or ""
+    return not origin or origin.startswith(request.host_url.rstrip("/"))
+
+
+def _login_page(error: str | None = None, status: int = 200):
+    return render_template_string(_LOGIN, title="登录 · 远程监管", error=error, refresh=False), status
+
+
+@blp.get("/console/wall")
+@access(PUBLIC)  # the page's own sign-in: the cookie is checked below
+def wall_page():
+    principal = page_principal(*ROLES)
+    if principal is None:
+        return _login_page()
+    status = request.args.get("status")
+    rows = services.wall(principal, status=status if status in STATUSES else None)
+    for row in rows:
+        row["age_key"] = int(row["captured_at"].timestamp()) if row["captured_at"] else 0
+    from backend.cameras.models import AREAS
+
+    return render_template_string(
+        _WALL,
+        title="远程监管墙",
+        rows=rows,
+        statuses=STATUSES,
+        labels=STATUS_LABELS,
+        areas=AREAS,
+        message=request.args.get("message"),
+        refresh=True,
+    )
+
+
+@blp.post("/console/wall/login")
+@access(PUBLIC)
+def wall_login():
+    if not _same_origin():
+        return _login_page("请从本站登录。", 403)
+    try:
+        _user, pair = accounts.login_with_password(
+            request.form.get("username", ""), request.form.get("password", ""), client=limit_public()
+        )
+    except DomainError:
+        return _login_page("用户名或密码不正确，或尝试过于频繁。", 401)
+    response = redirect("/console/wall", code=303)
+    response.set_cookie(
+        PAGE_COOKIE,
+        pair.access_token,
+        max_age=context.settings().ACCESS_TOKEN_TTL,
+        httponly=True,
+        samesite="Strict",
+        secure=request.is_secure,
+        path="/console/",
+    )
+    return response
+
+
+@blp.post("/console/wall/logout")
+@access(PUBLIC)
+def wall_logout():
+    response = redirect("/console/wall", code=303)
+    response.delete_cookie(PAGE_COOKIE, path="/console/")
+    return response
+
+
+@blp.get("/console/wall/cameras/<camera_id>.jpg")
+@access(PUBLIC)
+def wall_snapshot(camera_id: str):
+    principal = page_principal(*ROLES)
+    if principal is None:
+        return Response(status=401)
+    image = services.snapshot_for_regulator(principal, camera_id)
+    return Response(image, mimetype="image/jpeg", headers={"Cache-Control": "no-store"})
+
+
+@blp.post("/console/wall/cameras/<camera_id>/capture")
+@access(PUBLIC)
+def wall_capture(camera_id: str):
+    principal = page_principal(*ROLES)
+    if principal is None or not _same_origin():
+        return _login_page("请重新登录。", 401)
+    note = (request.form.get("note") or "").strip()[:1000]
+    if not note:
+        return redirect("/console/wall?message=请填写抓拍说明", code=303)
+    services.capture(principal, camera_id, note)
+    return redirect("/console/wall?message=已抓拍取证，已通知经营者整改", code=303)
