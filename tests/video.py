@@ -3,6 +3,7 @@ with scikit-image (a face among them), served by real ffmpeg processes as MJPEG 
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -180,3 +181,25 @@ class RtspStream:
             self.process.wait(5)
         if self.process and self.process.stdout:
             self.process.stdout.close()
+
+
+# a tiny scene detector: each label scores the mean of its colour channel (input RGB: R, G, B)
+DETECTOR_LABELS = ["no_chef_hat", "smoking", "phone"]
+
+
+def channel_mean_model(path: Path) -> Path:
+    import onnx
+    from onnx import TensorProto, helper
+
+    graph = helper.make_graph(
+        [helper.make_node("ReduceMean", ["image"], ["scores"], axes=[2, 3], keepdims=0)],
+        "channel_means",
+        [helper.make_tensor_value_info("image", TensorProto.FLOAT, [1, 3, 32, 32])],
+        [helper.make_tensor_value_info("scores", TensorProto.FLOAT, [1, 3])],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    onnx.save(model, str(path))
+    path.with_suffix(".labels.json").write_text(json.dumps(DETECTOR_LABELS), "utf-8")
+    return path

@@ -16,7 +16,7 @@ import pytest
 
 from backend.core import context
 from tests.support import assert_error
-from tests.video import FfmpegStream, RtspStream, kitchen, photo, write_clip
+from tests.video import FfmpegStream, RtspStream, channel_mean_model, kitchen, photo, write_clip
 from video_worker import analysis
 from video_worker.worker import Worker, lease_key
 
@@ -402,3 +402,23 @@ def test_the_wall_page_works_in_a_browser(
     page.goto(f"{live_server.url}/console/wall")
     assert page.locator("input[name=password]").count() == 1
     assert api.get(f"/console/wall/cameras/{live_id}.jpg").status_code == 401
+
+
+def test_a_detector_finding_becomes_a_scene_event(api, owned_business, clips, start_worker, tmp_path):
+    from video_worker.detectors import OnnxDetector
+
+    business, owner, regulator = owned_business
+    red = kitchen(1)
+    red[:, :, 2] = 255  # the model reads a red frame as "no_chef_hat"
+    clip = write_clip(clips / "red.avi", [red] * 20)
+    camera_id = camera(api, owner, business["id"], file_url(clip))["id"]
+    start_worker(detectors=[OnnxDetector(channel_mean_model(tmp_path / "scene.onnx"))])
+
+    def scenes():
+        events = api.get("/api/v1/console/camera-events", token=regulator, params={"kind": "scene"}).json()
+        return [event for event in events if event["camera_id"] == camera_id]
+
+    (event,) = wait_for(scenes, 20, "a scene event")
+    assert event["label"] == "no_chef_hat" and event["score"] >= 0.6 and event["details"]["detector"] == "scene"
+    assert len(event["evidence"]) == 1
+    assert len(scenes()) == 1  # once per hour, however many samples show it
