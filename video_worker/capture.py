@@ -32,6 +32,7 @@ OPEN_TIMEOUT_MS = 10000
 # stalled stream is `offline` by the sampler's clock long before this ends the grab.
 READ_TIMEOUT_MS = 10000
 BACKOFF_FIRST, BACKOFF_MAX = 0.5, 30.0
+MAX_FRAME_PIXELS = 7680 * 4320  # 8K: a larger frame (a 16K one is 400 MB decoded) is refused unread
 CAPTURE_OPTIONS = "rtsp_transport;tcp|avdiscard;nonkey"
 
 
@@ -67,6 +68,7 @@ class StreamReader:
         self.on_reconnect = on_reconnect or (lambda: None)
         self.last_grab = 0.0  # monotonic time of the last good grab
         self.reconnects = 0
+        self.problem: str | None = None  # why the stream is refused, when it is
         self._stop = threading.Event()
         self._wanted = False  # a sample asked for the next grabbed frame
         self._frame = None
@@ -88,7 +90,14 @@ class StreamReader:
         capture = cv2.VideoCapture(source, cv2.CAP_FFMPEG, params)
         if not capture.isOpened():
             capture.release()
+            self.problem = "the stream does not open"
             return None
+        width, height = capture.get(cv2.CAP_PROP_FRAME_WIDTH), capture.get(cv2.CAP_PROP_FRAME_HEIGHT)
+        if width * height > MAX_FRAME_PIXELS:
+            capture.release()
+            self.problem = f"frames of {int(width)}×{int(height)} are larger than 8K"
+            return None
+        self.problem = None
         return capture
 
     def _run(self) -> None:

@@ -102,7 +102,8 @@ class CameraSampler:
             self.metrics.failures.inc()
             last = max(self.reader.last_grab, self.started)
             if now - last > OFFLINE_AFTER * interval and self.status != OFFLINE:
-                self._change(OFFLINE, evidence=None, details={"seconds_without_frames": round(now - last, 1)})
+                details = {"seconds_without_frames": round(now - last, 1), "problem": self.reader.problem}
+                self._change(OFFLINE, evidence=None, details=details)
                 snapshots.set_status(services.binary_redis(), self.config.id, OFFLINE)
             return
         self.process(frame)

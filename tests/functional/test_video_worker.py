@@ -422,3 +422,74 @@ def test_a_detector_finding_becomes_a_scene_event(api, owned_business, clips, st
     assert event["label"] == "no_chef_hat" and event["score"] >= 0.6 and event["details"]["detector"] == "scene"
     assert len(event["evidence"]) == 1
     assert len(scenes()) == 1  # once per hour, however many samples show it
+
+
+class GarbageStream:
+    """An HTTP server that answers every request with random bytes, for ever."""
+
+    def __init__(self):
+        import socketserver
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self):
+                self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: video/mp2t\r\n\r\n")
+                noise = np.random.default_rng(0)
+                try:
+                    while not server.stopping:
+                        self.wfile.write(noise.bytes(65536))
+                        time.sleep(0.05)
+                except OSError:
+                    pass
+
+        server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        server.daemon_threads = True
+        server.stopping = False
+        self.server = server
+        self.url = f"http://127.0.0.1:{server.server_address[1]}/live"
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.stopping = True
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_garbage_and_giant_frames_are_offline_and_harm_no_other_camera(api, owned_business, clips, start_worker):
+    import subprocess
+
+    business, owner, regulator = owned_business
+    garbage = GarbageStream()
+    giant = clips / "16k.avi"
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=gray:s=15360x8640:r=1",
+            "-t",
+            "2",
+            "-c:v",
+            "mjpeg",
+            str(giant),
+        ],
+        check=True,
+    )
+    clip = write_clip(clips / "fine.avi", [kitchen(step) for step in range(30)])
+    try:
+        noisy_id = camera(api, owner, business["id"], garbage.url, name="乱码")["id"]
+        giant_id = camera(api, owner, business["id"], file_url(giant), name="16K")["id"]
+        fine_id = camera(api, owner, business["id"], file_url(clip), name="正常")["id"]
+        start_worker()
+        wait_for(lambda: status_of(api, regulator, fine_id) == "online", 20, "the good camera online")
+        for camera_id in (noisy_id, giant_id):
+            wait_for(lambda c=camera_id: status_of(api, regulator, c) == "offline", 20, "offline")
+        events = api.get("/api/v1/console/camera-events", token=regulator, params={"camera_id": giant_id}).json()
+        assert "larger than 8K" in (events[0]["details"].get("problem") or "")
+        ages = [wall(api, regulator)[fine_id]["age_seconds"] for _ in range(3) if time.sleep(INTERVAL) is None]
+        assert max(ages) <= 2.5 * INTERVAL, ages
+    finally:
+        garbage.stop()
