@@ -53,9 +53,8 @@ def config(redis_server, mongo_db_name, wechat, tmp_path):
         "COMPLAINT_RATE_LIMIT": "off",
         # The test client is the proxy: tests name the client's address in X-Forwarded-For.
         "TRUSTED_PROXIES": "127.0.0.1",
-        # Camera streams in tests are served on loopback, and demo clips are files.
+        # Camera streams in tests are served on loopback (the video tests add a folder of clips).
         "CAMERA_ALLOW_PRIVATE_ADDRESSES": True,
-        "CAMERA_FILE_DIR": str(tmp_path / "clips"),
     }
 
 

@@ -20,8 +20,8 @@ from backend.core.timeutil import utcnow
 from backend.registry.models import Business
 
 SIZE = (640, 360)
-FPS = 10
-SECONDS = 8
+FPS = 4
+SECONDS = 300  # five minutes before the clip repeats, so the demo kitchen is not (rightly) seen as `looped`
 
 
 def _kitchen(step: int, lights: float = 1.0) -> np.ndarray:
@@ -34,17 +34,19 @@ def _kitchen(step: int, lights: float = 1.0) -> np.ndarray:
     for x in (120, 260, 400):  # pots on the stove
         cv2.circle(frame, (x, 200), 40, (60, 60, 70), -1)
         cv2.circle(frame, (x, 200), 30, (90, 95, 100), 3)
-    cook_x = 80 + int(220 * (1 + np.sin(step / 9)))  # a cook in white moving along the counter
+    # a cook in white wandering along the counter (two incommensurate swings: no short period)
+    cook_x = 80 + int(110 * (2 + np.sin(step / 7) + np.sin(step / (7 * 2.718))))
     cv2.rectangle(frame, (cook_x, 70), (cook_x + 60, 230), (245, 245, 245), -1)
     cv2.circle(frame, (cook_x + 30, 55), 22, (180, 200, 230), -1)
-    cv2.putText(frame, f"KITCHEN 01  {step // FPS:02d}s", (10, 350), cv2.FONT_HERSHEY_SIMPLEX, 0.6, (20, 20, 20), 2)
+    clock = f"{step // FPS // 60:02d}:{step // FPS % 60:02d}"
+    cv2.putText(frame, f"KITCHEN 01  {clock}", (10, 350), cv2.FONT_HERSHEY_SIMPLEX, 0.6, (20, 20, 20), 2)
     noise = np.random.default_rng(step).integers(0, 8, frame.shape, dtype=np.uint8)
     return (cv2.add(frame, noise) * lights).astype(np.uint8)
 
 
 CLIPS = {
     "kitchen.avi": lambda step: _kitchen(step),
-    "lights-off.avi": lambda step: _kitchen(step, lights=0.06),
+    "lights-off.avi": lambda step: _kitchen(step % 40, lights=0.06),
     "covered.avi": lambda step: np.full((SIZE[1], SIZE[0], 3), 75, np.uint8),  # tape over the lens
 }
 
@@ -55,10 +57,14 @@ def ensure_clips(folder: Path) -> dict[str, Path]:
     for name, draw in CLIPS.items():
         path = folder / name
         if not path.exists():
-            writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), FPS, SIZE)
-            for step in range(FPS * SECONDS):
+            frames = FPS * SECONDS if name == "kitchen.avi" else FPS * 10  # the others look the same throughout
+            partial = path.with_suffix(".partial.avi")
+            writer = cv2.VideoWriter(str(partial), cv2.VideoWriter_fourcc(*"MJPG"), FPS, SIZE)
+            writer.set(cv2.VIDEOWRITER_PROP_QUALITY, 60)
+            for step in range(frames):
                 writer.write(draw(step))
             writer.release()
+            partial.rename(path)  # a clip cut short by a crash is never taken for a whole one
         made[name] = path
     return made
 

@@ -24,6 +24,12 @@ INTERVAL = 1
 
 
 @pytest.fixture
+def config(config, tmp_path):
+    """Cameras may be clip files in this test's folder (the demo seeds its cameras there too)."""
+    return {**config, "CAMERA_FILE_DIR": str(tmp_path / "clips")}
+
+
+@pytest.fixture
 def clips(config) -> Path:
     folder = Path(config["CAMERA_FILE_DIR"])
     folder.mkdir(parents=True, exist_ok=True)
