@@ -3,6 +3,8 @@ FSMA 204 and EPCIS 2.0 exports."""
 
 from __future__ import annotations
 
+import json
+
 from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -75,6 +77,15 @@ class RecallDetail(MethodView):
         return {**services.recall_summary(recall), "targets": recall.targets}
 
 
+def _exported_lots(query: dict):
+    return services.export_lots(
+        current_principal(),
+        trace_code=query.get("trace_code"),
+        date_from=query.get("date_from"),
+        date_to=query.get("date_to"),
+    )
+
+
 @blp.route("/exports/fsma204.csv")
 class FsmaExport(MethodView):
     @access(REGULATOR, ADMIN)
@@ -82,12 +93,7 @@ class FsmaExport(MethodView):
     @blp.response(200, content_type="text/csv")
     def get(self, query):
         """Tracking events with their key data elements, for a lot's chain or a date range, sortable"""
-        lots = services.export_lots(
-            current_principal(),
-            trace_code=query.get("trace_code"),
-            date_from=query.get("date_from"),
-            date_to=query.get("date_to"),
-        )
+        lots = _exported_lots(query)
         return csv_download(services.fsma_csv(services.tracking_events(lots), query["sort"]), "fsma204-events.csv")
 
 
@@ -98,13 +104,6 @@ class EpcisExport(MethodView):
     @blp.response(200, content_type="application/ld+json")
     def get(self, query):
         """EPCIS 2.0 JSON-LD events (ObjectEvent, TransactionEvent, TransformationEvent)"""
-        lots = services.export_lots(
-            current_principal(),
-            trace_code=query.get("trace_code"),
-            date_from=query.get("date_from"),
-            date_to=query.get("date_to"),
-        )
-        import json
-
+        lots = _exported_lots(query)
         body = json.dumps(epcis.document(lots), ensure_ascii=False)
         return Response(body, mimetype="application/ld+json")

@@ -75,24 +75,15 @@ def add_product(user_id: Any, business_id: Any, values: dict) -> Product:
 
 def update_product(user_id: Any, business_id: Any, product_id: Any, values: dict) -> Product:
     business = _supplier(user_id, business_id)
-    product = Product.objects(id=_oid(product_id), supplier_id=business.id).first()
-    if product is None:
-        raise ProductNotFound()
-    before = product.audit_view()
-    for name, value in values.items():
-        setattr(product, name, value)
-    product.save()
-    from backend.audit import services as audit
-
-    audit.record(
-        actor=audit.actor_for(user_id),
-        action="product.updated",
+    return change_state(
+        Product.objects.of_supplier(business.id),
+        _oid(product_id),
+        action="updated",
+        actor_id=user_id,
         target_type="product",
-        target_id=product.id,
-        before=before,
-        after=product.audit_view(),
+        updates={f"set__{name}": value for name, value in values.items()},
+        not_found=ProductNotFound,
     )
-    return product
 
 
 def products_of(user_id: Any, business_id: Any):

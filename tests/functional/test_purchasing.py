@@ -309,6 +309,17 @@ def test_the_chain_from_farm_to_canteen_and_household_is_traced_and_recalled(api
     assert epcis.problems(document) == []
     types = {event["type"] for event in document["epcisBody"]["eventList"]}
     assert types == {"ObjectEvent", "TransactionEvent", "TransformationEvent"}
+    # by date range: the lots touching the regulator's districts only (the canteen's)
+    from datetime import date, timedelta
+
+    today = date.today()
+    window = {"date_from": (today - timedelta(days=2)).isoformat(), "date_to": (today + timedelta(days=1)).isoformat()}
+    ranged = api.get("/api/v1/console/exports/fsma204.csv", token=canteen["regulator"], params=window)
+    codes = {row["traceability_lot_code"] for row in csv.DictReader(io.StringIO(ranged.content.decode("utf-8-sig")))}
+    assert codes == {c["canteen_lot"]}
+    backwards = {**window, "date_from": window["date_to"], "date_to": window["date_from"]}
+    assert_error(api.get("/api/v1/console/exports/fsma204.csv", token=canteen["regulator"], params=backwards), 422)
+    assert_error(api.get("/api/v1/console/exports/epcis.json", token=canteen["regulator"]), 422)
 
 
 def test_a_concurrent_accept_and_cancel_have_one_winner(api, chain):
