@@ -6,6 +6,7 @@ through Redis leases, and the regulator's captures, reviews and the business's a
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 import time
 from pathlib import Path
@@ -499,3 +500,66 @@ def test_garbage_and_giant_frames_are_offline_and_harm_no_other_camera(api, owne
         assert max(ages) <= 2.5 * INTERVAL, ages
     finally:
         garbage.stop()
+
+
+def test_people_outside_opening_hours_are_an_event(api, owned_business, clips, start_worker):
+    from datetime import datetime, timedelta
+
+    from backend.core.timeutil import SHANGHAI
+
+    business, owner, regulator = owned_business
+    face = np.full((360, 640, 3), 90, np.uint8)
+    face[:, 140:500] = cv2.resize(photo("astronaut"), (360, 360))
+    clip = write_clip(clips / "night.avi", [face] * 10)
+    now = datetime.now(SHANGHAI)
+    hours = {  # the kitchen closed an hour ago and opens in two
+        "opens_at": (now + timedelta(hours=2)).strftime("%H:%M"),
+        "closes_at": (now - timedelta(hours=1)).strftime("%H:%M"),
+    }
+    camera_id = camera(api, owner, business["id"], file_url(clip), **hours)["id"]
+    start_worker()
+
+    def after_hours():
+        events = api.get("/api/v1/console/camera-events", token=regulator, params={"kind": "scene"}).json()
+        return [e for e in events if e["camera_id"] == camera_id and e["label"] == "people_after_hours"]
+
+    (event,) = wait_for(after_hours, 20, "people after hours")
+    assert event["details"]["faces"] >= 1 and event["evidence"]
+
+
+@pytest.mark.skipif(not os.environ.get("MONGODB_URI"), reason="worker processes share cameras through a real MongoDB")
+def test_worker_processes_are_killed_and_stopped(app, api, owned_business, clips, config, redis_server):
+    import signal
+    import subprocess
+    import sys
+
+    business, owner, _regulator = owned_business
+    clip = write_clip(clips / "procs.avi", [kitchen(step) for step in range(30)])
+    ids = [camera(api, owner, business["id"], file_url(clip), name=f"p{n}")["id"] for n in range(4)]
+    env = {
+        **os.environ,
+        "MONGODB_URI": config["MONGODB_URI"],
+        "REDIS_URL": config["REDIS_URL"],
+        "SECRET_KEY": config["SECRET_KEY"],
+        "APP_ENV": "test",
+        "CAMERA_FILE_DIR": config["CAMERA_FILE_DIR"],
+        "VIDEO_LEASE_SECONDS": "3",
+        "VIDEO_MAX_CAMERAS": "4",
+    }
+    redis = redis_server.client()
+    first = subprocess.Popen([sys.executable, "-m", "video_worker"], env=env)
+    second = None
+    try:
+        wait_for(lambda: all(redis.get(lease_key(c)) for c in ids), 20, "every camera leased")
+        holder = redis.get(lease_key(ids[0]))
+        second = subprocess.Popen([sys.executable, "-m", "video_worker"], env=env)
+        first.send_signal(signal.SIGKILL)
+        first.wait(10)
+        wait_for(lambda: all((redis.get(lease_key(c)) or holder) != holder for c in ids), 3 + 10, "taken over")
+        second.send_signal(signal.SIGTERM)
+        assert second.wait(15) == 0
+        assert not any(redis.get(lease_key(c)) for c in ids)  # released on the way out
+    finally:
+        for process in (first, second):
+            if process and process.poll() is None:
+                process.kill()
