@@ -21,6 +21,7 @@ from video_worker.metrics import Metrics
 
 log = logging.getLogger(__name__)
 OFFLINE_AFTER = 1.5  # intervals without a frame
+WATCH_FRACTION = 0.25  # of an interval, between two looks for silence
 SAMPLE_WAIT = 5.0  # seconds a sample waits for its frame at most: a GOP of keyframe-only decoding
 
 
@@ -82,29 +83,40 @@ class CameraSampler:
         return self._thread.is_alive()
 
     def _run(self) -> None:
+        """Samples every interval; between samples, watches for silence often enough that a stream that
+        stops is `offline` within OFFLINE_AFTER + WATCH_FRACTION intervals (under two)."""
         with context.use(self.runtime):
             interval = self.config.interval
             next_at = time.monotonic()
             while not self._stop.is_set():
-                self._stop.wait(max(0.0, next_at - time.monotonic()))
-                if self._stop.is_set():
-                    return
-                next_at = max(next_at + interval, time.monotonic())
+                now = time.monotonic()
                 try:
-                    self._tick(interval)
+                    if now >= next_at:
+                        next_at = max(next_at + interval, now)
+                        self._sample(interval)
+                    else:
+                        self._watch(interval)
                 except Exception:  # a Redis or MongoDB hiccup: this sample is lost, not the camera
                     log.exception("camera sample failed", extra={"camera": self.config.id})
+                self._stop.wait(max(0.0, min(next_at - time.monotonic(), WATCH_FRACTION * interval, 1.0)))
 
-    def _tick(self, interval: float) -> None:
-        frame = self.reader.sample(wait=min(interval * 0.8, SAMPLE_WAIT))
-        now = time.monotonic()
+    def _silence(self) -> float:
+        return time.monotonic() - max(self.reader.last_grab, self.started)
+
+    def _watch(self, interval: float) -> None:
+        silence = self._silence()
+        if silence > OFFLINE_AFTER * interval and self.status != OFFLINE:
+            details = {"seconds_without_frames": round(silence, 1), "problem": self.reader.problem}
+            self._change(OFFLINE, evidence=None, details=details)
+            snapshots.set_status(services.binary_redis(), self.config.id, OFFLINE)
+
+    def _sample(self, interval: float) -> None:
+        # a stream silent for a whole interval will not deliver within the wait: do not block on it
+        wait = 0.0 if self._silence() > interval else min(interval * 0.8, SAMPLE_WAIT)
+        frame = self.reader.sample(wait=wait)
         if frame is None:
             self.metrics.failures.inc()
-            last = max(self.reader.last_grab, self.started)
-            if now - last > OFFLINE_AFTER * interval and self.status != OFFLINE:
-                details = {"seconds_without_frames": round(now - last, 1), "problem": self.reader.problem}
-                self._change(OFFLINE, evidence=None, details=details)
-                snapshots.set_status(services.binary_redis(), self.config.id, OFFLINE)
+            self._watch(interval)
             return
         self.process(frame)
 
