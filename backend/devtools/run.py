@@ -65,6 +65,18 @@ def _start_in_worker(app) -> None:
     threading.Thread(target=Worker(app.extensions["sfs.runtime"]).run, name="video-worker", daemon=True).start()
 
 
+def _port_taken(host: str, port: int) -> str | None:
+    """Why the address cannot be listened on, checked before anything starts (None: it can)."""
+    import socket
+
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            return error.strerror or str(error)
+    return None
+
+
 def main() -> int:
     from backend.app import create_app
     from backend.demo.seed import CONSOLE_USERS, DEMO_PASSWORD, MINIPROGRAM_USERS
@@ -74,6 +86,13 @@ def main() -> int:
     env_settings = load_settings()
     if env_settings.production:
         print("APP_ENV=production: run gunicorn wsgi:app with real stores instead.", file=sys.stderr)
+        return 2
+    if problem := _port_taken(env_settings.HOST, env_settings.PORT):
+        print(
+            f"{env_settings.HOST}:{env_settings.PORT} is in use ({problem}): another run, or another program, "
+            f"listens there. Pick another port: PORT={env_settings.PORT + 1} ./scripts/run",
+            file=sys.stderr,
+        )
         return 2
     if "SEED_DEMO" not in os.environ:
         overrides["SEED_DEMO"] = "true"
