@@ -75,6 +75,7 @@ class NearCache:
         self._pid = None
         self._epoch = 0  # bumped by every invalidation: a read begun before it is not stored
         self._last_ping = self._last_pong = 0.0
+        self._unanswered_since: float | None = None  # when the oldest PING still waiting for its PONG went
         self._last_drain = 0.0
         self._next_attempt = 0.0
         self._unsupported = False
@@ -159,12 +160,18 @@ class NearCache:
                 # A PONG proves the announcements of every write Redis did before this PING are in.
                 self._tracking.send_packed_command(self._tracking.pack_command("PING"), check_health=False)
                 self._last_ping = now
+                if self._unanswered_since is None:
+                    self._unanswered_since = now
         except (RedisError, OSError) as error:
             log.warning("near cache: tracking connection lost (%s); reading through to Redis", error)
             self._drop_tracking()
             return False
+        # Replaced only when, besides ten beats without a PONG, a PING has waited more than a beat: a site
+        # idle for a while sent none, and its connection is not at fault (it used to be replaced, with a
+        # warning, after every idle spell).
         silent = now - self._last_pong
-        if silent > 10 * self.heartbeat:
+        waiting = now - self._unanswered_since if self._unanswered_since is not None else 0.0
+        if silent > 10 * self.heartbeat and waiting > self.heartbeat:
             log.warning("near cache: tracking connection silent for %.0f s; replacing it", silent)
             self._drop_tracking()
             return False
@@ -177,6 +184,7 @@ class NearCache:
         kind = _text(message[0]) if isinstance(message, list) and message else None
         if kind == "pong":
             self._last_pong = now
+            self._unanswered_since = None
             return
         if kind != "message" or len(message) != 3:
             return
@@ -213,6 +221,7 @@ class NearCache:
         self._tracking_sock = connection._sock  # redis-py keeps the socket private
         self._forget_all()  # nothing cached before now was covered by announcements
         self._last_drain = self._last_ping = self._last_pong = self.clock()
+        self._unanswered_since = None
         return True
 
     def _drop_tracking(self) -> None:

@@ -151,6 +151,8 @@ def main() -> int:
             "preload_app": True,
             "accesslog": None,
             "timeout": 60,
+            # gunicorn's control socket defaults to ./gunicorn.ctl: two runs in one folder would share it
+            "control_socket_disable": True,
             # the reminders and the job queue run in the worker, where the (forked) embedded data lives
             "post_worker_init": lambda worker: _start_in_worker(app),
         },

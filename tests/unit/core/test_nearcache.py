@@ -225,3 +225,19 @@ def test_a_tracking_connection_that_goes_silent_stops_the_cache_within_three_bea
         cache.close()
         via_proxy.close()
         proxy.stop()
+
+
+def test_an_idle_spell_neither_replaces_the_connection_nor_warns(redis_server, redis_client, caplog):
+    clock = Clock()
+    cache = NearCache(redis_server.client(), PREFIX, idle_reset=3600, heartbeat=0.5, clock=clock)
+    try:
+        key = PREFIX + "idle"
+        redis_client.hset(key, mapping={"kind": "found", "html": "1"})
+        cache.hmget(key, FIELDS)
+        tracking = cache._tracking
+        clock.now += 60  # nobody looked at the site for a minute
+        assert cache.hmget(key, FIELDS) == ["found", "1"]
+        assert cache._tracking is tracking
+        assert "replacing it" not in caplog.text
+    finally:
+        cache.close()
