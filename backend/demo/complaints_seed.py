@@ -11,6 +11,7 @@ from backend.core import context
 from backend.core.calendar import current_calendar
 from backend.core.principal import Principal
 from backend.core.timeutil import utcnow
+from backend.demo.registry_seed import demo_code
 from backend.registry.models import Business
 
 
@@ -34,7 +35,7 @@ def seed_complaints() -> dict[str, services.Submitted]:
     made = {}
 
     def submit(key, values, client):
-        made[key] = services.submit(values, client=client, source="web")
+        made[key] = services.submit(values, client=client, source="web", query_key=demo_code(f"complaint:{key}", 24))
         return made[key].complaint.number
 
     person = {"name": "吴小勇", "phone": "13773861122", "address": "江苏省如皋市如城街道益寿路20号"}

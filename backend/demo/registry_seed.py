@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 from datetime import date
 
@@ -98,6 +99,13 @@ DEMO_BUSINESSES = [
 ]
 
 
+def demo_code(label: str, length: int = services.PUBLIC_CODE_LENGTH) -> str:
+    """The same code for the same demo record on every start (demo data only: it is not secret)."""
+    digest = hashlib.sha256(f"sfs-demo:{label}".encode()).digest()
+    alphabet = services.PUBLIC_CODE_ALPHABET
+    return "".join(alphabet[byte % len(alphabet)] for byte in digest[:length])
+
+
 def seed_registry(users: dict[str, User]) -> dict[str, Business]:
     if Business.objects.count():
         return {}
@@ -125,7 +133,7 @@ def seed_registry(users: dict[str, User]) -> dict[str, Business]:
             )
         business = services.submit(owner_id, business.id)
         if approve:
-            business = services.review(reviewer, business.id, "approve")
+            business = services.review(reviewer, business.id, "approve", public_code=demo_code(f"card:{owner_key}"))
         created[owner_key] = business
     return created
 

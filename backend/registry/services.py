@@ -388,7 +388,11 @@ def _transition(
     )
 
 
-def review(principal: Principal, business_id: Any, action: str, reason: str | None = None) -> Business:
+def review(
+    principal: Principal, business_id: Any, action: str, reason: str | None = None, *, public_code: str | None = None
+) -> Business:
+    """`public_code`: the code an approval gives, when the caller chooses it (the demo keeps its codes
+    across starts, so printed stickers keep working); a new random one otherwise."""
     if action not in REVIEW_ACTIONS:
         raise ValueError(action)
     needs_reason = TRANSITIONS[action][2]
@@ -401,7 +405,7 @@ def review(principal: Principal, business_id: Any, action: str, reason: str | No
     if action == "approve":
         extra.update({"set__approved_at": utcnow(), "set__status_reason": None})
         if business.kind != HOUSEHOLD:  # a household is a private person: no public page
-            extra["set__public_code"] = new_public_code()
+            extra["set__public_code"] = public_code or new_public_code()
     if action == "reject":
         extra["unset__uscc_claim"] = True  # a rejected registration holds no USCC until resubmitted
     return _transition(

@@ -146,3 +146,21 @@ def test_demo_has_a_traced_chain_from_farm_to_canteen_and_household(config):
     code = urls[0][1].rsplit("/", 1)[1]
     public = app.test_client().get(f"/api/v1/public/trace/{code}").get_json()
     assert public["certificate"]["producer"] == "顾长春" and public["sources"]
+
+
+def test_demo_codes_and_query_keys_are_the_same_on_every_start(config):
+    from backend.complaints.models import Complaint
+    from backend.registry.models import Business
+
+    def seeded():
+        app = seeded_app(config)
+        with app.app_context():
+            codes = sorted(b.public_code for b in Business.objects if b.public_code)
+            numbers = sorted(c.query_key_hash for c in Complaint.objects)
+        return codes, numbers, app.extensions["sfs.demo"]["complaints"]
+
+    first_codes, first_keys, first = seeded()
+    again_codes, again_keys, again = seeded()  # a new embedded store: everything seeded anew
+    assert first_codes == again_codes and len(first_codes) >= 4
+    assert first_keys == again_keys
+    assert {k: v.query_key for k, v in first.items()} == {k: v.query_key for k, v in again.items()}
