@@ -160,8 +160,10 @@ def create_api_app(
     app.register_blueprint(health_blp)
     app.register_blueprint(apidocs_blp)
     from backend.console.wall_page import blp as wall_page_blp
+    from public_lookup.open311_xml import blp as open311_xml_blp
 
     app.register_blueprint(wall_page_blp)
+    app.register_blueprint(open311_xml_blp)
     register_error_handlers(app)  # after Api(): ours replaces flask-smorest's handler
     app.after_request(add_pagination_header)
     assert_every_endpoint_declares_access(app)

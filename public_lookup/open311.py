@@ -1,8 +1,13 @@
-"""Open311 GeoReport v2 (JSON) over the complaint service, so civic apps can integrate.
+"""Open311 GeoReport v2 over the complaint service, so civic apps can integrate: JSON (this blueprint,
+documented in the OpenAPI) and XML (`open311_xml`, the same resources with `.xml`), and the discovery
+document at /open311/discovery.json|xml.
 
 Services are kind x category ("complaint.hygiene"). Errors use Open311's own shape,
-`[{"code": ..., "description": ...}]`, which its clients expect. Public listings carry no personal
-data and no complaint text: status, category, place, deadlines.
+`[{"code": ..., "description": ...}]` (in XML `<errors><error>…`), naming fields as Open311 does
+(`address_string`, `attribute[district_code]`). A plain client's request (service_code, description,
+address_string) is placed by the county its address names. What a client sends beyond the complaint
+(media_url, email, device_id, account_id, lat, long) is kept for the handler, never shown. Public
+listings carry no personal data and no complaint text: status, category, place, deadlines.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from werkzeug.exceptions import HTTPException
 from backend.complaints import services
 from backend.complaints.models import CATEGORIES, FINISHED_STATUSES, KIND_LABELS, KINDS, STATUS_LABELS, Complaint
 from backend.core import districts
-from backend.core.errors import DomainError, NotFound
+from backend.core.errors import DomainError, InvalidInput, NotFound
 from backend.core.schemas import AwareDateTime, StrictSchema, text
 from backend.core.timeutil import SHANGHAI, to_shanghai
 from backend.web.access import PUBLIC, access
@@ -64,11 +69,12 @@ def _attributes(kind: str) -> list[dict]:
         attribute(
             1,
             "business_code",
-            "被投诉经营者的公示码（扫码页面）；没有时填写 address_string、business_name 和 district_code",
+            "被投诉经营者的公示码（扫码页面）；没有时须提供 address_string（经营地址，含县/区/县级市名称，"
+            "如“江苏省如皋市如城街道海阳南路88号”），或另填 district_code",
             False,
         ),
-        attribute(2, "business_name", "经营者名称", False),
-        attribute(3, "district_code", "经营者所在县区行政区划代码（6位）", False),
+        attribute(2, "business_name", "经营者名称（不填时记为“未注明”）", False),
+        attribute(3, "district_code", "经营者所在县区行政区划代码（6位）；address_string 已含县区名称时可不填", False),
         attribute(4, "occurred_at", "发生时间（ISO 8601）", False, "datetime"),
     ]
     if kind == "complaint":
@@ -114,12 +120,39 @@ def _open311_error(code: int, description: str):
     return response
 
 
+# our field names -> the names an Open311 client sent
+OPEN311_FIELDS = {
+    "business_address": "address_string",
+    "business_code": "attribute[business_code]",
+    "business_name": "attribute[business_name]",
+    "district_code": "attribute[district_code]",
+    "occurred_at": "attribute[occurred_at]",
+    "claim": "attribute[claim]",
+    "complainant.address": "attribute[complainant_address]",
+    "complainant.name": "first_name/last_name",
+    "complainant.phone": "phone",
+}
+
+
+def _flat(errors: dict, prefix: str = "") -> list[tuple[str, str]]:
+    flat = []
+    for field, reasons in errors.items():
+        name = f"{prefix}{field}"
+        if isinstance(reasons, dict):
+            flat += _flat(reasons, f"{name}.")
+        else:
+            flat.append((OPEN311_FIELDS.get(name, name), "; ".join(map(str, reasons))))
+    return flat
+
+
+def _error_of(error: DomainError) -> tuple[int, str]:
+    details = "; ".join(f"{field}: {reasons}" for field, reasons in _flat(error.errors))
+    return error.http_status if error.http_status != 422 else 400, error.message + (f" ({details})" if details else "")
+
+
 @blp.errorhandler(DomainError)
 def _domain_error(error: DomainError):
-    details = "; ".join(f"{field}: {reasons}" for field, reasons in error.errors.items())
-    response = _open311_error(
-        error.http_status if error.http_status != 422 else 400, error.message + (f" ({details})" if details else "")
-    )
+    response = _open311_error(*_error_of(error))
     response.headers.update(error.headers)
     return response
 
@@ -149,7 +182,7 @@ def _request_view(complaint: Complaint) -> dict:
         "status_notes": STATUS_LABELS[complaint.status],
         "service_code": f"{complaint.kind}.{complaint.category}",
         "service_name": f"{KIND_LABELS[complaint.kind]} · {CATEGORIES[complaint.category]}",
-        "agency_responsible": f"{districts.full_name(complaint.district_code)}市场监督管理局",
+        "agency_responsible": districts.office_name(complaint.district_code),
         "service_notice": "受理时限：收到后7个工作日内决定是否受理",
         "requested_datetime": to_shanghai(complaint.received_at).isoformat(timespec="seconds"),
         "updated_datetime": to_shanghai(complaint.updated_at).isoformat(timespec="seconds"),
@@ -231,6 +264,98 @@ def _documented_errors(view):
     return view
 
 
+def _name(last: str | None, first: str | None) -> str | None:
+    """姓 + 名 as Chinese writes them (no space); other names "First Last"."""
+    if not (last or first):
+        return None
+    if any("\u3400" <= ch <= "\u9fff" for ch in (last or "") + (first or "")):
+        return f"{last or ''}{first or ''}"
+    return " ".join(part for part in (first, last) if part)
+
+
+def create_request(form: dict) -> list[dict]:
+    client = limit_public()
+    kind, category = SERVICE_CODES[form["service_code"]]
+    name = _name(form.get("last_name"), form.get("first_name"))
+    district_code = form.get("district_code")
+    if not form.get("business_code") and not district_code:
+        district_code = districts.find_in_address(form.get("address_string"))
+        if district_code is None:
+            where = "lat/long cannot be placed on a county here; " if form.get("lat") is not None else ""
+            raise InvalidInput(
+                errors={
+                    "district_code": [
+                        f"{where}give address_string naming the county (县/区/县级市), attribute[district_code], "
+                        "or attribute[business_code]"
+                    ]
+                }
+            )
+    values = {
+        "kind": kind,
+        "category": category,
+        "description": form["description"],
+        "business_code": form.get("business_code"),
+        "business_name": form.get("business_name") or (None if form.get("business_code") else "未注明"),
+        "business_address": form.get("address_string"),
+        "district_code": district_code,
+        "occurred_at": form.get("occurred_at"),
+        "claim": form.get("claim"),
+        "complainant": {"name": name, "phone": form.get("phone"), "address": form.get("complainant_address")}
+        if (name or form.get("phone"))
+        else None,
+    }
+    external = {key: form.get(key) for key in ("media_url", "email", "device_id", "account_id", "lat", "long")}
+    result = services.submit(
+        values,
+        client=client,
+        source="open311",
+        throttle=lambda: limit_submission(client, None),
+        external=external,
+    )
+    return [
+        {
+            "service_request_id": result.complaint.number,
+            "token": None,
+            "account_id": form.get("account_id"),
+            "service_notice": "请保存查询码 query_key，用于查询办理进度。",
+            "query_key": result.query_key,
+        }
+    ]
+
+
+def list_requests(query: dict) -> list[dict]:
+    limit_public()
+    ids = None
+    if query.get("service_request_id"):
+        ids = [i.strip() for i in query["service_request_id"].split(",") if i.strip()][:MAX_LIST]
+    kind, category = SERVICE_CODES.get(query.get("service_code"), (None, None))
+    complaints = services.public_listing(
+        numbers=ids,
+        kind=kind,
+        category=category,
+        start=query.get("start_date"),
+        end=query.get("end_date"),
+        state=query.get("status"),
+        limit=MAX_LIST,
+    )
+    return [_request_view(c) for c in complaints]
+
+
+def one_request(service_request_id: str) -> list[dict]:
+    limit_public()
+    found = services.public_listing(numbers=[service_request_id[:64]], limit=1)
+    if not found:
+        raise NotFound("No such service_request_id.")
+    return [_request_view(found[0])]
+
+
+def service_definition(service_code: str) -> dict:
+    limit_public()
+    if service_code not in SERVICE_CODES:
+        raise NotFound("No such service_code.")
+    return {"service_code": service_code, "attributes": _attributes(SERVICE_CODES[service_code][0])}
+
+
 @blp.route("/services.json")
 class Services(MethodView):
     @access(PUBLIC)
@@ -249,10 +374,7 @@ class ServiceDefinition(MethodView):
     @_documented_errors
     def get(self, service_code):
         """Service definition (its attributes)"""
-        limit_public()
-        if service_code not in SERVICE_CODES:
-            raise NotFound("No such service_code.")
-        return {"service_code": service_code, "attributes": _attributes(SERVICE_CODES[service_code][0])}
+        return service_definition(service_code)
 
 
 @blp.route("/requests.json")
@@ -263,35 +385,7 @@ class Requests(MethodView):
     @_documented_errors
     def post(self, form):
         """Create a service request (form-encoded, as GeoReport v2 specifies)"""
-        client = limit_public()
-        kind, category = SERVICE_CODES[form["service_code"]]
-        name = " ".join(part for part in (form.get("last_name"), form.get("first_name")) if part) or None
-        values = {
-            "kind": kind,
-            "category": category,
-            "description": form["description"],
-            "business_code": form.get("business_code"),
-            "business_name": form.get("business_name"),
-            "business_address": form.get("address_string"),
-            "district_code": form.get("district_code"),
-            "occurred_at": form.get("occurred_at"),
-            "claim": form.get("claim"),
-            "complainant": {"name": name, "phone": form.get("phone"), "address": form.get("complainant_address")}
-            if (name or form.get("phone"))
-            else None,
-        }
-        result = services.submit(
-            values, client=client, source="open311", throttle=lambda: limit_submission(client, None)
-        )
-        return [
-            {
-                "service_request_id": result.complaint.number,
-                "token": None,
-                "account_id": None,
-                "service_notice": "请保存查询码 query_key，用于查询办理进度。",
-                "query_key": result.query_key,
-            }
-        ]
+        return create_request(form)
 
     @access(PUBLIC)
     @blp.arguments(Open311QuerySchema, location="query", error_status_code=400)
@@ -299,21 +393,7 @@ class Requests(MethodView):
     @_documented_errors
     def get(self, query):
         """Service requests (no personal data); by id list, service, dates, status"""
-        limit_public()
-        ids = None
-        if query.get("service_request_id"):
-            ids = [i.strip() for i in query["service_request_id"].split(",") if i.strip()][:MAX_LIST]
-        kind, category = SERVICE_CODES.get(query.get("service_code"), (None, None))
-        complaints = services.public_listing(
-            numbers=ids,
-            kind=kind,
-            category=category,
-            start=query.get("start_date"),
-            end=query.get("end_date"),
-            state=query.get("status"),
-            limit=MAX_LIST,
-        )
-        return [_request_view(c) for c in complaints]
+        return list_requests(query)
 
 
 @blp.route("/requests/<service_request_id>.json")
@@ -323,8 +403,4 @@ class RequestById(MethodView):
     @_documented_errors
     def get(self, service_request_id):
         """One service request"""
-        limit_public()
-        found = services.public_listing(numbers=[service_request_id[:64]], limit=1)
-        if not found:
-            raise NotFound("No such service_request_id.")
-        return [_request_view(found[0])]
+        return one_request(service_request_id)

@@ -4,6 +4,7 @@ from mongoengine import (
     BooleanField,
     DateField,
     DateTimeField,
+    DictField,
     Document,
     EmbeddedDocument,
     EmbeddedDocumentField,
@@ -114,6 +115,9 @@ class Complaint(BaseDocument):
     complainant = EmbeddedDocumentField(Complainant)
     submitter_user_id = ObjectIdField()
     source = StringField(choices=("api", "web", "open311"), default="api")
+    # what a channel sent beyond the complaint itself (Open311: media_url, email, device_id, account_id,
+    # lat, long): kept for the handler, never shown publicly
+    external = DictField()
     received_at = DateTimeField(required=True)
     received_on = DateField(required=True)  # the Asia/Shanghai date deadlines count from
     accept_due = DateField(required=True)

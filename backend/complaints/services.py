@@ -161,6 +161,7 @@ def submit(
     source: str = "api",
     throttle: Callable[[], None] | None = None,
     query_key: str | None = None,
+    external: dict | None = None,
 ) -> Submitted:
     """Register a complaint or report: the one call behind every channel (API, web form, Open311).
 
@@ -229,6 +230,7 @@ def submit(
         district_scopes=districts.enclosing_codes(district_code),
         description=values["description"],
         claim=values.get("claim"),
+        external={k: v for k, v in (external or {}).items() if v not in (None, "")},
         occurred_at=occurred_at,
         photos=photos,
         complainant=Complainant(name=complainant.get("name"), phone=phone, address=complainant.get("address"))

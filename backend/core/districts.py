@@ -102,3 +102,32 @@ def enclosing_codes(district_code: str) -> list[str]:
     if not DISTRICT_CODE.match(district_code or ""):
         return []
     return sorted({district_code, district_code[:4] + "00", district_code[:2] + "0000"})
+
+
+def find_in_address(text: str | None) -> str | None:
+    """The county-level division an address names (江苏省如皋市如城街道… → 320682), or None when it
+    names none or several that its city or province cannot tell apart."""
+    if not text:
+        return None
+    counties = [code for code, name in _codes().items() if not code.endswith("00") and name in text]
+    if len(counties) > 1:  # 鼓楼区 is in four cities: keep those whose city or province the text names too
+        named = [
+            c for c in counties if _codes().get(c[:4] + "00", "") in text or _codes().get(c[:2] + "0000", "") in text
+        ]
+        counties = named or counties
+        # a longer name inside the text beats a shorter one it contains (南通市通州区 vs 通州区 elsewhere)
+        longest = max(len(_codes()[c]) for c in counties)
+        counties = [c for c in counties if len(_codes()[c]) == longest] if len(counties) > 1 else counties
+    return counties[0] if len(counties) == 1 else None
+
+
+def office_name(code: str) -> str:
+    """The market-supervision bureau of a county-level division, as it names itself: 如皋市市场监督管理局,
+    上海市闵行区市场监督管理局 (a 区 carries its city's name)."""
+    name = _codes().get(code, "")
+    if not name:
+        return "市场监督管理局"
+    if name.endswith("区") and not code.endswith("00"):
+        city = _codes().get(code[:4] + "00") or _codes().get(code[:2] + "0000", "")
+        return f"{city}{name}市场监督管理局"
+    return f"{name}市场监督管理局"

@@ -34,3 +34,21 @@ def test_resolve_takes_a_code_or_an_unambiguous_name():
     for bad in ("999999", "城关区", "火星县", ""):
         with pytest.raises(UnknownDistrict):
             resolve(bad)
+
+
+def test_the_county_an_address_names():
+    from backend.core.districts import find_in_address
+
+    assert find_in_address("江苏省如皋市如城街道海阳南路88号") == "320682"
+    assert find_in_address("上海市闵行区莘庄镇") == "310112"
+    assert find_in_address("南京市鼓楼区中山路1号") == "320106"  # 鼓楼区 is in four cities
+    assert find_in_address("鼓楼区中山路1号") is None  # which one cannot be told
+    assert find_in_address("人民路1号") is None and find_in_address(None) is None
+
+
+def test_bureau_names_as_they_name_themselves():
+    from backend.core.districts import office_name
+
+    assert office_name("320682") == "如皋市市场监督管理局"
+    assert office_name("310112") == "上海市闵行区市场监督管理局"
+    assert office_name("320106") == "南京市鼓楼区市场监督管理局"
