@@ -41,6 +41,7 @@ def _api_blueprints() -> list:
     from backend.console import routine as console_routine
     from backend.console import sampling as console_sampling
     from backend.console import staff as console_staff
+    from backend.console import stickers as console_stickers
     from backend.console import trace as console_trace
     from backend.console import users as console_users
     from miniprogram_api import auth as mp_auth
@@ -85,6 +86,7 @@ def _api_blueprints() -> list:
         console_sampling.blp,
         console_trace.blp,
         console_cameras.blp,
+        console_stickers.blp,
         # anonymous (/api/v1/public, /open311)
         public_businesses.blp,
         public_complaints.blp,

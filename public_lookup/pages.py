@@ -8,6 +8,7 @@ import json
 from flask import Blueprint, Flask, render_template, render_template_string, request
 from werkzeug.exceptions import HTTPException
 
+from backend.core.timeutil import today_shanghai
 from backend.public_card import qr
 from backend.public_card import services as cards
 from backend.web.access import PUBLIC, access
@@ -95,13 +96,14 @@ def qr_image(code: str, image_format: str):
 @access(PUBLIC)
 def sticker(code: str):
     data = _found_json(code)
-    etag = _qr_etag("pdf", json.dumps([data["url"], data["business"]["name"], data["grade"]], ensure_ascii=False))
-    body = qr.sticker_pdf(
-        url=data["url"],
-        name=data["business"]["name"],
-        grade_colour=data["grade"]["colour"],
-        grade_label=data["grade"]["label"],
+    etag = _qr_etag(
+        "pdf",
+        json.dumps(
+            [data["url"], data["business"]["name"], data["grade"], data.get("licence"), str(today_shanghai())],
+            ensure_ascii=False,
+        ),
     )
+    body = qr.sticker_pdf(qr.Sticker.from_card(data), printed_on=today_shanghai())
     response = cached_response(body, etag=etag, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="sticker-{code}.pdf"'
     return response

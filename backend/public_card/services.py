@@ -121,6 +121,12 @@ def _grade(sections: Iterable[dict]) -> dict:
     return {"level": None, "colour": "grey", "label": "暂未评级", "rated_on": None}
 
 
+def printable_cards(codes: list[str]) -> list[dict]:
+    """The public JSON of each code's card, for stickers (a query each: batches are a county at a time)."""
+    built = (build(code) for code in codes)
+    return [data for kind, data, _html in built if kind == FOUND]
+
+
 def build(code: str) -> tuple[str, dict, str]:
     """(kind, public JSON, HTML) for a code, from one MongoDB query (sections.QUERIES_PER_MISS)."""
     base_url = context.settings().PUBLIC_BASE_URL.rstrip("/")

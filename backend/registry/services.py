@@ -22,7 +22,7 @@ from backend.audit import services as audit
 from backend.blobs import services as blobs
 from backend.core import districts
 from backend.core.errors import Forbidden, InvalidInput
-from backend.core.principal import Principal
+from backend.core.principal import ADMIN, Principal
 from backend.core.timeutil import today_shanghai, utcnow
 from backend.public_card import services as cards
 from backend.registry.errors import (
@@ -709,3 +709,25 @@ def pending_changes(principal: Principal):
     if not principal.is_console_user:
         raise Forbidden()
     return BusinessChange.objects.visible_to(principal).filter(status=CHANGE_SUBMITTED).order_by("created_at")
+
+
+MAX_STICKERS = 500
+
+
+def codes_for_printing(principal: Principal, district: str) -> list[str]:
+    """The public codes of the approved businesses of a district the regulator covers (batch stickers)."""
+    if not districts.is_known(district):
+        raise InvalidInput(errors={"district": ["Not a known district code."]})
+    if not principal.is_console_user or (
+        principal.role != ADMIN and not districts.any_covers(principal.districts, district)
+    ):
+        raise Forbidden("The district is outside yours.")
+    found = (
+        Business.objects.visible_to(principal)
+        .filter(status=APPROVED, public_code__ne=None, district_scopes=district)
+        .order_by("name")
+        .only("public_code")
+    )
+    if found.count() > MAX_STICKERS:
+        raise InvalidInput(errors={"district": [f"More than {MAX_STICKERS} businesses: print a county at a time."]})
+    return [business.public_code for business in found]

@@ -191,9 +191,49 @@ def test_sticker_is_a6_with_name_call_to_scan_and_url(api, approved_business):
     page = reader.pages[0]
     assert len(reader.pages) == 1
     assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (298, 420)  # A6 in points
-    text = page.extract_text()
-    for expected in (business["name"], "扫码查看食品安全信息", f"http://sfs.test/q/{code}"):
-        assert expected in text.replace("\n", ""), expected
+    text = page.extract_text().replace("\n", "")
+    licence = business["licence"]
+    for expected in (
+        business["name"],
+        "扫码查看食品安全信息",
+        f"http://sfs.test/q/{code}",
+        f"许可证编号：{licence['number']}",
+        f"发证机关：{licence['authority']}",
+        "打印日期：",
+    ):
+        assert expected in text, expected
+    # every font the page uses is embedded, the URL line's included (no reader-supplied Helvetica)
+    for font in page["/Resources"]["/Font"].values():
+        font = font.get_object()
+        descriptor = font.get("/FontDescriptor") or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+        assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor.get_object()), font.get("/BaseFont")
+
+
+def test_sticker_text_reaches_wcag_aa_on_every_band():
+    from backend.public_card.qr import BAND_HEX, TEXT_HEX, band_text, contrast
+
+    for colour, band in BAND_HEX.items():
+        assert contrast(band_text(colour), band) >= 4.5, colour
+    assert contrast(TEXT_HEX, "#ffffff") >= 4.5
+    assert round(contrast("#ffffff", "#16a34a"), 1) < 4.5  # the card's bright green would not do on paper
+
+
+def test_regulators_print_a_districts_stickers_in_one_pdf(api, approved_business, console_login, mp_login):
+    from tests.builders import submitted_business
+
+    business, regulator = approved_business
+    owner = mp_login()["access_token"]
+    second = submitted_business(api, owner, name="如皋第二家面馆")
+    assert api.post(f"/api/v1/console/businesses/{second['id']}/approve", token=regulator, json={}).status_code == 200
+    response = api.get("/api/v1/console/stickers.pdf", token=regulator, params={"district": "320682"})
+    assert response.status_code == 200 and response.headers["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    names = sorted(page.extract_text().replace("\n", "") for page in reader.pages)
+    assert len(reader.pages) == 2
+    assert any(business["name"] in text for text in names) and any("如皋第二家面馆" in text for text in names)
+    elsewhere = console_login("regulator", ("310112",))
+    assert api.get("/api/v1/console/stickers.pdf", token=elsewhere, params={"district": "320682"}).status_code == 403
+    assert api.get("/api/v1/console/stickers.pdf", token=regulator, params={"district": "999999"}).status_code == 422
 
 
 def test_rate_limit_per_client_ip(config):
