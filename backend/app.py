@@ -10,6 +10,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
+import marshmallow as ma
 from flask import Flask
 from flask_smorest import Api
 
@@ -26,6 +27,21 @@ log = logging.getLogger(__name__)
 
 API_TITLE = "智慧食安 Smart Food Safety API"
 API_VERSION = "v1"
+
+
+class ErrorSchema(ma.Schema):
+    """Every error: the HTTP code and phrase, a stable `error` code for programs, a `message` for people
+    (Chinese, or English with `Accept-Language: en`), and `errors` by field."""
+
+    code = ma.fields.Integer()
+    status = ma.fields.String()
+    error = ma.fields.String(metadata={"description": "stable, e.g. registry.business_not_found, invalid_input"})
+    message = ma.fields.String()
+    errors = ma.fields.Dict()
+
+
+class PlatformApi(Api):
+    ERROR_SCHEMA = ErrorSchema
 
 
 def _api_blueprints() -> list:
@@ -142,7 +158,7 @@ def create_api_app(
         OPENAPI_SWAGGER_UI_PATH="/docs",
         OPENAPI_SWAGGER_UI_URL="/api/docs/assets/",
     )
-    api = Api(
+    api = PlatformApi(
         app,
         spec_kwargs={
             "components": {

@@ -170,11 +170,12 @@ class MongoCommandCounter:
         return max(len(self.calls), len(self.server_commands))
 
 
-ERROR_KEYS = {"code", "status", "message", "errors"}
+ERROR_KEYS = {"code", "status", "error", "message", "errors"}
 
 
 def assert_error(response, code):
     assert response.status_code == code, response.text
     body = response.json()
     assert set(body) == ERROR_KEYS and body["code"] == code
+    assert body["error"] and body["error"].replace(".", "").replace("_", "").isalpha()  # a stable code
     return body

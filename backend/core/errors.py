@@ -1,15 +1,25 @@
 """Domain exceptions shared by every package. Services raise these; the web layer maps them (and
-every HTTP error) to the one JSON error shape `{code, status, message, errors}` in one place
-(`backend.web.errors`)."""
+every HTTP error) to the one JSON error shape `{code, status, error, message, errors}` in one place
+(`backend.web.errors`). `error` is a stable code for programs (`registry.business_not_found`,
+`invalid_input`): the exception's package and class, so it never changes with the wording."""
 
 from __future__ import annotations
 
+import re
 from http import HTTPStatus
 
 
 class DomainError(Exception):
     http_status = 400
     default_message = "The request could not be processed."
+
+    @classmethod
+    def error_code(cls) -> str:
+        """`<package>.<snake_case class>` for a domain's own errors, the bare class for the shared ones."""
+        name = re.sub(r"(?<!^)(?=[A-Z])", "_", cls.__name__.replace("WeChat", "Wechat")).lower()
+        parts = cls.__module__.split(".")
+        package = parts[1] if len(parts) > 2 and parts[0] == "backend" and parts[1] != "core" else None
+        return f"{package}.{name}" if package else name
 
     def __init__(self, message: str | None = None, *, errors: dict | None = None, headers: dict | None = None):
         super().__init__(message or self.default_message)
@@ -73,10 +83,28 @@ class ServiceUnavailable(DomainError):
         self.headers.setdefault("Retry-After", str(max(1, int(retry_after))))
 
 
-def error_body(code: int, message: str | None = None, errors: dict | None = None) -> dict:
+HTTP_ERROR_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "invalid_input",
+    428: "precondition_required",
+    429: "rate_limited",
+    500: "internal_error",
+    503: "service_unavailable",
+}
+
+
+def error_body(code: int, message: str | None = None, errors: dict | None = None, error: str | None = None) -> dict:
     return {
         "code": code,
         "status": HTTPStatus(code).phrase if code in HTTPStatus._value2member_map_ else "Error",
+        "error": error or HTTP_ERROR_CODES.get(code, "error"),
         "message": message or (HTTPStatus(code).description if code in HTTPStatus._value2member_map_ else ""),
         "errors": errors or {},
     }

@@ -9,14 +9,22 @@ from flask import Flask, jsonify
 from redis.exceptions import RedisError
 from werkzeug.exceptions import HTTPException
 
-from backend.core.errors import DomainError, error_body
+from backend.core.errors import HTTP_ERROR_CODES, DomainError, error_body
+from backend.web.messages import localised
 
 log = logging.getLogger(__name__)
 REDIS_RETRY_AFTER = 5
 
 
-def error_response(code: int, message: str | None = None, errors: dict | None = None, headers: dict | None = None):
-    response = jsonify(error_body(code, message, errors))
+def error_response(
+    code: int,
+    message: str | None = None,
+    errors: dict | None = None,
+    headers: dict | None = None,
+    error: str | None = None,
+):
+    error = error or HTTP_ERROR_CODES.get(code, "error")
+    response = jsonify(error_body(code, localised(error, message), errors, error))
     response.status_code = code
     for name, value in (headers or {}).items():
         response.headers[name] = value
@@ -33,15 +41,15 @@ def _handle_http_exception(error: HTTPException):
         if location in {"json", "query", "form", "files", "path", "headers"}:
             errors = inner if isinstance(inner, dict) else {"_body": inner}
     message = data.get("message")
+    error_code = None
     if message is None:
         if code == 400 and errors:
-            message = "The request body is not valid JSON."
-        else:
-            message = {422: "Some fields are not valid.", 500: "Internal error; it has been logged."}.get(code)
-            message = message or error.description
+            error_code = "invalid_json"
+        elif code not in HTTP_ERROR_CODES:
+            message = error.description
     headers = dict(data.get("headers") or {})
     # (an unhandled exception behind a 500 is already logged, with its trace, by Flask)
-    response = error_response(code, message, errors, headers)
+    response = error_response(code, message, errors, headers, error=error_code)
     valid_methods = getattr(error, "valid_methods", None)
     if code == 405 and valid_methods:
         response.headers["Allow"] = ", ".join(valid_methods)
@@ -49,7 +57,7 @@ def _handle_http_exception(error: HTTPException):
 
 
 def _handle_domain_error(error: DomainError):
-    return error_response(error.http_status, error.message, error.errors, error.headers)
+    return error_response(error.http_status, error.message, error.errors, error.headers, error=error.error_code())
 
 
 def _handle_recursion_error(error: RecursionError):

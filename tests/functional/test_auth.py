@@ -170,7 +170,7 @@ def test_one_address_cannot_spray_passwords_over_every_account(api, make_console
 
 def test_unknown_user_gets_the_same_answer_as_a_wrong_password(api):
     body = assert_error(api.post("/api/v1/auth/token", json={"username": "nobody", "password": "whatever1234"}), 401)
-    assert body["message"] == "Wrong username or password."
+    assert body["message"] == "用户名或密码错误。" and body["error"] == "accounts.invalid_credentials"
 
 
 def test_admin_creates_console_users_and_roles_are_enforced(api, console_login, mp_login):

@@ -1,0 +1,38 @@
+"""Messages people read are Chinese unless the client asks for English; every error carries a stable
+code for programs, whatever the wording."""
+
+from tests.support import assert_error
+
+ENGLISH = {"Accept-Language": "en-US,en;q=0.9"}
+
+
+def test_a_domain_error_in_chinese_or_english_with_its_stable_code(api, mp_login):
+    token = mp_login()["access_token"]
+    path = f"/api/v1/mp/businesses/{'0' * 24}/staff"
+    body = assert_error(api.get(path, token=token), 404)
+    assert body["message"] == "没有该经营主体。" and body["error"] == "registry.business_not_found"
+    body = assert_error(api.get(path, token=token, headers=ENGLISH), 404)
+    assert body["message"] == "No such business." and body["error"] == "registry.business_not_found"
+
+
+def test_request_errors_speak_the_clients_language(api, mp_login):
+    token = mp_login()["access_token"]
+    invalid = assert_error(api.post("/api/v1/mp/businesses", token=token, json={"kind": "restaurant_small"}), 422)
+    assert invalid["message"] == "部分字段不符合要求。" and invalid["error"] == "invalid_input"
+    assert "name" in invalid["errors"]
+    english = assert_error(api.post("/api/v1/mp/businesses", token=token, json={}, headers=ENGLISH), 422)
+    assert english["message"] == "Some fields are not valid."
+    broken = api.post(
+        "/api/v1/mp/businesses", token=token, data="{not json", headers={"Content-Type": "application/json"}
+    )
+    body = assert_error(broken, 400)
+    assert body["error"] == "invalid_json" and body["message"] == "请求体不是有效的 JSON。"
+    missing = assert_error(api.get("/api/v1/no-such-thing"), 404)
+    assert missing["error"] == "not_found" and missing["message"] == "未找到。"
+    unsigned = assert_error(api.get("/api/v1/mp/complaints"), 401)
+    assert unsigned["error"] == "accounts.invalid_token"
+
+
+def test_the_openapi_document_declares_the_stable_code(api):
+    schema = api.get("/api/openapi.json").json()["components"]["schemas"]["Error"]
+    assert "error" in schema["properties"]
