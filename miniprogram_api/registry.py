@@ -26,6 +26,7 @@ from backend.registry.schemas import (
     InvitationAcceptSchema,
     InvitationCreateSchema,
     InvitationSchema,
+    LocationSchema,
     MemberSchema,
     MyBusinessSchema,
 )
@@ -202,3 +203,13 @@ class BusinessClosure(MethodView):
     def post(self, body, business_id):
         """Ask to close the business (注销); it takes effect when a regulator approves"""
         return services.request_change(_user_id(), business_id, body, closure=True)
+
+
+@blp.route("/businesses/<oid:business_id>/location")
+class Location(MethodView):
+    @access(CITIZEN)
+    @blp.arguments(LocationSchema)
+    @blp.response(200, BusinessDetailSchema)
+    def put(self, body, business_id):
+        """Where the business is (a map pick, WGS-84): it is then found by "near me" once approved"""
+        return services.set_location(current_principal().user_id, business_id, body["latitude"], body["longitude"])

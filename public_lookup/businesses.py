@@ -46,7 +46,16 @@ class PublicBusinesses(MethodView):
     @blp.arguments(PublicSearchQuerySchema, location="query")
     @blp.response(200, PublicListingSchema(many=True))
     def get(self, query):
-        """Find a business without its QR code: by name, address or licence number, and per district"""
+        """Find a business without its QR code: by name, address or licence number, per district, or near a point"""
         limit_public()
+        if query.get("near"):
+            latitude, longitude = (float(part) for part in query["near"].split(","))
+            found = cards.search_near(
+                (latitude, longitude), query["radius_km"], q=query.get("q"), district=query.get("district")
+            )
+            return [
+                cards.listing_entry(card, distance)
+                for card, distance in paginate(found, query["page"], query["per_page"])
+            ]
         found = cards.search(q=query.get("q"), district=query.get("district"))
         return [cards.listing_entry(card) for card in paginate(found, query["page"], query["per_page"])]

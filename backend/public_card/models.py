@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from mongoengine import DictField, ListField, ObjectIdField, QuerySet, StringField
+from mongoengine import DictField, FloatField, ListField, ObjectIdField, QuerySet, StringField
 
 from backend.core.models import BaseDocument
 
@@ -28,6 +28,8 @@ class PublicCard(BaseDocument):
     business = DictField()  # name, kind, kind_label, address, district, district_code
     district_scopes = ListField(StringField())  # for the public list per district
     licence = DictField()  # number, issued_on, expires_on, authority, scope
+    latitude = FloatField()  # where the business is, when it said so ("near me")
+    longitude = FloatField()
     # section name -> {"data": {...}, "alerts": [...], "grade": {...} | None, "updated_at": datetime}
     sections = DictField()
 
@@ -38,5 +40,6 @@ class PublicCard(BaseDocument):
             {"fields": ["public_code"], "unique": True, "sparse": True},
             "retired_codes",
             ("district_scopes", "status"),
+            ("latitude", "longitude"),
         ],
     }

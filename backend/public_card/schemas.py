@@ -152,6 +152,13 @@ class PublicSearchQuerySchema(ma.Schema):
         metadata={"description": "Part of the name or address, or a licence number."},
     )
     district = ma.fields.String(validate=ma.validate.Regexp(r"^\d{6}$"))
+    near = ma.fields.String(
+        validate=ma.validate.Regexp(r"^-?\d{1,2}(\.\d{1,8})?,-?\d{1,3}(\.\d{1,8})?$", error="latitude,longitude"),
+        metadata={"description": "latitude,longitude (WGS-84): nearest first, with distance_m"},
+    )
+    radius_km = ma.fields.Float(
+        load_default=3.0, validate=ma.validate.Range(min=0.05, max=20), metadata={"description": "with near"}
+    )
     page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=10_000))
     per_page = ma.fields.Integer(load_default=20, validate=ma.validate.Range(min=1, max=100))
 
@@ -164,3 +171,6 @@ class PublicListingSchema(ma.Schema):
     address = ma.fields.String(allow_none=True)
     district = ma.fields.String()
     grade = ma.fields.Nested(PublicGradeSchema)
+    latitude = ma.fields.Float(allow_none=True)
+    longitude = ma.fields.Float(allow_none=True)
+    distance_m = ma.fields.Integer(metadata={"description": "with near: metres from the point"})

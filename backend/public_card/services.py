@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -182,6 +183,7 @@ def publish_business(
     business: dict,
     licence: dict | None,
     district_scopes: Iterable[str] = (),
+    location: tuple[float, float] | None = None,
 ) -> None:
     """The registry's part: identity, licence and public status (None: not public)."""
     PublicCard.objects(id=ObjectId(str(business_id))).update_one(
@@ -193,6 +195,8 @@ def publish_business(
         set__status_reason=status_reason,
         set__business=business,
         set__licence=licence or {},
+        set__latitude=location[0] if location else None,
+        set__longitude=location[1] if location else None,
         set__updated_at=utcnow(),
     )
 
@@ -353,10 +357,44 @@ def search(*, q: str | None = None, district: str | None = None):
     return found.order_by("business.name")
 
 
-def listing_entry(card: PublicCard) -> dict:
+MAX_RADIUS_KM = 20
+MAX_NEAR = 1000
+EARTH_RADIUS_KM = 6371.0
+
+
+def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance (haversine) between two (latitude, longitude) points."""
+    lat1, lng1, lat2, lng2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lng2 - lng1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
+
+
+def search_near(
+    point: tuple[float, float], radius_km: float, *, q: str | None = None, district: str | None = None
+) -> list[tuple[PublicCard, float]]:
+    """Listed businesses within `radius_km` of `point`, nearest first, with their distance. The box
+    around the point is a plain range query on (latitude, longitude), which works on any MongoDB (and
+    the embedded one) with an ordinary index; the exact distance is computed here."""
+    radius_km = min(max(radius_km, 0.05), MAX_RADIUS_KM)
+    lat, lng = point
+    dlat = math.degrees(radius_km / EARTH_RADIUS_KM)
+    dlng = math.degrees(radius_km / (EARTH_RADIUS_KM * max(math.cos(math.radians(lat)), 0.01)))
+    box = search(q=q, district=district).filter(
+        latitude__gte=lat - dlat, latitude__lte=lat + dlat, longitude__gte=lng - dlng, longitude__lte=lng + dlng
+    )
+    within = []
+    for card in box.limit(MAX_NEAR * 4):
+        distance = distance_km(point, (card.latitude, card.longitude))
+        if distance <= radius_km:
+            within.append((card, distance))
+    within.sort(key=lambda entry: (entry[1], entry[0].public_code))
+    return within[:MAX_NEAR]
+
+
+def listing_entry(card: PublicCard, distance: float | None = None) -> dict:
     base_url = context.settings().PUBLIC_BASE_URL.rstrip("/")
     grade = _grade(card.sections.values())
-    return {
+    entry = {
         "code": card.public_code,
         "url": f"{base_url}/q/{card.public_code}",
         "name": card.business.get("name"),
@@ -364,7 +402,12 @@ def listing_entry(card: PublicCard) -> dict:
         "address": card.business.get("address"),
         "district": card.business.get("district"),
         "grade": grade,
+        "latitude": card.latitude,
+        "longitude": card.longitude,
     }
+    if distance is not None:
+        entry["distance_m"] = round(distance * 1000)
+    return entry
 
 
 def listed_districts() -> list[tuple[str, str]]:

@@ -5,6 +5,7 @@ from mongoengine import (
     DateTimeField,
     EmbeddedDocument,
     EmbeddedDocumentField,
+    FloatField,
     IntField,
     ListField,
     ObjectIdField,
@@ -121,6 +122,9 @@ class Business(BaseDocument):
     district_code = DistrictCodeField()
     # The district, its city and its province: regulators' scopes match any of them.
     district_scopes = ListField(StringField())
+    # where it is, for "near me": picked on a map in the mini-program (WGS-84 degrees) or entered
+    latitude = FloatField(min_value=-90, max_value=90)
+    longitude = FloatField(min_value=-180, max_value=180)
     contact = EmbeddedDocumentField(Contact)
     status = StringField(required=True, choices=STATUSES, default=DRAFT)
     status_reason = StringField(max_length=1000)

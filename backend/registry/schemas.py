@@ -74,10 +74,17 @@ class BusinessSchema(ma.Schema):
     status_reason = ma.fields.String(allow_none=True)
     submission_count = ma.fields.Integer()
     public_code = ma.fields.String(allow_none=True)
+    latitude = ma.fields.Float(allow_none=True)
+    longitude = ma.fields.Float(allow_none=True)
     version = ma.fields.Integer()
     created_at = ma.fields.DateTime()
     updated_at = ma.fields.DateTime()
     approved_at = ma.fields.DateTime(allow_none=True)
+
+
+class LocationSchema(StrictSchema):
+    latitude = ma.fields.Float(required=True, allow_nan=False, validate=validate.Range(min=-90, max=90))
+    longitude = ma.fields.Float(required=True, allow_nan=False, validate=validate.Range(min=-180, max=180))
 
 
 class MyBusinessSchema(BusinessSchema):

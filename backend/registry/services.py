@@ -341,6 +341,7 @@ def publish_card(business: Business) -> None:
             "district": districts.full_name(business.district_code),
             "district_code": business.district_code,
         },
+        location=(business.latitude, business.longitude) if business.latitude is not None else None,
         district_scopes=business.district_scopes,
         licence={
             "number": licence.number,
@@ -731,3 +732,26 @@ def codes_for_printing(principal: Principal, district: str) -> list[str]:
     if found.count() > MAX_STICKERS:
         raise InvalidInput(errors={"district": [f"More than {MAX_STICKERS} businesses: print a county at a time."]})
     return [business.public_code for business in found]
+
+
+# mainland China, Hainan and the South China Sea islands included: a point outside is a typo or a swap
+CHINA_LATITUDES, CHINA_LONGITUDES = (3.5, 53.6), (73.4, 135.1)
+
+
+def set_location(user_id: Any, business_id: Any, latitude: float, longitude: float) -> Business:
+    """Where the business is (a map pick or typed in), in any state; public once it is approved."""
+    business, _role = get_for_member(user_id, business_id, roles=(OWNER, MANAGER))
+    if not CHINA_LATITUDES[0] <= latitude <= CHINA_LATITUDES[1] or not (
+        CHINA_LONGITUDES[0] <= longitude <= CHINA_LONGITUDES[1]
+    ):
+        raise InvalidInput(errors={"latitude": ["Not a point in China (latitude and longitude swapped?)."]})
+    return change_state(
+        Business.objects,
+        business.id,
+        action="located",
+        actor_id=user_id,
+        target_type="business",
+        updates={"set__latitude": round(latitude, 6), "set__longitude": round(longitude, 6)},
+        after_write=publish_card,
+        not_found=BusinessNotFound,
+    )

@@ -9,8 +9,11 @@ from flask import g
 
 
 def paginate(queryset, page: int, per_page: int):
-    total = queryset.count()
+    """A page of a queryset, or of a list already computed (e.g. sorted by distance)."""
+    total = len(queryset) if isinstance(queryset, list) else queryset.count()
     g.pagination = {"page": page, "per_page": per_page, "total": total, "pages": max(1, math.ceil(total / per_page))}
+    if isinstance(queryset, list):
+        return queryset[(page - 1) * per_page : page * per_page]
     return list(queryset.skip((page - 1) * per_page).limit(per_page))
 
 

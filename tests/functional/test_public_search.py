@@ -40,3 +40,61 @@ def test_the_search_page_lists_and_picks_districts(api, owned_business):
     assert "江苏省南通市如皋市" in page.text and "<script" not in page.text  # the picker; no JavaScript
     assert "没有找到" in api.get("/search", params={"q": "不存在的店"}).text
     assert restaurant_body()["contact"]["phone"] not in page.text
+
+
+def test_near_me_finds_located_businesses_nearest_first(api, owned_business, mp_login, console_login):
+    business, owner, regulator = owned_business
+    # the owner picks the shop on a map: 如皋 town centre
+    located = api.put(
+        f"/api/v1/mp/businesses/{business['id']}/location",
+        token=owner,
+        json={"latitude": 32.3716, "longitude": 120.5661},
+    )
+    assert located.status_code == 200 and located.json()["latitude"] == 32.3716
+    other_owner = mp_login()["access_token"]
+    other = submitted_business(api, other_owner, name="如皋城北小吃")
+    api.post(f"/api/v1/console/businesses/{other['id']}/approve", token=regulator, json={})
+    api.put(
+        f"/api/v1/mp/businesses/{other['id']}/location",
+        token=other_owner,
+        json={"latitude": 32.3900, "longitude": 120.5700},
+    )
+    far_owner = mp_login()["access_token"]
+    far = submitted_business(api, far_owner, name="南通远处饭店")
+    api.post(f"/api/v1/console/businesses/{far['id']}/approve", token=regulator, json={})
+    api.put(
+        f"/api/v1/mp/businesses/{far['id']}/location",
+        token=far_owner,
+        json={"latitude": 32.0150, "longitude": 120.8640},
+    )
+
+    near = api.get("/api/v1/public/businesses", params={"near": "32.3720,120.5650", "radius_km": 5})
+    assert near.status_code == 200, near.text
+    found = near.json()
+    assert [entry["name"] for entry in found] == [business["name"], "如皋城北小吃"]  # nearest first; 南通 is 48 km off
+    assert 0 < found[0]["distance_m"] < found[1]["distance_m"] < 5000
+    assert json.loads(near.headers["X-Pagination"])["total"] == 2
+    paged = api.get(
+        "/api/v1/public/businesses", params={"near": "32.3720,120.5650", "radius_km": 5, "per_page": 1, "page": 2}
+    )
+    assert [entry["name"] for entry in paged.json()] == ["如皋城北小吃"]
+    wider = api.get(
+        "/api/v1/public/businesses", params={"near": "32.3720,120.5650", "radius_km": 20, "q": "饭店"}
+    ).json()
+    assert wider == []  # 48 km: beyond the largest radius
+    # a point outside China (latitude and longitude swapped), and bad near values
+    swapped = api.put(
+        f"/api/v1/mp/businesses/{business['id']}/location", token=owner, json={"latitude": 120.5, "longitude": 32.3}
+    )
+    assert_error(swapped, 422)
+    assert_error(api.get("/api/v1/public/businesses", params={"near": "北京"}), 422)
+    assert_error(api.get("/api/v1/public/businesses", params={"near": "32.3,120.5", "radius_km": 500}), 422)
+    # only the owner places the business
+    assert_error(
+        api.put(
+            f"/api/v1/mp/businesses/{business['id']}/location",
+            token=other_owner,
+            json={"latitude": 32.0, "longitude": 120.0},
+        ),
+        404,
+    )
