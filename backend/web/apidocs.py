@@ -57,5 +57,12 @@ def document_error_responses(api) -> None:
                 if method in CHANGING_METHODS:
                     codes.add("409")
             responses = operation.setdefault("responses", {})
+            if method == "get" and any(p.get("name") == "page" for p in operation.get("parameters", [])):
+                success = responses.get("200")
+                if isinstance(success, dict):
+                    success.setdefault("headers", {})["X-Pagination"] = {
+                        "description": 'Totals as JSON: {"page", "per_page", "total", "pages"}',
+                        "schema": {"type": "string"},
+                    }
             for code in sorted(codes):
                 responses.setdefault(code, {"$ref": f"#/components/responses/ERROR_{code}"})

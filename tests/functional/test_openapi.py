@@ -1,5 +1,7 @@
 """The OpenAPI document says what the responses do: error codes, types, Open311, methods."""
 
+import json
+
 import pytest
 
 from tests.builders import submitted_business
@@ -133,3 +135,17 @@ def test_the_document_validates(spec):
     assert not [p for p in upload.get("parameters", []) if p.get("in") == "formData"]
     body = upload["requestBody"]["content"]["multipart/form-data"]["schema"]
     assert set(body["required"]) == {"kind", "file"}  # generated clients send both parts
+
+
+def test_paged_lists_declare_their_x_pagination_header(api):
+    paths = api.get("/api/openapi.json").json()["paths"]
+    paged = [
+        operation
+        for operations in paths.values()
+        for method, operation in operations.items()
+        if method == "get" and any(p.get("name") == "page" for p in operation.get("parameters", []))
+    ]
+    assert len(paged) > 20
+    assert all("X-Pagination" in operation["responses"]["200"].get("headers", {}) for operation in paged)
+    response = api.get("/api/v1/public/businesses")
+    assert set(json.loads(response.headers["X-Pagination"])) == {"page", "per_page", "total", "pages"}
