@@ -227,8 +227,9 @@ def test_two_workers_share_the_cameras_and_take_over_a_dead_ones(
     def owners():
         return {camera_id: redis.get(lease_key(camera_id)) for camera_id in ids}
 
-    wait_for(lambda: all(owners().values()), 15, "every camera leased")
-    held_a, held_b = set(first.samplers), set(second.samplers)
+    # leased, and sampled (a worker starts its sampler just after taking the lease)
+    wait_for(lambda: all(owners().values()) and len(first.samplers) + len(second.samplers) == 6, 15, "all leased")
+    held_a, held_b = set(first.samplers.copy()), set(second.samplers.copy())
     assert held_a.isdisjoint(held_b) and held_a | held_b == set(ids)
     assert {owner_ for owner_ in owners().values()} == {"worker-a", "worker-b"}
     # worker A dies without releasing anything (as under SIGKILL): B takes its cameras, up to its limit
@@ -236,7 +237,7 @@ def test_two_workers_share_the_cameras_and_take_over_a_dead_ones(
     wait_for(lambda: len(second.samplers) == 4, 3 * 3 + 3, "taken over within a lease period")
     third = start_worker(worker_id="worker-c", max_cameras=4)
     wait_for(lambda: len(third.samplers) == 2, 12, "the rest claimed")
-    assert set(second.samplers).isdisjoint(third.samplers)
+    assert set(second.samplers.copy()).isdisjoint(third.samplers.copy())
     # SIGTERM-like stop: its leases are released at once
     second.stop()
     wait_for(lambda: not any(owner_ == "worker-b" for owner_ in owners().values()), 10, "released")
