@@ -16,6 +16,7 @@ from backend.core.timeutil import to_shanghai
 from backend.public_card import services as cards
 from backend.web.access import PUBLIC, access
 from backend.web.limits import limit_public, limit_submission, limit_upload, public_client
+from backend.web.messages import reason_in_chinese as chinese
 
 blp = Blueprint("complaint_pages", __name__)
 
@@ -58,24 +59,6 @@ def _form_page(form: dict, errors: dict | None = None, status: int = 200):
 
 
 # The service's reasons as this page says them (the message catalogue of issue 15 will replace this).
-SERVICE_REASONS_ZH = {
-    "No division has this name or code.": "未找到该县区，请检查名称或填写代码",
-    "Not a GB/T 2260 administrative division code.": "未找到该县区，请检查名称或填写代码",
-    "A mainland mobile (11 digits) or landline number.": "请填写11位手机号码或固定电话",
-    "Required for a complaint.": "投诉需填写此项",
-    "A complaint states what you ask for.": "请填写您的诉求",
-    "Required when no business_code is given.": "请填写此项",
-    "Cannot be in the future.": "不能晚于现在",
-    "Incidents more than 3 years ago cannot be handled.": "超过3年的事项无法受理",
-}
-
-
-def _zh(reason: str) -> str:
-    if reason.startswith("Several divisions are named"):
-        return "有多个同名县区，请填写6位行政区划代码"
-    return SERVICE_REASONS_ZH.get(reason, reason)
-
-
 def _flatten(errors: dict) -> dict[str, str]:
     """Service errors ({"complainant": {"phone": [...]}}) as one message per form field."""
     flat = {}
@@ -83,7 +66,9 @@ def _flatten(errors: dict) -> dict[str, str]:
         if isinstance(reasons, dict):
             flat.update(_flatten(reasons))
         else:
-            flat[field] = "；".join(_zh(str(r)) for r in reasons) if isinstance(reasons, list) else _zh(str(reasons))
+            flat[field] = (
+                "；".join(chinese(str(r)) for r in reasons) if isinstance(reasons, list) else chinese(str(reasons))
+            )
     return flat
 
 

@@ -10,7 +10,7 @@ from redis.exceptions import RedisError
 from werkzeug.exceptions import HTTPException
 
 from backend.core.errors import HTTP_ERROR_CODES, DomainError, error_body
-from backend.web.messages import localised
+from backend.web.messages import field_errors, localised
 
 log = logging.getLogger(__name__)
 REDIS_RETRY_AFTER = 5
@@ -24,7 +24,7 @@ def error_response(
     error: str | None = None,
 ):
     error = error or HTTP_ERROR_CODES.get(code, "error")
-    response = jsonify(error_body(code, localised(error, message), errors, error))
+    response = jsonify(error_body(code, localised(error, message), field_errors(errors or {}), error))
     response.status_code = code
     for name, value in (headers or {}).items():
         response.headers[name] = value

@@ -3,12 +3,14 @@
 error gives by default; a message a service wrote for the case at hand (naming the field, the
 deadline, the state found) is shown as written, with the stable code beside it.
 
-The catalogue is `backend/core/data/messages.json`: {code: {"zh": …, "en": …}}."""
+The catalogue is `backend/core/data/messages.json`: {code: {"zh": …, "en": …}}. The reasons given for
+each refused field (marshmallow's and our services' usual ones) are translated by pattern."""
 
 from __future__ import annotations
 
 import functools
 import json
+import re
 from importlib import resources
 
 from flask import has_request_context, request
@@ -37,3 +39,66 @@ def localised(error_code: str, message: str | None) -> str | None:
     if message is not None and message not in entry.values() and message != entry.get("default"):
         return message
     return entry.get(language()) or message
+
+
+# The reasons fields are refused for, as marshmallow and our services word them: pattern → Chinese.
+# A reason with no pattern here is shown as written.
+_REASONS = [
+    (r"Missing data for required field\.", "必填。"),
+    (r"Required\.?", "必填。"),
+    (r"Field may not be null\.", "不能为空。"),
+    (r"Unknown field\.", "不认识的字段。"),
+    (r"Not a valid string\.", "应为文本。"),
+    (r"Not a valid integer\.", "应为整数。"),
+    (r"Not a valid number\.", "应为数字。"),
+    (r"Not a valid boolean\.", "应为是或否。"),
+    (r"Not a valid date\.", "日期格式不正确（例如 2026-12-03）。"),
+    (r"Not a valid datetime\.", "时间格式不正确（ISO 8601，含时区）。"),
+    (r"Not a valid list\.", "应为列表。"),
+    (r"Invalid input type\.", "类型不正确。"),
+    (r"Length must be between (\d+) and (\d+)\.", r"长度应在 \1 到 \2 个字符之间。"),
+    (r"Shorter than minimum length (\d+)\.", r"至少 \1 个字符。"),
+    (r"Longer than maximum length (\d+)\.", r"至多 \1 个字符。"),
+    (r"Must be one of: (.+)\.", r"应为以下之一：\1。"),
+    (r"Must be greater than or equal to (\S+) and less than or equal to (\S+)\.", r"应在 \1 到 \2 之间。"),
+    (r"Must be greater than or equal to (\S+)\.", r"不能小于 \1。"),
+    (r"Must be less than or equal to (\S+)\.", r"不能大于 \1。"),
+    (r"String does not match expected pattern\.", "格式不正确。"),
+    (r"Required when no business_code is given\.", "未提供公示码时必填。"),
+    (r"Required for a complaint\.", "投诉须填写。"),
+    (r"A complaint states what you ask for\.", "投诉须写明诉求。"),
+    (r"(Cannot be in the future|In the future)\.", "不能晚于现在。"),
+    (r"Not a known district code\.", "不是有效的行政区划代码。"),
+    (
+        r"(No division has this name or code|Not a GB/T 2260 administrative division code)\.",
+        "未找到该县区，请检查名称或填写代码。",
+    ),
+    (r"Several divisions are named .*", "有多个同名县区，请填写 6 位行政区划代码。"),
+    (r"A mainland mobile \(11 digits\) or landline number\.", "请填写 11 位手机号或固定电话号码。"),
+    (r"Incidents more than 3 years ago cannot be handled\.", "超过 3 年的事项无法受理。"),
+]
+_COMPILED = [(re.compile(f"^{pattern}$"), chinese) for pattern, chinese in _REASONS]
+
+
+def reason(text: str) -> str:
+    """One field's reason in the client's language."""
+    if language() == "en" or not isinstance(text, str):
+        return text
+    return reason_in_chinese(text)
+
+
+def reason_in_chinese(text: str) -> str:
+    """For pages that are Chinese only (the complaint form)."""
+    for pattern, chinese in _COMPILED:
+        if pattern.match(text):
+            return pattern.sub(chinese, text)
+    return text
+
+
+def field_errors(errors):
+    """`errors` ({"field": ["reason", …], "nested": {…}}) with each reason in the client's language."""
+    if isinstance(errors, dict):
+        return {key: field_errors(value) for key, value in errors.items()}
+    if isinstance(errors, list):
+        return [field_errors(value) for value in errors]
+    return reason(errors)

@@ -36,3 +36,15 @@ def test_request_errors_speak_the_clients_language(api, mp_login):
 def test_the_openapi_document_declares_the_stable_code(api):
     schema = api.get("/api/openapi.json").json()["components"]["schemas"]["Error"]
     assert "error" in schema["properties"]
+
+
+def test_the_reasons_fields_are_refused_for_are_in_the_clients_language(api, mp_login):
+    token = mp_login()["access_token"]
+    body = {"kind": "restaurant_small", "name": "x" * 200, "district_code": "320682", "colour": "red"}
+    chinese = assert_error(api.post("/api/v1/mp/businesses", token=token, json=body), 422)["errors"]
+    assert chinese["colour"] == ["不认识的字段。"]
+    english = assert_error(api.post("/api/v1/mp/businesses", token=token, json=body, headers=ENGLISH), 422)["errors"]
+    assert english["colour"] == ["Unknown field."]
+    complaint = {"kind": "report", "category": "hygiene", "description": "后厨老鼠出没"}
+    reasons = assert_error(api.post("/api/v1/public/complaints", json=complaint), 422)["errors"]
+    assert reasons["business_name"] == ["未提供公示码时必填。"]
