@@ -564,3 +564,32 @@ def test_worker_processes_are_killed_and_stopped(app, api, owned_business, clips
         for process in (first, second):
             if process and process.poll() is None:
                 process.kill()
+
+
+def test_sigterm_stops_the_worker_and_releases_its_leases(api, owned_business, clips, runtime, redis_server):
+    """The worker's own signal handling, in this process's main thread (as `python -m video_worker` runs
+    it): SIGTERM ends `run()`, and every lease it held is gone at once rather than left to expire."""
+    import signal
+
+    business, owner, _regulator = owned_business
+    clip = write_clip(clips / "term.avi", [kitchen(step) for step in range(20)])
+    ids = [camera(api, owner, business["id"], file_url(clip), name=f"t{n}")["id"] for n in range(2)]
+    redis = redis_server.client()
+    worker = Worker(runtime, worker_id="worker-term", lease_seconds=30)
+
+    def terminate_once_sampling():
+        wait_for(lambda: len(worker.samplers) == 2 and all(redis.get(lease_key(c)) for c in ids), 15, "leased")
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    previous = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGINT)}
+    watcher = threading.Thread(target=terminate_once_sampling, daemon=True)
+    watcher.start()
+    started = time.monotonic()
+    try:
+        worker.run()  # returns on SIGTERM
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    watcher.join(5)
+    assert time.monotonic() - started < 20
+    assert worker.samplers == {} and not any(redis.get(lease_key(c)) for c in ids)  # released, not expiring (30 s)
