@@ -9,6 +9,7 @@ from flask import Blueprint, Response
 
 from backend.cameras import services
 from backend.core.errors import NotFound
+from backend.core.text import Text
 from backend.web.access import PUBLIC, access
 from backend.web.limits import limit_public
 
@@ -21,7 +22,7 @@ def camera_snapshot(code: str, camera_id: str):
     limit_public()
     found = services.public_snapshot(code, camera_id)
     if found is None:
-        raise NotFound("没有该摄像头的公开画面。")
+        raise NotFound(Text("This camera has no public picture."))
     image, captured_at = found
     return Response(
         image,

@@ -26,6 +26,7 @@ from backend.complaints.models import CATEGORIES, FINISHED_STATUSES, KIND_LABELS
 from backend.core import districts
 from backend.core.errors import DomainError, InvalidInput, NotFound
 from backend.core.schemas import AwareDateTime, StrictSchema, text
+from backend.core.text import Text
 from backend.core.timeutil import SHANGHAI, to_shanghai
 from backend.web.access import PUBLIC, access
 from backend.web.limits import limit_public, limit_submission
@@ -281,15 +282,18 @@ def create_request(form: dict) -> list[dict]:
     if not form.get("business_code") and not district_code:
         district_code = districts.find_in_address(form.get("address_string"))
         if district_code is None:
-            where = "lat/long cannot be placed on a county here; " if form.get("lat") is not None else ""
-            raise InvalidInput(
-                errors={
-                    "district_code": [
-                        f"{where}give address_string naming the county (县/区/县级市), attribute[district_code], "
-                        "or attribute[business_code]"
-                    ]
-                }
+            how = (
+                Text(
+                    "lat/long cannot be placed on a county here; give address_string naming the county "
+                    "(县/区/县级市), attribute[district_code], or attribute[business_code]"
+                )
+                if form.get("lat") is not None
+                else Text(
+                    "Give address_string naming the county (县/区/县级市), attribute[district_code], "
+                    "or attribute[business_code]"
+                )
             )
+            raise InvalidInput(errors={"district_code": [how]})
     values = {
         "kind": kind,
         "category": category,
@@ -345,14 +349,14 @@ def one_request(service_request_id: str) -> list[dict]:
     limit_public()
     found = services.public_listing(numbers=[service_request_id[:64]], limit=1)
     if not found:
-        raise NotFound("No such service_request_id.")
+        raise NotFound(Text("No such service_request_id."))
     return [_request_view(found[0])]
 
 
 def service_definition(service_code: str) -> dict:
     limit_public()
     if service_code not in SERVICE_CODES:
-        raise NotFound("No such service_code.")
+        raise NotFound(Text("No such service_code."))
     return {"service_code": service_code, "attributes": _attributes(SERVICE_CODES[service_code][0])}
 
 

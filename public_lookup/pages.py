@@ -1,13 +1,16 @@
-"""Public pages for a scanned code (Simplified Chinese, no JavaScript, no external requests)."""
+"""Public pages for a scanned code (Simplified Chinese, no external requests; nothing needs JavaScript)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
+from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, render_template, render_template_string, request
 from werkzeug.exceptions import HTTPException
 
+from backend.core import districts
 from backend.core.timeutil import today_shanghai
 from backend.public_card import qr
 from backend.public_card import services as cards
@@ -20,6 +23,9 @@ blp = Blueprint("pages", __name__)
 HTML = "text/html"
 QR_CACHE_CONTROL = "public, max-age=86400"
 SEARCH_PAGE = 20
+NEAR_RADII = ("1", "3", "5", "10", "20")
+DEFAULT_RADIUS = "3"
+NEAR_PATTERN = re.compile(r"^\s*(-?\d{1,3}(?:\.\d{1,8})?)\s*[,，]\s*(-?\d{1,3}(?:\.\d{1,8})?)\s*$")
 
 
 class _NoPublicCard(Exception):
@@ -38,7 +44,9 @@ def card_page(code: str):
 @blp.get("/search")
 @access(PUBLIC)
 def search_page():
-    """Find a business without its QR code (no JavaScript): name, address or licence number; district."""
+    """Find a business without its QR code: name, address or licence number; district; or near a point
+    (`near=lat,lng`: the card page links its neighbours, the mini-program passes the phone's position,
+    and an optional script offers the browser's; everything works without JavaScript)."""
     limit_public()
     q = request.args.get("q", "").strip()[:100]
     district = request.args.get("district", "")
@@ -47,24 +55,61 @@ def search_page():
         page = max(1, min(10_000, int(request.args.get("page", "1"))))
     except ValueError:
         page = 1
-    found = cards.search(q=q, district=district) if (q or district) else None
-    total = found.count() if found is not None else 0
-    results = (
-        [cards.listing_entry(card) for card in found.skip((page - 1) * SEARCH_PAGE).limit(SEARCH_PAGE)]
-        if found is not None
-        else []
-    )
+    near = request.args.get("near", "").strip()[:40]
+    radius = request.args.get("radius_km", "")
+    radius = radius if radius in NEAR_RADII else DEFAULT_RADIUS
+    point, near_error = _point(near) if near else (None, None)
+    if point is not None:
+        nearby = cards.search_near(point, float(radius), q=q, district=district)
+        total = len(nearby)
+        start = (page - 1) * SEARCH_PAGE
+        results = [cards.listing_entry(card, distance) for card, distance in nearby[start : start + SEARCH_PAGE]]
+    elif q or district:
+        found = cards.search(q=q, district=district)
+        total = found.count()
+        results = [cards.listing_entry(card) for card in found.skip((page - 1) * SEARCH_PAGE).limit(SEARCH_PAGE)]
+    else:
+        total, results = 0, []
     html = render_template(
         "search.html",
         q=q,
         district=district,
         districts=cards.listed_districts(),
+        near=near,
+        near_error=near_error,
+        radius=radius,
+        radii=NEAR_RADII,
+        searched=bool(q or district or point),
         results=results,
         total=total,
         page=page,
         pages=max(1, -(-total // SEARCH_PAGE)),
+        query=lambda **changes: urlencode(
+            {
+                key: value
+                for key, value in {
+                    "q": q,
+                    "district": district,
+                    "near": near,
+                    "radius_km": radius if near else "",
+                    **changes,
+                }.items()
+                if value
+            }
+        ),
     )
     return html, 200, {"Cache-Control": "public, max-age=60"}
+
+
+def _point(near: str) -> tuple[tuple[float, float] | None, str | None]:
+    """`lat,lng` as typed or passed on: the point, or why it is not one (in Chinese, beside the field)."""
+    match = NEAR_PATTERN.match(near)
+    if match is None:
+        return None, "请按“纬度,经度”填写，例如 32.3910,120.5560。"
+    latitude, longitude = float(match[1]), float(match[2])
+    if not districts.in_china(latitude, longitude):
+        return None, "该位置不在中国境内（经纬度是否填反了？）。"
+    return (latitude, longitude), None
 
 
 def _found_json(code: str) -> dict:

@@ -18,6 +18,7 @@ from backend.audit import services as audit
 from backend.core import context
 from backend.core.errors import InvalidInput, NotFound
 from backend.core.principal import ADMIN, CITIZEN, REGULATOR
+from backend.core.text import Text
 from backend.core.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ def get_user(user_id: str) -> User:
     except (InvalidId, TypeError):
         user = None
     if user is None:
-        raise NotFound("No such user.")
+        raise NotFound(Text("No such user."))
     return user
 
 
@@ -123,7 +124,7 @@ def login_with_wechat(code: str) -> tuple[User, tokens.TokenPair]:
             # The same user signed in twice at once; the other request created the account.
             user = User.objects.by_openid(session.openid).first()
     if not user.is_active:
-        raise InvalidCredentials("This account is disabled.")
+        raise InvalidCredentials(Text("This account is disabled."))
     updates = {"set__last_login_at": utcnow()}
     if session.unionid and user.unionid != session.unionid:
         updates["set__unionid"] = session.unionid
@@ -151,18 +152,27 @@ def create_console_user(
     organisation: str | None = None,
 ) -> User:
     if role not in (REGULATOR, ADMIN):
-        raise InvalidInput(errors={"role": ["Console users are regulators or admins."]})
+        raise InvalidInput(errors={"role": [Text("Console users are regulators or admins.")]})
     if role == REGULATOR and not districts:
-        raise InvalidInput(errors={"districts": ["A regulator needs at least one district."]})
+        raise InvalidInput(errors={"districts": [Text("A regulator needs at least one district.")]})
     if role == ADMIN and districts:
-        raise InvalidInput(errors={"districts": ["Admins are not scoped to districts."]})
+        raise InvalidInput(errors={"districts": [Text("Admins are not scoped to districts.")]})
     from backend.core.districts import unknown_codes
 
     unknown = unknown_codes(districts)
     if unknown:
-        raise InvalidInput(errors={"districts": [f"Unknown GB/T 2260 code(s): {', '.join(unknown)}"]})
+        raise InvalidInput(errors={"districts": [Text("Unknown GB/T 2260 code(s): {items}", items=", ".join(unknown))]})
     if len(password) < MIN_PASSWORD_LENGTH or password.lower() == username.lower():
-        raise InvalidInput(errors={"password": [f"Use at least {MIN_PASSWORD_LENGTH} characters, not the username."]})
+        raise InvalidInput(
+            errors={
+                "password": [
+                    Text(
+                        "Use at least {min_password_length} characters, not the username.",
+                        min_password_length=MIN_PASSWORD_LENGTH,
+                    )
+                ]
+            }
+        )
     user = User(
         role=role,
         username=username.lower(),
@@ -174,7 +184,7 @@ def create_console_user(
     try:
         user.save(force_insert=True)
     except NotUniqueError:
-        raise UsernameTaken(errors={"username": ["Already taken."]}) from None
+        raise UsernameTaken(errors={"username": [Text("Already taken.")]}) from None
     audit.record(
         actor=audit.actor_for(actor_id),
         action="user.created",

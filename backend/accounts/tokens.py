@@ -20,6 +20,7 @@ import jwt
 
 from backend.accounts.errors import InvalidToken
 from backend.core import context
+from backend.core.text import Text
 from backend.core.timeutil import utcnow
 
 JWT_ALGORITHM = "HS256"
@@ -129,7 +130,7 @@ def _resend(record: dict, family: str) -> TokenPair:
     grace = context.settings().REFRESH_REUSE_GRACE
     if not spent or time.time() - spent["at"] >= grace or not context.redis().exists(_FAMILY_KEY.format(family)):
         revoke_family(family)
-        raise InvalidToken("This refresh token was already used; the session has been ended.")
+        raise InvalidToken(Text("This refresh token was already used; the session has been ended."))
     return TokenPair(spent["access_token"], spent["refresh_token"], spent["expires_in"])
 
 

@@ -21,6 +21,7 @@ from pypdf.generic import ArrayObject, DictionaryObject
 
 from backend.blobs.errors import UploadDamaged, UploadsBusy, UploadTooLarge, UploadTypeNotAccepted
 from backend.blobs.store import blob_store
+from backend.core.text import Text
 
 log = logging.getLogger(__name__)
 
@@ -103,10 +104,13 @@ def _reencode_image_now(data: bytes, content_type: str, profile: ImageProfile) -
             width, height = image.size  # from the header, before any pixel is decoded
             if width * height > profile.max_pixels:
                 raise UploadTooLarge(
-                    f"An image for this use may have at most {profile.max_pixels // 1_000_000} megapixels."
+                    Text(
+                        "An image for this use may have at most {max_pixels} megapixels.",
+                        max_pixels=profile.max_pixels // 1000000,
+                    )
                 )
             if image.format != _PILLOW_FORMATS[content_type]:
-                raise UploadDamaged("The image content does not match its format.")
+                raise UploadDamaged(Text("The image content does not match its format."))
             if content_type == JPEG:
                 image.draft("RGB", (profile.max_side, profile.max_side))  # decode at 1/2, 1/4, 1/8 scale
             image.load()
@@ -200,9 +204,9 @@ def _rewrite_pdf(data: bytes) -> bytes:
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
-            raise UploadDamaged("Encrypted PDFs are not accepted.")
+            raise UploadDamaged(Text("Encrypted PDFs are not accepted."))
         if len(reader.pages) > MAX_PDF_PAGES:
-            raise UploadTooLarge(f"A PDF may have at most {MAX_PDF_PAGES} pages.")
+            raise UploadTooLarge(Text("A PDF may have at most {max_pdf_pages} pages.", max_pdf_pages=MAX_PDF_PAGES))
         if len(reader.pages) == 0:
             raise UploadDamaged()
         writer = PdfWriter()
@@ -229,7 +233,7 @@ def sanitise(
     if len(data) > MAX_UPLOAD_BYTES:
         raise UploadTooLarge()
     if not data:
-        raise UploadDamaged("The file is empty.")
+        raise UploadDamaged(Text("The file is empty."))
     content_type = sniff(data)
     if content_type is None or content_type not in allowed:
         raise UploadTypeNotAccepted()

@@ -10,6 +10,7 @@ from backend.calendars.errors import DaysOutsideTheYear
 from backend.core.calendar import CalendarYear, current_calendar, parse_days
 from backend.core.errors import Forbidden, InvalidInput
 from backend.core.principal import Principal
+from backend.core.text import Text
 from backend.core.timeutil import today_shanghai, utcnow
 
 WARN_DAYS_AHEAD = 90  # a deadline is up to 60 working days away: warn well before the known year ends
@@ -17,13 +18,13 @@ WARN_DAYS_AHEAD = 90  # a deadline is up to 60 working days away: warn well befo
 
 def load_year(principal: Principal, year: int, holidays: list[str], makeup_workdays: list[str]) -> CalendarYear:
     if not principal.is_admin:
-        raise Forbidden("Only an admin loads the calendar.")
+        raise Forbidden(Text("Only an admin loads the calendar."))
     try:
         days = parse_days(holidays) | parse_days(makeup_workdays)
     except ValueError:
-        raise InvalidInput(errors={"holidays": ["ISO dates or ranges like 2027-02-05..2027-02-11"]}) from None
+        raise InvalidInput(errors={"holidays": [Text("ISO dates or ranges like 2027-02-05..2027-02-11")]}) from None
     if any(day.year != year for day in days):
-        raise DaysOutsideTheYear(errors={"holidays": [f"Every day falls in {year}."]})
+        raise DaysOutsideTheYear(errors={"holidays": [Text("Every day falls in {year}.", year=year)]})
     loaded = CalendarYear.objects(year=year).modify(
         upsert=True, new=True, set__holidays=holidays, set__makeup_workdays=makeup_workdays, set__updated_at=utcnow()
     )

@@ -41,6 +41,7 @@ from backend.core import context
 from backend.core.errors import InvalidInput
 from backend.core.jobs import binary_client
 from backend.core.principal import Principal
+from backend.core.text import Text
 from backend.core.timeutil import SHANGHAI, utcnow
 from backend.public_card import services as cards
 from backend.registry.models import MANAGER, OWNER, STAFF, Business
@@ -74,13 +75,13 @@ def split_stream_url(url: str) -> tuple[str, str | None]:
     scheme = parts.scheme.lower()
     if scheme not in SCHEMES:
         raise StreamUrlRefused(
-            errors={"stream_url": ["rtsp://, rtsps://, http(s):// (MJPEG, MPEG-TS, HLS) or a demo file."]}
+            errors={"stream_url": [Text("rtsp://, rtsps://, http(s):// (MJPEG, MPEG-TS, HLS) or a demo file.")]}
         )
     if scheme == "file":
         _check_file(unquote(parts.path))
         return urlunsplit(("file", "", parts.path, "", "")), None
     if not parts.hostname:
-        raise StreamUrlRefused(errors={"stream_url": ["No host."]})
+        raise StreamUrlRefused(errors={"stream_url": [Text("No host.")]})
     check_host(parts.hostname)
     credentials = None
     if parts.username is not None:
@@ -93,10 +94,10 @@ def split_stream_url(url: str) -> tuple[str, str | None]:
 def _check_file(path: str) -> None:
     folder = context.settings().CAMERA_FILE_DIR
     if not folder:
-        raise StreamUrlRefused(errors={"stream_url": ["Files are not allowed as cameras here."]})
+        raise StreamUrlRefused(errors={"stream_url": [Text("Files are not allowed as cameras here.")]})
     real, base = os.path.realpath(path), os.path.realpath(folder)
     if os.path.commonpath([real, base]) != base or not os.path.isfile(real):
-        raise StreamUrlRefused(errors={"stream_url": ["Not a file in the demo folder."]})
+        raise StreamUrlRefused(errors={"stream_url": [Text("Not a file in the demo folder.")]})
 
 
 def check_host(host: str) -> None:
@@ -106,11 +107,11 @@ def check_host(host: str) -> None:
     try:
         addresses = {info[4][0] for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)}
     except (socket.gaierror, UnicodeError):
-        raise StreamUrlRefused(errors={"stream_url": ["The host does not resolve."]}) from None
+        raise StreamUrlRefused(errors={"stream_url": [Text("The host does not resolve.")]}) from None
     for address in addresses:
         ip = ipaddress.ip_address(address.split("%")[0])
         if not ip.is_global or ip.is_multicast:
-            raise StreamUrlRefused(errors={"stream_url": ["The host is a private or reserved address."]})
+            raise StreamUrlRefused(errors={"stream_url": [Text("The host is a private or reserved address.")]})
 
 
 def connection_url(camera: Camera) -> str:
@@ -206,11 +207,13 @@ def approve_public(principal: Principal, camera_id: Any) -> Camera:
     camera = get_for_regulator_camera(principal, camera_id)
     if not camera.staff_informed:
         raise InvalidInput(
-            errors={"staff_informed": ["The business has not confirmed its staff were told they are filmed."]}
+            errors={"staff_informed": [Text("The business has not confirmed its staff were told they are filmed.")]}
         )
     seen = snapshots.meta(binary_redis(), [camera.id]).get(str(camera.id))
     if seen is None:
-        raise InvalidInput(errors={"snapshot": ["No snapshot yet: approve once the first one has been looked at."]})
+        raise InvalidInput(
+            errors={"snapshot": [Text("No snapshot yet: approve once the first one has been looked at.")]}
+        )
     return change_state(
         Camera.objects,
         camera.id,
@@ -395,7 +398,7 @@ def snapshot_for_regulator(principal: Principal, camera_id: Any, index: int | No
         recent = snapshots.recent(redis, camera.id)
         image = recent[index][1] if 0 <= index < len(recent) else None
     if image is None:
-        raise CameraNotFound("No snapshot.")
+        raise CameraNotFound(Text("No snapshot."))
     return image
 
 
@@ -418,7 +421,7 @@ def capture(principal: Principal, camera_id: Any, note: str) -> CameraEvent:
     camera = get_for_regulator_camera(principal, camera_id)
     image = snapshots.latest(binary_redis(), camera.id, public=False)
     if image is None:
-        raise InvalidInput(errors={"camera": ["No snapshot to capture yet."]})
+        raise InvalidInput(errors={"camera": [Text("No snapshot to capture yet.")]})
     event = CameraEvent(
         camera_id=camera.id,
         business_id=camera.business_id,
@@ -486,7 +489,7 @@ def close_problem(principal: Principal, event_id: Any, note: str) -> CameraEvent
         },
         not_found=EventNotFound,
         conflict=EventConflict,
-        conflict_message="Only an open or answered problem is closed.",
+        conflict_message=Text("Only an open or answered problem is closed."),
     )
 
 
@@ -501,7 +504,7 @@ def answer_problem(user_id: Any, business_id: Any, event_id: Any, *, answer: str
         set(photos)
     ):
         raise InvalidInput(
-            errors={"photos": ["A photo was not uploaded for this business (POST …/routine-photos first)."]}
+            errors={"photos": [Text("A photo was not uploaded for this business (POST …/routine-photos first).")]}
         )
     return change_state(
         CameraEvent.objects(business_id=business.id),
@@ -519,5 +522,5 @@ def answer_problem(user_id: Any, business_id: Any, event_id: Any, *, answer: str
         },
         not_found=EventNotFound,
         conflict=EventConflict,
-        conflict_message="The problem is closed.",
+        conflict_message=Text("The problem is closed."),
     )

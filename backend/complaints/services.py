@@ -52,6 +52,7 @@ from backend.core.calendar import current_calendar
 from backend.core.errors import Forbidden, InvalidInput
 from backend.core.masking import mask_name, mask_phone
 from backend.core.principal import Principal
+from backend.core.text import Text
 from backend.core.timeutil import SHANGHAI, as_utc, today_shanghai, utcnow
 from backend.registry.models import PUBLIC_STATUSES, Business
 from backend.registry.validators import normalise_phone
@@ -96,11 +97,11 @@ def store_public_upload(data: bytes, uploader: str) -> PublicUpload:
 
 def _photos(tokens: list[str], uploader: str) -> list[str]:
     if len(tokens) > MAX_PHOTOS:
-        raise InvalidInput(errors={"photos": [f"At most {MAX_PHOTOS} photos."]})
+        raise InvalidInput(errors={"photos": [Text("At most {max_photos} photos.", max_photos=MAX_PHOTOS)]})
     uploads = {u.token: u for u in PublicUpload.objects(token__in=list(tokens), uploader=_hash(uploader))}
     missing = [t for t in tokens if t not in uploads]
     if missing:
-        raise UploadNotFound(errors={"photos": ["Unknown upload id(s); upload the photos again."]})
+        raise UploadNotFound(errors={"photos": [Text("Unknown upload id(s); upload the photos again.")]})
     return [uploads[t].sha256 for t in dict.fromkeys(tokens)]
 
 
@@ -111,9 +112,10 @@ PENDING = "pending"
 
 def _duplicate(existing: str | None) -> DuplicateComplaint:
     if not existing or existing == PENDING:
-        return DuplicateComplaint("The same complaint is being submitted right now.")
+        return DuplicateComplaint(Text("The same complaint is being submitted right now."))
     return DuplicateComplaint(
-        f"The same complaint was submitted within 24 hours: {existing}.", errors={"number": [existing]}
+        Text("The same complaint was submitted within 24 hours: {existing}.", existing=existing),
+        errors={"number": [existing]},
     )
 
 
@@ -138,7 +140,7 @@ def _target(values: dict) -> tuple[Business | None, str, str | None, str]:
     if code:
         business = Business.objects.by_public_code(code).first()
         if business is None or business.status not in PUBLIC_STATUSES:
-            raise InvalidInput(errors={"business_code": ["No business has this public code."]})
+            raise InvalidInput(errors={"business_code": [Text("No business has this public code.")]})
         return business, business.name, business.address, business.district_code
     errors = {}
     for field in ("business_name", "business_address", "district_code"):
@@ -278,7 +280,7 @@ def rate(number: str, key: str, rating: int, comment: str | None) -> Complaint:
         from_statuses=(CLOSED,),
         conditions={"rating": None},
         updates={"set__rating": rating, "set__rating_comment": comment},
-        conflict_message="Only a closed complaint can be rated, and only once.",
+        conflict_message=Text("Only a closed complaint can be rated, and only once."),
     )
 
 
@@ -321,7 +323,7 @@ def search(
 def photo_for_regulator(principal: Principal, number: str, index: int) -> tuple[str, bytes]:
     complaint = get_for_regulator(principal, number)
     if not 0 <= index < len(complaint.photos):
-        raise ComplaintNotFound("No such photo.")
+        raise ComplaintNotFound(Text("No such photo."))
     data = blobs.load(complaint.photos[index])
     return blobs.sniff(data) or "application/octet-stream", data
 
@@ -342,7 +344,7 @@ def contact_for_handler(principal: Principal, number: str) -> dict:
     """The complainant's full contact data, for the assigned handler only; each look is audited."""
     complaint = get_for_regulator(principal, number)
     if complaint.assigned_to is None or str(complaint.assigned_to) != principal.user_id:
-        raise Forbidden("Only the assigned handler may see the complainant's full contact data.")
+        raise Forbidden(Text("Only the assigned handler may see the complainant's full contact data."))
     audit.record(
         actor=audit.actor_for(principal.user_id),
         action="complaint.contact_viewed",
@@ -454,7 +456,7 @@ def refuse(principal: Principal, number: str, reason: str) -> Complaint:
 
 def assign(principal: Principal, number: str, assignee_id: str, office: str | None) -> Complaint:
     complaint = get_for_regulator(principal, number)
-    no_such = InvalidInput(errors={"assignee_id": ["Assign to an active regulator of the complaint's district."]})
+    no_such = InvalidInput(errors={"assignee_id": [Text("Assign to an active regulator of the complaint's district.")]})
     try:
         assignee_oid = ObjectId(str(assignee_id))
     except (InvalidId, TypeError):
@@ -475,7 +477,7 @@ def assign(principal: Principal, number: str, assignee_id: str, office: str | No
 def _handler_only(principal: Principal, number: str) -> None:
     complaint = get_for_regulator(principal, number)
     if not principal.is_admin and str(complaint.assigned_to) != principal.user_id:
-        raise Forbidden("Only the assigned handler may do this.")
+        raise Forbidden(Text("Only the assigned handler may do this."))
 
 
 def handle(principal: Principal, number: str, note: str) -> Complaint:
@@ -515,7 +517,7 @@ def extend(principal: Principal, number: str, reason: str) -> Complaint:
     """Reports may be extended once by 15 working days."""
     complaint = get_for_regulator(principal, number)
     if complaint.kind != REPORT or complaint.extended:
-        raise InvalidComplaintTransition("Only a report can be extended, and only once.")
+        raise InvalidComplaintTransition(Text("Only a report can be extended, and only once."))
     handle_due = current_calendar().add_working_days(complaint.handle_due, REPORT_EXTENSION_DAYS)
     updates = {"set__handle_due": handle_due, "set__extended": True}
     if complaint.status != RECEIVED:
@@ -529,7 +531,7 @@ def extend(principal: Principal, number: str, reason: str) -> Complaint:
         conditions={"extended__ne": True},
         updates=updates,
         audit_extra={"reason": reason},
-        conflict_message="Only an open report can be extended, and only once.",
+        conflict_message=Text("Only an open report can be extended, and only once."),
     )
 
 

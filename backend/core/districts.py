@@ -27,6 +27,17 @@ def _codes() -> dict[str, str]:
         return {row["code"]: row["name"] for row in csv.DictReader(handle)}
 
 
+# mainland China, Hainan and the South China Sea islands included: a point outside is a typo or a swap
+CHINA_LATITUDES, CHINA_LONGITUDES = (3.5, 53.6), (73.4, 135.1)
+
+
+def in_china(latitude: float, longitude: float) -> bool:
+    """Whether a (WGS-84) point can be in China at all: a box, to catch typos and swapped axes."""
+    return (
+        CHINA_LATITUDES[0] <= latitude <= CHINA_LATITUDES[1] and CHINA_LONGITUDES[0] <= longitude <= CHINA_LONGITUDES[1]
+    )
+
+
 def is_known(code: str) -> bool:
     return isinstance(code, str) and code in _codes()
 

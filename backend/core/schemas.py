@@ -8,6 +8,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from backend.core import districts
+from backend.core.text import Text as Message
 from backend.core.timeutil import SHANGHAI
 
 # Dates a person can mean: far enough for licences and history, never near datetime's own limits
@@ -26,7 +27,7 @@ class StrictSchema(ma.Schema):
         messages = error.messages
         if isinstance(messages, dict) and len(messages) > MAX_ERRORS_SHOWN:
             shown = dict(list(messages.items())[:MAX_ERRORS_SHOWN])
-            shown["_more"] = [f"{len(messages) - MAX_ERRORS_SHOWN} more fields are not valid."]
+            shown["_more"] = [Message("{count} more fields are not valid.", count=len(messages) - MAX_ERRORS_SHOWN)]
             raise ma.ValidationError(shown) from None
         raise error
 
@@ -57,7 +58,13 @@ class Date(ma.fields.Date):
     def _deserialize(self, value, attr, data, **kwargs) -> date:
         day = super()._deserialize(value, attr, data, **kwargs)
         if not _year_in_range(day):
-            raise ma.ValidationError(f"A date between {EARLIEST_YEAR} and {LATEST_YEAR}.")
+            raise ma.ValidationError(
+                Message(
+                    "A date between {earliest_year} and {latest_year}.",
+                    earliest_year=EARLIEST_YEAR,
+                    latest_year=LATEST_YEAR,
+                )
+            )
         return day
 
 
@@ -67,11 +74,17 @@ class AwareDateTime(ma.fields.AwareDateTime):
     def _deserialize(self, value, attr, data, **kwargs) -> datetime:
         moment = super()._deserialize(value, attr, data, **kwargs)
         if not _year_in_range(moment) or moment.tzinfo is None:
-            raise ma.ValidationError(f"A time between {EARLIEST_YEAR} and {LATEST_YEAR}, with its UTC offset.")
+            raise ma.ValidationError(
+                Message(
+                    "A time between {earliest_year} and {latest_year}, with its UTC offset.",
+                    earliest_year=EARLIEST_YEAR,
+                    latest_year=LATEST_YEAR,
+                )
+            )
         try:
             moment.astimezone(SHANGHAI)
         except OverflowError:
-            raise ma.ValidationError("Out of range.") from None
+            raise ma.ValidationError(Message("Out of range.")) from None
         return moment
 
 
@@ -81,7 +94,7 @@ class DistrictCode(ma.fields.String):
     def _deserialize(self, value, attr, data, **kwargs) -> str:
         code = super()._deserialize(value, attr, data, **kwargs).strip()
         if not districts.DISTRICT_CODE.match(code):
-            raise ma.ValidationError("A 6-digit GB/T 2260 code.")
+            raise ma.ValidationError(Message("A 6-digit GB/T 2260 code."))
         if not districts.is_known(code):
             raise ma.ValidationError(districts.NOT_A_CODE)
         return code

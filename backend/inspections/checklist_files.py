@@ -11,6 +11,7 @@ import zipfile
 from typing import Any
 
 from backend.core.errors import InvalidInput, UnsupportedMediaType
+from backend.core.text import Text
 
 MAX_ROWS = 1000
 KEY_WORDS = {
@@ -34,15 +35,17 @@ def parse(data: bytes) -> dict:
         try:
             return json.loads(data.decode("utf-8-sig"))
         except (UnicodeDecodeError, ValueError):
-            raise InvalidInput(errors={"file": ["Not valid JSON."]}) from None
+            raise InvalidInput(errors={"file": [Text("Not valid JSON.")]}) from None
     if data[:4] == b"PK\x03\x04":
         return _from_xlsx(data)
-    raise UnsupportedMediaType("A checklist is a JSON or an XLSX file.")
+    raise UnsupportedMediaType(Text("A checklist is a JSON or an XLSX file."))
 
 
 def _cell(value: Any, where: str) -> Any:
     if isinstance(value, str) and value.startswith("="):
-        raise InvalidInput(errors={"file": [f"{where}: formulas are not read; enter the value itself."]})
+        raise InvalidInput(
+            errors={"file": [Text("{where}: formulas are not read; enter the value itself.", where=where)]}
+        )
     return value.strip() if isinstance(value, str) else value
 
 
@@ -52,23 +55,29 @@ def _from_xlsx(data: bytes) -> dict:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise InvalidInput(errors={"file": ["Not a readable XLSX workbook."]}) from None
+        raise InvalidInput(errors={"file": [Text("Not a readable XLSX workbook.")]}) from None
     try:
         if "checklist" not in book.sheetnames or "items" not in book.sheetnames:
-            raise InvalidInput(errors={"file": ["The workbook needs the sheets 'checklist' and 'items'."]})
+            raise InvalidInput(errors={"file": [Text("The workbook needs the sheets 'checklist' and 'items'.")]})
         meta: dict[str, Any] = {}
         for number, row in enumerate(book["checklist"].iter_rows(max_row=50, max_col=2, values_only=True), 1):
             if row and row[0]:
-                meta[str(row[0]).strip()] = _cell(row[1] if len(row) > 1 else None, f"checklist row {number}")
+                meta[str(row[0]).strip()] = _cell(
+                    row[1] if len(row) > 1 else None, Text("checklist row {number}", number=number)
+                )
         items, errors = [], []
         rows = book["items"].iter_rows(max_row=MAX_ROWS + 1, max_col=4, values_only=True)
         header = [str(h).strip().lower() if h else "" for h in next(rows, ())]
         if header[:4] != ["code", "text", "key", "points"]:
-            raise InvalidInput(errors={"file": ["The items sheet starts with the header code | text | key | points."]})
+            raise InvalidInput(
+                errors={"file": [Text("The items sheet starts with the header code | text | key | points.")]}
+            )
         for number, row in enumerate(rows, 2):
             if not any(row):
                 continue
-            code, text, key, points = (_cell(value, f"items row {number}") for value in (list(row) + [None] * 4)[:4])
+            code, text, key, points = (
+                _cell(value, Text("items row {number}", number=number)) for value in (list(row) + [None] * 4)[:4]
+            )
             flag = KEY_WORDS.get(str(key).strip().lower()) if key is not None else None
             if flag is None:
                 errors.append(f"items row {number}, key: 重点 or 一般")

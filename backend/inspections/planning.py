@@ -21,6 +21,7 @@ from backend.complaints.models import CLOSED, Complaint
 from backend.core import context
 from backend.core.errors import Forbidden, InvalidInput
 from backend.core.principal import Principal
+from backend.core.text import Text
 from backend.core.timeutil import today_shanghai, utcnow
 from backend.inspections.errors import InspectionNotFound
 from backend.inspections.models import (
@@ -181,7 +182,14 @@ def _pairs(
         eligible = [i for i in inspectors if i not in recent.get(business_id, set())]
         if len(eligible) < per_inspection:
             raise InvalidInput(
-                errors={"count": [f"Not enough inspectors who have not recently inspected {business_id}."]}
+                errors={
+                    "count": [
+                        Text(
+                            "Not enough inspectors who have not recently inspected {business_id}.",
+                            business_id=business_id,
+                        )
+                    ]
+                }
             )
         pairs.append({"business_id": business_id, "inspectors": sorted(rng.sample(eligible, per_inspection))})
     return pairs
@@ -211,7 +219,7 @@ def draw(
         businesses = [b for b in businesses if levels[b.id] == risk_grade]
     candidates = sorted(str(b.id) for b in businesses)
     if count > len(candidates):
-        raise InvalidInput(errors={"count": [f"Only {len(candidates)} businesses match."]})
+        raise InvalidInput(errors={"count": [Text("Only {count} businesses match.", count=len(candidates))]})
     scope = [district] if district else list(principal.districts)
     inspectors = (
         sorted({str(u.id) for code in scope for u in User.objects.regulators_covering(code)})
@@ -254,7 +262,7 @@ def verify_draw(principal: Principal, draw_id: Any) -> bool:
     recorded pairs again."""
     record = RandomDraw.objects(id=ObjectId(str(draw_id))).first()
     if record is None or not (principal.is_admin or set(record.district_scopes) & set(principal.districts)):
-        raise InspectionNotFound("No such draw.")
+        raise InspectionNotFound(Text("No such draw."))
     per_inspection = len(record.pairs[0]["inspectors"]) if record.pairs else 0
     recent = {business: set(inspectors) for business, inspectors in record.excluded.items()}
     return (

@@ -27,6 +27,7 @@ from backend.core import context
 from backend.core.calendar import current_calendar
 from backend.core.errors import Forbidden, InvalidInput
 from backend.core.principal import Principal
+from backend.core.text import Text
 from backend.core.timeutil import today_shanghai, utcnow
 from backend.inspections import checklist_files, rules
 from backend.inspections.errors import InspectionNotFound, InspectionSigned, RectificationNotFound
@@ -100,11 +101,11 @@ def ensure_shipped_checklists() -> None:
 def load_checklist(principal: Principal, data: dict) -> Checklist:
     """A new version of a kind's checklist (admins); earlier versions stay as they were."""
     if not principal.is_admin:
-        raise Forbidden("Only an admin loads checklists.")
+        raise Forbidden(Text("Only an admin loads checklists."))
     ensure_shipped_checklists()
     codes = [item["code"] for item in data["items"]]
     if len(codes) != len(set(codes)):
-        raise InvalidInput(errors={"items": ["Item codes must be unique."]})
+        raise InvalidInput(errors={"items": [Text("Item codes must be unique.")]})
     latest = Checklist.objects.latest_for(data["kind"])
     checklist = _document(data, (latest.version if latest else 0) + 1)
     return create_record(checklist, action="loaded", actor_id=principal.user_id, target_type="checklist")
@@ -114,7 +115,7 @@ def checklist_for(business: Business) -> Checklist:
     ensure_shipped_checklists()
     kinds = [c.kind for c in Checklist.objects.only("kind", "business_kinds") if business.kind in c.business_kinds]
     if not kinds:
-        raise InvalidInput(errors={"business_id": ["No checklist covers this kind of business."]})
+        raise InvalidInput(errors={"business_id": [Text("No checklist covers this kind of business.")]})
     return Checklist.objects.latest_for(kinds[0])
 
 
@@ -139,13 +140,22 @@ def _results(checklist: Checklist, results: list[dict]) -> list[ItemResult]:
     unknown = sorted({r["item"] for r in results} - codes)
     if unknown:
         raise InvalidInput(
-            errors={"results": [f"Not in checklist {checklist.kind} v{checklist.version}: {', '.join(unknown[:10])}"]}
+            errors={
+                "results": [
+                    Text(
+                        "Not in checklist {kind} v{version}: {items}",
+                        kind=checklist.kind,
+                        version=checklist.version,
+                        items=", ".join(unknown[:10]),
+                    )
+                ]
+            }
         )
     if len({r["item"] for r in results}) != len(results):
-        raise InvalidInput(errors={"results": ["An item is recorded twice."]})
+        raise InvalidInput(errors={"results": [Text("An item is recorded twice.")]})
     photos = {sha for r in results for sha in r.get("photos") or []}
     if photos and InspectionPhoto.objects(sha256__in=list(photos)).count() < len(photos):
-        raise InvalidInput(errors={"results": ["Upload the photos first (/api/v1/console/inspection-photos)."]})
+        raise InvalidInput(errors={"results": [Text("Upload the photos first (/api/v1/console/inspection-photos).")]})
     return [
         ItemResult(item=r["item"], result=r["result"], note=r.get("note"), photos=r.get("photos") or [])
         for r in results
@@ -160,14 +170,19 @@ def upload_photo(principal: Principal, data: bytes) -> InspectionPhoto:
 
 
 def _inspectors(principal: Principal, business: Business, inspector_ids: list[str]) -> list[ObjectId]:
-    ids = {_oid(i, lambda: InvalidInput(errors={"inspectors": ["Not an id."]})) for i in inspector_ids}
+    ids = {_oid(i, lambda: InvalidInput(errors={"inspectors": [Text("Not an id.")]})) for i in inspector_ids}
     ids.add(ObjectId(principal.user_id))
     found = User.objects.regulators_covering(business.district_code).filter(id__in=list(ids)).distinct("id")
     required = context.settings().INSPECTORS_REQUIRED
     if len(found) < len(ids) and not principal.is_admin or len(found) < required:
         raise InvalidInput(
             errors={
-                "inspectors": [f"At least {required} active inspectors of the business's district (you among them)."]
+                "inspectors": [
+                    Text(
+                        "At least {required} active inspectors of the business's district (you among them).",
+                        required=required,
+                    )
+                ]
             }
         )
     return sorted(found)
@@ -176,16 +191,18 @@ def _inspectors(principal: Principal, business: Business, inspector_ids: list[st
 def create_draft(principal: Principal, values: dict) -> Inspection:
     business = registry.get_for_regulator(principal, values["business_id"])
     if values["inspected_on"] > today_shanghai():
-        raise InvalidInput(errors={"inspected_on": ["Cannot be in the future."]})
+        raise InvalidInput(errors={"inspected_on": [Text("Cannot be in the future.")]})
     corrects = None
     if values.get("corrects"):
         corrected = get_for_regulator(principal, values["corrects"])
         if corrected.status != SIGNED or corrected.business_id != business.id:
-            raise InvalidInput(errors={"corrects": ["A signed inspection of the same business."]})
+            raise InvalidInput(errors={"corrects": [Text("A signed inspection of the same business.")]})
         corrects = corrected.id
     if values["type"] == "complaint":
         if not values.get("complaint_number"):
-            raise InvalidInput(errors={"complaint_number": ["A complaint-triggered inspection names the complaint."]})
+            raise InvalidInput(
+                errors={"complaint_number": [Text("A complaint-triggered inspection names the complaint.")]}
+            )
         complaints.get_for_regulator(principal, values["complaint_number"])
     checklist = checklist_for(business)
     inspection = Inspection(
@@ -212,7 +229,7 @@ def update_draft(principal: Principal, inspection_id: Any, values: dict) -> Insp
         updates["set__results"] = _results(checklist, values["results"])
     if "inspected_on" in values:
         if values["inspected_on"] > today_shanghai():
-            raise InvalidInput(errors={"inspected_on": ["Cannot be in the future."]})
+            raise InvalidInput(errors={"inspected_on": [Text("Cannot be in the future.")]})
         updates["set__inspected_on"] = values["inspected_on"]
     return change_state(
         _visible(principal),
@@ -240,13 +257,17 @@ def sign(principal: Principal, inspection_id: Any) -> Inspection:
     if inspection.status == SIGNED:
         raise InspectionSigned()
     if principal.is_regulator and ObjectId(principal.user_id) not in inspection.inspectors:
-        raise Forbidden("Only one of the inspection's inspectors signs it.")
+        raise Forbidden(Text("Only one of the inspection's inspectors signs it."))
     checklist = Checklist.objects.get(id=inspection.checklist_id)
     recorded = {r.item: r.result for r in inspection.results}
     missing = [item.code for item in checklist.items if item.code not in recorded]
     if missing:
         raise InvalidInput(
-            errors={"results": [f"Every item needs a result before signing; missing: {', '.join(missing[:10])}"]}
+            errors={
+                "results": [
+                    Text("Every item needs a result before signing; missing: {items}", items=", ".join(missing[:10]))
+                ]
+            }
         )
     business = Business.objects.get(id=inspection.business_id)
     allowed = _grade_allowed(business, inspection.inspected_on)
@@ -317,7 +338,7 @@ def acknowledge(user_id: Any, business_id: Any, inspection_id: Any, name: str) -
         conditions={"acknowledgement": None},
         not_found=InspectionNotFound,
         updates={"set__acknowledgement": Acknowledgement(user_id=ObjectId(str(user_id)), name=name, at=utcnow())},
-        conflict_message="The result was already acknowledged.",
+        conflict_message=Text("The result was already acknowledged."),
     )
 
 
@@ -331,7 +352,7 @@ def submit_evidence(
 ) -> Rectification:
     business, _ = registry.get_for_member(user_id, business_id, roles=(OWNER, MANAGER))
     if photos and RoutinePhoto.objects(business_id=business.id, sha256__in=list(photos)).count() < len(set(photos)):
-        raise InvalidInput(errors={"photos": ["Upload the photos first (/routine-photos of this business)."]})
+        raise InvalidInput(errors={"photos": [Text("Upload the photos first (/routine-photos of this business).")]})
     evidence = Evidence(note=note, photos=photos, at=utcnow(), by=ObjectId(str(user_id)))
     updated = change_state(
         Rectification.objects(business_id=business.id),
@@ -399,7 +420,7 @@ def recompute_annual_grade(business_id: Any, *, reason: str) -> AnnualGrade:
 def set_grade_by_hand(principal: Principal, business_id: Any, level: str, reason: str) -> AnnualGrade:
     business = registry.get_for_regulator(principal, business_id)
     if not (reason or "").strip():
-        raise InvalidInput(errors={"reason": ["A grade set by hand needs a reason."]})
+        raise InvalidInput(errors={"reason": [Text("A grade set by hand needs a reason.")]})
     grade = _set_grade(business.id, level, reason=reason.strip(), by=principal.user_id)
     audit.record(
         actor=audit.actor_for(principal.user_id),

@@ -166,6 +166,9 @@ def build(code: str) -> tuple[str, dict, str]:
         card=data,
         fragments=[Markup(f) for f in fragments if f],  # each section's own template escaped its fragment
         updated_at=to_shanghai(latest_change).strftime("%Y-%m-%d %H:%M"),
+        nearby_url=(
+            f"{base_url}/search?near={card.latitude:.6f},{card.longitude:.6f}" if card.latitude is not None else None
+        ),
     )
     return FOUND, data, html
 

@@ -24,6 +24,7 @@ from backend.accounts.models import User
 from backend.core import context
 from backend.core.errors import Forbidden, InvalidInput
 from backend.core.masking import mask_name
+from backend.core.text import State, Text
 from backend.core.timeutil import today_shanghai
 from backend.notifications.services import notify, notify_business
 from backend.purchasing.errors import OrderConflict, OrderNotFound, ProductNotFound, SupplierUnavailable
@@ -37,7 +38,6 @@ from backend.purchasing.models import (
     PLACED,
     RECEIVED,
     SHIPPED,
-    STATUS_LABELS,
     Order,
     OrderLine,
     Product,
@@ -63,7 +63,7 @@ def _oid(value: Any) -> ObjectId | None:
 def _supplier(user_id: Any, business_id: Any) -> Business:
     business, _role = get_for_member(user_id, business_id, roles=(OWNER, MANAGER))
     if business.kind not in SUPPLIER_KINDS:
-        raise Forbidden("Only suppliers (farm bases, wholesalers, food sellers, central kitchens) list products.")
+        raise Forbidden(Text("Only suppliers (farm bases, wholesalers, food sellers, central kitchens) list products."))
     return business
 
 
@@ -122,7 +122,7 @@ def _buyer(user_id: Any, buyer_business_id: Any) -> tuple[Business | None, str, 
         return None, f"{mask_name(user.display_name) if user and user.display_name else '百姓'}家庭", []
     business, _role = get_for_member(user_id, buyer_business_id, roles=(OWNER, MANAGER))
     if business.status != APPROVED:
-        raise InvalidInput(errors={"buyer_business_id": ["The buying business is not approved or is suspended."]})
+        raise InvalidInput(errors={"buyer_business_id": [Text("The buying business is not approved or is suspended.")]})
     return business, business.name, list(business.district_scopes)
 
 
@@ -136,13 +136,13 @@ def place_order(user_id: Any, *, request_key: str, values: dict) -> tuple[Order,
     buyer, buyer_name, buyer_scopes = _buyer(user_id, values.get("buyer_business_id"))
     supplier = Business.objects(id=_oid(values["supplier_id"]), kind__in=SUPPLIER_KINDS, status=APPROVED).first()
     if supplier is None:
-        raise SupplierUnavailable(errors={"supplier_id": ["Not an approved supplier (or it is suspended)."]})
+        raise SupplierUnavailable(errors={"supplier_id": [Text("Not an approved supplier (or it is suspended).")]})
     if buyer is not None and buyer.id == supplier.id:
-        raise InvalidInput(errors={"supplier_id": ["A business does not order from itself."]})
+        raise InvalidInput(errors={"supplier_id": [Text("A business does not order from itself.")]})
     wanted = values["lines"]
     product_ids = [_oid(line["product_id"]) for line in wanted]
     if len(set(product_ids)) != len(product_ids):
-        raise InvalidInput(errors={"lines": ["Each product once: put the whole quantity on one line."]})
+        raise InvalidInput(errors={"lines": [Text("Each product once: put the whole quantity on one line.")]})
     products = {p.id: p for p in Product.objects(id__in=product_ids, supplier_id=supplier.id, available=True)}
     lines, problems = [], {}
     for index, (line, product_id) in enumerate(zip(wanted, product_ids, strict=True)):
@@ -188,8 +188,8 @@ def place_order(user_id: Any, *, request_key: str, values: dict) -> tuple[Order,
 def _same_request(order: Order, body_hash: str) -> Order:
     if order.request_hash != body_hash:
         raise InvalidInput(
-            "This Idempotency-Key was used for a different order.",
-            errors={"Idempotency-Key": ["Already used for a different order."]},
+            Text("This Idempotency-Key was used for a different order."),
+            errors={"Idempotency-Key": [Text("Already used for a different order.")]},
         )
     return order
 
@@ -261,7 +261,7 @@ def get_order(user_id: Any, order_id: Any, *, side: str | None = None, manage: b
     if manage:
         business_id = order.supplier_id if found == SUPPLIER else order.buyer_business_id
         if business_id is not None and member_role(business_id, user_id) not in (OWNER, MANAGER):
-            raise Forbidden("Only the business's owner or manager may do this.")
+            raise Forbidden(Text("Only the business's owner or manager may do this."))
     return order
 
 
@@ -327,7 +327,9 @@ def ship_order(user_id: Any, order_id: Any, lots: list[dict]) -> Order:
     so a lost race leaves nothing behind."""
     order = get_order(user_id, order_id, side=SUPPLIER, manage=True)
     if order.status != ACCEPTED:
-        raise OrderConflict(f"Only an accepted order is shipped; this one is {STATUS_LABELS[order.status]}.")
+        raise OrderConflict(
+            Text("Only an accepted order is shipped; this one is {state}.", state=State("order", order.status))
+        )
     _check_line_quantities(order, lots)
     made = trace_lots.create_lots(order, lots, actor_id=user_id)
     try:
@@ -364,7 +366,9 @@ def receive_order(user_id: Any, order_id: Any, checks: list[dict]) -> Order:
     certificate received) or rejected with a reason. Once every lot is checked the order is received."""
     order = get_order(user_id, order_id, side=BUYER)
     if order.status not in (SHIPPED, PARTLY_RECEIVED):
-        raise OrderConflict(f"Only a shipped order is received; this one is {STATUS_LABELS[order.status]}.")
+        raise OrderConflict(
+            Text("Only a shipped order is received; this one is {state}.", state=State("order", order.status))
+        )
     trace_lots.check_receipt(order, checks, actor_id=user_id)
     pending = trace_lots.unchecked_count(order.id)
     target, sources = (RECEIVED, (SHIPPED, PARTLY_RECEIVED)) if pending == 0 else (PARTLY_RECEIVED, (SHIPPED,))

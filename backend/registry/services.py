@@ -23,6 +23,7 @@ from backend.blobs import services as blobs
 from backend.core import districts
 from backend.core.errors import Forbidden, InvalidInput
 from backend.core.principal import ADMIN, Principal
+from backend.core.text import State, Text, Word
 from backend.core.timeutil import today_shanghai, utcnow
 from backend.public_card import services as cards
 from backend.registry.errors import (
@@ -128,7 +129,7 @@ def get_for_member(user_id: Any, business_id: Any, roles=(OWNER, MANAGER, STAFF)
     if role is None:
         raise BusinessNotFound()
     if role not in roles:
-        raise Forbidden(f"Only the business's {' or '.join(roles)} may do this.")
+        raise Forbidden(Text("Only the business's {roles} may do this.", roles=Word(" or ".join(roles))))
     business = Business.objects(id=_oid(business_id)).first()
     if business is None:
         raise BusinessNotFound()
@@ -234,7 +235,16 @@ def _apply(business: Business, updates: dict) -> None:
 def create_draft(user_id: Any, values: dict) -> Business:
     kind = values["kind"]
     if Business.objects.drafts_of(_oid(user_id)).count() >= MAX_DRAFTS_PER_USER:
-        raise InvalidInput(errors={"kind": [f"At most {MAX_DRAFTS_PER_USER} drafts at a time; submit or delete one."]})
+        raise InvalidInput(
+            errors={
+                "kind": [
+                    Text(
+                        "At most {max_drafts_per_user} drafts at a time; submit or delete one.",
+                        max_drafts_per_user=MAX_DRAFTS_PER_USER,
+                    )
+                ]
+            }
+        )
     business = Business(kind=kind, owner_id=_oid(user_id), status=DRAFT)
     _apply(business, _validated(kind, values))
     business.save(force_insert=True)
@@ -256,7 +266,9 @@ def create_draft(user_id: Any, values: dict) -> Business:
 def update_draft(user_id: Any, business_id: Any, values: dict, expected_version: int | None = None) -> Business:
     business, _ = get_for_member(user_id, business_id, roles=(OWNER, MANAGER))
     if business.status not in EDITABLE_STATUSES:
-        raise InvalidTransition(f"A business that is {business.status} cannot be edited.")
+        raise InvalidTransition(
+            Text("A business that is {status} cannot be edited.", status=State("business", business.status))
+        )
     if expected_version is not None and expected_version != business.version:
         raise StaleVersion()
     before = business.audit_view()
@@ -308,10 +320,12 @@ def _submission_problems(business: Business) -> dict:
 def submit(user_id: Any, business_id: Any) -> Business:
     business, _ = get_for_member(user_id, business_id, roles=(OWNER, MANAGER))
     if business.status not in TRANSITIONS["submit"][0]:
-        raise InvalidTransition(f"A business that is {business.status} cannot be submitted.")
+        raise InvalidTransition(
+            Text("A business that is {status} cannot be submitted.", status=State("business", business.status))
+        )
     problems = _submission_problems(business)
     if problems:
-        raise InvalidInput("The registration is incomplete.", errors=problems)
+        raise InvalidInput(Text("The registration is incomplete."), errors=problems)
     extra = {"inc__submission_count": 1, "set__status_reason": None}
     if business.uscc:
         extra["set__uscc_claim"] = business.uscc
@@ -320,7 +334,7 @@ def submit(user_id: Any, business_id: Any) -> Business:
             Business.objects, business.id, "submit", actor_id=user_id, expected_version=business.version, extra=extra
         )
     except NotUniqueError:
-        raise DuplicateUscc(errors={"uscc": ["Already registered by another business."]}) from None
+        raise DuplicateUscc(errors={"uscc": [Text("Already registered by another business.")]}) from None
 
 
 def publish_card(business: Business) -> None:
@@ -398,10 +412,10 @@ def review(
         raise ValueError(action)
     needs_reason = TRANSITIONS[action][2]
     if needs_reason and not (reason and reason.strip()):
-        raise InvalidInput(errors={"reason": ["A reason is required."]})
+        raise InvalidInput(errors={"reason": [Text("A reason is required.")]})
     business = get_for_regulator(principal, business_id)
     if member_role(business.id, principal.user_id):
-        raise Forbidden("A member of a business may not review it.")
+        raise Forbidden(Text("A member of a business may not review it."))
     extra: dict[str, Any] = {"set__reviewed_by": _oid(principal.user_id)}
     if action == "approve":
         extra.update({"set__approved_at": utcnow(), "set__status_reason": None})
@@ -423,7 +437,7 @@ def replace_public_code(principal: Principal, business_id: Any, reason: str) -> 
     """Issue a new code (e.g. a sticker was copied onto another shop); the old one then says so."""
     business = get_for_regulator(principal, business_id)
     if not business.public_code:
-        raise InvalidTransition("The business has no public code (not approved yet, or a household).")
+        raise InvalidTransition(Text("The business has no public code (not approved yet, or a household)."))
     return _transition(
         Business.objects.visible_to(principal),
         business.id,
@@ -440,7 +454,9 @@ def delete_draft(user_id: Any, business_id: Any) -> None:
     business, _ = get_for_member(user_id, business_id, roles=(OWNER,))
     removed = Business.objects(id=business.id, status=DRAFT).delete()
     if not removed:
-        raise InvalidTransition(f"Only a draft can be deleted; this business is {business.status}.")
+        raise InvalidTransition(
+            Text("Only a draft can be deleted; this business is {status}.", status=State("business", business.status))
+        )
     Membership.objects.of_business(business.id).delete()
     Invitation.objects(business_id=business.id).delete()
     BusinessDocument.objects(business_id=business.id).delete()
@@ -470,7 +486,7 @@ class IssuedInvitation:
 def invite(user_id: Any, business_id: Any, role: str) -> IssuedInvitation:
     business, _ = get_for_member(user_id, business_id, roles=(OWNER,))
     if role not in (MANAGER, STAFF):
-        raise InvalidInput(errors={"role": ["Invite a manager or staff."]})
+        raise InvalidInput(errors={"role": [Text("Invite a manager or staff.")]})
     # 10 characters from an alphabet without look-alikes: easy to read out over the phone.
     code = "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(10))
     invitation = Invitation(
@@ -529,9 +545,9 @@ def remove_member(user_id: Any, business_id: Any, member_user_id: Any) -> None:
     target = _oid(member_user_id, not_found=BusinessNotFound)
     membership = Membership.objects(business_id=business.id, user_id=target).first()
     if membership is None:
-        raise BusinessNotFound("No such member.")
+        raise BusinessNotFound(Text("No such member."))
     if membership.role == OWNER:
-        raise InvalidInput(errors={"user_id": ["The owner cannot be removed."]})
+        raise InvalidInput(errors={"user_id": [Text("The owner cannot be removed.")]})
     Membership.objects(id=membership.id, role__ne=OWNER).delete()
     audit.record(
         actor=audit.actor_for(user_id),
@@ -557,9 +573,27 @@ def _display_filename(filename: str | None, kind: str, extension: str) -> str:
 def add_document(user_id: Any, business_id: Any, kind: str, data: bytes, filename: str | None) -> BusinessDocument:
     business, _ = get_for_member(user_id, business_id, roles=(OWNER, MANAGER))
     if BusinessDocument.objects(business_id=business.id).count() >= MAX_DOCUMENTS_PER_BUSINESS:
-        raise InvalidInput(errors={"file": [f"At most {MAX_DOCUMENTS_PER_BUSINESS} documents per business."]})
+        raise InvalidInput(
+            errors={
+                "file": [
+                    Text(
+                        "At most {max_documents_per_business} documents per business.",
+                        max_documents_per_business=MAX_DOCUMENTS_PER_BUSINESS,
+                    )
+                ]
+            }
+        )
     if BusinessDocument.objects(uploaded_by=_oid(user_id)).count() >= MAX_DOCUMENTS_PER_USER:
-        raise InvalidInput(errors={"file": [f"At most {MAX_DOCUMENTS_PER_USER} documents per person."]})
+        raise InvalidInput(
+            errors={
+                "file": [
+                    Text(
+                        "At most {max_documents_per_user} documents per person.",
+                        max_documents_per_user=MAX_DOCUMENTS_PER_USER,
+                    )
+                ]
+            }
+        )
     stored = blobs.store_upload(data, profile=blobs.PHOTO if kind == "storefront_photo" else blobs.DOCUMENT)
     document = BusinessDocument(
         business_id=business.id,
@@ -613,7 +647,12 @@ def request_change(user_id: Any, business_id: Any, values: dict, *, closure: boo
     close it. Nothing shows on the card until a regulator of the district approves."""
     business, _ = get_for_member(user_id, business_id, roles=(OWNER,))
     if business.status not in (APPROVED, SUSPENDED):
-        raise InvalidTransition(f"A business that is {business.status} is changed by editing its registration.")
+        raise InvalidTransition(
+            Text(
+                "A business that is {status} is changed by editing its registration.",
+                status=State("business", business.status),
+            )
+        )
     change = BusinessChange(
         business_id=business.id,
         district_scopes=business.district_scopes,
@@ -624,7 +663,7 @@ def request_change(user_id: Any, business_id: Any, values: dict, *, closure: boo
     if not closure:
         wanted = {k: v for k, v in values.items() if k in CHANGEABLE and v is not None}
         if not wanted:
-            raise InvalidInput(errors={"_body": ["Name at least one of: " + ", ".join(CHANGEABLE)]})
+            raise InvalidInput(errors={"_body": [Text("Name at least one of: {fields}", fields=", ".join(CHANGEABLE))]})
         proposed = Business(kind=business.kind, licence=business.licence, contact=business.contact)
         _apply(proposed, _validated(business.kind, wanted))
         for field in wanted:
@@ -636,14 +675,14 @@ def request_change(user_id: Any, business_id: Any, values: dict, *, closure: boo
             raise DocumentNotFound()
         if "licence" in wanted and not BusinessDocument.objects(id__in=documents, kind="licence").first():
             raise InvalidInput(
-                errors={"document_ids": ["A new licence needs its scan (a document of kind 'licence')."]}
+                errors={"document_ids": [Text("A new licence needs its scan (a document of kind 'licence').")]}
             )
         change.document_ids = documents
     change.save(force_insert=True)
     claimed = Business.objects(id=business.id, pending_change=None).modify(new=True, set__pending_change=change.id)
     if claimed is None:
         change.delete()
-        raise InvalidTransition("A change is already waiting for review; wait for it or ask the regulator.")
+        raise InvalidTransition(Text("A change is already waiting for review; wait for it or ask the regulator."))
     audit.record(
         actor=audit.actor_for(user_id),
         action=f"business.{change.kind}_requested",
@@ -664,13 +703,13 @@ def review_change(principal: Principal, change_id: Any, approve: bool, reason: s
     if not principal.is_console_user:
         raise Forbidden()
     if not approve and not (reason or "").strip():
-        raise InvalidInput(errors={"reason": ["A rejection says why."]})
+        raise InvalidInput(errors={"reason": [Text("A rejection says why.")]})
     scope = BusinessChange.objects.visible_to(principal)
     change = scope.filter(id=_oid(change_id, ChangeNotFound)).first()
     if change is None:
         raise ChangeNotFound()
     if member_role(change.business_id, principal.user_id):
-        raise Forbidden("A member of a business may not review it.")
+        raise Forbidden(Text("A member of a business may not review it."))
     reviewed = change_state(
         scope,
         change.id,
@@ -718,11 +757,11 @@ MAX_STICKERS = 500
 def codes_for_printing(principal: Principal, district: str) -> list[str]:
     """The public codes of the approved businesses of a district the regulator covers (batch stickers)."""
     if not districts.is_known(district):
-        raise InvalidInput(errors={"district": ["Not a known district code."]})
+        raise InvalidInput(errors={"district": [Text("Not a known district code.")]})
     if not principal.is_console_user or (
         principal.role != ADMIN and not districts.any_covers(principal.districts, district)
     ):
-        raise Forbidden("The district is outside yours.")
+        raise Forbidden(Text("The district is outside yours."))
     found = (
         Business.objects.visible_to(principal)
         .filter(status=APPROVED, public_code__ne=None, district_scopes=district)
@@ -730,21 +769,21 @@ def codes_for_printing(principal: Principal, district: str) -> list[str]:
         .only("public_code")
     )
     if found.count() > MAX_STICKERS:
-        raise InvalidInput(errors={"district": [f"More than {MAX_STICKERS} businesses: print a county at a time."]})
+        raise InvalidInput(
+            errors={
+                "district": [
+                    Text("More than {max_stickers} businesses: print a county at a time.", max_stickers=MAX_STICKERS)
+                ]
+            }
+        )
     return [business.public_code for business in found]
-
-
-# mainland China, Hainan and the South China Sea islands included: a point outside is a typo or a swap
-CHINA_LATITUDES, CHINA_LONGITUDES = (3.5, 53.6), (73.4, 135.1)
 
 
 def set_location(user_id: Any, business_id: Any, latitude: float, longitude: float) -> Business:
     """Where the business is (a map pick or typed in), in any state; public once it is approved."""
     business, _role = get_for_member(user_id, business_id, roles=(OWNER, MANAGER))
-    if not CHINA_LATITUDES[0] <= latitude <= CHINA_LATITUDES[1] or not (
-        CHINA_LONGITUDES[0] <= longitude <= CHINA_LONGITUDES[1]
-    ):
-        raise InvalidInput(errors={"latitude": ["Not a point in China (latitude and longitude swapped?)."]})
+    if not districts.in_china(latitude, longitude):
+        raise InvalidInput(errors={"latitude": [Text("Not a point in China (latitude and longitude swapped?).")]})
     return change_state(
         Business.objects,
         business.id,

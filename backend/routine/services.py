@@ -25,6 +25,7 @@ from backend.blobs import services as blobs
 from backend.core import context
 from backend.core.errors import Forbidden, InvalidInput
 from backend.core.principal import Principal
+from backend.core.text import Text
 from backend.core.timeutil import today_shanghai, utcnow
 from backend.public_card import services as cards
 from backend.registry import services as registry
@@ -59,7 +60,9 @@ def _templates() -> dict:
 def _member_business(user_id: Any, business_id: Any, roles=(OWNER, MANAGER, STAFF)) -> Business:
     business, _ = registry.get_for_member(user_id, business_id, roles=roles)
     if business.kind == HOUSEHOLD:
-        raise InvalidInput("A household keeps no food-safety routine.", errors={"business_id": ["A household."]})
+        raise InvalidInput(
+            Text("A household keeps no food-safety routine."), errors={"business_id": [Text("A household.")]}
+        )
     return business
 
 
@@ -93,7 +96,9 @@ def add_risk_item(user_id: Any, business_id: Any, text: str) -> RiskControlList:
     business = _member_business(user_id, business_id, roles=(OWNER, MANAGER))
     current = _list_for(business)
     if sum(1 for item in current.items if item.own) >= MAX_OWN_ITEMS:
-        raise InvalidInput(errors={"text": [f"At most {MAX_OWN_ITEMS} items of your own."]})
+        raise InvalidInput(
+            errors={"text": [Text("At most {max_own_items} items of your own.", max_own_items=MAX_OWN_ITEMS)]}
+        )
     item = RiskItem(code=f"own-{secrets.token_hex(4)}", text=text, own="own")
     updated = RiskControlList.objects(id=business.id).modify(new=True, push__items=item, set__updated_at=utcnow())
     audit.record(
@@ -113,9 +118,11 @@ def _check_day(day: date, field: str) -> None:
     today = today_shanghai()
     backfill = context.settings().ROUTINE_BACKFILL_DAYS
     if day > today:
-        raise InvalidInput(errors={field: ["Cannot be in the future."]})
+        raise InvalidInput(errors={field: [Text("Cannot be in the future.")]})
     if day < today - timedelta(days=backfill):
-        raise InvalidInput(errors={field: [f"Records may be entered at most {backfill} days late."]})
+        raise InvalidInput(
+            errors={field: [Text("Records may be entered at most {backfill} days late.", backfill=backfill)]}
+        )
 
 
 def _signature(user_id: Any, name: str) -> Signature:
@@ -128,7 +135,7 @@ def _store(document, period_field: str, audit_action: str, user_id: Any):
     same = model.objects(business_id=document.business_id, client_id=document.client_id).first()
     if same is not None:
         if getattr(same, period_field) != getattr(document, period_field):
-            raise ClientIdReused(errors={"client_id": ["Used for a record of another period."]})
+            raise ClientIdReused(errors={"client_id": [Text("Used for a record of another period.")]})
         return same
     try:
         document.save(force_insert=True)
@@ -136,7 +143,7 @@ def _store(document, period_field: str, audit_action: str, user_id: Any):
         same = model.objects(business_id=document.business_id, client_id=document.client_id).first()
         if same is not None and getattr(same, period_field) == getattr(document, period_field):
             return same  # the same record, sent twice at once
-        raise AlreadyRecorded(errors={period_field: ["Already recorded."]}) from None
+        raise AlreadyRecorded(errors={period_field: [Text("Already recorded.")]}) from None
     audit.record(
         actor=audit.actor_for(user_id),
         action=audit_action,
@@ -199,7 +206,7 @@ def record_weekly_report(user_id: Any, business_id: Any, values: dict) -> Weekly
     business = _member_business(user_id, business_id, roles=(OWNER, MANAGER))
     week_start = values["week_start"] - timedelta(days=values["week_start"].weekday())
     if week_start > today_shanghai():
-        raise InvalidInput(errors={"week_start": ["Cannot be in the future."]})
+        raise InvalidInput(errors={"week_start": [Text("Cannot be in the future.")]})
     _check_day(min(week_start + timedelta(days=6), today_shanghai()), "week_start")
     daily_problems = {
         f"{c.day.isoformat()}:{r.item}"
@@ -211,7 +218,9 @@ def record_weekly_report(user_id: Any, business_id: Any, values: dict) -> Weekly
     unknown = sorted(set(values.get("problems") or []) - daily_problems)
     if unknown:
         raise InvalidInput(
-            errors={"problems": [f"Not a problem of this week's daily checks: {', '.join(unknown[:5])}"]}
+            errors={
+                "problems": [Text("Not a problem of this week's daily checks: {items}", items=", ".join(unknown[:5]))]
+            }
         )
     report = WeeklyReport(
         business_id=business.id,
@@ -293,7 +302,11 @@ def compliance(
     if not principal.is_console_user:
         raise Forbidden()
     if period_to < period_from or (period_to - period_from).days >= MAX_PERIOD_DAYS:
-        raise InvalidInput(errors={"to": [f"After from, and at most {MAX_PERIOD_DAYS} days later."]})
+        raise InvalidInput(
+            errors={
+                "to": [Text("After from, and at most {max_period_days} days later.", max_period_days=MAX_PERIOD_DAYS)]
+            }
+        )
     businesses = Business.objects.visible_to(principal).filter(status=APPROVED, kind__ne=HOUSEHOLD)
     if district:
         businesses = businesses.filter(district_scopes=district)

@@ -35,6 +35,7 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError
 from backend.audit import services as audit
 from backend.blobs.store import blob_store
 from backend.core import context, districts
+from backend.core.text import Text, in_both_languages
 from backend.core.timeutil import today_shanghai, utcnow
 from backend.registry.models import APPROVED, REVOKED, SUSPENDED, Business
 from backend.sampling.errors import FileRefused
@@ -174,11 +175,15 @@ class ChunkedImport:
                 if group.sample.get(name) is None:
                     group.sample[name] = value
                 elif group.sample[name] != value:
-                    self.error(RowError(parsed.row, name, f"differs from row {group.first_row} of the same sample"))
+                    self.error(
+                        RowError(
+                            parsed.row, name, Text("differs from row {row} of the same sample", row=group.first_row)
+                        )
+                    )
                     group.bad = True
         name = parsed.item["item"]
         if name in group.items:
-            self.error(RowError(parsed.row, "item", f"{name} appears twice for this sample"))
+            self.error(RowError(parsed.row, "item", Text("{item} appears twice for this sample", item=name)))
             group.bad = True
         group.items[name] = parsed.item
 
@@ -225,7 +230,9 @@ class ChunkedImport:
                 business = by_code.get(sample["public_code"])
                 if business is None:
                     self.error(
-                        RowError(group.first_row, "public_code", "no business on the platform has this public code")
+                        RowError(
+                            group.first_row, "public_code", Text("no business on the platform has this public code")
+                        )
                     )
                     group.bad = True
                     continue
@@ -233,7 +240,7 @@ class ChunkedImport:
                 business = by_uscc.get(sample["uscc"])
             outside = business is not None and not record.importer_admin
             if outside and not districts.any_covers(record.importer_districts, business.district_code or ""):
-                self.error(RowError(group.first_row, "uscc", "the sampled business is outside your districts"))
+                self.error(RowError(group.first_row, "uscc", Text("the sampled business is outside your districts")))
                 group.bad = True
                 continue
             group.business = business
@@ -464,7 +471,9 @@ def run_import(import_id: str, watcher: Callable[[str, int, int], None] | None =
         _finish(record, REFUSED, message=refused.message)
         return {"status": REFUSED, "message": refused.message}
     except BaseException as error:  # time limit, store failures: recorded, then RQ records the job failed
-        _finish(record, FAILED, message=f"The import stopped: {type(error).__name__}. Run it again.")
+        _finish(
+            record, FAILED, message=Text("The import stopped: {problem}. Run it again.", problem=type(error).__name__)
+        )
         raise
     return summary
 
@@ -479,7 +488,10 @@ def _import(record: SamplingImport, watcher) -> dict:
         check.feed(source.rows())
         _set_total(record, check.tally.rows)
         if check.error_count:
-            message = f"{check.error_count} problems in the file; nothing was imported (mode whole). Fix them, or import in mode partial."
+            message = Text(
+                "{count} problems in the file; nothing was imported (mode whole). Fix them, or import in mode partial.",
+                count=check.error_count,
+            )
             _finish(record, REFUSED, message=message, summary={"rows": check.tally.rows, "errors": check.error_count})
             return {"status": REFUSED, "message": message}
     run = ChunkedImport(record, write=True, on_progress=_progress(record.id, "importing", watcher))
@@ -510,7 +522,7 @@ def _set_total(record: SamplingImport, total: int | None) -> None:
 def _finish(record: SamplingImport, status: str, *, message=None, summary=None, changes=None, rows_total=None) -> None:
     updates: dict[str, Any] = {"set__status": status, "set__finished_at": utcnow(), "set__updated_at": utcnow()}
     if message is not None:
-        updates["set__message"] = message[:500]
+        updates |= {f"set__{name}": text[:500] for name, text in in_both_languages("message", message).items()}
     if summary is not None:
         updates["set__summary"] = summary
     if changes is not None:

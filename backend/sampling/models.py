@@ -169,6 +169,7 @@ class SamplingImport(BaseDocument):
     summary = DictField()
     changes = ListField(DictField(), max_length=200)  # the first changed items
     message = StringField(max_length=500)
+    message_zh = StringField(max_length=500)
     started_at = DateTimeField()
     finished_at = DateTimeField()
     attempts = IntField(default=0)

@@ -21,6 +21,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from backend.core.text import Text
 from backend.sampling.errors import FileRefused
 
 REQUIRED_COLUMNS = (
@@ -82,13 +83,21 @@ class Columns:
                 continue
             if name in columns.positions:
                 raise FileRefused(
-                    f"Two columns mean the same field ({name}): {header[columns.positions[name]]!s} and {raw!s}."
+                    Text(
+                        "Two columns mean the same field ({name}): {header!s} and {raw!s}.",
+                        name=name,
+                        header=header[columns.positions[name]],
+                        raw=raw,
+                    )
                 )
             columns.positions[name] = position
         missing = [name for name in REQUIRED_COLUMNS if name not in columns.positions]
         if missing:
             raise FileRefused(
-                "The header row lacks required columns: " + ", ".join(missing) + " (see the header table).",
+                Text(
+                    "The header row lacks required columns: {columns} (see the header table).",
+                    columns=", ".join(missing),
+                ),
                 missing_columns=missing,
             )
         return columns
@@ -127,7 +136,7 @@ def csv_encoding(data: bytes) -> str:
     """UTF-8 (with or without BOM) or GB18030 (a superset of GBK and GB2312), checked over the whole
     file in 1 MB steps without keeping the text."""
     if b"\x00" in data[:65536]:
-        raise FileRefused("The file contains NUL bytes: save it as CSV in UTF-8 or GBK (not UTF-16).")
+        raise FileRefused(Text("The file contains NUL bytes: save it as CSV in UTF-8 or GBK (not UTF-16)."))
     view = memoryview(data)
     for encoding in ("utf-8-sig", "gb18030"):
         decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
@@ -138,7 +147,7 @@ def csv_encoding(data: bytes) -> str:
         except UnicodeDecodeError:
             continue
         return encoding
-    raise FileRefused("The file's encoding is neither UTF-8 nor GBK/GB18030.")
+    raise FileRefused(Text("The file's encoding is neither UTF-8 nor GBK/GB18030."))
 
 
 def _open_csv(data: bytes, max_rows: int) -> Source:
@@ -149,19 +158,21 @@ def _open_csv(data: bytes, max_rows: int) -> Source:
     try:
         header = next(reader)
     except StopIteration:
-        raise FileRefused("The file is empty.") from None
+        raise FileRefused(Text("The file is empty.")) from None
     except csv.Error as error:
-        raise FileRefused(f"The CSV cannot be read: {error}.") from None
+        raise FileRefused(Text("The CSV cannot be read: {error}.", error=error)) from None
     columns = Columns.from_header(header)
 
     def numbered() -> Iterator[tuple[int, list]]:
         try:
             for count, cells in enumerate(reader, start=2):
                 if count - 1 > max_rows:
-                    raise FileRefused(f"The file has more than {max_rows} rows; split it.")
+                    raise FileRefused(Text("The file has more than {max_rows} rows; split it.", max_rows=max_rows))
                 yield count, cells
         except csv.Error as error:
-            raise FileRefused(f"The CSV cannot be read at line {reader.line_num}: {error}.") from None
+            raise FileRefused(
+                Text("The CSV cannot be read at line {line_num}: {error}.", line_num=reader.line_num, error=error)
+            ) from None
 
     return Source(columns, min(total, max_rows), numbered())
 
@@ -170,18 +181,26 @@ def _check_zip(data: bytes) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise FileRefused("The file is not a readable XLSX workbook.") from None
+        raise FileRefused(Text("The file is not a readable XLSX workbook.")) from None
     inflated = 0
     with archive:
         for info in archive.infolist():
             inflated += info.file_size
             if info.file_size > 1024 * 1024 and info.file_size > MAX_INFLATION * max(info.compress_size, 1):
                 raise FileRefused(
-                    f"The workbook part {info.filename} inflates {info.file_size // max(info.compress_size, 1)}-fold: refused (zip bomb)."
+                    Text(
+                        "The workbook part {filename} inflates {file_size}-fold: refused (zip bomb).",
+                        filename=info.filename,
+                        file_size=info.file_size // max(info.compress_size, 1),
+                    )
                 )
         if inflated > MAX_UNZIPPED_BYTES:
             raise FileRefused(
-                f"The workbook inflates to {inflated // (1024 * 1024)} MB: more than {MAX_UNZIPPED_BYTES // (1024 * 1024)} MB allowed."
+                Text(
+                    "The workbook inflates to {inflated} MB: more than {max_unzipped_bytes} MB allowed.",
+                    inflated=inflated // (1024 * 1024),
+                    max_unzipped_bytes=MAX_UNZIPPED_BYTES // (1024 * 1024),
+                )
             )
 
 
@@ -235,27 +254,39 @@ def _open_xlsx(data: bytes, max_rows: int) -> Source:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         part = _first_sheet_part(archive)
         if part is None or part not in archive.namelist():
-            raise FileRefused("The file is not a readable XLSX workbook (no first sheet).")
+            raise FileRefused(Text("The file is not a readable XLSX workbook (no first sheet)."))
         scan = _scan_sheet(archive, part)
     if scan.declared_rows is not None and scan.declared_rows - 1 > max_rows:
         raise FileRefused(
-            f"The sheet declares {scan.declared_rows} rows; at most {max_rows} rows may be imported at once."
+            Text(
+                "The sheet declares {declared_rows} rows; at most {max_rows} rows may be imported at once.",
+                declared_rows=scan.declared_rows,
+                max_rows=max_rows,
+            )
         )
     if scan.rows - 1 > max_rows:
-        raise FileRefused(f"The sheet has {scan.rows} rows; at most {max_rows} rows may be imported at once.")
+        raise FileRefused(
+            Text(
+                "The sheet has {rows} rows; at most {max_rows} rows may be imported at once.",
+                rows=scan.rows,
+                max_rows=max_rows,
+            )
+        )
     rows = read_rows(data, part)
     try:
         header = next(rows)
     except StopIteration:
-        raise FileRefused("The sheet is empty.") from None
+        raise FileRefused(Text("The sheet is empty.")) from None
     except Exception as error:  # damaged XML, a broken reference
-        raise FileRefused(f"The file is not a readable XLSX workbook ({type(error).__name__}).") from None
+        raise FileRefused(
+            Text("The file is not a readable XLSX workbook ({problem}).", problem=type(error).__name__)
+        ) from None
     columns = Columns.from_header(list(header))
 
     def numbered() -> Iterator[tuple[int, tuple]]:
         try:
             yield from enumerate(rows, start=2)
         except (XlsxProblem, SyntaxError, ValueError) as error:  # ParseError is a SyntaxError
-            raise FileRefused(f"The workbook cannot be read further: {error}.") from None
+            raise FileRefused(Text("The workbook cannot be read further: {error}.", error=error)) from None
 
     return Source(columns, max(scan.rows - 1, 0), numbered())

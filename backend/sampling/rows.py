@@ -14,6 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from backend.core.text import Text, in_both_languages
 from backend.sampling.models import FAIL, PASS
 from backend.sampling.reading import MAX_CELL_CHARS
 
@@ -104,7 +105,8 @@ class RowError:
     reason: str
 
     def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "reason": self.reason}
+        """Stored with the import, so in both languages (the reader's is known only when it is read)."""
+        return {"row": self.row, "column": self.column, **in_both_languages("reason", self.reason)}
 
 
 @dataclass(frozen=True)
@@ -161,7 +163,12 @@ def split_value(value: str, unit: str) -> tuple[str, float | None, str, str | No
             number = None
     if unit_in_value:
         if unit and unit.replace(" ", "") != unit_in_value.replace(" ", ""):
-            return value, None, unit, f"the value says {unit_in_value}, the unit column {unit}"
+            return (
+                value,
+                None,
+                unit,
+                Text("the value says {in_value}, the unit column {unit}", in_value=unit_in_value, unit=unit),
+            )
         unit = unit_in_value
     return number_text, number, unit, None
 
@@ -171,23 +178,25 @@ def parse_row(row: int, cells: dict[str, Any], today: date) -> ParsedRow | list[
     values: dict[str, str] = {}
     for name, cell in cells.items():
         if isinstance(cell, str) and cell.lstrip().startswith("="):
-            errors.append(RowError(row, name, "a formula (formulas are not evaluated; paste the value)"))
+            errors.append(RowError(row, name, Text("a formula (formulas are not evaluated; paste the value)")))
             continue
         if name in ("sampled_on", "report_date"):
             continue
         text = _text(cell)
         if len(text) > MAX_CELL_CHARS or len(text) > LIMITS.get(name, MAX_CELL_CHARS):
-            errors.append(RowError(row, name, f"longer than {LIMITS.get(name, MAX_CELL_CHARS)} characters"))
+            errors.append(
+                RowError(row, name, Text("longer than {limit} characters", limit=LIMITS.get(name, MAX_CELL_CHARS)))
+            )
             continue
         values[name] = text
     for name in REQUIRED:
         if name in ("sampled_on", "report_date"):
             continue
         if name in cells and not values.get(name) and not any(e.column == name for e in errors):
-            errors.append(RowError(row, name, "required"))
+            errors.append(RowError(row, name, Text("required")))
     number = values.get("sampling_number", "")
     if number and not _SAMPLING_NUMBER.match(number):
-        errors.append(RowError(row, "sampling_number", "4–40 letters, digits or hyphens"))
+        errors.append(RowError(row, "sampling_number", Text("4–40 letters, digits or hyphens")))
     dates: dict[str, date] = {}
     for name in ("sampled_on", "report_date"):
         cell = cells.get(name)
@@ -195,24 +204,34 @@ def parse_row(row: int, cells: dict[str, Any], today: date) -> ParsedRow | list[
             continue
         parsed = parse_date(cell)
         if parsed is None:
-            errors.append(RowError(row, name, "required" if _text(cell) == "" else f"not a date: {_text(cell)[:40]}"))
+            errors.append(
+                RowError(
+                    row,
+                    name,
+                    Text("required") if _text(cell) == "" else Text("not a date: {cell}", cell=_text(cell)[:40]),
+                )
+            )
         elif parsed > today:
-            errors.append(RowError(row, name, f"in the future: {parsed.isoformat()}"))
+            errors.append(RowError(row, name, Text("in the future: {day}", day=parsed.isoformat())))
         elif parsed.year < 2000:
-            errors.append(RowError(row, name, f"before 2000: {parsed.isoformat()}"))
+            errors.append(RowError(row, name, Text("before 2000: {day}", day=parsed.isoformat())))
         else:
             dates[name] = parsed
     if len(dates) == 2 and dates["report_date"] < dates["sampled_on"]:
-        errors.append(RowError(row, "report_date", "before the sampling date"))
+        errors.append(RowError(row, "report_date", Text("before the sampling date")))
     for name in ("uscc", "producer_uscc"):
         if values.get(name) and not _USCC.match(values[name].upper()):
-            errors.append(RowError(row, name, "not a unified social credit code (18 characters)"))
+            errors.append(RowError(row, name, Text("not a unified social credit code (18 characters)")))
     verdict_text = values.get("verdict", "")
     verdict = VERDICT_WORDS.get(verdict_text.lower()) if verdict_text else None
     if verdict is None and not any(e.column == "verdict" for e in errors):
         errors.append(
             RowError(
-                row, "verdict", "required" if not verdict_text else f"not a verdict: {verdict_text[:20]} (合格/不合格)"
+                row,
+                "verdict",
+                Text("required")
+                if not verdict_text
+                else Text("not a verdict: {verdict} (合格/不合格)", verdict=verdict_text[:20]),
             )
         )
     value, number_value, unit, unit_problem = split_value(values.get("value", ""), values.get("unit", ""))

@@ -4,6 +4,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from backend.core.schemas import AwareDateTime, Date, DistrictCode, PaginationQuerySchema, StrictSchema, text
+from backend.core.text import stored
 from backend.sampling.models import ACTIONS, CASE_STATUSES, OUTCOMES, PARTIAL, VERDICT_LABELS, VERDICTS, WHOLE
 
 SHA256 = validate.Regexp(r"^[0-9a-f]{64}$", error="A photo id from …/routine-photos.")
@@ -25,6 +26,12 @@ class ImportFormSchema(StrictSchema):
     )
 
 
+class RowErrorSchema(ma.Schema):
+    row = ma.fields.Integer()
+    column = ma.fields.String()
+    reason = ma.fields.Function(lambda e: stored(e, "reason"), metadata={"type": "string"})
+
+
 class ImportSchema(ma.Schema):
     id = ma.fields.String()
     filename = ma.fields.String()
@@ -44,11 +51,14 @@ class ImportSchema(ma.Schema):
         )
     )
     error_count = ma.fields.Integer()
-    errors = ma.fields.List(ma.fields.Dict(), metadata={"description": "The first 1,000: row, column, reason."})
+    errors = ma.fields.List(ma.fields.Nested(RowErrorSchema), metadata={"description": "The first 1,000."})
     unknown_columns = ma.fields.List(ma.fields.String(), metadata={"description": "Reported, not imported."})
     summary = ma.fields.Dict()
     changes = ma.fields.List(ma.fields.Dict(), metadata={"description": "The first 200 changed items."})
-    message = ma.fields.String(allow_none=True)
+    message = ma.fields.Function(
+        lambda i: stored(i, "message"),
+        metadata={"type": "string", "nullable": True, "description": "Why it was refused or failed"},
+    )
     created_at = ma.fields.DateTime()
     started_at = ma.fields.DateTime(allow_none=True)
     finished_at = ma.fields.DateTime(allow_none=True)

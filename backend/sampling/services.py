@@ -26,6 +26,7 @@ from backend.core.calendar import current_calendar
 from backend.core.errors import Forbidden, InvalidInput, PayloadTooLarge, UnsupportedMediaType
 from backend.core.jobs import enqueue
 from backend.core.principal import ADMIN, REGULATOR, Principal
+from backend.core.text import Text
 from backend.core.timeutil import SHANGHAI, today_shanghai, utcnow
 from backend.notifications.services import notify_business
 from backend.public_card import services as cards
@@ -82,11 +83,11 @@ def _scope_district(principal: Principal, district: str | None) -> str:
     if district is None:
         if principal.role == REGULATOR and len(principal.districts) == 1:
             return next(iter(principal.districts))
-        raise InvalidInput(errors={"district": ["Required: the district (GB/T 2260 code) of the sampled units."]})
+        raise InvalidInput(errors={"district": [Text("Required: the district (GB/T 2260 code) of the sampled units.")]})
     if not districts.is_known(district):
-        raise InvalidInput(errors={"district": ["Not a known district code."]})
+        raise InvalidInput(errors={"district": [Text("Not a known district code.")]})
     if principal.role != ADMIN and not districts.any_covers(principal.districts, district):
-        raise Forbidden("The district is outside yours.")
+        raise Forbidden(Text("The district is outside yours."))
     return district
 
 
@@ -97,15 +98,20 @@ def start_import(
     `background` is False: the caller then runs `importing.run_import` itself, as the CLI does)."""
     settings = context.settings()
     if len(data) > settings.IMPORT_MAX_BYTES:
-        raise PayloadTooLarge(f"The file is larger than {settings.IMPORT_MAX_BYTES // (1024 * 1024)} MB; split it.")
+        raise PayloadTooLarge(
+            Text(
+                "The file is larger than {import_max_bytes} MB; split it.",
+                import_max_bytes=settings.IMPORT_MAX_BYTES // (1024 * 1024),
+            )
+        )
     if not data:
-        raise InvalidInput(errors={"file": ["The file is empty."]})
+        raise InvalidInput(errors={"file": [Text("The file is empty.")]})
     district = _scope_district(principal, district)
     file_format = reading.sniff_format(data)
     from backend.blobs.services import sniff
 
     if sniff(data) is not None:
-        raise UnsupportedMediaType("Import CSV (UTF-8 or GBK) or XLSX files; this is an image or a PDF.")
+        raise UnsupportedMediaType(Text("Import CSV (UTF-8 or GBK) or XLSX files; this is an image or a PDF."))
     source = reading.open_source(data, file_format, settings.IMPORT_MAX_ROWS)
     unknown = list(source.columns.unknown)
     if file_format == reading.XLSX:
@@ -309,12 +315,12 @@ def record_action(
     """What the business did: stopped selling, sealed, recalled, found the cause, fixed it, reported."""
     case = get_case_for_member(user_id, business_id, case_id)
     if action not in ACTIONS:
-        raise InvalidInput(errors={"action": [f"One of {', '.join(ACTIONS)}."]})
+        raise InvalidInput(errors={"action": [Text("One of {items}.", items=", ".join(ACTIONS))]})
     if photos and RoutinePhoto.objects(business_id=case.business_id, sha256__in=list(set(photos))).count() < len(
         set(photos)
     ):
         raise InvalidInput(
-            errors={"photos": ["A photo was not uploaded for this business (POST …/routine-photos first)."]}
+            errors={"photos": [Text("A photo was not uploaded for this business (POST …/routine-photos first).")]}
         )
     entry = CaseAction(action=action, note=note, photos=photos, by=_oid(user_id), at=utcnow())
     return _case_change(case, action="action_recorded", actor_id=user_id, updates={"push__actions": entry})
@@ -325,18 +331,25 @@ def request_retest(
 ) -> DispositionCase:
     case = get_case_for_member(user_id, business_id, case_id)
     if case.retest is not None:
-        raise RetestNotAllowed("A re-test was already requested for this case.")
+        raise RetestNotAllowed(Text("A re-test was already requested for this case."))
     if utcnow() > case.retest_request_by:
         raise RetestNotAllowed(
-            f"The time to request a re-test ended at {case.retest_request_by.astimezone(SHANGHAI):%Y-%m-%d %H:%M}.",
-            errors={"case": ["re-test deadline passed"]},
+            Text(
+                "The time to request a re-test ended at {deadline:%Y-%m-%d %H:%M}.",
+                deadline=case.retest_request_by.astimezone(SHANGHAI),
+            ),
+            errors={"case": [Text("re-test deadline passed")]},
         )
     eligible = _retestable_items(case)
     if not eligible:
-        raise RetestNotAllowed("Microbiological items are not re-tested.", errors={"items": ["microbiological only"]})
+        raise RetestNotAllowed(
+            Text("Microbiological items are not re-tested."), errors={"items": [Text("microbiological only")]}
+        )
     chosen = items or eligible
     if refused := [item for item in chosen if item not in eligible]:
-        raise InvalidInput(errors={"items": [f"Not a failed item that may be re-tested: {', '.join(refused[:5])}"]})
+        raise InvalidInput(
+            errors={"items": [Text("Not a failed item that may be re-tested: {items}", items=", ".join(refused[:5]))]}
+        )
     calendar = current_calendar()
     request = RetestRequest(
         status=REQUESTED,
@@ -363,9 +376,9 @@ def _retestable_items(case: DispositionCase) -> list[str]:
 def decide_retest(principal: Principal, case_id: str, *, accept: bool, note: str | None) -> DispositionCase:
     case = get_case_for_regulator(principal, case_id)
     if case.retest is None or case.retest.status != REQUESTED:
-        raise CaseConflict("There is no re-test request waiting for a decision.")
+        raise CaseConflict(Text("There is no re-test request waiting for a decision."))
     if not accept and not note:
-        raise InvalidInput(errors={"note": ["Say why the re-test is refused."]})
+        raise InvalidInput(errors={"note": [Text("Say why the re-test is refused.")]})
     updates = {
         "set__retest__status": ACCEPTED if accept else DECLINED,
         "set__retest__decided_by": _oid(principal.user_id),
@@ -385,10 +398,12 @@ def record_retest_result(principal: Principal, case_id: str, *, verdicts: dict[s
     """The re-test lab's result is final: it replaces the verdict of each re-tested item."""
     case = get_case_for_regulator(principal, case_id)
     if case.retest is None or case.retest.status != ACCEPTED:
-        raise CaseConflict("Only an accepted re-test has a result to record.")
+        raise CaseConflict(Text("Only an accepted re-test has a result to record."))
     if set(verdicts) != set(case.retest.items):
         raise InvalidInput(
-            errors={"verdicts": [f"One verdict for each re-tested item: {', '.join(case.retest.items)}"]}
+            errors={
+                "verdicts": [Text("One verdict for each re-tested item: {items}", items=", ".join(case.retest.items))]
+            }
         )
     overall = FAIL if FAIL in verdicts.values() else PASS
     updated = _case_change(
@@ -433,17 +448,17 @@ def _apply_retest_to_sample(sampling_number: str, verdicts: dict[str, str], acto
             if sample.business_id and sample.announcement_id:
                 publish_card(sample.business_id)
             return
-    raise CaseConflict("The sample changed meanwhile; record the result again.")
+    raise CaseConflict(Text("The sample changed meanwhile; record the result again."))
 
 
 def close_case(principal: Principal, case_id: str, *, outcome: str, note: str) -> DispositionCase:
     case = get_case_for_regulator(principal, case_id)
     if outcome not in OUTCOMES:
-        raise InvalidInput(errors={"outcome": [f"One of {', '.join(OUTCOMES)}."]})
+        raise InvalidInput(errors={"outcome": [Text("One of {items}.", items=", ".join(OUTCOMES))]})
     if case.retest is not None and case.retest.status in (REQUESTED, ACCEPTED):
-        raise CaseConflict("A re-test is pending: decide it and record its result before closing.")
+        raise CaseConflict(Text("A re-test is pending: decide it and record its result before closing."))
     if outcome == "no_violation" and not (case.retest and case.retest.result_verdict == PASS):
-        raise InvalidInput(errors={"outcome": ["no_violation needs a re-test that passed."]})
+        raise InvalidInput(errors={"outcome": [Text("no_violation needs a re-test that passed.")]})
     return _case_change(
         case,
         action="closed",
@@ -476,12 +491,14 @@ def record_rapid_test(user_id: Any, business_id: Any, values: dict) -> RapidTest
     tested_at = values["tested_at"]
     now = utcnow()
     if tested_at > now + timedelta(minutes=5):
-        raise InvalidInput(errors={"tested_at": ["In the future."]})
+        raise InvalidInput(errors={"tested_at": [Text("In the future.")]})
     if tested_at < now - timedelta(days=7):
-        raise InvalidInput(errors={"tested_at": ["More than 7 days ago; rapid tests are entered when they are read."]})
+        raise InvalidInput(
+            errors={"tested_at": [Text("More than 7 days ago; rapid tests are entered when they are read.")]}
+        )
     photo = values.get("photo")
     if photo and not RoutinePhoto.objects(business_id=business.id, sha256=photo).count():
-        raise InvalidInput(errors={"photo": ["Not uploaded for this business (POST …/routine-photos first)."]})
+        raise InvalidInput(errors={"photo": [Text("Not uploaded for this business (POST …/routine-photos first).")]})
     test = RapidTest(
         business_id=business.id,
         district_scopes=list(business.district_scopes),
@@ -539,9 +556,11 @@ def announce(
 ) -> Announcement:
     """Make a batch of results public (公告). Results are never public before this."""
     if bool(sampling_numbers) == bool(import_id):
-        raise InvalidInput(errors={"sampling_numbers": ["Give the sampling numbers or an import_id (one of them)."]})
+        raise InvalidInput(
+            errors={"sampling_numbers": [Text("Give the sampling numbers or an import_id (one of them).")]}
+        )
     if announced_on > today_shanghai():
-        raise InvalidInput(errors={"announced_on": ["In the future."]})
+        raise InvalidInput(errors={"announced_on": [Text("In the future.")]})
     district = _scope_district(principal, district)
     found = Sample.objects.visible_to(principal).filter(announcement_id=None)
     if import_id:
@@ -549,12 +568,19 @@ def announce(
     else:
         if len(sampling_numbers) > MAX_ANNOUNCED_NUMBERS:
             raise InvalidInput(
-                errors={"sampling_numbers": [f"At most {MAX_ANNOUNCED_NUMBERS}; announce an import instead."]}
+                errors={
+                    "sampling_numbers": [
+                        Text(
+                            "At most {max_announced_numbers}; announce an import instead.",
+                            max_announced_numbers=MAX_ANNOUNCED_NUMBERS,
+                        )
+                    ]
+                }
             )
         found = found.filter(sampling_number__in=sampling_numbers)
     total = found.count()
     if not total:
-        raise InvalidInput(errors={"sampling_numbers": ["No unannounced sample of yours matches."]})
+        raise InvalidInput(errors={"sampling_numbers": [Text("No unannounced sample of yours matches.")]})
     failed = found.filter(verdict=FAIL).count()
     announcement = Announcement(
         number=number,
@@ -688,7 +714,14 @@ def export_rows(samples) -> list[dict]:
     listed = list(samples.limit(MAX_EXPORT_ROWS + 1))
     if len(listed) > MAX_EXPORT_ROWS:
         raise InvalidInput(
-            errors={"from": [f"More than {MAX_EXPORT_ROWS} results: choose a shorter period or one city."]}
+            errors={
+                "from": [
+                    Text(
+                        "More than {max_export_rows} results: choose a shorter period or one city.",
+                        max_export_rows=MAX_EXPORT_ROWS,
+                    )
+                ]
+            }
         )
     announcements = announcement_numbers(listed)
     return [public_row(n, s, announcements) for n, s in enumerate(listed, start=1)]

@@ -26,6 +26,7 @@ from backend.core import context
 from backend.core.errors import Forbidden, InvalidInput
 from backend.core.masking import mask_name
 from backend.core.principal import Principal
+from backend.core.text import Text
 from backend.core.timeutil import today_shanghai, utcnow
 from backend.public_card import services as cards
 from backend.registry import services as registry
@@ -97,11 +98,20 @@ def add_staff(user_id: Any, business_id: Any, values: dict) -> StaffMember:
     today = today_shanghai()
     current = StaffMember.objects.employed_on(today)
     if current.of_business(business.id).count() >= MAX_STAFF_PER_BUSINESS:
-        raise InvalidInput(errors={"name": [f"At most {MAX_STAFF_PER_BUSINESS} current staff per business."]})
+        raise InvalidInput(
+            errors={
+                "name": [
+                    Text(
+                        "At most {max_staff_per_business} current staff per business.",
+                        max_staff_per_business=MAX_STAFF_PER_BUSINESS,
+                    )
+                ]
+            }
+        )
     elsewhere = False
     if digest:
         if current.of_business(business.id).filter(id_digest=digest).first():
-            raise AlreadyOnStaff(errors={"id_number": ["Already on this business's staff."]})
+            raise AlreadyOnStaff(errors={"id_number": [Text("Already on this business's staff.")]})
         elsewhere = current.filter(id_digest=digest, business_id__ne=business.id).first() is not None
     person = StaffMember(
         business_id=business.id,
@@ -148,7 +158,7 @@ def list_staff(user_id: Any, business_id: Any, *, current_only: bool = False):
 def update_staff(user_id: Any, business_id: Any, staff_id: Any, values: dict) -> StaffMember:
     person = get_staff(user_id, business_id, staff_id)
     if person.ended_on is not None:
-        raise AlreadyEnded("A record of someone who left is history: it is not changed.")
+        raise AlreadyEnded(Text("A record of someone who left is history: it is not changed."))
     updates: dict[str, Any] = {}
     for field in ("name", "post", "phone", "handles_food"):
         if field in values:
@@ -168,7 +178,7 @@ def update_staff(user_id: Any, business_id: Any, staff_id: Any, values: dict) ->
         expected_version=values.get("version"),
         not_found=StaffNotFound,
         conflict=AlreadyEnded,
-        conflict_message="The record changed meanwhile, or the person has left; reload it.",
+        conflict_message=Text("The record changed meanwhile, or the person has left; reload it."),
     )
     publish_card(person.business_id)
     return updated
@@ -229,7 +239,16 @@ def add_certificate(user_id: Any, business_id: Any, staff_id: Any, values: dict)
     if errors:
         raise InvalidInput(errors=errors)
     if HealthCertificate.objects(staff_id=person.id).count() >= MAX_CERTIFICATES_PER_PERSON:
-        raise InvalidInput(errors={"number": [f"At most {MAX_CERTIFICATES_PER_PERSON} certificates per person."]})
+        raise InvalidInput(
+            errors={
+                "number": [
+                    Text(
+                        "At most {max_certificates_per_person} certificates per person.",
+                        max_certificates_per_person=MAX_CERTIFICATES_PER_PERSON,
+                    )
+                ]
+            }
+        )
     certificate = HealthCertificate(
         staff_id=person.id,
         business_id=person.business_id,

@@ -12,6 +12,7 @@ from mongoengine import NotUniqueError
 
 from backend.audit import services as audit
 from backend.core.errors import InvalidInput
+from backend.core.text import Text
 from backend.core.timeutil import today_shanghai, utcnow
 from backend.registry.models import Business
 from backend.routine.models import RoutinePhoto
@@ -38,7 +39,9 @@ def create_lots(order, lots: list[dict], *, actor_id: Any) -> list[Lot]:
         raise InvalidInput(errors={"lots": {"lot_code": ["Each lot of a shipment has its own lot code."]}})
     taken = Lot.objects(supplier_lot__in=[f"{supplier.id}:{code}" for code in codes]).distinct("lot_code")
     if taken:
-        raise LotCodeTaken(f"Lot codes already shipped by this supplier: {', '.join(sorted(taken)[:10])}.")
+        raise LotCodeTaken(
+            Text("Lot codes already shipped by this supplier: {items}.", items=", ".join(sorted(taken)[:10]))
+        )
     inputs = _inputs_by_code(supplier.id, lots)
     certificates = _certificates(supplier.id, lots, inputs)
     made: list[Lot] = []
@@ -108,7 +111,7 @@ def create_lots(order, lots: list[dict], *, actor_id: Any) -> list[Lot]:
             written.append(lot)
     except NotUniqueError:  # a lot code taken meanwhile, by a concurrent shipment of this supplier
         withdraw_lots(written)
-        raise LotCodeTaken("A lot code was used by another shipment meanwhile; use new lot codes.") from None
+        raise LotCodeTaken(Text("A lot code was used by another shipment meanwhile; use new lot codes.")) from None
     for lot in written:
         audit.record(
             actor=audit.actor_for(actor_id),
@@ -152,8 +155,13 @@ def _check_drawn_quantities(made: list[Lot], inputs: dict[str, Lot]) -> None:
             raise InvalidInput(
                 errors={
                     "inputs": [
-                        f"{source.trace_code}: {drawn[source.id]:g} {source.unit} drawn, "
-                        f"{received:g} {source.unit} received."
+                        Text(
+                            "{trace_code}: {drawn:g} {unit} drawn, {received:g} {unit} received.",
+                            trace_code=source.trace_code,
+                            drawn=drawn[source.id],
+                            unit=source.unit,
+                            received=received,
+                        )
                     ]
                 }
             )
@@ -221,7 +229,7 @@ def check_receipt(order, checks: list[dict], *, actor_id: Any) -> list[Lot]:
             set__updated_at=utcnow(),
         )
         if updated is None:
-            raise LotAlreadyChecked(f"Lot {lot.trace_code} was checked already.")
+            raise LotAlreadyChecked(Text("Lot {trace_code} was checked already.", trace_code=lot.trace_code))
         audit.record(
             actor=audit.actor_for(actor_id),
             action="lot.received" if check["accepted"] else "lot.rejected",

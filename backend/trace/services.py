@@ -25,6 +25,7 @@ from backend.accounts.models import User
 from backend.core import context, districts
 from backend.core.errors import Forbidden, InvalidInput
 from backend.core.principal import Principal
+from backend.core.text import Text
 from backend.core.timeutil import SHANGHAI, today_shanghai, utcnow
 from backend.notifications.services import notify, notify_business
 from backend.public_card import services as cards
@@ -73,13 +74,13 @@ def _number(prefix: str) -> str:
 def issue_certificate(user_id: Any, business_id: Any, values: dict) -> ProduceCertificate:
     business, _role = get_for_member(user_id, business_id, roles=(OWNER, MANAGER))
     if business.kind != "farm_base":
-        raise Forbidden("Produce certificates (承诺达标合格证) are issued by farm bases (种养殖基地).")
+        raise Forbidden(Text("Produce certificates (承诺达标合格证) are issued by farm bases (种养殖基地)."))
     if business.status != APPROVED:
-        raise Forbidden("The business is not approved.")
+        raise Forbidden(Text("The business is not approved."))
     if values["issued_on"] > today_shanghai():
-        raise InvalidInput(errors={"issued_on": ["In the future."]})
+        raise InvalidInput(errors={"issued_on": [Text("In the future.")]})
     if values["basis"] in ("own_test", "commissioned_test") and not values.get("test_report"):
-        raise InvalidInput(errors={"test_report": ["A pledge based on a test names the test report."]})
+        raise InvalidInput(errors={"test_report": [Text("A pledge based on a test names the test report.")]})
     certificate = ProduceCertificate(
         number=_number("HG"),
         issuer_id=business.id,
@@ -202,7 +203,7 @@ def public_certificate(number: str) -> dict:
     """A certificate as anyone scanning its QR code may check it."""
     certificate = ProduceCertificate.objects(number=number).first() if number else None
     if certificate is None:
-        raise CertificateNotFound("没有这张合格证。")
+        raise CertificateNotFound(Text("No such certificate."))
     return certificate_view(certificate)
 
 
@@ -229,7 +230,12 @@ def _walk(start: list[Lot], *, backward: bool) -> Iterable[tuple[int, Lot]]:
             seen.add(lot.id)
             yield hops, lot
         if len(seen) > MAX_TRACED_LOTS:
-            raise InvalidInput(f"The chain holds more than {MAX_TRACED_LOTS} lots; export it by date range.")
+            raise InvalidInput(
+                Text(
+                    "The chain holds more than {max_traced_lots} lots; export it by date range.",
+                    max_traced_lots=MAX_TRACED_LOTS,
+                )
+            )
         frontier = found
 
 
@@ -319,7 +325,7 @@ def start_recall(
             )
         )
     if not targets:
-        raise InvalidInput(errors={"source": ["No lot reached a buyer: there is nothing to recall."]})
+        raise InvalidInput(errors={"source": [Text("No lot reached a buyer: there is nothing to recall.")]})
     district = sorted(principal.districts)[0] if principal.districts else (sorted(scopes)[0] if scopes else "")
     scopes.update(districts.enclosing_codes(district) if district else ())
     recall = Recall(
@@ -352,27 +358,33 @@ def _recall_roots(principal: Principal, **given) -> tuple[tuple[str, str], list[
     ]
     if len(chosen) != 1:
         raise InvalidInput(
-            errors={"source": ["Start from one of: trace_code; supplier_id + product_id (+ dates); sampling_number."]}
+            errors={
+                "source": [Text("Start from one of: trace_code; supplier_id + product_id (+ dates); sampling_number.")]
+            }
         )
     if chosen[0] == "lot":
         return ("lot", given["trace_code"]), [_visible_lot(principal, given["trace_code"])]
     if chosen[0] == "sample":
         sample = Sample.objects.visible_to(principal).filter(sampling_number=given["sampling_number"]).first()
         if sample is None:
-            raise LotNotFound("No such sample in your districts.")
+            raise LotNotFound(Text("No such sample in your districts."))
         if sample.verdict != FAIL:
-            raise InvalidInput(errors={"sampling_number": ["The sample passed; nothing to recall."]})
+            raise InvalidInput(errors={"sampling_number": [Text("The sample passed; nothing to recall.")]})
         if not sample.trace_code:
             raise InvalidInput(
-                errors={"sampling_number": ["The sample carries no trace code: start from the lot or the supplier."]}
+                errors={
+                    "sampling_number": [Text("The sample carries no trace code: start from the lot or the supplier.")]
+                }
             )
         roots = list(Lot.objects(trace_code=sample.trace_code))
         if not roots:
-            raise InvalidInput(errors={"sampling_number": ["No lot on the platform has the sample's trace code."]})
+            raise InvalidInput(
+                errors={"sampling_number": [Text("No lot on the platform has the sample's trace code.")]}
+            )
         return ("sample", sample.sampling_number), roots
     supplier = Business.objects.visible_to(principal).filter(id=_oid(given["supplier_id"])).first()
     if supplier is None or not given["product_id"]:
-        raise InvalidInput(errors={"supplier_id": ["A supplier in your districts, with product_id."]})
+        raise InvalidInput(errors={"supplier_id": [Text("A supplier in your districts, with product_id.")]})
     found = Lot.objects(supplier_id=supplier.id, product_id=_oid(given["product_id"]))
     if given["produced_from"]:
         found = found.filter(produced_on__gte=given["produced_from"])
@@ -380,7 +392,7 @@ def _recall_roots(principal: Principal, **given) -> tuple[tuple[str, str], list[
         found = found.filter(produced_on__lte=given["produced_to"])
     roots = list(found)
     if not roots:
-        raise InvalidInput(errors={"product_id": ["The supplier shipped no lot of this product in those dates."]})
+        raise InvalidInput(errors={"product_id": [Text("The supplier shipped no lot of this product in those dates.")]})
     criteria = f"{supplier.id}:{given['product_id']}:{given['produced_from'] or ''}..{given['produced_to'] or ''}"
     return ("supplier_product", criteria), roots
 
@@ -458,10 +470,10 @@ def confirm_recall(user_id: Any, recall_id: Any, *, trace_code: str, disposal: s
         (i for i, t in enumerate(recall.targets) if t.trace_code == trace_code and _holds(t, user_id, businesses)), None
     )
     if index is None:
-        raise InvalidInput(errors={"trace_code": ["Not a lot of yours in this recall."]})
+        raise InvalidInput(errors={"trace_code": [Text("Not a lot of yours in this recall.")]})
     target = recall.targets[index]
     if disposal not in DISPOSALS:
-        raise InvalidInput(errors={"disposal": [f"One of {', '.join(DISPOSALS)}."]})
+        raise InvalidInput(errors={"disposal": [Text("One of {items}.", items=", ".join(DISPOSALS))]})
     # by position: the targets never change order once the recall exists (and mongomock's positional
     # `$` after `$elemMatch` updates the wrong element)
     updated = change_state(
@@ -480,7 +492,7 @@ def confirm_recall(user_id: Any, recall_id: Any, *, trace_code: str, disposal: s
             f"set__targets__{index}__confirmed_at": utcnow(),
         },
         audit_extra={"trace_code": trace_code, "disposal": disposal},
-        conflict_message="This lot's recall was confirmed already.",
+        conflict_message=Text("This lot's recall was confirmed already."),
     )
     if target.holder_business_id:
         publish_card(target.holder_business_id)
@@ -567,14 +579,20 @@ def export_lots(
         chain.update({found.id: found for _hops, found in _walk([lot], backward=False)})
         return list(chain.values())
     if not date_from or not date_to:
-        raise InvalidInput(errors={"trace_code": ["Give a trace_code, or date_from and date_to."]})
+        raise InvalidInput(errors={"trace_code": [Text("Give a trace_code, or date_from and date_to.")]})
     if date_to < date_from:
-        raise InvalidInput(errors={"date_to": ["Before date_from."]})
+        raise InvalidInput(errors={"date_to": [Text("Before date_from.")]})
     start = datetime.combine(date_from, datetime.min.time(), tzinfo=SHANGHAI)
     end = datetime.combine(date_to + timedelta(days=1), datetime.min.time(), tzinfo=SHANGHAI)
     found = Lot.objects.visible_to(principal).filter(shipped_at__gte=start, shipped_at__lt=end)
     if found.count() > MAX_EXPORT_LOTS:
-        raise InvalidInput(errors={"date_to": [f"More than {MAX_EXPORT_LOTS} lots: choose a shorter range."]})
+        raise InvalidInput(
+            errors={
+                "date_to": [
+                    Text("More than {max_export_lots} lots: choose a shorter range.", max_export_lots=MAX_EXPORT_LOTS)
+                ]
+            }
+        )
     return list(found)
 
 

@@ -12,6 +12,7 @@ from backend.accounts.errors import InvalidToken
 from backend.accounts.models import User
 from backend.core.errors import Forbidden
 from backend.core.principal import Principal
+from backend.core.text import Text
 
 PUBLIC = "public"
 SIGNED_IN = "signed_in"
@@ -24,7 +25,7 @@ def _bearer_token() -> str:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise InvalidToken("Send a bearer token in the Authorization header.")
+        raise InvalidToken(Text("Send a bearer token in the Authorization header."))
     return token.strip()
 
 

@@ -10,6 +10,7 @@ from redis.exceptions import RedisError
 from werkzeug.exceptions import HTTPException
 
 from backend.core.errors import HTTP_ERROR_CODES, DomainError, error_body
+from backend.core.text import Text
 from backend.web.messages import field_errors, localised
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,7 @@ def _handle_domain_error(error: DomainError):
 
 def _handle_recursion_error(error: RecursionError):
     # json.loads raises RecursionError (not a decode error) on absurdly nested bodies: [[[[...]]]]
-    return error_response(400, "The request body is nested too deeply.")
+    return error_response(400, Text("The request body is nested too deeply."))
 
 
 def _handle_redis_error(error: RedisError):
@@ -70,7 +71,7 @@ def _handle_redis_error(error: RedisError):
     log.warning("redis unavailable: %s", type(error).__name__)
     return error_response(
         503,
-        "A service we depend on is unavailable; try again shortly.",
+        Text("A service we depend on is unavailable; try again shortly."),
         headers={"Retry-After": str(REDIS_RETRY_AFTER)},
     )
 

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, jsonify
 
 from backend.calendars import services as calendars
 from backend.core import context
+from backend.core.text import Text
 from backend.web.access import PUBLIC, access
 from backend.web.errors import error_response
 
@@ -28,7 +29,7 @@ def readyz():
     if failures:
         return error_response(
             503,
-            f"Not ready: {', '.join(sorted(failures))} did not answer.",
+            Text("Not ready: {stores} did not answer.", stores=", ".join(sorted(failures))),
             {name: [reason] for name, reason in failures.items()},
         )
     calendar = calendars.status()

@@ -23,6 +23,7 @@ from flask import Response, g, make_response, request
 
 from backend.core import context
 from backend.core.errors import Conflict, InvalidInput
+from backend.core.text import Text
 from backend.web.access import optional_principal
 
 HEADER = "Idempotency-Key"
@@ -60,8 +61,8 @@ def idempotent(view=None, *, required: bool = False):
         if key is None:
             if required:
                 raise InvalidInput(
-                    f"Send an {HEADER} header: a retry with the same key gets the same result.",
-                    errors={HEADER: ["Required."]},
+                    Text("Send an {header} header: a retry with the same key gets the same result.", header=HEADER),
+                    errors={HEADER: [Text("Required.")]},
                 )
             return view(*args, **kwargs)
         principal = g.get("principal")
@@ -81,11 +82,11 @@ def idempotent(view=None, *, required: bool = False):
             stored = json.loads(redis.get(redis_key) or "{}")
             if stored.get("fingerprint") != fingerprint:
                 raise InvalidInput(
-                    f"This {HEADER} was used for a different request.",
-                    errors={HEADER: ["Already used for a different request."]},
+                    Text("This {header} was used for a different request.", header=HEADER),
+                    errors={HEADER: [Text("Already used for a different request.")]},
                 )
             if stored.get("state") != "done":
-                raise Conflict("A request with this Idempotency-Key is still being processed; retry shortly.")
+                raise Conflict(Text("A request with this Idempotency-Key is still being processed; retry shortly."))
             response = Response(stored["body"], status=stored["status"], mimetype=stored["mimetype"])
             response.headers["Idempotent-Replayed"] = "true"
             return response

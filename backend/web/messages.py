@@ -1,10 +1,9 @@
 """The words people read in error messages: Chinese by default, English when the client asks for it
-(`Accept-Language: en`). Messages are looked up by their stable error code, for the messages each
-error gives by default; a message a service wrote for the case at hand (naming the field, the
-deadline, the state found) is shown as written, with the stable code beside it.
-
-The catalogue is `backend/core/data/messages.json`: {code: {"zh": …, "en": …}}. The reasons given for
-each refused field (marshmallow's and our services' usual ones) are translated by pattern."""
+(`Accept-Language: en`). The message each error gives by default is looked up by its stable error
+code in `backend/core/data/messages.json` ({code: {"zh": …, "en": …}}); a message a service wrote for
+the case at hand (naming the deadline, the state found) is a `backend.core.text.Text`, rendered from
+`backend/core/data/texts.json`. The reasons marshmallow gives for a refused field are translated by
+pattern."""
 
 from __future__ import annotations
 
@@ -14,6 +13,8 @@ import re
 from importlib import resources
 
 from flask import has_request_context, request
+
+from backend.core.text import Text
 
 DEFAULT_LANGUAGE = "zh"
 
@@ -32,7 +33,9 @@ def language() -> str:
 
 def localised(error_code: str, message: str | None) -> str | None:
     """The catalogue's words for this code in the client's language, when `message` is the code's
-    default (or absent); otherwise `message` as the service wrote it."""
+    default (or absent); otherwise the service's own message, in the client's language."""
+    if isinstance(message, Text):
+        return message.render(language())
     entry = catalogue().get(error_code) or catalogue().get(error_code.rsplit(".", 1)[-1])
     if entry is None:
         return message
@@ -82,6 +85,8 @@ _COMPILED = [(re.compile(f"^{pattern}$"), chinese) for pattern, chinese in _REAS
 
 def reason(text: str) -> str:
     """One field's reason in the client's language."""
+    if isinstance(text, Text):
+        return text.render(language())
     if language() == "en" or not isinstance(text, str):
         return text
     return reason_in_chinese(text)
@@ -89,6 +94,8 @@ def reason(text: str) -> str:
 
 def reason_in_chinese(text: str) -> str:
     """For pages that are Chinese only (the complaint form)."""
+    if isinstance(text, Text):
+        return text.render("zh")
     for pattern, chinese in _COMPILED:
         if pattern.match(text):
             return pattern.sub(chinese, text)

@@ -13,7 +13,9 @@ import uuid
 from flask import Flask, g, has_request_context, request
 from pythonjsonlogger.json import JsonFormatter
 
+from backend.core.text import Text, use_language
 from backend.web.errors import error_response
+from backend.web.messages import language
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _CLIENT_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -79,17 +81,19 @@ def _json_problem():
     """A JSON body that is too large, or holds text that is no text (unpaired UTF-16 surrogates),
     is refused before any view parses it."""
     if request.content_length is not None and request.content_length > MAX_JSON_BYTES:
-        return error_response(413, f"A JSON body may have at most {MAX_JSON_BYTES // 1024} KB.")
+        return error_response(413, Text("A JSON body may have at most {size} KB.", size=MAX_JSON_BYTES // 1024))
     data = request.get_data(cache=True)
     if len(data) > MAX_JSON_BYTES:
-        return error_response(413, f"A JSON body may have at most {MAX_JSON_BYTES // 1024} KB.")
+        return error_response(413, Text("A JSON body may have at most {size} KB.", size=MAX_JSON_BYTES // 1024))
     if b"\\u" in data or b"\\U" in data:
         try:
             surrogate = has_lone_surrogate(json.loads(data))
         except (ValueError, RecursionError):
             return None  # not JSON at all: the view's parser says so (400)
         if surrogate:
-            return error_response(400, "The request body holds text that is not valid Unicode (an unpaired surrogate).")
+            return error_response(
+                400, Text("The request body holds text that is not valid Unicode (an unpaired surrogate).")
+            )
     return None
 
 
@@ -101,13 +105,16 @@ def install_request_plumbing(app: Flask, *, json_only: bool = True, form_path_pr
         supplied = request.headers.get(REQUEST_ID_HEADER, "")
         g.request_id = supplied if _CLIENT_REQUEST_ID.match(supplied) else uuid.uuid4().hex
         g.request_started = time.perf_counter()
+        use_language(language())  # what schemas show of messages kept in both languages
         has_body = request.content_length or request.headers.get("Transfer-Encoding")
         if json_only and request.method in BODY_METHODS and has_body:
             accepted = {"application/json", "multipart/form-data"}
             if request.path.startswith(form_path_prefixes):
                 accepted = accepted | FORM_TYPES
             if request.mimetype not in accepted and not request.mimetype.endswith("+json"):
-                return error_response(415, "Send JSON (Content-Type: application/json) or multipart/form-data uploads.")
+                return error_response(
+                    415, Text("Send JSON (Content-Type: application/json) or multipart/form-data uploads.")
+                )
         if request.method in BODY_METHODS and has_body and request.is_json:
             return _json_problem()
         return None

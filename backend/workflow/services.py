@@ -19,6 +19,7 @@ from mongoengine import QuerySet
 
 from backend.audit import services as audit
 from backend.core.errors import NotFound
+from backend.core.text import State, Text, Word
 from backend.core.timeutil import utcnow
 from backend.public_card import services as cards
 from backend.workflow.errors import TransitionConflict
@@ -70,7 +71,12 @@ def change_state(
         found = (current.status if has_status else "changed") if current else "gone"
         raise conflict(
             conflict_message
-            or f"Cannot {action.replace('_', ' ')} a {target_type} that is {found}; reload it and try again."
+            or Text(
+                "Cannot {action} a {target} that is {state}; reload it and try again.",
+                action=action.replace("_", " "),
+                target=Word(target_type),
+                state=State(target_type, found),
+            )
         )
     audit.record(
         actor=actor or audit.actor_for(actor_id),

@@ -37,7 +37,9 @@ def test_the_search_page_lists_and_picks_districts(api, owned_business):
     business, _owner, _regulator = owned_business
     page = api.get("/search", params={"q": "老张"})
     assert page.status_code == 200 and business["name"] in page.text and f"/q/{business['public_code']}" in page.text
-    assert "江苏省南通市如皋市" in page.text and "<script" not in page.text  # the picker; no JavaScript
+    assert "江苏省南通市如皋市" in page.text  # the picker
+    # nothing needs JavaScript: the one script only adds a "use my position" button
+    assert page.text.count("<script") == 1 and "使用我的位置" not in page.text.split("<script")[0]
     assert "没有找到" in api.get("/search", params={"q": "不存在的店"}).text
     assert restaurant_body()["contact"]["phone"] not in page.text
 
@@ -82,6 +84,21 @@ def test_near_me_finds_located_businesses_nearest_first(api, owned_business, mp_
         "/api/v1/public/businesses", params={"near": "32.3720,120.5650", "radius_km": 20, "q": "饭店"}
     ).json()
     assert wider == []  # 48 km: beyond the largest radius
+    # the page: the same search, nearest first with distances, paged links that keep the point
+    page = api.get("/search", params={"near": "32.3720,120.5650", "radius_km": "5"})
+    assert page.status_code == 200
+    listed = page.text.split('id="results"')[1]
+    assert listed.index(business["name"]) < listed.index("如皋城北小吃") and "南通远处饭店" not in listed
+    assert "约 " in listed and " 米" in listed and "5 公里内，由近及远" in listed
+    second = api.get("/search", params={"near": "32.3720,120.5650", "radius_km": "20", "q": "如皋"}).text
+    assert "如皋城北小吃" in second and 'value="32.3720,120.5650"' in second
+    # a mistyped point is said beside the field, and what was typed is kept
+    typo = api.get("/search", params={"near": "120.5650,32.3720", "q": "老张"}).text
+    assert 'aria-invalid="true"' in typo and "不在中国境内" in typo and 'value="120.5650,32.3720"' in typo
+    assert "请按“纬度,经度”填写" in api.get("/search", params={"near": "如皋"}).text
+    # a located business's card links its neighbours
+    card = api.get(f"/q/{business['public_code']}").text
+    assert "/search?near=32.371600,120.566100" in card and "查看附近的其他经营主体" in card
     # a point outside China (latitude and longitude swapped), and bad near values
     swapped = api.put(
         f"/api/v1/mp/businesses/{business['id']}/location", token=owner, json={"latitude": 120.5, "longitude": 32.3}

@@ -1,0 +1,154 @@
+"""Every message a service writes for people is a `Text` with a Chinese template in the catalogue,
+and renders in either language with the same values."""
+
+import ast
+import importlib
+import inspect
+import pickle
+import pkgutil
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+import backend
+import miniprogram_api
+import public_lookup
+from backend.core.errors import DomainError
+from backend.core.text import State, Text, Word, catalogue, placeholders
+
+ROOT = Path(__file__).resolve().parents[3]
+PACKAGES = (backend, miniprogram_api, public_lookup)
+
+
+def _sources():
+    for package in PACKAGES:
+        yield from sorted(Path(package.__path__[0]).rglob("*.py"))
+
+
+def _domain_error_names() -> set[str]:
+    names = {"ValidationError"}
+    for package in PACKAGES:
+        for module_info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+            if module_info.name.startswith("backend.devtools"):
+                continue
+            module = importlib.import_module(module_info.name)
+            names |= {
+                name
+                for name, value in vars(module).items()
+                if inspect.isclass(value) and issubclass(value, DomainError)
+            }
+    return names
+
+
+def _is_literal(node) -> bool:
+    if isinstance(node, ast.BinOp):  # "…" + ", ".join(…)
+        return _is_literal(node.left) or _is_literal(node.right)
+    if isinstance(node, ast.IfExp):
+        return _is_literal(node.body) or _is_literal(node.orelse)
+    return isinstance(node, ast.JoinedStr) or (isinstance(node, ast.Constant) and isinstance(node.value, str))
+
+
+def _messages_given(call: ast.Call, error_names: set[str]):
+    """The expressions a call hands over as words for people: an error's message and field reasons,
+    `abort`'s and `error_response`'s message, `change_state`'s conflict message, a row's reason, any
+    `message=` (kept with a record)."""
+    name = getattr(call.func, "id", getattr(call.func, "attr", ""))
+    if name == "RowError":
+        yield from call.args[2:3]
+    if name == "error_response":
+        yield from call.args[1:2]
+    if name not in error_names:
+        yield from (keyword.value for keyword in call.keywords if keyword.arg == "message")
+    if name in error_names:
+        yield from call.args[:1]
+        for keyword in call.keywords:
+            if keyword.arg == "message":
+                yield keyword.value
+            if keyword.arg == "errors" and isinstance(keyword.value, ast.Dict):
+                for reasons in keyword.value.values:
+                    if isinstance(reasons, (ast.List, ast.Tuple)):
+                        yield from reasons.elts
+    if name == "abort":
+        yield from call.args[1:2]
+    yield from (keyword.value for keyword in call.keywords if keyword.arg == "conflict_message")
+
+
+def _text_templates():
+    for path in _sources():
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) in {"Text", "Message"}
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
+                yield path.relative_to(ROOT), node.lineno, node.args[0].value
+
+
+def test_no_message_for_people_is_a_bare_string():
+    error_names = _domain_error_names()
+    bare = [
+        f"{path.relative_to(ROOT)}:{given.lineno}"
+        for path in _sources()
+        for node in ast.walk(ast.parse(path.read_text("utf-8")))
+        if isinstance(node, ast.Call)
+        for given in _messages_given(node, error_names)
+        if _is_literal(given)
+    ]
+    assert not bare, "wrap these messages in backend.core.text.Text and translate them in texts.json: " + " ".join(bare)
+
+
+def test_every_text_has_a_chinese_template_with_the_same_values():
+    texts = catalogue()["texts"]
+    found = list(_text_templates())
+    assert len(found) > 150
+    missing = [f"{path}:{line}: {template}" for path, line, template in found if template not in texts]
+    assert missing == []
+    wrong = [template for _, _, template in found if not placeholders(texts[template]) <= placeholders(template)]
+    assert wrong == []
+    untranslated = [template for _, _, template in found if texts[template] == template]
+    assert untranslated == []
+
+
+def test_the_catalogue_keeps_no_template_the_code_no_longer_uses():
+    used = {template for _, _, template in _text_templates()}
+    assert sorted(set(catalogue()["texts"]) - used) == []
+
+
+def test_a_text_is_its_english_sentence_and_renders_in_chinese_with_the_same_values():
+    message = Text("At most {max_photos} photos.", max_photos=9)
+    assert message == "At most 9 photos." and isinstance(message, str)
+    assert message.render("en") == "At most 9 photos."
+    assert message.render("zh") == "最多 9 张照片。"
+
+
+def test_states_and_words_are_named_in_chinese_by_their_record():
+    message = Text(
+        "Cannot {action} a {target} that is {state}; reload it and try again.",
+        action="ship",
+        target=Word("order"),
+        state=State("order", "accepted"),
+    )
+    assert message == "Cannot ship a order that is accepted; reload it and try again."
+    assert message.render("zh") == "该订单当前为“已接单”，不能进行此操作；请刷新后重试。"
+    assert State("lot", "accepted").render("zh") == "已验收"
+    assert State("staff", "some_future_state").render("zh") == "some_future_state"
+
+
+def test_format_specs_apply_in_both_languages():
+    deadline = datetime(2027, 1, 4, 17, 30)
+    message = Text("The time to request a re-test ended at {deadline:%Y-%m-%d %H:%M}.", deadline=deadline)
+    assert message == "The time to request a re-test ended at 2027-01-04 17:30."
+    assert message.render("zh") == "申请复检的期限已于 2027-01-04 17:30 截止。"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [Text("One of {items}.", items="a, b"), State("order", "shipped"), Word("order"), Text("Required.")],
+)
+def test_a_text_survives_pickling_as_itself(message):
+    # job payloads (RQ) and cached errors are pickled: the template and values must come back
+    copy = pickle.loads(pickle.dumps(message))
+    assert type(copy) is type(message) and copy == message and copy.render("zh") == message.render("zh")
