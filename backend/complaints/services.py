@@ -145,7 +145,7 @@ def _target(values: dict) -> tuple[Business | None, str, str | None, str]:
     errors = {}
     for field in ("business_name", "business_address", "district_code"):
         if not values.get(field):
-            errors[field] = ["Required when no business_code is given."]
+            errors[field] = [Text("Required when no business_code is given.")]
     if errors:
         raise InvalidInput(errors=errors)
     try:
@@ -177,21 +177,21 @@ def submit(
     if complainant.get("phone"):
         phone = normalise_phone(complainant["phone"])
         if phone is None:
-            errors["complainant"] = {"phone": ["A mainland mobile (11 digits) or landline number."]}
+            errors["complainant"] = {"phone": [Text("A mainland mobile (11 digits) or landline number.")]}
     if kind == COMPLAINT:
         missing = [f for f in ("name", "phone", "address") if not complainant.get(f)]
         if missing:
-            errors["complainant"] = {f: ["Required for a complaint."] for f in missing}
+            errors["complainant"] = {f: [Text("Required for a complaint.")] for f in missing}
         if not values.get("claim"):
-            errors["claim"] = ["A complaint states what you ask for."]
+            errors["claim"] = [Text("A complaint states what you ask for.")]
     occurred_at = values.get("occurred_at")
     now = utcnow()
     if occurred_at is not None:
         occurred_at = as_utc(occurred_at)
         if occurred_at > now + timedelta(minutes=10):
-            errors["occurred_at"] = ["Cannot be in the future."]
+            errors["occurred_at"] = [Text("Cannot be in the future.")]
         elif now - occurred_at > MAX_AGE:
-            errors["occurred_at"] = ["Incidents more than 3 years ago cannot be handled."]
+            errors["occurred_at"] = [Text("Incidents more than 3 years ago cannot be handled.")]
     if errors:
         raise InvalidInput(errors=errors)
     business, name, address, district_code = _target(values)

@@ -17,8 +17,10 @@ import re
 from collections.abc import Iterable
 from importlib import resources
 
+from backend.core.text import Text
+
 DISTRICT_CODE = re.compile(r"^\d{6}$")
-NOT_A_CODE = "Not a GB/T 2260 administrative division code."
+NOT_A_CODE = Text("Not a GB/T 2260 administrative division code.")
 
 
 @functools.cache
@@ -90,8 +92,8 @@ def resolve(value: str) -> str:
     if len(matches) == 1:
         return matches[0]
     if matches:
-        raise UnknownDistrict(f"Several divisions are named {value}; give the 6-digit code.")
-    raise UnknownDistrict("No division has this name or code.")
+        raise UnknownDistrict(Text("Several divisions are named {value}; give the 6-digit code.", value=value))
+    raise UnknownDistrict(Text("No division has this name or code."))
 
 
 def covers(scope_code: str, district_code: str) -> bool:

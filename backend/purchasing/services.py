@@ -148,7 +148,7 @@ def place_order(user_id: Any, *, request_key: str, values: dict) -> tuple[Order,
     for index, (line, product_id) in enumerate(zip(wanted, product_ids, strict=True)):
         product = products.get(product_id)
         if product is None:
-            problems[str(index)] = {"product_id": ["Not a product this supplier has on sale."]}
+            problems[str(index)] = {"product_id": [Text("Not a product this supplier has on sale.")]}
             continue
         lines.append(
             OrderLine(
@@ -347,15 +347,19 @@ def _check_line_quantities(order: Order, lots: list[dict]) -> None:
     for index, lot in enumerate(lots):
         line = lot["line"]
         if line >= len(order.lines):
-            problems[str(index)] = {"line": [f"The order has lines 0 to {len(order.lines) - 1}."]}
+            problems[str(index)] = {"line": [Text("The order has lines 0 to {last}.", last=len(order.lines) - 1)]}
             continue
         if lot["unit"] != order.lines[line].unit:
-            problems[str(index)] = {"unit": [f"The order line is in {order.lines[line].unit}."]}
+            problems[str(index)] = {"unit": [Text("The order line is in {unit}.", unit=order.lines[line].unit)]}
         shipped[line] = shipped.get(line, 0) + lot["quantity"]
     for line, quantity in shipped.items():
         if quantity > order.lines[line].quantity + 1e-9:
             problems.setdefault(f"line {line}", {})["quantity"] = [
-                f"{quantity:g} shipped, {order.lines[line].quantity:g} ordered: do not ship more than ordered."
+                Text(
+                    "{shipped:g} shipped, {ordered:g} ordered: do not ship more than ordered.",
+                    shipped=quantity,
+                    ordered=order.lines[line].quantity,
+                )
             ]
     if problems:
         raise InvalidInput(errors={"lots": problems})

@@ -171,14 +171,14 @@ def _validated(kind: str, values: dict) -> dict:
     if "district_code" in values:
         code = values["district_code"]
         if not districts.is_known(code):
-            errors["district_code"] = ["Not a GB/T 2260 administrative division code."]
+            errors["district_code"] = [Text("Not a GB/T 2260 administrative division code.")]
         else:
             updates["district_code"] = code
             updates["district_scopes"] = districts.enclosing_codes(code)
     if kind == HOUSEHOLD:
         for field in ("uscc", "licence"):
             if values.get(field):
-                errors[field] = ["A household registers without a licence or USCC."]
+                errors[field] = [Text("A household registers without a licence or USCC.")]
     else:
         if "uscc" in values and values["uscc"] is not None:
             uscc = values["uscc"].strip().upper()
@@ -210,7 +210,7 @@ def _validated(kind: str, values: dict) -> dict:
         if contact.get("phone") is not None:
             phone = normalise_phone(contact["phone"])
             if phone is None:
-                errors.setdefault("contact", {})["phone"] = ["A mainland mobile (11 digits) or landline number."]
+                errors.setdefault("contact", {})["phone"] = [Text("A mainland mobile (11 digits) or landline number.")]
             contact["phone"] = phone
         updates["contact"] = contact
     if errors:
@@ -298,22 +298,22 @@ def _submission_problems(business: Business) -> dict:
     problems: dict[str, Any] = {}
     for field in ("name", "address", "district_code"):
         if not getattr(business, field):
-            problems[field] = ["Required before submitting."]
+            problems[field] = [Text("Required before submitting.")]
     if not (business.contact and business.contact.name and business.contact.phone):
-        problems["contact"] = ["A contact person and phone are required before submitting."]
+        problems["contact"] = [Text("A contact person and phone are required before submitting.")]
     if business.kind == HOUSEHOLD:
         return problems
     if not business.uscc:
-        problems["uscc"] = ["Required before submitting."]
+        problems["uscc"] = [Text("Required before submitting.")]
     licence = business.licence
     if business.kind not in LICENCE_OPTIONAL_KINDS or (licence and licence.number):
         missing = [f for f in ("number", "issued_on", "expires_on", "authority") if not (licence and licence[f])]
         if missing:
-            problems["licence"] = {f: ["Required before submitting."] for f in missing}
+            problems["licence"] = {f: [Text("Required before submitting.")] for f in missing}
         elif licence.expires_on < today_shanghai():
-            problems["licence"] = {"expires_on": ["The licence has expired."]}
+            problems["licence"] = {"expires_on": [Text("The licence has expired.")]}
         elif not BusinessDocument.objects(business_id=business.id, kind="licence").first():
-            problems["documents"] = ["Upload a scan of the licence (kind 'licence') before submitting."]
+            problems["documents"] = [Text("Upload a scan of the licence (kind 'licence') before submitting.")]
     return problems
 
 
@@ -669,7 +669,7 @@ def request_change(user_id: Any, business_id: Any, values: dict, *, closure: boo
         for field in wanted:
             setattr(change, field, getattr(proposed, field))
         if "licence" in wanted and proposed.licence.expires_on and proposed.licence.expires_on < today_shanghai():
-            raise InvalidInput(errors={"licence": {"expires_on": ["The new licence has expired already."]}})
+            raise InvalidInput(errors={"licence": {"expires_on": [Text("The new licence has expired already.")]}})
         documents = [_oid(d, DocumentNotFound) for d in values.get("document_ids") or []]
         if documents and BusinessDocument.objects(id__in=documents, business_id=business.id).count() < len(documents):
             raise DocumentNotFound()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from backend.core.text import Text
+
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _USCC_SHAPE = re.compile(rf"^[{USCC_ALPHABET}]{{18}}$")
@@ -28,9 +30,9 @@ def uscc_check_character(first17: str) -> str:
 def uscc_problem(value: str) -> str | None:
     """None when valid, else why not."""
     if not _USCC_SHAPE.match(value):
-        return "18 characters from 0-9 and A-Y without I, O, Z, S, V."
+        return Text("18 characters from 0-9 and A-Y without I, O, Z, S, V.")
     if uscc_check_character(value[:17]) != value[17]:
-        return "The check character does not match (GB 32100-2015)."
+        return Text("The check character does not match (GB 32100-2015).")
     return None
 
 

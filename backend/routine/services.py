@@ -169,16 +169,19 @@ def record_daily_check(user_id: Any, business_id: Any, values: dict) -> DailyChe
     errors: dict[str, Any] = {}
     seen = [r["item"] for r in results]
     if unknown := sorted(set(seen) - items):
-        errors["results"] = [f"Not on the risk-control list: {', '.join(unknown[:10])}"]
+        errors["results"] = [Text("Not on the risk-control list: {items}", items=", ".join(unknown[:10]))]
     elif len(seen) != len(set(seen)):
-        errors["results"] = ["An item is recorded twice."]
+        errors["results"] = [Text("An item is recorded twice.")]
     elif missing := sorted(items - set(seen)):
         errors["results"] = [
-            f"Every item is recorded (passed, failed or not applicable); missing: {', '.join(missing[:10])}"
+            Text(
+                "Every item is recorded (passed, failed or not applicable); missing: {items}",
+                items=", ".join(missing[:10]),
+            )
         ]
     photos = {r["photo"] for r in results if r.get("photo")}
     if photos and RoutinePhoto.objects(business_id=business.id, sha256__in=list(photos)).count() < len(photos):
-        errors["results"] = ["A photo was not uploaded for this business."]
+        errors["results"] = [Text("A photo was not uploaded for this business.")]
     if any(r["result"] == FAILED and not r.get("note") for r in results):
         errors.setdefault("results", []).append("A failed item needs a note saying what was found.")
     if errors:

@@ -75,11 +75,11 @@ def add_months(day: date, months: int) -> date:
 def _checked_dates(started_on: date | None, ended_on: date | None, errors: dict) -> None:
     today = today_shanghai()
     if started_on and started_on > today:
-        errors["started_on"] = ["Cannot be in the future."]
+        errors["started_on"] = [Text("Cannot be in the future.")]
     if ended_on and ended_on > today:
-        errors["ended_on"] = ["Cannot be in the future."]
+        errors["ended_on"] = [Text("Cannot be in the future.")]
     if started_on and ended_on and ended_on < started_on:
-        errors["ended_on"] = ["Cannot be before started_on."]
+        errors["ended_on"] = [Text("Cannot be before started_on.")]
 
 
 def add_staff(user_id: Any, business_id: Any, values: dict) -> StaffMember:
@@ -231,11 +231,17 @@ def add_certificate(user_id: Any, business_id: Any, staff_id: Any, values: dict)
     expires = expires or latest_allowed
     errors: dict[str, list[str]] = {}
     if issued > today_shanghai():
-        errors["issued_on"] = ["Cannot be in the future."]
+        errors["issued_on"] = [Text("Cannot be in the future.")]
     if expires < issued:
-        errors["expires_on"] = ["Cannot be before issued_on."]
+        errors["expires_on"] = [Text("Cannot be before issued_on.")]
     elif expires > latest_allowed:
-        errors["expires_on"] = [f"A health certificate is valid at most {months} months (until {latest_allowed})."]
+        errors["expires_on"] = [
+            Text(
+                "A health certificate is valid at most {months} months (until {latest_allowed}).",
+                months=months,
+                latest_allowed=latest_allowed,
+            )
+        ]
     if errors:
         raise InvalidInput(errors=errors)
     if HealthCertificate.objects(staff_id=person.id).count() >= MAX_CERTIFICATES_PER_PERSON:

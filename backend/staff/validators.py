@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from backend.core.text import Text
+
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _SHAPE = re.compile(r"^\d{17}[\dX]$")
 
@@ -19,13 +21,13 @@ def id_check_character(first17: str) -> str:
 def id_number_problem(value: str, today: date) -> str | None:
     """None when valid, else why not."""
     if not _SHAPE.match(value):
-        return "18 characters: 17 digits and a check digit or X."
+        return Text("18 characters: 17 digits and a check digit or X.")
     try:
         born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
-        return "The birth date in the ID number is not a date."
+        return Text("The birth date in the ID number is not a date.")
     if born > today or born.year < 1900:
-        return "The birth date in the ID number is not possible."
+        return Text("The birth date in the ID number is not possible.")
     if id_check_character(value[:17]) != value[17]:
-        return "The check character does not match (GB 11643)."
+        return Text("The check character does not match (GB 11643).")
     return None

@@ -36,7 +36,7 @@ def create_lots(order, lots: list[dict], *, actor_id: Any) -> list[Lot]:
     problems: dict[str, dict] = {}
     codes = [lot["lot_code"] for lot in lots]
     if len(set(codes)) != len(codes):
-        raise InvalidInput(errors={"lots": {"lot_code": ["Each lot of a shipment has its own lot code."]}})
+        raise InvalidInput(errors={"lots": {"lot_code": [Text("Each lot of a shipment has its own lot code.")]}})
     taken = Lot.objects(supplier_lot__in=[f"{supplier.id}:{code}" for code in codes]).distinct("lot_code")
     if taken:
         raise LotCodeTaken(
@@ -50,15 +50,15 @@ def create_lots(order, lots: list[dict], *, actor_id: Any) -> list[Lot]:
     for index, lot in enumerate(lots):
         errors = {}
         if lot["produced_on"] > today:
-            errors["produced_on"] = ["In the future."]
+            errors["produced_on"] = [Text("In the future.")]
         line = order.lines[lot["line"]]
         certificate = certificates.get(lot.get("certificate_number") or "")
         if lot.get("certificate_number") and certificate is None:
             errors["certificate_number"] = [
-                "No produce certificate of yours, or of the lots this one came from, has this number."
+                Text("No produce certificate of yours, or of the lots this one came from, has this number.")
             ]
         if not lot.get("certificate_number") and not lot.get("test_report"):
-            errors["certificate_number"] = ["Give the producer's certificate (承诺达标合格证) or a test report."]
+            errors["certificate_number"] = [Text("Give the producer's certificate (承诺达标合格证) or a test report.")]
         lot_inputs = []
         for entry in lot.get("inputs", []):
             source = inputs.get(entry["trace_code"])
@@ -184,29 +184,33 @@ def check_receipt(order, checks: list[dict], *, actor_id: Any) -> list[Lot]:
     problems: dict[str, dict] = {}
     photos = {sha for check in checks for sha in check.get("photos", [])}
     if photos and order.buyer_business_id is None:
-        problems["photos"] = {"photos": ["Households keep no photos here."]}
+        problems["photos"] = {"photos": [Text("Households keep no photos here.")]}
     elif photos:
         known = set(
             RoutinePhoto.objects(business_id=order.buyer_business_id, sha256__in=sorted(photos)).distinct("sha256")
         )
         if missing := photos - known:
-            problems["photos"] = {"photos": [f"Not uploaded for this business: {len(missing)} photo(s)."]}
+            problems["photos"] = {
+                "photos": [Text("Not uploaded for this business: {count} photo(s).", count=len(missing))]
+            }
     for index, check in enumerate(checks):
         lot = by_code.get(check["trace_code"])
         errors = {}
         if lot is None:
-            errors["trace_code"] = ["Not a lot of this order."]
+            errors["trace_code"] = [Text("Not a lot of this order.")]
         elif check["accepted"]:
             if check.get("quantity") is None:
                 check["quantity"] = lot.quantity
             if check["quantity"] > lot.quantity + 1e-9:
-                errors["quantity"] = [f"More than was shipped ({lot.quantity:g} {lot.unit})."]
+                errors["quantity"] = [
+                    Text("More than was shipped ({quantity:g} {unit}).", quantity=lot.quantity, unit=lot.unit)
+                ]
             if lot.certificate_number and check.get("certificate_number") != lot.certificate_number:
                 errors["certificate_number"] = [
-                    "Record the produce certificate (承诺达标合格证) that came with the lot: its number."
+                    Text("Record the produce certificate (承诺达标合格证) that came with the lot: its number.")
                 ]
         elif not check.get("reason"):
-            errors["reason"] = ["Say why the lot is rejected."]
+            errors["reason"] = [Text("Say why the lot is rejected.")]
         if errors:
             problems[str(index)] = errors
     if problems:

@@ -44,8 +44,8 @@ def localised(error_code: str, message: str | None) -> str | None:
     return entry.get(language()) or message
 
 
-# The reasons fields are refused for, as marshmallow and our services word them: pattern → Chinese.
-# A reason with no pattern here is shown as written.
+# The reasons marshmallow refuses fields for: pattern → Chinese (ours are Text). A reason with no
+# pattern here is shown as written.
 _REASONS = [
     (r"Missing data for required field\.", "必填。"),
     (r"Required\.?", "必填。"),
@@ -67,18 +67,16 @@ _REASONS = [
     (r"Must be greater than or equal to (\S+)\.", r"不能小于 \1。"),
     (r"Must be less than or equal to (\S+)\.", r"不能大于 \1。"),
     (r"String does not match expected pattern\.", "格式不正确。"),
-    (r"Required when no business_code is given\.", "未提供公示码时必填。"),
-    (r"Required for a complaint\.", "投诉须填写。"),
-    (r"A complaint states what you ask for\.", "投诉须写明诉求。"),
-    (r"(Cannot be in the future|In the future)\.", "不能晚于现在。"),
-    (r"Not a known district code\.", "不是有效的行政区划代码。"),
-    (
-        r"(No division has this name or code|Not a GB/T 2260 administrative division code)\.",
-        "未找到该县区，请检查名称或填写代码。",
-    ),
-    (r"Several divisions are named .*", "有多个同名县区，请填写 6 位行政区划代码。"),
-    (r"A mainland mobile \(11 digits\) or landline number\.", "请填写 11 位手机号或固定电话号码。"),
-    (r"Incidents more than 3 years ago cannot be handled\.", "超过 3 年的事项无法受理。"),
+    (r"A 12-character trace code\.", "应为 12 位追溯码。"),
+    (r"A photo id from …/routine-photos\.", "应为 …/routine-photos 返回的照片编号。"),
+    (r"A 24-hex-digit id\.", "应为 24 位十六进制编号。"),
+    (r"More than 0, at most 1000000\.", "应大于 0，且不超过 1000000。"),
+    (r"7-20 digits, spaces, \+ or -\.", "应为 7-20 位数字、空格、+ 或 -。"),
+    (r"HH:MM, 24-hour\.", "应为 24 小时制的 HH:MM。"),
+    (r"3-32 letters, digits, '_', '\.' or '-'\.", "应为 3-32 位字母、数字、“_”、“.”或“-”。"),
+    (r"latitude,longitude", "应为“纬度,经度”。"),
+    (r"YYYY-MM-DD or YYYY-MM-DD\.\.YYYY-MM-DD", "应为 YYYY-MM-DD 或 YYYY-MM-DD..YYYY-MM-DD。"),
+    (r"4–40 letters, digits or hyphens\.", "应为 4–40 位字母、数字或连字符。"),
 ]
 _COMPILED = [(re.compile(f"^{pattern}$"), chinese) for pattern, chinese in _REASONS]
 

@@ -48,3 +48,37 @@ def test_the_reasons_fields_are_refused_for_are_in_the_clients_language(api, mp_
     complaint = {"kind": "report", "category": "hygiene", "description": "后厨老鼠出没"}
     reasons = assert_error(api.post("/api/v1/public/complaints", json=complaint), 422)["errors"]
     assert reasons["business_name"] == ["未提供公示码时必填。"]
+
+
+def test_a_message_written_for_the_case_names_the_state_in_the_clients_language(api, owned_business):
+    business, owner, regulator = owned_business
+    path = f"/api/v1/mp/businesses/{business['id']}"
+    body = assert_error(api.delete(path, token=owner), 409)
+    assert body["message"] == "只有草稿可以删除；该主体为“正常经营”。"
+    english = assert_error(api.delete(path, token=owner, headers=ENGLISH), 409)
+    assert english["message"] == "Only a draft can be deleted; this business is approved."
+    assert body["error"] == english["error"] == "registry.invalid_transition"
+    # the one state-change helper's own words, when a second approval loses
+    approve = f"/api/v1/console/businesses/{business['id']}/approve"
+    again = assert_error(api.post(approve, token=regulator, json={}), 409)
+    assert again["message"] == "该经营主体当前为“正常经营”，不能进行此操作；请刷新后重试。"
+    english = assert_error(api.post(approve, token=regulator, json={}, headers=ENGLISH), 409)
+    assert english["message"] == "Cannot approve a business that is approved; reload it and try again."
+
+
+def test_a_fields_reason_written_by_a_schema_or_service_is_in_the_clients_language(api, mp_login):
+    token = mp_login()["access_token"]
+    body = {
+        "kind": "restaurant_small",
+        "name": "新店",
+        "district_code": "320682",
+        "licence": {"issued_on": "1800-01-01"},
+    }
+    chinese = assert_error(api.post("/api/v1/mp/businesses", token=token, json=body), 422)["errors"]
+    assert chinese["licence"]["issued_on"] == ["日期应在 1900 年到 2199 年之间。"]
+    english = assert_error(api.post("/api/v1/mp/businesses", token=token, json=body, headers=ENGLISH), 422)["errors"]
+    assert english["licence"]["issued_on"] == ["A date between 1900 and 2199."]
+    located = api.put(
+        "/api/v1/mp/businesses/" + "0" * 24 + "/location", token=token, json={"latitude": "x", "longitude": 1}
+    )
+    assert assert_error(located, 422)["errors"]["latitude"] == ["应为数字。"]
