@@ -58,7 +58,7 @@ def _form_page(form: dict, errors: dict | None = None, status: int = 200):
     return html, status, {"Cache-Control": "no-store"}
 
 
-# The service's reasons as this page says them (the message catalogue of issue 15 will replace this).
+# The service's reasons in Chinese, whatever the browser asks for: this page is Chinese only.
 def _flatten(errors: dict) -> dict[str, str]:
     """Service errors ({"complainant": {"phone": [...]}}) as one message per form field."""
     flat = {}
@@ -66,9 +66,7 @@ def _flatten(errors: dict) -> dict[str, str]:
         if isinstance(reasons, dict):
             flat.update(_flatten(reasons))
         else:
-            flat[field] = (
-                "；".join(chinese(str(r)) for r in reasons) if isinstance(reasons, list) else chinese(str(reasons))
-            )
+            flat[field] = "；".join(chinese(r) for r in reasons) if isinstance(reasons, list) else chinese(reasons)
     return flat
 
 
@@ -134,7 +132,7 @@ def submit_complaint():
         return _refused_for_now(typed, refused)
     except DomainError as error:
         if error.http_status == 422:
-            return _form_page(typed, _flatten(error.errors) or {"form": error.message}, 422)
+            return _form_page(typed, _flatten(error.errors) or {"form": chinese(error.message)}, 422)
         if error.http_status == 409:
             number = (error.errors.get("number") or [""])[0]
             return _form_page(typed, {"form": f"24小时内已提交过相同内容，编号 {number}"}, 409)

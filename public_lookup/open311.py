@@ -30,6 +30,7 @@ from backend.core.text import Text
 from backend.core.timeutil import SHANGHAI, to_shanghai
 from backend.web.access import PUBLIC, access
 from backend.web.limits import limit_public, limit_submission
+from backend.web.messages import localised, reason
 
 blp = Blueprint(
     "open311", __name__, url_prefix="/open311/v2", description="Open311 GeoReport v2 (JSON): services, requests"
@@ -142,13 +143,14 @@ def _flat(errors: dict, prefix: str = "") -> list[tuple[str, str]]:
         if isinstance(reasons, dict):
             flat += _flat(reasons, f"{name}.")
         else:
-            flat.append((OPEN311_FIELDS.get(name, name), "; ".join(map(str, reasons))))
+            flat.append((OPEN311_FIELDS.get(name, name), "; ".join(reason(r) for r in reasons)))
     return flat
 
 
 def _error_of(error: DomainError) -> tuple[int, str]:
     details = "; ".join(f"{field}: {reasons}" for field, reasons in _flat(error.errors))
-    return error.http_status if error.http_status != 422 else 400, error.message + (f" ({details})" if details else "")
+    message = localised(error.error_code(), error.message)
+    return error.http_status if error.http_status != 422 else 400, message + (f" ({details})" if details else "")
 
 
 @blp.errorhandler(DomainError)
@@ -163,7 +165,7 @@ def _http_error(error: HTTPException):
     data = getattr(error, "data", None) or {}
     messages = data.get("messages") or {}
     fields = {field: reasons for location in messages.values() for field, reasons in location.items()}
-    details = "; ".join(f"{field}: {reasons}" for field, reasons in fields.items())
+    details = "; ".join(f"{field}: {reasons}" for field, reasons in _flat(fields))
     code = 400 if error.code == 422 else (error.code or 500)
     return _open311_error(code, details or error.description or "Bad request")
 

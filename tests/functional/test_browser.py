@@ -32,3 +32,21 @@ def test_card_on_a_phone_screen(browser_page, live_server, approved_business):
     assert browser_page.requested == [url]  # no other request: no external fonts, scripts or images
     width = browser_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375  # nothing overflows sideways
+
+
+def test_search_offers_the_phones_position_and_lists_what_is_near(browser_page, live_server, api, owned_business):
+    business, owner, _regulator = owned_business
+    placed = api.put(
+        f"/api/v1/mp/businesses/{business['id']}/location",
+        token=owner,
+        json={"latitude": 32.3716, "longitude": 120.5661},
+    )
+    assert placed.status_code == 200
+    browser_page.context.grant_permissions(["geolocation"])
+    browser_page.context.set_geolocation({"latitude": 32.3720, "longitude": 120.5650})
+    browser_page.goto(f"{live_server.url}/search")
+    with browser_page.expect_navigation():
+        browser_page.get_by_role("button", name="使用我的位置").click()
+    assert "near=32.372000%2C120.565000" in browser_page.url
+    results = browser_page.locator("#results").inner_text()
+    assert business["name"] in results and "由近及远" in results and " 米" in results

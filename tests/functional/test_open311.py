@@ -85,3 +85,11 @@ def test_errors_name_the_fields_as_open311_does(api):
     assert as_xml.status_code == 400 and error.findtext("error/code") == "400"
     assert "attribute[claim]" in error.findtext("error/description")
     assert xml(api.post("/open311/v2/requests.xml", data={"service_code": "x"})).findtext("error/code") == "400"
+    # descriptions are for people: Chinese unless the client asks for English, field by field
+    missing = api.post("/open311/v2/requests.json", data={"service_code": "report.hygiene"}).json()[0]
+    assert missing["description"] == "description: 必填。"
+    english = api.post(
+        "/open311/v2/requests.json", data={"service_code": "report.hygiene"}, headers={"Accept-Language": "en"}
+    ).json()[0]
+    assert english["description"] == "description: Missing data for required field."
+    assert "无法根据 lat/long 确定所在县区" in description
