@@ -188,3 +188,22 @@ def test_a_text_survives_pickling_as_itself(message):
     # job payloads (RQ) and cached errors are pickled: the template and values must come back
     copy = pickle.loads(pickle.dumps(message))
     assert type(copy) is type(message) and copy == message and copy.render("zh") == message.render("zh")
+
+
+def test_a_message_kept_with_a_record_is_stored_in_both_languages_and_read_in_the_current_one():
+    from contextvars import copy_context
+
+    from backend.core.text import in_both_languages, stored, use_language
+
+    kept = in_both_languages("message", Text("Lot {trace_code} was checked already.", trace_code="ABCDEFGH2345"))
+    assert kept == {"message": "Lot ABCDEFGH2345 was checked already.", "message_zh": "批次 ABCDEFGH2345 已查验过。"}
+
+    def read(language, record):
+        use_language(language)
+        return stored(record, "message")
+
+    assert copy_context().run(read, "zh", kept) == "批次 ABCDEFGH2345 已查验过。"
+    assert copy_context().run(read, "en", kept) == "Lot ABCDEFGH2345 was checked already."
+    assert copy_context().run(read, "fr", kept) == "批次 ABCDEFGH2345 已查验过。"  # unknown: the default
+    assert copy_context().run(read, "zh", {"message": "from before"}) == "from before"
+    assert in_both_languages("reason", "as typed") == {"reason": "as typed", "reason_zh": "as typed"}
