@@ -72,8 +72,8 @@ def change_state(
         raise conflict(
             conflict_message
             or Text(
-                "Cannot {action} a {target} that is {state}; reload it and try again.",
-                action=action.replace("_", " "),
+                "Cannot {action} this {target}: it is {state}; reload it and try again.",
+                action=action.replace("_", " "),  # the audit action; the Chinese leaves it out
                 target=Word(target_type),
                 state=State(target_type, found),
             )

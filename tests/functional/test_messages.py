@@ -63,7 +63,7 @@ def test_a_message_written_for_the_case_names_the_state_in_the_clients_language(
     again = assert_error(api.post(approve, token=regulator, json={}), 409)
     assert again["message"] == "该经营主体当前为“正常经营”，不能进行此操作；请刷新后重试。"
     english = assert_error(api.post(approve, token=regulator, json={}, headers=ENGLISH), 409)
-    assert english["message"] == "Cannot approve a business that is approved; reload it and try again."
+    assert english["message"] == "Cannot approve this business: it is approved; reload it and try again."
 
 
 def test_a_fields_reason_written_by_a_schema_or_service_is_in_the_clients_language(api, mp_login):

@@ -162,12 +162,12 @@ def test_a_text_is_its_english_sentence_and_renders_in_chinese_with_the_same_val
 
 def test_states_and_words_are_named_in_chinese_by_their_record():
     message = Text(
-        "Cannot {action} a {target} that is {state}; reload it and try again.",
+        "Cannot {action} this {target}: it is {state}; reload it and try again.",
         action="ship",
         target=Word("order"),
         state=State("order", "accepted"),
     )
-    assert message == "Cannot ship a order that is accepted; reload it and try again."
+    assert message == "Cannot ship this order: it is accepted; reload it and try again."
     assert message.render("zh") == "该订单当前为“已接单”，不能进行此操作；请刷新后重试。"
     assert State("lot", "accepted").render("zh") == "已验收"
     assert State("staff", "some_future_state").render("zh") == "some_future_state"
