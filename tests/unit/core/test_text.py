@@ -207,3 +207,16 @@ def test_a_message_kept_with_a_record_is_stored_in_both_languages_and_read_in_th
     assert copy_context().run(read, "fr", kept) == "批次 ABCDEFGH2345 已查验过。"  # unknown: the default
     assert copy_context().run(read, "zh", {"message": "from before"}) == "from before"
     assert in_both_languages("reason", "as typed") == {"reason": "as typed", "reason_zh": "as typed"}
+
+
+def test_every_kind_of_record_a_state_change_names_has_a_chinese_word():
+    kinds = {
+        keyword.value.value
+        for path in _sources()
+        for node in ast.walk(ast.parse(path.read_text("utf-8")))
+        if isinstance(node, ast.Call)
+        for keyword in node.keywords
+        if keyword.arg == "target_type" and isinstance(keyword.value, ast.Constant)
+    }
+    assert len(kinds) > 20
+    assert sorted(kinds - set(catalogue()["words"])) == []
