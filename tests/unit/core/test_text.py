@@ -220,3 +220,17 @@ def test_every_kind_of_record_a_state_change_names_has_a_chinese_word():
     }
     assert len(kinds) > 20
     assert sorted(kinds - set(catalogue()["words"])) == []
+
+
+def test_every_state_a_record_can_be_in_has_a_chinese_label():
+    from mongoengine import Document
+
+    statuses = set()
+    for module_info in pkgutil.walk_packages(backend.__path__, "backend."):
+        if module_info.name.endswith(".models"):
+            for value in vars(importlib.import_module(module_info.name)).values():
+                if inspect.isclass(value) and issubclass(value, Document) and "status" in getattr(value, "_fields", {}):
+                    statuses |= set(value._fields["status"].choices or ())
+    assert len(statuses) > 30
+    labelled = {key.rsplit(".", 1)[-1] for key in catalogue()["states"]}
+    assert sorted(statuses - labelled) == []
