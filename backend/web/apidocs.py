@@ -21,6 +21,13 @@ ERROR_RESPONSES = {
     "429": "Too many requests; see Retry-After",
     "503": "A service we depend on is away; see Retry-After",
 }
+# gunicorn (limit_request_line, 4094 bytes) and nginx refuse a longer request line themselves, as an
+# HTML page, before the platform sees the request: every operation can get this answer.
+URI_TOO_LONG = {
+    "description": "The request line (method, path and query) is longer than the HTTP server takes (4 KB); "
+    "refused by the server before the platform, as an HTML page",
+    "content": {"text/html": {"schema": {"type": "string"}}},
+}
 BODY_METHODS = {"post", "put", "patch"}
 CHANGING_METHODS = {"post", "put", "patch", "delete"}
 OWN_ERROR_SHAPE_PREFIXES = ("/open311/",)  # Open311 answers errors in its own shape, documented by its views
@@ -39,11 +46,13 @@ def document_error_responses(api) -> None:
         spec.components.response(
             f"ERROR_{code}", {"description": description, "content": {"application/json": {"schema": "Error"}}}
         )
+    spec.components.response("URI_TOO_LONG", URI_TOO_LONG)
     for path, operations in spec._paths.items():
-        if path.startswith(OWN_ERROR_SHAPE_PREFIXES):
-            continue
         for method, operation in operations.items():
             if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            operation.setdefault("responses", {}).setdefault("414", {"$ref": "#/components/responses/URI_TOO_LONG"})
+            if path.startswith(OWN_ERROR_SHAPE_PREFIXES):
                 continue
             codes = {"503"}
             if operation.get("security"):

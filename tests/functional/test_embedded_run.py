@@ -1,5 +1,6 @@
 """The README's run command as a user meets it: it starts, stops on Ctrl-C in under 2 s without a
-traceback, leaves no redis-server behind even when killed with SIGKILL, and says when its port is busy."""
+traceback, leaves no redis-server behind even when killed with SIGKILL, and says when its port is busy;
+what its HTTP server refuses by itself is in the API document."""
 
 from __future__ import annotations
 
@@ -77,6 +78,12 @@ def test_ctrl_c_stops_it_quickly_and_cleanly(run):
     wait_until_serving(process, port)
     children = psutil.Process(process.pid).children(recursive=True)
     assert any("redis-server" in " ".join(child.cmdline()) for child in children)
+    # a request line over 4 KB is refused by gunicorn itself, as HTML: the document says so
+    too_long = requests.get(f"http://127.0.0.1:{port}/api/v1/public/businesses?q={'x' * 5000}", timeout=10)
+    assert too_long.status_code == 414 and too_long.headers["Content-Type"].startswith("text/html")
+    document = requests.get(f"http://127.0.0.1:{port}/api/openapi.json", timeout=10).json()
+    declared = document["paths"]["/api/v1/public/businesses"]["get"]["responses"]["414"]["$ref"].rsplit("/", 1)[1]
+    assert "text/html" in document["components"]["responses"][declared]["content"]
     started = time.monotonic()
     process.send_signal(signal.SIGINT)
     output, _ = process.communicate(timeout=10)
