@@ -40,6 +40,7 @@ DEMO_BUSINESSES = [
             "name": "如皋市长江镇绿源蔬菜种植基地",
             "district_code": "320682",
             "address": "江苏省如皋市长江镇永平村12组",
+            "location": (32.0561, 120.5243),  # the owner's map pick (WGS-84)
             "contact": {"name": "顾长春", "phone": "13951300211"},
             "uscc": ("320682", "MA1X2Y3K0"),
             "licence": None,
@@ -53,6 +54,7 @@ DEMO_BUSINESSES = [
             "name": "张家港市农副产品批发市场鑫达水产经营部",
             "district_code": "320582",
             "address": "江苏省张家港市杨舍镇港城大道农副产品批发市场B区18号",
+            "location": (31.8727, 120.5551),  # the owner's map pick (WGS-84)
             "contact": {"name": "沈国平", "phone": "13806221547"},
             "uscc": ("320582", "MA2B4C6D1"),
             "licence": ("JY13205820004215", "张家港市市场监督管理局", "预包装食品销售,散装食品销售(含冷藏冷冻食品)"),
@@ -66,6 +68,7 @@ DEMO_BUSINESSES = [
             "name": "上海市闵行区莘庄实验小学食堂",
             "district_code": "310112",
             "address": "上海市闵行区莘庄镇莘松路501号",
+            "location": (31.1112, 121.3853),  # the owner's map pick (WGS-84)
             "contact": {"name": "朱晓梅", "phone": "13916625830"},
             "uscc": ("310112", "MB3C5E7F2"),
             "licence": ("JY33101120031826", "上海市闵行区市场监督管理局", "热食类食品制售,冷食类食品制售"),
@@ -79,6 +82,7 @@ DEMO_BUSINESSES = [
             "name": "如皋老张面馆",
             "district_code": "320682",
             "address": "江苏省如皋市如城街道海阳南路88号",
+            "location": (32.3846, 120.5731),  # the owner's map pick (WGS-84)
             "contact": {"name": "张志明", "phone": "13862781234"},
             "uscc": ("320682", "MA7G8H9J3"),
             "licence": ("JY23206820012345", "如皋市市场监督管理局", "热食类食品制售"),
@@ -114,7 +118,7 @@ def seed_registry(users: dict[str, User]) -> dict[str, Business]:
     created = {}
     for owner_key, spec, approve in DEMO_BUSINESSES:
         owner_id = str(users[owner_key].id)
-        values = {k: v for k, v in spec.items() if k not in ("uscc", "licence")}
+        values = {k: v for k, v in spec.items() if k not in ("uscc", "licence", "location")}
         if spec.get("uscc"):
             values["uscc"] = demo_uscc(*spec["uscc"])
         if spec.get("licence"):
@@ -134,6 +138,8 @@ def seed_registry(users: dict[str, User]) -> dict[str, Business]:
         business = services.submit(owner_id, business.id)
         if approve:
             business = services.review(reviewer, business.id, "approve", public_code=demo_code(f"card:{owner_key}"))
+        if spec.get("location"):
+            business = services.set_location(owner_id, business.id, *spec["location"])
         created[owner_key] = business
     return created
 

@@ -164,3 +164,13 @@ def test_demo_codes_and_query_keys_are_the_same_on_every_start(config):
     assert first_codes == again_codes and len(first_codes) >= 4
     assert first_keys == again_keys
     assert {k: v.query_key for k, v in first.items()} == {k: v.query_key for k, v in again.items()}
+
+
+def test_demo_businesses_are_placed_so_near_me_finds_them(config):
+    from backend.app import create_app
+
+    client = create_app({**config, "SEED_DEMO": True}).test_client()
+    near = client.get("/api/v1/public/businesses", query_string={"near": "32.3800,120.5700", "radius_km": 5})
+    assert [entry["name"] for entry in near.get_json()] == ["如皋老张面馆"]
+    page = client.get("/search", query_string={"near": "32.3800,120.5700", "radius_km": "5"})
+    assert "如皋老张面馆" in page.get_data(as_text=True)
