@@ -6,7 +6,7 @@ class LotNotFound(NotFound):
 
 
 class TraceCodeNotFound(NotFound):
-    default_message = "没有这个追溯码。"
+    default_message = "No lot has this trace code."
 
 
 class LotCodeTaken(Conflict):

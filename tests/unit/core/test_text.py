@@ -234,3 +234,27 @@ def test_every_state_a_record_can_be_in_has_a_chinese_label():
     assert len(statuses) > 30
     labelled = {key.rsplit(".", 1)[-1] for key in catalogue()["states"]}
     assert sorted(statuses - labelled) == []
+
+
+def test_every_error_has_its_default_words_in_both_languages():
+    import json
+    import re
+    from importlib import resources
+
+    messages = json.loads(resources.files("backend.core").joinpath("data/messages.json").read_text("utf-8"))
+    chinese = re.compile(r"[\u4e00-\u9fff]")
+    errors = {
+        value
+        for package in PACKAGES
+        for module_info in pkgutil.walk_packages(package.__path__, package.__name__ + ".")
+        if not module_info.name.startswith("backend.devtools")
+        for value in vars(importlib.import_module(module_info.name)).values()
+        if inspect.isclass(value) and issubclass(value, DomainError) and value is not DomainError
+    }
+    assert len(errors) > 40
+    for error in errors:
+        code = error.error_code()
+        entry = messages.get(code) or messages.get(code.rsplit(".", 1)[-1])
+        assert entry is not None, code
+        assert entry["en"] == error.default_message and not chinese.search(entry["en"]), code
+        assert chinese.search(entry["zh"]), code
