@@ -53,22 +53,22 @@ def test_near_me_finds_located_businesses_nearest_first(api, owned_business, mp_
         json={"latitude": 32.3716, "longitude": 120.5661},
     )
     assert located.status_code == 200 and located.json()["latitude"] == 32.3716
-    other_owner = mp_login()["access_token"]
-    other = submitted_business(api, other_owner, name="如皋城北小吃")
-    api.post(f"/api/v1/console/businesses/{other['id']}/approve", token=regulator, json={})
-    api.put(
-        f"/api/v1/mp/businesses/{other['id']}/location",
-        token=other_owner,
-        json={"latitude": 32.3900, "longitude": 120.5700},
-    )
-    far_owner = mp_login()["access_token"]
-    far = submitted_business(api, far_owner, name="南通远处饭店")
-    api.post(f"/api/v1/console/businesses/{far['id']}/approve", token=regulator, json={})
-    api.put(
-        f"/api/v1/mp/businesses/{far['id']}/location",
-        token=far_owner,
-        json={"latitude": 32.0150, "longitude": 120.8640},
-    )
+
+    def placed(name: str, latitude: float, longitude: float) -> str:
+        """Another approved business, placed by its owner; the owner's token."""
+        owner_token = mp_login()["access_token"]
+        made = submitted_business(api, owner_token, name=name)
+        api.post(f"/api/v1/console/businesses/{made['id']}/approve", token=regulator, json={})
+        put = api.put(
+            f"/api/v1/mp/businesses/{made['id']}/location",
+            token=owner_token,
+            json={"latitude": latitude, "longitude": longitude},
+        )
+        assert put.status_code == 200, put.text
+        return owner_token
+
+    other_owner = placed("如皋城北小吃", 32.3900, 120.5700)
+    placed("南通远处饭店", 32.0150, 120.8640)
 
     near = api.get("/api/v1/public/businesses", params={"near": "32.3720,120.5650", "radius_km": 5})
     assert near.status_code == 200, near.text

@@ -94,6 +94,18 @@ def _messages_given(node, error_names: set[str]):
             yield from _reasons_in(keyword.value)
 
 
+def _constants_passed_as(argument: str) -> set:
+    """Every constant the code passes as keyword `argument` of any call."""
+    return {
+        keyword.value.value
+        for path in _sources()
+        for node in ast.walk(ast.parse(path.read_text("utf-8")))
+        if isinstance(node, ast.Call)
+        for keyword in node.keywords
+        if keyword.arg == argument and isinstance(keyword.value, ast.Constant)
+    }
+
+
 def _text_templates():
     for path in _sources():
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
@@ -124,14 +136,7 @@ def test_every_reason_a_validator_gives_has_a_chinese_pattern():
     # these are translated by pattern (backend.web.messages)
     from backend.web.messages import reason_in_chinese
 
-    reasons = {
-        keyword.value.value
-        for path in _sources()
-        for node in ast.walk(ast.parse(path.read_text("utf-8")))
-        if isinstance(node, ast.Call)
-        for keyword in node.keywords
-        if keyword.arg == "error" and isinstance(keyword.value, ast.Constant)
-    }
+    reasons = _constants_passed_as("error")
     assert len(reasons) >= 10
     assert sorted(reason for reason in reasons if reason_in_chinese(reason) == reason) == []
 
@@ -210,14 +215,7 @@ def test_a_message_kept_with_a_record_is_stored_in_both_languages_and_read_in_th
 
 
 def test_every_kind_of_record_a_state_change_names_has_a_chinese_word():
-    kinds = {
-        keyword.value.value
-        for path in _sources()
-        for node in ast.walk(ast.parse(path.read_text("utf-8")))
-        if isinstance(node, ast.Call)
-        for keyword in node.keywords
-        if keyword.arg == "target_type" and isinstance(keyword.value, ast.Constant)
-    }
+    kinds = _constants_passed_as("target_type")
     assert len(kinds) > 20
     assert sorted(kinds - set(catalogue()["words"])) == []
 
