@@ -1,7 +1,8 @@
 """App factories: the API (mini-program + console + public JSON) and the whole platform.
 
-This is the one place that lists what the platform is made of: its blueprints, audience by audience,
-and the sections of the public card.
+This is the one place that lists the platform's HTTP parts: its blueprints, audience by audience. What the
+domains contribute besides (card sections, settings, texts, jobs, indicators) is declared by each domain
+and loaded, without Flask, by every process alike (`backend.core.domains`).
 """
 
 from __future__ import annotations
@@ -112,25 +113,6 @@ def _api_blueprints() -> list:
     ]
 
 
-def register_card_sections() -> None:
-    """The sections of the public card, in one place (inspections, tests, cameras and recalls add
-    theirs here as they land)."""
-    from backend.cameras import card as cameras_card
-    from backend.inspections import card as inspections_card
-    from backend.public_card.sections import registry
-    from backend.routine import card as routine_card
-    from backend.sampling import card as sampling_card
-    from backend.staff import card as staff_card
-    from backend.trace import pages as trace_pages
-
-    registry.register(inspections_card.SECTION)
-    registry.register(staff_card.SECTION)
-    registry.register(routine_card.SECTION)
-    registry.register(sampling_card.SECTION)
-    registry.register(trace_pages.SECTION)
-    registry.register(cameras_card.SECTION)
-
-
 def init_platform_core(app: Flask, settings: Settings, stores: Stores | None, **request_options) -> Stores:
     """What every app of ours shares: settings, stores, logging, request ids, the error shape."""
     configure_logging(settings.LOG_LEVEL)
@@ -139,7 +121,6 @@ def init_platform_core(app: Flask, settings: Settings, stores: Stores | None, **
     app.config["MAX_CONTENT_LENGTH"] = settings.MAX_CONTENT_LENGTH
     app.config["SECRET_KEY"] = settings.SECRET_KEY
     install_request_plumbing(app, **request_options)
-    register_card_sections()
     return stores
 
 

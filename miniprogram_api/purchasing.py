@@ -94,7 +94,7 @@ class Orders(MethodView):
         return paginate(found, query["page"], query["per_page"])
 
     @access(CITIZEN)
-    @idempotent(required=True)
+    @idempotent(required=True, kept_by_service=True)
     @blp.arguments(OrderInSchema)
     @blp.response(201, OrderSchema)
     def post(self, body):

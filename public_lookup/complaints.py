@@ -20,7 +20,7 @@ from backend.core import context
 from backend.web.access import PUBLIC, access, optional_principal
 from backend.web.fields import FileUploadSchema
 from backend.web.idempotency import idempotent
-from backend.web.limits import limit_submission, limit_upload, public_client
+from backend.web.limits import limit_public, limit_submission, limit_upload, public_client
 
 blp = Blueprint(
     "public_complaints",
@@ -68,6 +68,7 @@ class ComplaintStatus(MethodView):
     @blp.response(200, PublicStatusSchema)
     def get(self, query, number):
         """Status, timeline and replies (needs the query key; a wrong key is 404)"""
+        limit_public()  # keys are not to be guessed at speed
         return services.public_status(services.get_for_submitter(number, query["key"]))
 
 
@@ -78,6 +79,7 @@ class ComplaintRating(MethodView):
     @blp.response(200, PublicStatusSchema)
     def post(self, body, number):
         """Rate the handling (1-5) once the complaint is closed"""
+        limit_public()
         return services.public_status(services.rate(number, body["key"], body["rating"], body.get("comment")))
 
 

@@ -186,7 +186,7 @@ def _request_view(complaint: Complaint) -> dict:
         "service_code": f"{complaint.kind}.{complaint.category}",
         "service_name": f"{KIND_LABELS[complaint.kind]} · {CATEGORIES[complaint.category]}",
         "agency_responsible": districts.office_name(complaint.district_code),
-        "service_notice": "受理时限：收到后7个工作日内决定是否受理",
+        "service_notice": services.ACCEPT_NOTICE,
         "requested_datetime": to_shanghai(complaint.received_at).isoformat(timespec="seconds"),
         "updated_datetime": to_shanghai(complaint.updated_at).isoformat(timespec="seconds"),
         "expected_datetime": _expected(complaint),

@@ -6,6 +6,7 @@ definitions, requests (list, one, and creation by form post). Errors are `<error
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 import marshmallow as ma
@@ -22,12 +23,17 @@ SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-12-02T00:00:00+08:00"
 
 
+# Characters XML 1.0 cannot carry at all (control characters but tab, LF, CR; lone surrogates; U+FFFE/F):
+# a client's field name with one in it must not make our error reply unreadable XML.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _text(value) -> str | None:
     if value is None:
         return None
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return _NOT_XML.sub("\ufffd", str(value))
 
 
 def _element(tag: str, value) -> ET.Element:

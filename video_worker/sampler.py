@@ -17,6 +17,7 @@ from backend.core.timeutil import SHANGHAI
 from video_worker import analysis
 from video_worker.capture import StreamReader
 from video_worker.detectors import Detector
+from video_worker.gate import Gate
 from video_worker.metrics import Metrics
 
 log = logging.getLogger(__name__)
@@ -57,14 +58,23 @@ def within_hours(opens_at: str, closes_at: str, moment: datetime) -> bool:
 
 class CameraSampler:
     def __init__(
-        self, config: CameraConfig, *, runtime, worker_id: str, metrics: Metrics, detectors: list[Detector] = ()
+        self,
+        config: CameraConfig,
+        *,
+        runtime,
+        worker_id: str,
+        metrics: Metrics,
+        detectors: list[Detector] = (),
+        gate: Gate | None = None,
     ):
         self.config, self.runtime, self.worker_id = config, runtime, worker_id
         self.metrics, self.detectors = metrics, list(detectors)
         self.status = config.status
         self.tracker = analysis.SceneTracker(config.reference_hash)
         self.last_sample = 0.0  # monotonic
-        self.reader = StreamReader(config.url, name=config.id, on_reconnect=metrics.reconnects.inc)
+        self.gate = gate
+        self.opened_url = gate.route(config.url) if gate is not None else config.url
+        self.reader = StreamReader(self.opened_url, name=config.id, on_reconnect=metrics.reconnects.inc)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"camera-{config.id}", daemon=True)
         self.started = time.monotonic()
@@ -78,6 +88,8 @@ class CameraSampler:
         self._stop.set()
         self.reader.stop(timeout)
         self._thread.join(timeout)
+        if self.gate is not None:
+            self.gate.release(self.opened_url)
 
     def alive(self) -> bool:
         return self._thread.is_alive()

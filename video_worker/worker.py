@@ -23,6 +23,7 @@ from backend.cameras import services
 from backend.core import context
 from video_worker import capture
 from video_worker.detectors import Detector
+from video_worker.gate import Gate
 from video_worker.metrics import Metrics, serve
 from video_worker.sampler import CameraConfig, CameraSampler
 
@@ -41,6 +42,16 @@ REFRESH_TICKS = 10  # re-read the cameras' settings every this many ticks
 
 def lease_key(camera_id: str) -> str:
     return f"cam:lease:{camera_id}"
+
+
+def _turns(cameras) -> dict[str, int]:
+    """Each camera's place among its business's cameras (1 for the first), in the given order."""
+    seen: dict = {}
+    turns = {}
+    for camera in cameras:
+        seen[camera.business_id] = seen.get(camera.business_id, 0) + 1
+        turns[str(camera.id)] = seen[camera.business_id]
+    return turns
 
 
 class Worker:
@@ -65,6 +76,8 @@ class Worker:
         self._release_on_exit = True
         self._ticks = 0
         redis = runtime.stores.redis
+        # every connection to a camera goes through the gate: checked, pinned, no redirect elsewhere
+        self.gate = Gate(allow_private=settings.CAMERA_ALLOW_PRIVATE_ADDRESSES)
         self._renew = redis.register_script(_RENEW)
         self._release = redis.register_script(_RELEASE)
         capture.configure()
@@ -85,9 +98,17 @@ class Worker:
                 self._refresh(cameras)
             free = [camera_id for camera_id in cameras if camera_id not in self.samplers]
             random.shuffle(free)  # workers starting together do not all race for the same cameras
+            turns = _turns(cameras.values())
+            free.sort(key=turns.get)  # fair: every business's first camera before any business's second
             for camera_id in free:
                 if len(self.samplers) >= self.max_cameras:
-                    break
+                    # full: a camera further down its business's list makes room for one further up
+                    # (a business that floods the workers cannot keep another's first camera waiting)
+                    held = max(self.samplers, key=lambda held_id: turns.get(held_id, 0))
+                    same_business = held in cameras and cameras[held].business_id == cameras[camera_id].business_id
+                    if same_business or turns.get(held, 0) <= turns[camera_id] or redis.exists(lease_key(camera_id)):
+                        continue
+                    self._drop(held, release=True)
                 if redis.set(lease_key(camera_id), self.worker_id, nx=True, ex=self.lease_seconds):
                     self._start(cameras[camera_id])
             now = time.monotonic()
@@ -127,6 +148,7 @@ class Worker:
             worker_id=self.worker_id,
             metrics=self.metrics,
             detectors=self.detectors,
+            gate=self.gate,
         )
 
     def _start(self, camera) -> None:
@@ -167,6 +189,7 @@ class Worker:
         with context.use(self.runtime):
             for camera_id in list(self.samplers):
                 self._drop(camera_id, release=self._release_on_exit)
+        self.gate.close()
         log.info("video worker stopped", extra={"worker": self.worker_id})
 
     def health(self) -> dict:

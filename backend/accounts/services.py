@@ -14,12 +14,12 @@ from mongoengine import NotUniqueError
 from backend.accounts import tokens, wechat
 from backend.accounts.errors import InvalidCredentials, LoginLocked, UsernameTaken
 from backend.accounts.models import User
-from backend.audit import services as audit
 from backend.core import context
 from backend.core.errors import InvalidInput, NotFound
 from backend.core.principal import ADMIN, CITIZEN, REGULATOR
 from backend.core.text import Text
 from backend.core.timeutil import utcnow
+from backend.workflow.services import create_record
 
 log = logging.getLogger(__name__)
 
@@ -110,15 +110,12 @@ def login_with_wechat(code: str) -> tuple[User, tokens.TokenPair]:
     user = User.objects.by_openid(session.openid).first()
     if user is None:
         try:
-            user = User(role=CITIZEN, openid=session.openid, unionid=session.unionid, last_login_at=utcnow()).save(
-                force_insert=True
-            )
-            audit.record(
-                actor=audit.actor_for(user.id),
-                action="user.registered_via_wechat",
+            new_id = ObjectId()  # the new user is the actor of their own registration
+            user = create_record(
+                User(id=new_id, role=CITIZEN, openid=session.openid, unionid=session.unionid, last_login_at=utcnow()),
+                action="registered_via_wechat",
+                actor_id=new_id,
                 target_type="user",
-                target_id=user.id,
-                after=user.audit_view(),
             )
         except NotUniqueError:
             # The same user signed in twice at once; the other request created the account.
@@ -182,17 +179,9 @@ def create_console_user(
         organisation=organisation,
     )
     try:
-        user.save(force_insert=True)
+        return create_record(user, action="created", actor_id=actor_id, target_type="user")
     except NotUniqueError:
         raise UsernameTaken(errors={"username": [Text("Already taken.")]}) from None
-    audit.record(
-        actor=audit.actor_for(actor_id),
-        action="user.created",
-        target_type="user",
-        target_id=user.id,
-        after=user.audit_view(),
-    )
-    return user
 
 
 def ensure_bootstrap_admin(username: str, password: str) -> bool:

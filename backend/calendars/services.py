@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from backend.audit import services as audit
 from backend.calendars.errors import DaysOutsideTheYear
 from backend.core.calendar import CalendarYear, current_calendar, parse_days
 from backend.core.errors import Forbidden, InvalidInput
 from backend.core.principal import Principal
 from backend.core.text import Text
-from backend.core.timeutil import today_shanghai, utcnow
+from backend.core.timeutil import today_shanghai
+from backend.workflow.services import upsert_record
 
 WARN_DAYS_AHEAD = 90  # a deadline is up to 60 working days away: warn well before the known year ends
 
@@ -25,17 +25,15 @@ def load_year(principal: Principal, year: int, holidays: list[str], makeup_workd
         raise InvalidInput(errors={"holidays": [Text("ISO dates or ranges like 2027-02-05..2027-02-11")]}) from None
     if any(day.year != year for day in days):
         raise DaysOutsideTheYear(errors={"holidays": [Text("Every day falls in {year}.", year=year)]})
-    loaded = CalendarYear.objects(year=year).modify(
-        upsert=True, new=True, set__holidays=holidays, set__makeup_workdays=makeup_workdays, set__updated_at=utcnow()
-    )
-    audit.record(
-        actor=audit.actor_for(principal.user_id),
-        action="calendar.year_loaded",
+    return upsert_record(
+        CalendarYear,
+        {"year": year},
+        updates={"set__holidays": holidays, "set__makeup_workdays": makeup_workdays},
+        action="year_loaded",
+        actor_id=principal.user_id,
         target_type="calendar",
-        target_id=year,
-        after={"holidays": holidays, "makeup_workdays": makeup_workdays},
+        target_id=lambda loaded: loaded.year,
     )
-    return loaded
 
 
 def status() -> dict[str, Any]:

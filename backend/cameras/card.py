@@ -3,12 +3,11 @@ snapshot (faces blurred), served by the lookup app."""
 
 from __future__ import annotations
 
-from jinja2 import Environment, select_autoescape
-
 from backend.cameras.services import CARD_SECTION
+from backend.core import html
 from backend.public_card.sections import CardSection
 
-_TEMPLATE = Environment(autoescape=select_autoescape(default=True, default_for_string=True)).from_string(
+_TEMPLATE = html.from_string(
     '<section class="card" id="cameras"><h2>明厨亮灶</h2>'
     '{% for c in data.cameras %}<figure style="margin:0 0 10px">'
     '<img src="{{ c.snapshot_url }}" alt="{{ c.area_label }}实时画面" loading="lazy" style="width:100%;border-radius:8px">'

@@ -6,6 +6,8 @@ and a person approved what its first snapshot shows (`public_approved`)."""
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
 from mongoengine import (
     BooleanField,
     DateTimeField,
@@ -69,12 +71,29 @@ class CameraQuerySet(ScopedQuerySet):
         )
 
 
+# query parameters that carry a secret in some cameras' URLs (?user=…&pwd=…): kept server-side like
+# the URL's user and password, never shown
+SECRET_QUERY_NAMES = frozenset({"user", "username", "usr", "pwd", "pass", "passwd", "password", "token", "key", "auth"})
+
+
+def shown_url(stream_url: str) -> str:
+    """The stream URL as people see it: the values of secret-looking query parameters masked."""
+    parts = urlsplit(stream_url)
+    if not parts.query:
+        return stream_url
+    query = [
+        (name, "***" if name.lower() in SECRET_QUERY_NAMES else value)
+        for name, value in parse_qsl(parts.query, keep_blank_values=True)
+    ]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query, safe="*"), ""))
+
+
 class Camera(BaseDocument):
     business_id = ObjectIdField(required=True)
     district_scopes = ListField(StringField())
     name = StringField(required=True, max_length=50)
     area = StringField(required=True, choices=tuple(AREAS))
-    stream_url = StringField(required=True, max_length=500)  # without credentials
+    stream_url = StringField(required=True, max_length=500)  # without credentials (query secrets: `shown_url`)
     credentials = StringField(max_length=200)  # "user:password", server-side only
     public = BooleanField(default=False)  # the business asks for it to be shown
     staff_informed = BooleanField(default=False)  # the business confirmed its staff know they are filmed

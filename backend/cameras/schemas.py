@@ -3,7 +3,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from backend.cameras.models import AREAS, EVENT_KINDS, EVENT_STATUSES, STATUSES
+from backend.cameras.models import AREAS, EVENT_KINDS, EVENT_STATUSES, STATUSES, shown_url
 from backend.core.schemas import PaginationQuerySchema, StrictSchema, text
 
 HOUR = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="HH:MM, 24-hour.")
@@ -50,7 +50,7 @@ class CameraSchema(ma.Schema):
     name = ma.fields.String()
     area = ma.fields.String()
     area_label = ma.fields.Function(lambda c: AREAS[c.area])
-    stream_url = ma.fields.String()
+    stream_url = ma.fields.Function(lambda c: shown_url(c.stream_url))
     has_credentials = ma.fields.Function(lambda c: bool(c.credentials))
     public = ma.fields.Boolean()
     staff_informed = ma.fields.Boolean()

@@ -9,17 +9,13 @@ CAMERA_ALLOW_PRIVATE_ADDRESSES (the worker checks again before each connection, 
 
 from __future__ import annotations
 
-import ipaddress
 import os
-import socket
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
-from bson import ObjectId
-
 from backend.blobs.store import blob_store
-from backend.cameras import snapshots
+from backend.cameras import addresses, snapshots
 from backend.cameras.errors import CameraNotFound, EventConflict, EventNotFound, StreamUrlRefused
 from backend.cameras.models import (
     AREAS,
@@ -39,25 +35,19 @@ from backend.cameras.models import (
 )
 from backend.core import context
 from backend.core.errors import InvalidInput
+from backend.core.ids import object_id
 from backend.core.jobs import binary_client
 from backend.core.principal import Principal
 from backend.core.text import Text
 from backend.core.timeutil import SHANGHAI, utcnow
 from backend.public_card import services as cards
-from backend.registry.models import MANAGER, OWNER, STAFF, Business
+from backend.registry.models import APPROVED, HOUSEHOLD, MANAGER, OWNER, STAFF, Business
 from backend.registry.services import get_for_member as member_business
 from backend.routine.models import RoutinePhoto
 from backend.workflow.services import change_state, create_record
 
 CARD_SECTION = "cameras"
 SCHEMES = {"rtsp", "rtsps", "http", "https", "file"}
-
-
-def _oid(value: Any) -> ObjectId | None:
-    try:
-        return ObjectId(str(value))
-    except Exception:
-        return None
 
 
 def binary_redis():
@@ -80,14 +70,20 @@ def split_stream_url(url: str) -> tuple[str, str | None]:
     if scheme == "file":
         _check_file(unquote(parts.path))
         return urlunsplit(("file", "", parts.path, "", "")), None
+    try:
+        port = parts.port
+    except ValueError:
+        raise StreamUrlRefused(errors={"stream_url": [Text("The port must be a number from 1 to 65535.")]}) from None
     if not parts.hostname:
         raise StreamUrlRefused(errors={"stream_url": [Text("No host.")]})
+    if port == 0:
+        raise StreamUrlRefused(errors={"stream_url": [Text("The port must be a number from 1 to 65535.")]})
     check_host(parts.hostname)
     credentials = None
     if parts.username is not None:
         credentials = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
     host = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
-    netloc = f"{host}:{parts.port}" if parts.port else host
+    netloc = f"{host}:{port}" if port else host
     return urlunsplit((scheme, netloc, parts.path, parts.query, "")), credentials
 
 
@@ -102,16 +98,15 @@ def _check_file(path: str) -> None:
 
 def check_host(host: str) -> None:
     """Refuse hosts that are, or resolve to, addresses inside the platform's own networks."""
-    if context.settings().CAMERA_ALLOW_PRIVATE_ADDRESSES:
-        return
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)}
-    except (socket.gaierror, UnicodeError):
-        raise StreamUrlRefused(errors={"stream_url": [Text("The host does not resolve.")]}) from None
-    for address in addresses:
-        ip = ipaddress.ip_address(address.split("%")[0])
-        if not ip.is_global or ip.is_multicast:
-            raise StreamUrlRefused(errors={"stream_url": [Text("The host is a private or reserved address.")]})
+        addresses.resolve_checked(host, None, context.settings().CAMERA_ALLOW_PRIVATE_ADDRESSES)
+    except addresses.AddressRefused as refused:
+        reason = (
+            Text("The host does not resolve.")
+            if "resolve" in str(refused)
+            else Text("The host is a private or reserved address.")
+        )
+        raise StreamUrlRefused(errors={"stream_url": [reason]}) from None
 
 
 def connection_url(camera: Camera) -> str:
@@ -128,7 +123,15 @@ def connection_url(camera: Camera) -> str:
 
 
 def add_camera(user_id: Any, business_id: Any, values: dict) -> Camera:
+    """A camera of an approved business (a draft's would be sampled for nobody to supervise), up to
+    CAMERA_MAX_PER_BUSINESS (a household has none), sampled no more often than CAMERA_MIN_INTERVAL."""
     business, _role = member_business(user_id, business_id, roles=(OWNER, MANAGER))
+    if business.status != APPROVED:
+        raise InvalidInput(errors={"business": [Text("Cameras are added once the registration is approved.")]})
+    limit = 0 if business.kind == HOUSEHOLD else context.settings().CAMERA_MAX_PER_BUSINESS
+    if Camera.objects.of_business(business.id).count() >= limit:
+        raise InvalidInput(errors={"business": [Text("A business has at most {limit} cameras.", limit=limit)]})
+    _check_interval(values.get("interval_seconds"))
     url, credentials = split_stream_url(values.pop("stream_url"))
     if values.get("credentials"):
         credentials = values.pop("credentials")
@@ -152,14 +155,23 @@ def cameras_of(user_id: Any, business_id: Any):
 def camera_for_member(user_id: Any, business_id: Any, camera_id: Any, *, manage: bool = False) -> Camera:
     roles = (OWNER, MANAGER) if manage else (OWNER, MANAGER, STAFF)
     business, _role = member_business(user_id, business_id, roles=roles)
-    camera = Camera.objects(id=_oid(camera_id), business_id=business.id).first()
+    camera = Camera.objects(id=object_id(camera_id), business_id=business.id).first()
     if camera is None:
         raise CameraNotFound()
     return camera
 
 
+def _check_interval(seconds: int | None) -> None:
+    least = context.settings().CAMERA_MIN_INTERVAL
+    if seconds is not None and seconds < least:
+        raise InvalidInput(
+            errors={"interval_seconds": [Text("At least {least} seconds between samples.", least=least)]}
+        )
+
+
 def update_camera(user_id: Any, business_id: Any, camera_id: Any, values: dict) -> Camera:
     camera = camera_for_member(user_id, business_id, camera_id, manage=True)
+    _check_interval(values.get("interval_seconds"))
     updates = {f"set__{name}": value for name, value in values.items() if name not in ("stream_url", "credentials")}
     if "stream_url" in values:
         url, credentials = split_stream_url(values["stream_url"])
@@ -190,15 +202,12 @@ def cameras_for_regulator(principal: Principal, *, status: str | None = None, bu
     if status:
         found = found.filter(status=status)
     if business_id:
-        found = found.filter(business_id=_oid(business_id))
+        found = found.filter(business_id=object_id(business_id))
     return found.order_by("business_id", "name")
 
 
 def get_for_regulator_camera(principal: Principal, camera_id: Any) -> Camera:
-    camera = Camera.objects.visible_to(principal).filter(id=_oid(camera_id)).first()
-    if camera is None:
-        raise CameraNotFound()
-    return camera
+    return Camera.objects.get_visible(principal, CameraNotFound, id=camera_id)
 
 
 def approve_public(principal: Principal, camera_id: Any) -> Camera:
@@ -222,7 +231,7 @@ def approve_public(principal: Principal, camera_id: Any) -> Camera:
         target_type="camera",
         updates={
             "set__public_approved": True,
-            "set__approved_by": _oid(principal.user_id),
+            "set__approved_by": object_id(principal.user_id),
             "set__approved_at": utcnow(),
             "set__reference_hash": seen.phash,
         },
@@ -235,8 +244,8 @@ def approve_public(principal: Principal, camera_id: Any) -> Camera:
 
 
 def publish_card(business_id: Any) -> None:
-    shown = list(Camera.objects.shown_publicly(_oid(business_id)).order_by("name"))
-    business = Business.objects(id=_oid(business_id)).only("public_code").first()
+    shown = list(Camera.objects.shown_publicly(object_id(business_id)).order_by("name"))
+    business = Business.objects(id=object_id(business_id)).only("public_code").first()
     if not shown or business is None or not business.public_code:
         cards.withdraw_section(business_id, CARD_SECTION)
         return
@@ -262,7 +271,7 @@ def public_snapshot(public_code: str, camera_id: Any) -> tuple[bytes, float] | N
     business = Business.objects(public_code=public_code).only("id").first() if public_code else None
     if business is None:
         return None
-    camera = Camera.objects.shown_publicly(business.id).filter(id=_oid(camera_id)).first()
+    camera = Camera.objects.shown_publicly(business.id).filter(id=object_id(camera_id)).first()
     if camera is None:
         return None
     redis = binary_redis()
@@ -282,7 +291,7 @@ def record_status(
     """A camera's status changed: the camera record, an event with its evidence, the card. Safe to
     run twice (the event's key is the camera, the new status and the moment it began)."""
     now = utcnow()
-    camera = Camera.objects(id=_oid(camera_id)).modify(
+    camera = Camera.objects(id=object_id(camera_id)).modify(
         new=True, set__status=status, set__status_since=now, set__last_sample_at=now, set__updated_at=now
     )
     if camera is None:
@@ -304,7 +313,7 @@ def record_scene(
     camera_id: Any, label: str, *, evidence_jpeg: bytes, score: float | None, details: dict, bucket: str
 ) -> None:
     """A notable scene (people outside opening hours, a detector's finding), once per `bucket`."""
-    camera = Camera.objects(id=_oid(camera_id)).first()
+    camera = Camera.objects(id=object_id(camera_id)).first()
     if camera is None:
         return
     _add_event(
@@ -346,19 +355,33 @@ def _add_event(camera: Camera, *, kind, label, previous, evidence_jpeg, details,
         pass  # raised before: a worker's retry
 
 
-def worker_cameras():
-    """What the workers share: enabled cameras, with what a sampler needs."""
-    return Camera.objects.enabled().only(
-        "id",
-        "stream_url",
-        "credentials",
-        "interval_seconds",
-        "opens_at",
-        "closes_at",
-        "reference_hash",
-        "status",
-        "business_id",
+def worker_cameras() -> list[Camera]:
+    """What the workers share: the enabled cameras of approved businesses, with what a sampler needs,
+    in a fair order: each business's first camera, then each one's second, … (so a business with many
+    cameras cannot fill the workers' slots before another's first camera is sampled)."""
+    cameras = list(
+        Camera.objects.enabled()
+        .only(
+            "id",
+            "stream_url",
+            "credentials",
+            "interval_seconds",
+            "opens_at",
+            "closes_at",
+            "reference_hash",
+            "status",
+            "business_id",
+        )
+        .order_by("business_id", "created_at", "id")
     )
+    approved = set(Business.objects(id__in=list({c.business_id for c in cameras}), status=APPROVED).distinct("id"))
+    turns: dict[Any, int] = {}
+    ranked = []
+    for camera in cameras:
+        if camera.business_id in approved:
+            turns[camera.business_id] = turns.get(camera.business_id, 0) + 1
+            ranked.append((turns[camera.business_id], camera))
+    return [camera for _turn, camera in sorted(ranked, key=lambda pair: pair[0])]
 
 
 # -- the supervision wall -----------------------------------------------------------------------------
@@ -431,8 +454,8 @@ def capture(principal: Principal, camera_id: Any, note: str) -> CameraEvent:
         evidence=_evidence(image, utcnow()),
         note=note,
         status=CONFIRMED,
-        raised_by=_oid(principal.user_id),
-        reviewed_by=_oid(principal.user_id),
+        raised_by=object_id(principal.user_id),
+        reviewed_by=object_id(principal.user_id),
         reviewed_at=utcnow(),
         problem=Problem(status=PROBLEM_OPEN),
     )
@@ -448,7 +471,7 @@ def events_for_regulator(
     if kind:
         found = found.filter(kind=kind)
     if camera_id:
-        found = found.filter(camera_id=_oid(camera_id))
+        found = found.filter(camera_id=object_id(camera_id))
     return found.order_by("-created_at", "-id")
 
 
@@ -456,14 +479,14 @@ def review_event(principal: Principal, event_id: Any, *, confirm: bool, reason: 
     """Confirm (the business must answer it) or dismiss, with a reason; one reviewer wins."""
     return change_state(
         CameraEvent.objects.visible_to(principal),
-        _oid(event_id),
+        object_id(event_id),
         action="confirmed" if confirm else "dismissed",
         actor_id=principal.user_id,
         target_type="camera_event",
         from_statuses=(NEW,),
         to_status=CONFIRMED if confirm else DISMISSED,
         updates={
-            "set__reviewed_by": _oid(principal.user_id),
+            "set__reviewed_by": object_id(principal.user_id),
             "set__reviewed_at": utcnow(),
             "set__review_reason": reason,
             **({"set__problem": Problem(status=PROBLEM_OPEN)} if confirm else {}),
@@ -476,14 +499,14 @@ def review_event(principal: Principal, event_id: Any, *, confirm: bool, reason: 
 def close_problem(principal: Principal, event_id: Any, note: str) -> CameraEvent:
     return change_state(
         CameraEvent.objects.visible_to(principal),
-        _oid(event_id),
+        object_id(event_id),
         action="problem_closed",
         actor_id=principal.user_id,
         target_type="camera_event",
         conditions={"problem__status__in": [PROBLEM_OPEN, PROBLEM_ANSWERED]},
         updates={
             "set__problem__status": PROBLEM_CLOSED,
-            "set__problem__closed_by": _oid(principal.user_id),
+            "set__problem__closed_by": object_id(principal.user_id),
             "set__problem__closed_at": utcnow(),
             "set__problem__closing_note": note,
         },
@@ -500,15 +523,13 @@ def problems_of(user_id: Any, business_id: Any):
 
 def answer_problem(user_id: Any, business_id: Any, event_id: Any, *, answer: str, photos: list[str]) -> CameraEvent:
     business, _role = member_business(user_id, business_id, roles=(OWNER, MANAGER))
-    if photos and RoutinePhoto.objects(business_id=business.id, sha256__in=sorted(set(photos))).count() < len(
-        set(photos)
-    ):
+    if RoutinePhoto.objects.missing(business.id, photos):
         raise InvalidInput(
             errors={"photos": [Text("A photo was not uploaded for this business (POST …/routine-photos first).")]}
         )
     return change_state(
         CameraEvent.objects(business_id=business.id),
-        _oid(event_id),
+        object_id(event_id),
         action="problem_answered",
         actor_id=user_id,
         target_type="camera_event",
@@ -517,7 +538,7 @@ def answer_problem(user_id: Any, business_id: Any, event_id: Any, *, answer: str
             "set__problem__status": PROBLEM_ANSWERED,
             "set__problem__answer": answer,
             "set__problem__photos": photos,
-            "set__problem__answered_by": _oid(user_id),
+            "set__problem__answered_by": object_id(user_id),
             "set__problem__answered_at": utcnow(),
         },
         not_found=EventNotFound,

@@ -8,9 +8,7 @@ calendar and are stored on the record: `accept_due` (7 working days from receipt
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 import secrets
 import statistics
@@ -23,7 +21,6 @@ from bson import ObjectId
 from bson.errors import InvalidId
 
 from backend.accounts.models import User
-from backend.audit import services as audit
 from backend.blobs import services as blobs
 from backend.complaints.errors import ComplaintNotFound, DuplicateComplaint, InvalidComplaintTransition, UploadNotFound
 from backend.complaints.models import (
@@ -47,18 +44,21 @@ from backend.complaints.models import (
     Reply,
     Step,
 )
-from backend.core import context, districts
+from backend.core import context, districts, tables
 from backend.core.calendar import current_calendar
 from backend.core.errors import Forbidden, InvalidInput
+from backend.core.ids import object_id
 from backend.core.masking import mask_name, mask_phone
 from backend.core.principal import Principal
 from backend.core.text import Text
 from backend.core.timeutil import SHANGHAI, as_utc, today_shanghai, utcnow
 from backend.registry.models import PUBLIC_STATUSES, Business
 from backend.registry.validators import normalise_phone
-from backend.workflow.services import change_state
+from backend.workflow.services import change_state, create_record, record_access
 
 ACCEPT_DAYS = 7
+# What a complainant is told of the first deadline (Open311's service_notice, the form): from ACCEPT_DAYS.
+ACCEPT_NOTICE = f"受理时限：收到后{ACCEPT_DAYS}个工作日内决定是否受理"
 MEDIATION_DAYS = 45
 REPORT_DAYS = 15
 REPORT_EXTENSION_DAYS = 15
@@ -72,13 +72,6 @@ PHOTO_TYPES = (blobs.JPEG, blobs.PNG, blobs.WEBP)
 
 def _hash(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8")).hexdigest()
-
-
-def _oid(value: Any, not_found=ComplaintNotFound) -> ObjectId:
-    try:
-        return ObjectId(str(value))
-    except (InvalidId, TypeError):
-        raise not_found() from None
 
 
 # --- uploads -------------------------------------------------------------------------------------
@@ -238,7 +231,7 @@ def submit(
         complainant=Complainant(name=complainant.get("name"), phone=phone, address=complainant.get("address"))
         if complainant
         else None,
-        submitter_user_id=_oid(user_id) if user_id else None,
+        submitter_user_id=object_id(user_id, ComplaintNotFound) if user_id else None,
         source=source,
         received_at=now,
         received_on=today,
@@ -249,17 +242,17 @@ def submit(
         timeline=[Step(at=now, status=RECEIVED, note=None)],
     )
     try:
-        complaint.save(force_insert=True)
+        create_record(
+            complaint,
+            action="submitted",
+            actor_id=user_id,
+            actor=None if user_id else "anonymous",
+            target_type="complaint",
+            target_id=number,
+        )
     except Exception:
         redis.delete(dedupe_key)
         raise
-    audit.record(
-        actor=audit.actor_for(user_id) if user_id else "anonymous",
-        action="complaint.submitted",
-        target_type="complaint",
-        target_id=number,
-        after=complaint.audit_view(),
-    )
     return Submitted(complaint, query_key)
 
 
@@ -345,11 +338,12 @@ def contact_for_handler(principal: Principal, number: str) -> dict:
     complaint = get_for_regulator(principal, number)
     if complaint.assigned_to is None or str(complaint.assigned_to) != principal.user_id:
         raise Forbidden(Text("Only the assigned handler may see the complainant's full contact data."))
-    audit.record(
-        actor=audit.actor_for(principal.user_id),
-        action="complaint.contact_viewed",
+    record_access(
+        action="contact_viewed",
+        actor_id=principal.user_id,
         target_type="complaint",
         target_id=complaint.number,
+        details={},
     )
     complainant = complaint.complainant
     return {
@@ -492,7 +486,7 @@ def reply(principal: Principal, number: str, text: str) -> Complaint:
         number,
         "reply",
         (ASSIGNED, HANDLING, REPLIED),
-        {"push__replies": Reply(at=utcnow(), by=_oid(principal.user_id), text=text)},
+        {"push__replies": Reply(at=utcnow(), by=object_id(principal.user_id, ComplaintNotFound), text=text)},
         public_note=text,
         new_status=REPLIED,
     )
@@ -608,12 +602,8 @@ def kpis(
 
 
 def kpis_csv(report: Kpis) -> str:
-    out = io.StringIO()
     data = report.as_dict()
-    writer = csv.writer(out)
-    writer.writerow(list(data))
-    writer.writerow(["" if v is None else v for v in data.values()])
-    return out.getvalue()
+    return tables.csv_text(list(data), [list(data.values())])
 
 
 PUBLIC_LISTING_WINDOW = timedelta(days=90)
@@ -699,7 +689,4 @@ def mine(principal: Principal):
 
 
 def get_mine(principal: Principal, number: str) -> Complaint:
-    complaint = Complaint.objects.visible_to(principal).filter(number=str(number)).first()
-    if complaint is None:
-        raise ComplaintNotFound()
-    return complaint
+    return Complaint.objects.get_visible(principal, ComplaintNotFound, number=str(number))

@@ -110,7 +110,12 @@ def _action_view(action: str, schema, call, doc: str):
     blp.route(f"/<number>/{action}", endpoint=action)(Action)
 
 
-_action_view("accept", EmptySchema, lambda p, n, b: services.accept(p, n), "Accept (within 7 working days of receipt)")
+_action_view(
+    "accept",
+    EmptySchema,
+    lambda p, n, b: services.accept(p, n),
+    f"Accept (within {services.ACCEPT_DAYS} working days of receipt)",
+)
 _action_view("refuse", ReasonSchema, lambda p, n, b: services.refuse(p, n, b["reason"]), "Refuse, with the reason")
 _action_view(
     "assign",

@@ -7,6 +7,8 @@ HttpOnly, SameSite=Strict cookie, so other sites can neither read it nor post wi
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, Response, redirect, render_template_string, request
 
 from backend.accounts import services as accounts
@@ -56,14 +58,28 @@ _WALL = _PAGE.replace(
 )
 
 
+# What a redirect after a form may say: fixed words by code, never text from the URL (a link could
+# otherwise make the page say anything).
+MESSAGES = {"captured": "已抓拍取证，已通知经营者整改", "note_missing": "请填写抓拍说明"}
+
+
 def _same_origin() -> bool:
-    """Forms post from this site only (the cookie is SameSite=Strict too)."""
-    origin = request.headers.get("Origin") or request.headers.get("Referer") or ""
-    return not origin or origin.startswith(request.host_url.rstrip("/"))
+    """Forms post from this site only (the cookie is SameSite=Strict too): the Origin (or Referer)
+    must be this site's scheme, host and port exactly — `http://host:port.evil.example` is not."""
+    sent = request.headers.get("Origin") or request.headers.get("Referer") or ""
+    if not sent:
+        return True
+    origin, own = urlsplit(sent), urlsplit(request.host_url)
+    return (origin.scheme, origin.netloc) == (own.scheme, own.netloc)
+
+
+def _page(html: str, status: int = 200) -> Response:
+    """A page that shows a signed-in official's cameras: never kept by a browser or a proxy."""
+    return Response(html, status=status, mimetype="text/html", headers={"Cache-Control": "no-store"})
 
 
 def _login_page(error: str | None = None, status: int = 200):
-    return render_template_string(_LOGIN, title="登录 · 远程监管", error=error, refresh=False), status
+    return _page(render_template_string(_LOGIN, title="登录 · 远程监管", error=error, refresh=False), status)
 
 
 @blp.get("/console/wall")
@@ -78,15 +94,17 @@ def wall_page():
         row["age_key"] = int(row["captured_at"].timestamp()) if row["captured_at"] else 0
     from backend.cameras.models import AREAS
 
-    return render_template_string(
-        _WALL,
-        title="远程监管墙",
-        rows=rows,
-        statuses=STATUSES,
-        labels=STATUS_LABELS,
-        areas=AREAS,
-        message=request.args.get("message"),
-        refresh=True,
+    return _page(
+        render_template_string(
+            _WALL,
+            title="远程监管墙",
+            rows=rows,
+            statuses=STATUSES,
+            labels=STATUS_LABELS,
+            areas=AREAS,
+            message=MESSAGES.get(request.args.get("message", "")),
+            refresh=True,
+        )
     )
 
 
@@ -117,6 +135,15 @@ def wall_login():
 @blp.post("/console/wall/logout")
 @access(PUBLIC)
 def wall_logout():
+    """Ends the session itself, not only the cookie: the token stops working everywhere."""
+    if not _same_origin():
+        return _login_page("请从本站退出。", 403)
+    try:
+        principal = page_principal(*ROLES)
+    except DomainError:
+        principal = None
+    if principal is not None:
+        accounts.logout(principal.session_id)
     response = redirect("/console/wall", code=303)
     response.delete_cookie(PAGE_COOKIE, path="/console/")
     return response
@@ -140,6 +167,6 @@ def wall_capture(camera_id: str):
         return _login_page("请重新登录。", 401)
     note = (request.form.get("note") or "").strip()[:1000]
     if not note:
-        return redirect("/console/wall?message=请填写抓拍说明", code=303)
+        return redirect("/console/wall?message=note_missing", code=303)
     services.capture(principal, camera_id, note)
-    return redirect("/console/wall?message=已抓拍取证，已通知经营者整改", code=303)
+    return redirect("/console/wall?message=captured", code=303)

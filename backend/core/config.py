@@ -16,6 +16,8 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 from urllib.parse import urlparse
 
+from backend.core import domains
+
 log = logging.getLogger(__name__)
 
 WECHAT_DEFAULT_API_BASE = "https://api.weixin.qq.com"
@@ -28,7 +30,7 @@ class ConfigError(ValueError):
     """The configuration is unusable; the message names the setting."""
 
 
-def _bool(value: str) -> bool:
+def parse_bool(value: str) -> bool:
     lowered = value.strip().lower()
     if lowered in {"1", "true", "yes", "on"}:
         return True
@@ -37,15 +39,28 @@ def _bool(value: str) -> bool:
     raise ValueError("expected true/false")
 
 
-def _csv(value: str) -> tuple[str, ...]:
+def parse_csv(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
-def _positive_int(value: str) -> int:
+def positive_int(value: str) -> int:
     number = int(value)
     if number <= 0:
         raise ValueError("must be a positive integer")
     return number
+
+
+def rate_limit_reason(value: str) -> str | None:
+    """Why a rate limit ("60/minute", "60/minute;10/second" or "off") is refused, or None."""
+    if value.lower() == "off":
+        return None
+    import limits
+
+    try:
+        limits.parse_many(value)
+    except ValueError:
+        return 'e.g. "60/minute" or "off"'
+    return None
 
 
 @dataclass(frozen=True)
@@ -59,33 +74,6 @@ class Settings:
     SECRET_KEY: str | None = None
     # Keys the hash of staff ID numbers (never stored in full); production needs its own.
     STAFF_ID_KEY: str | None = None
-    # A health certificate is valid this many months from its issue date (the common local reading).
-    HEALTH_CERTIFICATE_MONTHS: int = 12
-    # A daily check, weekly or monthly record may be entered at most this many days after its day.
-    ROUTINE_BACKFILL_DAYS: int = 7
-    # Subscribe-message templates (from the mini-program's admin console) and when a missing daily
-    # check is reminded of (hour of the day, Asia/Shanghai).
-    WECHAT_TEMPLATE_CERTIFICATE: str = "sfs-certificate-expiring"
-    WECHAT_TEMPLATE_DAILY_CHECK: str = "sfs-daily-check-missed"
-    DAILY_CHECK_REMINDER_HOUR: int = 17
-    WECHAT_TEMPLATE_SAMPLE_FAILED: str = "sfs-sample-failed"
-    WECHAT_TEMPLATE_ORDER: str = "sfs-order-changed"
-    WECHAT_TEMPLATE_RECALL: str = "sfs-recall"
-    # Sampling: days to close a failed sample's case (核查处置), working days to ask for a re-test and
-    # to decide on one, hours to ask for a re-test after a failed rapid test.
-    DISPOSITION_DAYS: int = 90
-    RETEST_REQUEST_WORKING_DAYS: int = 7
-    RETEST_DECISION_WORKING_DAYS: int = 7
-    RAPID_RETEST_HOURS: int = 4
-    # Result file imports: the largest file, the most rows, and the job's hard time limit (seconds).
-    IMPORT_MAX_BYTES: int = 64 * 1024 * 1024
-    IMPORT_MAX_ROWS: int = 200_000
-    IMPORT_JOB_TIMEOUT: int = 1800
-    # Inspections: inspectors on each, working days to fix a failed item, and no dynamic grade in
-    # the first months after a new licence.
-    INSPECTORS_REQUIRED: int = 2
-    RECTIFICATION_WORKING_DAYS: int = 10
-    GRADE_WAIT_MONTHS_AFTER_LICENCE: int = 3
     WECHAT_APPID: str | None = None
     WECHAT_SECRET: str | None = None
     WECHAT_API_BASE: str = WECHAT_DEFAULT_API_BASE
@@ -109,22 +97,29 @@ class Settings:
     PUBLIC_RATE_LIMIT: str = "60/minute"
     # Cards each app process keeps in memory (dropped when Redis announces a change); 0 disables.
     PUBLIC_CARD_MEMORY_CACHE: int = 1000
-    # Per client IP and per signed-in user on complaint submission and uploads; "off" disables.
-    COMPLAINT_RATE_LIMIT: str = "5/hour"
     # Added to the shipped working-day calendar: ISO dates or ranges "2027-02-05..2027-02-11".
     PUBLIC_HOLIDAYS: tuple[str, ...] = field(default_factory=tuple)
     MAKEUP_WORKDAYS: tuple[str, ...] = field(default_factory=tuple)
     # Reverse proxies whose X-Forwarded-For we believe (comma-separated IPs).
     TRUSTED_PROXIES: tuple[str, ...] = field(default_factory=tuple)
-    # Kitchen cameras (明厨亮灶): cameras one video worker process samples at most, seconds a camera's
-    # lease lasts (a killed worker's cameras are taken over within it), the worker's metrics port (0:
-    # none), and what a camera URL may point at: private or loopback addresses (off in production:
-    # a URL is user input), and files under CAMERA_FILE_DIR (demo clips; empty: no files).
-    VIDEO_MAX_CAMERAS: int = 50
-    VIDEO_LEASE_SECONDS: int = 15
-    VIDEO_METRICS_PORT: int = 0
-    CAMERA_ALLOW_PRIVATE_ADDRESSES: bool = False
-    CAMERA_FILE_DIR: str | None = None
+    # The settings the domains declare (`backend.core.domains.Setting`), read as attributes too.
+    domain_values: Mapping[str, Any] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        values = self.__dict__.get("domain_values")
+        if values is not None and name in values:
+            return values[name]
+        raise AttributeError(name)
+
+    def replace(self, **changes: Any) -> Settings:
+        """These settings with some values changed (core or a domain's), validated again."""
+        core = {name: value for name, value in changes.items() if name in CORE_SETTING_NAMES}
+        declared = domains.declared_settings()
+        unknown = sorted(set(changes) - set(core) - set(declared))
+        if unknown:
+            raise ConfigError(f"unknown setting(s): {', '.join(unknown)}")
+        domain_values = {**self.domain_values, **{k: v for k, v in changes.items() if k not in core}}
+        return validate(dataclasses.replace(self, domain_values=domain_values, **core))
 
     @property
     def embedded_mongo(self) -> bool:
@@ -140,7 +135,8 @@ class Settings:
 
     def public(self) -> dict[str, Any]:
         """The settings safe to show or log: secrets replaced by a marker."""
-        shown = dataclasses.asdict(self)
+        shown = {**dataclasses.asdict(self), **self.domain_values}
+        del shown["domain_values"]
         for name in ("SECRET_KEY", "STAFF_ID_KEY", "WECHAT_SECRET", "BOOTSTRAP_ADMIN_PASSWORD"):
             if shown[name]:
                 shown[name] = "***"
@@ -152,40 +148,29 @@ class Settings:
         return shown
 
 
-SETTING_NAMES = tuple(f.name for f in fields(Settings))
+CORE_SETTING_NAMES = tuple(f.name for f in fields(Settings) if f.name != "domain_values")
+
+
+def setting_names() -> tuple[str, ...]:
+    """The platform's own settings and every domain's."""
+    return CORE_SETTING_NAMES + tuple(domains.declared_settings())
+
 
 _PARSERS = {
     "WECHAT_TIMEOUT": float,
     "REDIS_TIMEOUT": float,
-    "ACCESS_TOKEN_TTL": _positive_int,
-    "REFRESH_TOKEN_TTL": _positive_int,
+    "ACCESS_TOKEN_TTL": positive_int,
+    "REFRESH_TOKEN_TTL": positive_int,
     "REFRESH_REUSE_GRACE": int,
-    "HEALTH_CERTIFICATE_MONTHS": _positive_int,
-    "ROUTINE_BACKFILL_DAYS": int,
-    "DAILY_CHECK_REMINDER_HOUR": int,
-    "INSPECTORS_REQUIRED": _positive_int,
-    "RECTIFICATION_WORKING_DAYS": _positive_int,
-    "GRADE_WAIT_MONTHS_AFTER_LICENCE": int,
-    "DISPOSITION_DAYS": _positive_int,
-    "RETEST_REQUEST_WORKING_DAYS": _positive_int,
-    "RETEST_DECISION_WORKING_DAYS": _positive_int,
-    "RAPID_RETEST_HOURS": _positive_int,
-    "IMPORT_MAX_BYTES": _positive_int,
-    "IMPORT_MAX_ROWS": _positive_int,
-    "IMPORT_JOB_TIMEOUT": _positive_int,
-    "LOGIN_MAX_FAILURES": _positive_int,
-    "LOGIN_LOCKOUT_SECONDS": _positive_int,
-    "MAX_CONTENT_LENGTH": _positive_int,
-    "SEED_DEMO": _bool,
-    "PORT": _positive_int,
+    "LOGIN_MAX_FAILURES": positive_int,
+    "LOGIN_LOCKOUT_SECONDS": positive_int,
+    "MAX_CONTENT_LENGTH": positive_int,
+    "SEED_DEMO": parse_bool,
+    "PORT": positive_int,
     "PUBLIC_CARD_MEMORY_CACHE": int,
-    "TRUSTED_PROXIES": _csv,
-    "VIDEO_MAX_CAMERAS": _positive_int,
-    "VIDEO_LEASE_SECONDS": _positive_int,
-    "VIDEO_METRICS_PORT": int,
-    "CAMERA_ALLOW_PRIVATE_ADDRESSES": _bool,
-    "PUBLIC_HOLIDAYS": _csv,
-    "MAKEUP_WORKDAYS": _csv,
+    "TRUSTED_PROXIES": parse_csv,
+    "PUBLIC_HOLIDAYS": parse_csv,
+    "MAKEUP_WORKDAYS": parse_csv,
 }
 
 
@@ -195,7 +180,8 @@ def _parse(name: str, raw: Any) -> Any:
     if not isinstance(raw, str):
         return raw
     raw = raw.strip()
-    parser = _PARSERS.get(name)
+    declared = domains.declared_settings().get(name)
+    parser = declared.parse if declared is not None and declared.parse is not str else _PARSERS.get(name)
     if parser is None:
         return raw or None
     try:
@@ -212,25 +198,33 @@ def load_settings(overrides: Mapping[str, Any] | None = None, environ: Mapping[s
     """
     environ = os.environ if environ is None else environ
     overrides = dict(overrides or {})
-    unknown = sorted(set(overrides) - set(SETTING_NAMES))
+    names = setting_names()
+    unknown = sorted(set(overrides) - set(names))
     if unknown:
         raise ConfigError(f"unknown setting(s): {', '.join(unknown)}")
     for name in environ:
-        if name in SETTING_NAMES or len(name) < 7:
+        if name in names or len(name) < 7:
             continue
-        close = difflib.get_close_matches(name, SETTING_NAMES, n=1, cutoff=0.88)
+        close = difflib.get_close_matches(name, names, n=1, cutoff=0.88)
         if close:
             raise ConfigError(f"unknown setting {name} in the environment (did you mean {close[0]}?)")
 
     values: dict[str, Any] = {}
-    for name in SETTING_NAMES:
+    for name in names:
         if name in environ and environ[name] != "":
             values[name] = _parse(name, environ[name])
     for name, raw in overrides.items():
         values[name] = _parse(name, raw)
     values = {k: v for k, v in values.items() if v is not None or k in overrides}
-    settings = Settings(**values)
+    declared = domains.declared_settings()
+    domain_values = {name: setting.default for name, setting in declared.items()}
+    domain_values.update({name: values.pop(name) for name in list(values) if name in declared})
+    settings = Settings(**values, domain_values=domain_values)
     return validate(settings)
+
+
+def _weak(secret: str) -> bool:
+    return len(secret) < MIN_SECRET_LENGTH or secret.lower() in WEAK_SECRETS or len(set(secret)) < 8
 
 
 def validate(settings: Settings) -> Settings:
@@ -246,14 +240,9 @@ def validate(settings: Settings) -> Settings:
         raise ConfigError("MONGODB_URI: must start with mongodb:// or mongodb+srv://")
     if settings.REDIS_URL and not settings.REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
         raise ConfigError("REDIS_URL: must start with redis://, rediss:// or unix://")
-    for name in ("PUBLIC_RATE_LIMIT", "COMPLAINT_RATE_LIMIT"):
-        if getattr(settings, name).lower() != "off":
-            import limits
-
-            try:
-                limits.parse_many(getattr(settings, name))
-            except ValueError:
-                raise ConfigError(f'{name}: e.g. "60/minute" or "off"') from None
+    reason = rate_limit_reason(settings.PUBLIC_RATE_LIMIT)
+    if reason:
+        raise ConfigError(f"PUBLIC_RATE_LIMIT: {reason}")
     for name in ("PUBLIC_HOLIDAYS", "MAKEUP_WORKDAYS"):
         from backend.core.calendar import parse_days
 
@@ -266,18 +255,12 @@ def validate(settings: Settings) -> Settings:
             ipaddress.ip_network(proxy, strict=False)
         except ValueError:
             raise ConfigError(f"TRUSTED_PROXIES: {proxy} is not an IP address or network") from None
+    for name, setting in domains.declared_settings().items():
+        reason = setting.validate(settings.domain_values.get(name, setting.default))
+        if reason:
+            raise ConfigError(f"{name}: {reason}")
     if not 0 <= settings.PUBLIC_CARD_MEMORY_CACHE <= 100_000:
         raise ConfigError("PUBLIC_CARD_MEMORY_CACHE: a number of cards from 0 (off) to 100000")
-    if not 1 <= settings.INSPECTORS_REQUIRED <= 10:
-        raise ConfigError("INSPECTORS_REQUIRED: from 1 to 10")
-    if not 0 <= settings.GRADE_WAIT_MONTHS_AFTER_LICENCE <= 24:
-        raise ConfigError("GRADE_WAIT_MONTHS_AFTER_LICENCE: months from 0 to 24")
-    if not 0 <= settings.DAILY_CHECK_REMINDER_HOUR <= 23:
-        raise ConfigError("DAILY_CHECK_REMINDER_HOUR: an hour from 0 to 23")
-    if not 0 <= settings.ROUTINE_BACKFILL_DAYS <= 62:
-        raise ConfigError("ROUTINE_BACKFILL_DAYS: days from 0 to 62")
-    if not 1 <= settings.HEALTH_CERTIFICATE_MONTHS <= 36:
-        raise ConfigError("HEALTH_CERTIFICATE_MONTHS: months from 1 to 36")
     if not 0 <= settings.REFRESH_REUSE_GRACE <= 300:
         raise ConfigError("REFRESH_REUSE_GRACE: seconds from 0 to 300")
     if not 0 < settings.REDIS_TIMEOUT <= 30:
@@ -292,12 +275,12 @@ def validate(settings: Settings) -> Settings:
         if settings.embedded_redis:
             raise ConfigError("REDIS_URL: required in production")
         key = settings.SECRET_KEY or ""
-        if len(key) < MIN_SECRET_LENGTH or key.lower() in WEAK_SECRETS or len(set(key)) < 8:
+        if _weak(key):
             raise ConfigError(
                 f"SECRET_KEY: production needs a random secret of at least {MIN_SECRET_LENGTH} characters"
             )
         staff_key = settings.STAFF_ID_KEY or ""
-        if len(staff_key) < MIN_SECRET_LENGTH or staff_key == key:
+        if _weak(staff_key) or staff_key == key:
             raise ConfigError(
                 f"STAFF_ID_KEY: production needs its own random secret of at least {MIN_SECRET_LENGTH} characters"
             )

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from http import HTTPStatus
 
+from backend.core.text import Text
+
 
 class DomainError(Exception):
     http_status = 400
@@ -33,6 +35,16 @@ class InvalidInput(DomainError):
 
     http_status = 422
     default_message = "Some fields are not valid."
+
+
+class IdempotencyKeyReused(InvalidInput):
+    """The same Idempotency-Key came with another body: one error, wherever the key is kept (the web
+    layer's store for any POST, or an order that keeps its key for ever)."""
+
+    default_message = "This Idempotency-Key was used for a different request."
+
+    def __init__(self):
+        super().__init__(errors={"Idempotency-Key": [Text("Already used for a different request.")]})
 
 
 class Unauthorized(DomainError):

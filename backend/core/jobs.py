@@ -18,7 +18,7 @@ from rq import Callback, Queue, SimpleWorker, Worker
 from rq.job import Job
 from rq.timeouts import TimerDeathPenalty
 
-from backend.core import context
+from backend.core import context, domains
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,10 @@ def queue() -> Queue:
 
 def enqueue(function: str, *args: Any, job_id: str, timeout: int, description: str | None = None) -> Job:
     """Queue `function` (a dotted path) with `args`; `job_id` is ours (the record the job works on), so
-    a retried request enqueues nothing twice while the first is still known to RQ."""
+    a retried request enqueues nothing twice while the first is still known to RQ. Only a job a
+    domain declares (`Domain.jobs`) is queued."""
+    if function not in domains.declared_jobs():
+        raise ValueError(f"{function} is not a job any domain declares")
     jobs = queue()
     existing = jobs.fetch_job(job_id)
     if existing is not None and existing.get_status(refresh=True) in ("queued", "started", "deferred", "scheduled"):

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from mongoengine import DateTimeField, Document, QuerySet, StringField, ValidationError
+from mongoengine import DateTimeField, Document, ObjectIdField, QuerySet, StringField, ValidationError
 
 from backend.core import districts
 from backend.core.errors import InvalidInput
+from backend.core.ids import object_id
 from backend.core.principal import ADMIN, CITIZEN, REGULATOR, Principal
 from backend.core.timeutil import utcnow
 
@@ -15,6 +16,15 @@ class BaseDocument(Document):
 
     created_at = DateTimeField(default=utcnow, required=True)
     updated_at = DateTimeField(default=utcnow, required=True)
+
+    def audit_view(self) -> dict:
+        """What the audit chain keeps of the record: its fields, less the timestamps. A model holding
+        personal data says what it keeps instead (masked or left out)."""
+        view = self.to_mongo().to_dict()
+        view["id"] = view.pop("_id", None)
+        view.pop("created_at", None)
+        view.pop("updated_at", None)
+        return view
 
     def save(self, *args, **kwargs):
         """Saves after the model's own checks; a value the model refuses (too long, wrong shape) is the
@@ -50,6 +60,16 @@ class ScopedQuerySet(QuerySet):
     admins everything, regulators the records in their districts (documents with a `district_scopes`
     list: the district, its city, its province), citizens what `_own(principal)` says they own or
     belong to. Anything else sees nothing. Outside it a record does not exist (404, no leak)."""
+
+    def get_visible(self, principal: Principal, not_found: type[Exception], **key):
+        """The one record `key` names (`id=…`, `number=…`) if `principal` may see it; otherwise — not
+        there, not theirs, not an id at all — `not_found()` (404, no leak)."""
+        if "id" in key and isinstance(self._document._fields["id"], ObjectIdField):
+            key["id"] = object_id(key["id"], not_found)
+        found = self.visible_to(principal).filter(**key).first()
+        if found is None:
+            raise not_found()
+        return found
 
     def visible_to(self, principal: Principal):
         if principal.role == ADMIN:

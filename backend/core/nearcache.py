@@ -198,6 +198,9 @@ class NearCache:
             del self._entries[entry_key]
 
     def _start_tracking(self) -> bool:
+        breaker = getattr(self.redis, "breaker", None)  # the client's (`GuardedRedis`): Redis just failed
+        if breaker is not None and not breaker.allow():
+            return False
         pool = self.redis.connection_pool
         connection = pool.connection_class(**pool.connection_kwargs)
         try:
@@ -215,6 +218,8 @@ class NearCache:
         except (RedisError, OSError) as error:
             connection.disconnect()
             self._next_attempt = self.clock() + RETRY_AFTER
+            if breaker is not None:
+                breaker.trip()  # the read that follows does not wait for Redis a second time
             log.warning("near cache: cannot start tracking (%s); reading through to Redis", error)
             return False
         self._tracking = connection

@@ -18,6 +18,7 @@ Two ways to count:
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import logging
 import math
@@ -55,13 +56,17 @@ def _own_connection(redis_client):
     return pool.connection_class(**pool.connection_kwargs)
 
 
-def _round_trip(connection, commands: list[tuple]) -> list:
-    try:
-        connection.send_packed_command(connection.pack_commands(commands))
-        return [connection.read_response() for _ in commands]
-    except BaseException:
-        connection.disconnect()  # replies may be left unread: never reuse it half-read
-        raise
+def _round_trip(connection, commands: list[tuple], breaker=None) -> list:
+    """Send `commands` and read their replies, behind the client's breaker when it has one (a Redis
+    that just failed is not waited for again)."""
+    guard = breaker.guard() if breaker is not None else contextlib.nullcontext()
+    with guard:
+        try:
+            connection.send_packed_command(connection.pack_commands(commands))
+            return [connection.read_response() for _ in commands]
+        except BaseException:
+            connection.disconnect()  # replies may be left unread: never reuse it half-read
+            raise
 
 
 class RateLimit:
@@ -96,13 +101,14 @@ class RateLimit:
                 ("GET", _key(self.name, seconds, identity, window - 1)),
             ]
         connection = self._connection()
-        replies = _round_trip(connection, commands)
+        breaker = getattr(self.redis_client, "breaker", None)
+        replies = _round_trip(connection, commands, breaker)
         waits = [
             _wait(amount, seconds, elapsed, int(replies[3 * i]), int(replies[3 * i + 2] or 0))
             for i, (amount, seconds, elapsed, _) in enumerate(counted)
         ]
         if any(wait is not None for wait in waits):
-            _round_trip(connection, [("DECR", key) for *_rest, key in counted])
+            _round_trip(connection, [("DECR", key) for *_rest, key in counted], breaker)
             raise RateLimited(self.message, retry_after=max(wait for wait in waits if wait is not None))
 
     def _connection(self):
@@ -185,7 +191,7 @@ class BatchedRateLimit:
             try:
                 if self._connection is None or self._connection.pid != os.getpid():
                     self._connection = _own_connection(self.redis_client)
-                replies = _round_trip(self._connection, commands)
+                replies = _round_trip(self._connection, commands, getattr(self.redis_client, "breaker", None))
             except (RedisError, OSError) as error:
                 with self._lock:  # keep the hits: they go with the next batch
                     for slot, hits in batch.items():

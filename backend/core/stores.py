@@ -7,19 +7,23 @@ Embedded MongoDB is mongomock in this process; embedded Redis is a real redis-se
 from __future__ import annotations
 
 import atexit
+import contextlib
 import functools
 import logging
 import os
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import urlparse
 
 import mongoengine
 import redis
+import redis.client
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from backend.core.config import Settings
 
@@ -183,55 +187,118 @@ class EmbeddedRedis:
             self._process.wait(2)
         self._dir.cleanup()
 
-    def client(self, timeout: float) -> redis.Redis:
-        return redis.Redis(
-            unix_socket_path=self.socket_path,
-            decode_responses=True,
-            socket_timeout=timeout,
-            socket_connect_timeout=timeout,
-        )
-
 
 _EMBEDDED_REDIS: EmbeddedRedis | None = None
 _EMBEDDED_REDIS_LOCK = threading.Lock()
 
 
-def connect_redis(settings: Settings) -> redis.Redis:
+def connect_redis(settings: Settings) -> GuardedRedis:
+    """The process's Redis client: every call bounded by REDIS_TIMEOUT end to end (no retry, no
+    health-check PING before a command: each would add a timeout), and behind one breaker."""
     global _EMBEDDED_REDIS
+    options = dict(
+        decode_responses=True,
+        socket_timeout=settings.REDIS_TIMEOUT,
+        socket_connect_timeout=settings.REDIS_TIMEOUT,
+        retry=Retry(NoBackoff(), 0),
+        health_check_interval=0,
+    )
     if settings.embedded_redis:
         # One embedded server per process: the API app and the lookup app share it.
         with _EMBEDDED_REDIS_LOCK:
             if _EMBEDDED_REDIS is None:
                 _EMBEDDED_REDIS = EmbeddedRedis()
-            return _EMBEDDED_REDIS.client(settings.REDIS_TIMEOUT)
-    return redis.Redis.from_url(
-        settings.REDIS_URL,
-        decode_responses=True,
-        socket_timeout=settings.REDIS_TIMEOUT,
-        socket_connect_timeout=settings.REDIS_TIMEOUT,
-        health_check_interval=30,
-    )
+            pool = redis.ConnectionPool(
+                connection_class=redis.UnixDomainSocketConnection, path=_EMBEDDED_REDIS.socket_path, **options
+            )
+    else:
+        pool = redis.ConnectionPool.from_url(settings.REDIS_URL, **options)
+    return GuardedRedis(connection_pool=pool, breaker=RedisBreaker())
 
 
 _T = TypeVar("_T")
 
 
+class RedisAway(redis.exceptions.ConnectionError):
+    """Redis failed a moment ago: not asked again until the breaker's cool-off has passed."""
+
+
 class RedisBreaker:
-    """Remembers, per process, that Redis just failed, so that paths able to do without it (the public
-    card, built from MongoDB) skip it for `cool_off` seconds instead of each waiting REDIS_TIMEOUT.
-    Only a shortcut: every process finds out for itself, and the first call after the cool-off tries
-    Redis again."""
+    """Remembers, per process, that Redis just failed (a timeout or a refused connection), so that
+    every caller skips it for `cool_off` seconds instead of each waiting REDIS_TIMEOUT: paths able to do
+    without it (the public card, built from MongoDB) go on, the rest answer 503 at once. After the
+    cool-off one caller probes Redis while the others still skip it; its success closes the breaker.
+    Only a shortcut: every process finds out for itself."""
 
     def __init__(self, cool_off: float = 5.0, clock: Callable[[], float] = time.monotonic):
         self.cool_off, self.clock = cool_off, clock
         self._until = 0.0
+        self._lock = threading.Lock()
 
     @property
     def tripped(self) -> bool:
         return self.clock() < self._until
 
+    def allow(self) -> bool:
+        """Whether this caller may ask Redis now (the one probe, once a cool-off has passed)."""
+        if not self._until:
+            return True
+        with self._lock:
+            now = self.clock()
+            if now < self._until:
+                return False
+            if self._until:
+                self._until = now + self.cool_off  # this caller probes; the others wait for its outcome
+            return True
+
+    def check(self) -> None:
+        if not self.allow():
+            raise RedisAway("Redis failed a moment ago; not asking it again yet")
+
+    def succeeded(self) -> None:
+        if self._until:
+            self._until = 0.0
+
     def trip(self) -> None:
         self._until = self.clock() + self.cool_off
+
+    @contextlib.contextmanager
+    def guard(self) -> Iterator[None]:
+        """Around one exchange with Redis: refused at once while tripped, trips it on a failure."""
+        self.check()
+        try:
+            yield
+        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError) as error:
+            if not isinstance(error, RedisAway):
+                self.trip()
+            raise
+        self.succeeded()
+
+
+class GuardedRedis(redis.Redis):
+    """redis.Redis whose every command and pipeline goes through the process's `RedisBreaker`, so a
+    stalled or dead Redis costs one timeout per process and cool-off, not one per call."""
+
+    def __init__(self, *args, breaker: RedisBreaker, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.breaker = breaker
+
+    def execute_command(self, *args, **options):
+        with self.breaker.guard():
+            return super().execute_command(*args, **options)
+
+    def pipeline(self, transaction: bool = True, shard_hint=None) -> GuardedPipeline:
+        return GuardedPipeline(self.connection_pool, self.response_callbacks, transaction, shard_hint, self.breaker)
+
+
+class GuardedPipeline(redis.client.Pipeline):
+    def __init__(self, connection_pool, response_callbacks, transaction, shard_hint, breaker: RedisBreaker):
+        super().__init__(connection_pool, response_callbacks, transaction, shard_hint)
+        self.breaker = breaker
+
+    def execute(self, raise_on_error: bool = True):
+        with self.breaker.guard():
+            return super().execute(raise_on_error)
 
 
 @dataclass
@@ -239,7 +306,7 @@ class Stores:
     """The handles an app works with; created once per process by the factory."""
 
     mongo: Any
-    redis: redis.Redis
+    redis: GuardedRedis
     _helpers: dict = field(default_factory=dict, init=False, repr=False)
     _helpers_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 

@@ -4,7 +4,8 @@ they raise `Text(template, **values)`, which is the English sentence (what `str(
 clients get) and keeps its template and values, so `render("zh")` fills the catalogue's Chinese
 template with the same values.
 
-The catalogue is `backend/core/data/texts.json`: `texts` maps each English template to its Chinese
+The catalogue is `backend/core/data/texts.json` with each domain's own `data/texts.json` laid over it
+(`backend.core.domains`): `texts` maps each English template to its Chinese
 one (same placeholders, checked by a test that finds every `Text(...)` in the code), `states` names
 records' states (`State("order", "shipped")` → 已发货) and `words` other program words a message
 names (a record's kind).
@@ -22,6 +23,8 @@ from contextvars import ContextVar
 from importlib import resources
 from typing import Any
 
+from backend.core import domains
+
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
 _language: ContextVar[str] = ContextVar("language", default=DEFAULT_LANGUAGE)
@@ -38,7 +41,9 @@ def use_language(language: str) -> None:
 
 @functools.cache
 def catalogue() -> dict[str, dict[str, str]]:
-    return json.loads(resources.files("backend.core").joinpath("data/texts.json").read_text("utf-8"))
+    """Core's catalogue with every domain's `data/texts.json` laid over it."""
+    core = json.loads(resources.files("backend.core").joinpath("data/texts.json").read_text("utf-8"))
+    return domains.merged_data("texts.json", core)
 
 
 class Text(str):

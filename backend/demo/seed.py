@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from backend.accounts.models import User
 from backend.accounts.services import hash_password
-from backend.audit import services as audit
 from backend.core.principal import ADMIN, CITIZEN, REGULATOR
 from backend.demo.wechat_imitation import WeChatImitation
+from backend.workflow.services import create_record
 
 log = logging.getLogger(__name__)
 
@@ -55,32 +55,28 @@ def seed_demo() -> dict:
         # each demo login on its own: a bootstrap admin of the same name (BOOTSTRAP_ADMIN_USERNAME) stays
         if User.objects.by_username(login.username).first() is not None:
             continue
-        user = User(
-            role=login.role,
-            username=login.username,
-            password_hash=hash_password(DEMO_PASSWORD),
-            districts=list(login.districts),
-            display_name=login.display_name,
-            organisation=login.organisation,
-        ).save()
-        audit.record(
-            actor=audit.SYSTEM_ACTOR,
-            action="user.created",
+        create_record(
+            User(
+                role=login.role,
+                username=login.username,
+                password_hash=hash_password(DEMO_PASSWORD),
+                districts=list(login.districts),
+                display_name=login.display_name,
+                organisation=login.organisation,
+            ),
+            action="created",
+            actor_id=None,
             target_type="user",
-            target_id=user.id,
-            after=user.audit_view(),
         )
     users = {}
     for key, name in MINIPROGRAM_USERS.items():
         user = User.objects.by_openid(demo_openid(key)).first()
         if user is None:
-            user = User(role=CITIZEN, openid=demo_openid(key), display_name=name).save()
-            audit.record(
-                actor=audit.SYSTEM_ACTOR,
-                action="user.registered_via_wechat",
+            user = create_record(
+                User(role=CITIZEN, openid=demo_openid(key), display_name=name),
+                action="registered_via_wechat",
+                actor_id=None,
                 target_type="user",
-                target_id=user.id,
-                after=user.audit_view(),
             )
         users[key] = user
     from backend.demo.cameras_seed import seed_cameras

@@ -54,7 +54,7 @@ def seed_staff(users: dict) -> None:
     if StaffMember.objects.count():
         return
     runtime = context.current()
-    month_back = dataclasses.replace(runtime.settings, ROUTINE_BACKFILL_DAYS=DAYS_OF_ROUTINE + 7)
+    month_back = runtime.settings.replace(ROUTINE_BACKFILL_DAYS=DAYS_OF_ROUTINE + 7)
     today = today_shanghai()
     with context.use(dataclasses.replace(runtime, settings=month_back)):
         serial = 0

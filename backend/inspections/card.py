@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-from jinja2 import Environment, select_autoescape
-
+from backend.core import html
 from backend.inspections.services import CARD_SECTION
 from backend.public_card.sections import CardSection
 
-_TEMPLATE = Environment(autoescape=select_autoescape(default=True, default_for_string=True)).from_string(
+_TEMPLATE = html.from_string(
     '<section class="card" id="latest-inspection"><h2>监督检查</h2>'
     "{% if data.date %}<p>最近一次检查：{{ data.date }}，结果 <b>{{ data.result_label }}</b>"
     "{% if data.dynamic_grade_label %}，动态等级 {{ data.dynamic_grade_label }}（{{ data.face }}）{% endif %}。</p>"

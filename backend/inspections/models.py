@@ -103,7 +103,7 @@ class InspectionQuerySet(ScopedQuerySet):
     def _own(self, principal: Principal):
         from backend.registry.models import Membership
 
-        mine = Membership.objects(user_id=principal.user_id).distinct("business_id")
+        mine = Membership.objects.business_ids(principal.user_id)
         return self.filter(business_id__in=mine, status=SIGNED)  # a business sees signed inspections only
 
     def signed(self):
@@ -162,7 +162,7 @@ class RectificationQuerySet(ScopedQuerySet):
     def _own(self, principal: Principal):
         from backend.registry.models import Membership
 
-        return self.filter(business_id__in=Membership.objects(user_id=principal.user_id).distinct("business_id"))
+        return self.filter(business_id__in=Membership.objects.business_ids(principal.user_id))
 
     def unfinished(self):
         return self.filter(status__in=(OPEN, SUBMITTED))

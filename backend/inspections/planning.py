@@ -16,9 +16,8 @@ from typing import Any
 from bson import ObjectId
 
 from backend.accounts.models import User
-from backend.audit import services as audit
 from backend.complaints.models import CLOSED, Complaint
-from backend.core import context
+from backend.core import context, tables
 from backend.core.errors import Forbidden, InvalidInput
 from backend.core.principal import Principal
 from backend.core.text import Text
@@ -37,6 +36,7 @@ from backend.inspections.rules import BASICALLY_COMPLIANT, NON_COMPLIANT, RESULT
 from backend.registry import services as registry
 from backend.registry.models import APPROVED, HOUSEHOLD, Business
 from backend.staff.models import SafetyProfile
+from backend.workflow.services import change_state, create_record
 
 YEAR = timedelta(days=365)
 COVERAGE_YEARS = 2  # every business gets a full inspection at least every two years (order No. 49 art. 22)
@@ -211,7 +211,6 @@ def draw(
     district: str | None = None,
     kind: str | None = None,
     risk_grade: str | None = None,
-    seed: str | None = None,
 ) -> RandomDraw:
     businesses = list(_supervised(principal, district=district, kind=kind))
     if risk_grade:
@@ -226,10 +225,12 @@ def draw(
         if scope
         else sorted(str(u.id) for u in User.objects(role="regulator", is_active=True))
     )
-    seed = seed or secrets.token_hex(16)
+    # The seed is the platform's (a CSPRNG), never the caller's: one who could pick it could search seeds
+    # offline for the pairs he wants, and `verify_draw` would still say "reproduced". It is recorded with
+    # the candidates and inspectors (an audit entry) before the pairs are drawn from it.
+    seed = secrets.token_hex(16)
     today = today_shanghai()
     recent = _recent_inspectors(candidates, today)
-    pairs = _pairs(seed, candidates, inspectors, count, context.settings().INSPECTORS_REQUIRED, recent)
     record = RandomDraw(
         district_scopes=sorted({s for b in businesses for s in b.district_scopes}),
         drawn_by=ObjectId(principal.user_id),
@@ -243,18 +244,19 @@ def draw(
         },
         candidates=candidates,
         inspectors=inspectors,
-        pairs=pairs,
         excluded={b: sorted(i) for b, i in recent.items() if b in candidates},
     )
-    record.save(force_insert=True)
-    audit.record(
-        actor=audit.actor_for(principal.user_id),
-        action="random_draw.made",
+    create_record(record, action="seeded", actor_id=principal.user_id, target_type="random_draw")
+    pairs = _pairs(seed, candidates, inspectors, count, context.settings().INSPECTORS_REQUIRED, recent)
+    return change_state(
+        RandomDraw.objects,
+        record.id,
+        action="made",
+        actor_id=principal.user_id,
         target_type="random_draw",
-        target_id=record.id,
-        after=record.audit_view(),
+        updates={"set__pairs": pairs},
+        conditions={"pairs__0__exists": False},  # drawn once
     )
-    return record
 
 
 def verify_draw(principal: Principal, draw_id: Any) -> bool:
@@ -315,15 +317,9 @@ def kpis(principal: Principal, *, period_from: date, period_to: date) -> list[di
 
 
 def kpis_csv(rows: list[dict]) -> str:
-    import csv
-    import io
-
-    out = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    return out.getvalue()
+    if not rows:
+        return ""
+    return tables.csv_text(list(rows[0]), (list(row.values()) for row in rows))
 
 
 def risk_grade_for(principal: Principal, business_id: Any) -> RiskGrade:

@@ -207,10 +207,6 @@ class DrawInSchema(StrictSchema):
     district = DistrictCode()
     kind = ma.fields.String(validate=validate.Length(max=40))
     risk_grade = ma.fields.String(validate=validate.OneOf(("A", "B", "C", "D")))
-    seed = ma.fields.String(
-        validate=validate.Regexp(r"^[0-9a-f]{8,64}$"),
-        metadata={"description": "Leave out: a random one is made and recorded."},
-    )
 
 
 class DrawSchema(ma.Schema):

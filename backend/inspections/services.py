@@ -15,17 +15,16 @@ from importlib import resources
 from typing import Any
 
 from bson import ObjectId
-from bson.errors import InvalidId
 from marshmallow import ValidationError
 from mongoengine import NotUniqueError
 
 from backend.accounts.models import User
-from backend.audit import services as audit
 from backend.blobs import services as blobs
 from backend.complaints import services as complaints
 from backend.core import context
 from backend.core.calendar import current_calendar
 from backend.core.errors import Forbidden, InvalidInput
+from backend.core.ids import object_id
 from backend.core.principal import Principal
 from backend.core.text import Text
 from backend.core.timeutil import today_shanghai, utcnow
@@ -55,17 +54,10 @@ from backend.registry import services as registry
 from backend.registry.models import MANAGER, OWNER, Business
 from backend.routine.models import RoutinePhoto
 from backend.staff.services import add_months
-from backend.workflow.services import change_state, create_record
+from backend.workflow.services import change_state, create_record, upsert_record
 
 CARD_SECTION = "latest_inspection"
 YEAR = timedelta(days=365)
-
-
-def _oid(value: Any, not_found=InspectionNotFound) -> ObjectId:
-    try:
-        return ObjectId(str(value))
-    except (InvalidId, TypeError):
-        raise not_found() from None
 
 
 # --- checklists -------------------------------------------------------------------------------------
@@ -129,7 +121,7 @@ def _visible(principal: Principal):
 
 
 def get_for_regulator(principal: Principal, inspection_id: Any) -> Inspection:
-    inspection = _visible(principal).filter(id=_oid(inspection_id)).first()
+    inspection = _visible(principal).filter(id=object_id(inspection_id, InspectionNotFound)).first()
     if inspection is None:
         raise InspectionNotFound()
     return inspection
@@ -170,7 +162,7 @@ def upload_photo(principal: Principal, data: bytes) -> InspectionPhoto:
 
 
 def _inspectors(principal: Principal, business: Business, inspector_ids: list[str]) -> list[ObjectId]:
-    ids = {_oid(i, lambda: InvalidInput(errors={"inspectors": [Text("Not an id.")]})) for i in inspector_ids}
+    ids = {object_id(i, lambda: InvalidInput(errors={"inspectors": [Text("Not an id.")]})) for i in inspector_ids}
     ids.add(ObjectId(principal.user_id))
     found = User.objects.regulators_covering(business.district_code).filter(id__in=list(ids)).distinct("id")
     required = context.settings().INSPECTORS_REQUIRED
@@ -221,8 +213,15 @@ def create_draft(principal: Principal, values: dict) -> Inspection:
     return create_record(inspection, action="drafted", actor_id=principal.user_id, target_type="inspection")
 
 
+def _check_inspector(principal: Principal, inspection: Inspection, doing: Text) -> None:
+    """Only the inspection's own inspectors write it (a colleague of the district reads it)."""
+    if principal.is_regulator and ObjectId(principal.user_id) not in inspection.inspectors:
+        raise Forbidden(doing)
+
+
 def update_draft(principal: Principal, inspection_id: Any, values: dict) -> Inspection:
     inspection = get_for_regulator(principal, inspection_id)
+    _check_inspector(principal, inspection, Text("Only one of the inspection's inspectors edits it."))
     checklist = Checklist.objects.get(id=inspection.checklist_id)
     updates: dict[str, Any] = {}
     if "results" in values:
@@ -239,6 +238,7 @@ def update_draft(principal: Principal, inspection_id: Any, values: dict) -> Insp
         target_type="inspection",
         from_statuses=(DRAFT,),
         updates=updates,
+        conditions={"inspectors": ObjectId(principal.user_id)} if principal.is_regulator else None,
         expected_version=values.get("version"),
         not_found=InspectionNotFound,
         conflict=InspectionSigned,
@@ -256,8 +256,7 @@ def sign(principal: Principal, inspection_id: Any) -> Inspection:
     inspection = get_for_regulator(principal, inspection_id)
     if inspection.status == SIGNED:
         raise InspectionSigned()
-    if principal.is_regulator and ObjectId(principal.user_id) not in inspection.inspectors:
-        raise Forbidden(Text("Only one of the inspection's inspectors signs it."))
+    _check_inspector(principal, inspection, Text("Only one of the inspection's inspectors signs it."))
     checklist = Checklist.objects.get(id=inspection.checklist_id)
     recorded = {r.item: r.result for r in inspection.results}
     missing = [item.code for item in checklist.items if item.code not in recorded]
@@ -331,7 +330,7 @@ def acknowledge(user_id: Any, business_id: Any, inspection_id: Any, name: str) -
     business, _ = registry.get_for_member(user_id, business_id, roles=(OWNER, MANAGER))
     return change_state(
         Inspection.objects(business_id=business.id, status=SIGNED),
-        _oid(inspection_id),
+        object_id(inspection_id, InspectionNotFound),
         action="acknowledged",
         actor_id=user_id,
         target_type="inspection",
@@ -351,12 +350,12 @@ def submit_evidence(
     user_id: Any, business_id: Any, rectification_id: Any, note: str, photos: list[str]
 ) -> Rectification:
     business, _ = registry.get_for_member(user_id, business_id, roles=(OWNER, MANAGER))
-    if photos and RoutinePhoto.objects(business_id=business.id, sha256__in=list(photos)).count() < len(set(photos)):
+    if RoutinePhoto.objects.missing(business.id, photos):
         raise InvalidInput(errors={"photos": [Text("Upload the photos first (/routine-photos of this business).")]})
     evidence = Evidence(note=note, photos=photos, at=utcnow(), by=ObjectId(str(user_id)))
     updated = change_state(
         Rectification.objects(business_id=business.id),
-        _oid(rectification_id, RectificationNotFound),
+        object_id(rectification_id, RectificationNotFound),
         action="evidence_submitted",
         actor_id=user_id,
         target_type="rectification",
@@ -382,7 +381,7 @@ def review_rectification(principal: Principal, rectification_id: Any, accept: bo
     """Accept the fix, or send it back for more (one of two racing decisions wins; the other is 409)."""
     reviewed = change_state(
         _rectifications(principal),
-        _oid(rectification_id, RectificationNotFound),
+        object_id(rectification_id, RectificationNotFound),
         action="accepted" if accept else "sent_back",
         actor_id=principal.user_id,
         target_type="rectification",
@@ -421,15 +420,7 @@ def set_grade_by_hand(principal: Principal, business_id: Any, level: str, reason
     business = registry.get_for_regulator(principal, business_id)
     if not (reason or "").strip():
         raise InvalidInput(errors={"reason": [Text("A grade set by hand needs a reason.")]})
-    grade = _set_grade(business.id, level, reason=reason.strip(), by=principal.user_id)
-    audit.record(
-        actor=audit.actor_for(principal.user_id),
-        action="annual_grade.set_by_hand",
-        target_type="business",
-        target_id=business.id,
-        after={"level": level, "reason": reason.strip()},
-    )
-    return grade
+    return _set_grade(business.id, level, reason=reason.strip(), by=principal.user_id)
 
 
 def _set_grade(
@@ -450,11 +441,28 @@ def _set_grade(
             )
         if scores is not None:
             changes["set__scores"] = scores
-        AnnualGrade.objects(id=business_id).update_one(upsert=True, **changes)
+        changes.pop("set__updated_at")
+        grade = upsert_record(
+            AnnualGrade,
+            {"id": business_id},
+            updates=changes,
+            action="set_by_hand" if by else "recomputed",
+            actor_id=by,
+            target_type="annual_grade",
+        )
     elif scores is not None:
-        AnnualGrade.objects(id=business_id).update_one(set__scores=scores)
+        grade = upsert_record(
+            AnnualGrade,
+            {"id": business_id},
+            updates={"set__scores": scores},
+            action="recomputed",
+            actor_id=by,
+            target_type="annual_grade",
+        )
+    else:
+        grade = current
     publish_card(business_id)
-    return AnnualGrade.objects.get(id=business_id)
+    return grade
 
 
 # --- the public card -----------------------------------------------------------------------------
@@ -487,7 +495,7 @@ def publish_card(business_id: Any) -> None:
 def search(principal: Principal, *, business_id: Any = None, status: str | None = None):
     found = _visible(principal)
     if business_id:
-        found = found.filter(business_id=_oid(business_id))
+        found = found.filter(business_id=object_id(business_id, InspectionNotFound))
     if status:
         found = found.filter(status=status)
     return found.order_by("-inspected_on", "-created_at")

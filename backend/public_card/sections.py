@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from backend.core import domains
+
 QUERIES_PER_MISS = 1  # the card's bound: one find of the card document, for any number of sections
 MAX_SECTION_BYTES = 16 * 1024  # one section's summary as JSON; a summary, not the records behind it
 
@@ -36,11 +38,23 @@ class CardSection:
 
 @dataclass
 class _Registry:
-    sections: dict[str, CardSection] = field(default_factory=dict)
+    """The sections every installed domain contributes (`Domain.card_sections`), gathered the first
+    time one is asked for, in whatever process asks: the web apps, the job worker, the video worker."""
+
+    extra: dict[str, CardSection] = field(default_factory=dict)
+
+    @property
+    def sections(self) -> dict[str, CardSection]:
+        found = {section.name: section for section in domains.contributed("card_sections")}
+        return {**found, **self.extra}
 
     def register(self, section: CardSection) -> CardSection:
-        self.sections[section.name] = section
+        """A section beside the domains' (a test's)."""
+        self.extra[section.name] = section
         return section
+
+    def unregister(self, name: str) -> None:
+        self.extra.pop(name, None)
 
     def ordered(self) -> list[CardSection]:
         return sorted(self.sections.values(), key=lambda s: (s.order, s.name))

@@ -20,13 +20,12 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from bson import ObjectId
-from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 from redis.exceptions import RedisError
 
 from backend.core import context
+from backend.core.html import get_template as template
 from backend.core.nearcache import NearCache
-from backend.core.stores import RedisBreaker
 from backend.core.timeutil import SHANGHAI, to_shanghai, today_shanghai, utcnow
 from backend.public_card.models import PublicCard
 from backend.public_card.schemas import PublicCardSchema
@@ -54,13 +53,6 @@ redis.call('HSET', KEYS[1], unpack(ARGV, 3))
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[2]))
 return 1
 """
-
-_env = Environment(
-    loader=PackageLoader("backend.public_card", "templates"),
-    autoescape=select_autoescape(default=True, default_for_string=True),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
 
 
 @dataclass(frozen=True)
@@ -133,10 +125,10 @@ def build(code: str) -> tuple[str, dict, str]:
     base_url = context.settings().PUBLIC_BASE_URL.rstrip("/")
     card = PublicCard.objects.by_code(code).first() if CODE_SHAPE.match(code) else None
     if card is None or card.status not in PUBLIC_STATUSES:
-        return MISSING, {"code": code, "found": False}, _env.get_template("missing.html").render()
+        return MISSING, {"code": code, "found": False}, template("backend.public_card:missing.html").render()
     if card.public_code != code:
         data = {"code": code, "replaced": True, "message": "该二维码已被监管部门更换，请扫描店内张贴的新二维码。"}
-        return REPLACED, data, _env.get_template("replaced.html").render(card=data)
+        return REPLACED, data, template("backend.public_card:replaced.html").render(card=data)
     today = today_shanghai()
     shown = [(section, card.sections[section.name]) for section in registry.ordered() if section.name in card.sections]
     presented = {section.name: section.present(summary["data"], today) for section, summary in shown}
@@ -162,7 +154,7 @@ def build(code: str) -> tuple[str, dict, str]:
     }
     data = PublicCardSchema().dump(data)
     fragments = [section.render(presented[section.name]) for section, _ in shown]
-    html = _env.get_template("card.html").render(
+    html = template("backend.public_card:card.html").render(
         card=data,
         fragments=[Markup(f) for f in fragments if f],  # each section's own template escaped its fragment
         updated_at=to_shanghai(latest_change).strftime("%Y-%m-%d %H:%M"),
@@ -238,18 +230,13 @@ def _render(code: str) -> CachedCard:
     return CachedCard(kind, html, body, _etag(html), _etag(body))
 
 
-def _breaker() -> RedisBreaker:
-    return context.stores().helper("public_card:redis_breaker", RedisBreaker)
-
-
 def _build_and_cache(code: str) -> CachedCard:
     """Build from MongoDB and fill the cache, unless the card was invalidated meanwhile. With Redis
     away the card is still served, built from MongoDB and not cached."""
     redis = context.redis()
     try:
         generation = redis.get(GENERATION_KEY.format(code)) or ""
-    except RedisError:
-        _breaker().trip()
+    except RedisError:  # away: the client's breaker keeps the next requests from waiting for it
         return _render(code)
     card = _render(code)
     ttl = MISSING_TTL if card.kind == MISSING else _seconds_until_next_midnight()  # licence states change by date
@@ -273,7 +260,7 @@ def _build_and_cache(code: str) -> CachedCard:
             card.etag_json,
         )
     except RedisError:
-        _breaker().trip()  # served uncached; a request after the cool-off tries again
+        pass  # served uncached; a request after the breaker's cool-off tries again
     return card
 
 
@@ -293,13 +280,12 @@ class CardView:
 def view(code: str, representation: str) -> CardView:
     """The card for a code as HTML or JSON, from the process's near cache of Redis when it holds a
     current copy, from Redis next, and built from MongoDB on a miss or while Redis is away."""
-    if not CODE_SHAPE.match(code) or _breaker().tripped:
+    if not CODE_SHAPE.match(code) or context.redis().breaker.tripped:
         card = _render(code)
     else:
         try:
             fetched = near_cache().hmget(card_key(code), ("kind", representation, f"etag_{representation}"))
         except RedisError:
-            _breaker().trip()
             fetched = [None]
         if fetched[0] is not None:
             return CardView(*fetched)

@@ -100,18 +100,16 @@ class OrderQuerySet(ScopedQuerySet):
     def _own(self, principal: Principal):
         return self.filter(buyer_user_id=principal.user_id)
 
-    def for_party(self, user_id, business_ids):
-        """Orders a mini-program user may see: placed for their home, or by or to one of their businesses."""
+    def for_party(self, user_id, business_ids, *, buying: bool = True, supplying: bool = True):
+        """Orders a mini-program user may see: placed for their home, or by or to one of their
+        businesses (only those they buy with, or only those they supply from)."""
         ids = list(business_ids)
-        return self.filter(
-            __raw__={
-                "$or": [
-                    {"buyer_user_id": user_id, "buyer_business_id": None},
-                    {"buyer_business_id": {"$in": ids}},
-                    {"supplier_id": {"$in": ids}},
-                ]
-            }
-        )
+        sides = []
+        if buying:
+            sides += [{"buyer_user_id": user_id, "buyer_business_id": None}, {"buyer_business_id": {"$in": ids}}]
+        if supplying:
+            sides.append({"supplier_id": {"$in": ids}})
+        return self.filter(__raw__={"$or": sides})
 
 
 class Order(BaseDocument):

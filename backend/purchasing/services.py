@@ -22,7 +22,8 @@ from mongoengine import NotUniqueError
 
 from backend.accounts.models import User
 from backend.core import context
-from backend.core.errors import Forbidden, InvalidInput
+from backend.core.errors import Forbidden, IdempotencyKeyReused, InvalidInput
+from backend.core.ids import object_id
 from backend.core.masking import mask_name
 from backend.core.text import State, Text
 from backend.core.timeutil import today_shanghai
@@ -47,14 +48,12 @@ from backend.registry.services import get_for_member, member_role
 from backend.trace import lots as trace_lots
 from backend.workflow.services import change_state, create_record
 
+# A household (anyone with a WeChat account) has at most this many orders waiting for suppliers to
+# accept, and at most MAX_WAITING_PER_SUPPLIER with one supplier: a new account must not flood a
+# supplier with orders and notifications. Businesses are registered and reviewed, and not capped.
+MAX_WAITING_HOUSEHOLD_ORDERS = 10
+MAX_WAITING_PER_SUPPLIER = 3
 ORDER_NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-
-
-def _oid(value: Any) -> ObjectId | None:
-    try:
-        return ObjectId(str(value))
-    except Exception:
-        return None
 
 
 # -- catalogue -------------------------------------------------------------------------------------
@@ -77,7 +76,7 @@ def update_product(user_id: Any, business_id: Any, product_id: Any, values: dict
     business = _supplier(user_id, business_id)
     return change_state(
         Product.objects.of_supplier(business.id),
-        _oid(product_id),
+        object_id(product_id),
         action="updated",
         actor_id=user_id,
         target_type="product",
@@ -95,7 +94,7 @@ def suppliers_on_sale(supplier_id: Any = None) -> list[ObjectId]:
     """Suppliers whose products may be bought: approved (not suspended, not revoked) supplier kinds."""
     found = Business.objects(kind__in=SUPPLIER_KINDS, status=APPROVED)
     if supplier_id is not None:
-        found = found.filter(id=_oid(supplier_id))
+        found = found.filter(id=object_id(supplier_id))
     return list(found.distinct("id"))
 
 
@@ -118,7 +117,7 @@ def _new_order_number() -> str:
 def _buyer(user_id: Any, buyer_business_id: Any) -> tuple[Business | None, str, list[str]]:
     """The buying business (a member who runs it) or, with no business, the user's household."""
     if buyer_business_id is None:
-        user = User.objects(id=_oid(user_id)).first()
+        user = User.objects(id=object_id(user_id)).first()
         return None, f"{mask_name(user.display_name) if user and user.display_name else '百姓'}家庭", []
     business, _role = get_for_member(user_id, buyer_business_id, roles=(OWNER, MANAGER))
     if business.status != APPROVED:
@@ -134,13 +133,15 @@ def place_order(user_id: Any, *, request_key: str, values: dict) -> tuple[Order,
     if existing is not None:
         return _same_request(existing, body_hash), False
     buyer, buyer_name, buyer_scopes = _buyer(user_id, values.get("buyer_business_id"))
-    supplier = Business.objects(id=_oid(values["supplier_id"]), kind__in=SUPPLIER_KINDS, status=APPROVED).first()
+    supplier = Business.objects(id=object_id(values["supplier_id"]), kind__in=SUPPLIER_KINDS, status=APPROVED).first()
     if supplier is None:
         raise SupplierUnavailable(errors={"supplier_id": [Text("Not an approved supplier (or it is suspended).")]})
     if buyer is not None and buyer.id == supplier.id:
         raise InvalidInput(errors={"supplier_id": [Text("A business does not order from itself.")]})
+    if buyer is None:
+        _check_household_waiting(user_id, supplier.id)
     wanted = values["lines"]
-    product_ids = [_oid(line["product_id"]) for line in wanted]
+    product_ids = [object_id(line["product_id"]) for line in wanted]
     if len(set(product_ids)) != len(product_ids):
         raise InvalidInput(errors={"lines": [Text("Each product once: put the whole quantity on one line.")]})
     products = {p.id: p for p in Product.objects(id__in=product_ids, supplier_id=supplier.id, available=True)}
@@ -166,7 +167,7 @@ def place_order(user_id: Any, *, request_key: str, values: dict) -> tuple[Order,
         number=_new_order_number(),
         supplier_id=supplier.id,
         supplier_name=supplier.name,
-        buyer_user_id=_oid(user_id),
+        buyer_user_id=object_id(user_id),
         buyer_business_id=buyer.id if buyer else None,
         buyer_name=buyer_name,
         delivery_address=values.get("delivery_address"),
@@ -185,12 +186,29 @@ def place_order(user_id: Any, *, request_key: str, values: dict) -> tuple[Order,
     return order, True
 
 
+def _check_household_waiting(user_id: Any, supplier_id: ObjectId) -> None:
+    waiting = Order.objects(buyer_user_id=object_id(user_id), buyer_business_id=None, status=PLACED)
+    if waiting.count() >= MAX_WAITING_HOUSEHOLD_ORDERS:
+        raise InvalidInput(
+            errors={
+                "supplier_id": [
+                    Text("At most {count} orders may wait for suppliers at a time.", count=MAX_WAITING_HOUSEHOLD_ORDERS)
+                ]
+            }
+        )
+    if waiting.filter(supplier_id=supplier_id).count() >= MAX_WAITING_PER_SUPPLIER:
+        raise InvalidInput(
+            errors={
+                "supplier_id": [
+                    Text("At most {count} orders may wait for this supplier at a time.", count=MAX_WAITING_PER_SUPPLIER)
+                ]
+            }
+        )
+
+
 def _same_request(order: Order, body_hash: str) -> Order:
     if order.request_hash != body_hash:
-        raise InvalidInput(
-            Text("This Idempotency-Key was used for a different order."),
-            errors={"Idempotency-Key": [Text("Already used for a different order.")]},
-        )
+        raise IdempotencyKeyReused()
     return order
 
 
@@ -225,39 +243,46 @@ BUYER, SUPPLIER = "buyer", "supplier"
 
 
 def _my_businesses(user_id: Any, roles=(OWNER, MANAGER, STAFF)) -> list[ObjectId]:
-    return list(Membership.objects(user_id=_oid(user_id), role__in=list(roles)).distinct("business_id"))
+    return list(Membership.objects.business_ids(user_id, roles))
 
 
 def orders_for(user_id: Any, *, side: str | None = None, status: str | None = None):
-    found = Order.objects.for_party(_oid(user_id), _my_businesses(user_id))
-    mine = _my_businesses(user_id)
-    if side == SUPPLIER:
-        found = found.filter(supplier_id__in=mine)
-    elif side == BUYER:
-        found = found.filter(supplier_id__nin=mine)
+    """One who runs both businesses of an order sees it on both sides."""
+    found = Order.objects.for_party(
+        object_id(user_id), _my_businesses(user_id), buying=side != SUPPLIER, supplying=side != BUYER
+    )
     if status:
         found = found.filter(status=status)
     return found.order_by("-created_at", "-id")
 
 
-def order_side(order: Order, user_id: Any) -> str | None:
-    """Whether the user is on the buying or the supplying side of the order (None: neither)."""
+def order_sides(order: Order, user_id: Any) -> set[str]:
+    """The sides of the order the user is on: buying, supplying, both (one person running both
+    businesses), or neither."""
+    sides = set()
     if order.buyer_business_id is None and str(order.buyer_user_id) == str(user_id):
-        return BUYER
+        sides.add(BUYER)
     if order.buyer_business_id is not None and member_role(order.buyer_business_id, user_id):
-        return BUYER
+        sides.add(BUYER)
     if member_role(order.supplier_id, user_id):
-        return SUPPLIER
-    return None
+        sides.add(SUPPLIER)
+    return sides
+
+
+def order_side(order: Order, user_id: Any) -> str | None:
+    """The side the order's detail shows the user (the buying side when on both)."""
+    sides = order_sides(order, user_id)
+    return BUYER if BUYER in sides else SUPPLIER if sides else None
 
 
 def get_order(user_id: Any, order_id: Any, *, side: str | None = None, manage: bool = False) -> Order:
     """The order when the user is on its `side` (any side when None); managing it takes an owner or
     manager of the business. Otherwise it does not exist (404)."""
-    order = Order.objects(id=_oid(order_id)).first()
-    found = order_side(order, user_id) if order else None
-    if found is None or (side and found != side):
+    order = Order.objects(id=object_id(order_id)).first()
+    sides = order_sides(order, user_id) if order else set()
+    if not sides or (side and side not in sides):
         raise OrderNotFound()
+    found = side or order_side(order, user_id)
     if manage:
         business_id = order.supplier_id if found == SUPPLIER else order.buyer_business_id
         if business_id is not None and member_role(business_id, user_id) not in (OWNER, MANAGER):

@@ -13,6 +13,7 @@ from mongoengine import (
     StringField,
 )
 
+from backend.core.ids import object_id
 from backend.core.models import BaseDocument, DistrictCodeField, ScopedQuerySet
 from backend.core.principal import Principal
 
@@ -82,7 +83,7 @@ class BusinessQuerySet(ScopedQuerySet):
 
     def _own(self, principal: Principal):
         """The businesses a mini-program user is a member of (any role)."""
-        return self.filter(id__in=Membership.objects.of_user(principal.user_id).distinct("business_id"))
+        return self.filter(id__in=Membership.objects.business_ids(principal.user_id))
 
     def by_public_code(self, code: str):
         """Current or retired code; one query."""
@@ -162,6 +163,14 @@ class MembershipQuerySet(QuerySet):
     def of_user(self, user_id):
         return self.filter(user_id=user_id)
 
+    def business_ids(self, user_id, roles=None) -> list:
+        """The ids of the businesses `user_id` belongs to (in one of `roles`, when given): the one
+        membership query every "mine" uses."""
+        found = self.filter(user_id=object_id(user_id))
+        if roles is not None:
+            found = found.filter(role__in=list(roles))
+        return found.distinct("business_id")
+
     def of_business(self, business_id):
         return self.filter(business_id=business_id)
 
@@ -208,7 +217,7 @@ CHANGE, CLOSURE = "change", "closure"
 
 class BusinessChangeQuerySet(ScopedQuerySet):
     def _own(self, principal: Principal):
-        return self.filter(business_id__in=Membership.objects.of_user(principal.user_id).distinct("business_id"))
+        return self.filter(business_id__in=Membership.objects.business_ids(principal.user_id))
 
 
 class BusinessChange(BaseDocument):

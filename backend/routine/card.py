@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from jinja2 import Environment, select_autoescape
-
+from backend.core import html
 from backend.public_card.sections import CardSection
 from backend.routine.services import CARD_SECTION, CARD_WINDOW_DAYS
 
-_TEMPLATE = Environment(autoescape=select_autoescape(default=True, default_for_string=True)).from_string(
+_TEMPLATE = html.from_string(
     '<section class="card" id="routine"><h2>食品安全自查</h2>'
     "<p>近{{ data.window_days }}天日管控 {{ data.days_recorded }}/{{ data.window_days }} 天</p></section>"
 )

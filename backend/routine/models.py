@@ -7,6 +7,7 @@ from mongoengine import (
     EmbeddedDocumentField,
     ListField,
     ObjectIdField,
+    QuerySet,
     StringField,
 )
 
@@ -24,7 +25,7 @@ class RoutineQuerySet(ScopedQuerySet):
     def _own(self, principal: Principal):
         from backend.registry.models import Membership
 
-        return self.filter(business_id__in=Membership.objects(user_id=principal.user_id).distinct("business_id"))
+        return self.filter(business_id__in=Membership.objects.business_ids(principal.user_id))
 
     def of_business(self, business_id):
         return self.filter(business_id=business_id)
@@ -139,6 +140,18 @@ class MonthlyReport(_RoutineRecord):
     }
 
 
+class RoutinePhotoQuerySet(QuerySet):
+    def missing(self, business_id, shas) -> set[str]:
+        """Of these photos (SHA-256s), those not uploaded for this business: the one check every record
+        naming photos makes (a photo of another business's, or none, is refused)."""
+        wanted = set(shas or ())
+        if not wanted:
+            return set()
+        if business_id is None:
+            return wanted
+        return wanted - set(self.filter(business_id=business_id, sha256__in=sorted(wanted)).distinct("sha256"))
+
+
 class RoutinePhoto(BaseDocument):
     """A photo taken for a failed check item, uploaded before the record that names it."""
 
@@ -146,4 +159,8 @@ class RoutinePhoto(BaseDocument):
     sha256 = StringField(required=True, regex=r"^[0-9a-f]{64}$")
     uploaded_by = ObjectIdField(required=True)
 
-    meta = {"collection": "routine_photos", "indexes": [("business_id", "sha256")]}
+    meta = {
+        "collection": "routine_photos",
+        "indexes": [("business_id", "sha256")],
+        "queryset_class": RoutinePhotoQuerySet,
+    }

@@ -17,13 +17,12 @@ from importlib import resources
 from typing import Any
 
 from bson import ObjectId
-from bson.errors import InvalidId
 from mongoengine import NotUniqueError
 
-from backend.audit import services as audit
 from backend.blobs import services as blobs
-from backend.core import context
+from backend.core import context, tables
 from backend.core.errors import Forbidden, InvalidInput
+from backend.core.ids import object_id
 from backend.core.principal import Principal
 from backend.core.text import Text
 from backend.core.timeutil import today_shanghai, utcnow
@@ -45,6 +44,7 @@ from backend.routine.models import (
     WeeklyReport,
 )
 from backend.staff.services import handler_statuses, safety_team
+from backend.workflow.services import change_state, create_record
 
 CARD_SECTION = "routine"
 CARD_WINDOW_DAYS = 30
@@ -64,13 +64,6 @@ def _member_business(user_id: Any, business_id: Any, roles=(OWNER, MANAGER, STAF
             Text("A household keeps no food-safety routine."), errors={"business_id": [Text("A household.")]}
         )
     return business
-
-
-def _oid(value: Any) -> ObjectId:
-    try:
-        return ObjectId(str(value))
-    except (InvalidId, TypeError):
-        raise RecordNotFound() from None
 
 
 # --- the risk-control list ------------------------------------------------------------------------
@@ -100,15 +93,15 @@ def add_risk_item(user_id: Any, business_id: Any, text: str) -> RiskControlList:
             errors={"text": [Text("At most {max_own_items} items of your own.", max_own_items=MAX_OWN_ITEMS)]}
         )
     item = RiskItem(code=f"own-{secrets.token_hex(4)}", text=text, own="own")
-    updated = RiskControlList.objects(id=business.id).modify(new=True, push__items=item, set__updated_at=utcnow())
-    audit.record(
-        actor=audit.actor_for(user_id),
-        action="risk_list.item_added",
-        target_type="business",
-        target_id=business.id,
-        after={"code": item.code, "text": text},
+    return change_state(
+        RiskControlList.objects,
+        current.id,
+        action="item_added",
+        actor_id=user_id,
+        target_type="risk_list",
+        updates={"push__items": item},
+        audit_extra={"added": {"code": item.code, "text": text}},
     )
-    return updated
 
 
 # --- records ---------------------------------------------------------------------------------------
@@ -126,10 +119,10 @@ def _check_day(day: date, field: str) -> None:
 
 
 def _signature(user_id: Any, name: str) -> Signature:
-    return Signature(user_id=_oid(user_id), name=name, at=utcnow())
+    return Signature(user_id=object_id(user_id, RecordNotFound), name=name, at=utcnow())
 
 
-def _store(document, period_field: str, audit_action: str, user_id: Any):
+def _store(document, period_field: str, target_type: str, user_id: Any):
     """Insert, or return what the same client_id stored before; another record of the period is 409."""
     model = type(document)
     same = model.objects(business_id=document.business_id, client_id=document.client_id).first()
@@ -138,19 +131,21 @@ def _store(document, period_field: str, audit_action: str, user_id: Any):
             raise ClientIdReused(errors={"client_id": [Text("Used for a record of another period.")]})
         return same
     try:
-        document.save(force_insert=True)
+        create_record(
+            document,
+            action="recorded",
+            actor_id=user_id,
+            target_type=target_type,
+            audit_view=lambda stored: {
+                "business_id": str(stored.business_id),
+                period_field: getattr(stored, period_field),
+            },
+        )
     except NotUniqueError:
         same = model.objects(business_id=document.business_id, client_id=document.client_id).first()
         if same is not None and getattr(same, period_field) == getattr(document, period_field):
             return same  # the same record, sent twice at once
         raise AlreadyRecorded(errors={period_field: [Text("Already recorded.")]}) from None
-    audit.record(
-        actor=audit.actor_for(user_id),
-        action=audit_action,
-        target_type="business",
-        target_id=document.business_id,
-        after={"record_id": str(document.id), period_field: getattr(document, period_field)},
-    )
     publish_card(document.business_id)
     return document
 
@@ -158,7 +153,9 @@ def _store(document, period_field: str, audit_action: str, user_id: Any):
 def upload_photo(user_id: Any, business_id: Any, data: bytes) -> RoutinePhoto:
     business = _member_business(user_id, business_id)
     stored = blobs.store_upload(data, allowed=(blobs.JPEG, blobs.PNG, blobs.WEBP), profile=blobs.PHOTO)
-    return RoutinePhoto(business_id=business.id, sha256=stored.sha256, uploaded_by=_oid(user_id)).save()
+    return RoutinePhoto(
+        business_id=business.id, sha256=stored.sha256, uploaded_by=object_id(user_id, RecordNotFound)
+    ).save()
 
 
 def record_daily_check(user_id: Any, business_id: Any, values: dict) -> DailyCheck:
@@ -180,7 +177,7 @@ def record_daily_check(user_id: Any, business_id: Any, values: dict) -> DailyChe
             )
         ]
     photos = {r["photo"] for r in results if r.get("photo")}
-    if photos and RoutinePhoto.objects(business_id=business.id, sha256__in=list(photos)).count() < len(photos):
+    if RoutinePhoto.objects.missing(business.id, photos):
         errors["results"] = [Text("A photo was not uploaded for this business.")]
     if any(r["result"] == FAILED and not r.get("note") for r in results):
         errors.setdefault("results", []).append("A failed item needs a note saying what was found.")
@@ -202,7 +199,7 @@ def record_daily_check(user_id: Any, business_id: Any, values: dict) -> DailyChe
         ],
         summary=values.get("summary") or (None if failed else NO_PROBLEM_TEXT),
     )
-    return _store(check, "day", "routine.daily_check_recorded", user_id)
+    return _store(check, "day", "daily_check", user_id)
 
 
 def record_weekly_report(user_id: Any, business_id: Any, values: dict) -> WeeklyReport:
@@ -235,7 +232,7 @@ def record_weekly_report(user_id: Any, business_id: Any, values: dict) -> Weekly
         fixes=[Fix(**fix) for fix in values.get("fixes") or []],
         signature=_signature(user_id, values["signed_name"]),
     )
-    return _store(report, "week_start", "routine.weekly_report_recorded", user_id)
+    return _store(report, "week_start", "weekly_report", user_id)
 
 
 def record_monthly_report(user_id: Any, business_id: Any, values: dict) -> MonthlyReport:
@@ -253,7 +250,7 @@ def record_monthly_report(user_id: Any, business_id: Any, values: dict) -> Month
         next_focus=values["next_focus"],
         signature=_signature(user_id, values["signed_name"]),
     )
-    return _store(report, "month", "routine.monthly_report_recorded", user_id)
+    return _store(report, "month", "monthly_report", user_id)
 
 
 def records(model, user_id: Any, business_id: Any):
@@ -369,17 +366,8 @@ COUNTED = (
 
 
 def compliance_csv(rows: list[Compliance]) -> str:
-    import csv
-    import io
-
-    out = io.StringIO()
-    writer = csv.writer(out)
     header = ["business_id", "name", "district_code", *COUNTED]
-    writer.writerow(header)
-    for row in rows:
-        data = row.as_dict()
-        writer.writerow([int(data[h]) if isinstance(data[h], bool) else data[h] for h in header])
-    return out.getvalue()
+    return tables.csv_text(header, ([row.as_dict()[h] for h in header] for row in rows))
 
 
 # --- the public card -----------------------------------------------------------------------------

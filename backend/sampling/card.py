@@ -3,12 +3,11 @@ where its disposition stands."""
 
 from __future__ import annotations
 
-from jinja2 import Environment, select_autoescape
-
+from backend.core import html
 from backend.public_card.sections import CardSection
 from backend.sampling.services import CARD_SECTION
 
-_TEMPLATE = Environment(autoescape=select_autoescape(default=True, default_for_string=True)).from_string(
+_TEMPLATE = html.from_string(
     '<section class="card" id="test-results"><h2>抽检结果</h2>'
     "{% for r in data.recent %}<p>{{ r.sampled_on }} {{ r.food_name }}（{{ r.food_category }}）："
     '<b class="{{ "bad" if r.verdict == "fail" else "ok" }}">{{ r.verdict_label }}</b>'

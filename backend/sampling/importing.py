@@ -32,7 +32,6 @@ from typing import Any
 from mongoengine import ValidationError
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from backend.audit import services as audit
 from backend.blobs.store import blob_store
 from backend.core import context, districts
 from backend.core.text import Text, in_both_languages
@@ -55,6 +54,8 @@ from backend.sampling.models import (
 )
 from backend.sampling.reading import open_source
 from backend.sampling.rows import SAMPLE_FIELDS, ParsedRow, RowError, parse_row
+from backend.workflow.errors import TransitionConflict
+from backend.workflow.services import change_state
 
 log = logging.getLogger(__name__)
 
@@ -452,17 +453,25 @@ def run_import(import_id: str, watcher: Callable[[str, int, int], None] | None =
         return {"status": "gone"}
     if record.status in (DONE, REFUSED):
         return {"status": record.status, **(record.summary or {})}
-    record = SamplingImport.objects(id=record.id, status__in=(QUEUED, RUNNING, FAILED)).modify(
-        new=True,
-        set__status=RUNNING,
-        inc__attempts=1,
-        set__started_at=utcnow(),
-        set__rows_done=0,
-        set__error_count=0,
-        set__errors=[],
-        set__changes=[],
-    )
-    if record is None:
+    try:
+        record = change_state(
+            SamplingImport.objects,
+            record.id,
+            action="started",
+            actor_id=record.importer_id,
+            target_type="sampling_import",
+            from_statuses=(QUEUED, RUNNING, FAILED),
+            to_status=RUNNING,
+            updates={
+                "inc__attempts": 1,
+                "set__started_at": utcnow(),
+                "set__rows_done": 0,
+                "set__error_count": 0,
+                "set__errors": [],
+                "set__changes": [],
+            },
+        )
+    except TransitionConflict:
         return {"status": "taken"}
     ItemLedger._get_collection().delete_many({"import_id": record.id})  # an interrupted attempt's
     try:
@@ -504,13 +513,6 @@ def _import(record: SamplingImport, watcher) -> dict:
     run.tally.cases_opened = services.open_cases_for(run.failing, actor_id=record.importer_id)
     summary = run.tally.as_dict()
     _finish(record, DONE, summary=summary, changes=run.changes, rows_total=run.tally.rows)
-    audit.record(
-        actor=audit.actor_for(record.importer_id),
-        action="sampling_import.done",
-        target_type="sampling_import",
-        target_id=record.id,
-        after={"filename": record.filename, "file_sha256": record.file_sha256, **summary},
-    )
     return {"status": DONE, **summary}
 
 
@@ -529,4 +531,14 @@ def _finish(record: SamplingImport, status: str, *, message=None, summary=None, 
         updates["set__changes"] = changes
     if rows_total is not None:
         updates["set__rows_total"] = rows_total
-    SamplingImport.objects(id=record.id).update_one(**updates)
+    updates.pop("set__status")
+    change_state(
+        SamplingImport.objects,
+        record.id,
+        action=status,
+        actor_id=record.importer_id,
+        target_type="sampling_import",
+        to_status=status,
+        updates=updates,
+        audit_extra={"file_sha256": record.file_sha256, **(summary or {})},
+    )

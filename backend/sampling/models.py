@@ -74,7 +74,7 @@ class SampleQuerySet(ScopedQuerySet):
     def _own(self, principal: Principal):
         from backend.registry.models import Membership
 
-        mine = Membership.objects(user_id=principal.user_id).distinct("business_id")
+        mine = Membership.objects.business_ids(principal.user_id)
         return self.filter(business_id__in=mine)
 
     def announced(self):
@@ -207,7 +207,7 @@ class CaseQuerySet(ScopedQuerySet):
     def _own(self, principal: Principal):
         from backend.registry.models import Membership
 
-        mine = Membership.objects(user_id=principal.user_id).distinct("business_id")
+        mine = Membership.objects.business_ids(principal.user_id)
         return self.filter(business_id__in=mine)
 
     def of_business(self, business_id):
@@ -266,7 +266,7 @@ class RapidTestQuerySet(ScopedQuerySet):
     def _own(self, principal: Principal):
         from backend.registry.models import Membership
 
-        mine = Membership.objects(user_id=principal.user_id).distinct("business_id")
+        mine = Membership.objects.business_ids(principal.user_id)
         return self.filter(business_id__in=mine)
 
 

@@ -16,14 +16,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from bson import ObjectId
 from mongoengine import NotUniqueError
 
-from backend.audit import services as audit
 from backend.blobs.store import blob_store
-from backend.core import context, districts
+from backend.core import context, districts, tables
 from backend.core.calendar import current_calendar
 from backend.core.errors import Forbidden, InvalidInput, PayloadTooLarge, UnsupportedMediaType
+from backend.core.ids import object_id
 from backend.core.jobs import enqueue
 from backend.core.principal import ADMIN, REGULATOR, Principal
 from backend.core.text import Text
@@ -57,7 +56,8 @@ from backend.sampling.models import (
     Sample,
     SamplingImport,
 )
-from backend.workflow.services import change_state, create_record
+from backend.workflow.errors import TransitionConflict
+from backend.workflow.services import change_state, create_record, upsert_record
 
 log = logging.getLogger(__name__)
 
@@ -66,13 +66,6 @@ CARD_RESULTS = 5
 IMPORT_JOB = "backend.sampling.importing.run_import"
 MAX_ANNOUNCED_NUMBERS = 1000
 MAX_EXPORT_ROWS = 20_000
-
-
-def _oid(value: Any) -> ObjectId | None:
-    try:
-        return ObjectId(str(value))
-    except Exception:
-        return None
 
 
 # -- imports ---------------------------------------------------------------------------------------
@@ -125,7 +118,7 @@ def start_import(
         mode=mode,
         district_code=district,
         district_scopes=districts.enclosing_codes(district),
-        importer_id=_oid(principal.user_id),
+        importer_id=object_id(principal.user_id),
         importer_districts=sorted(principal.districts),
         importer_admin=principal.role == ADMIN,
         unknown_columns=unknown[:100],
@@ -150,10 +143,7 @@ def _close(source: reading.Source) -> None:
 
 
 def get_import(principal: Principal, import_id: Any) -> SamplingImport:
-    found = SamplingImport.objects.visible_to(principal).filter(id=_oid(import_id)).first()
-    if found is None:
-        raise ImportNotFound()
-    return found
+    return SamplingImport.objects.get_visible(principal, ImportNotFound, id=import_id)
 
 
 def list_imports(principal: Principal):
@@ -165,9 +155,9 @@ def samples_for(principal: Principal, *, verdict=None, business_id=None, import_
     if verdict:
         found = found.filter(verdict=verdict)
     if business_id:
-        found = found.filter(business_id=_oid(business_id))
+        found = found.filter(business_id=object_id(business_id))
     if import_id:
-        found = found.filter(import_ids=_oid(import_id))
+        found = found.filter(import_ids=object_id(import_id))
     if announced is not None:
         found = found.filter(announcement_id__ne=None) if announced else found.filter(announcement_id=None)
     if q:
@@ -176,10 +166,7 @@ def samples_for(principal: Principal, *, verdict=None, business_id=None, import_
 
 
 def get_sample(principal: Principal, sampling_number: str) -> Sample:
-    found = Sample.objects.visible_to(principal).filter(sampling_number=sampling_number).first()
-    if found is None:
-        raise SampleNotFound()
-    return found
+    return Sample.objects.get_visible(principal, SampleNotFound, sampling_number=sampling_number)
 
 
 # -- disposition cases -----------------------------------------------------------------------------
@@ -262,15 +249,12 @@ def cases_for_regulator(principal: Principal, *, status=None, overdue=False, bus
     elif status:
         found = found.filter(status=status)
     if business_id:
-        found = found.filter(business_id=_oid(business_id))
+        found = found.filter(business_id=object_id(business_id))
     return found.order_by("status", "deadline")
 
 
 def get_case_for_regulator(principal: Principal, case_id: str) -> DispositionCase:
-    found = DispositionCase.objects.visible_to(principal).filter(id=case_id).first()
-    if found is None:
-        raise CaseNotFound()
-    return found
+    return DispositionCase.objects.get_visible(principal, CaseNotFound, id=case_id)
 
 
 def cases_for_member(user_id: Any, business_id: Any):
@@ -316,13 +300,11 @@ def record_action(
     case = get_case_for_member(user_id, business_id, case_id)
     if action not in ACTIONS:
         raise InvalidInput(errors={"action": [Text("One of {items}.", items=", ".join(ACTIONS))]})
-    if photos and RoutinePhoto.objects(business_id=case.business_id, sha256__in=list(set(photos))).count() < len(
-        set(photos)
-    ):
+    if RoutinePhoto.objects.missing(case.business_id, photos):
         raise InvalidInput(
             errors={"photos": [Text("A photo was not uploaded for this business (POST …/routine-photos first).")]}
         )
-    entry = CaseAction(action=action, note=note, photos=photos, by=_oid(user_id), at=utcnow())
+    entry = CaseAction(action=action, note=note, photos=photos, by=object_id(user_id), at=utcnow())
     return _case_change(case, action="action_recorded", actor_id=user_id, updates={"push__actions": entry})
 
 
@@ -356,7 +338,7 @@ def request_retest(
         items=chosen,
         reason=reason,
         lab=lab,
-        requested_by=_oid(user_id),
+        requested_by=object_id(user_id),
         requested_at=utcnow(),
         decide_by=calendar.add_working_days(today_shanghai(), context.settings().RETEST_DECISION_WORKING_DAYS),
     )
@@ -381,7 +363,7 @@ def decide_retest(principal: Principal, case_id: str, *, accept: bool, note: str
         raise InvalidInput(errors={"note": [Text("Say why the re-test is refused.")]})
     updates = {
         "set__retest__status": ACCEPTED if accept else DECLINED,
-        "set__retest__decided_by": _oid(principal.user_id),
+        "set__retest__decided_by": object_id(principal.user_id),
         "set__retest__decided_at": utcnow(),
         "set__retest__decision_note": note,
     }
@@ -433,21 +415,23 @@ def _apply_retest_to_sample(sampling_number: str, verdicts: dict[str, str], acto
             if item.item in verdicts:
                 item.retest_verdict = verdicts[item.item]
         verdict = FAIL if any((i.retest_verdict or i.verdict) == FAIL for i in sample.items) else PASS
-        changed = Sample.objects(sampling_number=sampling_number, version=sample.version).update_one(
-            set__items=sample.items, set__verdict=verdict, inc__version=1, set__updated_at=utcnow()
-        )
-        if changed:
-            audit.record(
-                actor=audit.actor_for(actor_id),
-                action="sample.retested",
+        try:
+            change_state(
+                Sample.objects,
+                sample.id,
+                action="retested",
+                actor_id=actor_id,
                 target_type="sample",
-                target_id=sampling_number,
-                before={"verdict": before},
-                after={"verdict": verdict, "items": verdicts},
+                expected_version=sample.version,
+                updates={"set__items": sample.items, "set__verdict": verdict},
+                audit_extra={"verdict_before": before, "retest_verdicts": verdicts},
+                target_id=lambda retested: retested.sampling_number,
             )
-            if sample.business_id and sample.announcement_id:
-                publish_card(sample.business_id)
-            return
+        except TransitionConflict:
+            continue  # changed meanwhile: read it again
+        if sample.business_id and sample.announcement_id:
+            publish_card(sample.business_id)
+        return
     raise CaseConflict(Text("The sample changed meanwhile; record the result again."))
 
 
@@ -468,7 +452,7 @@ def close_case(principal: Principal, case_id: str, *, outcome: str, note: str) -
             "set__outcome": outcome,
             "set__outcome_note": note,
             "set__closed_at": utcnow(),
-            "set__closed_by": _oid(principal.user_id),
+            "set__closed_by": object_id(principal.user_id),
         },
     )
 
@@ -497,7 +481,7 @@ def record_rapid_test(user_id: Any, business_id: Any, values: dict) -> RapidTest
             errors={"tested_at": [Text("More than 7 days ago; rapid tests are entered when they are read.")]}
         )
     photo = values.get("photo")
-    if photo and not RoutinePhoto.objects(business_id=business.id, sha256=photo).count():
+    if photo and RoutinePhoto.objects.missing(business.id, [photo]):
         raise InvalidInput(errors={"photo": [Text("Not uploaded for this business (POST …/routine-photos first).")]})
     test = RapidTest(
         business_id=business.id,
@@ -509,7 +493,7 @@ def record_rapid_test(user_id: Any, business_id: Any, values: dict) -> RapidTest
         photo=photo,
         operator=values["operator"],
         tested_at=tested_at,
-        entered_by=_oid(user_id),
+        entered_by=object_id(user_id),
     )
     create_record(test, action="recorded", actor_id=user_id, target_type="rapid_test")
     if test.verdict == FAIL:
@@ -564,7 +548,7 @@ def announce(
     district = _scope_district(principal, district)
     found = Sample.objects.visible_to(principal).filter(announcement_id=None)
     if import_id:
-        found = found.filter(import_ids=_oid(import_id))
+        found = found.filter(import_ids=object_id(import_id))
     else:
         if len(sampling_numbers) > MAX_ANNOUNCED_NUMBERS:
             raise InvalidInput(
@@ -591,7 +575,7 @@ def announce(
         city_code=district[:4] + "00",
         samples=total,
         failed=failed,
-        announced_by=_oid(principal.user_id),
+        announced_by=object_id(principal.user_id),
     )
     create_record(announcement, action="created", actor_id=principal.user_id, target_type="sampling_announcement")
     businesses = [b for b in found.distinct("business_id") if b]
@@ -608,7 +592,7 @@ def announcements_for(principal: Principal):
 def publish_card(business_id: Any) -> None:
     """The card's test results: the latest announced ones and, for a failed one, where its case is."""
     recent = list(
-        Sample.objects(business_id=_oid(business_id), announcement_id__ne=None)
+        Sample.objects(business_id=object_id(business_id), announcement_id__ne=None)
         .order_by("-sampled_on")
         .limit(CARD_RESULTS)
     )
@@ -727,29 +711,16 @@ def export_rows(samples) -> list[dict]:
     return [public_row(n, s, announcements) for n, s in enumerate(listed, start=1)]
 
 
-def neutralise(value: Any) -> Any:
-    """A cell a spreadsheet would run as a formula (= + - @, or a tab/CR first) is kept as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def export_table(rows: list[dict], *, failed: bool) -> tuple[list[str], list[list]]:
     columns = [(k, label) for k, label in PUBLIC_COLUMNS if failed or k != "failed_items"]
-    return [label for _k, label in columns], [[neutralise(row[k]) for k, _l in columns] for row in rows]
+    return [label for _k, label in columns], [[tables.neutralise(row[k]) for k, _l in columns] for row in rows]
 
 
 def export_csv(rows: list[dict]) -> str:
-    import csv
-    import io
-
-    out = io.StringIO()
-    writer = csv.writer(out)
     headers, body = export_table(rows, failed=True)
-    writer.writerow(["结果", *headers])
-    for row, cells in zip(rows, body, strict=True):
-        writer.writerow([row["verdict_label"], *["" if c is None else c for c in cells]])
-    return out.getvalue()
+    return tables.csv_text(
+        ["结果", *headers], ([row["verdict_label"], *cells] for row, cells in zip(rows, body, strict=True))
+    )
 
 
 def export_xlsx(rows: list[dict]) -> bytes:
@@ -780,19 +751,19 @@ def set_residents(
     principal: Principal, *, district: str, year: int, residents: int, source: str | None = None
 ) -> DistrictResidents:
     district = _scope_district(principal, district)
-    key = f"{district}-{year}"
-    before = DistrictResidents.objects(id=key).first()
-    record = DistrictResidents(id=key, district_code=district, year=year, residents=residents, source=source)
-    record.save()
-    audit.record(
-        actor=audit.actor_for(principal.user_id),
-        action="district_residents.set",
+    return upsert_record(
+        DistrictResidents,
+        {"id": f"{district}-{year}"},
+        updates={
+            "set__district_code": district,
+            "set__year": year,
+            "set__residents": residents,
+            "set__source": source,
+        },
+        action="set",
+        actor_id=principal.user_id,
         target_type="district_residents",
-        target_id=key,
-        before=before.audit_view() if before else None,
-        after=record.audit_view(),
     )
-    return record
 
 
 @dataclass
@@ -873,39 +844,35 @@ def kpis(principal: Principal, *, year: int, district: str | None = None) -> dic
 
 
 def kpis_csv(report: dict) -> str:
-    import csv
-    import io
-
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["section", "key", "name", "samples", "residents", "samples_per_thousand", "pass_rate"])
-    for row in report["districts"]:
-        writer.writerow(
-            [
-                "district",
-                row["district_code"],
-                row["district"],
-                row["samples"],
-                row["residents"] or "",
-                row["samples_per_thousand"] or "",
-                row["pass_rate"],
-            ]
-        )
-    for row in report["categories"]:
-        writer.writerow(["category", "", neutralise(row["food_category"]), row["samples"], "", "", row["pass_rate"]])
+    rows: list[list] = [
+        [
+            "district",
+            row["district_code"],
+            row["district"],
+            row["samples"],
+            row["residents"],
+            row["samples_per_thousand"],
+            row["pass_rate"],
+        ]
+        for row in report["districts"]
+    ]
+    rows += [
+        ["category", "", row["food_category"], row["samples"], "", "", row["pass_rate"]] for row in report["categories"]
+    ]
     d = report["dispositions"]
-    writer.writerow(
+    rows.append(
         [
             "dispositions",
             "",
             "cases/closed/completion/on_time/overdue",
             d["cases"],
             d["closed"],
-            d["completion_rate"] or "",
-            d["on_time_rate"] or "",
+            d["completion_rate"],
+            d["on_time_rate"],
         ]
     )
-    writer.writerow(
+    rows.append(
         ["retests", "", "requested/passed", report["retests"]["requested"], report["retests"]["passed"], "", ""]
     )
-    return out.getvalue()
+    header = ["section", "key", "name", "samples", "residents", "samples_per_thousand", "pass_rate"]
+    return tables.csv_text(header, rows)

@@ -32,6 +32,8 @@ MAX_COLUMNS = 200
 MAX_ROW_NUMBER = 1_048_576  # Excel's own limit
 MAX_ROW_BYTES = 16 * 1024 * 1024
 _READ_BYTES = 1024 * 1024
+MAX_SHARED_STRINGS = 1_000_000
+MAX_SHARED_STRINGS_BYTES = 48 * 1024 * 1024
 
 
 class XlsxProblem(Exception):
@@ -67,18 +69,41 @@ def _text_of(element) -> str:
     return "".join(parts)
 
 
-def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
-    try:
-        stream = archive.open("xl/sharedStrings.xml")
-    except KeyError:
-        return []
-    strings: list[str] = []
-    with stream:
-        for _event, element in iterparse(stream, events=("end",)):
-            if _local(element.tag) == "si":
-                strings.append(_text_of(element))
-                element.clear()
-    return strings
+class _SharedStrings:
+    """The workbook's shared-string table, parsed only as far as the cells read so far need it: the
+    request that checks a file's header reads a few strings, the import job reads them all. Bounded:
+    a 1.9 MB workbook can unpack to 60 MB of tiny strings (it took a web process from 222 MB to 822 MB
+    and 19 s), so the table may unpack to MAX_SHARED_STRINGS_BYTES and hold MAX_SHARED_STRINGS."""
+
+    def __init__(self, archive: zipfile.ZipFile):
+        self.strings: list[str] = []
+        try:
+            info = archive.getinfo("xl/sharedStrings.xml")
+        except KeyError:
+            self._events = None
+            return
+        if info.file_size > MAX_SHARED_STRINGS_BYTES:  # zipfile reads no more than the size declared
+            raise XlsxProblem(f"the shared strings unpack to more than {MAX_SHARED_STRINGS_BYTES // 2**20} MB")
+        self._stream = archive.open(info)
+        self._events = iterparse(self._stream, events=("start", "end"))
+        self._root = None
+
+    def __getitem__(self, index: int) -> str:
+        while index >= len(self.strings) and self._events is not None:
+            try:
+                event, element = next(self._events)
+            except StopIteration:
+                self._events = None
+                self._stream.close()
+                break
+            if self._root is None:
+                self._root = element
+            if event == "end" and _local(element.tag) == "si":
+                if len(self.strings) >= MAX_SHARED_STRINGS:
+                    raise XlsxProblem(f"more than {MAX_SHARED_STRINGS} shared strings")
+                self.strings.append(_text_of(element))
+                self._root.clear()  # parsed: keep nothing of the tree
+        return self.strings[index]
 
 
 def _date_styles(archive: zipfile.ZipFile) -> set[int]:
@@ -115,7 +140,14 @@ def _uses_1904(archive: zipfile.ZipFile) -> bool:
     return bool(re.search(rb'date1904="(1|true)"', head))
 
 
-def _serial_to_date(serial: float, epoch_1904: bool) -> date | datetime:
+MAX_SERIAL = 2_958_465  # 9999-12-31, Excel's last date
+
+
+def _serial_to_date(serial: float, epoch_1904: bool) -> date | datetime | float:
+    """The date a date-formatted number stands for; a number no date can be (1e20, -1, NaN) is left as
+    it is, so that its row is refused with a reason rather than the whole file failing."""
+    if not 0 <= serial <= MAX_SERIAL:  # NaN fails both
+        return serial
     base = datetime(1904, 1, 1) if epoch_1904 else datetime(1899, 12, 30)
     moment = base + timedelta(milliseconds=round(serial * 86_400_000))  # Excel keeps milliseconds
     return moment.date() if moment.time() == datetime.min.time() else moment
@@ -124,7 +156,7 @@ def _serial_to_date(serial: float, epoch_1904: bool) -> date | datetime:
 def read_rows(data: bytes, sheet_part: str) -> Iterator[tuple]:
     """Every row of the sheet, in order, with empty rows kept as () so that row numbers stay true."""
     archive = zipfile.ZipFile(io.BytesIO(data))
-    strings = _shared_strings(archive)
+    strings = _SharedStrings(archive)
     dated = _date_styles(archive)
     epoch_1904 = _uses_1904(archive)
     expected = 1
@@ -237,7 +269,7 @@ class _Tags:
         self.text = namespace + "t"
 
 
-def _value(cell, tags: _Tags, strings: list[str], dated: set[int], epoch_1904: bool):
+def _value(cell, tags: _Tags, strings: _SharedStrings, dated: set[int], epoch_1904: bool):
     kind = cell.get("t", "n")
     raw = None
     for child in cell:
@@ -254,10 +286,13 @@ def _value(cell, tags: _Tags, strings: list[str], dated: set[int], epoch_1904: b
     if raw is None:
         return None
     if kind == "s":
-        index = int(raw)
-        if not 0 <= index < len(strings):
-            raise XlsxProblem("a cell points at a shared string that does not exist")
-        return strings[index]
+        index = int(raw) if raw.isdigit() else -1
+        try:
+            if index < 0:
+                raise IndexError
+            return strings[index]
+        except IndexError:
+            raise XlsxProblem("a cell points at a shared string that does not exist") from None
     if kind in ("str", "inlineStr"):
         return raw
     if kind == "b":
@@ -274,6 +309,6 @@ def _value(cell, tags: _Tags, strings: list[str], dated: set[int], epoch_1904: b
     except ValueError:
         return raw
     style = cell.get("s")
-    if style is not None and int(style) in dated:
+    if style is not None and style.isdigit() and int(style) in dated:
         return _serial_to_date(number, epoch_1904)
     return int(number) if number.is_integer() and "." not in raw and "E" not in raw.upper() else number

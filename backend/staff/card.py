@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from jinja2 import Environment, select_autoescape
-
+from backend.core import html
 from backend.public_card.sections import CardSection
 from backend.staff.services import CARD_SECTION
 
-_env = Environment(
-    autoescape=select_autoescape(default=True, default_for_string=True), trim_blocks=True, lstrip_blocks=True
-)
-_TEMPLATE = _env.from_string("""<section class="card" id="health-certificates">
+_TEMPLATE = html.from_string("""<section class="card" id="health-certificates">
   <h2>从业人员健康证明</h2>
   <p>{{ data.food_handlers }} 名接触直接入口食品的从业人员，{{ data.valid }} 人持有效健康证明{% if data.food_handlers > data.valid %}，<b class="warn">{{ data.food_handlers - data.valid }} 人未持有效证明</b>{% endif %}。</p>
   {% if data.people %}

@@ -36,7 +36,7 @@ class StaffQuerySet(ScopedQuerySet):
         """A citizen sees the staff of the businesses they own or manage."""
         from backend.registry.models import MANAGER, OWNER, Membership
 
-        managed = Membership.objects(user_id=principal.user_id, role__in=(OWNER, MANAGER)).distinct("business_id")
+        managed = Membership.objects.business_ids(principal.user_id, (OWNER, MANAGER))
         return self.filter(business_id__in=managed)
 
     def of_business(self, business_id):

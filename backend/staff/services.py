@@ -18,37 +18,29 @@ from datetime import date, timedelta
 from typing import Any
 
 from bson import ObjectId
-from bson.errors import InvalidId
 
-from backend.audit import services as audit
 from backend.blobs import services as blobs
 from backend.core import context
 from backend.core.errors import Forbidden, InvalidInput
+from backend.core.ids import object_id
 from backend.core.masking import mask_name
 from backend.core.principal import Principal
 from backend.core.text import Text
-from backend.core.timeutil import today_shanghai, utcnow
+from backend.core.timeutil import today_shanghai
 from backend.public_card import services as cards
 from backend.registry import services as registry
 from backend.registry.models import HOUSEHOLD, MANAGER, OWNER, Business
 from backend.staff import rules
 from backend.staff.errors import AlreadyEnded, AlreadyOnStaff, CertificateNotFound, NoStaffForHouseholds, StaffNotFound
 from backend.staff.models import DIRECTOR, HEAD, OFFICER, POSTS, HealthCertificate, SafetyProfile, StaffMember
-from backend.staff.validators import id_number_problem
-from backend.workflow.services import change_state, create_record
+from backend.staff.validators import id_number_problem, normalise_id_number
+from backend.workflow.services import change_state, create_record, upsert_record
 
 CARD_SECTION = "health_certificates"
 EXPIRING_DAYS = 30
 MAX_STAFF_PER_BUSINESS = 300
 MAX_CERTIFICATES_PER_PERSON = 50
 CARD_PEOPLE_SHOWN = 30  # with MAX_STAFF_PER_BUSINESS dates, well within MAX_SECTION_BYTES (tested)
-
-
-def _oid(value: Any, not_found=StaffNotFound) -> ObjectId:
-    try:
-        return ObjectId(str(value))
-    except (InvalidId, TypeError):
-        raise not_found() from None
 
 
 def _editable_business(user_id: Any, business_id: Any) -> Business:
@@ -88,7 +80,7 @@ def add_staff(user_id: Any, business_id: Any, values: dict) -> StaffMember:
     _checked_dates(values.get("started_on"), None, errors)
     digest = last4 = None
     if values.get("id_number"):
-        number = values["id_number"].strip().upper()
+        number = normalise_id_number(values["id_number"])
         problem = id_number_problem(number, today_shanghai())
         if problem:
             errors["id_number"] = [problem]
@@ -141,7 +133,7 @@ def _training(values: dict, existing: dict | None = None) -> dict:
 
 def get_staff(user_id: Any, business_id: Any, staff_id: Any) -> StaffMember:
     business, _ = registry.get_for_member(user_id, business_id, roles=(OWNER, MANAGER))
-    person = StaffMember.objects(id=_oid(staff_id), business_id=business.id).first()
+    person = StaffMember.objects(id=object_id(staff_id, StaffNotFound), business_id=business.id).first()
     if person is None:
         raise StaffNotFound()
     return person
@@ -276,7 +268,9 @@ def list_certificates(user_id: Any, business_id: Any, staff_id: Any):
 
 def attach_scan(user_id: Any, business_id: Any, staff_id: Any, certificate_id: Any, data: bytes) -> HealthCertificate:
     person = get_staff(user_id, business_id, staff_id)
-    certificate = HealthCertificate.objects(id=_oid(certificate_id, CertificateNotFound), staff_id=person.id).first()
+    certificate = HealthCertificate.objects(
+        id=object_id(certificate_id, CertificateNotFound), staff_id=person.id
+    ).first()
     if certificate is None:
         raise CertificateNotFound()
     stored = blobs.store_upload(data, profile=blobs.DOCUMENT)
@@ -381,15 +375,13 @@ def businesses_with_uncovered_handlers(principal: Principal) -> list[UncoveredBu
 
 def set_profile(user_id: Any, business_id: Any, values: dict) -> SafetyProfile:
     business = _editable_business(user_id, business_id)
-    profile = SafetyProfile.objects(id=business.id).modify(
-        upsert=True, new=True, **{f"set__{k}": v for k, v in values.items()}, set__updated_at=utcnow()
-    )
-    audit.record(
-        actor=audit.actor_for(user_id),
-        action="safety_profile.set",
-        target_type="business",
-        target_id=business.id,
-        after=dict(values),
+    profile = upsert_record(
+        SafetyProfile,
+        {"id": business.id},
+        updates={f"set__{k}": v for k, v in values.items()},
+        action="set",
+        actor_id=user_id,
+        target_type="safety_profile",
     )
     publish_card(business.id)
     return profile
@@ -443,7 +435,7 @@ def team_for_member(user_id: Any, business_id: Any) -> SafetyTeam:
 def publish_card(business_id: Any) -> None:
     """The business's certificate status as the public sees it: posts, masked names, valid-until
     dates; no ID, phone or photo. Counts are made when the card is shown (dates move on)."""
-    business = Business.objects(id=_oid(business_id)).first()
+    business = Business.objects(id=object_id(business_id, StaffNotFound)).first()
     if business is None:
         return
     today = today_shanghai()

@@ -4,12 +4,20 @@ check character (ISO 7064 MOD 11-2; 10 is written X)."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 
 from backend.core.text import Text
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_SHAPE = re.compile(r"^\d{17}[\dX]$")
+_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")  # ASCII only: \d would take full-width and other digits too
+
+
+def normalise_id_number(value: str) -> str:
+    """The number as stored and hashed: full-width and other Unicode digits (and ｘ) made ASCII, so one
+    person's number written four ways is one number."""
+    plain = unicodedata.normalize("NFKC", value).strip().upper()
+    return "".join(str(unicodedata.decimal(char)) if char.isdecimal() else char for char in plain)
 
 
 def id_check_character(first17: str) -> str:

@@ -1,0 +1,10 @@
+"""Traceability (追溯): lots and their trace codes, produce certificates (承诺达标合格证), receipt checks,
+tracing backward and forward, recalls, and FSMA 204 / EPCIS exports."""
+
+from backend.core.domains import Domain, Setting
+
+DOMAIN = Domain(
+    "trace",
+    card_sections=("backend.trace.pages:SECTION",),
+    settings=(Setting("WECHAT_TEMPLATE_RECALL", "sfs-recall"),),
+)

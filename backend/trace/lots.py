@@ -10,7 +10,6 @@ from typing import Any
 from bson import ObjectId
 from mongoengine import NotUniqueError
 
-from backend.audit import services as audit
 from backend.core.errors import InvalidInput
 from backend.core.text import Text
 from backend.core.timeutil import today_shanghai, utcnow
@@ -18,6 +17,7 @@ from backend.registry.models import Business
 from backend.routine.models import RoutinePhoto
 from backend.trace.errors import LotAlreadyChecked, LotCodeTaken
 from backend.trace.models import ACCEPTED, IN_TRANSIT, REJECTED, Lot, LotInput, ProduceCertificate, Receipt
+from backend.workflow.services import change_state, create_records
 
 TRACE_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read off a label and typed
 TRACE_CODE_LENGTH = 12  # 60 random bits: not guessable, short enough to type
@@ -104,23 +104,10 @@ def create_lots(order, lots: list[dict], *, actor_id: Any) -> list[Lot]:
     if problems:
         raise InvalidInput(errors={"lots": problems})
     _check_drawn_quantities(made, inputs)
-    written: list[Lot] = []
     try:
-        for lot in made:
-            lot.save(force_insert=True)
-            written.append(lot)
+        return create_records(made, action="shipped", actor_id=actor_id, target_type="lot")
     except NotUniqueError:  # a lot code taken meanwhile, by a concurrent shipment of this supplier
-        withdraw_lots(written)
         raise LotCodeTaken(Text("A lot code was used by another shipment meanwhile; use new lot codes.")) from None
-    for lot in written:
-        audit.record(
-            actor=audit.actor_for(actor_id),
-            action="lot.shipped",
-            target_type="lot",
-            target_id=lot.id,
-            after=lot.audit_view(),
-        )
-    return written
 
 
 def withdraw_lots(lots: list[Lot]) -> None:
@@ -185,17 +172,15 @@ def check_receipt(order, checks: list[dict], *, actor_id: Any) -> list[Lot]:
     photos = {sha for check in checks for sha in check.get("photos", [])}
     if photos and order.buyer_business_id is None:
         problems["photos"] = {"photos": [Text("Households keep no photos here.")]}
-    elif photos:
-        known = set(
-            RoutinePhoto.objects(business_id=order.buyer_business_id, sha256__in=sorted(photos)).distinct("sha256")
-        )
-        if missing := photos - known:
-            problems["photos"] = {
-                "photos": [Text("Not uploaded for this business: {count} photo(s).", count=len(missing))]
-            }
+    elif missing := RoutinePhoto.objects.missing(order.buyer_business_id, photos):
+        problems["photos"] = {"photos": [Text("Not uploaded for this business: {count} photo(s).", count=len(missing))]}
+    seen: set[str] = set()
     for index, check in enumerate(checks):
         lot = by_code.get(check["trace_code"])
         errors = {}
+        if check["trace_code"] in seen:  # twice in one request: the second would fail after the first was written
+            errors["trace_code"] = [Text("This lot is checked twice in this request.")]
+        seen.add(check["trace_code"])
         if lot is None:
             errors["trace_code"] = [Text("Not a lot of this order.")]
         elif check["accepted"]:
@@ -226,21 +211,17 @@ def check_receipt(order, checks: list[dict], *, actor_id: Any) -> list[Lot]:
             by=ObjectId(str(actor_id)),
             at=utcnow(),
         )
-        updated = Lot.objects(id=lot.id, status=IN_TRANSIT).modify(
-            new=True,
-            set__status=ACCEPTED if check["accepted"] else REJECTED,
-            set__receipt=receipt,
-            set__updated_at=utcnow(),
-        )
-        if updated is None:
-            raise LotAlreadyChecked(Text("Lot {trace_code} was checked already.", trace_code=lot.trace_code))
-        audit.record(
-            actor=audit.actor_for(actor_id),
-            action="lot.received" if check["accepted"] else "lot.rejected",
+        updated = change_state(
+            Lot.objects,
+            lot.id,
+            action="received" if check["accepted"] else "rejected",
+            actor_id=actor_id,
             target_type="lot",
-            target_id=lot.id,
-            before=lot.audit_view(),
-            after=updated.audit_view(),
+            from_statuses=(IN_TRANSIT,),
+            to_status=ACCEPTED if check["accepted"] else REJECTED,
+            updates={"set__receipt": receipt},
+            conflict=LotAlreadyChecked,
+            conflict_message=Text("Lot {trace_code} was checked already.", trace_code=lot.trace_code),
         )
         checked.append(updated)
     return checked

@@ -3,16 +3,14 @@ public card. HTML from templates that escape everything; no Flask."""
 
 from __future__ import annotations
 
-from jinja2 import Environment, select_autoescape
 from markupsafe import Markup
 
+from backend.core import html
 from backend.public_card import qr
 from backend.public_card.sections import CardSection
 from backend.trace import services
 
-_ENV = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
-
-_CERTIFICATE = _ENV.from_string(
+_CERTIFICATE = html.from_string(
     '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>承诺达标合格证 {{ c.number }}</title>'
     "<style>body{font:15px/1.6 sans-serif;margin:0}.sheet{width:90mm;margin:8mm auto;border:2px solid #16a34a;"
     "padding:6mm}h1{font-size:20px;text-align:center;color:#166534;margin:0 0 4mm}dl{display:grid;"
@@ -28,7 +26,7 @@ _CERTIFICATE = _ENV.from_string(
     '<div class="qr">{{ svg }}<br><small>承诺达标合格证 · 扫码查验</small></div></div></body></html>'
 )
 
-_SECTION = _ENV.from_string(
+_SECTION = html.from_string(
     '<section class="alert" id="recall"><b>召回提示</b>'
     "{% for r in data.pending %}<p>{{ r.product }}（追溯码 {{ r.trace_code }}）：{{ r.reason }}"
     '<br><span class="muted">召回编号 {{ r.number }} · {{ r.since }} 起</span></p>{% endfor %}</section>'

@@ -11,8 +11,6 @@ of every district it reaches.
 
 from __future__ import annotations
 
-import csv
-import io
 import secrets
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
@@ -22,8 +20,9 @@ from bson import ObjectId
 from dateutil.relativedelta import relativedelta
 
 from backend.accounts.models import User
-from backend.core import context, districts
+from backend.core import context, districts, tables
 from backend.core.errors import Forbidden, InvalidInput
+from backend.core.ids import object_id
 from backend.core.principal import Principal
 from backend.core.text import Text
 from backend.core.timeutil import SHANGHAI, today_shanghai, utcnow
@@ -55,13 +54,6 @@ CARD_SECTION = "recall"
 MAX_HOPS = 50
 MAX_TRACED_LOTS = 20_000
 MAX_EXPORT_LOTS = 20_000
-
-
-def _oid(value: Any) -> ObjectId | None:
-    try:
-        return ObjectId(str(value))
-    except Exception:
-        return None
 
 
 def _number(prefix: str) -> str:
@@ -99,7 +91,7 @@ def certificates_of(user_id: Any, business_id: Any):
 
 def get_certificate(user_id: Any, certificate_id: Any) -> ProduceCertificate:
     """The issuer's members see their certificates; so do buyers holding a lot that carries it."""
-    certificate = ProduceCertificate.objects(id=_oid(certificate_id)).first()
+    certificate = ProduceCertificate.objects(id=object_id(certificate_id)).first()
     if certificate is None:
         raise CertificateNotFound()
     if member_role(certificate.issuer_id, user_id):
@@ -107,7 +99,7 @@ def get_certificate(user_id: Any, certificate_id: Any) -> ProduceCertificate:
     holders = Lot.objects(certificate_id=certificate.id).distinct("buyer_business_id")
     if any(member_role(holder, user_id) for holder in holders if holder):
         return certificate
-    if Lot.objects(certificate_id=certificate.id, buyer_user_id=_oid(user_id), buyer_business_id=None).count():
+    if Lot.objects(certificate_id=certificate.id, buyer_user_id=object_id(user_id), buyer_business_id=None).count():
         return certificate
     raise CertificateNotFound()
 
@@ -240,10 +232,7 @@ def _walk(start: list[Lot], *, backward: bool) -> Iterable[tuple[int, Lot]]:
 
 
 def _visible_lot(principal: Principal, code: str) -> Lot:
-    lot = Lot.objects.visible_to(principal).filter(trace_code=code).first()
-    if lot is None:
-        raise LotNotFound()
-    return lot
+    return Lot.objects.get_visible(principal, LotNotFound, trace_code=code)
 
 
 def trace_lot_entry(hops: int, lot: Lot) -> dict:
@@ -333,7 +322,7 @@ def start_recall(
         reason=reason,
         source=source[0],
         source_ref=source[1],
-        started_by=_oid(principal.user_id),
+        started_by=object_id(principal.user_id),
         district_code=district,
         district_scopes=sorted(scopes),
         root_lot_ids=[lot.id for lot in roots],
@@ -382,10 +371,10 @@ def _recall_roots(principal: Principal, **given) -> tuple[tuple[str, str], list[
                 errors={"sampling_number": [Text("No lot on the platform has the sample's trace code.")]}
             )
         return ("sample", sample.sampling_number), roots
-    supplier = Business.objects.visible_to(principal).filter(id=_oid(given["supplier_id"])).first()
+    supplier = Business.objects.visible_to(principal).filter(id=object_id(given["supplier_id"])).first()
     if supplier is None or not given["product_id"]:
         raise InvalidInput(errors={"supplier_id": [Text("A supplier in your districts, with product_id.")]})
-    found = Lot.objects(supplier_id=supplier.id, product_id=_oid(given["product_id"]))
+    found = Lot.objects(supplier_id=supplier.id, product_id=object_id(given["product_id"]))
     if given["produced_from"]:
         found = found.filter(produced_on__gte=given["produced_from"])
     if given["produced_to"]:
@@ -427,14 +416,11 @@ def recalls_for_regulator(principal: Principal, *, status: str | None = None):
 
 
 def get_recall_for_regulator(principal: Principal, recall_id: Any) -> Recall:
-    recall = Recall.objects.visible_to(principal).filter(id=_oid(recall_id)).first()
-    if recall is None:
-        raise RecallNotFound()
-    return recall
+    return Recall.objects.get_visible(principal, RecallNotFound, id=recall_id)
 
 
 def _holder_businesses(user_id: Any) -> list[ObjectId]:
-    return list(Membership.objects(user_id=_oid(user_id), role__in=[OWNER, MANAGER]).distinct("business_id"))
+    return list(Membership.objects.business_ids(user_id, (OWNER, MANAGER)))
 
 
 def _holds(target: RecallTarget, user_id: Any, businesses: list[ObjectId]) -> bool:
@@ -444,7 +430,7 @@ def _holds(target: RecallTarget, user_id: Any, businesses: list[ObjectId]) -> bo
 
 
 def recalls_for_holder(user_id: Any):
-    return Recall.objects.involving(_oid(user_id), _holder_businesses(user_id)).order_by("-created_at", "-id")
+    return Recall.objects.involving(object_id(user_id), _holder_businesses(user_id)).order_by("-created_at", "-id")
 
 
 def holder_view(recall: Recall, user_id: Any) -> dict:
@@ -454,7 +440,7 @@ def holder_view(recall: Recall, user_id: Any) -> dict:
 
 
 def get_recall_for_holder(user_id: Any, recall_id: Any) -> Recall:
-    recall = Recall.objects(id=_oid(recall_id)).first()
+    recall = Recall.objects(id=object_id(recall_id)).first()
     businesses = _holder_businesses(user_id)
     if recall is None or not any(_holds(t, user_id, businesses) for t in recall.targets):
         raise RecallNotFound()
@@ -488,7 +474,7 @@ def confirm_recall(user_id: Any, recall_id: Any, *, trace_code: str, disposal: s
             f"set__targets__{index}__status": CONFIRMED,
             f"set__targets__{index}__disposal": disposal,
             f"set__targets__{index}__note": note,
-            f"set__targets__{index}__confirmed_by": _oid(user_id),
+            f"set__targets__{index}__confirmed_by": object_id(user_id),
             f"set__targets__{index}__confirmed_at": utcnow(),
         },
         audit_extra={"trace_code": trace_code, "disposal": disposal},
@@ -523,10 +509,10 @@ def publish_card(business_id: Any) -> None:
     """The recall banner on the business's card: its lots under an open recall it has not confirmed."""
     pending = []
     for recall in Recall.objects(
-        status=OPEN, targets__match={"holder_business_id": _oid(business_id), "status": PENDING}
+        status=OPEN, targets__match={"holder_business_id": object_id(business_id), "status": PENDING}
     ).order_by("-created_at")[:5]:
         for target in recall.targets:
-            if target.holder_business_id == _oid(business_id) and target.status == PENDING:
+            if target.holder_business_id == object_id(business_id) and target.status == PENDING:
                 pending.append(
                     {
                         "number": recall.number,
@@ -669,12 +655,5 @@ def tracking_events(lots: list[Lot]) -> list[dict]:
 
 
 def fsma_csv(events: list[dict], sort: str = "date") -> str:
-    from backend.sampling.services import neutralise
-
     ordered = sorted(events, key=SORT_KEYS.get(sort, SORT_KEYS["date"]))
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(FSMA_COLUMNS)
-    for event in ordered:
-        writer.writerow([neutralise(event[column]) for column in FSMA_COLUMNS])
-    return out.getvalue()
+    return tables.csv_text(FSMA_COLUMNS, ([event[column] for column in FSMA_COLUMNS] for event in ordered))

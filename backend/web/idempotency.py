@@ -22,7 +22,7 @@ import re
 from flask import Response, g, make_response, request
 
 from backend.core import context
-from backend.core.errors import Conflict, InvalidInput
+from backend.core.errors import Conflict, IdempotencyKeyReused, InvalidInput
 from backend.core.text import Text
 from backend.web.access import optional_principal
 
@@ -49,11 +49,13 @@ def _fingerprint() -> str:
     return digest.hexdigest()
 
 
-def idempotent(view=None, *, required: bool = False):
+def idempotent(view=None, *, required: bool = False, kept_by_service: bool = False):
     """Place directly under `@access(...)`, above the flask-smorest decorators. `required`: a request
-    without a key is refused (422), for creations a retry must never repeat (orders)."""
+    without a key is refused (422), for creations a retry must never repeat (orders).
+    `kept_by_service`: the record keeps its key for ever (an order): here the key is only checked, and
+    the service alone decides what a repeated key means — one place, one answer."""
     if view is None:
-        return functools.partial(idempotent, required=required)
+        return functools.partial(idempotent, required=required, kept_by_service=kept_by_service)
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
@@ -72,6 +74,8 @@ def idempotent(view=None, *, required: bool = False):
         if weak or not (_KEY if principal else _ANONYMOUS_KEY).match(key):
             reason = "8-64 letters, digits or _.:-" if principal else "16-64 random letters, digits or _.:-"
             raise InvalidInput(errors={HEADER: [reason]})
+        if kept_by_service:
+            return view(*args, **kwargs)
         owner = f"user:{principal.user_id}" if principal else "anonymous"
         redis_key = f"idem:{owner}:{hashlib.sha256(key.encode()).hexdigest()}"
         fingerprint = _fingerprint()
@@ -81,10 +85,7 @@ def idempotent(view=None, *, required: bool = False):
         ):
             stored = json.loads(redis.get(redis_key) or "{}")
             if stored.get("fingerprint") != fingerprint:
-                raise InvalidInput(
-                    Text("This {header} was used for a different request.", header=HEADER),
-                    errors={HEADER: [Text("Already used for a different request.")]},
-                )
+                raise IdempotencyKeyReused()
             if stored.get("state") != "done":
                 raise Conflict(Text("A request with this Idempotency-Key is still being processed; retry shortly."))
             response = Response(stored["body"], status=stored["status"], mimetype=stored["mimetype"])

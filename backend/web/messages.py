@@ -1,8 +1,8 @@
 """The words people read in error messages: Chinese by default, English when the client asks for it
 (`Accept-Language: en`). The message each error gives by default is looked up by its stable error
-code in `backend/core/data/messages.json` ({code: {"zh": …, "en": …}}); a message a service wrote for
-the case at hand (naming the deadline, the state found) is a `backend.core.text.Text`, rendered from
-`backend/core/data/texts.json`. The reasons marshmallow gives for a refused field are translated by
+code in `backend/core/data/messages.json` and the domains' own `data/messages.json` ({code: {"zh": …,
+"en": …}}); a message a service wrote for the case at hand (naming the deadline, the state found) is a
+`backend.core.text.Text`, rendered from the texts catalogue (`backend.core.text`). The reasons marshmallow gives for a refused field are translated by
 pattern."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from importlib import resources
 
 from flask import has_request_context, request
 
+from backend.core import domains
 from backend.core.text import Text
 
 DEFAULT_LANGUAGE = "zh"
@@ -21,7 +22,9 @@ DEFAULT_LANGUAGE = "zh"
 
 @functools.cache
 def catalogue() -> dict[str, dict[str, str]]:
-    return json.loads(resources.files("backend.core").joinpath("data/messages.json").read_text("utf-8"))
+    """Core's error messages with each domain's `data/messages.json` laid over them."""
+    core = json.loads(resources.files("backend.core").joinpath("data/messages.json").read_text("utf-8"))
+    return domains.merged_data("messages.json", core)
 
 
 def language() -> str:

@@ -50,11 +50,11 @@ def change_state(
 ) -> _D:
     """Apply `updates` (MongoEngine operands) and `to_status` to the record if its status is one of
     `from_statuses` (None: any) and `conditions` hold; returns the updated record."""
-    before = queryset.filter(id=object_id).first()
+    before = queryset.filter(pk=object_id).first()
     if before is None:
         raise not_found()
     document_class = queryset._document
-    precondition: dict[str, Any] = {"id": before.id, **(conditions or {})}
+    precondition: dict[str, Any] = {"pk": before.pk, **(conditions or {})}
     if from_statuses is not None:
         precondition["status__in"] = list(from_statuses)
     changes: dict[str, Any] = {"set__updated_at": utcnow(), **(updates or {})}
@@ -67,7 +67,7 @@ def change_state(
     updated = document_class.objects(**precondition).modify(new=True, **changes)
     if updated is None:
         has_status = "status" in document_class._fields
-        current = document_class.objects(id=before.id).only("status" if has_status else "id").first()
+        current = document_class.objects(pk=before.pk).only("status" if has_status else "pk").first()
         found = (current.status if has_status else "changed") if current else "gone"
         raise conflict(
             conflict_message
@@ -78,11 +78,12 @@ def change_state(
                 state=State(target_type, found),
             )
         )
-    audit.record(
-        actor=actor or audit.actor_for(actor_id),
-        action=f"{target_type}.{action}",
+    _audit(
+        action=action,
+        actor_id=actor_id,
+        actor=actor,
         target_type=target_type,
-        target_id=(target_id or (lambda d: d.id))(updated),
+        target_id=(target_id or (lambda d: d.pk))(updated),
         before=before.audit_view(),
         after={**updated.audit_view(), **(audit_extra or {})},
     )
@@ -93,15 +94,140 @@ def change_state(
     return updated
 
 
-def create_record(document: _D, *, action: str, actor_id: Any, target_type: str) -> _D:
-    """The one way a record comes into being: inserted (the model's own checks are 422), then one
-    audit entry with its audit view."""
-    document.save(force_insert=True)
+def _audit(*, action: str, actor_id: Any, actor: str | None, target_type: str, target_id: Any, **views) -> None:
     audit.record(
-        actor=audit.actor_for(actor_id),
+        actor=actor or audit.actor_for(actor_id),
         action=f"{target_type}.{action}",
         target_type=target_type,
-        target_id=document.id,
-        after=document.audit_view(),
+        target_id=target_id,
+        **views,
+    )
+
+
+def create_record(
+    document: _D,
+    *,
+    action: str,
+    actor_id: Any,
+    target_type: str,
+    actor: str | None = None,
+    target_id: Any = None,
+    audit_view: Callable[[_D], dict] | None = None,
+    then: Callable[[_D], None] | None = None,
+) -> _D:
+    """The one way a record comes into being: inserted (the model's own checks are 422); then
+    `then(document)`, a write that belongs with it (the owner's membership, a claim on its parent) —
+    if that raises, the record is deleted again and nothing is audited; then one audit entry with its
+    audit view (or `audit_view(record)`), on `target_id` (default: the record) of `target_type`."""
+    document.save(force_insert=True)
+    if then is not None:
+        try:
+            then(document)
+        except BaseException:
+            document.delete()  # nothing half-written
+            raise
+    _audit(
+        action=action,
+        actor_id=actor_id,
+        actor=actor,
+        target_type=target_type,
+        target_id=document.pk if target_id is None else target_id,
+        after=(audit_view or (lambda d: d.audit_view()))(document),
     )
     return document
+
+
+def create_records(documents: list[_D], *, action: str, actor_id: Any, target_type: str) -> list[_D]:
+    """Several records that come into being together (the lots of one shipment): all inserted, or —
+    when one insert fails (a unique key taken meanwhile) — none, the error raised; then one audit entry
+    each."""
+    written: list[_D] = []
+    try:
+        for document in documents:
+            written.append(document.save(force_insert=True))
+    except BaseException:
+        for document in written:
+            document.delete()
+        raise
+    for document in written:
+        _audit(
+            action=action,
+            actor_id=actor_id,
+            actor=None,
+            target_type=target_type,
+            target_id=document.pk,
+            after=document.audit_view(),
+        )
+    return written
+
+
+def delete_record(
+    queryset: QuerySet,
+    object_id: Any,
+    *,
+    action: str,
+    actor_id: Any,
+    target_type: str,
+    conditions: dict | None = None,
+    not_found: type[NotFound] = NotFound,
+    conflict: type[Exception] = TransitionConflict,
+    conflict_message: str | None = None,
+    target_id: Callable[[Any], Any] | None = None,
+    audit_before: Callable[[Any], dict] | None = None,
+    after_delete: Callable[[Any], None] | None = None,
+) -> Any:
+    """Delete the record if `conditions` still hold (one conditional delete: of two racing requests one
+    deletes, the other gets `conflict`); `after_delete(record)` removes what hangs on it; one audit entry
+    with what was deleted. Returns the deleted record as it was."""
+    before = queryset.filter(pk=object_id).first()
+    if before is None:
+        raise not_found()
+    if not type(before).objects(pk=before.pk, **(conditions or {})).delete():
+        raise conflict(conflict_message) if conflict_message is not None else conflict()
+    if after_delete is not None:
+        after_delete(before)
+    _audit(
+        action=action,
+        actor_id=actor_id,
+        actor=None,
+        target_type=target_type,
+        target_id=(target_id or (lambda d: d.pk))(before),
+        before=(audit_before or (lambda d: d.audit_view()))(before),
+    )
+    return before
+
+
+def upsert_record(
+    document_class: type[_D],
+    key: dict,
+    *,
+    updates: dict,
+    action: str,
+    actor_id: Any,
+    target_type: str,
+    target_id: Callable[[Any], Any] | None = None,
+) -> _D:
+    """Set a record identified by `key` (MongoEngine filters), creating it when there is none, in one
+    atomic upsert; one audit entry with the record before (None when new) and after."""
+    before = document_class.objects(**key).first()
+    now = utcnow()
+    updated = document_class.objects(**key).modify(
+        upsert=True, new=True, set_on_insert__created_at=now, set__updated_at=now, **updates
+    )
+    _audit(
+        action=action,
+        actor_id=actor_id,
+        actor=None,
+        target_type=target_type,
+        target_id=(target_id or (lambda d: d.pk))(updated),
+        before=before.audit_view() if before is not None else None,
+        after=updated.audit_view(),
+    )
+    return updated
+
+
+def record_access(*, action: str, actor_id: Any, target_type: str, target_id: Any, details: dict) -> None:
+    """An audited act that writes no record: a person reading personal data (a complainant's full
+    contact), a draw whose outcome is the entry itself. Every other audit entry comes with its write,
+    through the helpers above."""
+    _audit(action=action, actor_id=actor_id, actor=None, target_type=target_type, target_id=target_id, after=details)

@@ -28,6 +28,11 @@ def test_the_full_inspection_loop(api, owned_business, console_login, app):
     draft = api.post("/api/v1/console/inspections", token=lead, json={**body, "inspectors": [_me(api, second)]})
     assert draft.status_code == 201, draft.text
     inspection = draft.json()
+    colleague = console_login("regulator", ("320682",))  # of the district, not among the inspectors
+    assert_error(
+        api.patch(f"/api/v1/console/inspections/{inspection['id']}", token=colleague, json={"results": []}), 403
+    )
+    assert api.get(f"/api/v1/console/inspections/{inspection['id']}", token=colleague).json()["results"]  # unchanged
     assert_error(
         api.get(f"/api/v1/mp/businesses/{business['id']}/inspections/{inspection['id']}/acknowledge", token=owner), 405
     )

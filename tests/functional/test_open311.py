@@ -34,6 +34,12 @@ def test_services_definitions_and_requests_in_xml(api):
     assert xml(api.get("/open311/v2/services/nope.xml")).findtext("error/code") == "404"
 
 
+def test_an_error_about_a_field_named_with_control_characters_is_still_xml(api):
+    refused = api.post("/open311/v2/requests.xml", data={"service_code": "report.hygiene", "x\x01\x1by": "1"})
+    assert refused.status_code in (400, 422)
+    assert xml(refused).findtext("error/code") == str(refused.status_code)  # parses
+
+
 def test_a_plain_client_posts_service_code_address_and_description(api, app):
     created = api.post(
         "/open311/v2/requests.xml",

@@ -89,11 +89,12 @@ def test_another_lookup_process_is_never_stale_either(app, api, approved_busines
     only the embedded MongoDB is shared, as a real one would be) that holds the card in memory shows
     a change made through the platform on its very next request."""
     from backend.app import create_lookup_app
-    from backend.core.stores import Stores
+    from backend.core.config import load_settings
+    from backend.core.stores import Stores, connect_redis
 
     business, regulator = approved_business
     code = business["public_code"]
-    stores = Stores(mongo=app.extensions["sfs.stores"].mongo, redis=redis_server.client())
+    stores = Stores(mongo=app.extensions["sfs.stores"].mongo, redis=connect_redis(load_settings(config)))
     lookup = LiveServer(create_lookup_app(config, stores=stores))
     try:
         for _ in range(2):  # builds the card, then reads it into memory (the build's fill is announced too)

@@ -141,3 +141,12 @@ def test_gunicorn_alone_is_starved_by_the_same_clients(gunicorn):
     finally:
         for sock in slow:
             sock.close()
+
+
+def test_nginx_lets_a_result_file_through_and_caps_every_other_body(nginx):
+    """Imports may be 64 MB (IMPORT_MAX_BYTES); everything else stops at 12 MB at nginx."""
+    body = b"x" * (20 * 1024 * 1024)
+    other = requests.post(f"http://127.0.0.1:{nginx}/api/v1/public/complaints", data=body, timeout=30)
+    assert other.status_code == 413 and "nginx" in other.text
+    upload = requests.post(f"http://127.0.0.1:{nginx}/api/v1/console/sampling/imports", data=body, timeout=30)
+    assert upload.status_code != 413 and upload.json()["error"]  # reached the platform, which answers in its shape

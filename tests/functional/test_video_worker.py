@@ -27,7 +27,7 @@ INTERVAL = 1
 @pytest.fixture
 def config(config, tmp_path):
     """Cameras may be clip files in this test's folder (the demo seeds its cameras there too)."""
-    return {**config, "CAMERA_FILE_DIR": str(tmp_path / "clips")}
+    return {**config, "CAMERA_FILE_DIR": str(tmp_path / "clips"), "CAMERA_MIN_INTERVAL": 1}
 
 
 @pytest.fixture
@@ -243,6 +243,25 @@ def test_two_workers_share_the_cameras_and_take_over_a_dead_ones(
     wait_for(lambda: not any(owner_ == "worker-b" for owner_ in owners().values()), 10, "released")
 
 
+def test_a_business_flooding_the_worker_does_not_keep_anothers_first_camera_waiting(
+    api, owned_business, clips, start_worker, mp_login, console_login
+):
+    from tests.builders import submitted_business
+
+    business, owner, regulator = owned_business
+    clip = write_clip(clips / "flood.avi", [kitchen(step) for step in range(30)])
+    flood = [camera(api, owner, business["id"], file_url(clip), name=f"f{n}")["id"] for n in range(3)]
+    worker = start_worker(worker_id="worker-fair", max_cameras=2)
+    wait_for(lambda: len(worker.samplers.copy()) == 2, 15, "the worker is full")
+    other_owner = mp_login()["access_token"]
+    other = submitted_business(api, other_owner)
+    approved = api.post(f"/api/v1/console/businesses/{other['id']}/approve", token=regulator, json={})
+    assert approved.status_code == 200, approved.text
+    late = camera(api, other_owner, other["id"], file_url(clip), name="late")["id"]
+    wait_for(lambda: late in worker.samplers.copy(), 15, "the other business's first camera sampled")
+    assert len(set(worker.samplers.copy()) & set(flood)) == 1
+
+
 def test_captures_reviews_and_answers(app, api, owned_business, clips, start_worker, console_login):
     business, owner, regulator = owned_business
     clip = write_clip(clips / "kitchen.avi", [kitchen(step) for step in range(30)])
@@ -330,6 +349,15 @@ def test_camera_urls_are_checked_and_credentials_never_shown(app, api, owned_bus
             "file:///etc/passwd",
             "gopher://example.com/",
             "javascript:alert(1)",
+            "rtsp://8.8.8.8:99999/live",
+            "rtsp://8.8.8.8:-1/live",
+            "rtsp://8.8.8.8:1e3/live",
+            "rtsp://8.8.8.8:0/live",
+            "http://[::127.0.0.1]/x",
+            "http://[64:ff9b::169.254.169.254]/x",
+            "http://[2002:7f00:1::]/x",
+            "http://[::ffff:0:127.0.0.1]/x",
+            "http://[fec0::1]/x",
         ):
             body = {"name": "x", "area": "cooking", "stream_url": url}
             response = strict_api.post(f"/api/v1/mp/businesses/{business['id']}/cameras", token=owner, json=body)
@@ -337,6 +365,40 @@ def test_camera_urls_are_checked_and_credentials_never_shown(app, api, owned_bus
             assert "stream_url" in response.json()["errors"]
     finally:
         strict.stop()
+    # a secret in the query string is kept, never shown
+    secret = camera(api, owner, business["id"], "http://127.0.0.1:8080/video.cgi?user=admin&pwd=s3cret-q&ch=1")
+    assert secret["stream_url"] == "http://127.0.0.1:8080/video.cgi?user=***&pwd=***&ch=1"
+    assert "s3cret-q" not in api.get(f"/api/v1/mp/businesses/{business['id']}/cameras", token=owner).text
+
+
+def test_cameras_are_capped_and_only_for_approved_businesses(app, api, owned_business, config):
+    """A camera flood: a draft registers none, a business at most CAMERA_MAX_PER_BUSINESS, none
+    sampled more often than CAMERA_MIN_INTERVAL."""
+    from backend.app import create_api_app
+    from backend.core.config import load_settings
+    from tests.builders import submitted_business
+    from tests.support import LiveServer
+
+    business, owner, _regulator = owned_business
+    settings = load_settings({**config, "CAMERA_MAX_PER_BUSINESS": 2, "CAMERA_MIN_INTERVAL": 5})
+    capped = LiveServer(create_api_app(settings=settings, stores=app.extensions["sfs.stores"]))
+    try:
+        capped_api = type(api)(capped.url)
+        body = {"name": "x", "area": "cooking", "stream_url": "rtsp://127.0.0.1:8554/a", "interval_seconds": 5}
+        pending = submitted_business(capped_api, owner)
+        refused = capped_api.post(f"/api/v1/mp/businesses/{pending['id']}/cameras", token=owner, json=body)
+        assert refused.status_code == 422 and "business" in refused.json()["errors"]
+        too_often = capped_api.post(
+            f"/api/v1/mp/businesses/{business['id']}/cameras", token=owner, json={**body, "interval_seconds": 2}
+        )
+        assert too_often.status_code == 422 and "interval_seconds" in too_often.json()["errors"]
+        for _ in range(2):
+            added = capped_api.post(f"/api/v1/mp/businesses/{business['id']}/cameras", token=owner, json=body)
+            assert added.status_code == 201, added.text
+        third = capped_api.post(f"/api/v1/mp/businesses/{business['id']}/cameras", token=owner, json=body)
+        assert third.status_code == 422 and "2" in third.json()["errors"]["business"][0]
+    finally:
+        capped.stop()
 
 
 def test_the_demo_cameras_show_a_live_snapshot_and_each_state(config):
@@ -410,6 +472,30 @@ def test_the_wall_page_works_in_a_browser(
     page.goto(f"{live_server.url}/console/wall")
     assert page.locator("input[name=password]").count() == 1
     assert api.get(f"/console/wall/cameras/{live_id}.jpg").status_code == 401
+
+
+def test_the_wall_page_says_only_its_own_words_and_signing_out_ends_the_session(live_server, make_console_user):
+    import requests
+
+    username, password = make_console_user("regulator", ("320682",))
+    own = {"Origin": live_server.url}
+    browser = requests.Session()
+    signed_in = browser.post(
+        f"{live_server.url}/console/wall/login", data={"username": username, "password": password}, headers=own
+    )
+    assert signed_in.status_code == 200 and "远程监管墙" in signed_in.text
+    token = browser.cookies.get("sfs_console")
+    assert token
+    page = browser.get(f"{live_server.url}/console/wall?message=<b>请拨打 110 转账</b>")
+    assert "请拨打" not in page.text and page.headers["Cache-Control"] == "no-store"
+    assert "已抓拍取证" in browser.get(f"{live_server.url}/console/wall?message=captured").text
+    lookalike = {"Origin": f"{live_server.url}.evil.example"}
+    assert browser.post(f"{live_server.url}/console/wall/logout", headers=lookalike).status_code == 403
+    assert browser.post(f"{live_server.url}/console/wall/logout", headers=own).status_code == 200
+    wall_api = requests.get(
+        f"{live_server.url}/api/v1/console/camera-wall", headers={"Authorization": f"Bearer {token}"}, timeout=10
+    )
+    assert wall_api.status_code == 401  # the token itself no longer works, not only the cookie gone
 
 
 def test_a_detector_finding_becomes_a_scene_event(api, owned_business, clips, start_worker, tmp_path):

@@ -88,6 +88,7 @@ def test_production_accepts_real_stores_and_a_strong_secret():
         ({"SEED_DEMO": "true"}, "SEED_DEMO"),
         ({"STAFF_ID_KEY": None}, "STAFF_ID_KEY"),
         ({"STAFF_ID_KEY": STRONG}, "STAFF_ID_KEY"),  # not the token key again
+        ({"STAFF_ID_KEY": "a" * 32}, "STAFF_ID_KEY"),  # long, but no secret
     ],
 )
 def test_production_refuses_embedded_stores_and_weak_secrets(change, setting):
@@ -100,3 +101,28 @@ def test_public_view_hides_secrets():
     shown = settings.public()
     assert shown["SECRET_KEY"] == "***" and shown["WECHAT_SECRET"] == "***" and shown["STAFF_ID_KEY"] == "***"
     assert "pw123" not in shown["MONGODB_URI"]
+
+
+def test_domains_declare_their_settings_read_and_checked_like_the_platforms():
+    settings = load_settings({"DISPOSITION_DAYS": "30"}, environ={"VIDEO_MAX_CAMERAS": "8"})
+    assert settings.DISPOSITION_DAYS == 30 and settings.VIDEO_MAX_CAMERAS == 8 and settings.INSPECTORS_REQUIRED == 2
+    assert settings.public()["DISPOSITION_DAYS"] == 30
+    changed = settings.replace(ROUTINE_BACKFILL_DAYS=20, LOG_LEVEL="DEBUG")
+    assert changed.ROUTINE_BACKFILL_DAYS == 20 and changed.LOG_LEVEL == "DEBUG" and settings.ROUTINE_BACKFILL_DAYS == 7
+    with pytest.raises(ConfigError, match="INSPECTORS_REQUIRED: from 1 to 10"):
+        load_settings({"INSPECTORS_REQUIRED": "11"}, environ={})
+    with pytest.raises(ConfigError, match="COMPLAINT_RATE_LIMIT"):
+        load_settings({"COMPLAINT_RATE_LIMIT": "lots"}, environ={})
+    with pytest.raises(ConfigError, match="did you mean DISPOSITION_DAYS"):
+        load_settings(environ={"DISPOSITON_DAYS": "3"})
+    with pytest.raises(ConfigError, match="unknown setting"):
+        settings.replace(NO_SUCH_SETTING=1)
+    with pytest.raises(AttributeError):
+        _ = settings.NO_SUCH_SETTING
+
+
+def test_only_jobs_a_domain_declares_are_queued():
+    from backend.core import jobs
+
+    with pytest.raises(ValueError, match="not a job"):
+        jobs.enqueue("os.system", "true", job_id="x", timeout=5)

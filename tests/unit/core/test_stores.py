@@ -38,3 +38,39 @@ def test_embedded_mongo_serialises_conditional_updates(eager_thread_switching):
             thread.join()
         assert len(winners) == 1, f"trial {trial}: {winners}"
         assert collection.find_one({"_id": trial})["status"] == winners[0]
+
+
+def test_the_breaker_skips_redis_after_a_failure_and_lets_one_caller_probe():
+    from backend.core.stores import RedisAway, RedisBreaker
+
+    now = [100.0]
+    breaker = RedisBreaker(cool_off=5, clock=lambda: now[0])
+    assert breaker.allow() and not breaker.tripped
+    with pytest.raises(TimeoutError), breaker.guard():
+        raise TimeoutError("stalled")
+    assert breaker.tripped
+    with pytest.raises(RedisAway), breaker.guard():
+        pytest.fail("not asked while tripped")
+    now[0] += 5
+    assert breaker.allow()  # the probe
+    assert not breaker.allow()  # the others wait for its outcome
+    breaker.succeeded()
+    assert breaker.allow() and not breaker.tripped
+
+
+def test_a_dead_redis_costs_one_quick_failure_then_none(tmp_path):
+    """No retry, no backoff: a refused connection fails at once, and the next call is not even tried."""
+    import time
+
+    import redis
+
+    from backend.core.config import load_settings
+    from backend.core.stores import RedisAway, connect_redis
+
+    client = connect_redis(load_settings({"REDIS_URL": "redis://127.0.0.1:1/0"}, environ={}))
+    started = time.monotonic()
+    with pytest.raises(redis.ConnectionError):
+        client.get("x")
+    with pytest.raises(RedisAway):
+        client.pipeline(transaction=False).get("x").execute()
+    assert time.monotonic() - started < 0.5 and client.breaker.tripped

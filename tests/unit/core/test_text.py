@@ -235,11 +235,11 @@ def test_every_state_a_record_can_be_in_has_a_chinese_label():
 
 
 def test_every_error_has_its_default_words_in_both_languages():
-    import json
     import re
-    from importlib import resources
 
-    messages = json.loads(resources.files("backend.core").joinpath("data/messages.json").read_text("utf-8"))
+    from backend.web.messages import catalogue as error_catalogue
+
+    messages = error_catalogue()
     chinese = re.compile(r"[\u4e00-\u9fff]")
     errors = {
         value

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from backend.audit.models import AuditEntry
 from backend.core.errors import InvalidInput
 from backend.core.timeutil import today_shanghai
 from backend.inspections import planning, services
@@ -75,9 +76,15 @@ def test_a_draw_is_reproducible_audited_and_avoids_recent_inspectors(district):
     businesses, inspectors = district
     _inspect(inspectors[0], inspectors[1], businesses[0])
     lead = inspectors[0]
-    first = planning.draw(lead, count=4, district="320682", seed="5eed5eed")
-    again = planning.draw(lead, count=4, district="320682", seed="5eed5eed")
-    assert first.pairs == again.pairs and planning.verify_draw(lead, first.id)
+    first = planning.draw(lead, count=4, district="320682")
+    again = planning.draw(lead, count=4, district="320682")
+    assert first.seed != again.seed and len(first.seed) == 32  # the platform's, never the caller's
+    assert len(first.pairs) == 4 and planning.verify_draw(lead, first.id) and planning.verify_draw(lead, again.id)
+    seeded, made = AuditEntry.objects(target_id=str(first.id)).order_by("seq")
+    assert (
+        seeded.action == "random_draw.seeded" and seeded.after["seed"] == first.seed and not seeded.after.get("pairs")
+    )
+    assert made.action == "random_draw.made" and made.after["pairs"]
     done_by = {inspectors[0].user_id, inspectors[1].user_id}
     (pair,) = [p for p in first.pairs if p["business_id"] == str(businesses[0].id)]
     assert not done_by & set(pair["inspectors"])

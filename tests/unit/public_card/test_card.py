@@ -27,7 +27,7 @@ def sections():
     ]
     yield added
     for section in added:
-        registry.sections.pop(section.name)
+        registry.unregister(section.name)
 
 
 def test_a_miss_costs_one_query_whatever_the_sections_and_their_data(app_context, mongo_commands, sections):

@@ -90,3 +90,37 @@ def test_no_more_leaves_a_business_than_it_received(app_context):
         services.ship_order(wholesaler_owner.user_id, order.id, [lot_values(3, [(elsewhere.trace_code, 3)])])
     assert "not a lot this business received" in str(refused.value.errors)
     assert Lot.objects(order_id=order.id).count() == 0
+
+
+def test_a_household_cannot_flood_a_supplier_with_orders(app_context, monkeypatch):
+    farm, farm_owner, product = supplier_with_product()
+    home = citizen()
+    for n in range(services.MAX_WAITING_PER_SUPPLIER):
+        services.place_order(home.user_id, request_key=f"flood-{n:04d}", values=order_values(farm, product))
+    with pytest.raises(InvalidInput) as refused:
+        services.place_order(home.user_id, request_key="flood-more", values=order_values(farm, product))
+    assert "supplier_id" in refused.value.errors
+    first = Order.objects(buyer_user_id=home.user_id).first()
+    services.accept_order(farm_owner.user_id, first.id)  # no longer waiting: room for one more
+    services.place_order(home.user_id, request_key="flood-after", values=order_values(farm, product))
+    monkeypatch.setattr(services, "MAX_WAITING_HOUSEHOLD_ORDERS", 3)
+    other, _owner, other_product = supplier_with_product()
+    with pytest.raises(InvalidInput):  # across suppliers too
+        services.place_order(home.user_id, request_key="flood-other", values=order_values(other, other_product))
+
+
+def test_one_person_running_both_businesses_acts_on_each_side(app_context):
+    """The wholesaler's owner also runs the canteen that buys from it: they accept as the supplier and
+    cancel as the buyer, and see the order on both sides."""
+    from tests.builders import approved
+
+    wholesaler, owner, product = supplier_with_product(kind="wholesaler")
+    canteen = approved(owner, kind="school_canteen")
+    values = {**order_values(wholesaler, product), "buyer_business_id": str(canteen.id)}
+    order, _ = services.place_order(owner.user_id, request_key="both-0001", values=values)
+    assert services.order_sides(order, owner.user_id) == {services.BUYER, services.SUPPLIER}
+    assert [o.id for o in services.orders_for(owner.user_id, side=services.SUPPLIER)] == [order.id]
+    assert [o.id for o in services.orders_for(owner.user_id, side=services.BUYER)] == [order.id]
+    accepted = services.accept_order(owner.user_id, order.id)  # was a 404: only the buying side was seen
+    assert accepted.status == "accepted"
+    assert services.cancel_order(owner.user_id, order.id, "不要了").status == CANCELLED

@@ -6,7 +6,7 @@ from backend.core.errors import Forbidden, InvalidInput
 from backend.registry import services
 from backend.registry.errors import BusinessNotFound, DuplicateUscc, InvalidTransition
 from backend.registry.models import Business, Membership
-from tests.builders import citizen, draft_values, fresh_uscc, jpeg_bytes, regulator_of, submitted
+from tests.builders import approved, citizen, draft_values, fresh_uscc, jpeg_bytes, regulator_of, submitted
 
 
 def test_visible_to_decides_for_each_kind_of_principal(app_context):
@@ -74,3 +74,19 @@ def test_public_codes_have_no_characters_people_confuse():
     codes = [services.new_public_code() for _ in range(500)]
     assert not set("".join(codes)) & set("0Oo1Il-_") and all(len(c) == services.PUBLIC_CODE_LENGTH for c in codes)
     assert len(set(codes)) == len(codes)
+
+
+def test_a_districts_stickers_are_drawn_once_until_what_they_show_changes(app_context, monkeypatch):
+    from backend.public_card import qr
+
+    business = approved()
+    regulator = regulator_of("320682")
+    drawn = []
+    real = qr.stickers_pdf
+    monkeypatch.setattr(qr, "stickers_pdf", lambda *args, **kwargs: drawn.append(1) or real(*args, **kwargs))
+    first = services.district_stickers_pdf(regulator, "320682")
+    assert first.startswith(b"%PDF") and services.district_stickers_pdf(regulator, "320682") == first
+    assert len(drawn) == 1  # the second print was the kept one
+    Business.objects(id=business.id).update_one(set__name="改了名字的面馆")
+    services.publish_card(Business.objects.get(id=business.id))
+    assert services.district_stickers_pdf(regulator, "320682") != first and len(drawn) == 2

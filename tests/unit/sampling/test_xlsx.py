@@ -93,3 +93,45 @@ def test_a_sheet_cut_off_inside_its_rows_is_refused():
     cut = sheet('<row r="1"><c><v>1</v></c></row><row r="2"><c><v>2</v></c></row>')
     with pytest.raises(XlsxProblem, match="ends inside its rows"):
         list(read_rows(workbook_with(cut[: cut.index("</sheetData>")]), SHEET))
+
+
+def test_a_date_cell_no_date_can_be_is_left_for_its_row_to_refuse():
+    from backend.sampling.rows import parse_date
+
+    book = Workbook()
+    ws = book.active
+    ws.append(["抽样日期"])
+    for value in (1e20, -1, 46000):
+        ws.append([value])
+        ws.cell(row=ws.max_row, column=1).number_format = "yyyy-mm-dd"
+    out = io.BytesIO()
+    book.save(out)
+    rows = list(read_rows(out.getvalue(), SHEET))
+    assert rows[1:] == [(1e20,), (-1,), (date(2025, 12, 9),)]  # read, not an OverflowError for the file
+    assert parse_date(rows[1][0]) is None and parse_date(rows[2][0]) is None  # each row says why
+
+
+def _with_shared_strings(count: int) -> bytes:
+    strings = "".join(f"<si><t>s{n}</t></si>" for n in range(count))
+    rows = '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>' + "".join(
+        f'<row r="{n + 2}"><c r="A{n + 2}" t="s"><v>{n}</v></c></row>' for n in range(count)
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr(SHEET, sheet(rows))
+        archive.writestr("xl/sharedStrings.xml", f'<sst xmlns="{MAIN}">{strings}</sst>')
+    return out.getvalue()
+
+
+def test_shared_strings_are_read_only_as_far_as_needed_and_bounded(monkeypatch):
+    from backend.sampling import xlsx
+
+    monkeypatch.setattr(xlsx, "MAX_SHARED_STRINGS", 50)
+    rows = read_rows(_with_shared_strings(1000), SHEET)
+    assert next(rows) == ("s0", "s1")  # the header: the request reads two strings, not a thousand
+    with pytest.raises(XlsxProblem, match="more than 50 shared strings"):
+        list(rows)  # the job reads on, and stops at the bound
+    monkeypatch.setattr(xlsx, "MAX_SHARED_STRINGS_BYTES", 1000)
+    with pytest.raises(XlsxProblem, match="unpack to more than"):
+        next(read_rows(_with_shared_strings(1000), SHEET))

@@ -45,6 +45,12 @@ def test_an_id_number_is_checked_and_never_stored_whole(business):
     assert "id_number" in bad.value.errors
     with pytest.raises(AlreadyOnStaff):
         services.add_staff(owner.user_id, shop.id, staff_values(id_number=number))
+    for written in (
+        number.translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")),  # full-width
+        number[:17].translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")) + number[17],  # Arabic-Indic
+    ):
+        with pytest.raises(AlreadyOnStaff):  # the same person, whatever digits the number came in
+            services.add_staff(owner.user_id, shop.id, staff_values(id_number=written))
 
 
 def test_two_jobs_are_allowed_and_told_to_the_regulator(business):

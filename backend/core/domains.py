@@ -1,0 +1,154 @@
+"""The platform's domains in one list, and what each contributes: card sections, settings, texts,
+error messages, jobs and indicators. No Flask: the web apps, the job worker, the video worker and
+every command-line tool load them the same way — implicitly, the first time anything asks
+(`load_settings`, the text catalogue, the card's sections), so a process that is not the web app is
+never missing a part.
+
+Like Django's INSTALLED_APPS, core holds the list as data (package names) and imports the packages by
+name when loaded, so core still imports no domain's code. A domain declares what it brings in its
+package's `__init__`:
+
+    DOMAIN = Domain(
+        "cameras",
+        card_sections=("backend.cameras.card:SECTION",),
+        settings=(Setting("VIDEO_MAX_CAMERAS", 50, int, low=1, high=10_000, help="…"),),
+    )
+
+and keeps its texts and error messages beside its code (`data/texts.json`, `data/messages.json`).
+Adding a domain touches `INSTALLED` and the domain's own package, nothing else central.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+# Every domain package under backend/, in the order their card sections and indicators are listed.
+INSTALLED = (
+    "accounts",
+    "audit",
+    "blobs",
+    "calendars",
+    "notifications",
+    "workflow",
+    "public_card",
+    "registry",
+    "staff",
+    "routine",
+    "inspections",
+    "complaints",
+    "sampling",
+    "purchasing",
+    "trace",
+    "cameras",
+)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A setting a domain reads (`settings.NAME`): its default, how the environment's text becomes a
+    value, and its bounds (`low`..`high`, inclusive, in `unit`) or a `check` returning a reason."""
+
+    name: str
+    default: Any
+    parse: Callable[[str], Any] = str
+    low: float | None = None
+    high: float | None = None
+    unit: str = ""
+    check: Callable[[Any], str | None] | None = None
+    help: str = ""
+
+    def validate(self, value: Any) -> str | None:
+        """The reason `value` is refused, or None."""
+        if value is None:
+            return None
+        if (self.low is not None and value < self.low) or (self.high is not None and value > self.high):
+            return f"{self.unit + ' ' if self.unit else ''}from {self.low} to {self.high}".strip()
+        return self.check(value) if self.check else None
+
+
+@dataclass(frozen=True)
+class Domain:
+    """What one domain contributes. References are `module:attribute` strings, resolved on load, so
+    declaring a domain imports none of its code."""
+
+    name: str
+    card_sections: tuple[str, ...] = ()
+    settings: tuple[Setting, ...] = ()
+    jobs: tuple[str, ...] = ()  # dotted functions the job worker may run for this domain
+    indicators: tuple[str, ...] = ()  # `module:function` giving indicator rows (the KPI contract)
+
+    @property
+    def package(self) -> str:
+        return f"backend.{self.name}"
+
+    def data(self, filename: str) -> dict:
+        """The domain's `data/<filename>` JSON, or {} when it keeps none."""
+        path = resources.files(self.package).joinpath("data", filename)
+        return json.loads(path.read_text("utf-8")) if path.is_file() else {}
+
+
+_lock = threading.RLock()
+
+
+@functools.cache
+def loaded() -> tuple[Domain, ...]:
+    """Every installed domain's declaration, in `INSTALLED` order (imports each package once)."""
+    with _lock:
+        found = []
+        for name in INSTALLED:
+            declared = getattr(importlib.import_module(f"backend.{name}"), "DOMAIN", None)
+            if not isinstance(declared, Domain) or declared.name != name:
+                raise RuntimeError(f"backend.{name} declares no DOMAIN = Domain({name!r}, …)")
+            found.append(declared)
+        return tuple(found)
+
+
+def resolve(reference: str) -> Any:
+    """`package.module:attribute` → the attribute (imports the module)."""
+    module, _, attribute = reference.partition(":")
+    return getattr(importlib.import_module(module), attribute)
+
+
+@functools.cache
+def contributed(kind: str) -> tuple[Any, ...]:
+    """Every domain's contributions of one kind (`card_sections`, `indicators`), resolved."""
+    return tuple(resolve(reference) for domain in loaded() for reference in getattr(domain, kind))
+
+
+def declared_settings() -> dict[str, Setting]:
+    found: dict[str, Setting] = {}
+    for domain in loaded():
+        for setting in domain.settings:
+            if setting.name in found:
+                raise RuntimeError(f"setting {setting.name} is declared twice")
+            found[setting.name] = setting
+    return found
+
+
+def declared_jobs() -> frozenset[str]:
+    return frozenset(job for domain in loaded() for job in domain.jobs)
+
+
+def merged_data(filename: str, core: dict) -> dict:
+    """`core`'s catalogue with every domain's `data/<filename>` laid over it (two levels deep: a
+    catalogue of sections, each a mapping); a key given twice with different words is an error."""
+    merged = {key: dict(value) if isinstance(value, dict) else value for key, value in core.items()}
+    for domain in loaded():
+        for key, value in domain.data(filename).items():
+            if isinstance(value, dict) and all(isinstance(v, str) for v in value.values()) and key in merged:
+                for inner, words in value.items():
+                    if merged[key].get(inner, words) != words:
+                        raise RuntimeError(f"{domain.name}/data/{filename}: {key}.{inner} differs from elsewhere")
+                    merged[key][inner] = words
+            elif key in merged and merged[key] != value:
+                raise RuntimeError(f"{domain.name}/data/{filename}: {key} differs from elsewhere")
+            else:
+                merged[key] = value
+    return merged
