@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 
 from backend.core.principal import CITIZEN
 from backend.core.schemas import PaginationQuerySchema
-from backend.sampling import services
+from backend.sampling import cases, rapid
 from backend.sampling.schemas import CaseActionInSchema, CaseSchema, RapidTestInSchema, RapidTestSchema, RetestInSchema
 from backend.web.access import access, current_principal
 from backend.web.idempotency import idempotent
@@ -33,7 +33,7 @@ class Dispositions(MethodView):
     @blp.response(200, CaseSchema(many=True))
     def get(self, query, business_id):
         """The business's disposition cases, open first"""
-        return paginate(services.cases_for_member(_user_id(), business_id), query["page"], query["per_page"])
+        return paginate(cases.cases_for_member(_user_id(), business_id), query["page"], query["per_page"])
 
 
 @blp.route("/dispositions/<string:case_id>")
@@ -42,7 +42,7 @@ class Disposition(MethodView):
     @blp.response(200, CaseSchema)
     def get(self, business_id, case_id):
         """One case: the failed items, the deadlines, what was recorded"""
-        return services.get_case_for_member(_user_id(), business_id, case_id)
+        return cases.get_case_for_member(_user_id(), business_id, case_id)
 
 
 @blp.route("/dispositions/<string:case_id>/actions")
@@ -53,7 +53,7 @@ class CaseActions(MethodView):
     @blp.response(200, CaseSchema)
     def post(self, body, business_id, case_id):
         """Record what the business did (stopped sale, sealed, recalled, found the cause, fixed, reported)"""
-        return services.record_action(_user_id(), business_id, case_id, **body)
+        return cases.record_action(_user_id(), business_id, case_id, **body)
 
 
 @blp.route("/dispositions/<string:case_id>/retest")
@@ -64,7 +64,7 @@ class RetestRequest(MethodView):
     @blp.response(200, CaseSchema)
     def post(self, body, business_id, case_id):
         """Ask for a re-test (复检) before the deadline; not for microbiological items"""
-        return services.request_retest(
+        return cases.request_retest(
             _user_id(), business_id, case_id, items=body.get("items"), reason=body["reason"], lab=body.get("lab")
         )
 
@@ -76,7 +76,7 @@ class RapidTests(MethodView):
     @blp.response(200, RapidTestSchema(many=True))
     def get(self, query, business_id):
         """The business's rapid tests, newest first"""
-        return paginate(services.rapid_tests_for_member(_user_id(), business_id), query["page"], query["per_page"])
+        return paginate(rapid.rapid_tests_for_member(_user_id(), business_id), query["page"], query["per_page"])
 
     @access(CITIZEN)
     @idempotent
@@ -84,4 +84,4 @@ class RapidTests(MethodView):
     @blp.response(201, RapidTestSchema)
     def post(self, body, business_id):
         """Enter a rapid test (photo of the card from …/routine-photos); a failed one opens a case, re-test within 4 hours"""
-        return services.record_rapid_test(_user_id(), business_id, body)
+        return rapid.record_rapid_test(_user_id(), business_id, body)

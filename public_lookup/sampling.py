@@ -7,7 +7,7 @@ from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from backend.sampling import services
+from backend.sampling import publishing
 from backend.sampling.schemas import PublicResultSchema, PublicResultsQuerySchema
 from backend.web.access import PUBLIC, access
 from backend.web.downloads import csv_download
@@ -24,7 +24,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _found(query: dict):
-    return services.public_results(
+    return publishing.public_results(
         city=query.get("city"),
         date_from=query.get("date_from"),
         date_to=query.get("date_to"),
@@ -42,9 +42,9 @@ class SamplingResults(MethodView):
         limit_public()
         page, per_page = query["page"], query["per_page"]
         listed = list(paginate(_found(query), page, per_page))
-        announcements = services.announcement_numbers(listed)
+        announcements = publishing.announcement_numbers(listed)
         start = (page - 1) * per_page
-        return [services.public_row(start + n, s, announcements) for n, s in enumerate(listed, start=1)]
+        return [publishing.public_row(start + n, s, announcements) for n, s in enumerate(listed, start=1)]
 
 
 @blp.route("/sampling-results.csv")
@@ -55,7 +55,7 @@ class SamplingResultsCsv(MethodView):
     def get(self, query):
         """The same as CSV (at most 20,000 rows; cells that a spreadsheet would run are kept as text)"""
         limit_public()
-        return csv_download(services.export_csv(services.export_rows(_found(query))), "sampling-results.csv")
+        return csv_download(publishing.export_csv(publishing.export_rows(_found(query))), "sampling-results.csv")
 
 
 @blp.route("/sampling-results.xlsx")
@@ -66,6 +66,6 @@ class SamplingResultsXlsx(MethodView):
     def get(self, query):
         """The same as XLSX: a sheet of failed and a sheet of passed products, in the SAMR layout"""
         limit_public()
-        response = Response(services.export_xlsx(services.export_rows(_found(query))), mimetype=XLSX)
+        response = Response(publishing.export_xlsx(publishing.export_rows(_found(query))), mimetype=XLSX)
         response.headers["Content-Disposition"] = 'attachment; filename="sampling-results.xlsx"'
         return response

@@ -7,7 +7,7 @@ from datetime import date
 from flask import Blueprint, render_template, request
 
 from backend.core import districts
-from backend.sampling import services
+from backend.sampling import publishing
 from backend.sampling.models import FAIL, PASS
 from backend.web.access import PUBLIC, access
 from backend.web.limits import limit_public
@@ -38,15 +38,15 @@ def sampling_page():
     lists = {}
     pages = 1
     for verdict in (FAIL, PASS):
-        found = services.public_results(city=city or None, date_from=date_from, date_to=date_to, verdict=verdict)
+        found = publishing.public_results(city=city or None, date_from=date_from, date_to=date_to, verdict=verdict)
         total = found.count()
         pages = max(pages, -(-total // PAGE))
         listed = list(found.skip((page - 1) * PAGE).limit(PAGE))
-        announcements = services.announcement_numbers(listed)
+        announcements = publishing.announcement_numbers(listed)
         start = (page - 1) * PAGE
         lists[verdict] = {
             "total": total,
-            "rows": [services.public_row(start + n, s, announcements) for n, s in enumerate(listed, start=1)],
+            "rows": [publishing.public_row(start + n, s, announcements) for n, s in enumerate(listed, start=1)],
         }
     query = "&".join(f"{k}={v}" for k, v in (("city", city), ("from", date_from or ""), ("to", date_to or "")) if v)
     html = render_template(

@@ -44,7 +44,7 @@ from backend.complaints.models import (
     Reply,
     Step,
 )
-from backend.core import context, districts, tables
+from backend.core import context, districts, domains, tables
 from backend.core.calendar import current_calendar
 from backend.core.errors import Forbidden, InvalidInput
 from backend.core.ids import object_id
@@ -496,7 +496,7 @@ def close(principal: Principal, number: str, result: str) -> Complaint:
     _handler_only(principal, number)
     complaint = get_for_regulator(principal, number)
     on_time = int(complaint.handle_due is None or today_shanghai() <= complaint.handle_due)
-    return _step(
+    closed = _step(
         principal,
         number,
         "close",
@@ -505,6 +505,8 @@ def close(principal: Principal, number: str, result: str) -> Complaint:
         public_note=result,
         new_status=CLOSED,
     )
+    domains.announce("risk_input_changed", business_id=closed.business_id)  # a closed complaint weighs on it
+    return closed
 
 
 def extend(principal: Principal, number: str, reason: str) -> Complaint:

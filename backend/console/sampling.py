@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from backend.core import context
 from backend.core.principal import ADMIN, REGULATOR
 from backend.core.schemas import PaginationQuerySchema
-from backend.sampling import services
+from backend.sampling import cases, kpis, publishing, services
 from backend.sampling.schemas import (
     AnnounceInSchema,
     AnnouncementSchema,
@@ -126,7 +126,7 @@ class Dispositions(MethodView):
     @blp.response(200, CaseSchema(many=True))
     def get(self, query):
         """Disposition cases of your districts (overdue=true: open past the deadline), open first"""
-        found = services.cases_for_regulator(
+        found = cases.cases_for_regulator(
             current_principal(),
             status=query.get("status"),
             overdue=query["overdue"],
@@ -141,7 +141,7 @@ class Disposition(MethodView):
     @blp.response(200, CaseSchema)
     def get(self, case_id):
         """One case: what the business did, the re-test, the deadline"""
-        return services.get_case_for_regulator(current_principal(), case_id)
+        return cases.get_case_for_regulator(current_principal(), case_id)
 
 
 @blp.route("/dispositions/<string:case_id>/retest-decision")
@@ -151,7 +151,7 @@ class RetestDecision(MethodView):
     @blp.response(200, CaseSchema)
     def post(self, body, case_id):
         """Accept or refuse the business's re-test request (a refusal says why)"""
-        return services.decide_retest(current_principal(), case_id, accept=body["accept"], note=body.get("note"))
+        return cases.decide_retest(current_principal(), case_id, accept=body["accept"], note=body.get("note"))
 
 
 @blp.route("/dispositions/<string:case_id>/retest-result")
@@ -161,7 +161,7 @@ class RetestResult(MethodView):
     @blp.response(200, CaseSchema)
     def post(self, body, case_id):
         """The re-test lab's verdict per item: final, it replaces the sample's verdict"""
-        return services.record_retest_result(current_principal(), case_id, verdicts=body["verdicts"], lab=body["lab"])
+        return cases.record_retest_result(current_principal(), case_id, verdicts=body["verdicts"], lab=body["lab"])
 
 
 @blp.route("/dispositions/<string:case_id>/close")
@@ -171,7 +171,7 @@ class CloseDisposition(MethodView):
     @blp.response(200, CaseSchema)
     def post(self, body, case_id):
         """Close the case with its outcome (penalty, warning, no violation after a passed re-test); audited"""
-        return services.close_case(current_principal(), case_id, outcome=body["outcome"], note=body["note"])
+        return cases.close_case(current_principal(), case_id, outcome=body["outcome"], note=body["note"])
 
 
 @blp.route("/sampling/announcements")
@@ -181,7 +181,7 @@ class Announcements(MethodView):
     @blp.response(200, AnnouncementSchema(many=True))
     def get(self, query):
         """Announcements of your districts"""
-        return paginate(services.announcements_for(current_principal()), query["page"], query["per_page"])
+        return paginate(publishing.announcements_for(current_principal()), query["page"], query["per_page"])
 
     @access(REGULATOR, ADMIN)
     @idempotent
@@ -189,7 +189,7 @@ class Announcements(MethodView):
     @blp.response(201, AnnouncementSchema)
     def post(self, body):
         """Announce a batch (公告): an import's samples, or listed sampling numbers, become public"""
-        return services.announce(
+        return publishing.announce(
             current_principal(),
             number=body["number"],
             title=body["title"],
@@ -207,7 +207,7 @@ class Residents(MethodView):
     @blp.response(200, ResidentsSchema)
     def put(self, body):
         """Residents (常住人口) of a district in a year, for samples per 1,000 residents"""
-        return services.set_residents(current_principal(), **body)
+        return kpis.set_residents(current_principal(), **body)
 
 
 @blp.route("/sampling/kpis")
@@ -217,7 +217,7 @@ class SamplingKpis(MethodView):
     @blp.response(200)
     def get(self, query):
         """Samples per 1,000 residents per district, pass rate by category, disposition and re-test figures"""
-        return services.kpis(current_principal(), **query)
+        return kpis.kpis(current_principal(), **query)
 
 
 @blp.route("/sampling/kpis.csv")
@@ -227,4 +227,4 @@ class SamplingKpisCsv(MethodView):
     @blp.response(200, content_type="text/csv")
     def get(self, query):
         """The same as CSV"""
-        return csv_download(services.kpis_csv(services.kpis(current_principal(), **query)), "sampling-kpis.csv")
+        return csv_download(kpis.kpis_csv(kpis.kpis(current_principal(), **query)), "sampling-kpis.csv")

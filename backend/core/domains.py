@@ -83,6 +83,9 @@ class Domain:
     settings: tuple[Setting, ...] = ()
     jobs: tuple[str, ...] = ()  # dotted functions the job worker may run for this domain
     indicators: tuple[str, ...] = ()  # `module:function` giving indicator rows (the KPI contract)
+    # (event, `module:function`): what this domain does when another says something happened, without
+    # either importing the other (the risk grade hears of a failed sample or a closed complaint)
+    listens: tuple[tuple[str, str], ...] = ()
 
     @property
     def package(self) -> str:
@@ -120,6 +123,22 @@ def resolve(reference: str) -> Any:
 def contributed(kind: str) -> tuple[Any, ...]:
     """Every domain's contributions of one kind (`card_sections`, `indicators`), resolved."""
     return tuple(resolve(reference) for domain in loaded() for reference in getattr(domain, kind))
+
+
+# What domains tell each other, by name: the sender imports nobody, the listeners are declared.
+EVENTS = {
+    "risk_input_changed": "an input of a business's risk grade changed (a failed sample, a complaint closed …): business_id",
+}
+
+
+def announce(event: str, **values: Any) -> None:
+    """Tell every domain that listens for `event` (in this process, now, after the caller's write)."""
+    if event not in EVENTS:
+        raise ValueError(f"no event named {event!r}")
+    for domain in loaded():
+        for heard, reference in domain.listens:
+            if heard == event:
+                resolve(reference)(**values)
 
 
 def declared_settings() -> dict[str, Setting]:

@@ -12,7 +12,7 @@ from backend.accounts.models import User
 from backend.core.principal import REGULATOR, Principal
 from backend.core.timeutil import today_shanghai
 from backend.registry.models import Business
-from backend.sampling import importing, services
+from backend.sampling import cases, importing, publishing, services
 from backend.sampling.models import DispositionCase, Sample
 
 DISTRICT = "320682"  # 如皋: the samples are the 如皋 regulator's
@@ -117,14 +117,14 @@ def seed_sampling(users: dict) -> None:
     )
     importing.run_import(str(record.id))
     farm, farm_owner = businesses["如皋市长江镇绿源蔬菜种植基地"], users["farm"]
-    cases = {case.sampling_number[-2:]: case for case in DispositionCase.objects(business_id=farm.id)}
+    opened = {case.sampling_number[-2:]: case for case in DispositionCase.objects(business_id=farm.id)}
     # 04: the farm has stopped selling and sealed the batch (in progress)
-    in_progress = cases["04"]
+    in_progress = opened["04"]
     for action, note in (("stopped_sale", "已停止销售该批次芹菜"), ("sealed", "剩余120公斤已封存待处理")):
-        services.record_action(farm_owner.id, farm.id, str(in_progress.id), action=action, note=note, photos=[])
+        cases.record_action(farm_owner.id, farm.id, str(in_progress.id), action=action, note=note, photos=[])
     # 03: traced to a spraying too close to harvest; warned and closed
-    closed = cases["03"]
-    services.record_action(
+    closed = opened["03"]
+    cases.record_action(
         farm_owner.id,
         farm.id,
         str(closed.id),
@@ -132,11 +132,11 @@ def seed_sampling(users: dict) -> None:
         note="采收前7天喷施腐霉利，未满安全间隔期",
         photos=[],
     )
-    services.record_action(
+    cases.record_action(
         farm_owner.id, farm.id, str(closed.id), action="fixed", note="建立用药记录，严格执行安全间隔期", photos=[]
     )
-    services.close_case(regulator, str(closed.id), outcome="warning", note="责令整改，予以警告")
-    services.announce(
+    cases.close_case(regulator, str(closed.id), outcome="warning", note="责令整改，予以警告")
+    publishing.announce(
         regulator,
         number="如市监抽〔2026〕4号",
         title="如皋市2026年第4期食品安全监督抽检信息公告",

@@ -7,6 +7,7 @@ from backend.core.domains import Domain, Setting
 DOMAIN = Domain(
     "inspections",
     card_sections=("backend.inspections.card:SECTION",),
+    listens=(("risk_input_changed", "backend.inspections.planning:risk_input_changed"),),
     settings=(
         Setting("INSPECTORS_REQUIRED", 2, positive_int, low=1, high=10),
         # working days (the shared calendar) to fix a failed item

@@ -35,6 +35,7 @@ from backend.inspections.models import (
 from backend.inspections.rules import BASICALLY_COMPLIANT, NON_COMPLIANT, RESULT_LABELS
 from backend.registry import services as registry
 from backend.registry.models import APPROVED, HOUSEHOLD, Business
+from backend.sampling.models import FAIL, Sample
 from backend.staff.models import SafetyProfile
 from backend.workflow.services import change_state, create_record
 
@@ -70,7 +71,15 @@ def _inputs(business: Business, today: date) -> dict:
         "overdue_key_rectification": Rectification.objects(business_id=business.id, key=True).overdue(today).count(),
         # closed complaints about the business stand in for upheld ones until handling records a finding
         "upheld_complaint": Complaint.objects(business_id=business.id, status=CLOSED, received_at__gte=since).count(),
+        "failed_sample": Sample.objects(business_id=business.id, verdict=FAIL, sampled_on__gte=since).count(),
+        # "penalty" has its weight in the rules and no record yet: the enforcement domain adds it
     }
+
+
+def risk_input_changed(business_id: Any) -> None:
+    """Another domain changed an input of the grade (`backend.core.domains.announce`)."""
+    if business_id is not None and Business.objects(id=business_id, kind__ne=HOUSEHOLD).only("id").first():
+        recompute_risk_grade(business_id)
 
 
 def recompute_risk_grade(business_id: Any) -> RiskGrade:

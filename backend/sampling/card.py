@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from backend.core import html
 from backend.public_card.sections import CardSection
-from backend.sampling.services import CARD_SECTION
+from backend.sampling.publishing import CARD_SECTION
 
 _TEMPLATE = html.from_string(
     '<section class="card" id="test-results"><h2>抽检结果</h2>'

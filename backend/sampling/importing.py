@@ -33,16 +33,16 @@ from mongoengine import ValidationError
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from backend.blobs.store import blob_store
-from backend.core import context, districts
+from backend.core import context, districts, domains
 from backend.core.text import Text, in_both_languages
 from backend.core.timeutil import today_shanghai, utcnow
 from backend.registry.models import APPROVED, REVOKED, SUSPENDED, Business
+from backend.sampling import cases, publishing
 from backend.sampling.errors import FileRefused
 from backend.sampling.models import (
     DONE,
     FAIL,
     FAILED,
-    PASS,
     QUEUED,
     REFUSED,
     RUNNING,
@@ -51,6 +51,7 @@ from backend.sampling.models import (
     Sample,
     SampleItem,
     SamplingImport,
+    sample_verdict,
 )
 from backend.sampling.reading import open_source
 from backend.sampling.rows import SAMPLE_FIELDS, ParsedRow, RowError, parse_row
@@ -132,6 +133,8 @@ class ChunkedImport:
         self.new_errors: list[dict] = []
         self.changes: list[dict] = []
         self.failing: list[dict] = []  # samples that now fail (sampling number, business) for their cases
+        self.republish: set = set()  # businesses whose card shows an announced result this file changed
+        self.verdicts_changed: set = set()  # businesses with a sample that failed, or stopped failing
         self._groups: dict[str, Group] = {}
 
     # -- rows -------------------------------------------------------------------------------
@@ -264,7 +267,7 @@ class ChunkedImport:
             producer_business_id=group.producer.id if group.producer else None,
             producer_district_scopes=list(group.producer.district_scopes) if group.producer else [],
             items=items,
-            verdict=FAIL if any(i.verdict == FAIL for i in items) else PASS,
+            verdict=sample_verdict(items),
             import_ids=[self.record.id],
         )
         if business is not None:
@@ -317,6 +320,7 @@ class ChunkedImport:
                 self.tally.items_created += len(son["items"])
                 if son["verdict"] == FAIL:
                     self.failing.append(son)
+                    self.verdicts_changed.add(son.get("business_id"))
                 continue
             self._merge_into_existing(son, news[position])
         self.tally.failed_samples += sum(1 for son in documents if son["verdict"] == FAIL)
@@ -336,6 +340,7 @@ class ChunkedImport:
                 self.tally.items_created += len(son["items"])
                 if son["verdict"] == FAIL:
                     self.failing.append(son)
+                    self.verdicts_changed.add(son.get("business_id"))
                 return
             merged = dict(old)
             stale: list[str] = []
@@ -375,8 +380,7 @@ class ChunkedImport:
                         )
                 items[item["item"]] = item
             merged["items"] = list(items.values())
-            verdicts = [i.get("retest_verdict") or i["verdict"] for i in merged["items"]]
-            merged["verdict"] = FAIL if FAIL in verdicts else PASS
+            merged["verdict"] = sample_verdict(merged["items"])
             if self.record.id not in merged.get("import_ids", []):
                 merged["import_ids"] = [*merged.get("import_ids", []), self.record.id]
             merged["version"] = old.get("version", 1) + 1
@@ -393,8 +397,12 @@ class ChunkedImport:
         self.tally.items_unchanged += unchanged
         if created or changed or stale:
             self.tally.samples_changed += 1
+            if old.get("announcement_id"):  # already on the card: it must show the new result
+                self.republish.update(b for b in (old.get("business_id"), merged.get("business_id")) if b)
         else:
             self.tally.samples_unchanged += 1
+        if merged["verdict"] != old.get("verdict"):
+            self.verdicts_changed.update((old.get("business_id"), merged.get("business_id")))
         newly_failing = merged["verdict"] == FAIL and (old.get("verdict") != FAIL or changed or created)
         if newly_failing:
             self.failing.append(merged)
@@ -508,9 +516,11 @@ def _import(record: SamplingImport, watcher) -> dict:
     if record.mode != WHOLE:
         _set_total(record, source.total)
     run.feed(source.rows())
-    from backend.sampling import services
-
-    run.tally.cases_opened = services.open_cases_for(run.failing, actor_id=record.importer_id)
+    run.tally.cases_opened = cases.open_cases_for(run.failing, actor_id=record.importer_id)
+    for business_id in sorted(run.republish, key=str):  # announced results this file changed
+        publishing.publish_card(business_id)
+    for business_id in sorted(run.verdicts_changed - {None}, key=str):
+        domains.announce("risk_input_changed", business_id=business_id)
     summary = run.tally.as_dict()
     _finish(record, DONE, summary=summary, changes=run.changes, rows_total=run.tally.rows)
     return {"status": DONE, **summary}

@@ -9,6 +9,8 @@ from the server refusing duplicate ids instead of from a query per row.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from mongoengine import (
     BooleanField,
     DateField,
@@ -127,8 +129,16 @@ class Sample(BaseDocument):
         return [item for item in self.items if effective_verdict(item) == FAIL]
 
 
-def effective_verdict(item: SampleItem) -> str:
+def effective_verdict(item: SampleItem | Mapping) -> str:
+    """An item's verdict: the re-test's when there was one (a SampleItem, or its stored form)."""
+    if isinstance(item, Mapping):
+        return item.get("retest_verdict") or item["verdict"]
     return item.retest_verdict or item.verdict
+
+
+def sample_verdict(items: Iterable[SampleItem | Mapping]) -> str:
+    """The one rule of a sample's verdict: failed when any item's effective verdict failed."""
+    return FAIL if any(effective_verdict(item) == FAIL for item in items) else PASS
 
 
 class ItemLedger(BaseDocument):

@@ -16,7 +16,7 @@ from typing import Any
 
 from backend.core.text import Text, in_both_languages
 from backend.sampling.models import FAIL, PASS
-from backend.sampling.reading import MAX_CELL_CHARS
+from backend.sampling.reading import MAX_CELL_CHARS, REQUIRED_COLUMNS
 
 SAMPLE_FIELDS = (
     "task_source",
@@ -59,16 +59,6 @@ LIMITS = {
     "standard": 200,
     "public_code": 40,
 }
-REQUIRED = (
-    "sampling_number",
-    "sampled_on",
-    "business_name",
-    "food_name",
-    "food_category",
-    "lab",
-    "report_date",
-    "item",
-)
 VERDICT_WORDS = {
     "合格": PASS,
     "符合": PASS,
@@ -189,8 +179,8 @@ def parse_row(row: int, cells: dict[str, Any], today: date) -> ParsedRow | list[
             )
             continue
         values[name] = text
-    for name in REQUIRED:
-        if name in ("sampled_on", "report_date"):
+    for name in REQUIRED_COLUMNS:
+        if name in ("sampled_on", "report_date", "verdict"):  # checked below, each with its own reason
             continue
         if name in cells and not values.get(name) and not any(e.column == name for e in errors):
             errors.append(RowError(row, name, Text("required")))

@@ -389,3 +389,39 @@ def test_kpis_count_samples_per_thousand_residents_and_dispositions(api, failed_
         ),
         403,
     )
+
+
+def test_a_reimport_that_corrects_an_announced_result_republishes_the_card(api, failed_sample, job_worker):
+    business, _owner, regulator, import_id = failed_sample
+    made = api.post(
+        "/api/v1/console/sampling/announcements",
+        token=regulator,
+        json={
+            "number": "2026年第14期",
+            "title": "食品安全抽检信息公告",
+            "announced_on": "2026-11-20",
+            "import_id": import_id,
+        },
+    )
+    assert made.status_code == 201, made.text
+    card = f"/api/v1/public/businesses/{business['public_code']}"
+    assert api.get(card).json()["test_results"]["recent"][0]["verdict"] == "fail"
+    corrected = [
+        result_row("DC26320682000501", uscc=business["uscc"], item="苯甲酸", value="0.1"),
+        result_row("DC26320682000501", uscc=business["uscc"], item="菌落总数", value="50", unit="CFU/g"),
+        result_row("DC26320682000501", uscc=business["uscc"], item="铅"),
+    ]
+    assert imported(api, regulator, result_csv(corrected))["summary"]["items_changed"] == 2
+    assert api.get(card).json()["test_results"]["recent"][0]["verdict"] == "pass"  # was stale: "fail"
+
+
+def test_a_failed_sample_weighs_on_the_risk_grade_when_it_is_imported(app, failed_sample):
+    """Every input the risk rules name takes effect when it changes: here a failed sample (weight 10)."""
+    from bson import ObjectId
+
+    from backend.inspections.models import RiskGrade
+
+    business, _owner, _regulator, _import_id = failed_sample
+    with app.app_context():
+        grade = RiskGrade.objects(id=ObjectId(business["id"])).first()
+    assert grade is not None and grade.inputs["failed_sample"] == 1
