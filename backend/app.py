@@ -53,6 +53,7 @@ def _api_blueprints() -> list:
     from backend.console import calendar as console_calendar
     from backend.console import cameras as console_cameras
     from backend.console import complaints as console_complaints
+    from backend.console import indicators as console_indicators
     from backend.console import inspections as console_inspections
     from backend.console import registry as console_registry
     from backend.console import routine as console_routine
@@ -104,6 +105,7 @@ def _api_blueprints() -> list:
         console_trace.blp,
         console_cameras.blp,
         console_stickers.blp,
+        console_indicators.blp,
         # anonymous (/api/v1/public, /open311)
         public_businesses.blp,
         public_complaints.blp,

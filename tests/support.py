@@ -5,12 +5,31 @@ from __future__ import annotations
 import os
 import socket
 import threading
+import time
+from collections.abc import Callable
+from typing import TypeVar
 
 from werkzeug.serving import make_server
 
 from backend.devtools.processes import RedisServer, free_port  # noqa: F401  (tests import them from here)
 
 TEST_SECRET = "test-secret-" + "x" * 40
+
+_T = TypeVar("_T")
+
+
+def eventually(check: Callable[[], _T], timeout: float, what: str, *, every: float = 0.05) -> _T:
+    """Poll `check` until it returns something truthy (returned) or `timeout` seconds pass (an
+    AssertionError naming `what`). The one way tests wait for another process or thread: for a state,
+    never for a fixed time. `check` may raise AssertionError to stop at once (a process that died)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {timeout} s: {what}")
+        time.sleep(every)
 
 
 class SilenceableProxy:

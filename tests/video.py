@@ -9,12 +9,13 @@ import shutil
 import signal
 import socket
 import subprocess
-import time
 from pathlib import Path
 
 import cv2
 import numpy as np
 from skimage import data
+
+from tests.support import eventually
 
 SIZE = (640, 360)
 
@@ -104,14 +105,12 @@ class FfmpegStream:
 
     def _wait_listening(self, timeout: float = 10.0) -> None:
         """Watch the kernel's socket table: a probing connection would be the one client ffmpeg serves."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"ffmpeg exited with {self.process.returncode}")
-            if listening(self.port):
-                return
-            time.sleep(0.05)
-        raise RuntimeError("ffmpeg did not start listening")
+
+        def started() -> bool:
+            assert self.process.poll() is None, f"ffmpeg exited with {self.process.returncode}"
+            return listening(self.port)
+
+        eventually(started, timeout, "ffmpeg listens")
 
     def kill(self) -> None:
         if self.process and self.process.poll() is None:

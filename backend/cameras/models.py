@@ -125,6 +125,7 @@ class Camera(BaseDocument):
             "public_approved": self.public_approved,
             "enabled": self.enabled,
             "interval_seconds": self.interval_seconds,
+            "status": self.status,
         }
 
 

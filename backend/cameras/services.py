@@ -291,11 +291,18 @@ def record_status(
     """A camera's status changed: the camera record, an event with its evidence, the card. Safe to
     run twice (the event's key is the camera, the new status and the moment it began)."""
     now = utcnow()
-    camera = Camera.objects(id=object_id(camera_id)).modify(
-        new=True, set__status=status, set__status_since=now, set__last_sample_at=now, set__updated_at=now
-    )
-    if camera is None:
-        return
+    try:
+        camera = change_state(
+            Camera.objects,
+            object_id(camera_id),
+            action="status_changed",
+            actor_id=None,  # the video worker
+            target_type="camera",
+            updates={"set__status": status, "set__status_since": now, "set__last_sample_at": now},
+            not_found=CameraNotFound,
+        )
+    except CameraNotFound:
+        return  # deleted meanwhile
     _add_event(
         camera,
         kind=STATUS_CHANGE,

@@ -4,7 +4,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from backend.complaints.models import CATEGORIES, KINDS, STATUSES
-from backend.core.schemas import AwareDateTime, Date, DistrictCode, PaginationQuerySchema, StrictSchema, text
+from backend.core.schemas import AwareDateTime, DistrictCode, PaginationQuerySchema, StrictSchema, text
 from backend.core.timeutil import SHANGHAI
 
 
@@ -163,30 +163,6 @@ class ReplyInSchema(StrictSchema):
 
 class CloseSchema(StrictSchema):
     result = text(1000, required=True)
-
-
-class KpiQuerySchema(StrictSchema):
-    district = DistrictCode()
-    category = ma.fields.String(validate=validate.OneOf(tuple(CATEGORIES)))
-    period_from = Date(required=True, data_key="from")
-    period_to = Date(required=True, data_key="to")
-
-
-class KpiSchema(ma.Schema):
-    district = ma.fields.String(allow_none=True)
-    category = ma.fields.String(allow_none=True)
-    period_from = ma.fields.Date(data_key="from")
-    period_to = ma.fields.Date(data_key="to")
-    received = ma.fields.Integer()
-    accepted = ma.fields.Integer()
-    replied = ma.fields.Integer()
-    closed = ma.fields.Integer()
-    closed_on_time = ma.fields.Integer()
-    reply_rate = ma.fields.Float(allow_none=True)
-    on_time_closure_rate = ma.fields.Float(allow_none=True)
-    average_handling_days = ma.fields.Float(allow_none=True)
-    satisfaction = ma.fields.Float(allow_none=True)
-    ratings = ma.fields.Integer()
 
 
 class ContactSchema(ma.Schema):

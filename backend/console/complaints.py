@@ -12,15 +12,15 @@ from backend.complaints.schemas import (
     ConsoleComplaintSchema,
     ConsoleQuerySchema,
     ContactSchema,
-    KpiQuerySchema,
-    KpiSchema,
     NoteSchema,
     ReplyInSchema,
 )
+from backend.core import indicators
 from backend.core.principal import ADMIN, REGULATOR
 from backend.core.schemas import EmptySchema, ReasonSchema
 from backend.web.access import access, current_principal
-from backend.web.downloads import csv_download, private_response
+from backend.web.downloads import private_response
+from backend.web.indicators import indicator_views
 from backend.web.pagination import paginate
 
 blp = Blueprint(
@@ -48,25 +48,13 @@ class ConsoleComplaints(MethodView):
         return [_shown(c) for c in paginate(services.search(current_principal(), **query), page, per_page)]
 
 
-@blp.route("/kpis")
-class ComplaintKpis(MethodView):
-    @access(REGULATOR, ADMIN)
-    @blp.arguments(KpiQuerySchema, location="query")
-    @blp.response(200, KpiSchema)
-    def get(self, query):
-        """Reply rate, on-time closure rate, average handling time and satisfaction for a period"""
-        return services.kpis(current_principal(), **query).as_dict()
-
-
-@blp.route("/kpis.csv")
-class ComplaintKpisCsv(MethodView):
-    @access(REGULATOR, ADMIN)
-    @blp.arguments(KpiQuerySchema, location="query")
-    @blp.response(200, content_type="text/csv")
-    def get(self, query):
-        """The same KPIs as CSV"""
-        body = services.kpis_csv(services.kpis(current_principal(), **query))
-        return csv_download(body, "complaint-kpis.csv")
+indicator_views(
+    blp,
+    "/kpis",
+    lambda principal, **query: indicators.run(services.indicators, principal, **query),
+    what="Complaint indicators",
+    filename="complaint-kpis",
+)
 
 
 @blp.route("/<number>")

@@ -6,6 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from backend.blobs.services import read_capped
+from backend.core import indicators
 from backend.core.principal import ADMIN, REGULATOR
 from backend.inspections import planning, services
 from backend.inspections.schemas import (
@@ -20,7 +21,6 @@ from backend.inspections.schemas import (
     InspectionQuerySchema,
     InspectionSchema,
     InspectionUpdateSchema,
-    KpiQuerySchema,
     PlanQuerySchema,
     PlanSchema,
     RectificationQuerySchema,
@@ -30,8 +30,8 @@ from backend.inspections.schemas import (
     VerifiedSchema,
 )
 from backend.web.access import access, current_principal
-from backend.web.downloads import csv_download
 from backend.web.fields import FileUploadSchema
+from backend.web.indicators import indicator_views
 from backend.web.pagination import paginate
 
 blp = Blueprint(
@@ -162,24 +162,13 @@ class VerifyDraw(MethodView):
         return {"reproduced": planning.verify_draw(current_principal(), draw_id)}
 
 
-@blp.route("/inspections/kpis")
-class InspectionKpis(MethodView):
-    @access(REGULATOR, ADMIN)
-    @blp.arguments(KpiQuerySchema, location="query")
-    @blp.response(200)
-    def get(self, query):
-        """Per district: coverage, results in the period, overdue rectifications, annual grades"""
-        return planning.kpis(current_principal(), **query)
-
-
-@blp.route("/inspections/kpis.csv")
-class InspectionKpisCsv(MethodView):
-    @access(REGULATOR, ADMIN)
-    @blp.arguments(KpiQuerySchema, location="query")
-    @blp.response(200, content_type="text/csv")
-    def get(self, query):
-        """The same as CSV"""
-        return csv_download(planning.kpis_csv(planning.kpis(current_principal(), **query)), "inspection-kpis.csv")
+indicator_views(
+    blp,
+    "/inspections/kpis",
+    lambda principal, **query: indicators.run(planning.indicators, principal, **query),
+    what="Inspection indicators",
+    filename="inspection-kpis",
+)
 
 
 @blp.route("/businesses/<oid:business_id>/risk-grade")

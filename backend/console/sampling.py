@@ -7,7 +7,7 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from backend.core import context
+from backend.core import context, indicators
 from backend.core.principal import ADMIN, REGULATOR
 from backend.core.schemas import PaginationQuerySchema
 from backend.sampling import cases, kpis, publishing, services
@@ -19,7 +19,6 @@ from backend.sampling.schemas import (
     CloseCaseSchema,
     ImportFormSchema,
     ImportSchema,
-    KpiQuerySchema,
     ResidentsInSchema,
     ResidentsSchema,
     RetestDecisionSchema,
@@ -28,9 +27,9 @@ from backend.sampling.schemas import (
     SampleSchema,
 )
 from backend.web.access import access, current_principal
-from backend.web.downloads import csv_download
 from backend.web.fields import FileUploadSchema
 from backend.web.idempotency import idempotent
+from backend.web.indicators import indicator_views
 from backend.web.pagination import paginate
 
 blp = Blueprint(
@@ -210,21 +209,10 @@ class Residents(MethodView):
         return kpis.set_residents(current_principal(), **body)
 
 
-@blp.route("/sampling/kpis")
-class SamplingKpis(MethodView):
-    @access(REGULATOR, ADMIN)
-    @blp.arguments(KpiQuerySchema, location="query")
-    @blp.response(200)
-    def get(self, query):
-        """Samples per 1,000 residents per district, pass rate by category, disposition and re-test figures"""
-        return kpis.kpis(current_principal(), **query)
-
-
-@blp.route("/sampling/kpis.csv")
-class SamplingKpisCsv(MethodView):
-    @access(REGULATOR, ADMIN)
-    @blp.arguments(KpiQuerySchema, location="query")
-    @blp.response(200, content_type="text/csv")
-    def get(self, query):
-        """The same as CSV"""
-        return csv_download(kpis.kpis_csv(kpis.kpis(current_principal(), **query)), "sampling-kpis.csv")
+indicator_views(
+    blp,
+    "/sampling/kpis",
+    lambda principal, **query: indicators.run(kpis.indicators, principal, **query),
+    what="Sampling indicators",
+    filename="sampling-kpis",
+)

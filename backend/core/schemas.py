@@ -118,3 +118,43 @@ class ReasonSchema(StrictSchema):
 
 class EmptySchema(StrictSchema):
     """A POST that takes no fields (still rejects unknown ones)."""
+
+
+class IndicatorQuerySchema(StrictSchema):
+    """`?period=2026-Q3&district=320682&district=320681&sector=school_canteen`"""
+
+    district = ma.fields.List(DistrictCode(), load_default=list, validate=validate.Length(max=50))
+    period = ma.fields.String(
+        required=True,
+        metadata={"description": "2026, 2026-Q3, 2026-11 or 2026-01-01..2026-06-30"},
+    )
+    sector = ma.fields.String(validate=validate.Length(min=1, max=40), metadata={"description": "a business kind"})
+
+    @ma.validates("period")
+    def _period(self, value: str, **kwargs) -> None:
+        from backend.core.indicators import Period
+
+        try:
+            Period.parse(value)
+        except ValueError:
+            raise ma.ValidationError(
+                Message("A year (2026), quarter (2026-Q3), month (2026-11) or range (2026-01-01..2026-06-30).")
+            ) from None
+
+    @ma.post_load
+    def _parsed(self, data: dict, **kwargs) -> dict:
+        from backend.core.indicators import Period
+
+        return {"districts": data["district"], "period": Period.parse(data["period"]), "sector": data.get("sector")}
+
+
+class IndicatorRowSchema(ma.Schema):
+    code = ma.fields.String()
+    name = ma.fields.String()
+    district_code = ma.fields.String(allow_none=True)
+    sector = ma.fields.String(allow_none=True)
+    period = ma.fields.String(allow_none=True)
+    value = ma.fields.Float(allow_none=True)
+    numerator = ma.fields.Float(allow_none=True)
+    denominator = ma.fields.Float(allow_none=True)
+    unit = ma.fields.String(metadata={"description": "ratio, count, per_thousand, days, score"})

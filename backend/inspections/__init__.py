@@ -6,6 +6,7 @@ from backend.core.domains import Domain, Setting
 
 DOMAIN = Domain(
     "inspections",
+    indicators=("backend.inspections.planning:indicators",),
     card_sections=("backend.inspections.card:SECTION",),
     listens=(("risk_input_changed", "backend.inspections.planning:risk_input_changed"),),
     settings=(

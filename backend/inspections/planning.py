@@ -17,8 +17,9 @@ from bson import ObjectId
 
 from backend.accounts.models import User
 from backend.complaints.models import CLOSED, Complaint
-from backend.core import context, tables
+from backend.core import context
 from backend.core.errors import Forbidden, InvalidInput
+from backend.core.indicators import IndicatorRow, Period, count, ratio
 from backend.core.principal import Principal
 from backend.core.text import Text
 from backend.core.timeutil import today_shanghai, utcnow
@@ -285,50 +286,49 @@ def verify_draw(principal: Principal, draw_id: Any) -> bool:
 # --- KPIs ---------------------------------------------------------------------------------------------
 
 
-def kpis(principal: Principal, *, period_from: date, period_to: date) -> list[dict]:
-    """Per district: coverage (inspected within two years), results in the period, overdue
-    rectifications, annual grades."""
+def indicators(principal: Principal, *, districts, period: Period, sector: str | None) -> list[IndicatorRow]:
+    """Per district (of the businesses the principal supervises, of one kind when `sector` is given):
+    inspection coverage within two years, results in the period, key rectifications overdue, and the
+    share of graded businesses at A or B (优秀 or 良好)."""
     today = today_shanghai()
-    businesses = list(_supervised(principal).only("district_code"))
-    by_district: dict[str, list] = defaultdict(list)
-    for business in businesses:
-        by_district[business.district_code].append(business.id)
-    ids = [b.id for b in businesses]
-    last: dict = {}
-    results: dict = defaultdict(Counter)
-    district_of = {b.id: b.district_code for b in businesses}
-    for inspection in Inspection.objects(business_id__in=ids, status=SIGNED).only(
-        "business_id", "inspected_on", "result"
-    ):
-        last[inspection.business_id] = max(last.get(inspection.business_id, date.min), inspection.inspected_on)
-        if period_from <= inspection.inspected_on <= period_to:
-            results[district_of[inspection.business_id]][inspection.result] += 1
-    overdue = Counter(district_of[r.business_id] for r in Rectification.objects(business_id__in=ids).overdue(today))
-    grades: dict = defaultdict(Counter)
-    for grade in AnnualGrade.objects(id__in=ids).only("level"):
-        grades[district_of[grade.id]][grade.level or "none"] += 1
     since = today - timedelta(days=365 * COVERAGE_YEARS)
     rows = []
-    for code, members in sorted(by_district.items()):
-        covered = sum(1 for b in members if last.get(b, date.min) >= since)
-        rows.append(
-            {
-                "district_code": code,
-                "businesses": len(members),
-                "inspected_within_two_years": covered,
-                "coverage_rate": round(covered / len(members), 4),
-                **{f"results_{name}": results[code][name] for name in RESULT_LABELS},
-                "overdue_rectifications": overdue[code],
-                **{f"grade_{level}": grades[code][level] for level in ("A", "B", "C")},
-            }
-        )
+    for district in districts:
+        ids = [b.id for b in _supervised(principal, district=district, kind=sector).only("id")]
+        last: dict = {}
+        results: Counter = Counter()
+        for inspection in Inspection.objects(business_id__in=ids, status=SIGNED).only(
+            "business_id", "inspected_on", "result"
+        ):
+            last[inspection.business_id] = max(last.get(inspection.business_id, date.min), inspection.inspected_on)
+            if period.start <= inspection.inspected_on <= period.end:
+                results[inspection.result] += 1
+        covered = sum(1 for b in ids if last.get(b, date.min) >= since)
+        grades = Counter(g.level for g in AnnualGrade.objects(id__in=ids).only("level") if g.level)
+        at = {"period": period.label, "sector": sector}
+        rows += [
+            ratio("inspections.coverage_two_years", "两年内监督检查覆盖率", district, covered, len(ids), **at),
+            *(
+                count(f"inspections.results.{code}", f"检查结果：{label}", district, results[code], **at)
+                for code, label in RESULT_LABELS.items()
+            ),
+            count(
+                "inspections.overdue_rectifications",
+                "逾期未完成整改",
+                district,
+                Rectification.objects(business_id__in=ids).overdue(today).count(),
+                **at,
+            ),
+            ratio(
+                "inspections.grade_good_or_better",
+                "年度等级良好及以上占比",
+                district,
+                grades["A"] + grades["B"],
+                sum(grades.values()),
+                **at,
+            ),
+        ]
     return rows
-
-
-def kpis_csv(rows: list[dict]) -> str:
-    if not rows:
-        return ""
-    return tables.csv_text(list(rows[0]), (list(row.values()) for row in rows))
 
 
 def risk_grade_for(principal: Principal, business_id: Any) -> RiskGrade:

@@ -222,11 +222,6 @@ class VerifiedSchema(ma.Schema):
     reproduced = ma.fields.Boolean()
 
 
-class KpiQuerySchema(StrictSchema):
-    period_from = Date(required=True, data_key="from")
-    period_to = Date(required=True, data_key="to")
-
-
 class RiskGradeSchema(ma.Schema):
     level = ma.fields.String()
     score = ma.fields.Float()

@@ -4,10 +4,10 @@ disposition completion)."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
-from backend.core import districts, tables
+from backend.core import districts
+from backend.core.indicators import IndicatorRow, Period, count, ratio
 from backend.core.principal import Principal
 from backend.core.timeutil import SHANGHAI, today_shanghai
 from backend.sampling.cases import end_of_day
@@ -47,113 +47,64 @@ def set_residents(
     )
 
 
-@dataclass
-class KpiRow:
-    district_code: str
-    district: str
-    samples: int
-    residents: int | None
-    per_thousand: float | None
-    pass_rate: float | None
-
-
-def kpis(principal: Principal, *, year: int, district: str | None = None) -> dict:
-    """Per district and year: samples per 1,000 residents; pass rate by food category; disposition
-    completion and on-time rates; re-test counts."""
-    start, end = date(year, 1, 1), date(year, 12, 31)
-    samples = Sample.objects.visible_to(principal).filter(sampled_on__gte=start, sampled_on__lte=end)
-    if district:
-        samples = samples.filter(district_scopes=district)
-    by_district: dict[str, list[int]] = {}
-    by_category: dict[str, list[int]] = {}
-    for sample in samples.only("district_code", "food_category", "verdict").as_pymongo():
-        verdict_pass = 1 if sample["verdict"] == PASS else 0
-        by_district.setdefault(sample["district_code"], [0, 0])
-        by_district[sample["district_code"]][0] += 1
-        by_district[sample["district_code"]][1] += verdict_pass
-        by_category.setdefault(sample["food_category"], [0, 0])
-        by_category[sample["food_category"]][0] += 1
-        by_category[sample["food_category"]][1] += verdict_pass
-    residents = {
-        r.district_code: r.residents for r in DistrictResidents.objects(year=year, district_code__in=list(by_district))
-    }
-    district_rows = []
-    for code in sorted(by_district):
-        total, passed = by_district[code]
-        people = residents.get(code)
-        district_rows.append(
-            {
-                "district_code": code,
-                "district": districts.full_name(code),
-                "samples": total,
-                "residents": people,
-                "samples_per_thousand": round(total * 1000 / people, 2) if people else None,
-                "pass_rate": round(passed / total, 4),
-            }
+def indicators(principal: Principal, *, districts, period: Period, sector: str | None) -> list[IndicatorRow]:
+    """Per district: samples in the period per 1,000 residents (the residents of the period's first
+    year), their pass rate, and the disposition of failed samples whose case opened in the period
+    (completion, on time, overdue, re-tests). Samples are not split by sector."""
+    if sector:
+        return []
+    rows = []
+    for district in districts:
+        samples = Sample.objects.visible_to(principal).filter(sampled_on__gte=period.start, sampled_on__lte=period.end)
+        cases = DispositionCase.objects.visible_to(principal).filter(
+            opened_at__gte=end_of_day(period.start - timedelta(days=1)), opened_at__lte=end_of_day(period.end)
         )
-    cases = DispositionCase.objects.visible_to(principal).filter(
-        opened_at__gte=end_of_day(start - timedelta(days=1)), opened_at__lte=end_of_day(end)
-    )
-    if district:
-        cases = cases.filter(district_scopes=district)
-    total_cases = closed = on_time = retests = retests_passed = 0
-    for case in cases.only("status", "closed_at", "deadline", "retest"):
-        total_cases += 1
-        if case.status == CLOSED:
-            closed += 1
-            if case.closed_at and case.closed_at.astimezone(SHANGHAI).date() <= case.deadline:
-                on_time += 1
-        if case.retest is not None:
-            retests += 1
-            retests_passed += case.retest.result_verdict == PASS
-    return {
-        "year": year,
-        "districts": district_rows,
-        "categories": [
-            {"food_category": name, "samples": counts[0], "pass_rate": round(counts[1] / counts[0], 4)}
-            for name, counts in sorted(by_category.items())
-        ],
-        "dispositions": {
-            "cases": total_cases,
-            "closed": closed,
-            "completion_rate": round(closed / total_cases, 4) if total_cases else None,
-            "on_time_rate": round(on_time / closed, 4) if closed else None,
-            "overdue_open": cases.filter(status=OPEN, deadline__lt=today_shanghai()).count(),
-        },
-        "retests": {"requested": retests, "passed": retests_passed},
-    }
+        if district:
+            samples, cases = samples.filter(district_scopes=district), cases.filter(district_scopes=district)
+        total = passed = 0
+        for sample in samples.only("verdict").as_pymongo():
+            total += 1
+            passed += sample["verdict"] == PASS
+        people = _residents(district, period.start.year) if district else None
+        opened = closed = on_time = retests = 0
+        for case in cases.only("status", "closed_at", "deadline", "retest"):
+            opened += 1
+            retests += case.retest is not None
+            if case.status == CLOSED:
+                closed += 1
+                on_time += bool(case.closed_at and case.closed_at.astimezone(SHANGHAI).date() <= case.deadline)
+        at = {"period": period.label}
+        rows += [
+            count("sampling.samples", "抽检批次", district, total, **at),
+            IndicatorRow(
+                "sampling.per_thousand_residents",
+                "每千人抽检批次",
+                district,
+                round(total * 1000 / people, 2) if people else None,
+                total,
+                people,
+                "per_thousand",
+                **at,
+            ),
+            ratio("sampling.pass_rate", "抽检合格率", district, passed, total, **at),
+            ratio("sampling.disposition_completion", "不合格样品核查处置完成率", district, closed, opened, **at),
+            ratio("sampling.disposition_on_time", "核查处置按期完成率", district, on_time, closed, **at),
+            count(
+                "sampling.disposition_overdue",
+                "核查处置逾期未完成",
+                district,
+                cases.filter(status=OPEN, deadline__lt=today_shanghai()).count(),
+                **at,
+            ),
+            count("sampling.retests", "复检申请", district, retests, **at),
+        ]
+    return rows
 
 
-def kpis_csv(report: dict) -> str:
-    rows: list[list] = [
-        [
-            "district",
-            row["district_code"],
-            row["district"],
-            row["samples"],
-            row["residents"],
-            row["samples_per_thousand"],
-            row["pass_rate"],
-        ]
-        for row in report["districts"]
-    ]
-    rows += [
-        ["category", "", row["food_category"], row["samples"], "", "", row["pass_rate"]] for row in report["categories"]
-    ]
-    d = report["dispositions"]
-    rows.append(
-        [
-            "dispositions",
-            "",
-            "cases/closed/completion/on_time/overdue",
-            d["cases"],
-            d["closed"],
-            d["completion_rate"],
-            d["on_time_rate"],
-        ]
-    )
-    rows.append(
-        ["retests", "", "requested/passed", report["retests"]["requested"], report["retests"]["passed"], "", ""]
-    )
-    header = ["section", "key", "name", "samples", "residents", "samples_per_thousand", "pass_rate"]
-    return tables.csv_text(header, rows)
+def _residents(district: str, year: int) -> int | None:
+    """Residents as recorded for the district, else the sum of its counties' (a city's own figure wins)."""
+    found = DistrictResidents.objects(id=f"{district}-{year}").first()
+    if found is not None:
+        return found.residents
+    parts = [r.residents for r in DistrictResidents.objects(year=year) if districts.covers(district, r.district_code)]
+    return sum(parts) or None

@@ -289,8 +289,3 @@ class ResidentsSchema(ma.Schema):
     year = ma.fields.Integer()
     residents = ma.fields.Integer()
     source = ma.fields.String(allow_none=True)
-
-
-class KpiQuerySchema(StrictSchema):
-    year = ma.fields.Integer(required=True, validate=validate.Range(min=2000, max=2199))
-    district = DistrictCode()

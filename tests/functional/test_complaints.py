@@ -1,5 +1,7 @@
 """Complaints and reports end to end over real HTTP: submission, workflow, deadlines, privacy, Open311."""
 
+import csv
+import io
 import threading
 import uuid
 from datetime import date, timedelta
@@ -317,19 +319,29 @@ def test_kpis_and_csv(api, submitted, make_console_user):
     api.post(f"/api/v1/public/complaints/{number}/rating", json={"key": result["query_key"], "rating": 5})
     api.post("/api/v1/public/complaints", json=complaint_body(business["public_code"]))  # still open
     params = {
-        "from": (date.today() - timedelta(days=1)).isoformat(),
-        "to": (date.today() + timedelta(days=1)).isoformat(),
+        "period": f"{date.today() - timedelta(days=1)}..{date.today() + timedelta(days=1)}",
         "district": "320682",
     }
-    kpis = api.get("/api/v1/console/complaints/kpis", token=regulator, params=params).json()
-    assert (kpis["received"], kpis["accepted"], kpis["replied"], kpis["closed"]) == (2, 1, 1, 1)
-    assert kpis["reply_rate"] == 1.0 and kpis["on_time_closure_rate"] == 1.0 and kpis["satisfaction"] == 5.0
-    assert kpis["average_handling_days"] is not None and kpis["average_handling_days"] < 1
+    rows = api.get("/api/v1/console/complaints/kpis", token=regulator, params=params).json()
+    kpis = {row["code"]: row for row in rows}
+    assert {row["district_code"] for row in rows} == {"320682"}
+    assert kpis["complaints.received"]["value"] == 2
+    assert (kpis["complaints.reply_rate"]["numerator"], kpis["complaints.reply_rate"]["denominator"]) == (1, 1)
+    assert kpis["complaints.reply_rate"]["value"] == 1.0 and kpis["complaints.on_time_closure_rate"]["value"] == 1.0
+    assert kpis["complaints.satisfaction"]["value"] == 5.0 and kpis["complaints.average_handling_days"]["value"] < 1
     csv_response = api.get("/api/v1/console/complaints/kpis.csv", token=regulator, params=params)
     assert csv_response.headers["Content-Type"].startswith("text/csv")
-    header, row = csv_response.content.decode("utf-8-sig").strip().splitlines()
-    assert "reply_rate" in header and row.split(",")[header.split(",").index("received")] == "2"
-    assert_error(api.get("/api/v1/console/complaints/kpis", token=regulator, params={"from": "x"}), 422)
+    table = list(csv.reader(io.StringIO(csv_response.content.decode("utf-8-sig"))))
+    assert table[0][:2] == ["指标代码", "指标名称"] and table[1][:2] == ["complaints.received", "收到投诉举报"]
+    # the same rows among every domain's, and as XLSX
+    every = api.get("/api/v1/console/indicators", token=regulator, params=params).json()
+    assert kpis["complaints.received"] in every and any(r["code"].startswith("sampling.") for r in every)
+    xlsx = api.get("/api/v1/console/indicators.xlsx", token=regulator, params=params)
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert_error(api.get("/api/v1/console/complaints/kpis", token=regulator, params={"period": "x"}), 422)
+    assert_error(
+        api.get("/api/v1/console/indicators", token=regulator, params={"period": "2026", "district": "320100"}), 403
+    )
 
 
 def test_citizens_and_other_districts_cannot_see_complaints(api, submitted, mp_login, console_login):
@@ -567,3 +579,15 @@ def test_provisional_deadlines_and_the_calendar_status(api, approved_business, c
     )
     assert loaded.status_code == 200
     assert_error(api.post("/api/v1/console/calendar/years", token=regulator, json={"year": year, "holidays": []}), 403)
+
+
+def test_query_keys_are_not_to_be_guessed_at_speed(config):
+    from backend.app import create_app
+
+    server = LiveServer(create_app({**config, "PUBLIC_RATE_LIMIT": "3/minute"}))
+    try:
+        url = f"{server.url}/api/v1/public/complaints/TS20261204000001?key=guess-0000000000000000"
+        answers = [requests.get(url, timeout=15).status_code for _ in range(4)]
+        assert answers == [404, 404, 404, 429]
+    finally:
+        server.stop()

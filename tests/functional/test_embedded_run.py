@@ -16,6 +16,8 @@ import psutil
 import pytest
 import requests
 
+from tests.support import eventually
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -62,14 +64,14 @@ def wait_until_serving(process: subprocess.Popen, port: int, timeout: float = 90
         line = process.stdout.readline()
         assert line and time.monotonic() < deadline, "the run did not print its URLs:\n" + "".join(lines[-30:])
         lines.append(line)
-    while True:
+
+    def answers() -> bool:
         try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return
+            return requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200
         except requests.RequestException:
-            pass
-        assert time.monotonic() < deadline, "the run does not answer"
-        time.sleep(0.1)
+            return False
+
+    eventually(answers, max(deadline - time.monotonic(), 0), "the run answers")
 
 
 def test_ctrl_c_stops_it_quickly_and_cleanly(run):
@@ -99,10 +101,11 @@ def test_sigkill_leaves_no_redis_server_behind(run):
     children = psutil.Process(process.pid).children(recursive=True)
     process.kill()
     process.wait(10)
-    deadline = time.monotonic() + 10
-    while any(child.is_running() and child.status() != psutil.STATUS_ZOMBIE for child in children):
-        assert time.monotonic() < deadline, [child.cmdline() for child in children if child.is_running()]
-        time.sleep(0.1)
+    eventually(
+        lambda: not any(child.is_running() and child.status() != psutil.STATUS_ZOMBIE for child in children),
+        10,
+        "no child left running",
+    )
 
 
 def test_a_busy_port_is_said_before_anything_starts(run):

@@ -85,8 +85,8 @@ def test_plan_draws_and_kpis_over_http(api, owned_business, console_login):
     assert (
         "count" in assert_error(api.post("/api/v1/console/random-draws", token=lead, json={"count": 99}), 422)["errors"]
     )
-    kpis = api.get("/api/v1/console/inspections/kpis.csv", token=lead, params={"from": f"{year}-01-01", "to": TODAY})
-    assert kpis.status_code == 200 and "coverage_rate" in kpis.text
+    kpis = api.get("/api/v1/console/inspections/kpis.csv", token=lead, params={"period": str(year)})
+    assert kpis.status_code == 200 and "inspections.coverage_two_years" in kpis.text
     risk = api.get(f"/api/v1/console/businesses/{business['id']}/risk-grade", token=lead)
     assert risk.status_code == 200 and risk.json()["level"] in "ABCD"
     assert "risk" not in str(api.get(f"/api/v1/public/businesses/{business['public_code']}").json())  # never public

@@ -8,7 +8,6 @@ import csv
 import io
 import json
 import re
-import time
 from datetime import datetime, timedelta
 
 import pytest
@@ -16,7 +15,7 @@ from openpyxl import load_workbook
 
 from backend.core.jobs import InProcessWorker
 from tests.builders import result_csv, result_row, result_xlsx
-from tests.support import assert_error
+from tests.support import assert_error, eventually
 
 IMPORTS = "/api/v1/console/sampling/imports"
 
@@ -33,15 +32,13 @@ def upload(api, token, data: bytes, filename="results.csv", **form):
 
 
 def wait_for(api, token, import_id, seen: list | None = None, timeout=60) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def finished():
         body = api.get(f"{IMPORTS}/{import_id}", token=token).json()
         if seen is not None:
             seen.append(body)
-        if body["status"] in ("done", "refused", "failed"):
-            return body
-        time.sleep(0.02)
-    raise AssertionError(f"import {import_id} did not finish: {body}")
+        return body if body["status"] in ("done", "refused", "failed") else None
+
+    return eventually(finished, timeout, f"import {import_id} finished", every=0.02)
 
 
 def imported(api, token, data, **form) -> dict:
@@ -367,20 +364,19 @@ def test_kpis_count_samples_per_thousand_residents_and_dispositions(api, failed_
         json={"district": "320682", "year": 2026, "residents": 1250, "source": "2025年统计公报"},
     )
     assert put.status_code == 200, put.text
-    report = api.get("/api/v1/console/sampling/kpis?year=2026", token=regulator).json()
-    assert report["districts"] == [
-        {
-            "district_code": "320682",
-            "district": report["districts"][0]["district"],
-            "samples": 1,
-            "residents": 1250,
-            "samples_per_thousand": 0.8,
-            "pass_rate": 0.0,
-        }
-    ]
-    assert report["dispositions"]["cases"] == 1 and report["dispositions"]["completion_rate"] == 0.0
-    exported = api.get("/api/v1/console/sampling/kpis.csv?year=2026", token=regulator)
-    assert exported.status_code == 200 and "320682" in exported.text
+    rows = api.get("/api/v1/console/sampling/kpis?period=2026&district=320682", token=regulator).json()
+    report = {row["code"]: row for row in rows}
+    per_thousand = report["sampling.per_thousand_residents"]
+    assert (per_thousand["value"], per_thousand["numerator"], per_thousand["denominator"]) == (0.8, 1, 1250)
+    assert report["sampling.pass_rate"]["value"] == 0.0
+    completion = report["sampling.disposition_completion"]
+    assert (completion["numerator"], completion["denominator"], completion["value"]) == (0, 1, 0.0)
+    exported = api.get("/api/v1/console/sampling/kpis.csv?period=2026", token=regulator)
+    assert (
+        exported.status_code == 200
+        and "320682" in exported.text
+        and "每千人抽检批次" in exported.content.decode("utf-8-sig")
+    )
     assert_error(
         api.put(
             "/api/v1/console/sampling/residents",

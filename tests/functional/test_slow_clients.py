@@ -16,6 +16,7 @@ import pytest
 import requests
 
 from backend.devtools.processes import free_port
+from tests.support import eventually
 
 ROOT = Path(__file__).resolve().parents[2]
 THREADS = 2
@@ -23,16 +24,15 @@ SLOW_SOCKETS = 8  # four times gunicorn's threads
 
 
 def wait_for_port(port: int, process: subprocess.Popen, what: str) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{what} exited with {process.returncode}")
+    def listening() -> bool:
+        assert process.poll() is None, f"{what} exited with {process.returncode}"
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
+            return True
         except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"{what} did not listen on {port}")
+            return False
+
+    eventually(listening, 30, f"{what} listens on {port}")
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from backend.audit.models import AuditEntry
+from backend.core import indicators
 from backend.core.errors import InvalidInput
 from backend.core.timeutil import today_shanghai
 from backend.inspections import planning, services
@@ -98,7 +99,20 @@ def test_a_draw_is_reproducible_audited_and_avoids_recent_inspectors(district):
 def test_kpis_per_district(district):
     businesses, inspectors = district
     _inspect(inspectors[0], inspectors[1], businesses[0])
-    (row,) = planning.kpis(inspectors[0], period_from=date(TODAY.year, 1, 1), period_to=TODAY)
-    assert (row["district_code"], row["businesses"], row["inspected_within_two_years"]) == ("320682", 4, 1)
-    assert row["results_compliant"] == 1 and row["grade_A"] == 1
-    assert "coverage_rate" in planning.kpis_csv([row]).splitlines()[0]
+    rows = indicators.run(
+        planning.indicators, inspectors[0], districts=None, period=indicators.Period.parse(str(TODAY.year)), sector=None
+    )
+    found = {row.code: row for row in rows}
+    assert {row.district_code for row in rows} == {"320682"}
+    coverage = found["inspections.coverage_two_years"]
+    assert (coverage.numerator, coverage.denominator, coverage.value) == (1, 4, 0.25)
+    assert found["inspections.results.compliant"].value == 1 and found["inspections.grade_good_or_better"].value == 1.0
+    assert "inspections.coverage_two_years" in indicators.to_csv(rows)
+    by_kind = indicators.run(
+        planning.indicators,
+        inspectors[0],
+        districts=["320682"],
+        period=indicators.Period.parse("2026"),
+        sector="farm_base",
+    )
+    assert {row.code: row for row in by_kind}["inspections.coverage_two_years"].denominator == 0

@@ -124,3 +124,18 @@ def test_one_person_running_both_businesses_acts_on_each_side(app_context):
     accepted = services.accept_order(owner.user_id, order.id)  # was a 404: only the buying side was seen
     assert accepted.status == "accepted"
     assert services.cancel_order(owner.user_id, order.id, "不要了").status == CANCELLED
+
+
+def test_the_same_lot_twice_in_one_receipt_is_refused_before_anything_is_written(app_context):
+    farm, farm_owner, product = supplier_with_product()
+    home = citizen()
+    order, _ = services.place_order(home.user_id, request_key="twice-0001", values=order_values(farm, product))
+    services.accept_order(farm_owner.user_id, order.id)
+    services.ship_order(farm_owner.user_id, order.id, [lot_values()])
+    (lot,) = Lot.objects(order_id=order.id)
+    check = {"trace_code": lot.trace_code, "accepted": True, "quantity": 10.0}
+    with pytest.raises(InvalidInput) as refused:
+        services.receive_order(home.user_id, order.id, [check, check])
+    assert "trace_code" in str(refused.value.errors)
+    assert Lot.objects.get(id=lot.id).status == "in_transit"  # nothing half-written: the order can still be received
+    assert services.receive_order(home.user_id, order.id, [check]).status == "received"

@@ -32,3 +32,16 @@ def test_an_admin_loads_a_year_and_every_caller_sees_it(app_context):
     assert calendar.known_until == date(2027, 12, 31)
     assert not calendar.provisional(date(2026, 12, 1), date(2027, 2, 10))
     assert services.status()["loaded_years"] == [2025, 2026, 2027]
+
+
+def test_loading_a_year_again_replaces_it_and_the_audit_chain_keeps_both(app_context):
+    from backend.audit.models import AuditEntry
+
+    services.load_year(ADMIN_PRINCIPAL, 2028, ["2028-01-01"], [])
+    services.load_year(ADMIN_PRINCIPAL, 2028, ["2028-01-01", "2028-01-02"], [])
+    first, second = AuditEntry.objects(action="calendar.year_loaded", target_id="2028").order_by("seq")
+    assert first.before == {} and first.after["holidays"] == ["2028-01-01"]
+    assert second.before["holidays"] == ["2028-01-01"] and second.after["holidays"] == ["2028-01-01", "2028-01-02"]
+    assert date(2028, 1, 2) in current_calendar().holidays
+    status = services.status()
+    assert status["known_until"] >= date(2028, 12, 31) and 2028 in status["loaded_years"]

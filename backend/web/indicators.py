@@ -1,0 +1,58 @@
+"""The indicator views every area shares: the same rows as JSON, CSV (Chinese headers, with a BOM for
+Excel) and XLSX, from one provider (a domain's, or every domain's: `backend.core.indicators`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Response
+from flask.views import MethodView
+
+from backend.core import indicators
+from backend.core.principal import ADMIN, REGULATOR
+from backend.core.schemas import IndicatorQuerySchema, IndicatorRowSchema
+from backend.web.access import access, current_principal
+from backend.web.downloads import csv_download
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def indicator_views(blp, path: str, rows: Callable[..., list], *, what: str, filename: str) -> None:
+    """GET `path`, `path.csv` and `path.xlsx` on `blp` for regulators and admins; `rows(principal,
+    districts=, period=, sector=)` answers the rows."""
+
+    def answer(query):
+        return rows(current_principal(), **query)
+
+    class Json(MethodView):
+        @access(REGULATOR, ADMIN)
+        @blp.arguments(IndicatorQuerySchema, location="query")
+        @blp.response(200, IndicatorRowSchema(many=True))
+        def get(self, query):
+            return answer(query)
+
+    class Csv(MethodView):
+        @access(REGULATOR, ADMIN)
+        @blp.arguments(IndicatorQuerySchema, location="query")
+        @blp.response(200, content_type="text/csv")
+        def get(self, query):
+            return csv_download(indicators.to_csv(answer(query)), f"{filename}.csv")
+
+    class Xlsx(MethodView):
+        @access(REGULATOR, ADMIN)
+        @blp.arguments(IndicatorQuerySchema, location="query")
+        @blp.response(200, content_type=XLSX)
+        def get(self, query):
+            response = Response(indicators.to_xlsx(answer(query)), mimetype=XLSX)
+            response.headers["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+            return response
+
+    endpoint = filename.replace("-", "_")
+    for view, suffix, doc in (
+        (Json, "", f"{what}: one row per indicator and district (value, numerator, denominator, unit)"),
+        (Csv, ".csv", f"{what} as CSV (Chinese headers)"),
+        (Xlsx, ".xlsx", f"{what} as XLSX (Chinese headers)"),
+    ):
+        view.get.__doc__ = doc
+        view.__name__ = f"{endpoint}{suffix.replace('.', '_')}"
+        blp.route(path + suffix, endpoint=f"{endpoint}{suffix.replace('.', '_')}")(view)
