@@ -15,7 +15,6 @@ from backend.complaints.schemas import (
     NoteSchema,
     ReplyInSchema,
 )
-from backend.core import indicators
 from backend.core.principal import ADMIN, REGULATOR
 from backend.core.schemas import EmptySchema, ReasonSchema
 from backend.web.access import access, current_principal
@@ -51,7 +50,7 @@ class ConsoleComplaints(MethodView):
 indicator_views(
     blp,
     "/kpis",
-    lambda principal, **query: indicators.run(services.indicators, principal, **query),
+    services.indicators,
     what="Complaint indicators",
     filename="complaint-kpis",
 )

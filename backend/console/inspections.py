@@ -6,7 +6,6 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from backend.blobs.services import read_capped
-from backend.core import indicators
 from backend.core.principal import ADMIN, REGULATOR
 from backend.inspections import planning, services
 from backend.inspections.schemas import (
@@ -165,7 +164,7 @@ class VerifyDraw(MethodView):
 indicator_views(
     blp,
     "/inspections/kpis",
-    lambda principal, **query: indicators.run(planning.indicators, principal, **query),
+    planning.indicators,
     what="Inspection indicators",
     filename="inspection-kpis",
 )

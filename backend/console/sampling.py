@@ -7,7 +7,7 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from backend.core import context, indicators
+from backend.core import context
 from backend.core.principal import ADMIN, REGULATOR
 from backend.core.schemas import PaginationQuerySchema
 from backend.sampling import cases, kpis, publishing, services
@@ -212,7 +212,7 @@ class Residents(MethodView):
 indicator_views(
     blp,
     "/sampling/kpis",
-    lambda principal, **query: indicators.run(kpis.indicators, principal, **query),
+    kpis.indicators,
     what="Sampling indicators",
     filename="sampling-kpis",
 )

@@ -277,7 +277,9 @@ def _open_xlsx(data: bytes, max_rows: int) -> Source:
         header = next(rows)
     except StopIteration:
         raise FileRefused(Text("The sheet is empty.")) from None
-    except Exception as error:  # damaged XML, a broken reference
+    except XlsxProblem as problem:  # what the reader refuses, and why (a table too large, a broken reference)
+        raise FileRefused(Text("The workbook cannot be read further: {error}.", error=problem)) from None
+    except Exception as error:  # damaged XML
         raise FileRefused(
             Text("The file is not a readable XLSX workbook ({problem}).", problem=type(error).__name__)
         ) from None

@@ -17,12 +17,14 @@ from backend.web.downloads import csv_download
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def indicator_views(blp, path: str, rows: Callable[..., list], *, what: str, filename: str) -> None:
-    """GET `path`, `path.csv` and `path.xlsx` on `blp` for regulators and admins; `rows(principal,
-    districts=, period=, sector=)` answers the rows."""
+def indicator_views(blp, path: str, provider: Callable[..., list] | None, *, what: str, filename: str) -> None:
+    """GET `path`, `path.csv` and `path.xlsx` on `blp` for regulators and admins: one domain's
+    `provider` (`Domain.indicators`), or every domain's when None."""
 
     def answer(query):
-        return rows(current_principal(), **query)
+        if provider is None:
+            return indicators.collect(current_principal(), **query)
+        return indicators.run(provider, current_principal(), **query)
 
     class Json(MethodView):
         @access(REGULATOR, ADMIN)
