@@ -2,6 +2,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from backend.core.schemas import StrictSchema
+from backend.core.text import current_language, rendered
 
 DAYS = validate.Regexp(r"^\d{4}-\d{2}-\d{2}(\.\.\d{4}-\d{2}-\d{2})?$", error="YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD")
 
@@ -24,4 +25,7 @@ class CalendarYearSchema(ma.Schema):
 class CalendarStatusSchema(ma.Schema):
     known_until = ma.fields.Date(allow_none=True)
     loaded_years = ma.fields.List(ma.fields.Integer())
-    warning = ma.fields.String(allow_none=True)
+    warning = ma.fields.Function(
+        lambda status: rendered(status["warning"], current_language()) if status["warning"] else None,
+        allow_none=True,
+    )

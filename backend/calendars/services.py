@@ -41,8 +41,9 @@ def status() -> dict[str, Any]:
     known_until = calendar.known_until
     warning = None
     if known_until is None or today_shanghai() + timedelta(days=WARN_DAYS_AHEAD) > known_until:
-        warning = (
-            f"Public holidays are known until {known_until}; load {known_until.year + 1 if known_until else ''} "
-            "(deadlines beyond are provisional)."
+        warning = Text(
+            "Public holidays are known until {known_until}; load {next_year} (deadlines beyond are provisional).",
+            known_until=str(known_until or "—"),
+            next_year=str(known_until.year + 1) if known_until else "",
         )
     return {"known_until": known_until, "loaded_years": sorted(calendar.known_years), "warning": warning}

@@ -69,6 +69,10 @@ class Period:
             raise ValueError("the period ends before it starts, or lies outside 1900–2199")
         return cls(start, end)
 
+    @classmethod
+    def quarter_of(cls, day: date) -> Period:
+        return cls.parse(f"{day.year}-Q{(day.month - 1) // 3 + 1}")
+
     @property
     def label(self) -> str:
         return f"{self.start.isoformat()}..{self.end.isoformat()}"

@@ -9,7 +9,7 @@ from marshmallow import validate
 
 from backend.core import districts
 from backend.core.text import Text as Message
-from backend.core.timeutil import SHANGHAI
+from backend.core.timeutil import SHANGHAI, today_shanghai
 
 # Dates a person can mean: far enough for licences and history, never near datetime's own limits
 # (year 1 or 9999 with an offset overflows when converted).
@@ -125,8 +125,7 @@ class IndicatorQuerySchema(StrictSchema):
 
     district = ma.fields.List(DistrictCode(), load_default=list, validate=validate.Length(max=50))
     period = ma.fields.String(
-        required=True,
-        metadata={"description": "2026, 2026-Q3, 2026-11 or 2026-01-01..2026-06-30"},
+        metadata={"description": "2026, 2026-Q3, 2026-11 or 2026-01-01..2026-06-30; default: this quarter"},
     )
     sector = ma.fields.String(validate=validate.Length(min=1, max=40), metadata={"description": "a business kind"})
 
@@ -145,7 +144,8 @@ class IndicatorQuerySchema(StrictSchema):
     def _parsed(self, data: dict, **kwargs) -> dict:
         from backend.core.indicators import Period
 
-        return {"districts": data["district"], "period": Period.parse(data["period"]), "sector": data.get("sector")}
+        period = Period.parse(data["period"]) if data.get("period") else Period.quarter_of(today_shanghai())
+        return {"districts": data["district"], "period": period, "sector": data.get("sector")}
 
 
 class IndicatorRowSchema(ma.Schema):

@@ -12,6 +12,7 @@ from backend.core import context
 from backend.core.text import Text
 from backend.web.access import PUBLIC, access
 from backend.web.errors import error_response
+from backend.web.messages import language
 
 blp = Blueprint("health", __name__)
 
@@ -33,9 +34,14 @@ def readyz():
             {name: [reason] for name, reason in failures.items()},
         )
     calendar = calendars.status()
+    warning = calendar["warning"].render(language()) if calendar["warning"] else None
     return jsonify(
         status="ready",
-        calendar={**calendar, "known_until": calendar["known_until"] and calendar["known_until"].isoformat()},
+        calendar={
+            **calendar,
+            "known_until": calendar["known_until"] and calendar["known_until"].isoformat(),
+            "warning": warning,
+        },
     )
 
 

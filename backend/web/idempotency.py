@@ -72,7 +72,11 @@ def idempotent(view=None, *, required: bool = False, kept_by_service: bool = Fal
             principal = optional_principal()
         weak = principal is None and len(set(key)) < MIN_ANONYMOUS_DISTINCT
         if weak or not (_KEY if principal else _ANONYMOUS_KEY).match(key):
-            reason = "8-64 letters, digits or _.:-" if principal else "16-64 random letters, digits or _.:-"
+            reason = (
+                Text("8-64 letters, digits or _.:-")
+                if principal
+                else Text("16-64 random letters, digits or _.:- (at least 10 different ones)")
+            )
             raise InvalidInput(errors={HEADER: [reason]})
         if kept_by_service:
             return view(*args, **kwargs)

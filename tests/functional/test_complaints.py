@@ -339,6 +339,11 @@ def test_kpis_and_csv(api, submitted, make_console_user):
     xlsx = api.get("/api/v1/console/indicators.xlsx", token=regulator, params=params)
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     assert_error(api.get("/api/v1/console/complaints/kpis", token=regulator, params={"period": "x"}), 422)
+    from backend.core.indicators import Period
+    from backend.core.timeutil import today_shanghai
+
+    this_quarter = api.get("/api/v1/console/complaints/kpis", token=regulator).json()  # no period: this quarter
+    assert this_quarter[0]["period"] == Period.quarter_of(today_shanghai()).label
     assert_error(
         api.get("/api/v1/console/indicators", token=regulator, params={"period": "2026", "district": "320100"}), 403
     )
@@ -570,6 +575,10 @@ def test_provisional_deadlines_and_the_calendar_status(api, approved_business, c
     assert status["known_until"] >= "2026-12-31"
     ready = api.get("/readyz").json()
     assert ready["status"] == "ready" and ready["calendar"]["known_until"] == status["known_until"]
+    if status["warning"]:  # near the end of the known calendar: said in the reader's language
+        assert "法定节假日" in status["warning"] and "法定节假日" in ready["calendar"]["warning"]
+        english = api.get("/readyz", headers={"Accept-Language": "en"}).json()["calendar"]["warning"]
+        assert english.startswith("Public holidays are known until")
     admin = console_login("admin", ())
     year = handle_due.year + 1
     loaded = api.post(

@@ -41,3 +41,8 @@ def test_districts_are_the_principals_own_or_within_them(app_context):
     with pytest.raises(Forbidden):
         scopes(regulator, ["320100"])
     assert scopes(admin_principal(), None) == (None,)
+
+
+def test_the_default_period_is_the_quarter_of_the_day():
+    assert Period.quarter_of(date(2026, 12, 4)) == Period(date(2026, 10, 1), date(2026, 12, 31))
+    assert Period.quarter_of(date(2026, 1, 1)) == Period(date(2026, 1, 1), date(2026, 3, 31))

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from backend.core.errors import InvalidInput
+from backend.core.errors import IdempotencyKeyReused, InvalidInput
 from backend.purchasing import services
 from backend.purchasing.errors import OrderConflict
 from backend.purchasing.models import CANCELLED, Order
@@ -39,8 +39,9 @@ def test_the_key_is_kept_on_the_order_so_a_retry_after_redis_forgot_it_finds_it(
     again, created_again = services.place_order(home.user_id, request_key="k-0001", values=order_values(farm, product))
     assert created and not created_again and again.id == first.id
     assert first.buyer_business_id is None and first.buyer_name.endswith("家庭")
-    with pytest.raises(InvalidInput):
+    with pytest.raises(IdempotencyKeyReused) as reused:  # the web layer's own error for the same thing
         services.place_order(home.user_id, request_key="k-0001", values=order_values(farm, product, 11))
+    assert reused.value.error_code() == "idempotency_key_reused" and "Idempotency-Key" in reused.value.errors
     # another user's same key is another order
     other, created_other = services.place_order(
         citizen().user_id, request_key="k-0001", values=order_values(farm, product)
