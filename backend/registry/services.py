@@ -193,17 +193,23 @@ def _validated(kind: str, values: dict) -> dict:
                 prefix = licence_kind(number)
                 if prefix is None:
                     errors.setdefault("licence", {}).setdefault("number", []).append(
-                        "Expected JY + 14 digits, SC + 14 digits or a YB filing number."
+                        Text("Expected JY + 14 digits, SC + 14 digits or a YB filing number.")
                     )
                 elif prefix not in LICENCE_PREFIXES[kind]:
                     errors.setdefault("licence", {}).setdefault("number", []).append(
-                        f"A {kind} needs a {'/'.join(LICENCE_PREFIXES[kind])} licence."
+                        Text(
+                            "A {kind} needs a {prefixes} licence.",
+                            kind=Word(kind),
+                            prefixes="/".join(LICENCE_PREFIXES[kind]),
+                        )
                     )
             issued, expires = licence.get("issued_on"), licence.get("expires_on")
             if issued and expires and expires <= issued:
-                errors.setdefault("licence", {}).setdefault("expires_on", []).append("Must be after issued_on.")
+                errors.setdefault("licence", {}).setdefault("expires_on", []).append(
+                    Text("Must be after the issue date.")
+                )
             if issued and issued > today_shanghai():
-                errors.setdefault("licence", {}).setdefault("issued_on", []).append("Cannot be in the future.")
+                errors.setdefault("licence", {}).setdefault("issued_on", []).append(Text("Cannot be in the future."))
             updates["licence"] = {**licence, "number": number or None}
     if values.get("contact") is not None:
         contact = dict(values["contact"])

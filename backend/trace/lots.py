@@ -190,7 +190,8 @@ def check_receipt(order, checks: list[dict], *, actor_id: Any) -> list[Lot]:
                 errors["quantity"] = [
                     Text("More than was shipped ({quantity:g} {unit}).", quantity=lot.quantity, unit=lot.unit)
                 ]
-            if lot.certificate_number and check.get("certificate_number") != lot.certificate_number:
+            received = (check.get("certificate_number") or "").strip().upper()
+            if lot.certificate_number and received != lot.certificate_number:
                 errors["certificate_number"] = [
                     Text("Record the produce certificate (承诺达标合格证) that came with the lot: its number.")
                 ]

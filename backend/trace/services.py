@@ -193,6 +193,7 @@ def certificate_url(number: str) -> str:
 
 def public_certificate(number: str) -> dict:
     """A certificate as anyone scanning its QR code may check it."""
+    number = (number or "").strip().upper()  # read off paper: 合格证 numbers are upper case
     certificate = ProduceCertificate.objects(number=number).first() if number else None
     if certificate is None:
         raise CertificateNotFound(Text("No such certificate."))

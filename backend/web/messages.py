@@ -62,6 +62,7 @@ _REASONS = [
     (r"Not a valid datetime\.", "时间格式不正确（ISO 8601，含时区）。"),
     (r"Not a valid list\.", "应为列表。"),
     (r"Invalid input type\.", "类型不正确。"),
+    (r"Length must be between (\d+) and \1\.", r"应为 \1 个字符。"),
     (r"Length must be between (\d+) and (\d+)\.", r"长度应在 \1 到 \2 个字符之间。"),
     (r"Shorter than minimum length (\d+)\.", r"至少 \1 个字符。"),
     (r"Longer than maximum length (\d+)\.", r"至多 \1 个字符。"),

@@ -67,8 +67,18 @@ def change_state(
     updated = document_class.objects(**precondition).modify(new=True, **changes)
     if updated is None:
         has_status = "status" in document_class._fields
-        current = document_class.objects(pk=before.pk).only("status" if has_status else "pk").first()
+        current = document_class.objects(pk=before.pk).first()
         found = (current.status if has_status else "changed") if current else "gone"
+        if current is not None and expected_version is not None and current.version != expected_version:
+            # the state may be the one the caller expects: what it lacks is the latest version
+            raise conflict(
+                Text(
+                    "This {target} was changed since you read it (version {expected}, now {version}); reload it and try again.",
+                    target=Word(target_type),
+                    expected=expected_version,
+                    version=current.version,
+                )
+            )
         raise conflict(
             conflict_message
             or Text(

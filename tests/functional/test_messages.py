@@ -82,3 +82,18 @@ def test_a_fields_reason_written_by_a_schema_or_service_is_in_the_clients_langua
         "/api/v1/mp/businesses/" + "0" * 24 + "/location", token=token, json={"latitude": "x", "longitude": 1}
     )
     assert assert_error(located, 422)["errors"]["latitude"] == ["应为数字。"]
+
+
+def test_registration_rules_say_their_reason_in_chinese_with_chinese_labels(api, mp_login):
+    from tests.builders import restaurant_body
+
+    token = mp_login()["access_token"]
+    body = restaurant_body()
+    body["licence"] = {**body["licence"], "number": "SC" + "1" * 14}  # a producer's licence on a restaurant
+    short = assert_error(api.post("/api/v1/mp/businesses", token=token, json={**body, "uscc": "123"}), 422)
+    assert short["errors"]["uscc"] == ["应为 18 个字符。"]  # was 长度应在 18 到 18 个字符之间
+    refused = assert_error(api.post("/api/v1/mp/businesses", token=token, json=body), 422)
+    assert refused["errors"]["licence"]["number"] == ["小餐饮应持有 JY 开头的许可证。"]
+    body["licence"] = {**body["licence"], "number": "AB123"}
+    shape = assert_error(api.post("/api/v1/mp/businesses", token=token, json=body, headers=ENGLISH), 422)
+    assert shape["errors"]["licence"]["number"] == ["Expected JY + 14 digits, SC + 14 digits or a YB filing number."]

@@ -439,6 +439,7 @@ def test_certificates_are_issued_by_farm_bases_and_printed_with_a_qr_code(api, c
     printed = api.get(f"/api/v1/mp/certificates/{issued['id']}/print", token=farm["owner"])
     assert printed.status_code == 200 and "承诺达标合格证" in printed.text and "<svg" in printed.text
     assert api.get(f"/c/{issued['number']}").status_code == 200
+    assert api.get(f"/c/{issued['number'].lower()}").status_code == 200  # as typed from the paper
     assert_error(api.get(f"/api/v1/mp/certificates/{issued['id']}", token=wholesaler["owner"]), 404)
     body = {
         **{

@@ -70,7 +70,7 @@ def test_the_loser_hears_what_it_found_and_a_record_outside_the_scope_does_not_e
 
 def test_a_version_precondition_refuses_a_stale_writer(app_context):
     business, owner = submitted()
-    with pytest.raises(TransitionConflict):
+    with pytest.raises(TransitionConflict) as stale:
         change_state(
             Business.objects,
             business.id,
@@ -82,3 +82,6 @@ def test_a_version_precondition_refuses_a_stale_writer(app_context):
             expected_version=business.version - 1,
         )
     assert Business.objects.get(id=business.id).status == SUBMITTED
+    # the status is the one expected: the message names the real cause, the version read
+    assert "changed since you read it" in str(stale.value.message)
+    assert "读取后已被修改" in stale.value.message.render("zh")
