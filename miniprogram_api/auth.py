@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from backend.accounts import services
 from backend.accounts.schemas import TokenResponseSchema, UserSchema, WeChatLoginSchema
 from backend.core.principal import CITIZEN
 from backend.web.access import PUBLIC, access, current_principal
+from backend.web.blueprint import Blueprint
 from backend.web.limits import limit_public
 
 blp = Blueprint("mp_auth", __name__, url_prefix="/api/v1/mp/auth", description="Mini-program sign-in")

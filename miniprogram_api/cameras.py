@@ -4,7 +4,6 @@ what the cameras showed."""
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from backend.cameras import services
 from backend.cameras.schemas import (
@@ -17,6 +16,7 @@ from backend.cameras.schemas import (
 from backend.core.principal import CITIZEN
 from backend.core.schemas import PaginationQuerySchema
 from backend.web.access import access, current_principal
+from backend.web.blueprint import Blueprint
 from backend.web.idempotency import idempotent
 from backend.web.pagination import paginate
 

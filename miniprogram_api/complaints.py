@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from backend.complaints import services
 from backend.complaints.schemas import PublicStatusSchema
 from backend.core.principal import CITIZEN
 from backend.core.schemas import PaginationQuerySchema
 from backend.web.access import access, current_principal
+from backend.web.blueprint import Blueprint
 from backend.web.pagination import paginate
 
 blp = Blueprint(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from backend.core.principal import CITIZEN
 from backend.core.schemas import PaginationQuerySchema
@@ -15,6 +14,7 @@ from backend.inspections.schemas import (
     RectificationSchema,
 )
 from backend.web.access import access, current_principal
+from backend.web.blueprint import Blueprint
 from backend.web.pagination import paginate
 
 blp = Blueprint(

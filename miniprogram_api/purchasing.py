@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from backend.core.principal import CITIZEN
 from backend.core.schemas import PaginationQuerySchema
@@ -27,6 +26,7 @@ from backend.purchasing.schemas import (
     ShipSchema,
 )
 from backend.web.access import access, current_principal
+from backend.web.blueprint import Blueprint
 from backend.web.idempotency import HEADER, idempotent
 from backend.web.pagination import paginate
 

@@ -7,7 +7,6 @@ console, so a reviewer can never also be the one who registers.
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from backend.blobs.services import read_capped
 from backend.core.principal import CITIZEN
@@ -31,6 +30,7 @@ from backend.registry.schemas import (
     MyBusinessSchema,
 )
 from backend.web.access import access, current_principal
+from backend.web.blueprint import Blueprint
 from backend.web.downloads import document_response
 from backend.web.fields import FileUploadSchema
 from backend.web.idempotency import idempotent

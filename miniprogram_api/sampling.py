@@ -4,13 +4,13 @@ and its own rapid tests (快检)."""
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from backend.core.principal import CITIZEN
 from backend.core.schemas import PaginationQuerySchema
 from backend.sampling import cases, rapid
 from backend.sampling.schemas import CaseActionInSchema, CaseSchema, RapidTestInSchema, RapidTestSchema, RetestInSchema
 from backend.web.access import access, current_principal
+from backend.web.blueprint import Blueprint
 from backend.web.idempotency import idempotent
 from backend.web.pagination import paginate
 

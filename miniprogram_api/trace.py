@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from backend.core.principal import CITIZEN
 from backend.core.schemas import PaginationQuerySchema
@@ -18,6 +17,7 @@ from backend.trace.schemas import (
     RecallSchema,
 )
 from backend.web.access import access, current_principal
+from backend.web.blueprint import Blueprint
 from backend.web.idempotency import idempotent
 from backend.web.pagination import paginate
 

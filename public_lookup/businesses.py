@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from backend.public_card import services as cards
 from backend.public_card.errors import CardNotFound, CodeReplaced
 from backend.public_card.schemas import PublicCardSchema, PublicListingSchema, PublicSearchQuerySchema
 from backend.web.access import PUBLIC, access
+from backend.web.blueprint import Blueprint
 from backend.web.downloads import cached_response
 from backend.web.limits import limit_public
 from backend.web.pagination import paginate

@@ -4,7 +4,6 @@ login needed), and photo uploads."""
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from backend.blobs.services import read_capped
 from backend.complaints import services
@@ -18,6 +17,7 @@ from backend.complaints.schemas import (
 )
 from backend.core import context
 from backend.web.access import PUBLIC, access, optional_principal
+from backend.web.blueprint import Blueprint
 from backend.web.fields import FileUploadSchema
 from backend.web.idempotency import idempotent
 from backend.web.limits import limit_public, limit_submission, limit_upload, public_client

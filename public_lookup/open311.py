@@ -17,7 +17,6 @@ from datetime import datetime, time
 import marshmallow as ma
 from flask import jsonify
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import validate
 from werkzeug.exceptions import HTTPException
 
@@ -29,6 +28,7 @@ from backend.core.schemas import AwareDateTime, StrictSchema, text
 from backend.core.text import Text
 from backend.core.timeutil import SHANGHAI, to_shanghai
 from backend.web.access import PUBLIC, access
+from backend.web.blueprint import Blueprint
 from backend.web.limits import limit_public, limit_submission
 from backend.web.messages import localised, reason
 

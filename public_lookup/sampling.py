@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from backend.sampling import publishing
 from backend.sampling.schemas import PublicResultSchema, PublicResultsQuerySchema
 from backend.web.access import PUBLIC, access
+from backend.web.blueprint import Blueprint
 from backend.web.downloads import csv_download
 from backend.web.limits import limit_public
 from backend.web.pagination import paginate

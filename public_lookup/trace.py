@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from backend.trace import services
 from backend.trace.schemas import PublicTraceSchema
 from backend.web.access import PUBLIC, access
+from backend.web.blueprint import Blueprint
 from backend.web.limits import limit_public
 
 blp = Blueprint("public_trace", __name__, url_prefix="/api/v1/public", description="Trace codes (一品一码), public")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from backend.audit import services
 from backend.audit.schemas import AuditEntrySchema, AuditQuerySchema, ChainReportSchema
 from backend.core.principal import ADMIN
 from backend.web.access import access
+from backend.web.blueprint import Blueprint
 from backend.web.pagination import paginate
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1/console/audit", description="Audit log (admins only)")

@@ -4,7 +4,6 @@ mini-program too)."""
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from backend.accounts import services
 from backend.accounts.schemas import (
@@ -15,6 +14,7 @@ from backend.accounts.schemas import (
     UserSchema,
 )
 from backend.web.access import PUBLIC, SIGNED_IN, access, current_principal
+from backend.web.blueprint import Blueprint
 from backend.web.limits import limit_public
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Console sign-in and tokens")

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from backend.core.principal import ADMIN, REGULATOR
 from backend.core.schemas import PaginationQuerySchema
 from backend.registry import services
 from backend.registry.schemas import BusinessChangeSchema, OptionalReasonSchema
 from backend.web.access import access, current_principal
+from backend.web.blueprint import Blueprint
 from backend.web.pagination import paginate
 
 blp = Blueprint(

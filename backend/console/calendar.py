@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from backend.calendars import services
 from backend.calendars.schemas import CalendarStatusSchema, CalendarYearInSchema, CalendarYearSchema
 from backend.core.principal import ADMIN, REGULATOR
 from backend.web.access import access, current_principal
+from backend.web.blueprint import Blueprint
 
 blp = Blueprint(
     "console_calendar",

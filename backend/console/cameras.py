@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from backend.cameras import services
 from backend.cameras.schemas import (
@@ -22,6 +21,7 @@ from backend.cameras.schemas import (
 )
 from backend.core.principal import ADMIN, REGULATOR
 from backend.web.access import access, current_principal
+from backend.web.blueprint import Blueprint
 from backend.web.idempotency import idempotent
 from backend.web.pagination import paginate
 

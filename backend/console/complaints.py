@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from backend.complaints import services
 from backend.complaints.schemas import (
@@ -18,6 +17,7 @@ from backend.complaints.schemas import (
 from backend.core.principal import ADMIN, REGULATOR
 from backend.core.schemas import EmptySchema, ReasonSchema
 from backend.web.access import access, current_principal
+from backend.web.blueprint import Blueprint
 from backend.web.downloads import private_response
 from backend.web.indicators import indicator_views
 from backend.web.pagination import paginate

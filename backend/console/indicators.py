@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
-
+from backend.web.blueprint import Blueprint
 from backend.web.indicators import indicator_views
 
 blp = Blueprint("console_indicators", __name__, url_prefix="/api/v1/console", description="Indicators of every domain")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from backend.blobs.services import read_capped
 from backend.core.principal import ADMIN, REGULATOR
@@ -29,6 +28,7 @@ from backend.inspections.schemas import (
     VerifiedSchema,
 )
 from backend.web.access import access, current_principal
+from backend.web.blueprint import Blueprint
 from backend.web.fields import FileUploadSchema
 from backend.web.indicators import indicator_views
 from backend.web.pagination import paginate

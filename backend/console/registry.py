@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from backend.core.principal import ADMIN, REGULATOR
 from backend.core.schemas import ReasonSchema
@@ -15,6 +14,7 @@ from backend.registry.schemas import (
     OptionalReasonSchema,
 )
 from backend.web.access import access, current_principal
+from backend.web.blueprint import Blueprint
 from backend.web.downloads import document_response
 from backend.web.pagination import paginate
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from backend.core.principal import ADMIN, REGULATOR
 from backend.routine import services
 from backend.routine.schemas import ComplianceQuerySchema, ComplianceSchema
 from backend.web.access import access, current_principal
+from backend.web.blueprint import Blueprint
 from backend.web.downloads import csv_download
 
 blp = Blueprint(

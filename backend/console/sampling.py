@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from backend.core import context
 from backend.core.principal import ADMIN, REGULATOR
@@ -27,6 +26,7 @@ from backend.sampling.schemas import (
     SampleSchema,
 )
 from backend.web.access import access, current_principal
+from backend.web.blueprint import Blueprint
 from backend.web.fields import FileUploadSchema
 from backend.web.idempotency import idempotent
 from backend.web.indicators import indicator_views

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from backend.core.principal import ADMIN, REGULATOR
 from backend.staff import services
 from backend.staff.schemas import ConsoleHandlerSchema, SafetyTeamSchema, UncoveredBusinessSchema
 from backend.web.access import access, current_principal
+from backend.web.blueprint import Blueprint
 
 blp = Blueprint(
     "console_staff",

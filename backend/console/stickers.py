@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from backend.core.principal import ADMIN, REGULATOR
 from backend.core.schemas import DistrictCode, StrictSchema
 from backend.registry import services as registry
 from backend.web.access import access, current_principal
+from backend.web.blueprint import Blueprint
 
 blp = Blueprint("console_stickers", __name__, url_prefix="/api/v1/console", description="Door stickers in batch")
 

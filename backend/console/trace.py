@@ -7,12 +7,12 @@ import json
 
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from backend.core.principal import ADMIN, REGULATOR
 from backend.trace import epcis, services
 from backend.trace.schemas import ExportQuerySchema, RecallInSchema, RecallQuerySchema, RecallSchema, TraceSchema
 from backend.web.access import access, current_principal
+from backend.web.blueprint import Blueprint
 from backend.web.downloads import csv_download
 from backend.web.idempotency import idempotent
 from backend.web.pagination import paginate

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from backend.accounts import services
 from backend.accounts.schemas import ConsoleUserCreateSchema, UserSchema
 from backend.core.principal import ADMIN
 from backend.web.access import access, current_principal
+from backend.web.blueprint import Blueprint
 
 blp = Blueprint(
     "console_users",

@@ -10,7 +10,7 @@ import sys
 import time
 import uuid
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 from pythonjsonlogger.json import JsonFormatter
 
 from backend.core.text import Text, use_language
@@ -97,6 +97,26 @@ def _json_problem():
     return None
 
 
+def _declares_query(view) -> bool | None:
+    """Whether an API view declares query parameters (None: not an API view, or not known)."""
+    handler = getattr(getattr(view, "view_class", None), request.method.lower(), None) or view
+    apidoc = getattr(handler, "_apidoc", None)
+    if apidoc is None:
+        return None
+    return any(p.get("in", p.get("location")) == "query" for p in apidoc.get("arguments", {}).get("parameters", []))
+
+
+def _undeclared_query():
+    """A query parameter an API operation does not declare is refused, naming it: a filter that does not
+    exist must not look as if it had filtered. (Declared ones are checked by their schema.)"""
+    if not request.args or request.endpoint is None:
+        return None
+    view = current_app.view_functions.get(request.endpoint)
+    if view is None or _declares_query(view) is not False:
+        return None
+    return error_response(422, None, {name: [Text("Unknown field.")] for name in sorted(request.args)[:50]})
+
+
 def install_request_plumbing(app: Flask, *, json_only: bool = True, form_path_prefixes: tuple[str, ...] = ()) -> None:
     """`json_only`: bodies must be JSON (or multipart uploads), except under `form_path_prefixes`."""
 
@@ -117,7 +137,7 @@ def install_request_plumbing(app: Flask, *, json_only: bool = True, form_path_pr
                 )
         if request.method in BODY_METHODS and has_body and request.is_json:
             return _json_problem()
-        return None
+        return _undeclared_query()
 
     @app.after_request
     def _finish_request(response):
