@@ -49,6 +49,34 @@ class CameraConfig:
         )
 
 
+class StatusHold:
+    """A status seen in a sample becomes the camera's only once it holds for `samples` samples in a row:
+    a stream that flips online ↔ looped at every sample (the demo clips did, 45 times in 23 minutes)
+    must not flood the review queue, the audit chain and the wall with events."""
+
+    def __init__(self, current: str, samples: int):
+        self.current, self.samples = current, samples
+        self._candidate: str | None = None
+        self._seen = 0
+
+    def observe(self, status: str) -> str | None:
+        """The new status to record, or None while it has not held long enough (or is no change)."""
+        if status == self.current:
+            self._candidate, self._seen = None, 0
+            return None
+        if status != self._candidate:
+            self._candidate, self._seen = status, 0
+        self._seen += 1
+        if self._seen < self.samples:
+            return None
+        self.settle(status)
+        return status
+
+    def settle(self, status: str) -> None:
+        """The camera's status is now `status` (also when silence made it offline, outside the samples)."""
+        self.current, self._candidate, self._seen = status, None, 0
+
+
 def within_hours(opens_at: str, closes_at: str, moment: datetime) -> bool:
     now = moment.astimezone(SHANGHAI).strftime("%H:%M")
     if opens_at <= closes_at:
@@ -70,6 +98,7 @@ class CameraSampler:
         self.config, self.runtime, self.worker_id = config, runtime, worker_id
         self.metrics, self.detectors = metrics, list(detectors)
         self.status = config.status
+        self.hold = StatusHold(config.status, runtime.settings.CAMERA_STATUS_HOLD)
         self.tracker = analysis.SceneTracker(config.reference_hash)
         self.last_sample = 0.0  # monotonic
         self.gate = gate
@@ -155,7 +184,7 @@ class CameraSampler:
         self.last_sample = time.monotonic()
         self.metrics.samples.inc()
         self.metrics.age.labels(self.config.id).set(0)
-        if observation.status != self.status:
+        if self.hold.observe(observation.status) is not None:
             self._change(
                 observation.status,
                 evidence=full_jpeg,
@@ -189,6 +218,7 @@ class CameraSampler:
 
     def _change(self, status: str, *, evidence: bytes | None, details: dict) -> None:
         previous, self.status = self.status, status
+        self.hold.settle(status)
         self.metrics.set_status(self.config.id, status)
         services.record_status(self.config.id, status, previous=previous, evidence_jpeg=evidence, details=details)
         log.info("camera status", extra={"camera": self.config.id, "status": status, "previous": previous})

@@ -21,5 +21,7 @@ DOMAIN = Domain(
         # camera flood must not fill the workers' slots or the regulators' wall
         Setting("CAMERA_MAX_PER_BUSINESS", 16, positive_int, low=1, high=500, unit="cameras"),
         Setting("CAMERA_MIN_INTERVAL", 5, positive_int, low=1, high=300, unit="seconds"),
+        # samples in a row a new status must hold before it is the camera's (and an event)
+        Setting("CAMERA_STATUS_HOLD", 2, positive_int, low=1, high=10, unit="samples"),
     ),
 )

@@ -170,9 +170,13 @@ def test_bad_feeds_are_told_apart(api, owned_business, clips, start_worker, scen
     clip = write_clip(clips / f"{scene}.avi", frames())
     camera_id = camera(api, owner, business["id"], file_url(clip))["id"]
     start_worker()
-    eventually(lambda: status_of(api, regulator, camera_id) == status, 25, status)
-    events = api.get("/api/v1/console/camera-events", token=regulator, params={"camera_id": camera_id}).json()
-    assert status in [event["label"] for event in events]
+    eventually(lambda: status_of(api, regulator, camera_id) == status, 25, status)  # the latest sample's
+
+    def recorded() -> bool:  # an event once the status has held (CAMERA_STATUS_HOLD samples)
+        events = api.get("/api/v1/console/camera-events", token=regulator, params={"camera_id": camera_id}).json()
+        return status in [event["label"] for event in events]
+
+    eventually(recorded, 10, f"a {status} event")
 
 
 def test_the_public_card_shows_an_approved_camera_with_faces_blurred(api, owned_business, clips, start_worker):
@@ -287,9 +291,13 @@ def test_captures_reviews_and_answers(app, api, owned_business, clips, start_wor
     assert_error(api.post(f"/api/v1/console/cameras/{camera_id}/capture", token=stranger, json={"note": "x"}), 404)
 
     # the status event is reviewed: dismissed once, and a second review loses
-    status_event = api.get(
-        "/api/v1/console/camera-events", token=regulator, params={"kind": "status_change", "status": "new"}
-    ).json()[0]
+    status_event = eventually(  # recorded once "online" has held for CAMERA_STATUS_HOLD samples
+        lambda: api.get(
+            "/api/v1/console/camera-events", token=regulator, params={"kind": "status_change", "status": "new"}
+        ).json(),
+        10,
+        "the status event",
+    )[0]
     review = {"decision": "confirm", "reason": "画面显示存在问题，请整改"}
     assert (
         api.post(f"/api/v1/console/camera-events/{status_event['id']}/review", token=regulator, json=review).status_code

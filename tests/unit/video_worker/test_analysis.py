@@ -77,3 +77,15 @@ def test_snapshots_fit_their_size_whatever_the_frame():
     assert len(jpeg) <= analysis.SNAPSHOT_MAX_BYTES
     decoded = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR)
     assert decoded.shape[1] <= analysis.SNAPSHOT_WIDTH
+
+
+def test_a_status_becomes_the_cameras_only_when_it_holds():
+    from video_worker.sampler import StatusHold
+
+    hold = StatusHold("online", samples=2)
+    flapping = [hold.observe(s) for s in ("looped", "online", "looped", "online", "looped", "online")]
+    assert flapping == [None] * 6  # 45 flips in 23 minutes were 45 events; now none
+    assert [hold.observe(s) for s in ("dark", "dark", "dark")] == [None, "dark", None]
+    hold.settle("offline")  # silence decided it, between samples
+    assert [hold.observe(s) for s in ("online", "online")] == [None, "online"]
+    assert StatusHold("pending", samples=1).observe("online") == "online"
