@@ -75,6 +75,7 @@ class WallQuerySchema(StrictSchema):
 
 class WallEntrySchema(ma.Schema):
     camera = ma.fields.Nested(CameraSchema)
+    business_name = ma.fields.String(allow_none=True)
     status = ma.fields.String()
     status_label = ma.fields.String()
     captured_at = ma.fields.AwareDateTime(allow_none=True)

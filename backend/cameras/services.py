@@ -398,6 +398,7 @@ def wall(principal: Principal, *, status: str | None = None, business_id: Any = 
     """Each camera of the regulator's districts with its latest snapshot's status and age."""
     cameras = list(cameras_for_regulator(principal, business_id=business_id)[:500])
     seen = snapshots.meta(binary_redis(), [camera.id for camera in cameras])
+    names = {b.id: b.name for b in Business.objects(id__in=list({c.business_id for c in cameras})).only("name")}
     now = utcnow().timestamp()
     rows = []
     for camera in cameras:
@@ -408,6 +409,7 @@ def wall(principal: Principal, *, status: str | None = None, business_id: Any = 
         rows.append(
             {
                 "camera": camera,
+                "business_name": names.get(camera.business_id),
                 "status": current,
                 "status_label": STATUS_LABELS.get(current, current),
                 "captured_at": datetime.fromtimestamp(latest.captured_at, SHANGHAI) if latest else None,

@@ -31,7 +31,7 @@ a{color:#93c5fd}main{display:grid;grid-template-columns:repeat(auto-fill,minmax(
 figure{margin:0;background:#1f2937;border-radius:8px;overflow:hidden}img{width:100%;display:block;background:#000;aspect-ratio:16/9}
 figcaption{padding:6px 8px}.s{font-weight:bold}.online{color:#4ade80}.offline,.covered,.dark,.looped,.frozen{color:#f87171}
 .blurred,.moved,.pending{color:#fbbf24}form.login{max-width:20em;margin:3em auto;background:#1f2937;padding:1.5em;border-radius:8px}
-input,button{font:inherit;padding:.4em;width:100%;margin:.2em 0}.err{color:#f87171}</style></head><body>
+input,button{font:inherit;padding:.4em;width:100%;margin:.2em 0;box-sizing:border-box}.biz{font-weight:bold}.err{color:#f87171}</style></head><body>
 {% block %}{% endblock %}</body></html>"""
 
 _LOGIN = _PAGE.replace(
@@ -51,7 +51,7 @@ _WALL = _PAGE.replace(
 {% if message %}<p>{{ message }}</p>{% endif %}</header><main>
 {% for r in rows %}<figure id="camera-{{ r.camera.id }}">
 {% if r.snapshot_url %}<img src="/console/wall/cameras/{{ r.camera.id }}.jpg?t={{ r.age_key }}" alt="{{ r.camera.name }}">{% else %}<img alt="暂无画面">{% endif %}
-<figcaption><span class="s {{ r.status }}">{{ r.status_label }}</span> · {{ r.camera.name }} · {{ areas[r.camera.area] }}
+<figcaption><b class="biz">{{ r.business_name or "" }}</b><br><span class="s {{ r.status }}">{{ r.status_label }}</span> · {{ r.camera.name }} · {{ areas[r.camera.area] }}
 {% if r.age_seconds is not none %} · {{ r.age_seconds|round|int }} 秒前{% endif %}
 <form method="post" action="/console/wall/cameras/{{ r.camera.id }}/capture"><input name="note" placeholder="不规范操作说明" required maxlength="1000"><button>抓拍取证</button></form>
 </figcaption></figure>{% else %}<p>辖区内暂无摄像头。</p>{% endfor %}</main>""",

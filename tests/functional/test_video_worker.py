@@ -462,6 +462,12 @@ def test_the_wall_page_works_in_a_browser(
         return "正常" in page.inner_text(f"#camera-{live_id}") and "画面过暗" in page.inner_text(f"#camera-{dark_id}")
 
     eventually(shown, 20, "both cameras on the wall")
+    assert business["name"] in page.inner_text(f"#camera-{live_id}")  # whose kitchen it is
+    overflow = page.eval_on_selector(
+        f"#camera-{live_id}",
+        "tile => [...tile.querySelectorAll('input,button')].some(e => e.getBoundingClientRect().right > tile.getBoundingClientRect().right + 0.5)",
+    )
+    assert not overflow  # the capture form stays inside its tile
     natural_width = page.eval_on_selector(f"#camera-{live_id} img", "img => img.naturalWidth")
     assert natural_width == 640  # the snapshot loaded, with the page's cookie
     page.goto(f"{live_server.url}/console/wall?status=dark")
