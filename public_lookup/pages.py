@@ -59,8 +59,9 @@ def search_page():
     radius = request.args.get("radius_km", "")
     radius = radius if radius in NEAR_RADII else DEFAULT_RADIUS
     point, near_error = _point(near) if near else (None, None)
+    excluding = request.args.get("except", "").strip()[:40] or None
     if point is not None:
-        nearby = cards.search_near(point, float(radius), q=q, district=district)
+        nearby = cards.search_near(point, float(radius), q=q, district=district, excluding=excluding)
         total = len(nearby)
         start = (page - 1) * SEARCH_PAGE
         results = [cards.listing_entry(card, distance) for card, distance in nearby[start : start + SEARCH_PAGE]]
@@ -92,6 +93,7 @@ def search_page():
                     "district": district,
                     "near": near,
                     "radius_km": radius if near else "",
+                    "except": excluding if near else "",
                     **changes,
                 }.items()
                 if value

@@ -177,7 +177,9 @@ def build(code: str) -> tuple[str, dict, str]:
         fragments=[Markup(f) for f in fragments if f],  # each section's own template escaped its fragment
         updated_at=to_shanghai(latest_change).strftime("%Y-%m-%d %H:%M"),
         nearby_url=(
-            f"{base_url}/search?near={card.latitude:.6f},{card.longitude:.6f}" if card.latitude is not None else None
+            f"{base_url}/search?near={card.latitude:.6f},{card.longitude:.6f}&except={code}"
+            if card.latitude is not None
+            else None
         ),
     )
     return FOUND, data, html
@@ -377,7 +379,12 @@ def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 
 def search_near(
-    point: tuple[float, float], radius_km: float, *, q: str | None = None, district: str | None = None
+    point: tuple[float, float],
+    radius_km: float,
+    *,
+    q: str | None = None,
+    district: str | None = None,
+    excluding: str | None = None,
 ) -> list[tuple[PublicCard, float]]:
     """Listed businesses within `radius_km` of `point`, nearest first, with their distance. The box
     around the point is a plain range query on (latitude, longitude), which works on any MongoDB (and
@@ -389,6 +396,8 @@ def search_near(
     box = search(q=q, district=district).filter(
         latitude__gte=lat - dlat, latitude__lte=lat + dlat, longitude__gte=lng - dlng, longitude__lte=lng + dlng
     )
+    if excluding:  # "its neighbours", from a card: not the business itself at 0 m
+        box = box.filter(public_code__ne=excluding)
     within = []
     for card in box.limit(MAX_NEAR * 4):
         distance = distance_km(point, (card.latitude, card.longitude))

@@ -1,6 +1,7 @@
 """Finding a business without its QR code: JSON with paging, and a page that needs no JavaScript."""
 
 import json
+import re
 
 from tests.builders import restaurant_body, submitted_business
 from tests.support import assert_error
@@ -99,6 +100,9 @@ def test_near_me_finds_located_businesses_nearest_first(api, owned_business, mp_
     # a located business's card links its neighbours
     card = api.get(f"/q/{business['public_code']}").text
     assert "/search?near=32.371600,120.566100" in card and "查看附近的其他经营主体" in card
+    link = re.search(r'href="[^"]*(/search\?[^"]+)"', card).group(1).replace("&amp;", "&")
+    neighbours = api.get(link).text.split('id="results"')[1]
+    assert "如皋城北小吃" in neighbours and business["name"] not in neighbours  # not itself first, at 约 0 米
     # a point outside China (latitude and longitude swapped), and bad near values
     swapped = api.put(
         f"/api/v1/mp/businesses/{business['id']}/location", token=owner, json={"latitude": 120.5, "longitude": 32.3}
