@@ -192,6 +192,10 @@ class Rectification(BaseDocument):
         "indexes": [("business_id", "status"), "district_scopes", ("status", "deadline")],
     }
 
+    def overdue_on(self, today) -> bool:
+        """Past its deadline and not yet accepted (the same rule as the queryset's `overdue`)."""
+        return self.status in (OPEN, SUBMITTED) and self.deadline < today
+
     def audit_view(self) -> dict:
         return {
             "inspection_id": self.inspection_id,

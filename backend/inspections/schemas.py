@@ -4,6 +4,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from backend.core.schemas import Date, DistrictCode, PaginationQuerySchema, StrictSchema, text
+from backend.core.timeutil import today_shanghai
 from backend.inspections.models import TYPES
 from backend.inspections.rules import GRADE_LABELS, RESULT_LABELS, RESULTS_OF_ITEMS
 
@@ -114,6 +115,10 @@ class RectificationSchema(ma.Schema):
     key = ma.fields.Boolean()
     deadline = ma.fields.Date()
     status = ma.fields.String(metadata={"enum": ["open", "submitted", "accepted"]})
+    overdue = ma.fields.Function(
+        lambda rectification: rectification.overdue_on(today_shanghai()),
+        metadata={"description": "past its deadline and not yet accepted"},
+    )
     evidence = ma.fields.List(ma.fields.Nested(EvidenceSchema))
     review_note = ma.fields.String(allow_none=True)
 

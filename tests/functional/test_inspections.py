@@ -1,6 +1,8 @@
 """The inspection loop over HTTP: inspect → sign → the business acknowledges → evidence → accept →
 the grade and the card follow."""
 
+from datetime import date
+
 from backend.core.timeutil import today_shanghai
 from tests.support import assert_error
 
@@ -50,6 +52,12 @@ def test_the_full_inspection_loop(api, owned_business, console_login, app):
     )
     assert card["grade"]["colour"] == "green"  # one key failure still scores 9.5: 优秀 → A
     (fix,) = api.get(f"{base}/rectifications", token=owner).json()
+    assert fix["overdue"] is False
+    with app.app_context():
+        from backend.inspections.models import Rectification
+
+        Rectification.objects(id=fix["id"]).update_one(set__deadline=date(2020, 1, 2))
+    assert api.get(f"{base}/rectifications", token=owner).json()[0]["overdue"] is True
     sent = api.post(f"{base}/rectifications/{fix['id']}/evidence", token=owner, json={"note": "已补留样，专人负责"})
     assert sent.status_code == 200 and sent.json()["status"] == "submitted"
     accepted = api.post(f"/api/v1/console/rectifications/{fix['id']}/accept", token=lead, json={})
