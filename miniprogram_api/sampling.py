@@ -8,7 +8,14 @@ from flask.views import MethodView
 from backend.core.principal import CITIZEN
 from backend.core.schemas import PaginationQuerySchema
 from backend.sampling import cases, rapid
-from backend.sampling.schemas import CaseActionInSchema, CaseSchema, RapidTestInSchema, RapidTestSchema, RetestInSchema
+from backend.sampling.schemas import (
+    CaseActionInSchema,
+    CaseSchema,
+    MemberCaseQuerySchema,
+    RapidTestInSchema,
+    RapidTestSchema,
+    RetestInSchema,
+)
 from backend.web.access import access, current_principal
 from backend.web.blueprint import Blueprint
 from backend.web.idempotency import idempotent
@@ -29,11 +36,12 @@ def _user_id() -> str:
 @blp.route("/dispositions")
 class Dispositions(MethodView):
     @access(CITIZEN)
-    @blp.arguments(PaginationQuerySchema, location="query")
+    @blp.arguments(MemberCaseQuerySchema, location="query")
     @blp.response(200, CaseSchema(many=True))
     def get(self, query, business_id):
-        """The business's disposition cases, open first"""
-        return paginate(cases.cases_for_member(_user_id(), business_id), query["page"], query["per_page"])
+        """The business's disposition cases, open first (`status=open|closed`)"""
+        found = cases.cases_for_member(_user_id(), business_id, status=query.get("status"))
+        return paginate(found, query["page"], query["per_page"])
 
 
 @blp.route("/dispositions/<string:case_id>")

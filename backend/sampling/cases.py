@@ -136,9 +136,12 @@ def get_case_for_regulator(principal: Principal, case_id: str) -> DispositionCas
     return DispositionCase.objects.get_visible(principal, CaseNotFound, id=case_id)
 
 
-def cases_for_member(user_id: Any, business_id: Any):
+def cases_for_member(user_id: Any, business_id: Any, *, status: str | None = None):
     business, _role = get_for_member(user_id, business_id)
-    return DispositionCase.objects.of_business(business.id).order_by("status", "-opened_at")
+    found = DispositionCase.objects.of_business(business.id)
+    if status:
+        found = found.filter(status=status)
+    return found.order_by("status", "-opened_at")
 
 
 def get_case_for_member(user_id: Any, business_id: Any, case_id: str) -> DispositionCase:

@@ -161,6 +161,10 @@ class CaseQuerySchema(PaginationQuerySchema):
     business_id = ma.fields.String(validate=OBJECT_ID)
 
 
+class MemberCaseQuerySchema(PaginationQuerySchema):
+    status = ma.fields.String(validate=validate.OneOf(CASE_STATUSES))
+
+
 class CaseActionInSchema(StrictSchema):
     action = ma.fields.String(
         required=True,

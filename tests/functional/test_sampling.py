@@ -243,6 +243,9 @@ CASE = "S-DC26320682000501"
 
 def test_disposition_with_a_retest_that_passes_closes_with_no_violation(api, failed_sample, console_login):
     business, owner, regulator, _import_id = failed_sample
+    listed = f"/api/v1/mp/businesses/{business['id']}/dispositions"
+    assert [c["id"] for c in api.get(listed, token=owner, params={"status": "open"}).json()] == [CASE]
+    assert api.get(listed, token=owner, params={"status": "closed"}).json() == []  # the filter filters
     mp = f"/api/v1/mp/businesses/{business['id']}/dispositions/{CASE}"
     case = api.get(mp, token=owner).json()
     assert case["failed_items"] == ["苯甲酸", "菌落总数"] and not case["microbiological_only"]
