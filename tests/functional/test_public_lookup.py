@@ -76,6 +76,8 @@ def test_card_is_never_stale_after_a_change(api, approved_business):
     suspended = api.get(f"/q/{code}")
     assert suspended.status_code == 200
     assert "责令停业整改" in suspended.text and "后厨卫生不合格" in suspended.text and 'class="alert"' in suspended.text
+    badge = suspended.text.split('id="grade"')[0].rsplit("<div", 1)[1]
+    assert 'class="badge grey"' in badge  # no green badge on a suspended business
     assert api.get(f"/api/v1/public/businesses/{code}").json()["status"] == "suspended"
     api.post(url + "/reinstate", token=regulator, json={"reason": "整改完成"})
     assert "责令停业整改" not in api.get(f"/q/{code}").text
