@@ -51,11 +51,15 @@ class PublicBusinesses(MethodView):
         if query.get("near"):
             latitude, longitude = (float(part) for part in query["near"].split(","))
             found = cards.search_near(
-                (latitude, longitude), query["radius_km"], q=query.get("q"), district=query.get("district")
+                (latitude, longitude),
+                query["radius_km"],
+                q=query.get("q"),
+                district=query.get("district"),
+                grade=query.get("grade"),
             )
             return [
                 cards.listing_entry(card, distance)
                 for card, distance in paginate(found, query["page"], query["per_page"])
             ]
-        found = cards.search(q=query.get("q"), district=query.get("district"))
+        found = cards.search(q=query.get("q"), district=query.get("district"), grade=query.get("grade"))
         return [cards.listing_entry(card) for card in paginate(found, query["page"], query["per_page"])]

@@ -25,6 +25,7 @@ QR_CACHE_CONTROL = "public, max-age=86400"
 SEARCH_PAGE = 20
 NEAR_RADII = ("1", "3", "5", "10", "20")
 DEFAULT_RADIUS = "3"
+GRADES = {level: f"{level}级 · {label}" for level, (_, label) in cards.GRADE_COLOURS.items()} | {"none": "暂未评级"}
 NEAR_PATTERN = re.compile(r"^\s*(-?\d{1,3}(?:\.\d{1,8})?)\s*[,，]\s*(-?\d{1,3}(?:\.\d{1,8})?)\s*$")
 
 
@@ -56,17 +57,20 @@ def search_page():
     except ValueError:
         page = 1
     near = request.args.get("near", "").strip()[:40]
-    radius = request.args.get("radius_km", "")
-    radius = radius if radius in NEAR_RADII else DEFAULT_RADIUS
+    grade = request.args.get("grade", "")
+    grade = grade if grade in GRADES else ""
+    radius, radius_error = _radius(request.args.get("radius_km", "").strip()[:10])
     point, near_error = _point(near) if near else (None, None)
+    if radius_error:
+        point = None
     excluding = request.args.get("except", "").strip()[:40] or None
     if point is not None:
-        nearby = cards.search_near(point, float(radius), q=q, district=district, excluding=excluding)
+        nearby = cards.search_near(point, float(radius), q=q, district=district, grade=grade, excluding=excluding)
         total = len(nearby)
         start = (page - 1) * SEARCH_PAGE
         results = [cards.listing_entry(card, distance) for card, distance in nearby[start : start + SEARCH_PAGE]]
-    elif q or district:
-        found = cards.search(q=q, district=district)
+    elif (q or district or grade) and not (near_error or radius_error):
+        found = cards.search(q=q, district=district, grade=grade)
         total = found.count()
         results = [cards.listing_entry(card) for card in found.skip((page - 1) * SEARCH_PAGE).limit(SEARCH_PAGE)]
     else:
@@ -79,8 +83,11 @@ def search_page():
         near=near,
         near_error=near_error,
         radius=radius,
+        radius_error=radius_error,
         radii=NEAR_RADII,
-        searched=bool(q or district or point),
+        grade=grade,
+        grades=GRADES,
+        searched=bool(q or district or grade or point),
         results=results,
         total=total,
         page=page,
@@ -91,6 +98,7 @@ def search_page():
                 for key, value in {
                     "q": q,
                     "district": district,
+                    "grade": grade,
                     "near": near,
                     "radius_km": radius if near else "",
                     "except": excluding if near else "",
@@ -101,6 +109,20 @@ def search_page():
         ),
     )
     return html, 200, {"Cache-Control": "public, max-age=60"}
+
+
+def _radius(asked: str) -> tuple[str, str | None]:
+    """The radius picked from the list, or the default and why what was asked is not one of them (a
+    shared link with `radius_km=50` used to become 3 km without a word)."""
+    if not asked or asked in NEAR_RADII:
+        return asked or DEFAULT_RADIUS, None
+    try:
+        number = float(asked)
+    except ValueError:
+        number = None
+    if number is not None and number == int(number) and str(int(number)) in NEAR_RADII:
+        return str(int(number)), None
+    return DEFAULT_RADIUS, f"没有“{asked} 公里”这一范围，可选 {'、'.join(NEAR_RADII)} 公里，请重新选择。"
 
 
 def _point(near: str) -> tuple[tuple[float, float] | None, str | None]:

@@ -4,11 +4,23 @@ from mongoengine import DictField, FloatField, ListField, ObjectIdField, QuerySe
 
 from backend.core.models import BaseDocument
 
+GRADE_FILTERS = ("A", "B", "C", "none")  # what a search may ask of the grade ("none": not yet rated)
+
 
 class PublicCardQuerySet(QuerySet):
     def listed(self):
         """What the public search shows: approved businesses only."""
         return self.filter(status="approved")
+
+    def graded(self, level: str, section_names):
+        """Businesses whose card shows grade `level` (A, B or C) from any of `section_names`; "none" for
+        those not yet rated."""
+        if level == "none":
+            rated = GRADE_FILTERS[:-1]
+            return self.filter(
+                __raw__={"$nor": [{f"sections.{name}.grade.level": {"$in": rated}} for name in section_names]}
+            )
+        return self.filter(__raw__={"$or": [{f"sections.{name}.grade.level": level} for name in section_names]})
 
     def by_code(self, code: str):
         """Current or retired code; one query."""

@@ -2,6 +2,8 @@
 
 import marshmallow as ma
 
+from backend.public_card.models import GRADE_FILTERS
+
 
 class PublicBusinessSchema(ma.Schema):
     name = ma.fields.String()
@@ -152,6 +154,10 @@ class PublicSearchQuerySchema(ma.Schema):
         metadata={"description": "Part of the name or address, or a licence number."},
     )
     district = ma.fields.String(validate=ma.validate.Regexp(r"^\d{6}$"))
+    grade = ma.fields.String(
+        validate=ma.validate.OneOf(GRADE_FILTERS),
+        metadata={"description": "The annual grade shown on the card: A, B, C, or none (not yet rated)"},
+    )
     near = ma.fields.String(
         validate=ma.validate.Regexp(r"^-?\d{1,2}(\.\d{1,8})?,-?\d{1,3}(\.\d{1,8})?$", error="latitude,longitude"),
         metadata={"description": "latitude,longitude (WGS-84): nearest first, with distance_m"},

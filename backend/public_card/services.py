@@ -350,14 +350,17 @@ def invalidate(business_id: Any, extra_codes: Iterable[str] = ()) -> None:
 # --- finding a business without its QR code -------------------------------------------------------------
 
 
-def search(*, q: str | None = None, district: str | None = None):
+def search(*, q: str | None = None, district: str | None = None, grade: str | None = None):
     """Approved businesses by part of the name or address, or a licence number, in a district (a city
-    or province covers its parts); a queryset to page. Only what the public card already shows."""
+    or province covers its parts), with a grade (`GRADE_FILTERS`); a queryset to page. Only what the
+    public card already shows."""
     from mongoengine import Q
 
     found = PublicCard.objects.listed()
     if district:
         found = found.filter(district_scopes=district)
+    if grade:
+        found = found.graded(grade, list(registry.sections))
     if q and q.strip():
         text = q.strip()
         found = found.filter(
@@ -384,6 +387,7 @@ def search_near(
     *,
     q: str | None = None,
     district: str | None = None,
+    grade: str | None = None,
     excluding: str | None = None,
 ) -> list[tuple[PublicCard, float]]:
     """Listed businesses within `radius_km` of `point`, nearest first, with their distance. The box
@@ -393,7 +397,7 @@ def search_near(
     lat, lng = point
     dlat = math.degrees(radius_km / EARTH_RADIUS_KM)
     dlng = math.degrees(radius_km / (EARTH_RADIUS_KM * max(math.cos(math.radians(lat)), 0.01)))
-    box = search(q=q, district=district).filter(
+    box = search(q=q, district=district, grade=grade).filter(
         latitude__gte=lat - dlat, latitude__lte=lat + dlat, longitude__gte=lng - dlng, longitude__lte=lng + dlng
     )
     if excluding:  # "its neighbours", from a card: not the business itself at 0 m

@@ -119,3 +119,21 @@ def test_near_me_finds_located_businesses_nearest_first(api, owned_business, mp_
         ),
         404,
     )
+
+
+def test_a_radius_not_on_the_list_is_said_beside_the_field_and_grade_filters(api, owned_business):
+    business, _owner, _regulator = owned_business
+    page = api.get("/search", params={"near": "32.3720,120.5650", "radius_km": "50"})
+    assert page.status_code == 200 and 'id="radius-error"' in page.text and "没有“50 公里”这一范围" in page.text
+    assert 'value="32.3720,120.5650"' in page.text  # the input is kept
+    assert "共 " not in page.text  # nothing silently searched at 3 km
+    assert 'id="radius-error"' not in api.get("/search", params={"near": "32.3720,120.5650", "radius_km": "5"}).text
+    # the demo business is not yet rated: "none" finds it, "A" does not, in the page and the API
+    unrated = api.get("/search", params={"q": "老张", "grade": "none"})
+    assert f"/q/{business['public_code']}" in unrated.text and '<option value="none" selected>' in unrated.text
+    assert f"/q/{business['public_code']}" not in api.get("/search", params={"q": "老张", "grade": "A"}).text
+    assert api.get("/api/v1/public/businesses", params={"q": "老张", "grade": "A"}).json() == []
+    assert [r["code"] for r in api.get("/api/v1/public/businesses", params={"grade": "none"}).json()] == [
+        business["public_code"]
+    ]
+    assert "grade" in assert_error(api.get("/api/v1/public/businesses", params={"grade": "D"}), 422)["errors"]

@@ -108,3 +108,16 @@ def test_no_internal_ids_or_personal_data_in_the_card(app_context):
     card = cards.get(business.public_code)
     for secret in (str(business.id), str(business.owner_id), business.contact.phone, business.uscc):
         assert secret not in card.json and secret not in card.html
+
+
+def test_search_by_grade_whatever_section_carries_it(app_context, sections):
+    rated_b, rated_a, unrated = approved(name="乙级小吃"), approved(name="甲级饭店"), approved(name="未评级面馆")
+    cards.publish_section(rated_b.id, "part0", {"n": 1}, grade={"level": "B", "rated_on": "2026-10-01"})
+    cards.publish_section(rated_a.id, "part3", {"n": 1}, grade={"level": "A", "rated_on": "2026-10-01"})
+    cards.publish_section(unrated.id, "part0", {"n": 1})
+
+    def names(grade):
+        return {card.business["name"] for card in cards.search(grade=grade)}
+
+    assert names("A") == {"甲级饭店"} and names("B") == {"乙级小吃"} and names("C") == set()
+    assert "未评级面馆" in names("none") and not names("none") & {"甲级饭店", "乙级小吃"}
