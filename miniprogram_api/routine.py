@@ -10,6 +10,7 @@ from backend.core.schemas import PaginationQuerySchema
 from backend.routine import services
 from backend.routine.models import DailyCheck, MonthlyReport, WeeklyReport
 from backend.routine.schemas import (
+    DailyCheckCorrectionSchema,
     DailyCheckInSchema,
     DailyCheckSchema,
     MonthlyReportInSchema,
@@ -94,6 +95,19 @@ _records_view(
     "Record today's check of every item, signed; the same client_id again creates nothing",
     "Daily checks, newest first",
 )
+
+
+@blp.route("/daily-checks/<oid:check_id>")
+class DailyCheckCorrection(MethodView):
+    @access(CITIZEN)
+    @blp.arguments(DailyCheckCorrectionSchema)
+    @blp.response(200, DailyCheckSchema)
+    @blp.alt_response(409, description="Changed since it was read (version), or past the backfill window")
+    def put(self, body, business_id, check_id):
+        """Correct a daily check within the backfill window: every item again, signed, with the reason (audited)"""
+        return services.correct_daily_check(_user_id(), business_id, check_id, body)
+
+
 _records_view(
     "/weekly-reports",
     WeeklyReport,

@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import json
 import string
+from collections.abc import Iterable
 from contextvars import ContextVar
 from importlib import resources
 from typing import Any
@@ -103,6 +104,33 @@ class Word(Text):
 
     def __reduce__(self):
         return (Word, (str(self),))
+
+
+class Items(Text):
+    """A list a message names (missing items, unknown codes): at most `limit` shown, and how many more
+    said; each entry a code, or (code, label) where the label is what a person reads (Chinese)."""
+
+    def __new__(cls, entries: Iterable[str | tuple[str, str | None]], limit: int = 10) -> Items:
+        pairs = [(entry, None) if isinstance(entry, str) else (entry[0], entry[1]) for entry in entries]
+        shown, more = pairs[:limit], max(0, len(pairs) - limit)
+        english = ", ".join(code for code, _ in shown) + (f" and {more} more" if more else "")
+        self = super().__new__(cls, english)
+        self.pairs, self.limit = pairs, limit
+        return self
+
+    def render(self, language: str) -> str:
+        if language == "en":
+            return str(self)
+        shown = [f"{code}（{_short(label)}）" if label else code for code, label in self.pairs[: self.limit]]
+        more = len(self.pairs) - len(shown)
+        return "、".join(shown) + (f"，另有 {more} 项未列出（共 {len(self.pairs)} 项）" if more else "")
+
+    def __reduce__(self):
+        return (Items, (self.pairs, self.limit))
+
+
+def _short(label: str, length: int = 24) -> str:
+    return label if len(label) <= length else label[: length - 1] + "…"
 
 
 def rendered(value: Any, language: str) -> Any:

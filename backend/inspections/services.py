@@ -26,7 +26,7 @@ from backend.core.calendar import current_calendar
 from backend.core.errors import Forbidden, InvalidInput
 from backend.core.ids import object_id
 from backend.core.principal import Principal
-from backend.core.text import Text
+from backend.core.text import Items, Text
 from backend.core.timeutil import today_shanghai, utcnow
 from backend.inspections import checklist_files, rules
 from backend.inspections.errors import InspectionNotFound, InspectionSigned, RectificationNotFound
@@ -135,10 +135,10 @@ def _results(checklist: Checklist, results: list[dict]) -> list[ItemResult]:
             errors={
                 "results": [
                     Text(
-                        "Not in checklist {kind} v{version}: {items}",
-                        kind=checklist.kind,
+                        "Not in checklist “{name}” v{version}: {items}",
+                        name=checklist.name,
                         version=checklist.version,
-                        items=", ".join(unknown[:10]),
+                        items=Items(unknown),
                     )
                 ]
             }
@@ -147,7 +147,7 @@ def _results(checklist: Checklist, results: list[dict]) -> list[ItemResult]:
         raise InvalidInput(errors={"results": [Text("An item is recorded twice.")]})
     photos = {sha for r in results for sha in r.get("photos") or []}
     if photos and InspectionPhoto.objects(sha256__in=list(photos)).count() < len(photos):
-        raise InvalidInput(errors={"results": [Text("Upload the photos first (/api/v1/console/inspection-photos).")]})
+        raise InvalidInput(errors={"results": [Text("Upload the photos first, then name them in the results.")]})
     return [
         ItemResult(item=r["item"], result=r["result"], note=r.get("note"), photos=r.get("photos") or [])
         for r in results
@@ -259,13 +259,11 @@ def sign(principal: Principal, inspection_id: Any) -> Inspection:
     _check_inspector(principal, inspection, Text("Only one of the inspection's inspectors signs it."))
     checklist = Checklist.objects.get(id=inspection.checklist_id)
     recorded = {r.item: r.result for r in inspection.results}
-    missing = [item.code for item in checklist.items if item.code not in recorded]
+    missing = [(item.code, item.text) for item in checklist.items if item.code not in recorded]
     if missing:
         raise InvalidInput(
             errors={
-                "results": [
-                    Text("Every item needs a result before signing; missing: {items}", items=", ".join(missing[:10]))
-                ]
+                "results": [Text("Every item needs a result before signing; missing: {items}", items=Items(missing))]
             }
         )
     business = Business.objects.get(id=inspection.business_id)
@@ -351,7 +349,7 @@ def submit_evidence(
 ) -> Rectification:
     business, _ = registry.get_for_member(user_id, business_id, roles=(OWNER, MANAGER))
     if RoutinePhoto.objects.missing(business.id, photos):
-        raise InvalidInput(errors={"photos": [Text("Upload the photos first (/routine-photos of this business).")]})
+        raise InvalidInput(errors={"photos": [Text("Upload the photos of the fix first, then name them here.")]})
     evidence = Evidence(note=note, photos=photos, at=utcnow(), by=ObjectId(str(user_id)))
     updated = change_state(
         Rectification.objects(business_id=business.id),

@@ -6,8 +6,12 @@ class RecordNotFound(NotFound):
 
 
 class AlreadyRecorded(Conflict):
-    default_message = "A record for this period already exists; correct that one instead."
+    default_message = "A record for this period already exists; one is kept per period."
 
 
 class ClientIdReused(Conflict):
     default_message = "This client_id was used for a different record."
+
+
+class CorrectionTooLate(Conflict):
+    default_message = "This record can no longer be corrected."

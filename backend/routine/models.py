@@ -5,6 +5,7 @@ from mongoengine import (
     DateTimeField,
     EmbeddedDocument,
     EmbeddedDocumentField,
+    IntField,
     ListField,
     ObjectIdField,
     QuerySet,
@@ -76,6 +77,7 @@ class DailyCheck(_RoutineRecord):
     results = ListField(EmbeddedDocumentField(CheckResult), max_length=200)
     summary = StringField(max_length=500)  # NO_PROBLEM_TEXT when nothing failed
     escalated_to = ListField(StringField(max_length=32))  # the director or head told of the problems
+    version = IntField(default=1, required=True)  # a correction names the version it read
 
     meta = {
         "collection": "daily_checks",

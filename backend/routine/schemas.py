@@ -47,6 +47,18 @@ class DailyCheckInSchema(StrictSchema):
     signed_name = text(32, required=True)
 
 
+class DailyCheckCorrectionSchema(StrictSchema):
+    version = ma.fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=1), metadata={"description": "As read."}
+    )
+    results = ma.fields.List(
+        ma.fields.Nested(CheckResultInSchema), required=True, validate=validate.Length(min=1, max=200)
+    )
+    summary = text(500)
+    signed_name = text(32, required=True)
+    reason = text(200, required=True, metadata={"description": "Why the record is corrected (kept in the audit)."})
+
+
 class SignatureSchema(ma.Schema):
     name = ma.fields.String()
     at = ma.fields.DateTime()
@@ -67,6 +79,7 @@ class DailyCheckSchema(ma.Schema):
     summary = ma.fields.String(allow_none=True)
     escalated_to = ma.fields.List(ma.fields.String())
     signature = ma.fields.Nested(SignatureSchema)
+    version = ma.fields.Integer()
 
 
 class FixInSchema(StrictSchema):

@@ -24,12 +24,12 @@ from backend.core import context, tables
 from backend.core.errors import Forbidden, InvalidInput
 from backend.core.ids import object_id
 from backend.core.principal import Principal
-from backend.core.text import Text
+from backend.core.text import Items, Text
 from backend.core.timeutil import today_shanghai, utcnow
 from backend.public_card import services as cards
 from backend.registry import services as registry
 from backend.registry.models import APPROVED, HOUSEHOLD, MANAGER, OWNER, STAFF, Business
-from backend.routine.errors import AlreadyRecorded, ClientIdReused, RecordNotFound
+from backend.routine.errors import AlreadyRecorded, ClientIdReused, CorrectionTooLate, RecordNotFound
 from backend.routine.models import (
     FAILED,
     NO_PROBLEM_TEXT,
@@ -145,6 +145,11 @@ def _store(document, period_field: str, target_type: str, user_id: Any):
         same = model.objects(business_id=document.business_id, client_id=document.client_id).first()
         if same is not None and getattr(same, period_field) == getattr(document, period_field):
             return same  # the same record, sent twice at once
+        if model is DailyCheck:
+            raise AlreadyRecorded(
+                Text("A daily check for this day already exists; correct that record instead of adding one."),
+                errors={period_field: [Text("Already recorded.")]},
+            ) from None
         raise AlreadyRecorded(errors={period_field: [Text("Already recorded.")]}) from None
     publish_card(document.business_id)
     return document
@@ -158,48 +163,89 @@ def upload_photo(user_id: Any, business_id: Any, data: bytes) -> RoutinePhoto:
     ).save()
 
 
-def record_daily_check(user_id: Any, business_id: Any, values: dict) -> DailyCheck:
-    business = _member_business(user_id, business_id)
-    _check_day(values["day"], "day")
-    items = {item.code for item in _list_for(business).items}
-    results = values["results"]
+def _checked_results(business: Business, results: list[dict]) -> None:
+    """Every item of the business's list once, each photo uploaded for it, each failure with a note."""
+    labels = {item.code: item.text for item in _list_for(business).items}
+    items = set(labels)
     errors: dict[str, Any] = {}
     seen = [r["item"] for r in results]
     if unknown := sorted(set(seen) - items):
-        errors["results"] = [Text("Not on the risk-control list: {items}", items=", ".join(unknown[:10]))]
+        errors["results"] = [Text("Not on the risk-control list: {items}", items=Items(unknown))]
     elif len(seen) != len(set(seen)):
         errors["results"] = [Text("An item is recorded twice.")]
     elif missing := sorted(items - set(seen)):
         errors["results"] = [
             Text(
                 "Every item is recorded (passed, failed or not applicable); missing: {items}",
-                items=", ".join(missing[:10]),
+                items=Items((code, labels[code]) for code in missing),
             )
         ]
     photos = {r["photo"] for r in results if r.get("photo")}
     if RoutinePhoto.objects.missing(business.id, photos):
         errors["results"] = [Text("A photo was not uploaded for this business.")]
     if any(r["result"] == FAILED and not r.get("note") for r in results):
-        errors.setdefault("results", []).append("A failed item needs a note saying what was found.")
+        errors.setdefault("results", []).append(Text("A failed item needs a note saying what was found."))
     if errors:
         raise InvalidInput(errors=errors)
+
+
+def _check_values(business: Business, user_id: Any, values: dict) -> dict:
+    """The fields of a daily check from what was sent (checked): for a new record and a correction."""
+    results = values["results"]
+    _checked_results(business, results)
     failed = [r for r in results if r["result"] == FAILED]
     team = safety_team(business)  # the director, else the head, hears of the problems
-    told = [p.name for p in (team.directors or team.heads)] if failed else []
+    return {
+        "signature": _signature(user_id, values["signed_name"]),
+        "escalated_to": [p.name for p in (team.directors or team.heads)] if failed else [],
+        "results": [
+            CheckResult(item=r["item"], result=r["result"], note=r.get("note"), photo_sha256=r.get("photo"))
+            for r in results
+        ],
+        "summary": values.get("summary") or (None if failed else NO_PROBLEM_TEXT),
+    }
+
+
+def record_daily_check(user_id: Any, business_id: Any, values: dict) -> DailyCheck:
+    business = _member_business(user_id, business_id)
+    _check_day(values["day"], "day")
     check = DailyCheck(
         business_id=business.id,
         district_scopes=business.district_scopes,
         client_id=values["client_id"],
         day=values["day"],
-        signature=_signature(user_id, values["signed_name"]),
-        escalated_to=told,
-        results=[
-            CheckResult(item=r["item"], result=r["result"], note=r.get("note"), photo_sha256=r.get("photo"))
-            for r in results
-        ],
-        summary=values.get("summary") or (None if failed else NO_PROBLEM_TEXT),
+        **_check_values(business, user_id, values),
     )
     return _store(check, "day", "daily_check", user_id)
+
+
+def correct_daily_check(user_id: Any, business_id: Any, check_id: Any, values: dict) -> DailyCheck:
+    """Correct a daily check within the backfill window (what was found was entered wrong): the whole
+    record again, signed by whoever corrects it, with the reason; the audit entry keeps what it said
+    before. `version` is the one read: a record changed since is 409, not overwritten."""
+    business = _member_business(user_id, business_id)
+    check = DailyCheck.objects(id=object_id(check_id, RecordNotFound), business_id=business.id).first()
+    if check is None:
+        raise RecordNotFound()
+    backfill = context.settings().ROUTINE_BACKFILL_DAYS
+    if check.day < today_shanghai() - timedelta(days=backfill):
+        raise CorrectionTooLate(
+            Text("A daily check may be corrected at most {backfill} days after its day.", backfill=backfill)
+        )
+    fields = _check_values(business, user_id, values)
+    corrected = change_state(
+        DailyCheck.objects,
+        check.id,
+        action="corrected",
+        actor_id=user_id,
+        target_type="daily_check",
+        expected_version=values["version"],
+        updates={f"set__{name}": value for name, value in fields.items()},
+        audit_extra={"reason": values["reason"]},  # the entry's before/after views keep both versions
+        not_found=RecordNotFound,
+    )
+    publish_card(business.id)
+    return corrected
 
 
 def record_weekly_report(user_id: Any, business_id: Any, values: dict) -> WeeklyReport:
@@ -219,7 +265,7 @@ def record_weekly_report(user_id: Any, business_id: Any, values: dict) -> Weekly
     if unknown:
         raise InvalidInput(
             errors={
-                "problems": [Text("Not a problem of this week's daily checks: {items}", items=", ".join(unknown[:5]))]
+                "problems": [Text("Not a problem of this week's daily checks: {items}", items=Items(unknown, limit=5))]
             }
         )
     report = WeeklyReport(

@@ -11,7 +11,7 @@ from bson import ObjectId
 from mongoengine import NotUniqueError
 
 from backend.core.errors import InvalidInput
-from backend.core.text import Text
+from backend.core.text import Items, Text
 from backend.core.timeutil import today_shanghai, utcnow
 from backend.registry.models import Business
 from backend.routine.models import RoutinePhoto
@@ -39,9 +39,7 @@ def create_lots(order, lots: list[dict], *, actor_id: Any) -> list[Lot]:
         raise InvalidInput(errors={"lots": {"lot_code": [Text("Each lot of a shipment has its own lot code.")]}})
     taken = Lot.objects(supplier_lot__in=[f"{supplier.id}:{code}" for code in codes]).distinct("lot_code")
     if taken:
-        raise LotCodeTaken(
-            Text("Lot codes already shipped by this supplier: {items}.", items=", ".join(sorted(taken)[:10]))
-        )
+        raise LotCodeTaken(Text("Lot codes already shipped by this supplier: {items}.", items=Items(sorted(taken))))
     inputs = _inputs_by_code(supplier.id, lots)
     certificates = _certificates(supplier.id, lots, inputs)
     made: list[Lot] = []

@@ -58,6 +58,11 @@ def test_the_full_inspection_loop(api, owned_business, console_login, app):
 
         Rectification.objects(id=fix["id"]).update_one(set__deadline=date(2020, 1, 2))
     assert api.get(f"{base}/rectifications", token=owner).json()[0]["overdue"] is True
+    unknown_photo = {"note": "已补留样", "photos": ["0" * 64]}
+    refused = assert_error(
+        api.post(f"{base}/rectifications/{fix['id']}/evidence", token=owner, json=unknown_photo), 422
+    )
+    assert "请先上传整改照片" in refused["errors"]["photos"][0] and "/" not in refused["errors"]["photos"][0]
     sent = api.post(f"{base}/rectifications/{fix['id']}/evidence", token=owner, json={"note": "已补留样，专人负责"})
     assert sent.status_code == 200 and sent.json()["status"] == "submitted"
     accepted = api.post(f"/api/v1/console/rectifications/{fix['id']}/accept", token=lead, json={})
@@ -133,4 +138,5 @@ def test_item_results_carry_photos_uploaded_first(api, owned_business, console_l
     draft = api.post("/api/v1/console/inspections", token=lead, json=body)
     assert draft.status_code == 201 and draft.json()["results"][0]["photos"] == [sha]
     body["results"][0]["photos"] = ["0" * 64]
-    assert_error(api.post("/api/v1/console/inspections", token=lead, json=body), 422)
+    refused = assert_error(api.post("/api/v1/console/inspections", token=lead, json=body), 422)
+    assert "请先上传照片" in refused["errors"]["results"][0] and "/api" not in str(refused)  # no path for a person

@@ -15,7 +15,7 @@ import backend
 import miniprogram_api
 import public_lookup
 from backend.core.errors import DomainError
-from backend.core.text import State, Text, Word, catalogue, placeholders
+from backend.core.text import Items, State, Text, Word, catalogue, placeholders
 
 ROOT = Path(__file__).resolve().parents[3]
 PACKAGES = (backend, miniprogram_api, public_lookup)
@@ -187,12 +187,28 @@ def test_format_specs_apply_in_both_languages():
 
 @pytest.mark.parametrize(
     "message",
-    [Text("One of {items}.", items="a, b"), State("order", "shipped"), Word("order"), Text("Required.")],
+    [
+        Text("One of {items}.", items="a, b"),
+        State("order", "shipped"),
+        Word("order"),
+        Text("Required."),
+        Items([("a1", "晨检"), "b2"]),
+    ],
 )
 def test_a_text_survives_pickling_as_itself(message):
     # job payloads (RQ) and cached errors are pickled: the template and values must come back
     copy = pickle.loads(pickle.dumps(message))
     assert type(copy) is type(message) and copy == message and copy.render("zh") == message.render("zh")
+
+
+def test_a_list_shows_ten_entries_by_their_label_and_says_how_many_more():
+    entries = [(f"c{n:02}", f"检查项{n}") for n in range(13)]
+    message = Text("Missing: {items}", items=Items(entries))
+    assert str(message) == "Missing: " + ", ".join(f"c{n:02}" for n in range(10)) + " and 3 more"
+    chinese = Items(entries).render("zh")
+    assert chinese.startswith("c00（检查项0）、c01（检查项1）") and "c10" not in chinese
+    assert chinese.endswith("，另有 3 项未列出（共 13 项）")
+    assert Items(["x", "y"]).render("zh") == "x、y" and Items([("k", "长" * 40)]).render("zh") == f"k（{'长' * 23}…）"
 
 
 def test_a_message_kept_with_a_record_is_stored_in_both_languages_and_read_in_the_current_one():

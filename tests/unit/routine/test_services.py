@@ -149,3 +149,25 @@ def test_the_card_says_how_many_of_the_last_30_days_were_checked(shop):
     card = cards.get(business.public_code)
     assert "近30天日管控 2/30 天" in card.html
     assert json.loads(card.json)["sections"]["routine"] == {"window_days": 30, "days_recorded": 2}
+
+
+def test_a_daily_check_is_corrected_only_within_the_backfill_window_and_the_audit_keeps_the_old(shop):
+    from backend.audit.models import AuditEntry
+    from backend.core import context
+    from backend.routine.errors import CorrectionTooLate
+
+    business, owner = shop
+    values = _all_passed(owner, business, day=TODAY - timedelta(days=2))
+    check = services.record_daily_check(owner.user_id, business.id, values)
+    correction = {**values, "version": check.version, "reason": "签名人写错", "signed_name": "王主管"}
+    corrected = services.correct_daily_check(owner.user_id, business.id, check.id, correction)
+    assert corrected.signature.name == "王主管" and corrected.version == check.version + 1
+    entry = AuditEntry.objects(target_id=str(check.id), action="daily_check.corrected").get()
+    assert entry.after["reason"] == "签名人写错" and entry.before["signature"]["name"] == "李安全"
+    runtime = context.current()
+    shorter = context.Runtime(runtime.settings.replace(ROUTINE_BACKFILL_DAYS=1), runtime.stores)
+    with context.use(shorter), pytest.raises(CorrectionTooLate):
+        services.correct_daily_check(owner.user_id, business.id, check.id, {**correction, "version": 2})
+    stranger = citizen()
+    with pytest.raises(BusinessNotFound):
+        services.correct_daily_check(stranger.user_id, business.id, check.id, {**correction, "version": 2})
