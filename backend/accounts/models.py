@@ -7,12 +7,36 @@ from backend.core.models import BaseDocument, DistrictCodeField
 from backend.core.principal import CITIZEN, REGULATOR, ROLES
 
 
+def _scope_prefix(code: str) -> str:
+    """What the codes a scope covers start with: a province's 2 digits, a city's 4, a county's 6."""
+    return code[:2] if code.endswith("0000") else code[:4] if code.endswith("00") else code
+
+
 class UserQuerySet(QuerySet):
     def by_username(self, username: str):
         return self.filter(username=username)
 
     def by_openid(self, openid: str):
         return self.filter(openid=openid)
+
+    def colleagues_of(self, principal, district: str | None = None):
+        """The console accounts a principal may list: an admin, every one; a regulator, the active
+        regulators whose districts meet theirs (the same county, a city or province above it, or a
+        county below theirs) — whom they can name as fellow inspectors. `district`: only those
+        covering that district."""
+        from mongoengine import Q
+
+        from backend.core.principal import ADMIN, CONSOLE_ROLES
+
+        found = self.filter(role__in=list(CONSOLE_ROLES))
+        if principal.role != ADMIN:
+            meeting = Q(districts__in=sorted({c for own in principal.districts for c in enclosing_codes(own)}))
+            for own in principal.districts:
+                meeting |= Q(districts__startswith=_scope_prefix(own))
+            found = found.filter(meeting, role=REGULATOR, is_active=True)
+        if district:
+            found = found.filter(districts__in=enclosing_codes(district))
+        return found.order_by("display_name", "username")
 
     def regulators_covering(self, district_code: str):
         """Active regulators whose scope includes the district (exact, its city, or its province)."""

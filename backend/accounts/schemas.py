@@ -4,7 +4,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from backend.core.principal import ADMIN, REGULATOR, ROLES
-from backend.core.schemas import DistrictCode, StrictSchema, text
+from backend.core.schemas import DistrictCode, PaginationQuerySchema, StrictSchema, text
 
 USERNAME = validate.Regexp(r"^[A-Za-z0-9_.-]{3,32}$", error="3-32 letters, digits, '_', '.' or '-'.")
 
@@ -31,6 +31,13 @@ class UserSchema(ma.Schema):
     districts = ma.fields.List(ma.fields.String())
     is_active = ma.fields.Boolean()
     created_at = ma.fields.DateTime()
+
+
+class ColleagueQuerySchema(PaginationQuerySchema):
+    district = DistrictCode(
+        metadata={"description": "Only those who cover this district (whom an inspection there may name)."}
+    )
+    q = text(32, metadata={"description": "Part of the name or username."})
 
 
 class TokenPairSchema(ma.Schema):

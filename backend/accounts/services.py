@@ -14,9 +14,9 @@ from mongoengine import NotUniqueError
 from backend.accounts import tokens, wechat
 from backend.accounts.errors import InvalidCredentials, LoginLocked, UsernameTaken
 from backend.accounts.models import User
-from backend.core import context
-from backend.core.errors import InvalidInput, NotFound
-from backend.core.principal import ADMIN, CITIZEN, REGULATOR
+from backend.core import context, districts
+from backend.core.errors import Forbidden, InvalidInput, NotFound
+from backend.core.principal import ADMIN, CITIZEN, REGULATOR, Principal
 from backend.core.text import Text
 from backend.core.timeutil import utcnow
 from backend.workflow.services import create_record
@@ -136,6 +136,21 @@ def refresh(refresh_token: str) -> tokens.TokenPair:
 
 def logout(session_id: str) -> None:
     tokens.revoke_family(session_id)
+
+
+def colleagues(principal: Principal, *, district: str | None = None, q: str | None = None):
+    """Console accounts a principal may list (`UserQuerySet.colleagues_of`), optionally covering a
+    district the principal may see, or matching part of a name; a queryset to page."""
+    from mongoengine import Q
+
+    if not principal.is_console_user:
+        raise Forbidden()
+    if district and not principal.is_admin and not districts.any_covers(principal.districts, district):
+        raise InvalidInput(errors={"district": [Text("Outside your districts: {codes}.", codes=district)]})
+    found = User.objects.colleagues_of(principal, district)
+    if q:
+        found = found.filter(Q(display_name__icontains=q) | Q(username__icontains=q))
+    return found
 
 
 def create_console_user(

@@ -10,6 +10,7 @@ from backend.inspections import planning, services
 from backend.inspections.schemas import (
     AnnualGradeSchema,
     ChecklistInSchema,
+    ChecklistQuerySchema,
     ChecklistSchema,
     DrawInSchema,
     DrawSchema,
@@ -124,12 +125,29 @@ class AnnualGrade(MethodView):
 
 @blp.route("/checklists")
 class Checklists(MethodView):
+    @access(REGULATOR, ADMIN)
+    @blp.response(200, ChecklistSchema(many=True))
+    def get(self):
+        """The checklists in use: the latest version of each kind, every item with its code, text, key flag and points"""
+        return services.checklists()
+
     @access(ADMIN)
     @blp.arguments(ChecklistInSchema)
     @blp.response(201, ChecklistSchema)
     def post(self, body):
         """Load a new version of a checklist (JSON, the shape of the shipped ones); earlier versions stay"""
         return services.load_checklist(current_principal(), body)
+
+
+@blp.route("/checklists/<kind>")
+class OneChecklist(MethodView):
+    @access(REGULATOR, ADMIN)
+    @blp.arguments(ChecklistQuerySchema, location="query")
+    @blp.response(200, ChecklistSchema)
+    @blp.alt_response(404, description="No checklist of this kind (or version)")
+    def get(self, query, kind):
+        """One checklist: the latest version of a kind, or the version an earlier inspection used (`checklist` of an inspection is `kind-vN`)"""
+        return services.checklist(kind, query.get("version"))
 
 
 @blp.route("/inspection-plan")

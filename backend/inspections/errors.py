@@ -12,3 +12,7 @@ class RectificationNotFound(NotFound):
 
 class InspectionSigned(TransitionConflict):
     default_message = "A signed inspection never changes; record a correction that refers to it."
+
+
+class ChecklistNotFound(NotFound):
+    default_message = "No such checklist."

@@ -120,6 +120,7 @@ class Inspection(BaseDocument):
     type = StringField(required=True, choices=tuple(TYPES))
     complaint_number = StringField(max_length=32)
     inspectors = ListField(ObjectIdField(), required=True)
+    inspector_names = ListField(StringField(max_length=64))  # as named on the record, in the order of ids
     results = ListField(EmbeddedDocumentField(ItemResult), max_length=300)
     status = StringField(required=True, choices=(DRAFT, SIGNED), default=DRAFT)
     result = StringField(choices=tuple(RESULT_LABELS))

@@ -75,6 +75,14 @@ class InspectionSchema(ma.Schema):
     type = ma.fields.String()
     complaint_number = ma.fields.String(allow_none=True)
     inspectors = ma.fields.List(ma.fields.String())
+    inspector_names = ma.fields.Method(
+        "_inspector_names",
+        metadata={
+            "description": "The inspectors' names, in the order of `inspectors`.",
+            "type": "array",
+            "items": {"type": "string"},
+        },
+    )
     results = ma.fields.List(ma.fields.Nested(ItemResultSchema))
     status = ma.fields.String()
     result = ma.fields.String(allow_none=True, metadata={"enum": list(RESULT_LABELS)})
@@ -85,6 +93,15 @@ class InspectionSchema(ma.Schema):
     signed_at = ma.fields.DateTime(allow_none=True)
     acknowledgement = ma.fields.Nested(AcknowledgementSchema, allow_none=True)
     version = ma.fields.Integer()
+
+    def _inspector_names(self, inspection) -> list[str]:
+        if inspection.inspector_names or not inspection.inspectors:
+            return list(inspection.inspector_names)
+        # recorded before names were kept with the inspection: today's names of the same accounts
+        from backend.accounts.models import User
+
+        users = {u.id: u for u in User.objects(id__in=inspection.inspectors).only("id", "display_name", "username")}
+        return [(users[i].display_name or users[i].username) if i in users else str(i) for i in inspection.inspectors]
 
 
 class AcknowledgeSchema(StrictSchema):
@@ -180,8 +197,15 @@ class ChecklistSchema(ma.Schema):
     kind = ma.fields.String()
     version = ma.fields.Integer()
     name = ma.fields.String()
+    source = ma.fields.String(allow_none=True)
     business_kinds = ma.fields.List(ma.fields.String())
     items = ma.fields.List(ma.fields.Dict(), attribute="items_as_dicts")
+
+
+class ChecklistQuerySchema(StrictSchema):
+    version = ma.fields.Integer(
+        validate=validate.Range(min=1, max=10_000), metadata={"description": "Default: the latest version."}
+    )
 
 
 class PlanQuerySchema(StrictSchema):

@@ -29,7 +29,7 @@ from backend.core.principal import Principal
 from backend.core.text import Items, Text
 from backend.core.timeutil import today_shanghai, utcnow
 from backend.inspections import checklist_files, rules
-from backend.inspections.errors import InspectionNotFound, InspectionSigned, RectificationNotFound
+from backend.inspections.errors import ChecklistNotFound, InspectionNotFound, InspectionSigned, RectificationNotFound
 from backend.inspections.models import (
     ACCEPTED,
     DRAFT,
@@ -161,10 +161,34 @@ def upload_photo(principal: Principal, data: bytes) -> InspectionPhoto:
     return InspectionPhoto(sha256=stored.sha256, uploaded_by=ObjectId(principal.user_id)).save()
 
 
-def _inspectors(principal: Principal, business: Business, inspector_ids: list[str]) -> list[ObjectId]:
+def checklists() -> list[Checklist]:
+    """The latest version of every kind of checklist (what a new inspection uses)."""
+    ensure_shipped_checklists()
+    return [Checklist.objects.latest_for(kind) for kind in sorted(Checklist.objects.distinct("kind"))]
+
+
+def checklist(kind: str, version: int | None = None) -> Checklist:
+    """One checklist: the latest version of `kind`, or the version an earlier inspection used."""
+    ensure_shipped_checklists()
+    found = (
+        Checklist.objects.latest_for(kind) if version is None else Checklist.objects(kind=kind, version=version).first()
+    )
+    if found is None:
+        raise ChecklistNotFound()
+    return found
+
+
+def _inspectors(principal: Principal, business: Business, inspector_ids: list[str]) -> tuple[list, list[str]]:
+    """The inspectors' ids (sorted) and names, as the record keeps them."""
     ids = {object_id(i, lambda: InvalidInput(errors={"inspectors": [Text("Not an id.")]})) for i in inspector_ids}
     ids.add(ObjectId(principal.user_id))
-    found = User.objects.regulators_covering(business.district_code).filter(id__in=list(ids)).distinct("id")
+    users = {
+        user.id: user
+        for user in User.objects.regulators_covering(business.district_code)
+        .filter(id__in=list(ids))
+        .only("id", "display_name", "username")
+    }
+    found = sorted(users)
     required = context.settings().INSPECTORS_REQUIRED
     if len(found) < len(ids) and not principal.is_admin or len(found) < required:
         raise InvalidInput(
@@ -177,7 +201,7 @@ def _inspectors(principal: Principal, business: Business, inspector_ids: list[st
                 ]
             }
         )
-    return sorted(found)
+    return found, [users[i].display_name or users[i].username for i in found]
 
 
 def create_draft(principal: Principal, values: dict) -> Inspection:
@@ -197,6 +221,7 @@ def create_draft(principal: Principal, values: dict) -> Inspection:
             )
         complaints.get_for_regulator(principal, values["complaint_number"])
     checklist = checklist_for(business)
+    inspectors, names = _inspectors(principal, business, values.get("inspectors") or [])
     inspection = Inspection(
         business_id=business.id,
         district_scopes=business.district_scopes,
@@ -207,7 +232,8 @@ def create_draft(principal: Principal, values: dict) -> Inspection:
         type=values["type"],
         complaint_number=values.get("complaint_number"),
         corrects=corrects,
-        inspectors=_inspectors(principal, business, values.get("inspectors") or []),
+        inspectors=inspectors,
+        inspector_names=names,
         results=_results(checklist, values.get("results") or []),
     )
     return create_record(inspection, action="drafted", actor_id=principal.user_id, target_type="inspection")

@@ -140,3 +140,52 @@ def test_item_results_carry_photos_uploaded_first(api, owned_business, console_l
     body["results"][0]["photos"] = ["0" * 64]
     refused = assert_error(api.post("/api/v1/console/inspections", token=lead, json=body), 422)
     assert "请先上传照片" in refused["errors"]["results"][0] and "/api" not in str(refused)  # no path for a person
+
+
+def test_an_inspection_from_the_api_alone_colleagues_by_name_checklists_and_every_missing_item(
+    api, owned_business, console_login, make_console_user
+):
+    business, _owner, lead = owned_business
+    username, password = make_console_user("regulator", ("320682",))
+    console_login("regulator", ("310112",))  # Shanghai: no colleague of a Rugao inspector
+    city = console_login("regulator", ("320600",))
+    listed = api.get("/api/v1/console/users", token=lead)
+    assert listed.status_code == 200, listed.text
+    names = {user["username"]: user for user in listed.json()}
+    assert username in names and all(set(user["districts"]) & {"320682", "320600", "320000"} for user in listed.json())
+    assert "password_hash" not in listed.text and "openid" not in listed.text
+    # the city's regulator sees the county's; a district outside one's own is refused by name
+    assert username in {user["username"] for user in api.get("/api/v1/console/users", token=city).json()}
+    assert "district" in assert_error(
+        api.get("/api/v1/console/users", token=lead, params={"district": "310112"}), 422
+    )["errors"]
+    assert_error(api.post("/api/v1/console/users", token=lead, json={}), 403)  # creating stays with admins
+    # the checklist is readable; its items are what an inspection records
+    (catering,) = [c for c in api.get("/api/v1/console/checklists", token=lead).json() if c["kind"] == "catering"]
+    assert catering["items"] and all({"code", "text", "key", "points"} <= set(item) for item in catering["items"])
+    one = api.get("/api/v1/console/checklists/catering", token=lead, params={"version": catering["version"]})
+    assert one.status_code == 200 and one.json()["id"] == catering["id"]
+    assert_error(api.get("/api/v1/console/checklists/nosuch", token=lead), 404)
+    # a draft names its inspectors by name, and signing lists every missing item or says how many more
+    colleague = names[username]
+    body = {
+        "business_id": business["id"],
+        "inspected_on": TODAY,
+        "type": "routine",
+        "inspectors": [colleague["id"]],
+        "results": [{"item": catering["items"][0]["code"], "result": "passed"}],
+    }
+    draft = api.post("/api/v1/console/inspections", token=lead, json=body).json()
+    assert set(draft["inspector_names"]) == {colleague["display_name"] or username, _name(api, lead)}
+    listed_names = api.get("/api/v1/console/inspections", token=lead).json()[0]["inspector_names"]
+    assert listed_names == draft["inspector_names"]
+    refused = assert_error(api.post(f"/api/v1/console/inspections/{draft['id']}/sign", token=lead), 422)
+    (said,) = refused["errors"]["results"]
+    assert catering["items"][1]["text"][:8] in said
+    if len(catering["items"]) > 11:
+        assert f"另有 {len(catering['items']) - 11} 项未列出" in said
+
+
+def _name(api, token):
+    me = api.get("/api/v1/auth/me", token=token).json()
+    return me["display_name"] or me["username"]
