@@ -3,11 +3,14 @@ what the cameras showed."""
 
 from __future__ import annotations
 
+from email.utils import formatdate
+
+from flask import Response
 from flask.views import MethodView
 
 from backend.cameras import services
 from backend.cameras.schemas import (
-    CameraEventSchema,
+    BusinessProblemSchema,
     CameraInSchema,
     CameraSchema,
     CameraUpdateSchema,
@@ -60,13 +63,28 @@ class Camera(MethodView):
         return services.update_camera(_user_id(), business_id, camera_id, body)
 
 
+@blp.route("/cameras/<oid:camera_id>/snapshot.jpg")
+class OwnSnapshot(MethodView):
+    @access(CITIZEN)
+    @blp.response(200, content_type="image/jpeg")
+    @blp.alt_response(404, description="Not the business's camera, or not sampled yet")
+    def get(self, business_id, camera_id):
+        """The latest snapshot of one of the business's cameras (faces blurred); Last-Modified is its capture time"""
+        image, captured_at = services.own_snapshot(_user_id(), business_id, camera_id)
+        return Response(
+            image,
+            mimetype="image/jpeg",
+            headers={"Cache-Control": "private, no-store", "Last-Modified": formatdate(captured_at, usegmt=True)},
+        )
+
+
 @blp.route("/camera-problems")
 class Problems(MethodView):
     @access(CITIZEN)
     @blp.arguments(PaginationQuerySchema, location="query")
-    @blp.response(200, CameraEventSchema(many=True))
+    @blp.response(200, BusinessProblemSchema(many=True))
     def get(self, query, business_id):
-        """Problems regulators raised from the cameras (confirmed events and captures), newest first"""
+        """Problems regulators raised from the cameras (confirmed events and captures), newest first, with the regulator's note and the captured frame (faces blurred)"""
         return paginate(services.problems_of(_user_id(), business_id), query["page"], query["per_page"])
 
 
@@ -75,7 +93,18 @@ class Answer(MethodView):
     @access(CITIZEN)
     @idempotent
     @blp.arguments(ProblemAnswerSchema)
-    @blp.response(200, CameraEventSchema)
+    @blp.response(200, BusinessProblemSchema)
     def post(self, body, business_id, event_id):
         """Answer a problem with a note and photos (from …/routine-photos)"""
         return services.answer_problem(_user_id(), business_id, event_id, **body)
+
+
+@blp.route("/camera-problems/<oid:event_id>/pictures/<int:index>.jpg")
+class ProblemPicture(MethodView):
+    @access(CITIZEN)
+    @blp.response(200, content_type="image/jpeg")
+    @blp.alt_response(404, description="Not the business's problem, or no picture")
+    def get(self, business_id, event_id, index):
+        """A problem's captured frame as the business is shown it (faces blurred)"""
+        image = services.problem_picture(_user_id(), business_id, event_id, index)
+        return Response(image, mimetype="image/jpeg", headers={"Cache-Control": "private, max-age=3600"})

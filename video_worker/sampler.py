@@ -165,12 +165,12 @@ class CameraSampler:
         observation = self.tracker.observe(frame)
         small = analysis.snapshot_size(frame)
         public, faces = analysis.blur_faces(small)
-        full_jpeg = analysis.snapshot_jpeg(small)
+        full_jpeg, public_jpeg = analysis.snapshot_jpeg(small), analysis.snapshot_jpeg(public)
         captured = time.time()
         snapshots.store(
             services.binary_redis(),
             self.config.id,
-            public_jpeg=analysis.snapshot_jpeg(public),
+            public_jpeg=public_jpeg,
             full_jpeg=full_jpeg,
             meta={
                 "captured_at": captured,
@@ -188,6 +188,7 @@ class CameraSampler:
             self._change(
                 observation.status,
                 evidence=full_jpeg,
+                shown=public_jpeg,
                 details={
                     "brightness": round(observation.brightness, 1),
                     "sharpness": round(observation.sharpness, 1),
@@ -200,6 +201,7 @@ class CameraSampler:
                 self.config.id,
                 "people_after_hours",
                 evidence_jpeg=full_jpeg,
+                shown_jpeg=public_jpeg,
                 score=None,
                 details={"faces": faces},
                 bucket=moment.strftime("%Y%m%d%H"),
@@ -210,15 +212,18 @@ class CameraSampler:
                     self.config.id,
                     finding.label,
                     evidence_jpeg=full_jpeg,
+                    shown_jpeg=public_jpeg,
                     score=finding.score,
                     details={"detector": detector.name},
                     bucket=moment.strftime("%Y%m%d%H"),
                 )
         return observation
 
-    def _change(self, status: str, *, evidence: bytes | None, details: dict) -> None:
+    def _change(self, status: str, *, evidence: bytes | None, details: dict, shown: bytes | None = None) -> None:
         previous, self.status = self.status, status
         self.hold.settle(status)
         self.metrics.set_status(self.config.id, status)
-        services.record_status(self.config.id, status, previous=previous, evidence_jpeg=evidence, details=details)
+        services.record_status(
+            self.config.id, status, previous=previous, evidence_jpeg=evidence, shown_jpeg=shown, details=details
+        )
         log.info("camera status", extra={"camera": self.config.id, "status": status, "previous": previous})

@@ -144,6 +144,8 @@ class Evidence(EmbeddedDocument):
     sha256 = StringField(required=True, max_length=64)  # the blob's content hash: shows it is unaltered
     captured_at = DateTimeField(required=True)
     size = IntField()
+    # the same frame with faces blurred: what the business is shown of a problem raised from its kitchen
+    shown_sha256 = StringField(max_length=64)
 
 
 class Problem(EmbeddedDocument):

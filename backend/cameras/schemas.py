@@ -99,7 +99,7 @@ class CameraEvidenceSchema(ma.Schema):
 
 class CameraProblemSchema(ma.Schema):
     status = ma.fields.String()
-    answer = ma.fields.String(allow_none=True)
+    note = ma.fields.String(allow_none=True, attribute="answer", metadata={"description": "The business's answer."})
     photos = ma.fields.List(ma.fields.String())
     answered_at = ma.fields.AwareDateTime(allow_none=True)
     closed_at = ma.fields.AwareDateTime(allow_none=True)
@@ -123,6 +123,30 @@ class CameraEventSchema(ma.Schema):
     created_at = ma.fields.AwareDateTime()
 
 
+class ProblemPictureSchema(ma.Schema):
+    url = ma.fields.String(metadata={"description": "The captured frame, faces blurred."})
+    captured_at = ma.fields.AwareDateTime()
+
+
+class _Pictures(ma.fields.List):
+    """The event's shown copies as picture links (a list of ProblemPictureSchema in the document)."""
+
+    def serialize(self, attr, obj, accessor=None, **kwargs):
+        base = f"/api/v1/mp/businesses/{obj.business_id}/camera-problems/{obj.id}/pictures"
+        pictures = [
+            {"url": f"{base}/{index}.jpg", "captured_at": evidence.captured_at}
+            for index, evidence in enumerate(obj.evidence)
+            if evidence.shown_sha256
+        ]
+        return self._serialize(pictures, attr, obj, **kwargs)
+
+
+class BusinessProblemSchema(CameraEventSchema):
+    """A problem as its business sees it: the regulator's note and the captured frame (faces blurred)."""
+
+    pictures = _Pictures(ma.fields.Nested(ProblemPictureSchema))
+
+
 class EventQuerySchema(PaginationQuerySchema):
     status = ma.fields.String(validate=validate.OneOf(EVENT_STATUSES))
     kind = ma.fields.String(validate=validate.OneOf(EVENT_KINDS))
@@ -143,5 +167,5 @@ class CloseProblemSchema(StrictSchema):
 
 
 class ProblemAnswerSchema(StrictSchema):
-    answer = text(1000, required=True)
+    note = text(1000, required=True, metadata={"description": "What was done (as a rectification's evidence)."})
     photos = ma.fields.List(ma.fields.String(validate=SHA256), validate=validate.Length(max=9), load_default=list)

@@ -286,7 +286,13 @@ def public_snapshot(public_code: str, camera_id: Any) -> tuple[bytes, float] | N
 
 
 def record_status(
-    camera_id: Any, status: str, *, previous: str | None, evidence_jpeg: bytes | None, details: dict
+    camera_id: Any,
+    status: str,
+    *,
+    previous: str | None,
+    evidence_jpeg: bytes | None,
+    details: dict,
+    shown_jpeg: bytes | None = None,
 ) -> None:
     """A camera's status changed: the camera record, an event with its evidence, the card. Safe to
     run twice (the event's key is the camera, the new status and the moment it began)."""
@@ -309,6 +315,7 @@ def record_status(
         label=status,
         previous=previous,
         evidence_jpeg=evidence_jpeg,
+        shown_jpeg=shown_jpeg,
         details=details,
         dedupe_key=f"{camera.id}:{status}:{int(now.timestamp())}",
     )
@@ -317,7 +324,14 @@ def record_status(
 
 
 def record_scene(
-    camera_id: Any, label: str, *, evidence_jpeg: bytes, score: float | None, details: dict, bucket: str
+    camera_id: Any,
+    label: str,
+    *,
+    evidence_jpeg: bytes,
+    score: float | None,
+    details: dict,
+    bucket: str,
+    shown_jpeg: bytes | None = None,
 ) -> None:
     """A notable scene (people outside opening hours, a detector's finding), once per `bucket`."""
     camera = Camera.objects(id=object_id(camera_id)).first()
@@ -329,19 +343,29 @@ def record_scene(
         label=label,
         previous=None,
         evidence_jpeg=evidence_jpeg,
+        shown_jpeg=shown_jpeg,
         details=details,
         score=score,
         dedupe_key=f"{camera.id}:{label}:{bucket}",
     )
 
 
-def _evidence(jpeg: bytes | None, at: datetime) -> list[Evidence]:
+def _evidence(jpeg: bytes | None, at: datetime, shown: bytes | None = None) -> list[Evidence]:
+    """The frame kept as evidence (its hash shows it unaltered) and, when there is one, the same frame
+    with faces blurred, which is what the business is shown."""
     if not jpeg:
         return []
-    return [Evidence(sha256=blob_store().put(jpeg), captured_at=at, size=len(jpeg))]
+    store = blob_store()
+    return [
+        Evidence(
+            sha256=store.put(jpeg), captured_at=at, size=len(jpeg), shown_sha256=store.put(shown) if shown else None
+        )
+    ]
 
 
-def _add_event(camera: Camera, *, kind, label, previous, evidence_jpeg, details, dedupe_key, score=None) -> None:
+def _add_event(
+    camera: Camera, *, kind, label, previous, evidence_jpeg, details, dedupe_key, score=None, shown_jpeg=None
+) -> None:
     from mongoengine import NotUniqueError
 
     event = CameraEvent(
@@ -353,7 +377,7 @@ def _add_event(camera: Camera, *, kind, label, previous, evidence_jpeg, details,
         previous=previous,
         details=details,
         score=score,
-        evidence=_evidence(evidence_jpeg, utcnow()),
+        evidence=_evidence(evidence_jpeg, utcnow(), shown_jpeg),
         dedupe_key=dedupe_key,
     )
     try:
@@ -451,7 +475,7 @@ def capture(principal: Principal, camera_id: Any, note: str) -> CameraEvent:
     """不规范操作画面捕捉: the latest full snapshot kept as evidence with the regulator's note; the
     business must answer it."""
     camera = get_for_regulator_camera(principal, camera_id)
-    image = snapshots.latest(binary_redis(), camera.id, public=False)
+    image, shown = snapshots.latest_pair(binary_redis(), camera.id)
     if image is None:
         raise InvalidInput(errors={"camera": [Text("No snapshot to capture yet.")]})
     event = CameraEvent(
@@ -460,7 +484,7 @@ def capture(principal: Principal, camera_id: Any, note: str) -> CameraEvent:
         district_scopes=list(camera.district_scopes),
         kind=CAPTURE,
         label=CAPTURE,
-        evidence=_evidence(image, utcnow()),
+        evidence=_evidence(image, utcnow(), shown),
         note=note,
         status=CONFIRMED,
         raised_by=object_id(principal.user_id),
@@ -530,12 +554,35 @@ def problems_of(user_id: Any, business_id: Any):
     return CameraEvent.objects.problems_of(business.id).order_by("-created_at")
 
 
-def answer_problem(user_id: Any, business_id: Any, event_id: Any, *, answer: str, photos: list[str]) -> CameraEvent:
+def problem_picture(user_id: Any, business_id: Any, event_id: Any, index: int) -> bytes:
+    """A problem's evidence as its business is shown it: the frame with faces blurred."""
+    business, _role = member_business(user_id, business_id)
+    event = CameraEvent.objects.problems_of(business.id).filter(id=object_id(event_id, EventNotFound)).first()
+    if event is None:
+        raise EventNotFound()
+    if not 0 <= index < len(event.evidence) or not event.evidence[index].shown_sha256:
+        raise EventNotFound(Text("No picture to show for this problem."))
+    return blob_store().get(event.evidence[index].shown_sha256)
+
+
+def own_snapshot(user_id: Any, business_id: Any, camera_id: Any) -> tuple[bytes, float]:
+    """The latest snapshot of one of the business's own cameras (faces blurred), with its capture time."""
+    business, _role = member_business(user_id, business_id)
+    camera = Camera.objects(id=object_id(camera_id, CameraNotFound), business_id=business.id).first()
+    if camera is None:
+        raise CameraNotFound()
+    redis = binary_redis()
+    image = snapshots.latest(redis, camera.id, public=True)
+    seen = snapshots.meta(redis, [camera.id]).get(str(camera.id))
+    if image is None or seen is None:
+        raise CameraNotFound(Text("No snapshot yet: the camera has not been sampled."))
+    return image, seen.captured_at
+
+
+def answer_problem(user_id: Any, business_id: Any, event_id: Any, *, note: str, photos: list[str]) -> CameraEvent:
     business, _role = member_business(user_id, business_id, roles=(OWNER, MANAGER))
     if RoutinePhoto.objects.missing(business.id, photos):
-        raise InvalidInput(
-            errors={"photos": [Text("A photo was not uploaded for this business (POST …/routine-photos first).")]}
-        )
+        raise InvalidInput(errors={"photos": [Text("A photo was not uploaded for this business.")]})
     return change_state(
         CameraEvent.objects(business_id=business.id),
         object_id(event_id),
@@ -545,7 +592,7 @@ def answer_problem(user_id: Any, business_id: Any, event_id: Any, *, answer: str
         conditions={"problem__status__in": [PROBLEM_OPEN, PROBLEM_ANSWERED]},
         updates={
             "set__problem__status": PROBLEM_ANSWERED,
-            "set__problem__answer": answer,
+            "set__problem__answer": note,
             "set__problem__photos": photos,
             "set__problem__answered_by": object_id(user_id),
             "set__problem__answered_at": utcnow(),

@@ -85,6 +85,12 @@ def latest(redis, camera_id: Any, *, public: bool) -> bytes | None:
     return redis.get(_key(camera_id, "public" if public else "full"))
 
 
+def latest_pair(redis, camera_id: Any) -> tuple[bytes | None, bytes | None]:
+    """The latest frame as captured and its faces-blurred copy, read together (one MGET)."""
+    full, public = redis.mget([_key(camera_id, "full"), _key(camera_id, "public")])
+    return full, public
+
+
 def recent(redis, camera_id: Any) -> list[tuple[float, bytes]]:
     entries = redis.lrange(_key(camera_id, "recent"), 0, RECENT - 1)
     return [(_TIME.unpack(entry[: _TIME.size])[0], entry[_TIME.size :]) for entry in entries]

@@ -156,9 +156,10 @@ def test_an_inspection_from_the_api_alone_colleagues_by_name_checklists_and_ever
     assert "password_hash" not in listed.text and "openid" not in listed.text
     # the city's regulator sees the county's; a district outside one's own is refused by name
     assert username in {user["username"] for user in api.get("/api/v1/console/users", token=city).json()}
-    assert "district" in assert_error(
-        api.get("/api/v1/console/users", token=lead, params={"district": "310112"}), 422
-    )["errors"]
+    assert (
+        "district"
+        in assert_error(api.get("/api/v1/console/users", token=lead, params={"district": "310112"}), 422)["errors"]
+    )
     assert_error(api.post("/api/v1/console/users", token=lead, json={}), 403)  # creating stays with admins
     # the checklist is readable; its items are what an inspection records
     (catering,) = [c for c in api.get("/api/v1/console/checklists", token=lead).json() if c["kind"] == "catering"]

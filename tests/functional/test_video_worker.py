@@ -309,19 +309,30 @@ def test_captures_reviews_and_answers(app, api, owned_business, clips, start_wor
 
     problems = api.get(f"/api/v1/mp/businesses/{business['id']}/camera-problems", token=owner).json()
     assert {p["id"] for p in problems} == {event["id"], status_event["id"]}
+    # the business sees what was captured in its kitchen (faces blurred) and the regulator's note
+    (shown,) = [p for p in problems if p["id"] == event["id"]]
+    assert shown["note"] == "操作人员未戴口罩" and len(shown["pictures"]) == 1
+    picture = api.get(shown["pictures"][0]["url"], token=owner)
+    assert picture.status_code == 200 and picture.headers["Content-Type"] == "image/jpeg"
+    assert picture.content[:2] == b"\xff\xd8"
+    assert_error(api.get(shown["pictures"][0]["url"], token=stranger), 403)
+    # and its own cameras' latest snapshot
+    own = api.get(f"/api/v1/mp/businesses/{business['id']}/cameras/{camera_id}/snapshot.jpg", token=owner)
+    assert own.status_code == 200 and own.content[:2] == b"\xff\xd8" and own.headers["Last-Modified"]
     answered = api.post(
         f"/api/v1/mp/businesses/{business['id']}/camera-problems/{event['id']}/answer",
         token=owner,
-        json={"answer": "已对员工进行培训，要求全程佩戴口罩"},
+        json={"note": "已对员工进行培训，要求全程佩戴口罩"},
     )
     assert answered.status_code == 200 and answered.json()["problem"]["status"] == "answered"
+    assert answered.json()["problem"]["note"] == "已对员工进行培训，要求全程佩戴口罩"
     closed = api.post(f"/api/v1/console/camera-events/{event['id']}/close", token=regulator, json={"note": "整改到位"})
     assert closed.status_code == 200 and closed.json()["problem"]["status"] == "closed"
     assert_error(
         api.post(
             f"/api/v1/mp/businesses/{business['id']}/camera-problems/{event['id']}/answer",
             token=owner,
-            json={"answer": "再补充"},
+            json={"note": "再补充"},
         ),
         409,
     )

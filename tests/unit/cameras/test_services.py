@@ -6,11 +6,12 @@ from __future__ import annotations
 import pytest
 
 from backend.cameras import services
-from backend.cameras.errors import StreamUrlRefused
-from backend.cameras.models import Camera, CameraEvent, shown_url
+from backend.cameras.errors import EventNotFound, StreamUrlRefused
+from backend.cameras.models import Camera, CameraEvent, Problem, shown_url
 from backend.core import context
 from backend.core.errors import InvalidInput
 from backend.public_card import services as cards
+from backend.registry.errors import BusinessNotFound
 from tests.builders import approved, citizen, submitted
 
 
@@ -92,3 +93,24 @@ def test_a_status_change_is_recorded_once_and_reaches_the_card(shop):
     assert CameraEvent.objects(camera_id=camera.id, label="offline").count() == 1
     card = cards.view(business.public_code, "json")
     assert '"status": "offline"' in card.body
+
+
+def test_the_business_is_shown_the_faces_blurred_copy_of_a_problems_frame(shop):
+    business, owner = shop
+    camera = services.add_camera(owner.user_id, business.id, values())
+    services.record_scene(
+        camera.id,
+        "no_mask",
+        evidence_jpeg=b"full-frame",
+        shown_jpeg=b"blurred-frame",
+        score=0.9,
+        details={},
+        bucket="h1",
+    )
+    event = CameraEvent.objects(camera_id=camera.id).get()
+    event.update(set__problem=Problem(status="open"), set__status="confirmed")
+    assert services.problem_picture(owner.user_id, business.id, event.id, 0) == b"blurred-frame"
+    with pytest.raises(EventNotFound):
+        services.problem_picture(owner.user_id, business.id, event.id, 1)
+    with pytest.raises(BusinessNotFound):
+        services.problem_picture(citizen().user_id, business.id, event.id, 0)
