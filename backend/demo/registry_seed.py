@@ -103,10 +103,11 @@ DEMO_BUSINESSES = [
 ]
 
 
-def demo_code(label: str, length: int = services.PUBLIC_CODE_LENGTH) -> str:
+def demo_code(
+    label: str, length: int = services.PUBLIC_CODE_LENGTH, alphabet: str = services.PUBLIC_CODE_ALPHABET
+) -> str:
     """The same code for the same demo record on every start (demo data only: it is not secret)."""
     digest = hashlib.sha256(f"sfs-demo:{label}".encode()).digest()
-    alphabet = services.PUBLIC_CODE_ALPHABET
     return "".join(alphabet[byte % len(alphabet)] for byte in digest[:length])
 
 

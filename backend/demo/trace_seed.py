@@ -7,9 +7,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from backend.core.timeutil import today_shanghai
+from backend.demo.registry_seed import demo_code
 from backend.purchasing import services as purchasing
 from backend.purchasing.models import Order
 from backend.registry.models import Business
+from backend.trace import lots
 from backend.trace import services as trace
 from backend.trace.models import Lot
 
@@ -38,6 +40,11 @@ def _order(buyer_user, buyer, supplier, supplier_user, product, quantity, key):
     )
     purchasing.accept_order(supplier_user.id, order.id)
     return order
+
+
+def _codes(*lot_codes: str) -> list[str]:
+    """The same trace code for the same demo lot on every start, as the demo's public codes are."""
+    return [demo_code(f"lot:{code}", lots.TRACE_CODE_LENGTH, lots.TRACE_CODE_ALPHABET) for code in lot_codes]
 
 
 def _receive(user, order, certificate_number):
@@ -87,6 +94,7 @@ def seed_trace(users: dict) -> None:
             {**lot, "line": 0, "lot_code": "LY-JC-A", "quantity": 120, "produced_on": today - timedelta(days=2)},
             {**lot, "line": 0, "lot_code": "LY-JC-B", "quantity": 80, "produced_on": today - timedelta(days=2)},
         ],
+        trace_codes=_codes("LY-JC-A", "LY-JC-B"),
     )
     _receive(users["wholesaler"], inbound, certificate.number)
     first, second = Lot.objects(order_id=inbound.id).order_by("lot_code")
@@ -96,6 +104,7 @@ def seed_trace(users: dict) -> None:
         users["wholesaler"].id,
         to_canteen.id,
         [{**lot, "line": 0, "lot_code": "XD-1", "quantity": 60, "produced_on": first.produced_on, "inputs": merged}],
+        trace_codes=_codes("XD-1"),
     )
     _receive(users["canteen"], to_canteen, certificate.number)
     to_home = _order(users["household"], None, wholesaler, users["wholesaler"], resold, 3, "household")
@@ -104,6 +113,7 @@ def seed_trace(users: dict) -> None:
         users["wholesaler"].id,
         to_home.id,
         [{**lot, "line": 0, "lot_code": "XD-2", "quantity": 3, "produced_on": first.produced_on, "inputs": split}],
+        trace_codes=_codes("XD-2"),
     )
 
 

@@ -36,6 +36,7 @@ from backend.inspections.models import (
     OPEN,
     SIGNED,
     SUBMITTED,
+    TYPES,
     Acknowledgement,
     AnnualGrade,
     Checklist,
@@ -492,12 +493,23 @@ def _set_grade(
 # --- the public card -----------------------------------------------------------------------------
 
 
+PUBLIC_HISTORY = 5  # results the card lists under the latest, as FHRS and NYC show a history
+
+
 def publish_card(business_id: Any) -> None:
     grade = AnnualGrade.objects(id=business_id).first()
-    # the newest signed record of the latest date: a correction outranks what it corrects
-    latest = Inspection.objects(business_id=business_id, status=SIGNED).order_by("-inspected_on", "-signed_at").first()
+    # newest first; a correction outranks what it corrects, which is then not shown at all
+    signed = list(
+        Inspection.objects(business_id=business_id, status=SIGNED)
+        .order_by("-inspected_on", "-signed_at")
+        .only("id", "inspected_on", "result", "dynamic_grade", "corrects", "type")
+        .limit(PUBLIC_HISTORY * 3)
+    )
+    corrected = {inspection.corrects for inspection in signed if inspection.corrects}
+    shown = [inspection for inspection in signed if inspection.id not in corrected][:PUBLIC_HISTORY]
     data: dict[str, Any] = {"open_rectifications": Rectification.objects(business_id=business_id).unfinished().count()}
-    if latest is not None:
+    if shown:
+        latest = shown[0]
         data.update(
             {
                 "date": latest.inspected_on.isoformat(),
@@ -506,6 +518,16 @@ def publish_card(business_id: Any) -> None:
                 "dynamic_grade": latest.dynamic_grade,
                 "dynamic_grade_label": rules.GRADE_LABELS.get(latest.dynamic_grade),
                 "face": rules.GRADE_FACES.get(latest.dynamic_grade),
+                "history": [
+                    {
+                        "date": inspection.inspected_on.isoformat(),
+                        "type_label": TYPES.get(inspection.type, ""),
+                        "result": inspection.result,
+                        "result_label": rules.RESULT_LABELS[inspection.result],
+                        "face": rules.GRADE_FACES.get(inspection.dynamic_grade),
+                    }
+                    for inspection in shown
+                ],
             }
         )
     cards.publish_section(

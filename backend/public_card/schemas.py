@@ -45,6 +45,16 @@ class PublicHealthCertificatesSchema(ma.Schema):
     directors = ma.fields.List(ma.fields.String(), metadata={"description": "食品安全总监, masked."})
 
 
+class PublicInspectionHistorySchema(ma.Schema):
+    date = ma.fields.String(metadata={"format": "date"})
+    type_label = ma.fields.String(
+        metadata={"description": "日常检查 / 专项检查 / 双随机抽查 / 跟踪复查 / 投诉举报核查"}
+    )
+    result = ma.fields.String(metadata={"enum": ["compliant", "basically_compliant", "non_compliant"]})
+    result_label = ma.fields.String()
+    face = ma.fields.String(allow_none=True)
+
+
 class PublicInspectionSchema(ma.Schema):
     date = ma.fields.String(metadata={"format": "date"})
     result = ma.fields.String(metadata={"enum": ["compliant", "basically_compliant", "non_compliant"]})
@@ -53,6 +63,10 @@ class PublicInspectionSchema(ma.Schema):
     dynamic_grade_label = ma.fields.String(allow_none=True)
     face = ma.fields.String(allow_none=True, metadata={"description": "大笑 / 微笑 / 平脸"})
     open_rectifications = ma.fields.Integer(metadata={"description": "Failed items being fixed (整改中)."})
+    history = ma.fields.List(
+        ma.fields.Nested(PublicInspectionHistorySchema),
+        metadata={"description": "The last five results, newest first (a corrected record shows its correction)."},
+    )
 
 
 class PublicTestResultSchema(ma.Schema):

@@ -346,7 +346,7 @@ def cancel_order(user_id: Any, order_id: Any, reason: str | None, version: int |
     return order
 
 
-def ship_order(user_id: Any, order_id: Any, lots: list[dict]) -> Order:
+def ship_order(user_id: Any, order_id: Any, lots: list[dict], *, trace_codes: list[str] | None = None) -> Order:
     """Ship the accepted order in lots (each order line in one or more). The lots are written first,
     then the order moves to shipped; when it cannot (cancelled meanwhile), the lots are taken back,
     so a lost race leaves nothing behind."""
@@ -356,7 +356,7 @@ def ship_order(user_id: Any, order_id: Any, lots: list[dict]) -> Order:
             Text("Only an accepted order is shipped; this one is {state}.", state=State("order", order.status))
         )
     _check_line_quantities(order, lots)
-    made = trace_lots.create_lots(order, lots, actor_id=user_id)
+    made = trace_lots.create_lots(order, lots, actor_id=user_id, trace_codes=trace_codes)
     try:
         order = _transition(order, user_id, action="shipped", from_statuses=(ACCEPTED,), to_status=SHIPPED)
     except OrderConflict:

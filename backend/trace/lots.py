@@ -28,9 +28,12 @@ def new_trace_code() -> str:
     return "".join(secrets.choice(TRACE_CODE_ALPHABET) for _ in range(TRACE_CODE_LENGTH))
 
 
-def create_lots(order, lots: list[dict], *, actor_id: Any) -> list[Lot]:
+def create_lots(order, lots: list[dict], *, actor_id: Any, trace_codes: list[str] | None = None) -> list[Lot]:
     """Check every lot, then write them all; a lot code this supplier used before is a 409 and writes
-    nothing."""
+    nothing. `trace_codes`: the lots' codes when the caller chooses them, one per lot (the demo keeps
+    its codes across starts, as it does its public codes); new random ones otherwise."""
+    if trace_codes is not None and len(trace_codes) != len(lots):
+        raise ValueError("one trace code per lot")
     supplier = Business.objects.get(id=order.supplier_id)
     buyer = Business.objects(id=order.buyer_business_id).first() if order.buyer_business_id else None
     problems: dict[str, dict] = {}
@@ -71,7 +74,7 @@ def create_lots(order, lots: list[dict], *, actor_id: Any) -> list[Lot]:
             continue
         made.append(
             Lot(
-                trace_code=new_trace_code(),
+                trace_code=trace_codes[index] if trace_codes else new_trace_code(),
                 supplier_id=supplier.id,
                 supplier_name=supplier.name,
                 lot_code=lot["lot_code"],

@@ -174,9 +174,11 @@ class TraceTestResultSchema(ma.Schema):
 class PublicSourceSchema(ma.Schema):
     product = ma.fields.String()
     supplier = ma.fields.String()
+    lot_code = ma.fields.String(metadata={"description": "The supplier's lot code"})
     origin = ma.fields.String()
     produced_on = ma.fields.Date()
     hops = ma.fields.Integer()
+    lots = ma.fields.Integer(metadata={"description": "How many lots alike this line stands for"})
 
 
 class PublicTraceSchema(ma.Schema):

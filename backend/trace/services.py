@@ -139,17 +139,23 @@ def public_trace(code: str) -> dict:
     buyer."""
     lot = lot_by_trace_code(code)
     certificate = ProduceCertificate.objects(id=lot.certificate_id).first() if lot.certificate_id else None
-    sources = [
-        {
+    sources: dict[tuple, dict] = {}  # one line per lot a person can tell apart (two lines alike say "2 批")
+    for hops, source in _walk([lot], backward=True):
+        if hops == 0:
+            continue
+        line = {
             "product": source.product_name,
             "supplier": source.supplier_name,
+            "lot_code": source.lot_code,
             "origin": source.origin,
             "produced_on": source.produced_on,
             "hops": hops,
         }
-        for hops, source in _walk([lot], backward=True)
-        if hops > 0
-    ][:20]
+        key = tuple(line.values())
+        if key in sources:
+            sources[key]["lots"] += 1
+        elif len(sources) < 20:
+            sources[key] = {**line, "lots": 1}
     codes = [lot.trace_code, *[entry.trace_code for entry in lot.inputs]]
     tests = Sample.objects(trace_code__in=codes, announcement_id__ne=None).order_by("-sampled_on").limit(5)
     return {
@@ -178,7 +184,7 @@ def public_trace(code: str) -> dict:
             }
             for sample in tests
         ],
-        "sources": sources,
+        "sources": list(sources.values()),
         "recalled": Recall.objects(status=OPEN, targets__lot_id=lot.id).count() > 0,
     }
 

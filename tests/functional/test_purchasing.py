@@ -228,6 +228,8 @@ def test_the_chain_from_farm_to_canteen_and_household_is_traced_and_recalled(api
         public["supplier"] == "张家港市鑫达蔬菜批发部" and public["certificate"]["number"] == c["certificate"]["number"]
     )
     assert {s["supplier"] for s in public["sources"]} == {"如皋市长江镇绿源蔬菜种植基地"}
+    for source in public["sources"]:  # lots alike but for their code are told apart by it on the page
+        assert f"批号 {source['lot_code']}" in page.text
     assert "price_cents" not in json.dumps(public) and "buyer" not in json.dumps(public)
     missing = api.get("/t/ZZZZZZZZZZZZ")
     assert missing.status_code == 404 and "未找到" in missing.text

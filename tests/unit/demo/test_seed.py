@@ -146,16 +146,22 @@ def test_demo_has_a_traced_chain_from_farm_to_canteen_and_household(config):
     code = urls[0][1].rsplit("/", 1)[1]
     public = app.test_client().get(f"/api/v1/public/trace/{code}").get_json()
     assert public["certificate"]["producer"] == "顾长春" and public["sources"]
+    # the canteen's lot merges two of the farm's lots: two source lines told apart by their lot codes
+    merged = next(url for label, url in urls if "食堂" in label).rsplit("/", 1)[1]
+    sources = app.test_client().get(f"/api/v1/public/trace/{merged}").get_json()["sources"]
+    assert sorted(source["lot_code"] for source in sources) == ["LY-JC-A", "LY-JC-B"]
 
 
 def test_demo_codes_and_query_keys_are_the_same_on_every_start(config):
     from backend.complaints.models import Complaint
     from backend.registry.models import Business
+    from backend.trace.models import Lot
 
     def seeded():
         app = seeded_app(config)
         with app.app_context():
             codes = sorted(b.public_code for b in Business.objects if b.public_code)
+            codes += sorted(lot.trace_code for lot in Lot.objects)
             numbers = sorted(c.query_key_hash for c in Complaint.objects)
         return codes, numbers, app.extensions["sfs.demo"]["complaints"]
 

@@ -179,3 +179,19 @@ def test_a_new_checklist_version_leaves_the_old_one(setting):
         },
     )
     assert loaded.version == 2 and Checklist.objects(kind="catering", version=1).first().items
+
+
+def test_the_card_lists_recent_results_newest_first_with_a_correction_in_place_of_what_it_corrects(setting):
+    business, _owner, lead, second = setting
+    earlier = services.sign(
+        lead, _draft(lead, second, business, failed=("samples_kept",), inspected_on=TODAY - timedelta(days=30)).id
+    )
+    wrong = services.sign(lead, _draft(lead, second, business, failed=("cold_chain",)).id)
+    services.sign(lead, _draft(lead, second, business, corrects=str(wrong.id)).id)
+    card = cards.get(business.public_code)
+    history = json.loads(card.json)["latest_inspection"]["history"]
+    assert [(h["date"], h["result"]) for h in history] == [
+        (TODAY.isoformat(), "compliant"),
+        ((TODAY - timedelta(days=30)).isoformat(), earlier.result),
+    ]
+    assert history[0]["type_label"] == "日常检查" and "近期检查记录" in card.html
