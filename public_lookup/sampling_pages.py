@@ -1,4 +1,5 @@
-"""`/sampling`: the public list of announced sampling results (no JavaScript), failed and passed."""
+"""`/sampling`: the public list of announced sampling results (no JavaScript), failed and passed: cards
+on a phone, the SAMR-style table where it fits; the place is picked by name from a list."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import date
 from flask import Blueprint, render_template, request
 
 from backend.core import districts
+from backend.core.text import rendered
 from backend.sampling import publishing
 from backend.sampling.models import FAIL, PASS
 from backend.web.access import PUBLIC, access
@@ -16,28 +18,52 @@ blp = Blueprint("sampling_pages", __name__)
 PAGE = 50
 
 
-def _date(name: str) -> date | None:
-    try:
-        value = date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
+def _date(name: str, errors: dict) -> date | None:
+    asked = request.args.get(name, "").strip()[:20]
+    if not asked:
         return None
-    return value if 1900 <= value.year <= 2199 else None
+    try:
+        value = date.fromisoformat(asked)
+    except ValueError:
+        value = None
+    if value is None or not 1900 <= value.year <= 2199:
+        errors[name] = "请按“年-月-日”填写日期，例如 2026-11-30。"
+        return None
+    return value
+
+
+def _place(asked: str, places: list[tuple[str, str]], errors: dict) -> str:
+    """The code of what was typed or picked: a full name from the list, a name (如皋, 如皋市) or a code."""
+    if not asked:
+        return ""
+    by_name = {name: code for code, name in places}
+    if asked in by_name:
+        return by_name[asked]
+    try:
+        return districts.resolve(asked)
+    except districts.UnknownDistrict as unknown:
+        errors["city"] = f"没有找到“{asked}”：{rendered(unknown.reason, 'zh')}请从列表中选择市或县（区）。"
+        return ""
 
 
 @blp.get("/sampling")
 @access(PUBLIC)
 def sampling_page():
     limit_public()
-    city = request.args.get("city", "")
-    city = city if districts.is_known(city) else ""
-    date_from, date_to = _date("from"), _date("to")
+    errors: dict[str, str] = {}
+    places = publishing.public_places()
+    asked_place = request.args.get("city", "").strip()[:60]
+    city = _place(asked_place, places, errors)
+    date_from, date_to = _date("from", errors), _date("to", errors)
+    if date_from and date_to and date_to < date_from:
+        errors["to"] = "结束日期应不早于开始日期。"
     try:
         page = max(1, min(10_000, int(request.args.get("page", "1"))))
     except ValueError:
         page = 1
-    lists = {}
+    lists = {FAIL: {"total": 0, "rows": []}, PASS: {"total": 0, "rows": []}}
     pages = 1
-    for verdict in (FAIL, PASS):
+    for verdict in () if errors else (FAIL, PASS):
         found = publishing.public_results(city=city or None, date_from=date_from, date_to=date_to, verdict=verdict)
         total = found.count()
         pages = max(pages, -(-total // PAGE))
@@ -52,9 +78,12 @@ def sampling_page():
     html = render_template(
         "sampling.html",
         city=city,
+        city_input=districts.full_name(city) if city else asked_place,
+        places=places,
+        errors=errors,
         city_name=districts.full_name(city) if city else "",
-        date_from=date_from.isoformat() if date_from else "",
-        date_to=date_to.isoformat() if date_to else "",
+        date_from=date_from.isoformat() if date_from else request.args.get("from", "")[:20],
+        date_to=date_to.isoformat() if date_to else request.args.get("to", "")[:20],
         failed=lists[FAIL],
         passed=lists[PASS],
         page=page,

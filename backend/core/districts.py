@@ -81,6 +81,9 @@ class UnknownDistrict(ValueError):
         self.reason = reason
 
 
+SUFFIXES = ("市", "县", "区", "自治县", "旗")
+
+
 def resolve(value: str) -> str:
     """A known code from a code or an unambiguous county name (people know 如皋市, not 320682)."""
     value = (value or "").strip()
@@ -88,7 +91,8 @@ def resolve(value: str) -> str:
         if not is_known(value):
             raise UnknownDistrict(NOT_A_CODE)
         return value
-    matches = codes_named(value)
+    # people type 如皋 for 如皋市: the short name counts when only one division has it with a suffix
+    matches = codes_named(value) or [code for suffix in SUFFIXES for code in codes_named(value + suffix)]
     if len(matches) == 1:
         return matches[0]
     if matches:

@@ -156,6 +156,19 @@ def public_results(*, city: str | None, date_from: date | None, date_to: date | 
     return found.order_by("-announced_on", "sampling_number")
 
 
+def public_places() -> list[tuple[str, str]]:
+    """(code, full name) of the cities and counties with announced results: the public page's list."""
+    from backend.core import districts
+
+    codes = {
+        code
+        for scopes in Sample.objects.announced().distinct("district_scopes")
+        for code in ([scopes] if isinstance(scopes, str) else scopes)
+        if not code.endswith("0000")
+    }
+    return sorted((code, districts.full_name(code)) for code in codes if districts.is_known(code))
+
+
 def announcement_numbers(samples: Iterable[Sample]) -> dict:
     ids = list({s.announcement_id for s in samples if s.announcement_id})
     return {a.id: a for a in Announcement.objects(id__in=ids)} if ids else {}
@@ -195,6 +208,10 @@ def public_row(index: int, sample: Sample, announcements: dict) -> dict:
         "brand": sample.brand,
         "production_date": sample.production_date,
         "failed_items": failed or None,
+        "failed": [
+            {"item": i.item, "value": f"{i.value or ''}{i.unit or ''}" or None, "standard": i.standard}
+            for i in sample.failed_items
+        ],
         "food_category": sample.food_category,
         "announcement": announcement.number if announcement else None,
         "announced_on": sample.announced_on.isoformat() if sample.announced_on else None,

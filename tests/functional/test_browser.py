@@ -3,6 +3,10 @@
 import os
 from pathlib import Path
 
+import pytest
+
+from tests.support import LiveServer
+
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts"))
 
 
@@ -50,3 +54,59 @@ def test_search_offers_the_phones_position_and_lists_what_is_near(browser_page, 
     assert "near=32.372000%2C120.565000" in browser_page.url
     results = browser_page.locator("#results").inner_text()
     assert business["name"] in results and "由近及远" in results and " 米" in results
+
+
+@pytest.fixture
+def demo_server(config):
+    """The platform with the demo's data (an announced sampling batch, with a failed sample)."""
+    from backend.app import create_app
+
+    server = LiveServer(create_app({**config, "SEED_DEMO": True}))
+    yield server
+    server.stop()
+
+
+NARROWEST_CELL = 40  # px: under three characters wide, a name reads one character a line
+
+
+def _cells_too_narrow(page, selector: str) -> list[str]:
+    return page.evaluate(
+        """([selector, least]) => [...document.querySelectorAll(selector)]
+            .filter(e => e.offsetParent !== null && e.innerText.trim().length > 2)
+            .filter(e => e.getBoundingClientRect().width < least)
+            .map(e => e.innerText.trim())""",
+        [selector, NARROWEST_CELL],
+    )
+
+
+@pytest.mark.parametrize(("width", "height", "shown"), [(390, 844, ".results-cards"), (1366, 900, ".results-table")])
+def test_the_sampling_page_reads_as_cards_on_a_phone_and_a_table_where_it_fits(
+    browser_page, demo_server, width, height, shown
+):
+    browser_page.set_viewport_size({"width": width, "height": height})
+    browser_page.goto(f"{demo_server.url}/sampling")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    browser_page.screenshot(path=str(ARTIFACTS / f"sampling-{width}x{height}.png"), full_page=True)
+    failed = browser_page.locator("#failed")
+    assert failed.locator(shown).first.is_visible()
+    assert browser_page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scrolling
+    assert _cells_too_narrow(browser_page, "td, th, dd, dt, h3") == []  # nothing reads vertically
+    if shown == ".results-cards":  # the failing item with its value and limit, on the card itself
+        assert "检验结果" in failed.locator(".result").first.inner_text()
+        assert "标准值" in failed.locator(".result").first.inner_text()
+
+
+def test_the_sampling_page_takes_a_place_by_name_and_says_when_it_knows_none(browser_page, demo_server):
+    browser_page.set_viewport_size({"width": 390, "height": 844})
+    browser_page.goto(f"{demo_server.url}/sampling?city=不存在县")
+    error = browser_page.locator("#city-error")
+    assert error.is_visible() and "不存在县" in error.inner_text()
+    assert browser_page.locator("#city").input_value() == "不存在县"  # the input is kept
+    assert browser_page.locator(".result").count() == 0  # and nothing silently listed instead
+    options = browser_page.locator("#places option").evaluate_all("options => options.map(o => o.value)")
+    assert options and all(not value.isdigit() for value in options)  # names, not 6-digit codes
+    browser_page.locator("#city").fill(options[0])
+    with browser_page.expect_navigation():
+        browser_page.get_by_role("button", name="查询").click()
+    assert browser_page.locator("#city-error").count() == 0
+    assert options[0] in browser_page.locator("h1").inner_text()

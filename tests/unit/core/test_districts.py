@@ -31,6 +31,7 @@ def test_any_covers_and_enclosing_codes():
 def test_resolve_takes_a_code_or_an_unambiguous_name():
     assert resolve("320682") == "320682"
     assert resolve(" 如皋市 ") == "320682"
+    assert resolve("如皋") == "320682" and resolve("闵行") == "310112"  # as people say them
     for bad in ("999999", "城关区", "火星县", ""):
         with pytest.raises(UnknownDistrict):
             resolve(bad)
