@@ -103,23 +103,24 @@ def submit_complaint():
         limit_public()
     except RateLimited as refused:
         return _refused_for_now(typed, refused)
-    if any(typed[field].strip() for field in PERSONAL_FIELDS) and request.form.get("consent") != "yes":
-        return _form_page(typed, {"consent": "请阅读并同意个人信息使用说明"}, 422)
+    # every problem of the form in one round, each beside its own field
+    errors: dict[str, str] = {}
     try:
         values = ComplaintFormSchema().load(request.form.to_dict())
     except ValidationError as invalid:
-        return _form_page(
-            typed,
-            {
-                field: FIELD_HINTS.get(field, "；".join(map(str, reasons)))
-                for field, reasons in invalid.messages.items()
-            },
-            422,
-        )
-    client = public_client()
+        values = ComplaintFormSchema.as_submission(invalid.valid_data or {})
+        errors = {
+            field: FIELD_HINTS.get(field, "；".join(map(str, reasons))) for field, reasons in invalid.messages.items()
+        }
+    errors = {**_flatten(services.problems(values)), **errors}
+    if any(typed[field].strip() for field in PERSONAL_FIELDS) and request.form.get("consent") != "yes":
+        errors["consent"] = "请阅读并同意个人信息使用说明"
     photos = [upload for upload in request.files.getlist("photos") if upload.filename]
     if len(photos) > services.MAX_PHOTOS:
-        return _form_page(typed, {"photos": f"最多上传{services.MAX_PHOTOS}张照片"}, 422)
+        errors["photos"] = f"最多上传{services.MAX_PHOTOS}张照片"
+    if errors:
+        return _form_page(typed, errors, 422)
+    client = public_client()
     try:
         tokens = []
         for upload in photos:

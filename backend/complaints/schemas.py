@@ -199,6 +199,13 @@ class ComplaintFormSchema(ma.Schema):
 
     @ma.post_load
     def _as_submission(self, data, **kwargs):
+        return self.as_submission(data)
+
+    @staticmethod
+    def as_submission(data: dict) -> dict:
+        """The flat fields as the service takes them (also for what loaded of a refused form, so that
+        the service's rules are said in the same round as the schema's)."""
+        data = dict(data)
         person = {key: data.pop(key) for key in ("name", "phone", "address") if key in data}
         data["complainant"] = person or None
         return data

@@ -128,24 +128,61 @@ def _normalised_text(text: str) -> str:
     return re.sub(r"\s+", "", text).lower()
 
 
-def _target(values: dict) -> tuple[Business | None, str, str | None, str]:
+def _target_problems(values: dict) -> dict:
     code = values.get("business_code")
     if code:
         business = Business.objects.by_public_code(code).first()
         if business is None or business.status not in PUBLIC_STATUSES:
-            raise InvalidInput(errors={"business_code": [Text("No business has this public code.")]})
-        return business, business.name, business.address, business.district_code
-    errors = {}
+            return {"business_code": [Text("No business has this public code.")]}
+        return {}
+    errors: dict = {}
     for field in ("business_name", "business_address", "district_code"):
         if not values.get(field):
             errors[field] = [Text("Required when no business_code is given.")]
-    if errors:
-        raise InvalidInput(errors=errors)
-    try:
-        district_code = districts.resolve(values["district_code"])
-    except districts.UnknownDistrict as unknown:
-        raise InvalidInput(errors={"district_code": [unknown.reason]}) from None
+    if values.get("district_code"):
+        try:
+            districts.resolve(values["district_code"])
+        except districts.UnknownDistrict as unknown:
+            errors["district_code"] = [unknown.reason]
+    return errors
+
+
+def _target(values: dict) -> tuple[Business | None, str, str | None, str]:
+    """The business complained about, or the one described; `problems` has checked the values."""
+    code = values.get("business_code")
+    if code:
+        business = Business.objects.by_public_code(code).first()
+        if business is None or business.status not in PUBLIC_STATUSES:  # gone since it was checked
+            raise InvalidInput(errors={"business_code": [Text("No business has this public code.")]})
+        return business, business.name, business.address, business.district_code
+    district_code = districts.resolve(values["district_code"])
     return None, values["business_name"].strip(), values["business_address"].strip(), district_code
+
+
+def problems(values: dict) -> dict:
+    """Everything wrong with a submission, every field at once (a form says all of it in one round):
+    {field: [reasons]}, the complainant's fields under "complainant"."""
+    errors: dict = {}
+    complainant = values.get("complainant") or {}
+    person: dict = {}
+    if complainant.get("phone") and normalise_phone(complainant["phone"]) is None:
+        person["phone"] = [Text("A mainland mobile (11 digits) or landline number.")]
+    if values.get("kind") == COMPLAINT:
+        for field in ("name", "phone", "address"):
+            if not complainant.get(field):
+                person[field] = [Text("Required for a complaint.")]
+        if not values.get("claim"):
+            errors["claim"] = [Text("A complaint states what you ask for.")]
+    if person:
+        errors["complainant"] = person
+    occurred_at = values.get("occurred_at")
+    if occurred_at is not None:
+        occurred_at, now = as_utc(occurred_at), utcnow()
+        if occurred_at > now + timedelta(minutes=10):
+            errors["occurred_at"] = [Text("Cannot be in the future.")]
+        elif now - occurred_at > MAX_AGE:
+            errors["occurred_at"] = [Text("Incidents more than 3 years ago cannot be handled.")]
+    return {**errors, **_target_problems(values)}
 
 
 def submit(
@@ -163,30 +200,12 @@ def submit(
     `client` (IP) and `user_id` own the uploads. `throttle` (the channel's rate limit) is called once
     the submission is known to be valid, and before a tracking number is taken: a refused
     submission spends neither the submitter's limit nor a number."""
-    kind = values["kind"]
-    errors: dict[str, list[str]] = {}
-    complainant = values.get("complainant") or {}
-    phone = None
-    if complainant.get("phone"):
-        phone = normalise_phone(complainant["phone"])
-        if phone is None:
-            errors["complainant"] = {"phone": [Text("A mainland mobile (11 digits) or landline number.")]}
-    if kind == COMPLAINT:
-        missing = [f for f in ("name", "phone", "address") if not complainant.get(f)]
-        if missing:
-            errors["complainant"] = {f: [Text("Required for a complaint.")] for f in missing}
-        if not values.get("claim"):
-            errors["claim"] = [Text("A complaint states what you ask for.")]
-    occurred_at = values.get("occurred_at")
-    now = utcnow()
-    if occurred_at is not None:
-        occurred_at = as_utc(occurred_at)
-        if occurred_at > now + timedelta(minutes=10):
-            errors["occurred_at"] = [Text("Cannot be in the future.")]
-        elif now - occurred_at > MAX_AGE:
-            errors["occurred_at"] = [Text("Incidents more than 3 years ago cannot be handled.")]
-    if errors:
+    kind, now = values["kind"], utcnow()
+    if errors := problems(values):
         raise InvalidInput(errors=errors)
+    complainant = values.get("complainant") or {}
+    phone = normalise_phone(complainant["phone"]) if complainant.get("phone") else None
+    occurred_at = as_utc(values["occurred_at"]) if values.get("occurred_at") is not None else None
     business, name, address, district_code = _target(values)
     photos = _photos(values.get("photos") or [], user_id or client)
 

@@ -110,3 +110,35 @@ def test_the_sampling_page_takes_a_place_by_name_and_says_when_it_knows_none(bro
         browser_page.get_by_role("button", name="查询").click()
     assert browser_page.locator("#city-error").count() == 0
     assert options[0] in browser_page.locator("h1").inner_text()
+
+
+def test_the_complaint_form_says_every_missing_field_at_once_each_beside_its_field(browser_page, live_server):
+    browser_page.set_viewport_size({"width": 390, "height": 844})
+    browser_page.goto(f"{live_server.url}/complaints/new")
+    browser_page.locator("#phone").fill("12345")  # wrong, and the other personal fields empty
+    browser_page.locator("input[name=consent]").check()
+    with browser_page.expect_navigation():
+        browser_page.get_by_role("button", name="提交").click()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    browser_page.screenshot(path=str(ARTIFACTS / "complaint-form-errors-390x844.png"), full_page=True)
+    beside = browser_page.evaluate(
+        """ids => Object.fromEntries(ids.map(id => {
+            const next = document.getElementById(id).nextElementSibling;
+            return [id, next && next.className === "err" ? next.innerText : null];
+        }))""",
+        [
+            "business_name",
+            "business_address",
+            "district_code",
+            "category",
+            "description",
+            "claim",
+            "name",
+            "phone",
+            "address",
+        ],
+    )
+    assert all(beside.values()), beside  # one round: every field that is wrong says so, under itself
+    assert "11" in beside["phone"] and "投诉须填写" in beside["name"]
+    assert browser_page.locator("#phone").input_value() == "12345"  # what was typed is kept
+    assert browser_page.evaluate("document.documentElement.scrollWidth") <= 390
