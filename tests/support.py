@@ -198,3 +198,14 @@ def assert_error(response, code):
     assert set(body) == ERROR_KEYS and body["code"] == code
     assert body["error"] and body["error"].replace(".", "").replace("_", "").isalpha()  # a stable code
     return body
+
+
+def aged_token(token: str, *, left: int, signed_in_ago: int, ttl: int = 900) -> str:
+    """The same session's access token as if issued earlier: `left` seconds to live, its sign-in
+    `signed_in_ago` seconds back (signed with the tests' secret)."""
+    import jwt
+
+    claims = jwt.decode(token, TEST_SECRET, algorithms=["HS256"])
+    now = int(time.time())
+    claims.update(exp=now + left, iat=now + left - ttl, auth_time=now - signed_in_ago)
+    return jwt.encode(claims, TEST_SECRET, algorithm="HS256")

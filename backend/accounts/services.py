@@ -134,6 +134,11 @@ def refresh(refresh_token: str) -> tokens.TokenPair:
     return tokens.rotate(refresh_token, active_role)
 
 
+def renew_page_session(token: str) -> str | None:
+    """See `tokens.renewed_for_page`: the console pages' keep-alive, bounded by PAGE_SESSION_MAX."""
+    return tokens.renewed_for_page(token)
+
+
 def logout(session_id: str) -> None:
     tokens.revoke_family(session_id)
 

@@ -55,7 +55,7 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def _access_token(user_id: str, role: str, family: str) -> str:
+def _access_token(user_id: str, role: str, family: str, signed_in_at: int | None = None) -> str:
     settings = context.settings()
     now = utcnow()
     claims = {
@@ -65,6 +65,7 @@ def _access_token(user_id: str, role: str, family: str) -> str:
         "typ": ACCESS_TYPE,
         "jti": uuid.uuid4().hex,
         "iat": now,
+        "auth_time": signed_in_at or int(now.timestamp()),
         "exp": now + timedelta(seconds=settings.ACCESS_TOKEN_TTL),
     }
     return jwt.encode(claims, settings.SECRET_KEY, algorithm=JWT_ALGORITHM)
@@ -148,6 +149,23 @@ def decode_access(token: str) -> AccessClaims:
     if claims.get("typ") != ACCESS_TYPE or not context.redis().exists(_FAMILY_KEY.format(claims["sid"])):
         raise InvalidToken()
     return AccessClaims(user_id=str(claims["sub"]), role=str(claims.get("role")), session_id=str(claims["sid"]))
+
+
+def renewed_for_page(token: str) -> str | None:
+    """A console page's session kept alive while the page is open (it reloads itself): a new access
+    token of the same session once the current one has used half its life, until PAGE_SESSION_MAX
+    after the sign-in; None when the current one is still fresh enough or the session must end.
+    The token must be valid (its session not ended)."""
+    settings = context.settings()
+    decode_access(token)  # valid, and its session still open
+    claims = jwt.decode(token, settings.SECRET_KEY, algorithms=[JWT_ALGORITHM])
+    now = time.time()
+    signed_in_at = int(claims.get("auth_time") or claims["iat"])
+    if claims["exp"] - now > settings.ACCESS_TOKEN_TTL / 2:
+        return None
+    if now + settings.ACCESS_TOKEN_TTL > signed_in_at + settings.PAGE_SESSION_MAX:
+        return None  # the absolute lifetime: this token is the session's last
+    return _access_token(str(claims["sub"]), str(claims["role"]), str(claims["sid"]), signed_in_at)
 
 
 def revoke_family(family: str) -> None:

@@ -3,7 +3,9 @@ JavaScript): each camera of their districts with its latest snapshot, status and
 status, and a form to capture the current frame as evidence. It refreshes itself every 10 s.
 
 Sign-in is the console's own (password) through a form; the session is the access token in an
-HttpOnly, SameSite=Strict cookie, so other sites can neither read it nor post with it."""
+HttpOnly, SameSite=Strict cookie, so other sites can neither read it nor post with it. While the wall
+is open its refreshes keep the session alive (a new token once the current one is half spent), up to
+PAGE_SESSION_MAX after the sign-in; logout ends it at once."""
 
 from __future__ import annotations
 
@@ -94,7 +96,7 @@ def wall_page():
         row["age_key"] = int(row["captured_at"].timestamp()) if row["captured_at"] else 0
     from backend.cameras.models import AREAS
 
-    return _page(
+    response = _page(
         render_template_string(
             _WALL,
             title="远程监管墙",
@@ -105,6 +107,22 @@ def wall_page():
             message=MESSAGES.get(request.args.get("message", "")),
             refresh=True,
         )
+    )
+    renewed = accounts.renew_page_session(request.cookies[PAGE_COOKIE])
+    if renewed is not None:
+        _set_session_cookie(response, renewed)
+    return response
+
+
+def _set_session_cookie(response: Response, token: str) -> None:
+    response.set_cookie(
+        PAGE_COOKIE,
+        token,
+        max_age=context.settings().ACCESS_TOKEN_TTL,
+        httponly=True,
+        samesite="Strict",
+        secure=request.is_secure,
+        path="/console/",
     )
 
 
@@ -120,15 +138,7 @@ def wall_login():
     except DomainError:
         return _login_page("用户名或密码不正确，或尝试过于频繁。", 401)
     response = redirect("/console/wall", code=303)
-    response.set_cookie(
-        PAGE_COOKIE,
-        pair.access_token,
-        max_age=context.settings().ACCESS_TOKEN_TTL,
-        httponly=True,
-        samesite="Strict",
-        secure=request.is_secure,
-        path="/console/",
-    )
+    _set_session_cookie(response, pair.access_token)
     return response
 
 

@@ -511,6 +511,12 @@ def test_the_wall_page_says_only_its_own_words_and_signing_out_ends_the_session(
     page = browser.get(f"{live_server.url}/console/wall?message=<b>请拨打 110 转账</b>")
     assert "请拨打" not in page.text and page.headers["Cache-Control"] == "no-store"
     assert "已抓拍取证" in browser.get(f"{live_server.url}/console/wall?message=captured").text
+    # the page's own refreshes keep the session alive: a half-spent token comes back renewed
+    from tests.support import aged_token
+
+    half_spent = {"Cookie": f"sfs_console={aged_token(token, left=200, signed_in_ago=1800)}"}
+    refreshed = requests.get(f"{live_server.url}/console/wall", headers=half_spent, timeout=10)
+    assert "远程监管墙" in refreshed.text and refreshed.cookies.get("sfs_console") not in (None, token)
     lookalike = {"Origin": f"{live_server.url}.evil.example"}
     assert browser.post(f"{live_server.url}/console/wall/logout", headers=lookalike).status_code == 403
     assert browser.post(f"{live_server.url}/console/wall/logout", headers=own).status_code == 200

@@ -6,7 +6,7 @@ import pytest
 from backend.accounts import tokens
 from backend.accounts.errors import InvalidToken
 from backend.core.timeutil import utcnow
-from tests.support import TEST_SECRET
+from tests.support import TEST_SECRET, aged_token
 
 ALWAYS_CITIZEN = lambda user_id: "citizen"  # noqa: E731
 
@@ -111,3 +111,21 @@ def test_forged_expired_and_wrong_type_tokens_are_rejected(app_context):
     ):
         with pytest.raises(InvalidToken):
             tokens.decode_access(bad)
+
+
+def test_a_page_session_is_kept_alive_while_open_up_to_its_absolute_lifetime(app_context):
+    from backend.core import context
+
+    pair = tokens.issue("6b0000000000000000000099", "regulator")
+    assert tokens.renewed_for_page(pair.access_token) is None  # fresh: nothing to renew
+    half_spent = aged_token(pair.access_token, left=300, signed_in_ago=3600)
+    renewed = tokens.renewed_for_page(half_spent)
+    claims = jwt.decode(renewed, TEST_SECRET, algorithms=["HS256"])
+    old = jwt.decode(half_spent, TEST_SECRET, algorithms=["HS256"])
+    assert claims["sid"] == old["sid"] and claims["auth_time"] == old["auth_time"]  # same session, same sign-in
+    assert claims["exp"] > old["exp"]
+    limit = context.settings().PAGE_SESSION_MAX
+    assert tokens.renewed_for_page(aged_token(pair.access_token, left=300, signed_in_ago=limit - 60)) is None
+    tokens.revoke_family(tokens.decode_access(pair.access_token).session_id)  # logout ends it at once
+    with pytest.raises(InvalidToken):
+        tokens.renewed_for_page(half_spent)
