@@ -65,11 +65,21 @@ def _start_in_worker(app) -> None:
     threading.Thread(target=Worker(app.extensions["sfs.runtime"]).run, name="video-worker", daemon=True).start()
 
 
+def _leave_now(worker) -> None:
+    import logging
+
+    logging.shutdown()
+    os._exit(0)
+
+
 def _port_taken(host: str, port: int) -> str | None:
     """Why the address cannot be listened on, checked before anything starts (None: it can)."""
     import socket
 
     with socket.socket() as probe:
+        # as gunicorn binds: a port left in TIME_WAIT by the previous run (stopped a moment ago) is
+        # free; one with a listener is not
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError as error:
@@ -152,6 +162,11 @@ def main() -> int:
             "preload_app": True,
             "accesslog": None,
             "timeout": 60,
+            # Ctrl-C: the worker holds nothing to save (mongomock dies with the run, Redis is ours), so
+            # it leaves at once instead of tearing down camera readers and threads one by one; and a
+            # worker that does not leave is killed after 2 s, not gunicorn's 30 (bench/ctrl_c)
+            "graceful_timeout": 2,
+            "worker_int": _leave_now,
             # gunicorn's control socket defaults to ./gunicorn.ctl: two runs in one folder would share it
             "control_socket_disable": True,
             # the reminders and the job queue run in the worker, where the (forked) embedded data lives
