@@ -18,6 +18,7 @@ from flask_smorest import Api
 from backend.core.config import Settings, load_settings
 from backend.core.stores import Stores
 from backend.web.access import assert_every_endpoint_declares_access
+from backend.web.apidocs import DocumentPlugin
 from backend.web.converters import register_converters
 from backend.web.errors import register_error_handlers
 from backend.web.pagination import add_pagination_header
@@ -26,7 +27,12 @@ from backend.web.runtime import install_runtime
 
 log = logging.getLogger(__name__)
 
-API_TITLE = "智慧食安 Smart Food Safety API"
+# ASCII: generators make the client's package name from the title; the Chinese name is in the info
+API_TITLE = "Smart Food Safety API"
+API_DESCRIPTION = (
+    "智慧食安 · 食品安全智慧监管平台的接口：公众查询（/api/v1/public）、小程序（/api/v1/mp）、"
+    "监管端（/api/v1/console）与 Open311（/open311）。"
+)
 API_VERSION = "v1"
 
 
@@ -144,19 +150,22 @@ def create_api_app(
     api = PlatformApi(
         app,
         spec_kwargs={
+            "marshmallow_plugin": DocumentPlugin(),
+            "info": {"description": API_DESCRIPTION, "x-title-zh": "智慧食安", "x-package-name": "smart_food_safety"},
             "components": {
                 "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
-            }
+            },
         },
     )
     register_converters(app, api)
     for blueprint in _api_blueprints():
         api.register_blueprint(blueprint)
     from backend.web.apidocs import blp as apidocs_blp
-    from backend.web.apidocs import document_error_responses
+    from backend.web.apidocs import document_error_responses, name_operations
     from backend.web.health import blp as health_blp
 
     document_error_responses(api)
+    name_operations(app, api)
 
     app.register_blueprint(health_blp)
     app.register_blueprint(apidocs_blp)

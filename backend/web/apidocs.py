@@ -1,9 +1,13 @@
 """API documentation: Swagger UI's files served from the `swagger-ui-bundle` wheel (so /api/docs works
-with no CDN), and the error responses every operation can give, written into the OpenAPI document by
-one set of rules so that the document says what the responses do."""
+with no CDN), the error responses every operation can give, written into the OpenAPI document by
+one set of rules so that the document says what the responses do, and what client generators need:
+a stable `operationId` per operation and nullable nested objects in the form they read."""
 
 from __future__ import annotations
 
+import re
+
+from apispec.ext.marshmallow import MarshmallowPlugin, OpenAPIConverter
 from flask import Blueprint, send_from_directory
 from swagger_ui_bundle import swagger_ui_path
 
@@ -75,3 +79,52 @@ def document_error_responses(api) -> None:
                     }
             for code in sorted(codes):
                 responses.setdefault(code, {"$ref": f"#/components/responses/ERROR_{code}"})
+
+
+class _Converter(OpenAPIConverter):
+    """A nullable nested object as `{"allOf": [{"$ref": …}], "nullable": true}`: what OpenAPI 3.0
+    generators read as "this model or null". apispec's `anyOf [{"type": "object", "nullable": true},
+    {"$ref": …}]` made generated clients type such fields as a bare dict."""
+
+    def field2nullable(self, field, ret) -> dict:
+        if field.allow_none and self.openapi_version.major == 3 and self.openapi_version.minor == 0:
+            if "$ref" in ret:
+                return {"allOf": [{"$ref": ret.pop("$ref")}], "nullable": True}
+            if "allOf" in ret:
+                return {"nullable": True}
+        return super().field2nullable(field, ret)
+
+
+class DocumentPlugin(MarshmallowPlugin):
+    Converter = _Converter
+
+
+_PATH_VARIABLE = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower().replace(".", "_").replace("-", "_")
+
+
+def name_operations(app, api) -> None:
+    """Give every operation an `operationId` made of its method, its blueprint and its view
+    (`post_mp_routine_daily_checks`): stable while the code is, unique, and what a generated client
+    names its functions (they were named after paths)."""
+    endpoints = {}
+    for rule in app.url_map.iter_rules():
+        path = _PATH_VARIABLE.sub(r"{\1}", rule.rule)
+        for method in rule.methods or ():
+            endpoints[(path, method.lower())] = rule.endpoint
+    seen: dict[str, str] = {}
+    for path, operations in api.spec._paths.items():
+        for method, operation in operations.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            endpoint = endpoints.get((path, method))
+            if endpoint is None:
+                raise RuntimeError(f"no endpoint serves {method.upper()} {path}")
+            operation_id = f"{method}_{_snake(endpoint)}"
+            if operation_id in seen:
+                raise RuntimeError(f"{operation_id} names both {seen[operation_id]} and {method} {path}")
+            seen[operation_id] = f"{method} {path}"
+            operation["operationId"] = operation_id

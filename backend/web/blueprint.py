@@ -1,6 +1,9 @@
 """The flask-smorest Blueprint every API area uses: query parameters nobody declared are refused (422
 naming them), as unknown JSON fields are. webargs excludes unknown query parameters by default, so
-`?status=open` on a list that has no such filter used to answer everything, as if it had filtered."""
+`?status=open` on a list that has no such filter used to answer everything, as if it had filtered.
+
+A JSON body whose fields are all optional is documented as optional, which it is: webargs loads a
+missing body as `{}` (the document said `accept` needed a body; it works without one)."""
 
 from __future__ import annotations
 
@@ -15,3 +18,9 @@ class StrictParser(FlaskParser):
 
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = StrictParser()
+
+    def arguments(self, schema, *, location="json", required=None, **kwargs):
+        if required is None:
+            instance = schema() if isinstance(schema, type) else schema
+            required = location != "json" or any(field.required for field in instance.fields.values())
+        return super().arguments(schema, location=location, required=required, **kwargs)

@@ -149,3 +149,19 @@ def test_paged_lists_declare_their_x_pagination_header(api):
     assert all("X-Pagination" in operation["responses"]["200"].get("headers", {}) for operation in paged)
     response = api.get("/api/v1/public/businesses")
     assert set(json.loads(response.headers["X-Pagination"])) == {"page", "per_page", "total", "pages"}
+
+
+def test_every_operation_has_a_unique_operation_id_and_nullable_objects_are_typed(spec):
+    operations = [
+        operation
+        for path in spec["paths"].values()
+        for method, operation in path.items()
+        if method in {"get", "post", "put", "patch", "delete"}
+    ]
+    ids = [operation.get("operationId") for operation in operations]
+    assert all(ids) and len(set(ids)) == len(ids)
+    text = json.dumps(spec)
+    assert '{"type": "object", "nullable": true}' not in text  # untyped to generators
+    licence = spec["components"]["schemas"]["PublicCard"]["properties"]["licence"]
+    assert licence["nullable"] is True and licence["allOf"] == [{"$ref": "#/components/schemas/PublicLicence"}]
+    assert spec["info"]["title"].isascii() and "智慧食安" in spec["info"]["description"]
