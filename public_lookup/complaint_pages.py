@@ -92,6 +92,8 @@ FIELD_HINTS = {
     "address": "地址最多200字",
     "claim": "诉求最多1000字",
     "business_code": "公示码不正确",
+    "consent": "请阅读并同意个人信息使用说明",
+    "photos": f"最多上传{services.MAX_PHOTOS}张照片",
 }
 
 
@@ -114,10 +116,10 @@ def submit_complaint():
         }
     errors = {**_flatten(services.problems(values)), **errors}
     if any(typed[field].strip() for field in PERSONAL_FIELDS) and request.form.get("consent") != "yes":
-        errors["consent"] = "请阅读并同意个人信息使用说明"
+        errors["consent"] = FIELD_HINTS["consent"]
     photos = [upload for upload in request.files.getlist("photos") if upload.filename]
     if len(photos) > services.MAX_PHOTOS:
-        errors["photos"] = f"最多上传{services.MAX_PHOTOS}张照片"
+        errors["photos"] = FIELD_HINTS["photos"]
     if errors:
         return _form_page(typed, errors, 422)
     client = public_client()

@@ -5,9 +5,13 @@ document at /open311/discovery.json|xml.
 Services are kind x category ("complaint.hygiene"). Errors use Open311's own shape,
 `[{"code": ..., "description": ...}]` (in XML `<errors><error>…`), naming fields as Open311 does
 (`address_string`, `attribute[district_code]`). A plain client's request (service_code, description,
-address_string) is placed by the county its address names. What a client sends beyond the complaint
-(media_url, email, device_id, account_id, lat, long) is kept for the handler, never shown. Public
-listings carry no personal data and no complaint text: status, category, place, deadlines.
+and address_string or lat/long) is placed by the county its address names, or else by the served
+county whose boundary holds its point. The body is form-encoded as GeoReport v2 says, or JSON with
+the same keys. A complaint (投诉) needs the complainant's name, phone and address and a claim by law;
+a plain client that sends no such things has its request registered as a report (举报), which needs
+none, and is told so in `service_notice`. What a client sends beyond the complaint (media_url,
+email, device_id, account_id, lat, long) is kept for the handler, never shown. Public listings carry
+no personal data and no complaint text: status, category, place, deadlines.
 """
 
 from __future__ import annotations
@@ -80,8 +84,16 @@ def _attributes(kind: str) -> list[dict]:
         attribute(4, "occurred_at", "发生时间（ISO 8601）", False, "datetime"),
     ]
     if kind == "complaint":
-        attributes += [attribute(5, "complainant_address", "投诉人地址", True), attribute(6, "claim", "投诉请求", True)]
+        attributes += [
+            attribute(5, "complainant_address", f"投诉人地址{AS_REPORT_NOTE}", False),
+            attribute(6, "claim", f"投诉请求，如退款、赔偿{AS_REPORT_NOTE}", False),
+        ]
     return attributes
+
+
+# a complaint needs these by law (with first/last name and phone); without them it is a report
+AS_REPORT_NOTE = "（投诉需与姓名、电话一并提供；未提供时按举报受理）"
+COMPLAINT_NEEDS = ("complainant_address", "claim", "phone")
 
 
 class Open311RequestSchema(StrictSchema):
@@ -276,33 +288,53 @@ def _name(last: str | None, first: str | None) -> str | None:
     return " ".join(part for part in (first, last) if part)
 
 
+def _placed(form: dict) -> str | None:
+    """The county of a request without a business code or district: the one its address names, or
+    the served county whose boundary holds its lat/long."""
+    district_code = districts.find_in_address(form.get("address_string"))
+    if district_code is None and form.get("lat") is not None and form.get("long") is not None:
+        district_code = services.county_of_point(form["lat"], form["long"])
+    if district_code is not None:
+        return district_code
+    how = (
+        Text(
+            "lat/long is outside every county served here; give address_string naming the county "
+            "(县/区/县级市), attribute[district_code], or attribute[business_code]"
+        )
+        if form.get("lat") is not None
+        else Text(
+            "Give address_string naming the county (县/区/县级市), lat and long, attribute[district_code], "
+            "or attribute[business_code]"
+        )
+    )
+    raise InvalidInput(errors={"district_code": [how]})
+
+
+def _point_address(form: dict, district_code: str | None) -> str | None:
+    """Where a request placed by its point only is, in words a handler can follow."""
+    if form.get("lat") is None or form.get("long") is None or not district_code:
+        return None
+    return f"{districts.full_name(district_code)}（坐标 {form['lat']:.6f},{form['long']:.6f}，WGS-84）"
+
+
 def create_request(form: dict) -> list[dict]:
     client = limit_public()
     kind, category = SERVICE_CODES[form["service_code"]]
     name = _name(form.get("last_name"), form.get("first_name"))
+    notice = "请保存查询码 query_key，用于查询办理进度。"
+    if kind == "complaint" and not (name and all(form.get(field) for field in COMPLAINT_NEEDS)):
+        kind = "report"  # what the law lets be handled without the complainant's details and claim
+        notice = "未提供投诉人姓名、电话、地址和投诉请求，已按举报受理。" + notice
     district_code = form.get("district_code")
     if not form.get("business_code") and not district_code:
-        district_code = districts.find_in_address(form.get("address_string"))
-        if district_code is None:
-            how = (
-                Text(
-                    "lat/long cannot be placed on a county here; give address_string naming the county "
-                    "(县/区/县级市), attribute[district_code], or attribute[business_code]"
-                )
-                if form.get("lat") is not None
-                else Text(
-                    "Give address_string naming the county (县/区/县级市), attribute[district_code], "
-                    "or attribute[business_code]"
-                )
-            )
-            raise InvalidInput(errors={"district_code": [how]})
+        district_code = _placed(form)
     values = {
         "kind": kind,
         "category": category,
         "description": form["description"],
         "business_code": form.get("business_code"),
         "business_name": form.get("business_name") or (None if form.get("business_code") else "未注明"),
-        "business_address": form.get("address_string"),
+        "business_address": form.get("address_string") or _point_address(form, district_code),
         "district_code": district_code,
         "occurred_at": form.get("occurred_at"),
         "claim": form.get("claim"),
@@ -323,7 +355,7 @@ def create_request(form: dict) -> list[dict]:
             "service_request_id": result.complaint.number,
             "token": None,
             "account_id": form.get("account_id"),
-            "service_notice": "请保存查询码 query_key，用于查询办理进度。",
+            "service_notice": notice,
             "query_key": result.query_key,
         }
     ]
@@ -386,11 +418,12 @@ class ServiceDefinition(MethodView):
 @blp.route("/requests.json")
 class Requests(MethodView):
     @access(PUBLIC)
-    @blp.arguments(Open311RequestSchema, location="form", error_status_code=400)
+    @blp.arguments(Open311RequestSchema, location="json_or_form", error_status_code=400)
+    @blp.doc(requestBody={"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Open311Request"}}}})
     @blp.response(201, Open311CreatedSchema(many=True))
     @_documented_errors
     def post(self, form):
-        """Create a service request (form-encoded, as GeoReport v2 specifies)"""
+        """Create a service request (form-encoded, as GeoReport v2 specifies, or JSON with the same keys)"""
         return create_request(form)
 
     @access(PUBLIC)

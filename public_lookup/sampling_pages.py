@@ -16,6 +16,12 @@ from backend.web.limits import limit_public
 
 blp = Blueprint("sampling_pages", __name__)
 PAGE = 50
+# what the page says beside a field (a Chinese page: the words are its own)
+HINTS = {
+    "date": "请按“年-月-日”填写日期，例如 2026-11-30。",
+    "place": "没有找到“{asked}”：{reason}请从列表中选择市或县（区）。",
+    "order": "结束日期应不早于开始日期。",
+}
 
 
 def _date(name: str, errors: dict) -> date | None:
@@ -27,7 +33,7 @@ def _date(name: str, errors: dict) -> date | None:
     except ValueError:
         value = None
     if value is None or not 1900 <= value.year <= 2199:
-        errors[name] = "请按“年-月-日”填写日期，例如 2026-11-30。"
+        errors[name] = HINTS["date"]
         return None
     return value
 
@@ -42,7 +48,7 @@ def _place(asked: str, places: list[tuple[str, str]], errors: dict) -> str:
     try:
         return districts.resolve(asked)
     except districts.UnknownDistrict as unknown:
-        errors["city"] = f"没有找到“{asked}”：{rendered(unknown.reason, 'zh')}请从列表中选择市或县（区）。"
+        errors["city"] = HINTS["place"].format(asked=asked, reason=rendered(unknown.reason, "zh"))
         return ""
 
 
@@ -56,7 +62,7 @@ def sampling_page():
     city = _place(asked_place, places, errors)
     date_from, date_to = _date("from", errors), _date("to", errors)
     if date_from and date_to and date_to < date_from:
-        errors["to"] = "结束日期应不早于开始日期。"
+        errors["to"] = HINTS["order"]
     try:
         page = max(1, min(10_000, int(request.args.get("page", "1"))))
     except ValueError:

@@ -38,6 +38,10 @@ class UserQuerySet(QuerySet):
             found = found.filter(districts__in=enclosing_codes(district))
         return found.order_by("display_name", "username")
 
+    def served_districts(self) -> list[str]:
+        """The scope codes some active regulator covers: where the platform is in service."""
+        return sorted(self.filter(role=REGULATOR, is_active=True).distinct("districts"))
+
     def regulators_covering(self, district_code: str):
         """Active regulators whose scope includes the district (exact, its city, or its province)."""
         return self.filter(role=REGULATOR, is_active=True, districts__in=enclosing_codes(district_code))

@@ -128,6 +128,16 @@ def _normalised_text(text: str) -> str:
     return re.sub(r"\s+", "", text).lower()
 
 
+def county_of_point(latitude: float, longitude: float) -> str | None:
+    """The county served here whose boundary holds the (WGS-84) point, or None: outside every county
+    some regulator of the platform covers (then the submitter must say where, by address)."""
+    from backend.core import boundaries
+
+    if not districts.in_china(latitude, longitude):
+        return None
+    return boundaries.county_at(latitude, longitude, User.objects.served_districts())
+
+
 def _target_problems(values: dict) -> dict:
     code = values.get("business_code")
     if code:

@@ -18,9 +18,16 @@ class StrictParser(FlaskParser):
 
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = StrictParser()
+    # a form that may come as JSON too (Open311): documented as the form, the JSON added by its view
+    DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
+        **flask_smorest.Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
+        "json_or_form": "application/x-www-form-urlencoded",
+    }
 
     def arguments(self, schema, *, location="json", required=None, **kwargs):
         if required is None:
             instance = schema() if isinstance(schema, type) else schema
-            required = location != "json" or any(field.required for field in instance.fields.values())
+            required = location not in {"json", "json_or_form"} or any(
+                field.required for field in instance.fields.values()
+            )
         return super().arguments(schema, location=location, required=required, **kwargs)

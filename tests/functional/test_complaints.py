@@ -474,11 +474,7 @@ def test_open311(api, approved_business):
     assert request_id in [r["service_request_id"] for r in listed]
     missing = api.post(
         "/open311/v2/requests.json",
-        data={
-            "service_code": "complaint.hygiene",
-            "description": "脏乱差的后厨",
-            "attribute[business_code]": business["public_code"],
-        },
+        data={"service_code": "complaint.hygiene", "attribute[business_code]": business["public_code"]},
     )
     assert missing.status_code == 400 and missing.json()[0]["code"] == 400
     assert api.get("/open311/v2/requests/NOPE.json").status_code == 404

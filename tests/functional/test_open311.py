@@ -30,7 +30,9 @@ def test_services_definitions_and_requests_in_xml(api):
     definition = xml(api.get("/open311/v2/services/complaint.hygiene.xml"))
     attributes = definition.findall("attributes/attribute")
     required = {a.findtext("code") for a in attributes if a.findtext("required") == "true"}
-    assert required == {"complainant_address", "claim"}
+    assert required == set()  # a plain client need not send them: without them it is a report
+    claim = next(a for a in attributes if a.findtext("code") == "claim")
+    assert "按举报受理" in claim.findtext("description")
     assert xml(api.get("/open311/v2/services/nope.xml")).findtext("error/code") == "404"
 
 
@@ -85,11 +87,20 @@ def test_errors_name_the_fields_as_open311_does(api):
     assert "attribute[district_code]" in description and "address_string" in description
     as_xml = api.post(
         "/open311/v2/requests.xml",
-        data={"service_code": "complaint.hygiene", "description": "脏乱差的后厨", "address_string": "如皋市海阳路1号"},
+        data={
+            "service_code": "complaint.hygiene",
+            "description": "脏乱差的后厨",
+            "address_string": "如皋市海阳路1号",
+            "first_name": "勇",
+            "last_name": "吴",
+            "phone": "12345",
+            "attribute[claim]": "退款",
+            "attribute[complainant_address]": "如皋市海阳路2号",
+        },
     )
     error = xml(as_xml)
     assert as_xml.status_code == 400 and error.findtext("error/code") == "400"
-    assert "attribute[claim]" in error.findtext("error/description")
+    assert "(phone: " in error.findtext("error/description")
     assert xml(api.post("/open311/v2/requests.xml", data={"service_code": "x"})).findtext("error/code") == "400"
     # descriptions are for people: Chinese unless the client asks for English, field by field
     missing = api.post("/open311/v2/requests.json", data={"service_code": "report.hygiene"}).json()[0]
@@ -98,4 +109,48 @@ def test_errors_name_the_fields_as_open311_does(api):
         "/open311/v2/requests.json", data={"service_code": "report.hygiene"}, headers={"Accept-Language": "en"}
     ).json()[0]
     assert english["description"] == "description: Missing data for required field."
-    assert "无法根据 lat/long 确定所在县区" in description
+    assert "不在本平台服务的任何县区内" in description  # no regulator here yet: no county is served
+
+
+def test_a_plain_client_with_a_point_and_no_address_is_placed_by_the_county_boundary(api, app, console_login):
+    console_login("regulator", ("320600",))  # Nantong's counties are served
+    console_login("regulator", ("310112",))  # and Minhang
+    rugao = {"service_code": "report.hygiene", "description": "后厨老鼠出没", "lat": "32.3716", "long": "120.5661"}
+    created = api.post("/open311/v2/requests.json", data=rugao)
+    assert created.status_code == 201, created.text
+    minhang = {**rugao, "lat": "31.1128", "long": "121.3817"}  # 莘庄
+    other = api.post("/open311/v2/requests.json", data=minhang)
+    assert other.status_code == 201, other.text
+    with app.app_context():
+        numbers = [created.json()[0]["service_request_id"], other.json()[0]["service_request_id"]]
+        assert [Complaint.objects.get(number=n).district_code for n in numbers] == ["320682", "310112"]
+    beijing = api.post("/open311/v2/requests.json", data={**rugao, "lat": "39.9087", "long": "116.3975"})
+    assert beijing.status_code == 400 and "address_string" in beijing.json()[0]["description"]
+
+
+def test_a_complaint_without_the_complainants_details_is_a_report_and_json_is_accepted(api, app):
+    plain = {
+        "service_code": "complaint.hygiene",
+        "description": "买到的熟食有异味",
+        "address_string": "江苏省如皋市如城街道海阳南路120号",
+    }
+    created = api.post("/open311/v2/requests.json", json=plain)  # JSON, with the form's keys
+    assert created.status_code == 201, created.text
+    (answer,) = created.json()
+    assert "按举报受理" in answer["service_notice"]
+    full = {
+        **plain,
+        "description": "买到的熟食有异味，要求退款",
+        "first_name": "小勇",
+        "last_name": "吴",
+        "phone": "13773861234",
+        "attribute[claim]": "退款",
+        "attribute[complainant_address]": "如皋市海阳路2号",
+    }
+    complaint = api.post("/open311/v2/requests.json", json=full)
+    assert complaint.status_code == 201 and "按举报受理" not in complaint.json()[0]["service_notice"]
+    with app.app_context():
+        kinds = [Complaint.objects.get(number=r.json()[0]["service_request_id"]).kind for r in (created, complaint)]
+    assert kinds == ["report", "complaint"]
+    refused = api.post("/open311/v2/requests.json", json={"service_code": "report.hygiene"})
+    assert refused.status_code == 400 and refused.json()[0]["description"].startswith("description")
