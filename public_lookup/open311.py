@@ -176,7 +176,15 @@ def _domain_error(error: DomainError):
 def _http_error(error: HTTPException):
     data = getattr(error, "data", None) or {}
     messages = data.get("messages") or {}
-    fields = {field: reasons for location in messages.values() for field, reasons in location.items()}
+    fields: dict = {}
+    for (
+        location,
+        found,
+    ) in messages.items():  # {"form": {field: reasons}}, or {"json": [reasons]} for a body that is no JSON
+        if isinstance(found, dict):
+            fields.update(found)
+        else:
+            fields[location] = found
     details = "; ".join(f"{field}: {reasons}" for field, reasons in _flat(fields))
     code = 400 if error.code == 422 else (error.code or 500)
     return _open311_error(code, details or error.description or "Bad request")

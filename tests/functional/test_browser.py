@@ -61,7 +61,9 @@ def demo_server(config):
     """The platform with the demo's data (an announced sampling batch, with a failed sample)."""
     from backend.app import create_app
 
-    server = LiveServer(create_app({**config, "SEED_DEMO": True}))
+    app = create_app({**config, "SEED_DEMO": True})
+    server = LiveServer(app)
+    server.app = app
     yield server
     server.stop()
 
@@ -142,3 +144,21 @@ def test_the_complaint_form_says_every_missing_field_at_once_each_beside_its_fie
     assert "11" in beside["phone"] and "投诉须填写" in beside["name"]
     assert browser_page.locator("#phone").input_value() == "12345"  # what was typed is kept
     assert browser_page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_every_demo_card_fits_a_phone_with_its_inspection_history(browser_page, demo_server):
+    from backend.demo.registry_seed import demo_public_urls
+
+    with demo_server.app.app_context():
+        urls = [url for _name, url in demo_public_urls(demo_server.url)]
+    assert urls
+    browser_page.set_viewport_size({"width": 390, "height": 844})
+    histories = 0
+    for index, url in enumerate(urls):
+        browser_page.goto(url)
+        assert browser_page.evaluate("document.documentElement.scrollWidth") <= 390, url
+        assert _cells_too_narrow(browser_page, "td, th, dd, dt") == [], url
+        if browser_page.locator("table.history").count():
+            histories += 1
+            browser_page.screenshot(path=str(ARTIFACTS / f"card-history-{index}-390x844.png"), full_page=True)
+    assert histories  # the demo has a business inspected more than once

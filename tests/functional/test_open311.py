@@ -154,3 +154,7 @@ def test_a_complaint_without_the_complainants_details_is_a_report_and_json_is_ac
     assert kinds == ["report", "complaint"]
     refused = api.post("/open311/v2/requests.json", json={"service_code": "report.hygiene"})
     assert refused.status_code == 400 and refused.json()[0]["description"].startswith("description")
+    broken = api.post(
+        "/open311/v2/requests.json", data=b'{"a\xb9', headers={"Content-Type": "application/json"}
+    )  # not JSON at all
+    assert broken.status_code == 400 and broken.json()[0]["code"] == 400

@@ -56,7 +56,7 @@ def test_a_shipment_that_loses_to_a_cancel_leaves_no_lot(app_context, monkeypatc
     services.accept_order(farm_owner.user_id, order.id)
     original = trace_lots.create_lots
 
-    def cancelled_meanwhile(order_, lots, *, actor_id):
+    def cancelled_meanwhile(order_, lots, *, actor_id, trace_codes=None):
         made = original(order_, lots, actor_id=actor_id)
         services.cancel_order(home.user_id, order.id, "不要了")  # the buyer wins the race
         return made
