@@ -59,6 +59,7 @@ def _api_blueprints() -> list:
     from backend.console import calendar as console_calendar
     from backend.console import cameras as console_cameras
     from backend.console import complaints as console_complaints
+    from backend.console import enforcement as console_enforcement
     from backend.console import indicators as console_indicators
     from backend.console import inspections as console_inspections
     from backend.console import registry as console_registry
@@ -71,6 +72,7 @@ def _api_blueprints() -> list:
     from miniprogram_api import auth as mp_auth
     from miniprogram_api import cameras as mp_cameras
     from miniprogram_api import complaints as mp_complaints
+    from miniprogram_api import enforcement as mp_enforcement
     from miniprogram_api import inspections as mp_inspections
     from miniprogram_api import purchasing as mp_purchasing
     from miniprogram_api import registry as mp_registry
@@ -96,6 +98,7 @@ def _api_blueprints() -> list:
         mp_purchasing.blp,
         mp_trace.blp,
         mp_cameras.blp,
+        mp_enforcement.blp,
         # console (/api/v1/auth, /api/v1/console)
         console_auth.blp,
         console_users.blp,
@@ -110,6 +113,7 @@ def _api_blueprints() -> list:
         console_sampling.blp,
         console_trace.blp,
         console_cameras.blp,
+        console_enforcement.blp,
         console_stickers.blp,
         console_indicators.blp,
         # anonymous (/api/v1/public, /open311)

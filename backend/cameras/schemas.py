@@ -4,11 +4,9 @@ import marshmallow as ma
 from marshmallow import validate
 
 from backend.cameras.models import AREAS, EVENT_KINDS, EVENT_STATUSES, STATUSES, shown_url
-from backend.core.schemas import PaginationQuerySchema, StrictSchema, text
+from backend.core.schemas import OBJECT_ID, SHA256, PaginationQuerySchema, StrictSchema, text
 
 HOUR = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="HH:MM, 24-hour.")
-SHA256 = validate.Regexp(r"^[0-9a-f]{64}$", error="A photo id from …/routine-photos.")
-OBJECT_ID = validate.Regexp(r"^[0-9a-fA-F]{24}$", error="A 24-hex-digit id.")
 
 
 class CameraInSchema(StrictSchema):

@@ -47,6 +47,7 @@ INSTALLED = (
     "purchasing",
     "trace",
     "cameras",
+    "enforcement",
 )
 
 

@@ -15,6 +15,9 @@ from backend.core.timeutil import SHANGHAI, today_shanghai
 # (year 1 or 9999 with an offset overflows when converted).
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2199
 MAX_ERRORS_SHOWN = 50
+# a record's id, and an uploaded photo's (its SHA-256), as every contract takes them
+OBJECT_ID = validate.Regexp(r"^[0-9a-fA-F]{24}$", error="A 24-hex-digit id.")
+SHA256 = validate.Regexp(r"^[0-9a-f]{64}$", error="A photo id from …/routine-photos.")
 
 
 class StrictSchema(ma.Schema):

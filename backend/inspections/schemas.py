@@ -3,12 +3,10 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from backend.core.schemas import Date, DistrictCode, PaginationQuerySchema, StrictSchema, text
+from backend.core.schemas import OBJECT_ID, Date, DistrictCode, PaginationQuerySchema, StrictSchema, text
 from backend.core.timeutil import today_shanghai
 from backend.inspections.models import TYPES
 from backend.inspections.rules import GRADE_LABELS, RESULT_LABELS, RESULTS_OF_ITEMS
-
-OBJECT_ID = validate.Regexp(r"^[0-9a-fA-F]{24}$", error="A 24-hex-digit id.")
 
 
 class ItemResultInSchema(StrictSchema):

@@ -3,11 +3,10 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from backend.core.schemas import PaginationQuerySchema, StrictSchema, text
+from backend.core.schemas import OBJECT_ID, PaginationQuerySchema, StrictSchema, text
 from backend.purchasing.models import MAX_LINES, MAX_QUANTITY, ORDER_STATUSES, PRODUCT_CATEGORIES, STATUS_LABELS
 from backend.trace.schemas import LotSchema, ReceiptCheckSchema, ShipLotSchema
 
-OBJECT_ID = validate.Regexp(r"^[0-9a-fA-F]{24}$", error="A 24-hex-digit id.")
 QUANTITY = validate.Range(min=0, min_inclusive=False, max=MAX_QUANTITY, error=f"More than 0, at most {MAX_QUANTITY}.")
 
 

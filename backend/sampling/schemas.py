@@ -3,12 +3,19 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from backend.core.schemas import AwareDateTime, Date, DistrictCode, PaginationQuerySchema, StrictSchema, text
+from backend.core.schemas import (
+    OBJECT_ID,
+    SHA256,
+    AwareDateTime,
+    Date,
+    DistrictCode,
+    PaginationQuerySchema,
+    StrictSchema,
+    text,
+)
 from backend.core.text import stored
 from backend.sampling.models import ACTIONS, CASE_STATUSES, OUTCOMES, PARTIAL, VERDICT_LABELS, VERDICTS, WHOLE
 
-SHA256 = validate.Regexp(r"^[0-9a-f]{64}$", error="A photo id from …/routine-photos.")
-OBJECT_ID = validate.Regexp(r"^[0-9a-fA-F]{24}$", error="A 24-hex-digit id.")
 SAMPLING_NUMBER = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9-]{3,39}$", error="4–40 letters, digits or hyphens.")
 
 

@@ -3,12 +3,10 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from backend.core.schemas import Date, PaginationQuerySchema, StrictSchema, Text, text
+from backend.core.schemas import OBJECT_ID, SHA256, Date, PaginationQuerySchema, StrictSchema, Text, text
 from backend.trace.models import DISPOSALS, PLEDGE_BASES
 
 TRACE_CODE = validate.Regexp(r"^[2-9A-HJ-NP-Z]{12}$", error="A 12-character trace code.")
-SHA256 = validate.Regexp(r"^[0-9a-f]{64}$", error="A photo id from …/routine-photos.")
-OBJECT_ID = validate.Regexp(r"^[0-9a-fA-F]{24}$", error="A 24-hex-digit id.")
 QUANTITY = validate.Range(min=0, min_inclusive=False, max=1_000_000, error="More than 0, at most 1000000.")
 
 

@@ -1,0 +1,156 @@
+"""Regulators' enforcement: leads to review within the filing period, and penalty cases step by step."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+
+from backend.core.principal import ADMIN, REGULATOR
+from backend.enforcement import services
+from backend.enforcement.schemas import (
+    DecisionInSchema,
+    DeliveryInSchema,
+    ExecutionInSchema,
+    ExtensionInSchema,
+    LeadInSchema,
+    LeadQuerySchema,
+    LeadReviewSchema,
+    LeadSchema,
+    NoticeInSchema,
+    PenaltyCaseInSchema,
+    PenaltyCaseQuerySchema,
+    PenaltyCaseSchema,
+    SimplifiedCaseInSchema,
+    VersionSchema,
+)
+from backend.web.access import access, current_principal
+from backend.web.blueprint import Blueprint
+from backend.web.pagination import paginate
+
+blp = Blueprint(
+    "console_enforcement",
+    __name__,
+    url_prefix="/api/v1/console",
+    description="Leads (线索) and administrative penalty cases (行政处罚案件) in your districts",
+)
+
+
+@blp.route("/leads")
+class Leads(MethodView):
+    @access(REGULATOR, ADMIN)
+    @blp.arguments(LeadQuerySchema, location="query")
+    @blp.response(200, LeadSchema(many=True))
+    def get(self, query):
+        """Leads in your districts, those to review first (by their filing deadline); overdue=true: past it"""
+        page, per_page = query.pop("page"), query.pop("per_page")
+        return paginate(services.leads_for_regulator(current_principal(), **query), page, per_page)
+
+    @access(REGULATOR, ADMIN)
+    @blp.arguments(LeadInSchema)
+    @blp.response(201, LeadSchema)
+    def post(self, body):
+        """Register a lead by hand (a tip-off, another authority's hand-over)"""
+        return services.register_lead(current_principal(), body)
+
+
+@blp.route("/leads/<oid:lead_id>")
+class OneLead(MethodView):
+    @access(REGULATOR, ADMIN)
+    @blp.response(200, LeadSchema)
+    def get(self, lead_id):
+        """One lead with its source, evidence, review and the business's answer"""
+        return services.get_lead_for_regulator(current_principal(), lead_id)
+
+
+@blp.route("/leads/<oid:lead_id>/review")
+class ReviewLead(MethodView):
+    @access(REGULATOR, ADMIN)
+    @blp.arguments(LeadReviewSchema)
+    @blp.response(200, LeadSchema)
+    @blp.alt_response(409, description="Reviewed meanwhile")
+    def post(self, body, lead_id):
+        """Review: dismiss with a reason, hand to the business to fix by a day, or open a case"""
+        return services.review_lead(current_principal(), lead_id, body)
+
+
+@blp.route("/cases")
+class Cases(MethodView):
+    @access(REGULATOR, ADMIN)
+    @blp.arguments(PenaltyCaseQuerySchema, location="query")
+    @blp.response(200, PenaltyCaseSchema(many=True))
+    def get(self, query):
+        """Cases in your districts, by decision deadline; overdue=true: a decision or delivery past its day"""
+        page, per_page = query.pop("page"), query.pop("per_page")
+        return paginate(services.cases_for_regulator(current_principal(), **query), page, per_page)
+
+    @access(REGULATOR, ADMIN)
+    @blp.arguments(PenaltyCaseInSchema)
+    @blp.response(201, PenaltyCaseSchema)
+    def post(self, body):
+        """File a case (立案) without a lead of the platform's, with the approving official"""
+        return services.file_case(current_principal(), body)
+
+
+@blp.route("/cases/simplified")
+class SimplifiedCases(MethodView):
+    @access(REGULATOR, ADMIN)
+    @blp.arguments(SimplifiedCaseInSchema)
+    @blp.response(201, PenaltyCaseSchema)
+    def post(self, body):
+        """简易程序: a warning or a small fine decided and delivered on the spot"""
+        return services.simplified_case(current_principal(), body)
+
+
+@blp.route("/cases/<oid:case_id>")
+class OneCase(MethodView):
+    @access(REGULATOR, ADMIN)
+    @blp.response(200, PenaltyCaseSchema)
+    def get(self, case_id):
+        """One case with every step taken"""
+        return services.get_case_for_regulator(current_principal(), case_id)
+
+
+def _step_view(step: str, schema, service, doc: str) -> None:
+    class Step(MethodView):
+        @access(REGULATOR, ADMIN)
+        @blp.arguments(schema)
+        @blp.response(200, PenaltyCaseSchema)
+        @blp.alt_response(409, description="Not the next step, past its deadline, or changed meanwhile")
+        def post(self, body, case_id):
+            return service(current_principal(), case_id, body)
+
+    Step.post.__doc__ = doc
+    Step.__name__ = f"Case{step.title().replace('-', '')}"
+    blp.route(f"/cases/<oid:case_id>/{step}", endpoint=f"case_{step}")(Step)
+
+
+_step_view(
+    "notice",
+    NoticeInSchema,
+    services.notify,
+    "告知: facts, the rule broken, the intended penalty; the party's days start",
+)
+_step_view(
+    "extension",
+    ExtensionInSchema,
+    services.extend,
+    "Extend the decision's period once, by a named official with a reason",
+)
+_step_view(
+    "decision",
+    DecisionInSchema,
+    services.decide,
+    "处罚决定, or no penalty with the reason, after the party's time to speak",
+)
+_step_view(
+    "delivery",
+    DeliveryInSchema,
+    services.deliver,
+    "送达: electronic only with the party's consent; by hand or post otherwise",
+)
+_step_view(
+    "execution",
+    ExecutionInSchema,
+    services.execute,
+    "执行: the fine paid, the penalty carried out, or enforcement applied for",
+)
+_step_view("closing", VersionSchema, services.close, "结案: once carried out (or delivered, with nothing to carry out)")

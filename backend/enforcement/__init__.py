@@ -1,0 +1,30 @@
+"""Enforcement (执法): leads (线索) from cameras, inspections, samples, complaints or by hand, each
+reviewed by a person; administrative penalty cases (行政处罚案件) in the ordinary and the simplified
+procedure, every step a state change with its deadline on the working-day calendar. The periods the
+law gives are settings where the exact figure is local or unsure (`../shared/DOMAIN-RULES.md`)."""
+
+from backend.core.config import positive_int
+from backend.core.domains import Domain, Setting
+
+DOMAIN = Domain(
+    "enforcement",
+    settings=(
+        # a lead is checked and a case filed or not within this many working days [law; the article: check]
+        Setting("LEAD_FILING_WORKING_DAYS", 15, positive_int, low=1, high=60, unit="working days"),
+        # the decision within this many days of filing, extendable once by a named official [law as cited]
+        Setting("CASE_DECISION_DAYS", 90, positive_int, low=30, high=365, unit="days"),
+        Setting("CASE_EXTENSION_DAYS", 30, positive_int, low=1, high=180, unit="days"),
+        # the party's statement and defence after the notice [practice: 3-5 working days]
+        Setting("STATEMENT_WORKING_DAYS", 5, positive_int, low=3, high=15, unit="working days"),
+        # a hearing is asked for within 5 days of the notice [law, art. 64]
+        Setting("HEARING_REQUEST_DAYS", 5, positive_int, low=1, high=15, unit="days"),
+        # the decision is delivered within 7 days [law, art. 61]
+        Setting("DELIVERY_DAYS", 7, positive_int, low=1, high=30, unit="days"),
+        # the simplified procedure: a warning or a fine up to these amounts [law, art. 51]
+        Setting("SIMPLE_FINE_PERSON_YUAN", 200, positive_int, low=1, high=10_000, unit="yuan"),
+        Setting("SIMPLE_FINE_ORGANISATION_YUAN", 3000, positive_int, low=1, high=100_000, unit="yuan"),
+        # fines from which the party may ask for a hearing ("较大数额" is set locally [unknown])
+        Setting("HEARING_FINE_PERSON_YUAN", 10_000, positive_int, low=1, unit="yuan"),
+        Setting("HEARING_FINE_ORGANISATION_YUAN", 100_000, positive_int, low=1, unit="yuan"),
+    ),
+)

@@ -1,0 +1,236 @@
+from __future__ import annotations
+
+from mongoengine import (
+    BooleanField,
+    DateField,
+    DateTimeField,
+    EmbeddedDocument,
+    EmbeddedDocumentField,
+    IntField,
+    ListField,
+    ObjectIdField,
+    StringField,
+)
+
+from backend.core.models import BaseDocument, ScopedQuerySet
+from backend.core.principal import Principal
+
+# where a lead comes from: the record it names
+SOURCES = {
+    "camera": "摄像头抓拍或事件",
+    "inspection": "监督检查不符合项",
+    "sample": "抽检不合格处置",
+    "complaint": "投诉举报查实",
+    "recall": "召回未确认",
+    "manual": "人工登记",
+}
+NEW, DISMISSED, RECTIFICATION, CASE_OPENED = "new", "dismissed", "rectification", "case_opened"
+LEAD_STATUSES = (NEW, DISMISSED, RECTIFICATION, CASE_OPENED)
+REVIEW_ACTIONS = {"dismiss": DISMISSED, "rectify": RECTIFICATION, "open_case": CASE_OPENED}
+
+ORDINARY, SIMPLIFIED = "ordinary", "simplified"
+# the ordinary procedure's states, in order; the simplified one is decided (and delivered) at once
+FILED, NOTIFIED, DECIDED, DELIVERED, EXECUTED, CLOSED = (
+    "filed",
+    "notified",
+    "decided",
+    "delivered",
+    "executed",
+    "closed",
+)
+CASE_STATUSES = (FILED, NOTIFIED, DECIDED, DELIVERED, EXECUTED, CLOSED)
+OPEN_CASE_STATUSES = (FILED, NOTIFIED, DECIDED, DELIVERED, EXECUTED)
+PENALTY_KINDS = {
+    "warning": "警告",
+    "fine": "罚款",
+    "confiscation": "没收违法所得、非法财物",
+    "suspension": "责令停产停业",
+    "revocation": "吊销许可证",
+}
+DELIVERY_METHODS = {"electronic": "电子送达", "in_person": "直接送达", "post": "邮寄送达"}
+EXECUTIONS = {"paid": "已缴纳罚款", "performed": "已履行", "enforced": "申请强制执行"}
+
+
+class LeadQuerySet(ScopedQuerySet):
+    def _own(self, principal: Principal):
+        from backend.registry.models import Membership
+
+        return self.filter(business_id__in=Membership.objects.business_ids(principal.user_id))
+
+    def of_business(self, business_id):
+        return self.filter(business_id=business_id)
+
+    def overdue(self, today):
+        """Leads not reviewed by their filing deadline."""
+        return self.filter(status=NEW, filing_due__lt=today)
+
+    def from_source(self, kind: str, source_id: str):
+        return self.filter(source_kind=kind, source_id=source_id)
+
+
+STANCES = {"confirm": "确认并整改", "dispute": "有异议"}
+
+
+class LeadResponse(EmbeddedDocument):
+    """The business's answer to a lead handed to it: confirmed and fixed (with photos), or disputed."""
+
+    stance = StringField(required=True, choices=tuple(STANCES))
+    note = StringField(required=True, max_length=1000)
+    photos = ListField(StringField(max_length=64), max_length=9)
+    by = ObjectIdField(required=True)
+    at = DateTimeField(required=True)
+
+
+class Lead(BaseDocument):
+    """线索: what may be a violation, naming its source record and evidence; a person reviews it
+    before anything is done with it (machine findings are never evidence unreviewed)."""
+
+    business_id = ObjectIdField(required=True)
+    business_name = StringField(max_length=100)
+    district_scopes = ListField(StringField())
+    source_kind = StringField(required=True, choices=tuple(SOURCES))
+    source_id = StringField(max_length=64)  # the record it came from (None: by hand)
+    summary = StringField(required=True, max_length=1000)
+    evidence = ListField(StringField(max_length=64), max_length=20)  # blob SHA-256s
+    received_on = DateField(required=True)
+    filing_due = DateField(required=True)  # reviewed, and a case filed or not, by then
+    status = StringField(required=True, choices=LEAD_STATUSES, default=NEW)
+    registered_by = ObjectIdField()  # None: raised by the platform from its source
+    reviewed_by = ObjectIdField()
+    reviewed_at = DateTimeField()
+    review_reason = StringField(max_length=1000)
+    rectification_due = DateField()  # when handed to the business
+    response = EmbeddedDocumentField(LeadResponse)
+    case_id = ObjectIdField()
+    version = IntField(default=1, required=True)
+
+    meta = {
+        "collection": "enforcement_leads",
+        "queryset_class": LeadQuerySet,
+        "indexes": [
+            ("district_scopes", "status", "filing_due"),
+            ("business_id", "-received_on"),
+            # one lead per source record: a hook run twice raises nothing new
+            {
+                "fields": ["source_kind", "source_id"],
+                "unique": True,
+                "partialFilterExpression": {"source_id": {"$type": "string"}},
+            },
+        ],
+    }
+
+
+class Penalty(EmbeddedDocument):
+    kind = StringField(required=True, choices=tuple(PENALTY_KINDS))
+    amount_yuan = IntField(min_value=0)  # a fine's amount
+
+    @property
+    def label(self) -> str:
+        words = PENALTY_KINDS[self.kind]
+        return f"{words} {self.amount_yuan} 元" if self.kind == "fine" and self.amount_yuan else words
+
+
+class Notice(EmbeddedDocument):
+    """告知: the facts, the rule broken, the intended penalties and the party's rights."""
+
+    facts = StringField(required=True, max_length=4000)
+    rule_broken = StringField(required=True, max_length=1000)
+    intended = ListField(EmbeddedDocumentField(Penalty), max_length=5)
+    notified_on = DateField(required=True)
+    statement_due = DateField(required=True)
+    hearing_eligible = BooleanField(default=False)
+    hearing_due = DateField()
+
+
+class Statement(EmbeddedDocument):
+    text = StringField(required=True, max_length=4000)
+    photos = ListField(StringField(max_length=64), max_length=9)
+    by = ObjectIdField(required=True)
+    at = DateTimeField(required=True)
+
+
+class Decision(EmbeddedDocument):
+    penalties = ListField(EmbeddedDocumentField(Penalty), max_length=5)  # empty: no penalty
+    no_penalty_reason = StringField(max_length=1000)
+    decided_on = DateField(required=True)
+    decided_by = ObjectIdField(required=True)
+    delivery_due = DateField(required=True)
+
+
+class Extension(EmbeddedDocument):
+    days = IntField(required=True)
+    reason = StringField(required=True, max_length=1000)
+    approved_by = StringField(required=True, max_length=64)  # the named official
+    by = ObjectIdField(required=True)
+    at = DateTimeField(required=True)
+
+
+class Delivery(EmbeddedDocument):
+    method = StringField(required=True, choices=tuple(DELIVERY_METHODS))
+    delivered_on = DateField(required=True)
+    note = StringField(max_length=500)
+
+
+class Execution(EmbeddedDocument):
+    kind = StringField(required=True, choices=tuple(EXECUTIONS))
+    on = DateField(required=True)
+    note = StringField(max_length=500)
+
+
+class CaseQuerySet(LeadQuerySet):
+    def overdue(self, today):
+        """Cases with a step past its deadline: a decision, or its delivery."""
+        from mongoengine import Q
+
+        return self.filter(
+            Q(status__in=[FILED, NOTIFIED], decision_due__lt=today)
+            | Q(status=DECIDED, decision__delivery_due__lt=today)
+        )
+
+
+class Case(BaseDocument):
+    """行政处罚案件, from its filing (立案) to its closing; every step through `change_state`."""
+
+    business_id = ObjectIdField(required=True)
+    business_name = StringField(max_length=100)
+    district_scopes = ListField(StringField())
+    lead_id = ObjectIdField()
+    procedure = StringField(required=True, choices=(ORDINARY, SIMPLIFIED))
+    status = StringField(required=True, choices=CASE_STATUSES)
+    violation = StringField(required=True, max_length=200)  # 违法行为类型
+    filed_on = DateField(required=True)
+    filed_by = ObjectIdField(required=True)
+    approved_by = StringField(required=True, max_length=64)  # the official who approved the filing
+    decision_due = DateField(required=True)
+    extension = EmbeddedDocumentField(Extension)
+    evidence = ListField(StringField(max_length=64), max_length=50)
+    notice = EmbeddedDocumentField(Notice)
+    statement = EmbeddedDocumentField(Statement)
+    hearing_requested_at = DateTimeField()
+    decision = EmbeddedDocumentField(Decision)
+    delivery = EmbeddedDocumentField(Delivery)
+    execution = EmbeddedDocumentField(Execution)
+    closed_on = DateField()
+    version = IntField(default=1, required=True)
+
+    meta = {
+        "collection": "enforcement_cases",
+        "queryset_class": CaseQuerySet,
+        "indexes": [("district_scopes", "status", "decision_due"), ("business_id", "-filed_on"), "lead_id"],
+    }
+
+
+class DeliveryConsent(BaseDocument):
+    """The party's signed consent to electronic delivery (art. 61): one per business, revocable."""
+
+    id = ObjectIdField(primary_key=True)  # the business id
+    signed_by = ObjectIdField(required=True)
+    signed_name = StringField(required=True, max_length=32)
+    signed_at = DateTimeField(required=True)
+    revoked_at = DateTimeField()
+
+    meta = {"collection": "enforcement_delivery_consents"}
+
+    @property
+    def in_force(self) -> bool:
+        return self.revoked_at is None

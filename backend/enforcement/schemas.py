@@ -1,0 +1,256 @@
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import validate
+
+from backend.core.schemas import OBJECT_ID, SHA256, Date, PaginationQuerySchema, StrictSchema, text
+from backend.enforcement.models import (
+    CASE_STATUSES,
+    DELIVERY_METHODS,
+    EXECUTIONS,
+    LEAD_STATUSES,
+    PENALTY_KINDS,
+    REVIEW_ACTIONS,
+    SOURCES,
+    STANCES,
+)
+
+VERSION = {"description": "The version read: a record changed since is 409, not overwritten."}
+
+
+def version(required: bool = False):
+    return ma.fields.Integer(required=required, strict=True, validate=validate.Range(min=1), metadata=VERSION)
+
+
+def photos():
+    return ma.fields.List(ma.fields.String(validate=SHA256), validate=validate.Length(max=9), load_default=list)
+
+
+# -- in ---------------------------------------------------------------------------------------------
+
+
+class LeadInSchema(StrictSchema):
+    business_id = ma.fields.String(required=True, validate=OBJECT_ID)
+    summary = text(1000, required=True, min_length=5)
+
+
+class LeadReviewSchema(StrictSchema):
+    action = ma.fields.String(required=True, validate=validate.OneOf(tuple(REVIEW_ACTIONS)))
+    reason = text(1000, required=True)
+    due_on = Date(metadata={"description": "rectify: the day the business fixes it by"})
+    violation = text(200, metadata={"description": "open_case: 违法行为类型"})
+    approved_by = text(64, metadata={"description": "open_case: the official who approved the filing"})
+    version = version()
+
+
+class LeadAnswerSchema(StrictSchema):
+    stance = ma.fields.String(required=True, validate=validate.OneOf(tuple(STANCES)))
+    note = text(1000, required=True)
+    photos = photos()
+
+
+class PenaltyInSchema(StrictSchema):
+    kind = ma.fields.String(required=True, validate=validate.OneOf(tuple(PENALTY_KINDS)))
+    amount_yuan = ma.fields.Integer(strict=True, validate=validate.Range(min=1, max=100_000_000))
+
+
+class PenaltyCaseInSchema(StrictSchema):
+    business_id = ma.fields.String(required=True, validate=OBJECT_ID)
+    violation = text(200, required=True)
+    approved_by = text(64, required=True)
+
+
+class SimplifiedCaseInSchema(StrictSchema):
+    business_id = ma.fields.String(required=True, validate=OBJECT_ID)
+    violation = text(200, required=True)
+    penalties = ma.fields.List(ma.fields.Nested(PenaltyInSchema), required=True, validate=validate.Length(min=1, max=2))
+
+
+class NoticeInSchema(StrictSchema):
+    facts = text(4000, required=True)
+    rule_broken = text(1000, required=True)
+    intended = ma.fields.List(ma.fields.Nested(PenaltyInSchema), required=True, validate=validate.Length(min=1, max=5))
+    version = version()
+
+
+class ExtensionInSchema(StrictSchema):
+    reason = text(1000, required=True)
+    approved_by = text(64, required=True)
+    version = version()
+
+
+class DecisionInSchema(StrictSchema):
+    penalties = ma.fields.List(ma.fields.Nested(PenaltyInSchema), load_default=list, validate=validate.Length(max=5))
+    no_penalty_reason = text(1000)
+    hearing_held_on = Date()
+    version = version()
+
+
+class DeliveryInSchema(StrictSchema):
+    method = ma.fields.String(required=True, validate=validate.OneOf(tuple(DELIVERY_METHODS)))
+    delivered_on = Date()
+    note = text(500)
+    version = version()
+
+
+class ExecutionInSchema(StrictSchema):
+    kind = ma.fields.String(required=True, validate=validate.OneOf(tuple(EXECUTIONS)))
+    on = Date()
+    note = text(500)
+    version = version()
+
+
+class VersionSchema(StrictSchema):
+    version = version()
+
+
+class StatementInSchema(StrictSchema):
+    text = text(4000, required=True)
+    photos = photos()
+
+
+class ConsentInSchema(StrictSchema):
+    signed_name = text(32, required=True)
+
+
+class LeadQuerySchema(PaginationQuerySchema):
+    status = ma.fields.String(validate=validate.OneOf(LEAD_STATUSES))
+    overdue = ma.fields.Boolean(metadata={"description": "Not reviewed by their filing deadline"})
+    business_id = ma.fields.String(validate=OBJECT_ID)
+
+
+class PenaltyCaseQuerySchema(PaginationQuerySchema):
+    status = ma.fields.String(validate=validate.OneOf(CASE_STATUSES))
+    overdue = ma.fields.Boolean(metadata={"description": "A decision or its delivery past its deadline"})
+    business_id = ma.fields.String(validate=OBJECT_ID)
+
+
+# -- out --------------------------------------------------------------------------------------------
+
+
+class PenaltySchema(ma.Schema):
+    kind = ma.fields.String(metadata={"enum": list(PENALTY_KINDS)})
+    amount_yuan = ma.fields.Integer(allow_none=True)
+    label = ma.fields.String()
+
+
+class LeadAnswerOutSchema(ma.Schema):
+    stance = ma.fields.String()
+    note = ma.fields.String()
+    photos = ma.fields.List(ma.fields.String())
+    at = ma.fields.AwareDateTime()
+
+
+class LeadSchema(ma.Schema):
+    id = ma.fields.String()
+    business_id = ma.fields.String()
+    business_name = ma.fields.String()
+    source_kind = ma.fields.String(metadata={"enum": list(SOURCES)})
+    source_label = ma.fields.Function(lambda lead: SOURCES[lead.source_kind])
+    source_id = ma.fields.String(allow_none=True)
+    summary = ma.fields.String()
+    evidence = ma.fields.List(ma.fields.String())
+    received_on = ma.fields.Date()
+    filing_due = ma.fields.Date()
+    status = ma.fields.String(metadata={"enum": list(LEAD_STATUSES)})
+    review_reason = ma.fields.String(allow_none=True)
+    rectification_due = ma.fields.Date(allow_none=True)
+    response = ma.fields.Nested(LeadAnswerOutSchema, allow_none=True)
+    case_id = ma.fields.String(allow_none=True)
+    version = ma.fields.Integer()
+
+
+class BusinessLeadSchema(ma.Schema):
+    """A lead as the business sees it: what was found and by when to fix it; no reviewer, no evidence
+    hashes of other records."""
+
+    id = ma.fields.String()
+    source_label = ma.fields.Function(lambda lead: SOURCES[lead.source_kind])
+    summary = ma.fields.String()
+    received_on = ma.fields.Date()
+    rectification_due = ma.fields.Date(allow_none=True)
+    response = ma.fields.Nested(LeadAnswerOutSchema, allow_none=True)
+
+
+class NoticeSchema(ma.Schema):
+    facts = ma.fields.String()
+    rule_broken = ma.fields.String()
+    intended = ma.fields.List(ma.fields.Nested(PenaltySchema))
+    notified_on = ma.fields.Date()
+    statement_due = ma.fields.Date()
+    hearing_eligible = ma.fields.Boolean()
+    hearing_due = ma.fields.Date(allow_none=True)
+    rights = ma.fields.Function(
+        lambda notice: (
+            "当事人有权在陈述申辩期限内进行陈述和申辩"
+            + ("，并有权在听证申请期限内要求听证" if notice.hearing_eligible else "")
+            + "；逾期视为放弃上述权利。"
+        )
+    )
+
+
+class StatementSchema(ma.Schema):
+    text = ma.fields.String()
+    photos = ma.fields.List(ma.fields.String())
+    at = ma.fields.AwareDateTime()
+
+
+class DecisionSchema(ma.Schema):
+    penalties = ma.fields.List(ma.fields.Nested(PenaltySchema))
+    no_penalty_reason = ma.fields.String(allow_none=True)
+    decided_on = ma.fields.Date()
+    delivery_due = ma.fields.Date()
+
+
+class ExtensionSchema(ma.Schema):
+    days = ma.fields.Integer()
+    reason = ma.fields.String()
+    approved_by = ma.fields.String()
+
+
+class DeliverySchema(ma.Schema):
+    method = ma.fields.String(metadata={"enum": list(DELIVERY_METHODS)})
+    delivered_on = ma.fields.Date()
+    note = ma.fields.String(allow_none=True)
+
+
+class ExecutionSchema(ma.Schema):
+    kind = ma.fields.String(metadata={"enum": list(EXECUTIONS)})
+    on = ma.fields.Date()
+    note = ma.fields.String(allow_none=True)
+
+
+class PenaltyCaseSchema(ma.Schema):
+    id = ma.fields.String()
+    business_id = ma.fields.String()
+    business_name = ma.fields.String()
+    lead_id = ma.fields.String(allow_none=True)
+    procedure = ma.fields.String(metadata={"enum": ["ordinary", "simplified"]})
+    status = ma.fields.String(metadata={"enum": list(CASE_STATUSES)})
+    violation = ma.fields.String()
+    filed_on = ma.fields.Date()
+    approved_by = ma.fields.String()
+    decision_due = ma.fields.Date()
+    extension = ma.fields.Nested(ExtensionSchema, allow_none=True)
+    notice = ma.fields.Nested(NoticeSchema, allow_none=True)
+    statement = ma.fields.Nested(StatementSchema, allow_none=True)
+    hearing_requested_at = ma.fields.AwareDateTime(allow_none=True)
+    decision = ma.fields.Nested(DecisionSchema, allow_none=True)
+    delivery = ma.fields.Nested(DeliverySchema, allow_none=True)
+    execution = ma.fields.Nested(ExecutionSchema, allow_none=True)
+    closed_on = ma.fields.Date(allow_none=True)
+    version = ma.fields.Integer()
+
+
+class PartyCaseSchema(PenaltyCaseSchema):
+    """The case as the party sees it (no filing official, no internal ids of other records)."""
+
+    class Meta:
+        exclude = ("approved_by", "lead_id")
+
+
+class ConsentSchema(ma.Schema):
+    signed_name = ma.fields.String()
+    signed_at = ma.fields.AwareDateTime()
+    revoked_at = ma.fields.AwareDateTime(allow_none=True)
+    in_force = ma.fields.Boolean()

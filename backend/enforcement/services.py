@@ -1,0 +1,546 @@
+"""Leads and penalty cases. Every rule of the procedure lives here: who may take a step, in which
+state, by when (the working-day calendar for working days, calendar days where the law counts them),
+and what the party is owed (a notice before a decision, its time to state and defend, a hearing on
+large penalties, delivery within days, electronic delivery only with consent)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from mongoengine import NotUniqueError
+
+from backend.core import context
+from backend.core.calendar import current_calendar
+from backend.core.errors import Forbidden, InvalidInput
+from backend.core.ids import object_id
+from backend.core.principal import Principal
+from backend.core.text import State, Text
+from backend.core.timeutil import today_shanghai, utcnow
+from backend.enforcement.errors import CaseNotFound, LeadConflict, LeadNotFound, StepRefused
+from backend.enforcement.models import (
+    CASE_OPENED,
+    CLOSED,
+    DECIDED,
+    DELIVERED,
+    DISMISSED,
+    EXECUTED,
+    FILED,
+    NEW,
+    NOTIFIED,
+    ORDINARY,
+    RECTIFICATION,
+    SIMPLIFIED,
+    Case,
+    Decision,
+    Delivery,
+    DeliveryConsent,
+    Execution,
+    Extension,
+    Lead,
+    LeadResponse,
+    Notice,
+    Penalty,
+    Statement,
+)
+from backend.registry import services as registry
+from backend.registry.models import HOUSEHOLD, MANAGER, OWNER
+from backend.routine.models import RoutinePhoto
+from backend.workflow.services import change_state, create_record, upsert_record
+
+# -- leads -----------------------------------------------------------------------------------------
+
+
+def filing_due(received_on: date) -> date:
+    return current_calendar().add_working_days(received_on, context.settings().LEAD_FILING_WORKING_DAYS)
+
+
+def raise_lead(
+    kind: str, source_id: str, business_id: Any, summary: str, evidence: list[str] | None = None
+) -> Lead | None:
+    """A lead the platform raises from a record (a camera capture, a failed key item …): once per
+    source record, whoever calls twice. Returns the new lead, or None when it exists already."""
+    from backend.registry.models import Business
+
+    business = Business.objects(id=object_id(business_id)).only("name", "district_scopes").first()
+    if business is None:
+        return None
+    today = today_shanghai()
+    lead = Lead(
+        business_id=business.id,
+        business_name=business.name,
+        district_scopes=list(business.district_scopes),
+        source_kind=kind,
+        source_id=str(source_id),
+        summary=summary[:1000],
+        evidence=list(evidence or [])[:20],
+        received_on=today,
+        filing_due=filing_due(today),
+    )
+    try:
+        return create_record(lead, action="raised", actor_id=None, target_type="lead")
+    except NotUniqueError:
+        return None
+
+
+def register_lead(principal: Principal, values: dict) -> Lead:
+    """A lead by hand (a tip-off by phone, a report from another authority)."""
+    business = registry.get_for_regulator(principal, values["business_id"])
+    today = today_shanghai()
+    lead = Lead(
+        business_id=business.id,
+        business_name=business.name,
+        district_scopes=list(business.district_scopes),
+        source_kind="manual",
+        summary=values["summary"],
+        received_on=today,
+        filing_due=filing_due(today),
+        registered_by=object_id(principal.user_id),
+    )
+    return create_record(lead, action="registered", actor_id=principal.user_id, target_type="lead")
+
+
+def leads_for_regulator(principal: Principal, *, status=None, overdue=False, business_id=None):
+    found = Lead.objects.visible_to(principal) if principal.is_console_user else Lead.objects.none()
+    if overdue:
+        found = found.overdue(today_shanghai())
+    elif status:
+        found = found.filter(status=status)
+    if business_id:
+        found = found.filter(business_id=object_id(business_id, LeadNotFound))
+    return found.order_by("status", "filing_due", "-created_at")
+
+
+def get_lead_for_regulator(principal: Principal, lead_id: Any) -> Lead:
+    if not principal.is_console_user:
+        raise LeadNotFound()
+    return Lead.objects.get_visible(principal, LeadNotFound, id=lead_id)
+
+
+def review_lead(principal: Principal, lead_id: Any, values: dict) -> Lead:
+    """dismiss (with the reason), rectify (the business fixes it by a date), or open_case (filed now,
+    with the official who approved the filing)."""
+    lead = get_lead_for_regulator(principal, lead_id)
+    action = values["action"]
+    reason = (values.get("reason") or "").strip()
+    if not reason:
+        raise InvalidInput(errors={"reason": [Text("Say why.")]})
+    updates: dict[str, Any] = {
+        "set__reviewed_by": object_id(principal.user_id),
+        "set__reviewed_at": utcnow(),
+        "set__review_reason": reason,
+    }
+    review, audited = {
+        "dismiss": (DISMISSED, "dismissed"),
+        "rectify": (RECTIFICATION, "handed_to_business"),
+        "open_case": (CASE_OPENED, "case_opened"),
+    }[action]
+    if action == "rectify":
+        due = values.get("due_on")
+        if due is None or due < today_shanghai():
+            raise InvalidInput(errors={"due_on": [Text("A day from today on.")]})
+        updates["set__rectification_due"] = due
+    if action != "open_case":
+        return _lead_change(lead, principal, action=audited, to=review, updates=updates)
+    case = _new_case(principal, lead.business_id, values, lead=lead)
+
+    def claim_lead(filed: Case) -> None:  # the lead is the case's, or the case is not kept
+        _lead_change(lead, principal, action=audited, to=review, updates={**updates, "set__case_id": filed.id})
+
+    create_record(case, action="filed", actor_id=principal.user_id, target_type="case", then=claim_lead)
+    return Lead.objects.get(id=lead.id)
+
+
+def _lead_change(lead: Lead, principal: Principal, *, action: str, to: str, updates: dict) -> Lead:
+    return change_state(
+        Lead.objects,
+        lead.id,
+        action=action,
+        actor_id=principal.user_id,
+        target_type="lead",
+        from_statuses=(NEW,),
+        to_status=to,
+        updates=updates,
+        expected_version=lead.version,
+        not_found=LeadNotFound,
+        conflict=LeadConflict,
+    )
+
+
+def leads_of_business(user_id: Any, business_id: Any):
+    """What the business is shown: the leads handed to it to fix (not what is still being reviewed)."""
+    business, _role = registry.get_for_member(user_id, business_id)
+    return Lead.objects.of_business(business.id).filter(status=RECTIFICATION).order_by("rectification_due")
+
+
+def respond_to_lead(user_id: Any, business_id: Any, lead_id: Any, values: dict) -> Lead:
+    """The business confirms and says what it fixed (with photos), or disputes it with its reasons."""
+    business, _role = registry.get_for_member(user_id, business_id, roles=(OWNER, MANAGER))
+    lead = Lead.objects.of_business(business.id).filter(id=object_id(lead_id, LeadNotFound)).first()
+    if lead is None or lead.status != RECTIFICATION:
+        raise LeadNotFound()
+    photos = values.get("photos") or []
+    if RoutinePhoto.objects.missing(business.id, photos):
+        raise InvalidInput(errors={"photos": [Text("A photo was not uploaded for this business.")]})
+    response = LeadResponse(
+        stance=values["stance"], note=values["note"], photos=photos, by=object_id(user_id), at=utcnow()
+    )
+    return change_state(
+        Lead.objects,
+        lead.id,
+        action="answered",
+        actor_id=user_id,
+        target_type="lead",
+        from_statuses=(RECTIFICATION,),
+        updates={"set__response": response},
+        not_found=LeadNotFound,
+        conflict=LeadConflict,
+    )
+
+
+# -- cases -----------------------------------------------------------------------------------------
+
+
+def _new_case(principal: Principal, business_id: Any, values: dict, *, lead: Lead | None = None) -> Case:
+    from backend.registry.models import Business
+
+    business = Business.objects.get(id=business_id)
+    for field in ("violation", "approved_by"):
+        if not (values.get(field) or "").strip():
+            raise InvalidInput(errors={field: [Text("Required to file a case.")]})
+    today = today_shanghai()
+    return Case(
+        business_id=business.id,
+        business_name=business.name,
+        district_scopes=list(business.district_scopes),
+        lead_id=lead.id if lead else None,
+        procedure=ORDINARY,
+        status=FILED,
+        violation=values["violation"].strip(),
+        filed_on=today,
+        filed_by=object_id(principal.user_id),
+        approved_by=values["approved_by"].strip(),
+        decision_due=today + timedelta(days=context.settings().CASE_DECISION_DAYS),
+    )
+
+
+def file_case(principal: Principal, values: dict) -> Case:
+    """A case filed without a lead of the platform's (found on an inspection, handed over by police)."""
+    business = registry.get_for_regulator(principal, values["business_id"])
+    case = _new_case(principal, business.id, values)
+    return create_record(case, action="filed", actor_id=principal.user_id, target_type="case")
+
+
+def _is_person(business) -> bool:
+    return business.kind == HOUSEHOLD
+
+
+def simplified_case(principal: Principal, values: dict) -> Case:
+    """简易程序: on the spot, a warning or a small fine (art. 51), decided and delivered in one step."""
+    business = registry.get_for_regulator(principal, values["business_id"])
+    settings = context.settings()
+    limit = settings.SIMPLE_FINE_PERSON_YUAN if _is_person(business) else settings.SIMPLE_FINE_ORGANISATION_YUAN
+    penalties = _penalties(values.get("penalties") or [])
+    if not penalties or any(p.kind not in ("warning", "fine") for p in penalties):
+        raise InvalidInput(errors={"penalties": [Text("The simplified procedure gives a warning or a fine only.")]})
+    if sum(p.amount_yuan or 0 for p in penalties if p.kind == "fine") > limit:
+        raise InvalidInput(
+            errors={"penalties": [Text("Above {limit} yuan the ordinary procedure applies.", limit=limit)]}
+        )
+    today = today_shanghai()
+    case = _new_case(principal, business.id, {**values, "approved_by": values.get("approved_by") or "当场处罚"})
+    case.procedure, case.status = SIMPLIFIED, DELIVERED
+    case.decision = Decision(
+        penalties=penalties, decided_on=today, decided_by=object_id(principal.user_id), delivery_due=today
+    )
+    case.delivery = Delivery(method="in_person", delivered_on=today, note="当场交付")
+    return create_record(case, action="decided_on_the_spot", actor_id=principal.user_id, target_type="case")
+
+
+def cases_for_regulator(principal: Principal, *, status=None, overdue=False, business_id=None):
+    found = Case.objects.visible_to(principal) if principal.is_console_user else Case.objects.none()
+    if overdue:
+        found = found.overdue(today_shanghai())
+    elif status:
+        found = found.filter(status=status)
+    if business_id:
+        found = found.filter(business_id=object_id(business_id, CaseNotFound))
+    return found.order_by("decision_due", "-filed_on")
+
+
+def get_case_for_regulator(principal: Principal, case_id: Any) -> Case:
+    if not principal.is_console_user:
+        raise CaseNotFound()
+    return Case.objects.get_visible(principal, CaseNotFound, id=case_id)
+
+
+def _step(
+    principal_or_user: Any, case: Case, *, action: str, from_statuses, to: str | None, updates: dict, version=None
+) -> Case:
+    actor = principal_or_user.user_id if isinstance(principal_or_user, Principal) else principal_or_user
+    return change_state(
+        Case.objects,
+        case.id,
+        action=action,
+        actor_id=actor,
+        target_type="case",
+        from_statuses=from_statuses,
+        to_status=to,
+        updates=updates,
+        expected_version=version,
+        not_found=CaseNotFound,
+        conflict=StepRefused,
+    )
+
+
+def _refuse_unless(status_ok: bool, case: Case, step: str) -> None:
+    if not status_ok:
+        raise StepRefused(
+            Text("The case is {state}: {step} is not the next step.", state=State("case", case.status), step=step)
+        )
+
+
+def _penalties(items: list[dict]) -> list[Penalty]:
+    penalties = []
+    for item in items:
+        if item["kind"] == "fine" and not item.get("amount_yuan"):
+            raise InvalidInput(errors={"penalties": [Text("A fine names its amount.")]})
+        penalties.append(Penalty(kind=item["kind"], amount_yuan=item.get("amount_yuan")))
+    return penalties
+
+
+def _hearing_eligible(case: Case, penalties: list[Penalty]) -> bool:
+    """Large fines, suspension and revocation give the party a hearing if it asks (art. 63)."""
+    from backend.registry.models import Business
+
+    settings = context.settings()
+    business = Business.objects.get(id=case.business_id)
+    large = settings.HEARING_FINE_PERSON_YUAN if _is_person(business) else settings.HEARING_FINE_ORGANISATION_YUAN
+    fined = sum(p.amount_yuan or 0 for p in penalties if p.kind == "fine")
+    return fined >= large or any(p.kind in ("suspension", "revocation", "confiscation") for p in penalties)
+
+
+def notify(principal: Principal, case_id: Any, values: dict) -> Case:
+    """告知: the facts, the rule broken, the intended penalty and the party's rights."""
+    case = get_case_for_regulator(principal, case_id)
+    _refuse_unless(case.status == FILED, case, "告知")
+    today = today_shanghai()
+    intended = _penalties(values["intended"])
+    eligible = _hearing_eligible(case, intended)
+    settings = context.settings()
+    notice = Notice(
+        facts=values["facts"],
+        rule_broken=values["rule_broken"],
+        intended=intended,
+        notified_on=today,
+        statement_due=current_calendar().add_working_days(today, settings.STATEMENT_WORKING_DAYS),
+        hearing_eligible=eligible,
+        hearing_due=today + timedelta(days=settings.HEARING_REQUEST_DAYS) if eligible else None,
+    )
+    return _step(
+        principal,
+        case,
+        action="notified",
+        from_statuses=(FILED,),
+        to=NOTIFIED,
+        updates={"set__notice": notice},
+        version=values.get("version"),
+    )
+
+
+def extend(principal: Principal, case_id: Any, values: dict) -> Case:
+    """The decision's period extended once, by a named official with a reason."""
+    case = get_case_for_regulator(principal, case_id)
+    _refuse_unless(case.status in (FILED, NOTIFIED), case, "延期")
+    if case.extension is not None:
+        raise StepRefused(Text("The period was extended once already; a further extension is a collective decision."))
+    days = context.settings().CASE_EXTENSION_DAYS
+    extension = Extension(
+        days=days,
+        reason=values["reason"],
+        approved_by=values["approved_by"],
+        by=object_id(principal.user_id),
+        at=utcnow(),
+    )
+    return _step(
+        principal,
+        case,
+        action="extended",
+        from_statuses=(FILED, NOTIFIED),
+        to=None,
+        updates={"set__extension": extension, "set__decision_due": case.decision_due + timedelta(days=days)},
+        version=values.get("version"),
+    )
+
+
+def decide(principal: Principal, case_id: Any, values: dict) -> Case:
+    """处罚决定 (or none, with the reason): after the party was told and its time to speak has run
+    (or it spoke), a hearing held if it asked for one, and within the period."""
+    case = get_case_for_regulator(principal, case_id)
+    _refuse_unless(case.status == NOTIFIED, case, "处罚决定")
+    today = today_shanghai()
+    if today > case.decision_due:
+        raise StepRefused(
+            Text(
+                "The decision was due by {due} ({days} days after filing); extend the period first.",
+                due=case.decision_due,
+                days=context.settings().CASE_DECISION_DAYS,
+            )
+        )
+    if case.statement is None and today <= case.notice.statement_due:
+        raise StepRefused(
+            Text("The party may state and defend until {due}; decide after that.", due=case.notice.statement_due)
+        )
+    if case.hearing_requested_at is not None and not values.get("hearing_held_on"):
+        raise StepRefused(Text("The party asked for a hearing: record the day it was held."))
+    penalties = _penalties(values.get("penalties") or [])
+    if not penalties and not (values.get("no_penalty_reason") or "").strip():
+        raise InvalidInput(errors={"no_penalty_reason": [Text("A decision without a penalty says why.")]})
+    decision = Decision(
+        penalties=penalties,
+        no_penalty_reason=values.get("no_penalty_reason"),
+        decided_on=today,
+        decided_by=object_id(principal.user_id),
+        delivery_due=today + timedelta(days=context.settings().DELIVERY_DAYS),
+    )
+    return _step(
+        principal,
+        case,
+        action="decided",
+        from_statuses=(NOTIFIED,),
+        to=DECIDED,
+        updates={"set__decision": decision},
+        version=values.get("version"),
+    )
+
+
+def deliver(principal: Principal, case_id: Any, values: dict) -> Case:
+    """送达: electronically only where the party consented (art. 61); by hand or post otherwise."""
+    case = get_case_for_regulator(principal, case_id)
+    _refuse_unless(case.status == DECIDED, case, "送达")
+    if values["method"] == "electronic":
+        consent = DeliveryConsent.objects(id=case.business_id).first()
+        if consent is None or not consent.in_force:
+            raise StepRefused(Text("The party has not consented to electronic delivery: deliver by hand or post."))
+    delivered_on = values.get("delivered_on") or today_shanghai()
+    if delivered_on > today_shanghai() or delivered_on < case.decision.decided_on:
+        raise InvalidInput(errors={"delivered_on": [Text("Between the decision and today.")]})
+    delivery = Delivery(method=values["method"], delivered_on=delivered_on, note=values.get("note"))
+    return _step(
+        principal,
+        case,
+        action="delivered",
+        from_statuses=(DECIDED,),
+        to=DELIVERED,
+        updates={"set__delivery": delivery},
+        version=values.get("version"),
+    )
+
+
+def _needs_execution(case: Case) -> bool:
+    """A warning is carried out by its delivery; a fine, a confiscation … are paid or enforced."""
+    return any(p.kind != "warning" for p in case.decision.penalties)
+
+
+def execute(principal: Principal, case_id: Any, values: dict) -> Case:
+    case = get_case_for_regulator(principal, case_id)
+    _refuse_unless(case.status == DELIVERED and _needs_execution(case), case, "执行")
+    execution = Execution(kind=values["kind"], on=values.get("on") or today_shanghai(), note=values.get("note"))
+    return _step(
+        principal,
+        case,
+        action="executed",
+        from_statuses=(DELIVERED,),
+        to=EXECUTED,
+        updates={"set__execution": execution},
+        version=values.get("version"),
+    )
+
+
+def close(principal: Principal, case_id: Any, values: dict) -> Case:
+    """结案: once carried out, or once delivered when nothing is left to carry out."""
+    case = get_case_for_regulator(principal, case_id)
+    done = case.status == EXECUTED or (case.status == DELIVERED and not _needs_execution(case))
+    _refuse_unless(done, case, "结案")
+    return _step(
+        principal,
+        case,
+        action="closed",
+        from_statuses=(EXECUTED, DELIVERED),
+        to=CLOSED,
+        updates={"set__closed_on": today_shanghai()},
+        version=values.get("version"),
+    )
+
+
+# -- the party, from the mini-program ----------------------------------------------------------------
+
+
+def get_case_for_member(user_id: Any, case_id: Any) -> Case:
+    case = Case.objects(id=object_id(case_id, CaseNotFound)).first()
+    if case is None or case.notice is None and case.decision is None:
+        raise CaseNotFound()  # nothing the party has been told yet
+    registry.get_for_member(user_id, case.business_id)  # another business's case does not exist
+    return case
+
+
+def state_and_defend(user_id: Any, case_id: Any, values: dict) -> Case:
+    """陈述申辩, until the notice's day."""
+    case = get_case_for_member(user_id, case_id)
+    registry.get_for_member(user_id, case.business_id, roles=(OWNER, MANAGER))
+    _refuse_unless(case.status == NOTIFIED, case, "陈述申辩")
+    if today_shanghai() > case.notice.statement_due:
+        raise StepRefused(Text("The time to state and defend ended on {due}.", due=case.notice.statement_due))
+    photos = values.get("photos") or []
+    if RoutinePhoto.objects.missing(case.business_id, photos):
+        raise InvalidInput(errors={"photos": [Text("A photo was not uploaded for this business.")]})
+    statement = Statement(text=values["text"], photos=photos, by=object_id(user_id), at=utcnow())
+    return _step(
+        user_id, case, action="stated", from_statuses=(NOTIFIED,), to=None, updates={"set__statement": statement}
+    )
+
+
+def request_hearing(user_id: Any, case_id: Any) -> Case:
+    """听证: where the intended penalty gives the right, within its days."""
+    case = get_case_for_member(user_id, case_id)
+    registry.get_for_member(user_id, case.business_id, roles=(OWNER, MANAGER))
+    _refuse_unless(case.status == NOTIFIED, case, "听证申请")
+    if not case.notice.hearing_eligible:
+        raise StepRefused(Text("The intended penalty gives no right to a hearing."))
+    if today_shanghai() > case.notice.hearing_due:
+        raise StepRefused(Text("A hearing had to be asked for by {due}.", due=case.notice.hearing_due))
+    if case.hearing_requested_at is not None:
+        return case  # asked already: the phone sent it twice
+    return _step(
+        user_id,
+        case,
+        action="hearing_requested",
+        from_statuses=(NOTIFIED,),
+        to=None,
+        updates={"set__hearing_requested_at": utcnow()},
+    )
+
+
+def consent_to_electronic_delivery(user_id: Any, business_id: Any, signed_name: str, *, revoke: bool = False):
+    """The party's signed consent to electronic delivery (or its revocation), by the owner."""
+    business, _role = registry.get_for_member(user_id, business_id, roles=(OWNER,))
+    if revoke:
+        existing = DeliveryConsent.objects(id=business.id).first()
+        if existing is None or not existing.in_force:
+            raise Forbidden(Text("There is no consent in force to revoke."))
+        updates = {"set__revoked_at": utcnow()}
+    else:
+        updates = {
+            "set__signed_by": object_id(user_id),
+            "set__signed_name": signed_name,
+            "set__signed_at": utcnow(),
+            "unset__revoked_at": True,
+        }
+    return upsert_record(
+        DeliveryConsent,
+        {"id": business.id},
+        updates=updates,
+        action="revoked" if revoke else "signed",
+        actor_id=user_id,
+        target_type="delivery_consent",
+    )

@@ -1,0 +1,148 @@
+"""Enforcement over HTTP: a lead reviewed (dismissed, handed to the business, or a case), the business
+answering in the mini-program, and a penalty case through every step of the ordinary procedure with
+the party's rights (statement, hearing, consent to electronic delivery), the simplified procedure, and
+the deadlines that refuse a step."""
+
+from datetime import timedelta
+
+from backend.core.timeutil import today_shanghai
+from tests.support import assert_error
+
+FINE = [{"kind": "fine", "amount_yuan": 5000}]
+
+
+def lead(api, regulator, business, summary="群众电话反映后厨使用过期原料"):
+    made = api.post("/api/v1/console/leads", token=regulator, json={"business_id": business["id"], "summary": summary})
+    assert made.status_code == 201, made.text
+    return made.json()
+
+
+def opened_case(api, regulator, business):
+    found = lead(api, regulator, business)
+    review = {
+        "action": "open_case",
+        "reason": "初查属实",
+        "violation": "使用超过保质期的食品原料",
+        "approved_by": "王局长",
+    }
+    reviewed = api.post(f"/api/v1/console/leads/{found['id']}/review", token=regulator, json=review)
+    assert reviewed.status_code == 200, reviewed.text
+    assert reviewed.json()["status"] == "case_opened"
+    case = api.get(f"/api/v1/console/cases/{reviewed.json()['case_id']}", token=regulator).json()
+    assert case["status"] == "filed" and case["lead_id"] == found["id"]
+    return case
+
+
+def step(api, regulator, case, name, body=None, code=200):
+    answer = api.post(f"/api/v1/console/cases/{case['id']}/{name}", token=regulator, json=body or {})
+    assert answer.status_code == code, answer.text
+    return answer.json()
+
+
+def test_a_lead_is_reviewed_by_a_person_and_the_business_answers_what_it_is_handed(
+    api, owned_business, console_login, mp_login
+):
+    business, owner, regulator = owned_business
+    found = lead(api, regulator, business)
+    assert found["status"] == "new" and found["source_kind"] == "manual" and found["filing_due"] > found["received_on"]
+    elsewhere = console_login("regulator", ("310112",))
+    assert_error(api.get(f"/api/v1/console/leads/{found['id']}", token=elsewhere), 404)
+    assert api.get("/api/v1/console/leads", token=elsewhere).json() == []
+    base = f"/api/v1/mp/businesses/{business['id']}/leads"
+    assert api.get(base, token=owner).json() == []  # not shown while it is being reviewed
+    review = f"/api/v1/console/leads/{found['id']}/review"
+    assert "reason" in assert_error(api.post(review, token=regulator, json={"action": "dismiss"}), 422)["errors"]
+    due = (today_shanghai() + timedelta(days=3)).isoformat()
+    handed = api.post(review, token=regulator, json={"action": "rectify", "reason": "责令整改", "due_on": due})
+    assert handed.status_code == 200 and handed.json()["status"] == "rectification"
+    assert_error(api.post(review, token=regulator, json={"action": "dismiss", "reason": "再审"}), 409)
+    (shown,) = api.get(base, token=owner).json()
+    assert shown["rectification_due"] == due and "reviewed_by" not in shown and "evidence" not in shown
+    answer = {"stance": "confirm", "note": "已清理过期原料，建立进货查验台账"}
+    assert_error(api.post(f"{base}/{found['id']}/answer", token=mp_login()["access_token"], json=answer), 404)
+    answered = api.post(f"{base}/{found['id']}/answer", token=owner, json=answer)
+    assert answered.status_code == 200 and answered.json()["response"]["stance"] == "confirm"
+    seen = api.get(f"/api/v1/console/leads/{found['id']}", token=regulator).json()
+    assert seen["response"]["note"] == answer["note"]
+
+
+def test_a_case_through_the_ordinary_procedure_with_the_partys_rights(api, owned_business, mp_login):
+    business, owner, regulator = owned_business
+    case = opened_case(api, regulator, business)
+    assert_error(api.get(f"/api/v1/mp/cases/{case['id']}", token=owner), 404)  # not told of it yet
+    step(api, regulator, case, "decision", {"penalties": FINE}, code=409)  # no notice yet
+    notice = {"facts": "2026年11月检查发现使用过期面粉", "rule_broken": "《食品安全法》第三十四条", "intended": FINE}
+    notified = step(api, regulator, case, "notice", notice)
+    assert notified["status"] == "notified" and notified["notice"]["hearing_eligible"] is False
+    party = api.get(f"/api/v1/mp/cases/{case['id']}", token=owner)
+    assert party.status_code == 200 and "陈述和申辩" in party.json()["notice"]["rights"]
+    assert "approved_by" not in party.json()
+    assert_error(api.get(f"/api/v1/mp/cases/{case['id']}", token=mp_login()["access_token"]), 404)
+    assert_error(api.post(f"/api/v1/mp/cases/{case['id']}/hearing-request", token=owner, json={}), 409)
+    early = step(api, regulator, case, "decision", {"penalties": FINE}, code=409)
+    assert notified["notice"]["statement_due"] in early["message"]  # the party's time to speak first
+    stated = api.post(
+        f"/api/v1/mp/cases/{case['id']}/statement", token=owner, json={"text": "初次违法，已整改，请求从轻"}
+    )
+    assert stated.status_code == 200 and stated.json()["statement"]["text"].startswith("初次违法")
+    decided = step(api, regulator, case, "decision", {"penalties": FINE})
+    assert decided["status"] == "decided" and decided["decision"]["penalties"][0]["label"] == "罚款 5000 元"
+    step(api, regulator, case, "delivery", {"method": "electronic"}, code=409)  # no consent
+    consent = api.put(f"/api/v1/mp/cases/{case['id']}/consent", token=owner, json={"signed_name": "张志明"})
+    assert consent.status_code == 200 and consent.json()["in_force"] is True
+    delivered = step(api, regulator, case, "delivery", {"method": "electronic"})
+    assert delivered["delivery"]["method"] == "electronic"
+    step(api, regulator, case, "closing", code=409)  # the fine is not paid yet
+    step(api, regulator, case, "execution", {"kind": "paid"})
+    closed = step(api, regulator, case, "closing")
+    assert closed["status"] == "closed" and closed["closed_on"] == today_shanghai().isoformat()
+
+
+def test_a_large_penalty_gives_a_hearing_and_a_late_decision_needs_an_extension(api, app, owned_business):
+    business, owner, regulator = owned_business
+    case = opened_case(api, regulator, business)
+    notice = {"facts": "多次违法", "rule_broken": "《食品安全法》第一百二十四条", "intended": [{"kind": "revocation"}]}
+    notified = step(api, regulator, case, "notice", notice)
+    assert notified["notice"]["hearing_eligible"] is True and notified["notice"]["hearing_due"]
+    asked = api.post(f"/api/v1/mp/cases/{case['id']}/hearing-request", token=owner, json={})
+    assert asked.status_code == 200 and asked.json()["hearing_requested_at"]
+    api.post(f"/api/v1/mp/cases/{case['id']}/statement", token=owner, json={"text": "请求听证"})
+    step(api, regulator, case, "decision", {"penalties": [{"kind": "revocation"}]}, code=409)  # no hearing held
+    with app.app_context():
+        from backend.enforcement.models import Case
+
+        Case.objects(id=case["id"]).update_one(set__decision_due=today_shanghai() - timedelta(days=1))
+    late = step(
+        api,
+        regulator,
+        case,
+        "decision",
+        {"penalties": [{"kind": "revocation"}], "hearing_held_on": "2026-12-01"},
+        code=409,
+    )
+    assert "延期" in late["message"]
+    extended = step(api, regulator, case, "extension", {"reason": "案情复杂", "approved_by": "李局长"})
+    assert extended["decision_due"] > today_shanghai().isoformat() and extended["extension"]["days"] == 30
+    step(api, regulator, case, "extension", {"reason": "再延", "approved_by": "李局长"}, code=409)
+    decided = step(
+        api,
+        regulator,
+        case,
+        "decision",
+        {"penalties": [{"kind": "revocation"}], "hearing_held_on": today_shanghai().isoformat()},
+    )
+    assert decided["status"] == "decided"
+
+
+def test_the_simplified_procedure_is_a_warning_or_a_small_fine_on_the_spot(api, owned_business):
+    business, _owner, regulator = owned_business
+    base = {"business_id": business["id"], "violation": "未按规定公示健康证明"}
+    too_much = api.post("/api/v1/console/cases/simplified", token=regulator, json={**base, "penalties": FINE})
+    assert "penalties" in assert_error(too_much, 422)["errors"]
+    warned = api.post(
+        "/api/v1/console/cases/simplified", token=regulator, json={**base, "penalties": [{"kind": "warning"}]}
+    )
+    assert warned.status_code == 201, warned.text
+    case = warned.json()
+    assert (case["procedure"], case["status"], case["delivery"]["method"]) == ("simplified", "delivered", "in_person")
+    assert step(api, regulator, case, "closing")["status"] == "closed"  # a warning is carried out by its delivery
