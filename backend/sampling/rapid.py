@@ -40,7 +40,7 @@ def record_rapid_test(user_id: Any, business_id: Any, values: dict) -> RapidTest
         )
     photo = values.get("photo")
     if photo and RoutinePhoto.objects.missing(business.id, [photo]):
-        raise InvalidInput(errors={"photo": [Text("Not uploaded for this business (POST …/routine-photos first).")]})
+        raise InvalidInput(errors={"photo": [Text("A photo was not uploaded for this business.")]})
     test = RapidTest(
         business_id=business.id,
         district_scopes=list(business.district_scopes),
