@@ -83,6 +83,7 @@ def _api_blueprints() -> list:
     from public_lookup import businesses as public_businesses
     from public_lookup import complaints as public_complaints
     from public_lookup import open311
+    from public_lookup import penalties as public_penalties
     from public_lookup import sampling as public_sampling
     from public_lookup import trace as public_trace
 
@@ -121,6 +122,7 @@ def _api_blueprints() -> list:
         public_complaints.blp,
         open311.blp,
         public_sampling.blp,
+        public_penalties.blp,
         public_trace.blp,
     ]
 
@@ -218,6 +220,7 @@ def create_lookup_app(
     from public_lookup.complaint_pages import blp as complaint_pages_blp
     from public_lookup.pages import blp as pages_blp
     from public_lookup.pages import register_page_errors
+    from public_lookup.penalties import pages as penalty_pages_blp
     from public_lookup.sampling_pages import blp as sampling_pages_blp
     from public_lookup.trace_pages import blp as trace_pages_blp
 
@@ -230,6 +233,7 @@ def create_lookup_app(
     app.register_blueprint(sampling_pages_blp)
     app.register_blueprint(trace_pages_blp)
     app.register_blueprint(camera_pages_blp)
+    app.register_blueprint(penalty_pages_blp)
     # Page templates extend the public card's base (one look, one stylesheet).
     app.jinja_loader = ChoiceLoader(
         [FileSystemLoader(os.path.join(app.root_path, "templates")), PackageLoader("backend.public_card", "templates")]

@@ -8,6 +8,7 @@ from backend.core.domains import Domain, Setting
 
 DOMAIN = Domain(
     "enforcement",
+    card_sections=("backend.enforcement.card:SECTION",),
     settings=(
         # a lead is checked and a case filed or not within this many working days [law; the article: check]
         Setting("LEAD_FILING_WORKING_DAYS", 15, positive_int, low=1, high=60, unit="working days"),
@@ -26,5 +27,11 @@ DOMAIN = Domain(
         # fines from which the party may ask for a hearing ("较大数额" is set locally [unknown])
         Setting("HEARING_FINE_PERSON_YUAN", 10_000, positive_int, low=1, unit="yuan"),
         Setting("HEARING_FINE_ORGANISATION_YUAN", 100_000, positive_int, low=1, unit="yuan"),
+        # public disclosure (SAMR order No. 45): within 20 working days of the decision; shown 3 months
+        # for a warning or a small fine (what is small is local [unknown]), 3 years for the rest
+        Setting("DISCLOSURE_WORKING_DAYS", 20, positive_int, low=1, high=60, unit="working days"),
+        Setting("DISCLOSURE_SMALL_FINE_YUAN", 3000, positive_int, low=1, unit="yuan"),
+        Setting("DISCLOSURE_SHORT_MONTHS", 3, positive_int, low=1, high=36, unit="months"),
+        Setting("DISCLOSURE_LONG_YEARS", 3, positive_int, low=1, high=10, unit="years"),
     ),
 )

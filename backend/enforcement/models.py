@@ -4,6 +4,7 @@ from mongoengine import (
     BooleanField,
     DateField,
     DateTimeField,
+    Document,
     EmbeddedDocument,
     EmbeddedDocumentField,
     IntField,
@@ -211,6 +212,8 @@ class Case(BaseDocument):
     delivery = EmbeddedDocumentField(Delivery)
     execution = EmbeddedDocumentField(Execution)
     closed_on = DateField()
+    number = StringField(max_length=40)  # 文号 of the decision, from its authority's sequence of the year
+    authority = StringField(max_length=100)  # the bureau that decides (the business's county's)
     version = IntField(default=1, required=True)
 
     meta = {
@@ -234,3 +237,45 @@ class DeliveryConsent(BaseDocument):
     @property
     def in_force(self) -> bool:
         return self.revoked_at is None
+
+
+class DocumentSequence(Document):
+    """One sequence of document numbers per authority and year ($inc is atomic: a number never repeats)."""
+
+    key = StringField(primary_key=True)
+    value = IntField(default=0)
+    meta = {"collection": "enforcement_sequences"}
+
+
+class DisclosureQuerySet(ScopedQuerySet):
+    def in_display(self, today):
+        """What the public sees today: published, its display period not over, not withdrawn."""
+        return self.filter(display_until__gte=today, withdrawn_on=None)
+
+    def of_business(self, business_id):
+        return self.filter(business_id=business_id)
+
+
+class Disclosure(BaseDocument):
+    """行政处罚信息公示 (SAMR order No. 45): a decision's summary fields, published within the period after
+    the decision and shown until its display period ends (or a granted credit repair ends it)."""
+
+    id = ObjectIdField(primary_key=True)  # the case
+    business_id = ObjectIdField(required=True)
+    district_scopes = ListField(StringField())
+    number = StringField(required=True, max_length=40)  # 文号
+    party = StringField(required=True, max_length=100)  # 当事人: a natural person's name masked
+    violation = StringField(required=True, max_length=200)  # 违法行为类型
+    penalties = ListField(StringField(max_length=60))  # 处罚内容
+    authority = StringField(required=True, max_length=100)  # 机关
+    decided_on = DateField(required=True)  # 日期
+    disclosure_due = DateField(required=True)
+    published_on = DateField(required=True)
+    display_until = DateField(required=True)
+    withdrawn_on = DateField()
+
+    meta = {
+        "collection": "enforcement_disclosures",
+        "queryset_class": DisclosureQuerySet,
+        "indexes": [("district_scopes", "display_until"), ("business_id", "-decided_on"), "-decided_on"],
+    }

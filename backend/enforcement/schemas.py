@@ -125,6 +125,11 @@ class PenaltyCaseQuerySchema(PaginationQuerySchema):
     business_id = ma.fields.String(validate=OBJECT_ID)
 
 
+class PublicPenaltyQuerySchema(PaginationQuerySchema):
+    q = text(100, metadata={"description": "Part of the party's name or the violation, or a 文号"})
+    district = ma.fields.String(validate=validate.Regexp(r"^\d{6}$"))
+
+
 # -- out --------------------------------------------------------------------------------------------
 
 
@@ -239,6 +244,8 @@ class PenaltyCaseSchema(ma.Schema):
     delivery = ma.fields.Nested(DeliverySchema, allow_none=True)
     execution = ma.fields.Nested(ExecutionSchema, allow_none=True)
     closed_on = ma.fields.Date(allow_none=True)
+    number = ma.fields.String(allow_none=True, metadata={"description": "文号 of the decision"})
+    authority = ma.fields.String(allow_none=True)
     version = ma.fields.Integer()
 
 
@@ -254,3 +261,15 @@ class ConsentSchema(ma.Schema):
     signed_at = ma.fields.AwareDateTime()
     revoked_at = ma.fields.AwareDateTime(allow_none=True)
     in_force = ma.fields.Boolean()
+
+
+class PublicPenaltySchema(ma.Schema):
+    """行政处罚信息公示: the summary fields and nothing else (a natural person's name masked)."""
+
+    number = ma.fields.String(metadata={"description": "文号"})
+    party = ma.fields.String(metadata={"description": "当事人"})
+    violation = ma.fields.String(metadata={"description": "违法行为类型"})
+    penalties = ma.fields.List(ma.fields.String(), metadata={"description": "处罚内容"})
+    authority = ma.fields.String(metadata={"description": "处罚机关"})
+    decided_on = ma.fields.Date(metadata={"description": "处罚决定日期"})
+    display_until = ma.fields.Date(metadata={"description": "公示截止日期"})

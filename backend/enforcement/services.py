@@ -10,10 +10,11 @@ from typing import Any
 
 from mongoengine import NotUniqueError
 
-from backend.core import context
+from backend.core import context, districts
 from backend.core.calendar import current_calendar
 from backend.core.errors import Forbidden, InvalidInput
 from backend.core.ids import object_id
+from backend.core.masking import mask_name
 from backend.core.principal import Principal
 from backend.core.text import State, Text
 from backend.core.timeutil import today_shanghai, utcnow
@@ -35,6 +36,8 @@ from backend.enforcement.models import (
     Decision,
     Delivery,
     DeliveryConsent,
+    Disclosure,
+    DocumentSequence,
     Execution,
     Extension,
     Lead,
@@ -43,6 +46,7 @@ from backend.enforcement.models import (
     Penalty,
     Statement,
 )
+from backend.public_card import services as cards
 from backend.registry import services as registry
 from backend.registry.models import HOUSEHOLD, MANAGER, OWNER
 from backend.routine.models import RoutinePhoto
@@ -254,7 +258,10 @@ def simplified_case(principal: Principal, values: dict) -> Case:
         penalties=penalties, decided_on=today, decided_by=object_id(principal.user_id), delivery_due=today
     )
     case.delivery = Delivery(method="in_person", delivered_on=today, note="当场交付")
-    return create_record(case, action="decided_on_the_spot", actor_id=principal.user_id, target_type="case")
+    case.authority, case.number = _authority_and_number(business.id, today.year)
+    create_record(case, action="decided_on_the_spot", actor_id=principal.user_id, target_type="case")
+    _disclose(case)
+    return case
 
 
 def cases_for_regulator(principal: Principal, *, status=None, overdue=False, business_id=None):
@@ -403,13 +410,14 @@ def decide(principal: Principal, case_id: Any, values: dict) -> Case:
         decided_by=object_id(principal.user_id),
         delivery_due=today + timedelta(days=context.settings().DELIVERY_DAYS),
     )
+    authority, number = _authority_and_number(case.business_id, today.year)
     return _step(
         principal,
         case,
         action="decided",
         from_statuses=(NOTIFIED,),
         to=DECIDED,
-        updates={"set__decision": decision},
+        updates={"set__decision": decision, "set__number": number, "set__authority": authority},
         version=values.get("version"),
     )
 
@@ -426,7 +434,7 @@ def deliver(principal: Principal, case_id: Any, values: dict) -> Case:
     if delivered_on > today_shanghai() or delivered_on < case.decision.decided_on:
         raise InvalidInput(errors={"delivered_on": [Text("Between the decision and today.")]})
     delivery = Delivery(method=values["method"], delivered_on=delivered_on, note=values.get("note"))
-    return _step(
+    delivered = _step(
         principal,
         case,
         action="delivered",
@@ -435,6 +443,8 @@ def deliver(principal: Principal, case_id: Any, values: dict) -> Case:
         updates={"set__delivery": delivery},
         version=values.get("version"),
     )
+    _disclose(delivered)  # published once the party has it, well within the period
+    return delivered
 
 
 def _needs_execution(case: Case) -> bool:
@@ -471,6 +481,135 @@ def close(principal: Principal, case_id: Any, values: dict) -> Case:
         updates={"set__closed_on": today_shanghai()},
         version=values.get("version"),
     )
+
+
+# -- numbers and public disclosure --------------------------------------------------------------------
+
+CARD_SECTION = "penalties"
+CARD_ENTRIES = 10
+
+
+def _authority_and_number(business_id: Any, year: int) -> tuple[str, str]:
+    """The deciding bureau (the business's county's) and the decision's 文号 from its sequence of the year:
+    如皋市监罚〔2026〕3号."""
+    from backend.registry.models import Business
+
+    code = Business.objects.get(id=business_id).district_code or ""
+    authority = districts.office_name(code)
+    short = authority.removesuffix("市场监督管理局")
+    for suffix in ("自治县", "市", "县", "区", "旗"):
+        if short.endswith(suffix) and len(short) > len(suffix) + 1:
+            short = short.removesuffix(suffix)
+            break
+    counter = DocumentSequence.objects(key=f"{code}:{year}").modify(upsert=True, new=True, inc__value=1)
+    return authority, f"{short}市监罚〔{year}〕{counter.value}号"
+
+
+def _months_after(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def display_until(decided_on: date, penalties) -> date:
+    """3 months for a warning or a small fine, 3 years for the rest (SAMR order No. 45; what counts as
+    small is local: DISCLOSURE_SMALL_FINE_YUAN)."""
+    settings = context.settings()
+    small = all(
+        p.kind == "warning" or (p.kind == "fine" and (p.amount_yuan or 0) <= settings.DISCLOSURE_SMALL_FINE_YUAN)
+        for p in penalties
+    )
+    return _months_after(decided_on, settings.DISCLOSURE_SHORT_MONTHS if small else 12 * settings.DISCLOSURE_LONG_YEARS)
+
+
+def _disclose(case: Case) -> None:
+    """Publish a decided penalty's summary fields (once per case, whoever calls twice) and the card."""
+    from backend.registry.models import Business
+
+    if not case.decision or not case.decision.penalties:
+        return
+    business = Business.objects.get(id=case.business_id)
+    decided_on = case.decision.decided_on
+    disclosure = Disclosure(
+        id=case.id,
+        business_id=case.business_id,
+        district_scopes=list(case.district_scopes),
+        number=case.number,
+        party=mask_name(case.business_name) if business.kind == HOUSEHOLD else case.business_name,
+        violation=case.violation,
+        penalties=[p.label for p in case.decision.penalties],
+        authority=case.authority,
+        decided_on=decided_on,
+        disclosure_due=current_calendar().add_working_days(decided_on, context.settings().DISCLOSURE_WORKING_DAYS),
+        published_on=today_shanghai(),
+        display_until=display_until(decided_on, case.decision.penalties),
+    )
+    try:
+        create_record(disclosure, action="published", actor_id=None, target_type="disclosure")
+    except NotUniqueError:
+        return  # published before
+    publish_card(case.business_id)
+
+
+def publish_card(business_id: Any) -> None:
+    shown = list(Disclosure.objects.of_business(business_id).in_display(today_shanghai()).order_by("-decided_on"))
+    if not shown:
+        cards.withdraw_section(business_id, CARD_SECTION)
+        return
+    entries = [
+        {
+            "number": d.number,
+            "violation": d.violation,
+            "penalties": list(d.penalties),
+            "authority": d.authority,
+            "decided_on": d.decided_on.isoformat(),
+            "display_until": d.display_until.isoformat(),
+        }
+        for d in shown[:CARD_ENTRIES]
+    ]
+    cards.publish_section(
+        business_id, CARD_SECTION, {"penalties": entries}, alerts=["该经营者有正在公示的行政处罚信息"]
+    )
+
+
+def public_penalties(*, q: str | None = None, district: str | None = None):
+    """What is in display today, newest first: by party, violation or 文号, in a district."""
+    from mongoengine import Q
+
+    found = Disclosure.objects.in_display(today_shanghai())
+    if district:
+        found = found.filter(district_scopes=district)
+    if q and q.strip():
+        text = q.strip()
+        found = found.filter(Q(party__icontains=text) | Q(violation__icontains=text) | Q(number=text))
+    return found.order_by("-decided_on", "number")
+
+
+PUBLIC_COLUMNS = (
+    ("number", "文号"),
+    ("party", "当事人"),
+    ("violation", "违法行为类型"),
+    ("penalties", "处罚内容"),
+    ("authority", "处罚机关"),
+    ("decided_on", "处罚决定日期"),
+    ("display_until", "公示截止日期"),
+)
+MAX_EXPORT_ROWS = 20_000
+
+
+def penalties_csv(found) -> str:
+    from backend.core.tables import csv_text
+
+    rows = (
+        ["；".join(d.penalties) if key == "penalties" else getattr(d, key) for key, _label in PUBLIC_COLUMNS]
+        for d in found.limit(MAX_EXPORT_ROWS)
+    )
+    return csv_text([label for _key, label in PUBLIC_COLUMNS], rows)
 
 
 # -- the party, from the mini-program ----------------------------------------------------------------

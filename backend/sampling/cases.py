@@ -183,9 +183,7 @@ def record_action(
     if action not in ACTIONS:
         raise InvalidInput(errors={"action": [Text("One of {items}.", items=", ".join(ACTIONS))]})
     if RoutinePhoto.objects.missing(case.business_id, photos):
-        raise InvalidInput(
-            errors={"photos": [Text("A photo was not uploaded for this business.")]}
-        )
+        raise InvalidInput(errors={"photos": [Text("A photo was not uploaded for this business.")]})
     entry = CaseAction(action=action, note=note, photos=photos, by=object_id(user_id), at=utcnow())
     return _case_change(case, action="action_recorded", actor_id=user_id, updates={"push__actions": entry})
 

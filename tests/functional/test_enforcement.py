@@ -3,7 +3,7 @@ answering in the mini-program, and a penalty case through every step of the ordi
 the party's rights (statement, hearing, consent to electronic delivery), the simplified procedure, and
 the deadlines that refuse a step."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from backend.core.timeutil import today_shanghai
 from tests.support import assert_error
@@ -96,6 +96,27 @@ def test_a_case_through_the_ordinary_procedure_with_the_partys_rights(api, owned
     step(api, regulator, case, "execution", {"kind": "paid"})
     closed = step(api, regulator, case, "closing")
     assert closed["status"] == "closed" and closed["closed_on"] == today_shanghai().isoformat()
+    # published once delivered: the summary fields only, on the card, the list, the page and the CSV
+    year = today_shanghai().year
+    assert decided["number"] == f"如皋市监罚〔{year}〕1号" and decided["authority"] == "如皋市市场监督管理局"
+    (shown,) = api.get("/api/v1/public/penalties", params={"q": "保质期"}).json()
+    assert shown["number"] == decided["number"] and shown["penalties"] == ["罚款 5000 元"]
+    assert shown["party"] == business["name"] and set(shown) == {
+        "number",
+        "party",
+        "violation",
+        "penalties",
+        "authority",
+        "decided_on",
+        "display_until",
+    }
+    assert shown["display_until"] == f"{year + 3}{shown['decided_on'][4:]}"  # above a small fine: 3 years
+    card = api.get(f"/q/{business['public_code']}").text
+    assert "行政处罚信息" in card and decided["number"] in card
+    page = api.get("/penalties", params={"q": business["name"][:3]})
+    assert page.status_code == 200 and decided["number"] in page.text and "初次违法" not in page.text
+    csv = api.get("/api/v1/public/penalties.csv").content.decode("utf-8-sig")
+    assert csv.splitlines()[0].startswith("文号,当事人,违法行为类型") and decided["number"] in csv
 
 
 def test_a_large_penalty_gives_a_hearing_and_a_late_decision_needs_an_extension(api, app, owned_business):
@@ -146,3 +167,7 @@ def test_the_simplified_procedure_is_a_warning_or_a_small_fine_on_the_spot(api, 
     case = warned.json()
     assert (case["procedure"], case["status"], case["delivery"]["method"]) == ("simplified", "delivered", "in_person")
     assert step(api, regulator, case, "closing")["status"] == "closed"  # a warning is carried out by its delivery
+    (shown,) = api.get("/api/v1/public/penalties").json()
+    assert shown["penalties"] == ["警告"] and shown["number"] == case["number"]
+    shown_for = date.fromisoformat(shown["display_until"]) - date.fromisoformat(shown["decided_on"])
+    assert 89 <= shown_for.days <= 92  # a warning: 3 months
