@@ -23,5 +23,8 @@ DOMAIN = Domain(
         Setting("CAMERA_MIN_INTERVAL", 5, positive_int, low=1, high=300, unit="seconds"),
         # samples in a row a new status must hold before it is the camera's (and an event)
         Setting("CAMERA_STATUS_HOLD", 2, positive_int, low=1, high=10, unit="samples"),
+        # 非现场执法 in practice: a fix plan within 2 hours of being told, the fix rechecked at 72 hours
+        Setting("CAMERA_PLAN_HOURS", 2, positive_int, low=1, high=72, unit="hours"),
+        Setting("CAMERA_RECHECK_HOURS", 72, positive_int, low=1, high=720, unit="hours"),
     ),
 )

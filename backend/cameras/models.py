@@ -136,8 +136,9 @@ EVENT_KINDS = (STATUS_CHANGE, SCENE, CAPTURE)
 NEW, CONFIRMED, DISMISSED = "new", "confirmed", "dismissed"
 EVENT_STATUSES = (NEW, CONFIRMED, DISMISSED)
 # the problem a confirmed event or a capture puts to the business
-PROBLEM_OPEN, PROBLEM_ANSWERED, PROBLEM_CLOSED = "open", "answered", "closed"
-PROBLEM_STATUSES = (PROBLEM_OPEN, PROBLEM_ANSWERED, PROBLEM_CLOSED)
+PROBLEM_OPEN, PROBLEM_ANSWERED, PROBLEM_CLOSED, PROBLEM_ESCALATED = "open", "answered", "closed", "escalated"
+PROBLEM_STATUSES = (PROBLEM_OPEN, PROBLEM_ANSWERED, PROBLEM_CLOSED, PROBLEM_ESCALATED)
+STANCES = {"confirm": "确认并整改", "dispute": "有异议"}
 
 
 class Evidence(EmbeddedDocument):
@@ -149,7 +150,14 @@ class Evidence(EmbeddedDocument):
 
 
 class Problem(EmbeddedDocument):
+    """非现场执法's loop: the business is told, answers (confirms and fixes, or disputes) by `plan_due`,
+    the regulator rechecks by `recheck_due` and closes it, or escalates it to a lead."""
+
     status = StringField(required=True, choices=PROBLEM_STATUSES, default=PROBLEM_OPEN)
+    raised_at = DateTimeField()
+    plan_due = DateTimeField()  # the business's answer (a fix plan) by then
+    recheck_due = DateTimeField()  # the regulator checks the fix by then
+    stance = StringField(choices=tuple(STANCES))
     answer = StringField(max_length=1000)
     photos = ListField(StringField(max_length=64), max_length=9)
     answered_by = ObjectIdField()

@@ -97,6 +97,9 @@ class CameraEvidenceSchema(ma.Schema):
 
 class CameraProblemSchema(ma.Schema):
     status = ma.fields.String()
+    plan_due = ma.fields.AwareDateTime(allow_none=True, metadata={"description": "The business answers by then"})
+    recheck_due = ma.fields.AwareDateTime(allow_none=True, metadata={"description": "The fix is rechecked by then"})
+    stance = ma.fields.String(allow_none=True, metadata={"enum": ["confirm", "dispute", None]})
     note = ma.fields.String(allow_none=True, attribute="answer", metadata={"description": "The business's answer."})
     photos = ma.fields.List(ma.fields.String())
     answered_at = ma.fields.AwareDateTime(allow_none=True)
@@ -165,5 +168,10 @@ class CloseProblemSchema(StrictSchema):
 
 
 class ProblemAnswerSchema(StrictSchema):
+    stance = ma.fields.String(
+        load_default="confirm",
+        validate=validate.OneOf(("confirm", "dispute")),
+        metadata={"description": "confirm: found and fixed (say how); dispute: the picture does not show a violation"},
+    )
     note = text(1000, required=True, metadata={"description": "What was done (as a rectification's evidence)."})
     photos = ma.fields.List(ma.fields.String(validate=SHA256), validate=validate.Length(max=9), load_default=list)

@@ -10,7 +10,7 @@ CAMERA_ALLOW_PRIVATE_ADDRESSES (the worker checks again before each connection, 
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
@@ -25,6 +25,7 @@ from backend.cameras.models import (
     NEW,
     PROBLEM_ANSWERED,
     PROBLEM_CLOSED,
+    PROBLEM_ESCALATED,
     PROBLEM_OPEN,
     STATUS_CHANGE,
     STATUS_LABELS,
@@ -33,7 +34,7 @@ from backend.cameras.models import (
     Evidence,
     Problem,
 )
-from backend.core import context
+from backend.core import context, domains
 from backend.core.errors import InvalidInput
 from backend.core.ids import object_id
 from backend.core.jobs import binary_client
@@ -490,7 +491,7 @@ def capture(principal: Principal, camera_id: Any, note: str) -> CameraEvent:
         raised_by=object_id(principal.user_id),
         reviewed_by=object_id(principal.user_id),
         reviewed_at=utcnow(),
-        problem=Problem(status=PROBLEM_OPEN),
+        problem=new_problem(),
     )
     return create_record(event, action="captured", actor_id=principal.user_id, target_type="camera_event")
 
@@ -508,6 +509,49 @@ def events_for_regulator(
     return found.order_by("-created_at", "-id")
 
 
+def new_problem() -> Problem:
+    """A problem the business is told of now, with its deadlines."""
+    now = utcnow()
+    settings = context.settings()
+    return Problem(
+        status=PROBLEM_OPEN,
+        raised_at=now,
+        plan_due=now + timedelta(hours=settings.CAMERA_PLAN_HOURS),
+        recheck_due=now + timedelta(hours=settings.CAMERA_RECHECK_HOURS),
+    )
+
+
+def escalate_problem(principal: Principal, event_id: Any, reason: str) -> CameraEvent:
+    """Not fixed, disputed without ground, or too serious for the loop: the problem becomes a lead for
+    enforcement to review (with its frame as evidence)."""
+    escalated = change_state(
+        CameraEvent.objects.visible_to(principal),
+        object_id(event_id),
+        action="problem_escalated",
+        actor_id=principal.user_id,
+        target_type="camera_event",
+        conditions={"problem__status__in": [PROBLEM_OPEN, PROBLEM_ANSWERED]},
+        updates={
+            "set__problem__status": PROBLEM_ESCALATED,
+            "set__problem__closed_by": object_id(principal.user_id),
+            "set__problem__closed_at": utcnow(),
+            "set__problem__closing_note": reason,
+        },
+        not_found=EventNotFound,
+        conflict=EventConflict,
+        conflict_message=Text("Only an open or answered problem is escalated."),
+    )
+    domains.announce(
+        "violation_suspected",
+        kind="camera",
+        source_id=str(escalated.id),
+        business_id=escalated.business_id,
+        summary=f"明厨亮灶画面问题：{escalated.note or STATUS_LABELS.get(escalated.label, escalated.label)}；{reason}",
+        evidence=[e.sha256 for e in escalated.evidence],
+    )
+    return escalated
+
+
 def review_event(principal: Principal, event_id: Any, *, confirm: bool, reason: str) -> CameraEvent:
     """Confirm (the business must answer it) or dismiss, with a reason; one reviewer wins."""
     return change_state(
@@ -522,7 +566,7 @@ def review_event(principal: Principal, event_id: Any, *, confirm: bool, reason: 
             "set__reviewed_by": object_id(principal.user_id),
             "set__reviewed_at": utcnow(),
             "set__review_reason": reason,
-            **({"set__problem": Problem(status=PROBLEM_OPEN)} if confirm else {}),
+            **({"set__problem": new_problem()} if confirm else {}),
         },
         not_found=EventNotFound,
         conflict=EventConflict,
@@ -579,7 +623,9 @@ def own_snapshot(user_id: Any, business_id: Any, camera_id: Any) -> tuple[bytes,
     return image, seen.captured_at
 
 
-def answer_problem(user_id: Any, business_id: Any, event_id: Any, *, note: str, photos: list[str]) -> CameraEvent:
+def answer_problem(
+    user_id: Any, business_id: Any, event_id: Any, *, note: str, photos: list[str], stance: str = "confirm"
+) -> CameraEvent:
     business, _role = member_business(user_id, business_id, roles=(OWNER, MANAGER))
     if RoutinePhoto.objects.missing(business.id, photos):
         raise InvalidInput(errors={"photos": [Text("A photo was not uploaded for this business.")]})
@@ -593,6 +639,7 @@ def answer_problem(user_id: Any, business_id: Any, event_id: Any, *, note: str, 
         updates={
             "set__problem__status": PROBLEM_ANSWERED,
             "set__problem__answer": note,
+            "set__problem__stance": stance,
             "set__problem__photos": photos,
             "set__problem__answered_by": object_id(user_id),
             "set__problem__answered_at": utcnow(),

@@ -132,6 +132,17 @@ class Review(MethodView):
         )
 
 
+@blp.route("/camera-events/<oid:event_id>/escalate")
+class Escalate(MethodView):
+    @access(REGULATOR, ADMIN)
+    @idempotent
+    @blp.arguments(CloseProblemSchema)
+    @blp.response(200, CameraEventSchema)
+    def post(self, body, event_id):
+        """Not fixed or disputed without ground: the problem becomes a lead for enforcement (非现场执法)"""
+        return services.escalate_problem(current_principal(), event_id, body["note"])
+
+
 @blp.route("/camera-events/<oid:event_id>/close")
 class Close(MethodView):
     @access(REGULATOR, ADMIN)

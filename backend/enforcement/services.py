@@ -87,6 +87,13 @@ def raise_lead(
         return None
 
 
+def on_violation_suspected(
+    *, kind: str, source_id: str, business_id: Any, summary: str, evidence: list[str] | None = None
+) -> None:
+    """Another domain's record may show a violation: a lead for a person to review."""
+    raise_lead(kind, source_id, business_id, summary, evidence)
+
+
 def register_lead(principal: Principal, values: dict) -> Lead:
     """A lead by hand (a tip-off by phone, a report from another authority)."""
     business = registry.get_for_regulator(principal, values["business_id"])

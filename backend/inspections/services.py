@@ -21,7 +21,7 @@ from mongoengine import NotUniqueError
 from backend.accounts.models import User
 from backend.blobs import services as blobs
 from backend.complaints import services as complaints
-from backend.core import context
+from backend.core import context, domains
 from backend.core.calendar import current_calendar
 from backend.core.errors import Forbidden, InvalidInput
 from backend.core.ids import object_id
@@ -55,7 +55,7 @@ from backend.registry import services as registry
 from backend.registry.models import MANAGER, OWNER, Business
 from backend.routine.models import RoutinePhoto
 from backend.staff.services import add_months
-from backend.workflow.services import change_state, create_record, upsert_record
+from backend.workflow.services import change_state, create_record, create_records, upsert_record
 
 CARD_SECTION = "latest_inspection"
 YEAR = timedelta(days=365)
@@ -318,28 +318,42 @@ def sign(principal: Principal, inspection_id: Any) -> Inspection:
             "set__signed_by": ObjectId(principal.user_id),
         },
     )
-    _open_rectifications(signed, checklist)
+    _open_rectifications(signed, checklist, principal.user_id)
     recompute_annual_grade(signed.business_id, reason=f"inspection of {signed.inspected_on.isoformat()} signed")
     recompute_risk_grade(signed.business_id)
+    if signed.result == rules.NON_COMPLIANT:  # a key item failed: enforcement reviews whether to act
+        failed = [item.text for item in checklist.items if recorded.get(item.code) == rules.FAILED and item.key]
+        domains.announce(
+            "violation_suspected",
+            kind="inspection",
+            source_id=str(signed.id),
+            business_id=signed.business_id,
+            summary=f"{signed.inspected_on.isoformat()} 监督检查结果不符合；关键项不合格：{'；'.join(failed)[:800]}",
+            evidence=[sha for r in signed.results for sha in (r.photos or [])][:20],
+        )
     return signed
 
 
-def _open_rectifications(inspection: Inspection, checklist: Checklist) -> None:
+def _open_rectifications(inspection: Inspection, checklist: Checklist, actor_id: Any) -> None:
     texts = {item.code: item for item in checklist.items}
     deadline = current_calendar().add_working_days(
         inspection.inspected_on, context.settings().RECTIFICATION_WORKING_DAYS
     )
-    for result in inspection.results:
-        if result.result == rules.FAILED:
-            Rectification(
-                inspection_id=inspection.id,
-                business_id=inspection.business_id,
-                district_scopes=inspection.district_scopes,
-                item=result.item,
-                text=texts[result.item].text,
-                key=texts[result.item].key,
-                deadline=deadline,
-            ).save()
+    opened = [
+        Rectification(
+            inspection_id=inspection.id,
+            business_id=inspection.business_id,
+            district_scopes=inspection.district_scopes,
+            item=result.item,
+            text=texts[result.item].text,
+            key=texts[result.item].key,
+            deadline=deadline,
+        )
+        for result in inspection.results
+        if result.result == rules.FAILED
+    ]
+    if opened:
+        create_records(opened, action="opened", actor_id=actor_id, target_type="rectification")
 
 
 # --- the business's side --------------------------------------------------------------------------

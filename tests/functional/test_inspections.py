@@ -41,6 +41,9 @@ def test_the_full_inspection_loop(api, owned_business, console_login, app):
     assert api.get(f"/api/v1/mp/businesses/{business['id']}/inspections", token=owner).json() == []  # drafts unseen
     signed = api.post(f"/api/v1/console/inspections/{inspection['id']}/sign", token=lead)
     assert signed.status_code == 200 and signed.json()["result"] == "non_compliant"  # a key item failed
+    (raised,) = api.get("/api/v1/console/leads", token=lead).json()  # enforcement reviews it
+    assert (raised["source_kind"], raised["source_id"], raised["status"]) == ("inspection", inspection["id"], "new")
+    assert "监督检查结果不符合" in raised["summary"]
     assert_error(api.patch(f"/api/v1/console/inspections/{inspection['id']}", token=lead, json={"results": []}), 409)
     base = f"/api/v1/mp/businesses/{business['id']}"
     (seen,) = api.get(f"{base}/inspections", token=owner).json()

@@ -336,6 +336,26 @@ def test_captures_reviews_and_answers(app, api, owned_business, clips, start_wor
         ),
         409,
     )
+    # 非现场执法: the other problem has its deadlines; disputed, then escalated to a lead with its frame
+    (other,) = [p for p in problems if p["id"] == status_event["id"]]
+    assert other["problem"]["plan_due"] < other["problem"]["recheck_due"]
+    disputed = api.post(
+        f"/api/v1/mp/businesses/{business['id']}/camera-problems/{status_event['id']}/answer",
+        token=owner,
+        json={"stance": "dispute", "note": "画面中为员工休息时间"},
+    )
+    assert disputed.status_code == 200 and disputed.json()["problem"]["stance"] == "dispute"
+    escalated = api.post(
+        f"/api/v1/console/camera-events/{status_event['id']}/escalate", token=regulator, json={"note": "异议不成立"}
+    )
+    assert escalated.status_code == 200 and escalated.json()["problem"]["status"] == "escalated"
+    (lead,) = api.get("/api/v1/console/leads", token=regulator, params={"status": "new"}).json()
+    assert (lead["source_kind"], lead["source_id"]) == ("camera", status_event["id"])
+    assert lead["evidence"] == [e["sha256"] for e in status_event["evidence"]] and "异议不成立" in lead["summary"]
+    assert_error(
+        api.post(f"/api/v1/console/camera-events/{status_event['id']}/escalate", token=regulator, json={"note": "再"}),
+        409,
+    )
 
 
 def test_camera_urls_are_checked_and_credentials_never_shown(app, api, owned_business, clips, config):
