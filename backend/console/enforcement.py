@@ -7,6 +7,10 @@ from flask.views import MethodView
 from backend.core.principal import ADMIN, REGULATOR
 from backend.enforcement import services
 from backend.enforcement.schemas import (
+    BanInSchema,
+    BannedPersonSchema,
+    BanQuerySchema,
+    BanRowSchema,
     DecisionInSchema,
     DeliveryInSchema,
     ExecutionInSchema,
@@ -154,3 +158,20 @@ _step_view(
     "执行: the fine paid, the penalty carried out, or enforcement applied for",
 )
 _step_view("closing", VersionSchema, services.close, "结案: once carried out (or delivered, with nothing to carry out)")
+
+
+@blp.route("/banned-persons")
+class BannedPersons(MethodView):
+    @access(REGULATOR, ADMIN)
+    @blp.arguments(BanQuerySchema, location="query")
+    @blp.response(200, BanRowSchema(many=True))
+    def get(self, query):
+        """从业禁止 in force, each with the businesses in your districts where the person works now"""
+        return services.banned_persons(current_principal(), employed=query["employed"])
+
+    @access(REGULATOR, ADMIN)
+    @blp.arguments(BanInSchema)
+    @blp.response(201, BannedPersonSchema)
+    def post(self, body):
+        """Record a person banned from food work (5 years after a revoked licence, life after a conviction)"""
+        return services.ban_person(current_principal(), body)

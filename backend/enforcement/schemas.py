@@ -5,6 +5,7 @@ from marshmallow import validate
 
 from backend.core.schemas import OBJECT_ID, SHA256, Date, PaginationQuerySchema, StrictSchema, text
 from backend.enforcement.models import (
+    BAN_REASONS,
     CASE_STATUSES,
     DELIVERY_METHODS,
     EXECUTIONS,
@@ -111,6 +112,20 @@ class StatementInSchema(StrictSchema):
 
 class ConsentInSchema(StrictSchema):
     signed_name = text(32, required=True)
+
+
+class BanInSchema(StrictSchema):
+    id_number = ma.fields.String(required=True, validate=validate.Length(min=15, max=18))
+    name = text(32, required=True)
+    reason = ma.fields.String(required=True, validate=validate.OneOf(tuple(BAN_REASONS)))
+    basis = text(200, required=True, metadata={"description": "The decision's 文号 or the judgment"})
+    since = Date(required=True)
+
+
+class BanQuerySchema(StrictSchema):
+    employed = ma.fields.Boolean(
+        load_default=False, metadata={"description": "Only those working now at a business in your districts"}
+    )
 
 
 class LeadQuerySchema(PaginationQuerySchema):
@@ -273,3 +288,21 @@ class PublicPenaltySchema(ma.Schema):
     authority = ma.fields.String(metadata={"description": "处罚机关"})
     decided_on = ma.fields.Date(metadata={"description": "处罚决定日期"})
     display_until = ma.fields.Date(metadata={"description": "公示截止日期"})
+
+
+class BannedPersonSchema(ma.Schema):
+    """A ban as regulators see it: never the ID number (its last four only)."""
+
+    id = ma.fields.String()
+    name = ma.fields.String()
+    id_last4 = ma.fields.String()
+    reason = ma.fields.String(metadata={"enum": list(BAN_REASONS)})
+    reason_label = ma.fields.Function(lambda ban: BAN_REASONS[ban.reason])
+    basis = ma.fields.String()
+    since = ma.fields.Date()
+    until = ma.fields.Date(allow_none=True, metadata={"description": "None: for life"})
+
+
+class BanRowSchema(ma.Schema):
+    ban = ma.fields.Nested(BannedPersonSchema)
+    employed_at = ma.fields.List(ma.fields.String(), metadata={"description": "Businesses in your districts"})

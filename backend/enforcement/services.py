@@ -32,6 +32,7 @@ from backend.enforcement.models import (
     ORDINARY,
     RECTIFICATION,
     SIMPLIFIED,
+    BannedPerson,
     Case,
     Decision,
     Delivery,
@@ -617,6 +618,64 @@ def penalties_csv(found) -> str:
         for d in found.limit(MAX_EXPORT_ROWS)
     )
     return csv_text([label for _key, label in PUBLIC_COLUMNS], rows)
+
+
+# -- 从业禁止 ------------------------------------------------------------------------------------------
+
+BAN_YEARS = 5  # after a revoked licence (art. 135); a conviction bans for life
+
+
+def ban_person(principal: Principal, values: dict) -> BannedPerson:
+    """Record a banned person by ID number (kept only as the staff records' keyed hash and its last 4)."""
+    from backend.staff.services import id_digest
+    from backend.staff.validators import id_number_problem, normalise_id_number
+
+    if not principal.is_console_user:
+        raise Forbidden()
+    number = normalise_id_number(values["id_number"])
+    if problem := id_number_problem(number, today_shanghai()):
+        raise InvalidInput(errors={"id_number": [problem]})
+    since = values["since"]
+    until = None if values["reason"] == "conviction" else _months_after(since, 12 * BAN_YEARS)
+    person = BannedPerson(
+        id_digest=id_digest(number),
+        id_last4=number[-4:],
+        name=values["name"],
+        reason=values["reason"],
+        basis=values["basis"],
+        since=since,
+        until=until,
+        recorded_by=object_id(principal.user_id),
+    )
+    return create_record(person, action="banned", actor_id=principal.user_id, target_type="banned_person")
+
+
+def ban_of(digest: str | None) -> BannedPerson | None:
+    """The ban in force today on the person with this ID digest, if any (the staff records ask)."""
+    if not digest:
+        return None
+    return BannedPerson.objects.in_force(today_shanghai()).filter(id_digest=digest).first()
+
+
+def banned_persons(principal: Principal, *, employed: bool = False) -> list[dict]:
+    """The bans in force, each with where the person works now within the regulator's districts
+    (an employment from before the ban is flagged there); `employed`: only those."""
+    from backend.staff.models import StaffMember
+
+    if not principal.is_console_user:
+        raise Forbidden()
+    today = today_shanghai()
+    bans = list(BannedPerson.objects.in_force(today).order_by("-since")[:1000])
+    working = (
+        StaffMember.objects.employed_on(today)
+        .visible_to(principal)
+        .filter(id_digest__in=[ban.id_digest for ban in bans])
+    )
+    where: dict[str, list[str]] = {}
+    for member in working.only("id_digest", "business_id"):
+        where.setdefault(member.id_digest, []).append(str(member.business_id))
+    rows = [{"ban": ban, "employed_at": where.get(ban.id_digest, [])} for ban in bans]
+    return [row for row in rows if row["employed_at"]] if employed else rows
 
 
 # -- the party, from the mini-program ----------------------------------------------------------------

@@ -85,6 +85,12 @@ def add_staff(user_id: Any, business_id: Any, values: dict) -> StaffMember:
         if problem:
             errors["id_number"] = [problem]
         digest, last4 = id_digest(number), number[-4:]
+    if ban := _ban_of(digest):
+        errors["id_number"] = [
+            Text("This person is banned from food work until {until} (从业禁止).", until=ban.until)
+            if ban.until
+            else Text("This person is banned from food work for life (从业禁止).")
+        ]
     if errors:
         raise InvalidInput(errors=errors)
     today = today_shanghai()
@@ -122,6 +128,12 @@ def add_staff(user_id: Any, business_id: Any, values: dict) -> StaffMember:
     create_record(person, action="added", actor_id=user_id, target_type="staff")
     publish_card(business.id)
     return person
+
+
+def _ban_of(digest: str | None):
+    from backend.enforcement.services import ban_of
+
+    return ban_of(digest)
 
 
 def _training(values: dict, existing: dict | None = None) -> dict:

@@ -171,3 +171,42 @@ def test_the_simplified_procedure_is_a_warning_or_a_small_fine_on_the_spot(api, 
     assert shown["penalties"] == ["警告"] and shown["number"] == case["number"]
     shown_for = date.fromisoformat(shown["display_until"]) - date.fromisoformat(shown["decided_on"])
     assert 89 <= shown_for.days <= 92  # a warning: 3 months
+
+
+def test_a_banned_person_cannot_be_put_on_staff_and_one_already_employed_is_flagged(
+    api, owned_business, console_login, mp_login
+):
+    from tests.builders import fresh_id_number, submitted_business
+
+    business, owner, regulator = owned_business
+    working, banned = fresh_id_number(), fresh_id_number("19850612")
+    staff = f"/api/v1/mp/businesses/{business['id']}/staff"
+    person = {"name": "周大厨", "post": "chef", "id_number": working, "started_on": "2025-03-01"}
+    assert api.post(staff, token=owner, json=person).status_code == 201
+    for number, reason in ((working, "licence_revoked"), (banned, "conviction")):
+        recorded = api.post(
+            "/api/v1/console/banned-persons",
+            token=regulator,
+            json={
+                "id_number": number,
+                "name": "周大厨",
+                "reason": reason,
+                "basis": "如皋市监罚〔2025〕9号",
+                "since": "2025-06-01",
+            },
+        )
+        assert recorded.status_code == 201, recorded.text
+        assert number not in recorded.text and recorded.json()["id_last4"] == number[-4:]
+    assert recorded.json()["until"] is None  # a conviction: for life
+    (flagged,) = api.get("/api/v1/console/banned-persons", token=regulator, params={"employed": "true"}).json()
+    assert flagged["employed_at"] == [business["id"]] and flagged["ban"]["until"] == "2030-06-01"
+    elsewhere = console_login("regulator", ("310112",))
+    assert api.get("/api/v1/console/banned-persons", token=elsewhere, params={"employed": "true"}).json() == []
+    other_owner = mp_login()["access_token"]
+    other = submitted_business(api, other_owner, name="另一家饭店")
+    refused = api.post(
+        f"/api/v1/mp/businesses/{other['id']}/staff", token=other_owner, json={**person, "id_number": banned}
+    )
+    assert "终身" in assert_error(refused, 422)["errors"]["id_number"][0]
+    assert banned not in str(api.get("/api/v1/console/banned-persons", token=regulator).json())
+    assert_error(api.post("/api/v1/console/banned-persons", token=owner, json={}), 403)
