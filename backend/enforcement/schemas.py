@@ -5,7 +5,6 @@ from marshmallow import validate
 
 from backend.core.schemas import OBJECT_ID, SHA256, Date, PaginationQuerySchema, StrictSchema, text
 from backend.enforcement.models import (
-    BAN_REASONS,
     CASE_STATUSES,
     DELIVERY_METHODS,
     EXECUTIONS,
@@ -15,6 +14,7 @@ from backend.enforcement.models import (
     SOURCES,
     STANCES,
 )
+from backend.staff.models import BAN_REASONS
 
 VERSION = {"description": "The version read: a record changed since is 409, not overwritten."}
 

@@ -32,7 +32,6 @@ from backend.enforcement.models import (
     ORDINARY,
     RECTIFICATION,
     SIMPLIFIED,
-    BannedPerson,
     Case,
     Decision,
     Delivery,
@@ -51,6 +50,7 @@ from backend.public_card import services as cards
 from backend.registry import services as registry
 from backend.registry.models import HOUSEHOLD, MANAGER, OWNER
 from backend.routine.models import RoutinePhoto
+from backend.staff.models import BannedPerson
 from backend.workflow.services import change_state, create_record, upsert_record
 
 # -- leads -----------------------------------------------------------------------------------------
@@ -648,13 +648,6 @@ def ban_person(principal: Principal, values: dict) -> BannedPerson:
         recorded_by=object_id(principal.user_id),
     )
     return create_record(person, action="banned", actor_id=principal.user_id, target_type="banned_person")
-
-
-def ban_of(digest: str | None) -> BannedPerson | None:
-    """The ban in force today on the person with this ID digest, if any (the staff records ask)."""
-    if not digest:
-        return None
-    return BannedPerson.objects.in_force(today_shanghai()).filter(id_digest=digest).first()
 
 
 def banned_persons(principal: Principal, *, employed: bool = False) -> list[dict]:

@@ -131,3 +131,47 @@ class SafetyProfile(BaseDocument):
     serves_kindergarten = BooleanField(default=False)
 
     meta = {"collection": "safety_profiles", "queryset_class": QuerySet}
+
+
+BAN_REASONS = {
+    "licence_revoked": "被吊销许可证单位的法定代表人、直接负责的主管人员和其他直接责任人员（5年内）",
+    "conviction": "因食品安全犯罪被判处有期徒刑以上刑罚（终身）",
+}
+
+
+class BannedPersonQuerySet(ScopedQuerySet):
+    def in_force(self, today):
+        return self.filter(Q(until=None) | Q(until__gte=today), since__lte=today, lifted_on=None)
+
+    def _for_regulator(self, principal):
+        return self.clone()  # the list is national: any regulator checks a person against it
+
+
+class BannedPerson(BaseDocument):
+    """从业禁止 (Food Safety Law art. 135): a person kept by the staff records' keyed hash of the ID
+    number (never the number), banned from food work until `until` (None: for life)."""
+
+    id_digest = StringField(required=True, max_length=64)
+    id_last4 = StringField(required=True, max_length=4)
+    name = StringField(required=True, max_length=32)
+    reason = StringField(required=True, choices=tuple(BAN_REASONS))
+    basis = StringField(required=True, max_length=200)  # the decision's 文号 or the judgment
+    since = DateField(required=True)
+    until = DateField()
+    lifted_on = DateField()
+    recorded_by = ObjectIdField(required=True)
+
+    meta = {
+        "collection": "enforcement_banned_persons",
+        "queryset_class": BannedPersonQuerySet,
+        "indexes": ["id_digest"],
+    }
+
+    def audit_view(self) -> dict:
+        return {
+            "id_last4": self.id_last4,
+            "reason": self.reason,
+            "basis": self.basis,
+            "since": self.since,
+            "until": self.until,
+        }

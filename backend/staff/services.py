@@ -32,7 +32,16 @@ from backend.registry import services as registry
 from backend.registry.models import HOUSEHOLD, MANAGER, OWNER, Business
 from backend.staff import rules
 from backend.staff.errors import AlreadyEnded, AlreadyOnStaff, CertificateNotFound, NoStaffForHouseholds, StaffNotFound
-from backend.staff.models import DIRECTOR, HEAD, OFFICER, POSTS, HealthCertificate, SafetyProfile, StaffMember
+from backend.staff.models import (
+    DIRECTOR,
+    HEAD,
+    OFFICER,
+    POSTS,
+    BannedPerson,
+    HealthCertificate,
+    SafetyProfile,
+    StaffMember,
+)
 from backend.staff.validators import id_number_problem, normalise_id_number
 from backend.workflow.services import change_state, create_record, upsert_record
 
@@ -85,7 +94,7 @@ def add_staff(user_id: Any, business_id: Any, values: dict) -> StaffMember:
         if problem:
             errors["id_number"] = [problem]
         digest, last4 = id_digest(number), number[-4:]
-    if ban := _ban_of(digest):
+    if ban := ban_of(digest):
         errors["id_number"] = [
             Text("This person is banned from food work until {until} (从业禁止).", until=ban.until)
             if ban.until
@@ -130,10 +139,12 @@ def add_staff(user_id: Any, business_id: Any, values: dict) -> StaffMember:
     return person
 
 
-def _ban_of(digest: str | None):
-    from backend.enforcement.services import ban_of
-
-    return ban_of(digest)
+def ban_of(digest: str | None) -> BannedPerson | None:
+    """The ban in force today on the person with this ID digest, if any (从业禁止, recorded by
+    enforcement: the ban belongs to the person, whom the staff records know by this digest)."""
+    if not digest:
+        return None
+    return BannedPerson.objects.in_force(today_shanghai()).filter(id_digest=digest).first()
 
 
 def _training(values: dict, existing: dict | None = None) -> dict:
