@@ -28,6 +28,7 @@ from backend.enforcement.schemas import (
 )
 from backend.web.access import access, current_principal
 from backend.web.blueprint import Blueprint
+from backend.web.indicators import indicator_views
 from backend.web.pagination import paginate
 
 blp = Blueprint(
@@ -175,3 +176,8 @@ class BannedPersons(MethodView):
     def post(self, body):
         """Record a person banned from food work (5 years after a revoked licence, life after a conviction)"""
         return services.ban_person(current_principal(), body)
+
+
+indicator_views(
+    blp, "/enforcement/kpis", services.indicators, what="Enforcement indicators", filename="enforcement-kpis"
+)

@@ -9,6 +9,7 @@ from backend.core.domains import Domain, Setting
 DOMAIN = Domain(
     "enforcement",
     card_sections=("backend.enforcement.card:SECTION",),
+    indicators=("backend.enforcement.services:indicators",),
     listens=(("violation_suspected", "backend.enforcement.services:on_violation_suspected"),),
     settings=(
         # a lead is checked and a case filed or not within this many working days [law; the article: check]

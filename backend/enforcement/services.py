@@ -671,6 +671,67 @@ def banned_persons(principal: Principal, *, employed: bool = False) -> list[dict
     return [row for row in rows if row["employed_at"]] if employed else rows
 
 
+# -- indicators (the KPI contract) ---------------------------------------------------------------------
+
+
+def _scoped(queryset, principal: Principal, district: str | None):
+    found = queryset.visible_to(principal)
+    return found.filter(district_scopes=district) if district else found
+
+
+def indicators(principal: Principal, *, districts, period, sector: str | None) -> list:
+    """Per district, for the period: leads received and reviewed within the filing period, cases filed
+    and closed within the decision period (with its extension), penalties disclosed within theirs
+    (鄂尔多斯 asks 100% of each). Enforcement records are not split by sector."""
+    from backend.core.indicators import count, ratio
+
+    if sector:
+        return []
+    first, last = period.start, period.end
+    today = today_shanghai()
+    settings = context.settings()
+    rows = []
+    for district in districts:
+        leads = list(
+            _scoped(Lead.objects, principal, district)
+            .filter(received_on__gte=first, received_on__lte=last)
+            .only("status", "filing_due", "reviewed_at")
+            .as_pymongo()
+        )
+        due = [r for r in leads if r["status"] != NEW or r["filing_due"].date() < today]
+        in_time = [r for r in due if r.get("reviewed_at") and r["reviewed_at"].date() <= r["filing_due"].date()]
+        cases = list(
+            _scoped(Case.objects, principal, district)
+            .filter(filed_on__gte=first, filed_on__lte=last)
+            .only("status", "filed_on", "closed_on", "extension")
+            .as_pymongo()
+        )
+        closed = [r for r in cases if r["status"] == CLOSED]
+        allowed = settings.CASE_DECISION_DAYS
+        closed_in_time = [
+            r
+            for r in closed
+            if (r["closed_on"] - r["filed_on"]).days <= allowed + (r.get("extension") or {}).get("days", 0)
+        ]
+        disclosed = list(
+            _scoped(Disclosure.objects, principal, district)
+            .filter(decided_on__gte=first, decided_on__lte=last)
+            .only("published_on", "disclosure_due")
+            .as_pymongo()
+        )
+        on_time = [r for r in disclosed if r["published_on"] <= r["disclosure_due"]]
+        at = {"period": period.label}
+        rows += [
+            count("enforcement.leads_received", "收到线索", district, len(leads), **at),
+            ratio("enforcement.leads_reviewed_in_time", "线索按期核查率", district, len(in_time), len(due), **at),
+            count("enforcement.cases_filed", "立案数", district, len(cases), **at),
+            ratio("enforcement.case_closing_rate", "结案率", district, len(closed), len(cases), **at),
+            ratio("enforcement.cases_closed_in_time", "按期结案率", district, len(closed_in_time), len(closed), **at),
+            ratio("enforcement.disclosed_in_time", "处罚信息按期公示率", district, len(on_time), len(disclosed), **at),
+        ]
+    return rows
+
+
 # -- the party, from the mini-program ----------------------------------------------------------------
 
 

@@ -210,3 +210,26 @@ def test_a_banned_person_cannot_be_put_on_staff_and_one_already_employed_is_flag
     assert "终身" in assert_error(refused, 422)["errors"]["id_number"][0]
     assert banned not in str(api.get("/api/v1/console/banned-persons", token=regulator).json())
     assert_error(api.post("/api/v1/console/banned-persons", token=owner, json={}), 403)
+
+
+def test_enforcement_indicators_count_what_was_done_in_time(api, owned_business):
+    business, _owner, regulator = owned_business
+    lead(api, regulator, business)  # not reviewed, not yet due: not counted against anyone
+    opened_case(api, regulator, business)  # its lead was reviewed the day it came
+    simplified = {"business_id": business["id"], "violation": "未公示健康证明", "penalties": [{"kind": "warning"}]}
+    warned = api.post("/api/v1/console/cases/simplified", token=regulator, json=simplified).json()
+    step(api, regulator, warned, "closing")
+    rows = api.get("/api/v1/console/enforcement/kpis", token=regulator).json()
+    value = {(row["code"], row["district_code"]): row for row in rows}
+    district = "320682"  # the regulator's county: one row each
+    assert value[("enforcement.leads_received", district)]["value"] == 2
+    reviewed = value[("enforcement.leads_reviewed_in_time", district)]
+    assert (reviewed["numerator"], reviewed["denominator"]) == (1, 1)
+    closing = value[("enforcement.case_closing_rate", district)]
+    assert (closing["numerator"], closing["denominator"], closing["value"]) == (1, 2, 0.5)
+    disclosed = value[("enforcement.disclosed_in_time", district)]
+    assert (disclosed["numerator"], disclosed["denominator"]) == (1, 1)
+    everything = api.get("/api/v1/console/indicators", token=regulator).json()
+    assert any(row["code"] == "enforcement.cases_filed" for row in everything)
+    csv = api.get("/api/v1/console/enforcement/kpis.csv", token=regulator)
+    assert csv.status_code == 200 and "按期结案率" in csv.content.decode("utf-8-sig")
