@@ -81,6 +81,7 @@ def seed_demo() -> dict:
         users[key] = user
     from backend.demo.cameras_seed import seed_cameras
     from backend.demo.complaints_seed import seed_complaints
+    from backend.demo.enforcement_seed import seed_enforcement
     from backend.demo.inspections_seed import seed_inspections
     from backend.demo.registry_seed import seed_registry
     from backend.demo.sampling_seed import seed_sampling
@@ -93,5 +94,6 @@ def seed_demo() -> dict:
     seed_sampling(users)
     seed_trace(users)
     seed_cameras(users)
+    seed_enforcement(users)
     complaints = seed_complaints()
     return {"users": users, "complaints": complaints}

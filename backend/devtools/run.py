@@ -139,6 +139,8 @@ def main() -> int:
     if public_urls:
         lines.append(f"  Complaint form:         {public_urls[0][1].replace('/q/', '/complaints/new?code=')}")
         lines.append(f"  Search (near 如皋):     {base}/search?near=32.3800,120.5700&radius_km=5")
+        lines.append(f"  Sampling results:       {base}/sampling")
+        lines.append(f"  Penalties disclosed:    {base}/penalties")
     for state, submitted in app.extensions.get("sfs.demo", {}).get("complaints", {}).items():
         number = submitted.complaint.number
         lines.append(f"  Demo complaint ({state:<8}) {base}/complaints/{number}?key={submitted.query_key}")

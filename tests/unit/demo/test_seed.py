@@ -180,3 +180,18 @@ def test_demo_businesses_are_placed_so_near_me_finds_them(config):
     assert [entry["name"] for entry in near.get_json()] == ["如皋老张面馆"]
     page = client.get("/search", query_string={"near": "32.3800,120.5700", "radius_km": "5"})
     assert "如皋老张面馆" in page.get_data(as_text=True)
+
+
+def test_demo_has_leads_cases_at_each_step_a_disclosure_and_a_ban(config):
+    from backend.enforcement.models import Case, Lead
+    from backend.staff.models import BannedPerson
+
+    app = seeded_app(config)
+    with app.app_context():
+        assert {c.status for c in Case.objects} >= {"closed", "notified"}
+        assert {lead.source_kind for lead in Lead.objects} >= {"manual", "inspection"}  # the canteen's inspection
+        assert Lead.objects(response__ne=None).count() == 1
+        assert BannedPerson.objects.count() == 1
+    penalties = app.test_client().get("/api/v1/public/penalties").get_json()
+    assert {p["authority"] for p in penalties} == {"如皋市市场监督管理局", "上海市闵行区市场监督管理局"}
+    assert any(p["penalties"] == ["罚款 5000 元"] for p in penalties)
