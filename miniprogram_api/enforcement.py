@@ -15,6 +15,8 @@ from backend.enforcement.schemas import (
     ConsentSchema,
     LeadAnswerSchema,
     PartyCaseSchema,
+    RepairInSchema,
+    RepairSchema,
     StatementInSchema,
 )
 from backend.web.access import access, current_principal
@@ -100,3 +102,22 @@ class Consent(MethodView):
         """Revoke the consent: documents are then delivered by hand or post"""
         business_id = services.get_case_for_member(_user_id(), case_id).business_id
         return services.consent_to_electronic_delivery(_user_id(), business_id, "", revoke=True)
+
+
+@blp.route("/businesses/<oid:business_id>/credit-repairs")
+class CreditRepairs(MethodView):
+    @access(CITIZEN)
+    @blp.arguments(PaginationQuerySchema, location="query")
+    @blp.response(200, RepairSchema(many=True))
+    def get(self, query, business_id):
+        """The business's credit repair applications and their decisions"""
+        return paginate(services.repairs_of_business(_user_id(), business_id), query["page"], query["per_page"])
+
+    @access(CITIZEN)
+    @idempotent
+    @blp.arguments(RepairInSchema)
+    @blp.response(201, RepairSchema)
+    @blp.alt_response(409, description="Too early, a case still open, or one already pending")
+    def post(self, body, business_id):
+        """Apply for credit repair (信用修复) of a disclosure or a listing, with evidence (owner, manager)"""
+        return services.apply_for_repair(_user_id(), business_id, body)

@@ -1,5 +1,6 @@
 """`/api/v1/public/penalties` (JSON, CSV) and the page `/penalties`: administrative penalties in their
-display period (行政处罚信息公示), searchable by party, violation or 文号, per district."""
+display period (行政处罚信息公示), searchable by party, violation or 文号, per district; and the
+serious-dishonesty list (`/api/v1/public/dishonest`, `/dishonest`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from flask.views import MethodView
 
 from backend.core import districts
 from backend.enforcement import services
-from backend.enforcement.schemas import PublicPenaltyQuerySchema, PublicPenaltySchema
+from backend.enforcement.schemas import PublicDishonestSchema, PublicPenaltyQuerySchema, PublicPenaltySchema
 from backend.web.access import PUBLIC, access
 from backend.web.blueprint import Blueprint
 from backend.web.downloads import csv_download
@@ -48,6 +49,28 @@ class PenaltiesCsv(MethodView):
         limit_public()
         found = services.public_penalties(q=query.get("q"), district=query.get("district"))
         return csv_download(services.penalties_csv(found), "penalties.csv")
+
+
+@blp.route("/dishonest")
+class DishonestList(MethodView):
+    @access(PUBLIC)
+    @blp.arguments(PublicPenaltyQuerySchema, location="query")
+    @blp.response(200, PublicDishonestSchema(many=True))
+    def get(self, query):
+        """The serious-dishonesty list (严重违法失信名单) in force, newest first"""
+        limit_public()
+        found = services.public_dishonest(q=query.get("q"), district=query.get("district"))
+        return paginate(found, query["page"], query["per_page"])
+
+
+@pages.get("/dishonest")
+@access(PUBLIC)
+def dishonest_page():
+    limit_public()
+    q = request.args.get("q", "").strip()[:100]
+    rows = list(services.public_dishonest(q=q).limit(200))
+    html = render_template("dishonest.html", q=q, rows=rows)
+    return html, 200, {"Cache-Control": "public, max-age=60"}
 
 
 @pages.get("/penalties")

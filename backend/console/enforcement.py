@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from backend.core.principal import ADMIN, REGULATOR
+from backend.core.schemas import PaginationQuerySchema
 from backend.enforcement import services
 from backend.enforcement.schemas import (
     BanInSchema,
@@ -13,6 +14,8 @@ from backend.enforcement.schemas import (
     BanRowSchema,
     DecisionInSchema,
     DeliveryInSchema,
+    DishonestInSchema,
+    DishonestListingSchema,
     ExecutionInSchema,
     ExtensionInSchema,
     LeadInSchema,
@@ -23,6 +26,9 @@ from backend.enforcement.schemas import (
     PenaltyCaseInSchema,
     PenaltyCaseQuerySchema,
     PenaltyCaseSchema,
+    RepairDecisionSchema,
+    RepairQuerySchema,
+    RepairSchema,
     SimplifiedCaseInSchema,
     VersionSchema,
 )
@@ -181,3 +187,43 @@ class BannedPersons(MethodView):
 indicator_views(
     blp, "/enforcement/kpis", services.indicators, what="Enforcement indicators", filename="enforcement-kpis"
 )
+
+
+@blp.route("/dishonest")
+class Dishonest(MethodView):
+    @access(REGULATOR, ADMIN)
+    @blp.arguments(PaginationQuerySchema, location="query")
+    @blp.response(200, DishonestListingSchema(many=True))
+    def get(self, query):
+        """The serious-dishonesty listings in your districts, those removed included"""
+        return paginate(services.listings_for_regulator(current_principal()), query["page"], query["per_page"])
+
+    @access(REGULATOR, ADMIN)
+    @blp.arguments(DishonestInSchema)
+    @blp.response(201, DishonestListingSchema)
+    @blp.alt_response(409, description="Listed already")
+    def post(self, body):
+        """List a business (严重违法失信名单) by a named official's decision: published, and no approval until removed"""
+        return services.list_dishonest(current_principal(), body)
+
+
+@blp.route("/credit-repairs")
+class CreditRepairs(MethodView):
+    @access(REGULATOR, ADMIN)
+    @blp.arguments(RepairQuerySchema, location="query")
+    @blp.response(200, RepairSchema(many=True))
+    def get(self, query):
+        """Credit repair applications of businesses in your districts"""
+        found = services.repairs_for_regulator(current_principal(), status=query.get("status"))
+        return paginate(found, query["page"], query["per_page"])
+
+
+@blp.route("/credit-repairs/<oid:repair_id>/decision")
+class RepairDecision(MethodView):
+    @access(REGULATOR, ADMIN)
+    @blp.arguments(RepairDecisionSchema)
+    @blp.response(200, RepairSchema)
+    @blp.alt_response(409, description="Decided meanwhile")
+    def post(self, body, repair_id):
+        """Grant (the public display ends today) or refuse a credit repair, with the reason"""
+        return services.decide_repair(current_principal(), repair_id, body)

@@ -129,6 +129,8 @@ def contributed(kind: str) -> tuple[Any, ...]:
 # What domains tell each other, by name: the sender imports nobody, the listeners are declared.
 EVENTS = {
     "risk_input_changed": "an input of a business's risk grade changed (a failed sample, a complaint closed …): business_id",
+    "approval_requested": "a regulator is about to approve a business's registration or change: business_id "
+    "(a listener refuses by raising a domain error)",
     "violation_suspected": "a record may show a violation for enforcement to review (a camera problem escalated, an "
     "inspection not compliant …): kind, source_id, business_id, summary, evidence",
 }

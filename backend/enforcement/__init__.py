@@ -8,9 +8,12 @@ from backend.core.domains import Domain, Setting
 
 DOMAIN = Domain(
     "enforcement",
-    card_sections=("backend.enforcement.card:SECTION",),
+    card_sections=("backend.enforcement.card:SECTION", "backend.enforcement.card:DISHONEST_CARD"),
     indicators=("backend.enforcement.services:indicators",),
-    listens=(("violation_suspected", "backend.enforcement.services:on_violation_suspected"),),
+    listens=(
+        ("violation_suspected", "backend.enforcement.services:on_violation_suspected"),
+        ("approval_requested", "backend.enforcement.services:refuse_listed"),
+    ),
     settings=(
         # a lead is checked and a case filed or not within this many working days [law; the article: check]
         Setting("LEAD_FILING_WORKING_DAYS", 15, positive_int, low=1, high=60, unit="working days"),
@@ -35,5 +38,9 @@ DOMAIN = Domain(
         Setting("DISCLOSURE_SMALL_FINE_YUAN", 3000, positive_int, low=1, unit="yuan"),
         Setting("DISCLOSURE_SHORT_MONTHS", 3, positive_int, low=1, high=36, unit="months"),
         Setting("DISCLOSURE_LONG_YEARS", 3, positive_int, low=1, high=10, unit="years"),
+        # the serious-dishonesty list: removed after this many years [practice: commonly 3], and credit
+        # repair applied for no earlier than this many months after the listing or decision [unknown]
+        Setting("DISHONEST_YEARS", 3, positive_int, low=1, high=10, unit="years"),
+        Setting("REPAIR_AFTER_MONTHS", 3, positive_int, low=1, high=60, unit="months"),
     ),
 )

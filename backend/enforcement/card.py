@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from backend.core import html
-from backend.enforcement.services import CARD_SECTION
+from backend.enforcement.services import CARD_SECTION, DISHONEST_SECTION
 from backend.public_card.sections import CardSection
 
 _TEMPLATE = html.from_string(
@@ -28,3 +28,23 @@ def _render(data: dict) -> str:
 
 
 SECTION = CardSection(name=CARD_SECTION, order=12, render=_render, present=_in_display, top_level=True)
+
+
+_DISHONEST = html.from_string(
+    '<section class="card" id="dishonest"><h2>严重违法失信名单</h2>'
+    "<p>该经营者已被{{ data.authority }}列入严重违法失信名单（{{ data.basis }}，{{ data.listed_on }}）。</p>"
+    '<p class="muted"><a href="/dishonest">查看严重违法失信名单</a></p></section>'
+)
+
+
+def _still_listed(data: dict, today: date) -> dict:
+    return data if data.get("remove_after", "") >= today.isoformat() else {}
+
+
+DISHONEST_CARD = CardSection(
+    name=DISHONEST_SECTION,
+    order=11,
+    render=lambda data: _DISHONEST.render(data=data) if data else "",
+    present=_still_listed,
+    top_level=True,
+)

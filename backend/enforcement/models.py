@@ -279,3 +279,65 @@ class Disclosure(BaseDocument):
         "queryset_class": DisclosureQuerySet,
         "indexes": [("district_scopes", "display_until"), ("business_id", "-decided_on"), "-decided_on"],
     }
+
+
+class ListingQuerySet(ScopedQuerySet):
+    def in_force(self, today):
+        return self.filter(removed_on=None, remove_after__gte=today)
+
+    def of_business(self, business_id):
+        return self.filter(business_id=business_id)
+
+
+class DishonestListing(BaseDocument):
+    """严重违法失信名单 (SAMR order No. 44): listed by a named official with the decision and reason,
+    published, and removed after its period or by a granted credit repair."""
+
+    business_id = ObjectIdField(required=True)
+    district_scopes = ListField(StringField())
+    party = StringField(required=True, max_length=100)  # a natural person's name masked
+    basis = StringField(required=True, max_length=100)  # the listing decision's 文号
+    reason = StringField(required=True, max_length=1000)
+    authority = StringField(required=True, max_length=100)
+    listed_on = DateField(required=True)
+    listed_by = StringField(required=True, max_length=64)  # the official who decided
+    recorded_by = ObjectIdField(required=True)
+    remove_after = DateField(required=True)
+    removed_on = DateField()
+    removal_reason = StringField(max_length=1000)
+
+    meta = {
+        "collection": "enforcement_dishonest",
+        "queryset_class": ListingQuerySet,
+        "indexes": [("business_id", "removed_on"), ("district_scopes", "remove_after")],
+    }
+
+
+REPAIR_TARGETS = {"disclosure": "行政处罚信息公示", "listing": "严重违法失信名单"}
+REPAIR_PENDING, REPAIR_GRANTED, REPAIR_REFUSED = "pending", "granted", "refused"
+
+
+class CreditRepair(BaseDocument):
+    """信用修复: the business applies with evidence that the penalty was carried out and the violation
+    fixed; a regulator decides; a grant ends the public display."""
+
+    business_id = ObjectIdField(required=True)
+    district_scopes = ListField(StringField())
+    target = StringField(required=True, choices=tuple(REPAIR_TARGETS))
+    target_id = ObjectIdField(required=True)
+    statement = StringField(required=True, max_length=2000)
+    photos = ListField(StringField(max_length=64), max_length=9)
+    applied_by = ObjectIdField(required=True)
+    status = StringField(
+        required=True, choices=(REPAIR_PENDING, REPAIR_GRANTED, REPAIR_REFUSED), default=REPAIR_PENDING
+    )
+    decided_by = ObjectIdField()
+    decided_on = DateField()
+    decision_reason = StringField(max_length=1000)
+    version = IntField(default=1, required=True)
+
+    meta = {
+        "collection": "enforcement_credit_repairs",
+        "queryset_class": LeadQuerySet,
+        "indexes": [("business_id", "status")],
+    }

@@ -122,6 +122,30 @@ class BanInSchema(StrictSchema):
     since = Date(required=True)
 
 
+class DishonestInSchema(StrictSchema):
+    business_id = ma.fields.String(required=True, validate=OBJECT_ID)
+    basis = text(100, required=True, metadata={"description": "The listing decision's 文号"})
+    reason = text(1000, required=True)
+    listed_by = text(64, required=True, metadata={"description": "The official who decided the listing"})
+
+
+class RepairInSchema(StrictSchema):
+    target = ma.fields.String(required=True, validate=validate.OneOf(("disclosure", "listing")))
+    target_id = ma.fields.String(required=True, validate=OBJECT_ID)
+    statement = text(2000, required=True, min_length=10)
+    photos = photos()
+
+
+class RepairDecisionSchema(StrictSchema):
+    grant = ma.fields.Boolean(required=True)
+    reason = text(1000, required=True)
+    version = version()
+
+
+class RepairQuerySchema(PaginationQuerySchema):
+    status = ma.fields.String(validate=validate.OneOf(("pending", "granted", "refused")))
+
+
 class BanQuerySchema(StrictSchema):
     employed = ma.fields.Boolean(
         load_default=False, metadata={"description": "Only those working now at a business in your districts"}
@@ -306,3 +330,41 @@ class BannedPersonSchema(ma.Schema):
 class BanRowSchema(ma.Schema):
     ban = ma.fields.Nested(BannedPersonSchema)
     employed_at = ma.fields.List(ma.fields.String(), metadata={"description": "Businesses in your districts"})
+
+
+class DishonestListingSchema(ma.Schema):
+    id = ma.fields.String()
+    business_id = ma.fields.String()
+    party = ma.fields.String()
+    basis = ma.fields.String()
+    reason = ma.fields.String()
+    authority = ma.fields.String()
+    listed_on = ma.fields.Date()
+    listed_by = ma.fields.String()
+    remove_after = ma.fields.Date()
+    removed_on = ma.fields.Date(allow_none=True)
+
+
+class PublicDishonestSchema(ma.Schema):
+    """严重违法失信名单 as published: the party (a person's name masked), the decision, the authority."""
+
+    party = ma.fields.String(metadata={"description": "当事人"})
+    basis = ma.fields.String(metadata={"description": "列入决定文号"})
+    reason = ma.fields.String(metadata={"description": "列入事由"})
+    authority = ma.fields.String(metadata={"description": "作出决定的机关"})
+    listed_on = ma.fields.Date(metadata={"description": "列入日期"})
+    remove_after = ma.fields.Date(metadata={"description": "届满移出日期"})
+
+
+class RepairSchema(ma.Schema):
+    id = ma.fields.String()
+    business_id = ma.fields.String()
+    target = ma.fields.String(metadata={"enum": ["disclosure", "listing"]})
+    target_id = ma.fields.String()
+    statement = ma.fields.String()
+    photos = ma.fields.List(ma.fields.String())
+    status = ma.fields.String(metadata={"enum": ["pending", "granted", "refused"]})
+    decided_on = ma.fields.Date(allow_none=True)
+    decision_reason = ma.fields.String(allow_none=True)
+    created_at = ma.fields.AwareDateTime()
+    version = ma.fields.Integer()

@@ -29,14 +29,20 @@ from backend.enforcement.models import (
     FILED,
     NEW,
     NOTIFIED,
+    OPEN_CASE_STATUSES,
     ORDINARY,
     RECTIFICATION,
+    REPAIR_GRANTED,
+    REPAIR_PENDING,
+    REPAIR_REFUSED,
     SIMPLIFIED,
     Case,
+    CreditRepair,
     Decision,
     Delivery,
     DeliveryConsent,
     Disclosure,
+    DishonestListing,
     DocumentSequence,
     Execution,
     Extension,
@@ -669,6 +675,161 @@ def banned_persons(principal: Principal, *, employed: bool = False) -> list[dict
         where.setdefault(member.id_digest, []).append(str(member.business_id))
     rows = [{"ban": ban, "employed_at": where.get(ban.id_digest, [])} for ban in bans]
     return [row for row in rows if row["employed_at"]] if employed else rows
+
+
+# -- the serious-dishonesty list and credit repair ----------------------------------------------------
+
+DISHONEST_SECTION = "dishonest"
+
+
+def list_dishonest(principal: Principal, values: dict) -> DishonestListing:
+    """严重违法失信名单: by a named official with the decision and the reason; one listing at a time."""
+    business = registry.get_for_regulator(principal, values["business_id"])
+    today = today_shanghai()
+    if DishonestListing.objects.of_business(business.id).in_force(today).first():
+        raise StepRefused(Text("The business is on the list already."))
+    listing = DishonestListing(
+        business_id=business.id,
+        district_scopes=list(business.district_scopes),
+        party=mask_name(business.name) if business.kind == HOUSEHOLD else business.name,
+        basis=values["basis"],
+        reason=values["reason"],
+        authority=districts.office_name(business.district_code or ""),
+        listed_on=today,
+        listed_by=values["listed_by"],
+        recorded_by=object_id(principal.user_id),
+        remove_after=_months_after(today, 12 * context.settings().DISHONEST_YEARS),
+    )
+    create_record(listing, action="listed", actor_id=principal.user_id, target_type="dishonest_listing")
+    publish_dishonest_card(business.id)
+    return listing
+
+
+def refuse_listed(*, business_id: Any) -> None:
+    """A listed business is not approved for a change or a new licence (the approval_requested veto)."""
+    if DishonestListing.objects.of_business(business_id).in_force(today_shanghai()).first():
+        raise StepRefused(Text("The business is on the serious-dishonesty list: no approval until it is removed."))
+
+
+def public_dishonest(*, q: str | None = None, district: str | None = None):
+    found = DishonestListing.objects.in_force(today_shanghai())
+    if district:
+        found = found.filter(district_scopes=district)
+    if q and q.strip():
+        found = found.filter(party__icontains=q.strip())
+    return found.order_by("-listed_on")
+
+
+def listings_for_regulator(principal: Principal):
+    found = (
+        DishonestListing.objects.visible_to(principal) if principal.is_console_user else DishonestListing.objects.none()
+    )
+    return found.order_by("-listed_on")
+
+
+def publish_dishonest_card(business_id: Any) -> None:
+    listing = DishonestListing.objects.of_business(business_id).in_force(today_shanghai()).first()
+    if listing is None:
+        cards.withdraw_section(business_id, DISHONEST_SECTION)
+        return
+    cards.publish_section(
+        business_id,
+        DISHONEST_SECTION,
+        {
+            "basis": listing.basis,
+            "authority": listing.authority,
+            "listed_on": listing.listed_on.isoformat(),
+            "remove_after": listing.remove_after.isoformat(),
+        },
+        alerts=["该经营者已被列入严重违法失信名单"],
+    )
+
+
+def apply_for_repair(user_id: Any, business_id: Any, values: dict) -> CreditRepair:
+    """信用修复: for a disclosure or a listing of the business's, once the minimum period has passed,
+    never while a case against it is open; one application pending at a time."""
+    business, _role = registry.get_for_member(user_id, business_id, roles=(OWNER, MANAGER))
+    today = today_shanghai()
+    target_id = object_id(values["target_id"], CaseNotFound)
+    model = Disclosure if values["target"] == "disclosure" else DishonestListing
+    target = model.objects(id=target_id, business_id=business.id).first()
+    if target is None:
+        raise CaseNotFound(Text("No such disclosure or listing of this business."))
+    since = target.decided_on if values["target"] == "disclosure" else target.listed_on
+    earliest = _months_after(since, context.settings().REPAIR_AFTER_MONTHS)
+    if today < earliest:
+        raise StepRefused(Text("Credit repair may be applied for from {earliest}.", earliest=earliest))
+    if Case.objects.of_business(business.id).filter(status__in=list(OPEN_CASE_STATUSES)).first():
+        raise StepRefused(Text("A case against the business is still open: apply once it is closed."))
+    if CreditRepair.objects.of_business(business.id).filter(status=REPAIR_PENDING).first():
+        raise StepRefused(Text("An application is already waiting for a decision."))
+    photos = values.get("photos") or []
+    if RoutinePhoto.objects.missing(business.id, photos):
+        raise InvalidInput(errors={"photos": [Text("A photo was not uploaded for this business.")]})
+    repair = CreditRepair(
+        business_id=business.id,
+        district_scopes=list(business.district_scopes),
+        target=values["target"],
+        target_id=target.id,
+        statement=values["statement"],
+        photos=photos,
+        applied_by=object_id(user_id),
+    )
+    return create_record(repair, action="applied", actor_id=user_id, target_type="credit_repair")
+
+
+def repairs_of_business(user_id: Any, business_id: Any):
+    business, _role = registry.get_for_member(user_id, business_id)
+    return CreditRepair.objects.of_business(business.id).order_by("-created_at")
+
+
+def repairs_for_regulator(principal: Principal, *, status: str | None = None):
+    found = CreditRepair.objects.visible_to(principal) if principal.is_console_user else CreditRepair.objects.none()
+    return found.filter(status=status) if status else found.order_by("-created_at")
+
+
+def decide_repair(principal: Principal, repair_id: Any, values: dict) -> CreditRepair:
+    """A regulator of the district grants (the public display ends today) or refuses, with the reason."""
+    if not principal.is_console_user:
+        raise CaseNotFound()
+    repair = CreditRepair.objects.get_visible(principal, CaseNotFound, id=repair_id)
+    granted = values["grant"]
+    today = today_shanghai()
+
+    def end_display(decided: CreditRepair) -> None:
+        if not granted:
+            return
+        disclosure = decided.target == "disclosure"
+        change_state(
+            (Disclosure if disclosure else DishonestListing).objects,
+            decided.target_id,
+            action="withdrawn" if disclosure else "removed",
+            actor_id=principal.user_id,
+            target_type="disclosure" if disclosure else "dishonest_listing",
+            updates={"set__withdrawn_on": today}
+            if disclosure
+            else {"set__removed_on": today, "set__removal_reason": "信用修复"},
+        )
+        (publish_card if disclosure else publish_dishonest_card)(decided.business_id)
+
+    return change_state(
+        CreditRepair.objects,
+        repair.id,
+        action="granted" if granted else "refused",
+        actor_id=principal.user_id,
+        target_type="credit_repair",
+        from_statuses=(REPAIR_PENDING,),
+        to_status=REPAIR_GRANTED if granted else REPAIR_REFUSED,
+        updates={
+            "set__decided_by": object_id(principal.user_id),
+            "set__decided_on": today,
+            "set__decision_reason": values["reason"],
+        },
+        expected_version=values.get("version"),
+        not_found=CaseNotFound,
+        conflict=StepRefused,
+        after_write=end_display,
+    )
 
 
 # -- indicators (the KPI contract) ---------------------------------------------------------------------

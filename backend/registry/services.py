@@ -20,7 +20,7 @@ from mongoengine import NotUniqueError
 from redis.exceptions import RedisError
 
 from backend.blobs import services as blobs
-from backend.core import context, districts
+from backend.core import context, districts, domains
 from backend.core.errors import Forbidden, InvalidInput
 from backend.core.ids import object_id
 from backend.core.jobs import binary_client
@@ -416,6 +416,7 @@ def review(
         raise Forbidden(Text("A member of a business may not review it."))
     extra: dict[str, Any] = {"set__reviewed_by": object_id(principal.user_id, BusinessNotFound)}
     if action == "approve":
+        domains.announce("approval_requested", business_id=business.id)  # a listed business is refused
         extra.update({"set__approved_at": utcnow(), "set__status_reason": None})
         if business.kind != HOUSEHOLD:  # a household is a private person: no public page
             extra["set__public_code"] = public_code or new_public_code()
@@ -713,6 +714,8 @@ def review_change(principal: Principal, change_id: Any, approve: bool, reason: s
         raise ChangeNotFound()
     if member_role(change.business_id, principal.user_id):
         raise Forbidden(Text("A member of a business may not review it."))
+    if approve:
+        domains.announce("approval_requested", business_id=change.business_id)
     reviewed = change_state(
         scope,
         change.id,

@@ -233,3 +233,21 @@ def test_enforcement_indicators_count_what_was_done_in_time(api, owned_business)
     assert any(row["code"] == "enforcement.cases_filed" for row in everything)
     csv = api.get("/api/v1/console/enforcement/kpis.csv", token=regulator)
     assert csv.status_code == 200 and "按期结案率" in csv.content.decode("utf-8-sig")
+
+
+def test_a_listed_business_is_published_refused_approval_and_repaired(api, owned_business):
+    business, owner, regulator = owned_business
+    body = {
+        "business_id": business["id"],
+        "basis": "如皋市监信〔2026〕1号",
+        "reason": "一年内多次受到较重行政处罚",
+        "listed_by": "王建国",
+    }
+    listed = api.post("/api/v1/console/dishonest", token=regulator, json=body)
+    assert listed.status_code == 201, listed.text
+    assert_error(api.post("/api/v1/console/dishonest", token=regulator, json=body), 409)
+    (shown,) = api.get("/api/v1/public/dishonest").json()
+    assert shown["party"] == business["name"] and "严重违法失信名单" in api.get(f"/q/{business['public_code']}").text
+    early = {"target": "listing", "target_id": listed.json()["id"], "statement": "已全面整改并缴清罚款，申请信用修复"}
+    refused = api.post(f"/api/v1/mp/businesses/{business['id']}/credit-repairs", token=owner, json=early)
+    assert_error(refused, 409)  # before the minimum period
