@@ -21,6 +21,7 @@ from backend.enforcement.schemas import (
 )
 from backend.web.access import access, current_principal
 from backend.web.blueprint import Blueprint
+from backend.web.downloads import download
 from backend.web.idempotency import idempotent
 from backend.web.pagination import paginate
 
@@ -61,6 +62,16 @@ class PartyCase(MethodView):
     def get(self, case_id):
         """A case of one of your businesses, once you were told of it: the notice, your rights, the decision"""
         return services.get_case_for_member(_user_id(), case_id)
+
+
+@blp.route("/cases/<oid:case_id>/documents/<any(notice, decision, delivery):kind>.pdf")
+class PartyCaseDocument(MethodView):
+    @access(CITIZEN)
+    @blp.response(200, content_type="application/pdf")
+    def get(self, case_id, kind):
+        """The notice, the decision or the delivery receipt sent to you, as sent"""
+        number, data = services.party_document(_user_id(), case_id, kind)
+        return download(data, "application/pdf", f"{number}.pdf")
 
 
 @blp.route("/cases/<oid:case_id>/statement")

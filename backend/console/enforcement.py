@@ -34,6 +34,7 @@ from backend.enforcement.schemas import (
 )
 from backend.web.access import access, current_principal
 from backend.web.blueprint import Blueprint
+from backend.web.downloads import download
 from backend.web.indicators import indicator_views
 from backend.web.pagination import paginate
 
@@ -118,6 +119,16 @@ class OneCase(MethodView):
     def get(self, case_id):
         """One case with every step taken"""
         return services.get_case_for_regulator(current_principal(), case_id)
+
+
+@blp.route("/cases/<oid:case_id>/documents/<any(filing, notice, decision, delivery):kind>.pdf")
+class CaseDocument(MethodView):
+    @access(REGULATOR, ADMIN)
+    @blp.response(200, content_type="application/pdf")
+    def get(self, case_id, kind):
+        """A document the case issued, exactly as issued (its SHA-256 is in the step's audit entry)"""
+        number, data = services.case_document(current_principal(), case_id, kind)
+        return download(data, "application/pdf", f"{number}.pdf")
 
 
 def _step_view(step: str, schema, service, doc: str) -> None:

@@ -18,3 +18,7 @@ class StepRefused(Conflict):
     """A case step the procedure does not allow now (out of order, past its deadline, without consent)."""
 
     default_message = "This step is not allowed at this point of the procedure."
+
+
+class DocumentNotIssued(NotFound):
+    default_message = "The case has not issued this document."

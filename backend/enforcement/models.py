@@ -178,6 +178,16 @@ class Execution(EmbeddedDocument):
     note = StringField(max_length=500)
 
 
+class CaseDocument(EmbeddedDocument):
+    """A document the case issued (立案审批表, 告知书, 决定书, 送达回证): its number and the SHA-256 of the
+    PDF kept as a blob, so the audit entry of the step that issued it names exactly what was issued."""
+
+    kind = StringField(required=True, choices=("filing", "notice", "decision", "delivery"))
+    number = StringField(required=True, max_length=40)
+    sha256 = StringField(required=True, max_length=64)
+    size = IntField(required=True)
+
+
 class CaseQuerySet(LeadQuerySet):
     def overdue(self, today):
         """Cases with a step past its deadline: a decision, or its delivery."""
@@ -212,6 +222,7 @@ class Case(BaseDocument):
     delivery = EmbeddedDocumentField(Delivery)
     execution = EmbeddedDocumentField(Execution)
     closed_on = DateField()
+    documents = ListField(EmbeddedDocumentField(CaseDocument), max_length=8)
     number = StringField(max_length=40)  # 文号 of the decision, from its authority's sequence of the year
     authority = StringField(max_length=100)  # the bureau that decides (the business's county's)
     version = IntField(default=1, required=True)

@@ -4,6 +4,8 @@ import marshmallow as ma
 from marshmallow import validate
 
 from backend.core.schemas import OBJECT_ID, SHA256, Date, PaginationQuerySchema, StrictSchema, text
+from backend.enforcement.documents import KINDS as DOCUMENT_KINDS
+from backend.enforcement.documents import PARTY_KINDS
 from backend.enforcement.models import (
     CASE_STATUSES,
     DELIVERY_METHODS,
@@ -264,6 +266,14 @@ class ExecutionSchema(ma.Schema):
     note = ma.fields.String(allow_none=True)
 
 
+class CaseDocumentSchema(ma.Schema):
+    kind = ma.fields.String(metadata={"enum": list(DOCUMENT_KINDS)})
+    title = ma.fields.Function(lambda document: DOCUMENT_KINDS[document.kind][0])
+    number = ma.fields.String(metadata={"description": "文号"})
+    sha256 = ma.fields.String(metadata={"description": "of the PDF, as in the step's audit entry"})
+    size = ma.fields.Integer()
+
+
 class PenaltyCaseSchema(ma.Schema):
     id = ma.fields.String()
     business_id = ma.fields.String()
@@ -285,11 +295,18 @@ class PenaltyCaseSchema(ma.Schema):
     closed_on = ma.fields.Date(allow_none=True)
     number = ma.fields.String(allow_none=True, metadata={"description": "文号 of the decision"})
     authority = ma.fields.String(allow_none=True)
+    documents = ma.fields.List(ma.fields.Nested(CaseDocumentSchema), metadata={"description": "…/documents/<kind>.pdf"})
     version = ma.fields.Integer()
 
 
 class PartyCaseSchema(PenaltyCaseSchema):
-    """The case as the party sees it (no filing official, no internal ids of other records)."""
+    """The case as the party sees it (no filing official, no internal ids of other records, not the
+    bureau's internal filing form)."""
+
+    @ma.post_dump
+    def party_documents(self, data, **kwargs):
+        data["documents"] = [d for d in data.get("documents", []) if d["kind"] in PARTY_KINDS]
+        return data
 
     class Meta:
         exclude = ("approved_by", "lead_id")

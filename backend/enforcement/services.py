@@ -10,6 +10,7 @@ from typing import Any
 
 from mongoengine import NotUniqueError
 
+from backend.blobs.services import blob_store
 from backend.core import context, districts
 from backend.core.calendar import current_calendar
 from backend.core.errors import Forbidden, InvalidInput
@@ -18,7 +19,8 @@ from backend.core.masking import mask_name
 from backend.core.principal import Principal
 from backend.core.text import State, Text
 from backend.core.timeutil import today_shanghai, utcnow
-from backend.enforcement.errors import CaseNotFound, LeadConflict, LeadNotFound, StepRefused
+from backend.enforcement import documents
+from backend.enforcement.errors import CaseNotFound, DocumentNotIssued, LeadConflict, LeadNotFound, StepRefused
 from backend.enforcement.models import (
     CASE_OPENED,
     CLOSED,
@@ -43,7 +45,6 @@ from backend.enforcement.models import (
     DeliveryConsent,
     Disclosure,
     DishonestListing,
-    DocumentSequence,
     Execution,
     Extension,
     Lead,
@@ -161,6 +162,7 @@ def review_lead(principal: Principal, lead_id: Any, values: dict) -> Lead:
     if action != "open_case":
         return _lead_change(lead, principal, action=audited, to=review, updates=updates)
     case = _new_case(principal, lead.business_id, values, lead=lead)
+    case.documents = [documents.issue(case, "filing")]
 
     def claim_lead(filed: Case) -> None:  # the lead is the case's, or the case is not kept
         _lead_change(lead, principal, action=audited, to=review, updates={**updates, "set__case_id": filed.id})
@@ -246,6 +248,7 @@ def file_case(principal: Principal, values: dict) -> Case:
     """A case filed without a lead of the platform's (found on an inspection, handed over by police)."""
     business = registry.get_for_regulator(principal, values["business_id"])
     case = _new_case(principal, business.id, values)
+    case.documents = [documents.issue(case, "filing")]
     return create_record(case, action="filed", actor_id=principal.user_id, target_type="case")
 
 
@@ -272,7 +275,11 @@ def simplified_case(principal: Principal, values: dict) -> Case:
         penalties=penalties, decided_on=today, decided_by=object_id(principal.user_id), delivery_due=today
     )
     case.delivery = Delivery(method="in_person", delivered_on=today, note="当场交付")
-    case.authority, case.number = _authority_and_number(business.id, today.year)
+    case.authority, case.number = documents.next_number(business.id, "decision", today.year)
+    case.documents = [
+        documents.issue(case, "decision", number=case.number, authority=case.authority),
+        documents.issue(case, "delivery"),
+    ]
     create_record(case, action="decided_on_the_spot", actor_id=principal.user_id, target_type="case")
     _disclose(case)
     return case
@@ -312,6 +319,26 @@ def _step(
         not_found=CaseNotFound,
         conflict=StepRefused,
     )
+
+
+def _document(case: Case, kind: str) -> tuple[str, bytes]:
+    issued = next((d for d in case.documents if d.kind == kind), None)
+    if issued is None:
+        raise DocumentNotIssued()
+    return issued.number, blob_store().get(issued.sha256)
+
+
+def case_document(principal: Principal, case_id: Any, kind: str) -> tuple[str, bytes]:
+    """A document the case issued, as issued: its number and the PDF."""
+    return _document(get_case_for_regulator(principal, case_id), kind)
+
+
+def party_document(user_id: Any, case_id: Any, kind: str) -> tuple[str, bytes]:
+    """What the party was sent (the notice, the decision, the delivery receipt), never the bureau's
+    internal filing form."""
+    if kind not in documents.PARTY_KINDS:
+        raise DocumentNotIssued()
+    return _document(get_case_for_member(user_id, case_id), kind)
 
 
 def _refuse_unless(status_ok: bool, case: Case, step: str) -> None:
@@ -358,13 +385,14 @@ def notify(principal: Principal, case_id: Any, values: dict) -> Case:
         hearing_eligible=eligible,
         hearing_due=today + timedelta(days=settings.HEARING_REQUEST_DAYS) if eligible else None,
     )
+    case.notice = notice
     return _step(
         principal,
         case,
         action="notified",
         from_statuses=(FILED,),
         to=NOTIFIED,
-        updates={"set__notice": notice},
+        updates={"set__notice": notice, "push__documents": documents.issue(case, "notice")},
         version=values.get("version"),
     )
 
@@ -424,14 +452,21 @@ def decide(principal: Principal, case_id: Any, values: dict) -> Case:
         decided_by=object_id(principal.user_id),
         delivery_due=today + timedelta(days=context.settings().DELIVERY_DAYS),
     )
-    authority, number = _authority_and_number(case.business_id, today.year)
+    authority, number = documents.next_number(case.business_id, "decision", today.year)
+    case.decision, case.number = decision, number
+    issued = documents.issue(case, "decision", number=number, authority=authority)
     return _step(
         principal,
         case,
         action="decided",
         from_statuses=(NOTIFIED,),
         to=DECIDED,
-        updates={"set__decision": decision, "set__number": number, "set__authority": authority},
+        updates={
+            "set__decision": decision,
+            "set__number": number,
+            "set__authority": authority,
+            "push__documents": issued,
+        },
         version=values.get("version"),
     )
 
@@ -448,13 +483,14 @@ def deliver(principal: Principal, case_id: Any, values: dict) -> Case:
     if delivered_on > today_shanghai() or delivered_on < case.decision.decided_on:
         raise InvalidInput(errors={"delivered_on": [Text("Between the decision and today.")]})
     delivery = Delivery(method=values["method"], delivered_on=delivered_on, note=values.get("note"))
+    case.delivery = delivery
     delivered = _step(
         principal,
         case,
         action="delivered",
         from_statuses=(DECIDED,),
         to=DELIVERED,
-        updates={"set__delivery": delivery},
+        updates={"set__delivery": delivery, "push__documents": documents.issue(case, "delivery")},
         version=values.get("version"),
     )
     _disclose(delivered)  # published once the party has it, well within the period
@@ -501,22 +537,6 @@ def close(principal: Principal, case_id: Any, values: dict) -> Case:
 
 CARD_SECTION = "penalties"
 CARD_ENTRIES = 10
-
-
-def _authority_and_number(business_id: Any, year: int) -> tuple[str, str]:
-    """The deciding bureau (the business's county's) and the decision's 文号 from its sequence of the year:
-    如皋市监罚〔2026〕3号."""
-    from backend.registry.models import Business
-
-    code = Business.objects.get(id=business_id).district_code or ""
-    authority = districts.office_name(code)
-    short = authority.removesuffix("市场监督管理局")
-    for suffix in ("自治县", "市", "县", "区", "旗"):
-        if short.endswith(suffix) and len(short) > len(suffix) + 1:
-            short = short.removesuffix(suffix)
-            break
-    counter = DocumentSequence.objects(key=f"{code}:{year}").modify(upsert=True, new=True, inc__value=1)
-    return authority, f"{short}市监罚〔{year}〕{counter.value}号"
 
 
 def _months_after(day: date, months: int) -> date:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import functools
 import io
-import os
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,21 +14,12 @@ from reportlab.lib.pagesizes import A6
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen import canvas
+
+from backend.core.pdf import cjk_font
 
 # Quartile error correction: the code still reads with a quarter of it dirty or torn.
 ERROR_CORRECTION = ERROR_CORRECT_Q
-EMBEDDED_CJK_FONT = "SFS-CJK"
-# Embedded (subset) when one of these system fonts exists, so every PDF reader shows the text; else the
-# standard CID font STSong-Light, whose glyphs the reader must supply.
-CJK_FONT_FILES = (
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-)
-CID_FALLBACK_FONT = "STSong-Light"
 GRADE_HEX = {"green": "#16a34a", "yellow": "#eab308", "red": "#dc2626", "grey": "#9ca3af"}
 # the sticker's band: the grade's colour, dark enough that its text reaches WCAG AA (4.5:1)
 BAND_HEX = {"green": "#15803d", "yellow": "#eab308", "red": "#b91c1c", "grey": "#4b5563"}
@@ -58,19 +47,6 @@ def _fit(text: str, font: str, size: float, width: float) -> float:
     while size > 8 and pdfmetrics.stringWidth(text, font, size) > width:
         size -= 0.5
     return size
-
-
-@functools.cache
-def cjk_font() -> str:
-    for path in CJK_FONT_FILES:
-        if os.path.exists(path):
-            try:
-                pdfmetrics.registerFont(TTFont(EMBEDDED_CJK_FONT, path, subfontIndex=0))
-                return EMBEDDED_CJK_FONT
-            except TTFError:
-                continue  # e.g. a CFF-based collection reportlab cannot embed
-    pdfmetrics.registerFont(UnicodeCIDFont(CID_FALLBACK_FONT))
-    return CID_FALLBACK_FONT
 
 
 @dataclass(frozen=True)

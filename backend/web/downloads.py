@@ -25,12 +25,15 @@ def cached_response(
 
 def document_response(document, data: bytes) -> Response:
     """A stored document as a download, typed by what we stored, never sniffed by the browser."""
-    response = Response(data, mimetype=document.content_type)
-    ascii_name = (
-        document.filename.encode("ascii", "ignore").decode() or f"document.{document.filename.rsplit('.', 1)[-1]}"
-    )
+    return download(data, document.content_type, document.filename)
+
+
+def download(data: bytes, content_type: str, filename: str) -> Response:
+    """Private bytes as a file named in Chinese where it must be (an ASCII fallback for old clients)."""
+    response = Response(data, mimetype=content_type)
+    ascii_name = filename.encode("ascii", "ignore").decode() or f"document.{filename.rsplit('.', 1)[-1]}"
     response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(document.filename)}"
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"

@@ -3,7 +3,11 @@ answering in the mini-program, and a penalty case through every step of the ordi
 the party's rights (statement, hearing, consent to electronic delivery), the simplified procedure, and
 the deadlines that refuse a step."""
 
+import hashlib
+import io
 from datetime import date, timedelta
+
+from pypdf import PdfReader
 
 from backend.core.timeutil import today_shanghai
 from tests.support import assert_error
@@ -251,3 +255,65 @@ def test_a_listed_business_is_published_refused_approval_and_repaired(api, owned
     early = {"target": "listing", "target_id": listed.json()["id"], "statement": "已全面整改并缴清罚款，申请信用修复"}
     refused = api.post(f"/api/v1/mp/businesses/{business['id']}/credit-repairs", token=owner, json=early)
     assert_error(refused, 409)  # before the minimum period
+
+
+def _pdf_text(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    for page in reader.pages:  # every glyph from an embedded font: a printer without Chinese fonts prints it
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor") or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor.get_object()), font.get("/BaseFont")
+    return "".join(page.extract_text() for page in reader.pages).replace("\n", "")
+
+
+def test_each_step_issues_its_numbered_document_as_a_pdf_kept_as_issued(api, owned_business, mp_login):
+    from backend.audit.models import AuditEntry
+
+    business, owner, regulator = owned_business
+    case = opened_case(api, regulator, business)
+    notice = {"facts": "后厨冰箱内存放过期面粉两袋", "rule_broken": "《食品安全法》第三十四条", "intended": FINE}
+    step(api, regulator, case, "notice", notice)
+    api.post(f"/api/v1/mp/cases/{case['id']}/statement", token=owner, json={"text": "已销毁过期面粉"})
+    step(api, regulator, case, "decision", {"penalties": FINE})
+    delivered = step(api, regulator, case, "delivery", {"method": "in_person", "note": "店长签收"})
+    year = today_shanghai().year
+    issued = {d["kind"]: d for d in delivered["documents"]}
+    assert {kind: d["number"] for kind, d in issued.items()} == {
+        "filing": f"如皋市监立〔{year}〕1号",
+        "notice": f"如皋市监罚告〔{year}〕1号",
+        "decision": f"如皋市监罚〔{year}〕1号",
+        "delivery": f"如皋市监送〔{year}〕1号",
+    }
+    expected = {
+        "filing": ["立案审批表", "使用超过保质期的食品原料", "王局长", business["name"]],
+        "notice": ["行政处罚告知书", "后厨冰箱内存放过期面粉两袋", "第三十四条", "罚款 5000 元", "陈述和申辩"],
+        "decision": ["行政处罚决定书", "已销毁过期面粉", "罚款 5000 元", "行政复议", "如皋市市场监督管理局"],
+        "delivery": ["送达回证", f"如皋市监罚〔{year}〕1号", "直接送达", "店长签收"],
+    }
+    audited = {e.action: e.after for e in AuditEntry.objects(target_type="case", target_id=case["id"]).in_chain_order()}
+    for kind, words in expected.items():
+        pdf = api.get(f"/api/v1/console/cases/{case['id']}/documents/{kind}.pdf", token=regulator)
+        assert pdf.status_code == 200 and pdf.headers["Content-Type"] == "application/pdf"
+        assert hashlib.sha256(pdf.content).hexdigest() == issued[kind]["sha256"]
+        text = _pdf_text(pdf.content)
+        for word in [issued[kind]["number"], *words]:
+            assert word in text, (kind, word)
+    step_of = {
+        "filing": "case.filed",
+        "notice": "case.notified",
+        "decision": "case.decided",
+        "delivery": "case.delivered",
+    }
+    for kind, action in step_of.items():  # the step's audit entry names the hash of what it issued
+        assert issued[kind]["sha256"] in {d["sha256"] for d in audited[action]["documents"]}, kind
+    # the party reads what was sent to it, never the bureau's filing form; nobody else reads anything
+    party = api.get(f"/api/v1/mp/cases/{case['id']}", token=owner).json()
+    assert [d["kind"] for d in party["documents"]] == ["notice", "decision", "delivery"]
+    sent = api.get(f"/api/v1/mp/cases/{case['id']}/documents/decision.pdf", token=owner)
+    assert sent.status_code == 200 and hashlib.sha256(sent.content).hexdigest() == issued["decision"]["sha256"]
+    assert api.get(f"/api/v1/mp/cases/{case['id']}/documents/filing.pdf", token=owner).status_code == 404
+    stranger = mp_login()["access_token"]
+    assert_error(api.get(f"/api/v1/mp/cases/{case['id']}/documents/notice.pdf", token=stranger), 404)
+    fresh = opened_case(api, regulator, business)
+    assert_error(api.get(f"/api/v1/console/cases/{fresh['id']}/documents/decision.pdf", token=regulator), 404)
