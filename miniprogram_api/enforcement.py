@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
+from backend.blobs.services import sniff
 from backend.core.principal import CITIZEN
 from backend.core.schemas import EmptySchema, PaginationQuerySchema
 from backend.enforcement import services
@@ -21,7 +22,7 @@ from backend.enforcement.schemas import (
 )
 from backend.web.access import access, current_principal
 from backend.web.blueprint import Blueprint
-from backend.web.downloads import download
+from backend.web.downloads import download, private_response
 from backend.web.idempotency import idempotent
 from backend.web.pagination import paginate
 
@@ -53,6 +54,16 @@ class AnswerLead(MethodView):
     def post(self, body, business_id, lead_id):
         """Confirm and say what was fixed (photos from …/routine-photos), or dispute it (owner, manager)"""
         return services.respond_to_lead(_user_id(), business_id, lead_id, body)
+
+
+@blp.route("/businesses/<oid:business_id>/leads/<oid:lead_id>/evidence/<int:index>")
+class LeadPicture(MethodView):
+    @access(CITIZEN)
+    @blp.response(200, content_type="image/jpeg")
+    def get(self, business_id, lead_id, index):
+        """What was captured in your kitchen for a lead handed to you, faces blurred"""
+        data = services.business_lead_picture(_user_id(), business_id, lead_id, index)
+        return private_response(data, sniff(data) or "application/octet-stream")
 
 
 @blp.route("/cases/<oid:case_id>")

@@ -548,6 +548,7 @@ def escalate_problem(principal: Principal, event_id: Any, reason: str) -> Camera
         business_id=escalated.business_id,
         summary=f"明厨亮灶画面问题：{escalated.note or STATUS_LABELS.get(escalated.label, escalated.label)}；{reason}",
         evidence=[e.sha256 for e in escalated.evidence],
+        shown_evidence=[e.shown_sha256 or "" for e in escalated.evidence],
     )
     return escalated
 

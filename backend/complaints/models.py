@@ -134,6 +134,7 @@ class Complaint(BaseDocument):
     replies = ListField(EmbeddedDocumentField(Reply))
     closed_at = DateTimeField()
     closed_on_time = IntField()  # 1 / 0 once closed
+    upheld = BooleanField()  # 查实, said on closing
     rating = IntField(min_value=1, max_value=5)
     rating_comment = StringField(max_length=500)
     timeline = ListField(EmbeddedDocumentField(Step))

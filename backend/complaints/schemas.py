@@ -163,6 +163,12 @@ class ReplyInSchema(StrictSchema):
 
 class CloseSchema(StrictSchema):
     result = text(1000, required=True)
+    upheld = ma.fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "the complaint was found true (查实): a lead for enforcement, and it weighs on the risk grade"
+        },
+    )
 
 
 class ContactSchema(ma.Schema):

@@ -29,6 +29,7 @@ from backend.complaints.models import (
     CLOSED,
     COMPLAINT,
     HANDLING,
+    KIND_LABELS,
     NUMBER_PREFIXES,
     OPEN_STATUSES,
     RECEIVED,
@@ -521,7 +522,8 @@ def reply(principal: Principal, number: str, text: str) -> Complaint:
     )
 
 
-def close(principal: Principal, number: str, result: str) -> Complaint:
+def close(principal: Principal, number: str, result: str, *, upheld: bool = False) -> Complaint:
+    """Closed with the result told to the complainant; `upheld` (查实): a lead for enforcement to review."""
     _handler_only(principal, number)
     complaint = get_for_regulator(principal, number)
     on_time = int(complaint.handle_due is None or today_shanghai() <= complaint.handle_due)
@@ -530,11 +532,20 @@ def close(principal: Principal, number: str, result: str) -> Complaint:
         number,
         "close",
         (REPLIED,),
-        {"set__closed_at": utcnow(), "set__closed_on_time": on_time, "set__current_due": None},
+        {"set__closed_at": utcnow(), "set__closed_on_time": on_time, "set__current_due": None, "set__upheld": upheld},
         public_note=result,
         new_status=CLOSED,
     )
     domains.announce("risk_input_changed", business_id=closed.business_id)  # a closed complaint weighs on it
+    if upheld and closed.business_id is not None:
+        domains.announce(
+            "violation_suspected",
+            kind="complaint",
+            source_id=closed.number,
+            business_id=closed.business_id,
+            summary=f"{KIND_LABELS[closed.kind]}查实：{closed.description[:300]}（处理结果：{result[:300]}）",
+            evidence=list(closed.photos),
+        )
     return closed
 
 

@@ -119,7 +119,12 @@ _action_view(
     lambda p, n, b: services.reply(p, n, b["text"]),
     "Reply to the submitter (the assigned official)",
 )
-_action_view("close", CloseSchema, lambda p, n, b: services.close(p, n, b["result"]), "Close (the assigned official)")
+_action_view(
+    "close",
+    CloseSchema,
+    lambda p, n, b: services.close(p, n, b["result"], upheld=b["upheld"]),
+    "Close (the assigned official)",
+)
 _action_view(
     "extend",
     ReasonSchema,

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
+from backend.blobs.services import sniff
 from backend.core.principal import ADMIN, REGULATOR
 from backend.core.schemas import PaginationQuerySchema
-from backend.enforcement import services
+from backend.enforcement import credit_file, services
 from backend.enforcement.schemas import (
     BanInSchema,
     BannedPersonSchema,
     BanQuerySchema,
     BanRowSchema,
+    CreditFileSchema,
     DecisionInSchema,
     DeliveryInSchema,
     DishonestInSchema,
@@ -34,7 +36,7 @@ from backend.enforcement.schemas import (
 )
 from backend.web.access import access, current_principal
 from backend.web.blueprint import Blueprint
-from backend.web.downloads import download
+from backend.web.downloads import download, private_response
 from backend.web.indicators import indicator_views
 from backend.web.pagination import paginate
 
@@ -71,6 +73,16 @@ class OneLead(MethodView):
     def get(self, lead_id):
         """One lead with its source, evidence, review and the business's answer"""
         return services.get_lead_for_regulator(current_principal(), lead_id)
+
+
+@blp.route("/leads/<oid:lead_id>/evidence/<int:index>")
+class LeadPicture(MethodView):
+    @access(REGULATOR, ADMIN)
+    @blp.response(200, content_type="image/jpeg")
+    def get(self, lead_id, index):
+        """A picture of the lead's evidence: as captured for the case's officer (audited), faces blurred for others"""
+        data = services.lead_picture(current_principal(), lead_id, index)
+        return private_response(data, sniff(data) or "application/octet-stream")
 
 
 @blp.route("/leads/<oid:lead_id>/review")
@@ -176,6 +188,16 @@ _step_view(
     "执行: the fine paid, the penalty carried out, or enforcement applied for",
 )
 _step_view("closing", VersionSchema, services.close, "结案: once carried out (or delivered, with nothing to carry out)")
+
+
+@blp.route("/businesses/<oid:business_id>/credit-file")
+class CreditFile(MethodView):
+    @access(REGULATOR, ADMIN)
+    @blp.response(200, CreditFileSchema)
+    def get(self, business_id):
+        """一户一档: the business's licence, grades, inspections, samples, complaints upheld, recalls, cases,
+        penalties, listings and camera problems, newest first, each linked; its credit class (A–D) and history"""
+        return credit_file.credit_file(current_principal(), business_id)
 
 
 @blp.route("/banned-persons")

@@ -87,6 +87,9 @@ class Domain:
     # (event, `module:function`): what this domain does when another says something happened, without
     # either importing the other (the risk grade hears of a failed sample or a closed complaint)
     listens: tuple[tuple[str, str], ...] = ()
+    # `module:function(business_id, since) -> dict`: inputs this domain adds to a business's risk grade
+    # (enforcement: penalties and the credit class), so the grade's domain imports none of them
+    risk_inputs: tuple[str, ...] = ()
 
     @property
     def package(self) -> str:
@@ -132,7 +135,8 @@ EVENTS = {
     "approval_requested": "a regulator is about to approve a business's registration or change: business_id "
     "(a listener refuses by raising a domain error)",
     "violation_suspected": "a record may show a violation for enforcement to review (a camera problem escalated, an "
-    "inspection not compliant …): kind, source_id, business_id, summary, evidence",
+    "inspection not compliant …): kind, source_id, business_id, summary, evidence (blob SHA-256s), and "
+    "shown_evidence (the same with faces blurred, by position) where the pictures show people",
 }
 
 

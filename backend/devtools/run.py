@@ -35,10 +35,12 @@ REMINDER_INTERVAL = 600  # seconds between reminder runs in the embedded demo
 
 
 def _start_reminders(app) -> None:
-    """What cron does for `python -m backend.notifications remind` in a deployment."""
+    """What cron does for `python -m backend.notifications remind` and `python -m backend.enforcement
+    sweep` in a deployment."""
     import logging
     import threading
 
+    from backend.enforcement.services import sweep
     from backend.notifications.services import remind
 
     def loop():
@@ -47,6 +49,7 @@ def _start_reminders(app) -> None:
             try:
                 with app.app_context():
                     remind()
+                    sweep()
             except Exception:  # a failed run is logged; the next one tries again
                 logging.getLogger(__name__).exception("reminder run failed")
 

@@ -10,6 +10,7 @@ DOMAIN = Domain(
     "enforcement",
     card_sections=("backend.enforcement.card:SECTION", "backend.enforcement.card:DISHONEST_CARD"),
     indicators=("backend.enforcement.services:indicators",),
+    risk_inputs=("backend.enforcement.credit:risk_inputs",),
     listens=(
         ("violation_suspected", "backend.enforcement.services:on_violation_suspected"),
         ("approval_requested", "backend.enforcement.services:refuse_listed"),

@@ -4,6 +4,7 @@ from mongoengine import (
     BooleanField,
     DateField,
     DateTimeField,
+    DictField,
     Document,
     EmbeddedDocument,
     EmbeddedDocumentField,
@@ -93,6 +94,9 @@ class Lead(BaseDocument):
     source_id = StringField(max_length=64)  # the record it came from (None: by hand)
     summary = StringField(required=True, max_length=1000)
     evidence = ListField(StringField(max_length=64), max_length=20)  # blob SHA-256s
+    # the same pictures with faces blurred, by position ("" where there is none): what everyone but the
+    # case's officer sees, the business included
+    shown_evidence = ListField(StringField(max_length=64), max_length=20)
     received_on = DateField(required=True)
     filing_due = DateField(required=True)  # reviewed, and a case filed or not, by then
     status = StringField(required=True, choices=LEAD_STATUSES, default=NEW)
@@ -322,6 +326,30 @@ class DishonestListing(BaseDocument):
         "queryset_class": ListingQuerySet,
         "indexes": [("business_id", "removed_on"), ("district_scopes", "remove_after")],
     }
+
+
+CREDIT_CLASSES = ("A", "B", "C", "D")
+
+
+class CreditChange(EmbeddedDocument):
+    level = StringField(required=True, choices=CREDIT_CLASSES)
+    since = DateField(required=True)
+    inputs = DictField()
+    rules_version = IntField(required=True)
+
+
+class CreditClass(BaseDocument):
+    """信用风险分类 A–D, for regulators only (never public): its inputs, the rules' version, its history."""
+
+    id = ObjectIdField(primary_key=True)  # the business
+    district_scopes = ListField(StringField())
+    level = StringField(required=True, choices=CREDIT_CLASSES)
+    since = DateField(required=True)
+    inputs = DictField()
+    rules_version = IntField(required=True)
+    history = ListField(EmbeddedDocumentField(CreditChange), max_length=500)
+
+    meta = {"collection": "enforcement_credit_classes", "indexes": [("district_scopes", "level"), "level"]}
 
 
 REPAIR_TARGETS = {"disclosure": "行政处罚信息公示", "listing": "严重违法失信名单"}

@@ -4,10 +4,13 @@ import marshmallow as ma
 from marshmallow import validate
 
 from backend.core.schemas import OBJECT_ID, SHA256, Date, PaginationQuerySchema, StrictSchema, text
+from backend.enforcement.credit_file import PER_SECTION as FILE_PER_SECTION
+from backend.enforcement.credit_file import SECTIONS as FILE_SECTIONS
 from backend.enforcement.documents import KINDS as DOCUMENT_KINDS
 from backend.enforcement.documents import PARTY_KINDS
 from backend.enforcement.models import (
     CASE_STATUSES,
+    CREDIT_CLASSES,
     DELIVERY_METHODS,
     EXECUTIONS,
     LEAD_STATUSES,
@@ -195,7 +198,15 @@ class LeadSchema(ma.Schema):
     source_label = ma.fields.Function(lambda lead: SOURCES[lead.source_kind])
     source_id = ma.fields.String(allow_none=True)
     summary = ma.fields.String()
-    evidence = ma.fields.List(ma.fields.String())
+    evidence = ma.fields.List(ma.fields.String(), metadata={"description": "SHA-256s of the pictures as kept"})
+    pictures = ma.fields.Function(
+        lambda lead: [f"/api/v1/console/leads/{lead.id}/evidence/{index}" for index in range(len(lead.evidence))],
+        metadata={
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "faces blurred but for the case's officer",
+        },
+    )
     received_on = ma.fields.Date()
     filing_due = ma.fields.Date()
     status = ma.fields.String(metadata={"enum": list(LEAD_STATUSES)})
@@ -213,6 +224,14 @@ class BusinessLeadSchema(ma.Schema):
     id = ma.fields.String()
     source_label = ma.fields.Function(lambda lead: SOURCES[lead.source_kind])
     summary = ma.fields.String()
+    pictures = ma.fields.Function(
+        lambda lead: [
+            f"/api/v1/mp/businesses/{lead.business_id}/leads/{lead.id}/evidence/{index}"
+            for index in range(len(lead.evidence))
+            if (index < len(lead.shown_evidence) and lead.shown_evidence[index]) or lead.source_kind != "camera"
+        ],
+        metadata={"type": "array", "items": {"type": "string"}, "description": "the captured frames, faces blurred"},
+    )
     received_on = ma.fields.Date()
     rectification_due = ma.fields.Date(allow_none=True)
     response = ma.fields.Nested(LeadAnswerOutSchema, allow_none=True)
@@ -385,3 +404,53 @@ class RepairSchema(ma.Schema):
     decision_reason = ma.fields.String(allow_none=True)
     created_at = ma.fields.AwareDateTime()
     version = ma.fields.Integer()
+
+
+class CreditChangeSchema(ma.Schema):
+    level = ma.fields.String(metadata={"enum": list(CREDIT_CLASSES)})
+    since = ma.fields.Date()
+    inputs = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer())
+    rules_version = ma.fields.Integer()
+
+
+class CreditClassSchema(CreditChangeSchema):
+    """信用风险分类, for regulators only."""
+
+    label = ma.fields.String()
+    since = ma.fields.Date(allow_none=True)
+    history = ma.fields.List(ma.fields.Nested(CreditChangeSchema))
+
+
+class FileCountSchema(ma.Schema):
+    section = ma.fields.String(metadata={"enum": list(FILE_SECTIONS)})
+    label = ma.fields.String()
+    total = ma.fields.Integer()
+    shown = ma.fields.Integer(metadata={"description": f"the newest, at most {FILE_PER_SECTION}"})
+
+
+class FileEntrySchema(ma.Schema):
+    section = ma.fields.String(metadata={"enum": list(FILE_SECTIONS)})
+    on = ma.fields.Date(allow_none=True)
+    title = ma.fields.String()
+    status = ma.fields.String(allow_none=True)
+    link = ma.fields.String(allow_none=True, metadata={"description": "the record in this API"})
+
+
+class FileBusinessSchema(ma.Schema):
+    id = ma.fields.String()
+    name = ma.fields.String()
+    kind = ma.fields.String()
+    uscc = ma.fields.String(allow_none=True)
+    status = ma.fields.String()
+    district_code = ma.fields.String(allow_none=True)
+    address = ma.fields.String(allow_none=True)
+    licence_number = ma.fields.Function(lambda b: b.licence.number if b.licence else None, allow_none=True)
+
+
+class CreditFileSchema(ma.Schema):
+    """一户一档: everything on record about a business, newest first, each entry linked."""
+
+    business = ma.fields.Nested(FileBusinessSchema)
+    credit_class = ma.fields.Nested(CreditClassSchema)
+    counts = ma.fields.List(ma.fields.Nested(FileCountSchema))
+    entries = ma.fields.List(ma.fields.Nested(FileEntrySchema))

@@ -19,7 +19,7 @@ from backend.core.masking import mask_name
 from backend.core.principal import Principal
 from backend.core.text import State, Text
 from backend.core.timeutil import today_shanghai, utcnow
-from backend.enforcement import documents
+from backend.enforcement import credit, documents
 from backend.enforcement.errors import CaseNotFound, DocumentNotIssued, LeadConflict, LeadNotFound, StepRefused
 from backend.enforcement.models import (
     CASE_OPENED,
@@ -58,7 +58,7 @@ from backend.registry import services as registry
 from backend.registry.models import HOUSEHOLD, MANAGER, OWNER
 from backend.routine.models import RoutinePhoto
 from backend.staff.models import BannedPerson
-from backend.workflow.services import change_state, create_record, upsert_record
+from backend.workflow.services import change_state, create_record, record_access, upsert_record
 
 # -- leads -----------------------------------------------------------------------------------------
 
@@ -68,7 +68,12 @@ def filing_due(received_on: date) -> date:
 
 
 def raise_lead(
-    kind: str, source_id: str, business_id: Any, summary: str, evidence: list[str] | None = None
+    kind: str,
+    source_id: str,
+    business_id: Any,
+    summary: str,
+    evidence: list[str] | None = None,
+    shown_evidence: list[str] | None = None,
 ) -> Lead | None:
     """A lead the platform raises from a record (a camera capture, a failed key item …): once per
     source record, whoever calls twice. Returns the new lead, or None when it exists already."""
@@ -86,6 +91,7 @@ def raise_lead(
         source_id=str(source_id),
         summary=summary[:1000],
         evidence=list(evidence or [])[:20],
+        shown_evidence=[shown or "" for shown in (shown_evidence or [])][:20],
         received_on=today,
         filing_due=filing_due(today),
     )
@@ -95,11 +101,77 @@ def raise_lead(
         return None
 
 
+def sweep() -> dict:
+    """The daily run (`python -m backend.enforcement sweep`, from cron; the embedded demo runs it with the
+    reminders): a lead for every business that has not confirmed a recalled lot in time, and the credit
+    classes whose records left their windows. Safe to run twice or at once: a lead is raised once per
+    source, a class written only when it changes."""
+    from backend.trace.services import unconfirmed_holders
+
+    raised = 0
+    for recall, target in unconfirmed_holders(utcnow()):
+        summary = (
+            f"召回 {recall.number}（{recall.reason}）：{target.holder_name} 未按期确认处置批次 {target.trace_code}"
+        )
+        source = f"{recall.number}:{target.holder_business_id}"
+        raised += raise_lead("recall", source, target.holder_business_id, summary) is not None
+    return {"leads_raised": raised, "credit_classes_changed": credit.sweep()}
+
+
 def on_violation_suspected(
-    *, kind: str, source_id: str, business_id: Any, summary: str, evidence: list[str] | None = None
+    *,
+    kind: str,
+    source_id: str,
+    business_id: Any,
+    summary: str,
+    evidence: list[str] | None = None,
+    shown_evidence: list[str] | None = None,
 ) -> None:
     """Another domain's record may show a violation: a lead for a person to review."""
-    raise_lead(kind, source_id, business_id, summary, evidence)
+    raise_lead(kind, source_id, business_id, summary, evidence, shown_evidence)
+
+
+def _officer_of(lead: Lead, principal: Principal) -> bool:
+    """The case's officer (who filed it from the lead) sees the evidence as captured, faces and all."""
+    if lead.case_id is None:
+        return False
+    case = Case.objects(id=lead.case_id).only("filed_by").first()
+    return case is not None and str(case.filed_by) == principal.user_id
+
+
+def _picture(lead: Lead, index: int, *, unblurred: bool) -> bytes:
+    if not 0 <= index < len(lead.evidence):
+        raise LeadNotFound(Text("No such picture."))
+    shown = lead.shown_evidence[index] if index < len(lead.shown_evidence) else ""
+    if unblurred or not shown:
+        if not unblurred and lead.source_kind == "camera":
+            raise LeadNotFound(Text("No picture to show for this lead."))  # a camera frame never unblurred
+        return blob_store().get(lead.evidence[index])
+    return blob_store().get(shown)
+
+
+def lead_picture(principal: Principal, lead_id: Any, index: int) -> bytes:
+    """A lead's evidence: as captured for the case's officer (the reading audited), faces blurred for
+    every other regulator."""
+    lead = get_lead_for_regulator(principal, lead_id)
+    officer = _officer_of(lead, principal)
+    if officer:
+        record_access(
+            action="evidence_viewed",
+            actor_id=principal.user_id,
+            target_type="lead",
+            target_id=lead.id,
+            details={"index": index, "sha256": lead.evidence[index] if 0 <= index < len(lead.evidence) else None},
+        )
+    return _picture(lead, index, unblurred=officer)
+
+
+def business_lead_picture(user_id: Any, business_id: Any, lead_id: Any, index: int) -> bytes:
+    """The captured frame of a lead handed to the business, faces blurred: its own evidence only."""
+    lead = leads_of_business(user_id, business_id).filter(id=object_id(lead_id, LeadNotFound)).first()
+    if lead is None:
+        raise LeadNotFound()
+    return _picture(lead, index, unblurred=False)
 
 
 def register_lead(principal: Principal, values: dict) -> Lead:
@@ -168,6 +240,7 @@ def review_lead(principal: Principal, lead_id: Any, values: dict) -> Lead:
         _lead_change(lead, principal, action=audited, to=review, updates={**updates, "set__case_id": filed.id})
 
     create_record(case, action="filed", actor_id=principal.user_id, target_type="case", then=claim_lead)
+    credit.refresh(case.business_id)
     return Lead.objects.get(id=lead.id)
 
 
@@ -249,7 +322,9 @@ def file_case(principal: Principal, values: dict) -> Case:
     business = registry.get_for_regulator(principal, values["business_id"])
     case = _new_case(principal, business.id, values)
     case.documents = [documents.issue(case, "filing")]
-    return create_record(case, action="filed", actor_id=principal.user_id, target_type="case")
+    create_record(case, action="filed", actor_id=principal.user_id, target_type="case")
+    credit.refresh(case.business_id)
+    return case
 
 
 def _is_person(business) -> bool:
@@ -306,7 +381,7 @@ def _step(
     principal_or_user: Any, case: Case, *, action: str, from_statuses, to: str | None, updates: dict, version=None
 ) -> Case:
     actor = principal_or_user.user_id if isinstance(principal_or_user, Principal) else principal_or_user
-    return change_state(
+    changed = change_state(
         Case.objects,
         case.id,
         action=action,
@@ -319,6 +394,8 @@ def _step(
         not_found=CaseNotFound,
         conflict=StepRefused,
     )
+    credit.refresh(changed.business_id)  # an open case, or one closed
+    return changed
 
 
 def _document(case: Case, kind: str) -> tuple[str, bytes]:
@@ -588,6 +665,7 @@ def _disclose(case: Case) -> None:
     except NotUniqueError:
         return  # published before
     publish_card(case.business_id)
+    credit.refresh(case.business_id)
 
 
 def publish_card(business_id: Any) -> None:
@@ -722,6 +800,7 @@ def list_dishonest(principal: Principal, values: dict) -> DishonestListing:
     )
     create_record(listing, action="listed", actor_id=principal.user_id, target_type="dishonest_listing")
     publish_dishonest_card(business.id)
+    credit.refresh(business.id)
     return listing
 
 
@@ -831,6 +910,7 @@ def decide_repair(principal: Principal, repair_id: Any, values: dict) -> CreditR
             else {"set__removed_on": today, "set__removal_reason": "信用修复"},
         )
         (publish_card if disclosure else publish_dishonest_card)(decided.business_id)
+        credit.refresh(decided.business_id)
 
     return change_state(
         CreditRepair.objects,

@@ -17,7 +17,7 @@ from bson import ObjectId
 
 from backend.accounts.models import User
 from backend.complaints.models import CLOSED, Complaint
-from backend.core import context
+from backend.core import context, domains
 from backend.core.errors import Forbidden, InvalidInput
 from backend.core.indicators import IndicatorRow, Period, count, ratio
 from backend.core.principal import Principal
@@ -54,8 +54,10 @@ def risk_score(kind: str, scale: str | None, inputs: dict) -> tuple[float, str]:
     data = risk_rules()
     static = data["static_by_kind"].get(kind, 15) + data["static_by_scale"].get(scale or "small", 0)
     weights = data["dynamic"]
-    dynamic = min(weights["max"], sum(weights.get(name, 0) * count for name, count in inputs.items()))
-    score = float(static + dynamic)
+    counted = {name: value for name, value in inputs.items() if name != "credit_class"}
+    dynamic = min(weights["max"], sum(weights.get(name, 0) * count for name, count in counted.items()))
+    credit = data.get("credit", {}).get(inputs.get("credit_class") or "A", 0)
+    score = float(static + dynamic + credit)
     level = next(level for ceiling, level in data["bands"] if score < ceiling)
     return score, level
 
@@ -66,15 +68,18 @@ def _inputs(business: Business, today: date) -> dict:
         i.result
         for i in Inspection.objects(business_id=business.id, status=SIGNED, inspected_on__gte=since).only("result")
     )
-    return {
+    inputs = {
         "non_compliant_inspection": results[NON_COMPLIANT],
         "basically_compliant_inspection": results[BASICALLY_COMPLIANT],
         "overdue_key_rectification": Rectification.objects(business_id=business.id, key=True).overdue(today).count(),
-        # closed complaints about the business stand in for upheld ones until handling records a finding
-        "upheld_complaint": Complaint.objects(business_id=business.id, status=CLOSED, received_at__gte=since).count(),
+        "upheld_complaint": Complaint.objects(
+            business_id=business.id, status=CLOSED, upheld=True, received_at__gte=since
+        ).count(),
         "failed_sample": Sample.objects(business_id=business.id, verdict=FAIL, sampled_on__gte=since).count(),
-        # "penalty" has its weight in the rules and no record yet: the enforcement domain adds it
     }
+    for provider in domains.contributed("risk_inputs"):  # penalties and the credit class (enforcement)
+        inputs |= provider(business.id, since)
+    return inputs
 
 
 def risk_input_changed(business_id: Any) -> None:

@@ -325,7 +325,7 @@ def close_case(principal: Principal, case_id: str, *, outcome: str, note: str) -
         raise CaseConflict(Text("A re-test is pending: decide it and record its result before closing."))
     if outcome == "no_violation" and not (case.retest and case.retest.result_verdict == PASS):
         raise InvalidInput(errors={"outcome": [Text("no_violation needs a re-test that passed.")]})
-    return _case_change(
+    closed = _case_change(
         case,
         action="closed",
         actor_id=principal.user_id,
@@ -337,3 +337,13 @@ def close_case(principal: Principal, case_id: str, *, outcome: str, note: str) -
             "set__closed_by": object_id(principal.user_id),
         },
     )
+    if outcome == "penalty" and closed.business_id is not None:  # handed to enforcement as a lead
+        domains.announce(
+            "violation_suspected",
+            kind="sample",
+            source_id=str(closed.id),
+            business_id=closed.business_id,
+            summary=f"抽检不合格（{closed.sampling_number or '快检'}）核查处置结论：{OUTCOMES[outcome]}。{note[:500]}",
+            evidence=[],
+        )
+    return closed

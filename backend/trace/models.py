@@ -207,7 +207,11 @@ class Recall(BaseDocument):
     status = StringField(required=True, choices=(OPEN, CLOSED), default=OPEN)
     version = IntField(default=1, required=True)
 
-    meta = {"collection": "recalls", "queryset_class": RecallQuerySet, "indexes": ["district_scopes", "status"]}
+    meta = {
+        "collection": "recalls",
+        "queryset_class": RecallQuerySet,
+        "indexes": ["district_scopes", "status", "targets.holder_business_id"],
+    }
 
     def audit_view(self) -> dict:
         confirmed = sum(1 for target in self.targets if target.status == CONFIRMED)

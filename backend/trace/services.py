@@ -422,6 +422,16 @@ def recalls_for_regulator(principal: Principal, *, status: str | None = None):
     return found.order_by("-created_at", "-id")
 
 
+def unconfirmed_holders(now: datetime):
+    """(recall, target) for each business holding a lot of an open recall it has not confirmed within
+    RECALL_CONFIRM_DAYS of the recall's start."""
+    started_before = now - timedelta(days=context.settings().RECALL_CONFIRM_DAYS)
+    for recall in Recall.objects(status=OPEN, created_at__lt=started_before).only("number", "reason", "targets"):
+        for target in recall.targets:
+            if target.status == PENDING and target.holder_business_id is not None:
+                yield recall, target
+
+
 def get_recall_for_regulator(principal: Principal, recall_id: Any) -> Recall:
     return Recall.objects.get_visible(principal, RecallNotFound, id=recall_id)
 
