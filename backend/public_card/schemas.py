@@ -119,6 +119,26 @@ class PublicRecallsSchema(ma.Schema):
     pending = ma.fields.List(ma.fields.Nested(PublicRecallSchema))
 
 
+class CardPenaltySchema(ma.Schema):
+    number = ma.fields.String(metadata={"description": "文号"})
+    violation = ma.fields.String(metadata={"description": "违法行为类型"})
+    penalties = ma.fields.List(ma.fields.String(), metadata={"description": "处罚内容"})
+    authority = ma.fields.String()
+    decided_on = ma.fields.String(metadata={"format": "date"})
+    display_until = ma.fields.String(metadata={"format": "date"})
+
+
+class CardPenaltiesSchema(ma.Schema):
+    penalties = ma.fields.List(ma.fields.Nested(CardPenaltySchema))
+
+
+class CardDishonestSchema(ma.Schema):
+    basis = ma.fields.String(metadata={"description": "the listing decision's 文号"})
+    authority = ma.fields.String()
+    listed_on = ma.fields.String(metadata={"format": "date"})
+    remove_after = ma.fields.String(metadata={"format": "date"})
+
+
 class PublicCardSchema(ma.Schema):
     code = ma.fields.String()
     url = ma.fields.String()
@@ -153,6 +173,16 @@ class PublicCardSchema(ma.Schema):
     recall = ma.fields.Nested(
         PublicRecallsSchema,
         metadata={"description": "Recalled lots the business holds and has not confirmed (召回); absent otherwise."},
+    )
+    penalties = ma.fields.Nested(
+        CardPenaltiesSchema,
+        metadata={
+            "description": "Administrative penalties in their display period (行政处罚信息公示); absent otherwise."
+        },
+    )
+    dishonest = ma.fields.Nested(
+        CardDishonestSchema,
+        metadata={"description": "On the serious-dishonesty list (严重违法失信名单); absent otherwise."},
     )
     complaint_url = ma.fields.String()
     updated_at = ma.fields.DateTime()

@@ -9,6 +9,7 @@ import hashlib
 import os
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import cv2
@@ -16,6 +17,7 @@ import numpy as np
 import pytest
 
 from backend.core import context
+from backend.core.timeutil import today_shanghai
 from tests.support import assert_error, eventually
 from tests.video import FfmpegStream, RtspStream, channel_mean_model, kitchen, photo, write_clip
 from video_worker import analysis
@@ -356,6 +358,67 @@ def test_captures_reviews_and_answers(app, api, owned_business, clips, start_wor
         api.post(f"/api/v1/console/camera-events/{status_event['id']}/escalate", token=regulator, json={"note": "再"}),
         409,
     )
+
+
+def test_a_capture_becomes_a_lead_whose_frame_only_the_cases_officer_sees_unblurred(
+    app, api, owned_business, clips, start_worker, console_login
+):
+    """非现场执法 from a real capture: escalated to a lead; every regulator but the case's officer, and the
+    business, see the frame with faces blurred; the officer sees it as captured, and that reading is
+    audited."""
+    from backend.audit.models import AuditEntry
+
+    business, owner, regulator = owned_business
+    face = np.full((360, 640, 3), 90, np.uint8)
+    face[:, 140:500] = cv2.resize(photo("astronaut"), (360, 360))
+    frames = []
+    for step in range(30):  # a cook's face, and something moving beside it: a live feed
+        frame = cv2.add(face, np.random.default_rng(step).integers(0, 6, face.shape, dtype=np.uint8))
+        cv2.rectangle(frame, (10, 40 + step * 9), (110, 100 + step * 9), (30, 120, 200), -1)
+        frames.append(frame)
+    camera_id = camera(api, owner, business["id"], file_url(write_clip(clips / "cook.avi", frames)))["id"]
+    start_worker()
+    eventually(lambda: status_of(api, regulator, camera_id) == "online", 20, "online")
+    colleague = console_login("regulator", ("320682",))
+
+    def escalated_lead(note):
+        event = api.post(f"/api/v1/console/cameras/{camera_id}/capture", token=regulator, json={"note": note}).json()
+        answer = api.post(f"/api/v1/console/camera-events/{event['id']}/escalate", token=regulator, json={"note": note})
+        assert answer.status_code == 200, answer.text
+        (lead,) = [
+            found
+            for found in api.get("/api/v1/console/leads", token=regulator, params={"status": "new"}).json()
+            if found["source_id"] == event["id"]
+        ]
+        problems = api.get(f"/api/v1/mp/businesses/{business['id']}/camera-problems", token=owner).json()
+        (problem,) = [p for p in problems if p["id"] == event["id"]]
+        blurred = api.get(problem["pictures"][0]["url"], token=owner).content
+        return lead, event, blurred
+
+    lead, event, blurred = escalated_lead("生熟混放，操作人员未戴口罩")
+    assert lead["evidence"] == [event["evidence"][0]["sha256"]] and len(lead["pictures"]) == 1
+    seen = api.get(lead["pictures"][0], token=regulator)
+    assert seen.status_code == 200 and seen.headers["Content-Type"] == "image/jpeg" and seen.content == blurred
+    review = {"action": "open_case", "reason": "抓拍属实", "violation": "未按规定佩戴口罩", "approved_by": "李局长"}
+    assert api.post(f"/api/v1/console/leads/{lead['id']}/review", token=regulator, json=review).status_code == 200
+    as_captured = api.get(lead["pictures"][0], token=regulator).content  # now the case's officer
+    assert hashlib.sha256(as_captured).hexdigest() == lead["evidence"][0] and as_captured != blurred
+    assert api.get(lead["pictures"][0], token=colleague).content == blurred
+    assert_error(api.get(lead["pictures"][0], token=console_login("regulator", ("110101",))), 404)
+    with app.app_context():
+        viewed = AuditEntry.objects(target_type="lead", target_id=lead["id"], action="lead.evidence_viewed")
+        assert viewed.count() == 1 and viewed.first().after["sha256"] == lead["evidence"][0]
+
+    # handed to the business instead: it sees its own frame, blurred, and answers on the phone
+    handed, _event, blurred = escalated_lead("垃圾桶未加盖")
+    due = (today_shanghai() + timedelta(days=3)).isoformat()
+    review = {"action": "rectify", "reason": "责令整改", "due_on": due}
+    assert api.post(f"/api/v1/console/leads/{handed['id']}/review", token=regulator, json=review).status_code == 200
+    (mine,) = api.get(f"/api/v1/mp/businesses/{business['id']}/leads", token=owner).json()
+    picture = api.get(mine["pictures"][0], token=owner)
+    assert picture.status_code == 200 and picture.content == blurred
+    assert_error(api.get(mine["pictures"][0], token=colleague), 403)  # the mini-program is for the business
+    assert_error(api.get(f"/api/v1/mp/businesses/{business['id']}/leads/{lead['id']}/evidence/0", token=owner), 404)
 
 
 def test_camera_urls_are_checked_and_credentials_never_shown(app, api, owned_business, clips, config):
