@@ -65,6 +65,10 @@ class CameraQuerySet(ScopedQuerySet):
     def enabled(self):
         return self.filter(enabled=True)
 
+    def monitoring(self, business_id):
+        """The business's cameras in use, public or not: the areas it monitors are published (law)."""
+        return self.filter(business_id=business_id, enabled=True)
+
     def shown_publicly(self, business_id):
         return self.filter(
             business_id=business_id, enabled=True, public=True, staff_informed=True, public_approved=True
@@ -97,6 +101,7 @@ class Camera(BaseDocument):
     credentials = StringField(max_length=200)  # "user:password", server-side only
     public = BooleanField(default=False)  # the business asks for it to be shown
     staff_informed = BooleanField(default=False)  # the business confirmed its staff know they are filmed
+    signage = BooleanField(default=False)  # a notice that the area is filmed is posted there (监控提示标识)
     public_approved = BooleanField(default=False)  # a person looked at a snapshot and approved it
     approved_by = ObjectIdField()
     approved_at = DateTimeField()
@@ -122,6 +127,7 @@ class Camera(BaseDocument):
             "area": self.area,
             "public": self.public,
             "staff_informed": self.staff_informed,
+            "signage": self.signage,
             "public_approved": self.public_approved,
             "enabled": self.enabled,
             "interval_seconds": self.interval_seconds,

@@ -20,6 +20,9 @@ class CameraInSchema(StrictSchema):
     credentials = text(200, load_only=True, metadata={"description": "user:password, if not in the URL"})
     public = ma.fields.Boolean(load_default=False, metadata={"description": "ask for it to be shown on the card"})
     staff_informed = ma.fields.Boolean(load_default=False, metadata={"description": "staff were told they are filmed"})
+    signage = ma.fields.Boolean(
+        load_default=False, metadata={"description": "a notice that the area is filmed is posted there (监控提示标识)"}
+    )
     opens_at = ma.fields.String(load_default="06:00", validate=HOUR)
     closes_at = ma.fields.String(load_default="21:00", validate=HOUR)
     interval_seconds = ma.fields.Integer(load_default=10, validate=validate.Range(min=1, max=300))
@@ -34,6 +37,7 @@ class CameraUpdateSchema(StrictSchema):
     credentials = text(200, load_only=True)
     public = ma.fields.Boolean()
     staff_informed = ma.fields.Boolean()
+    signage = ma.fields.Boolean()
     opens_at = ma.fields.String(validate=HOUR)
     closes_at = ma.fields.String(validate=HOUR)
     interval_seconds = ma.fields.Integer(validate=validate.Range(min=1, max=300))
@@ -52,6 +56,7 @@ class CameraSchema(ma.Schema):
     has_credentials = ma.fields.Function(lambda c: bool(c.credentials))
     public = ma.fields.Boolean()
     staff_informed = ma.fields.Boolean()
+    signage = ma.fields.Boolean()
     public_approved = ma.fields.Boolean()
     opens_at = ma.fields.String()
     closes_at = ma.fields.String()

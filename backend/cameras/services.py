@@ -145,7 +145,9 @@ def add_camera(user_id: Any, business_id: Any, values: dict) -> Camera:
         status_since=utcnow(),
         **values,
     )
-    return create_record(camera, action="registered", actor_id=user_id, target_type="camera")
+    return create_record(
+        camera, action="registered", actor_id=user_id, target_type="camera", then=lambda c: publish_card(c.business_id)
+    )
 
 
 def cameras_of(user_id: Any, business_id: Any):
@@ -245,11 +247,18 @@ def approve_public(principal: Principal, camera_id: Any) -> Camera:
 
 
 def publish_card(business_id: Any) -> None:
+    """Which areas the business monitors (every camera in use, with its signage: monitoring locations
+    are published), and the cameras approved for the public with their latest snapshot."""
+    monitoring = list(Camera.objects.monitoring(object_id(business_id)).only("area", "signage", "public_approved"))
     shown = list(Camera.objects.shown_publicly(object_id(business_id)).order_by("name"))
     business = Business.objects(id=object_id(business_id)).only("public_code").first()
-    if not shown or business is None or not business.public_code:
+    if not monitoring or business is None or not business.public_code:
         cards.withdraw_section(business_id, CARD_SECTION)
         return
+    areas: dict[str, bool] = {}
+    for camera in monitoring:  # an area is signposted when every camera filming it is
+        areas[camera.area] = areas.get(camera.area, True) and camera.signage
+    monitored = [{"area": area, "area_label": AREAS[area], "signage": signed} for area, signed in sorted(areas.items())]
     base = f"{context.settings().PUBLIC_BASE_URL.rstrip('/')}/q/{business.public_code}/cameras"
     entries = [
         {
@@ -264,7 +273,7 @@ def publish_card(business_id: Any) -> None:
         }
         for camera in shown[:12]
     ]
-    cards.publish_section(business_id, CARD_SECTION, {"cameras": entries})
+    cards.publish_section(business_id, CARD_SECTION, {"cameras": entries, "monitored": monitored})
 
 
 def public_snapshot(public_code: str, camera_id: Any) -> tuple[bytes, float] | None:

@@ -103,8 +103,17 @@ class PublicCameraSchema(ma.Schema):
     )
 
 
+class MonitoredAreaSchema(ma.Schema):
+    area = ma.fields.String()
+    area_label = ma.fields.String()
+    signage = ma.fields.Boolean(metadata={"description": "a notice that the area is filmed is posted there"})
+
+
 class PublicCamerasSchema(ma.Schema):
     cameras = ma.fields.List(ma.fields.Nested(PublicCameraSchema))
+    monitored = ma.fields.List(
+        ma.fields.Nested(MonitoredAreaSchema), metadata={"description": "every area a camera films (监控区域)"}
+    )
 
 
 class PublicRecallSchema(ma.Schema):

@@ -231,6 +231,18 @@ def publish_section(
     invalidate(business_id)
 
 
+def presented_sections(business_ids: Iterable[Any], name: str) -> dict:
+    """{business id: the section as the public sees it today} for the businesses that have it, in one
+    query (a buyer's catalogue shows its suppliers' serious-dishonesty listings from their cards)."""
+    section = registry.get(name)
+    today = today_shanghai()
+    found = PublicCard.objects(id__in=list(business_ids), **{f"sections__{name}__exists": True}).only(
+        f"sections.{name}"
+    )
+    shown = {card.id: section.present(card.sections[name]["data"], today) for card in found}
+    return {business_id: data for business_id, data in shown.items() if data}
+
+
 def withdraw_section(business_id: Any, name: str) -> None:
     PublicCard.objects(id=ObjectId(str(business_id))).update_one(**{f"unset__sections__{name}": True})
     invalidate(business_id)

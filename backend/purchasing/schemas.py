@@ -4,6 +4,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from backend.core.schemas import OBJECT_ID, PaginationQuerySchema, StrictSchema, text
+from backend.public_card.schemas import CardDishonestSchema
 from backend.purchasing.models import MAX_LINES, MAX_QUANTITY, ORDER_STATUSES, PRODUCT_CATEGORIES, STATUS_LABELS
 from backend.trace.schemas import LotSchema, ReceiptCheckSchema, ShipLotSchema
 
@@ -48,6 +49,11 @@ class ProductSchema(ma.Schema):
 class CatalogueEntrySchema(ma.Schema):
     product = ma.fields.Nested(ProductSchema)
     supplier = ma.fields.String(metadata={"description": "the supplier's name"})
+    supplier_dishonest = ma.fields.Nested(
+        CardDishonestSchema,
+        allow_none=True,
+        metadata={"description": "the supplier's listing on the serious-dishonesty list (严重违法失信名单), if any"},
+    )
 
 
 class CatalogueQuerySchema(PaginationQuerySchema):

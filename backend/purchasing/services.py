@@ -28,6 +28,7 @@ from backend.core.masking import mask_name
 from backend.core.text import State, Text
 from backend.core.timeutil import today_shanghai
 from backend.notifications.services import notify, notify_business
+from backend.public_card import services as cards
 from backend.purchasing.errors import OrderConflict, OrderNotFound, ProductNotFound, SupplierUnavailable
 from backend.purchasing.models import (
     ACCEPTED,
@@ -423,4 +424,15 @@ def order_detail(user_id: Any, order_id: Any) -> dict:
 
 
 def catalogue_entries(products, supplier_names: dict) -> list[dict]:
-    return [{"product": product, "supplier": supplier_names.get(product.supplier_id)} for product in products]
+    """Each product with its supplier's name and, where the supplier is on the serious-dishonesty list,
+    that listing as its public card shows it (buyers see whom they buy from)."""
+    products = list(products)
+    listed = cards.presented_sections({product.supplier_id for product in products}, "dishonest")
+    return [
+        {
+            "product": product,
+            "supplier": supplier_names.get(product.supplier_id),
+            "supplier_dishonest": listed.get(product.supplier_id),
+        }
+        for product in products
+    ]

@@ -196,3 +196,23 @@ def test_two_regulators_reviewing_one_lead_at_once_one_wins(api, owned_business,
     (winner,) = [action for action, answer in answers.items() if answer.status_code == 200]
     final = api.get(f"/api/v1/console/leads/{made['id']}", token=regulator).json()
     assert final["status"] == {"dismiss": "dismissed", "rectify": "rectification"}[winner] and final["version"] == 2
+
+
+def test_buyers_see_a_suppliers_listing_in_the_catalogue(app, api, owned_business, mp_login):
+    from tests.builders import supplier_with_product
+
+    _business, _owner, regulator = owned_business
+    with app.app_context():
+        farm, _farm_owner, product = supplier_with_product()
+    buyer = mp_login()["access_token"]
+    (entry,) = api.get("/api/v1/mp/products", token=buyer, params={"supplier_id": str(farm.id)}).json()
+    assert entry["supplier_dishonest"] is None
+    listing = {
+        "business_id": str(farm.id),
+        "basis": "如皋市监信〔2026〕9号",
+        "reason": "销售禁用农药蔬菜",
+        "listed_by": "王建国",
+    }
+    assert api.post("/api/v1/console/dishonest", token=regulator, json=listing).status_code == 201
+    (entry,) = api.get("/api/v1/mp/products", token=buyer, params={"supplier_id": str(farm.id)}).json()
+    assert entry["product"]["id"] == str(product.id) and entry["supplier_dishonest"]["basis"] == listing["basis"]

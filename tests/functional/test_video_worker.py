@@ -188,6 +188,18 @@ def test_the_public_card_shows_an_approved_camera_with_faces_blurred(api, owned_
     clip = write_clip(clips / "face.avi", [face] * 10)
     created = camera(api, owner, business["id"], file_url(clip), public=True)
     camera_id = created["id"]
+    # the area it films is published at once (the law), before any picture is: with or without signage
+    card = api.get(f"/api/v1/public/businesses/{business['public_code']}").json()
+    assert card["cameras"] == {
+        "cameras": [],
+        "monitored": [{"area": "cooking", "area_label": "烹饪", "signage": False}],
+    }
+    assert "监控区域：烹饪（未张贴提示标识）" in api.get(f"/q/{business['public_code']}").text
+    signed = api.patch(
+        f"/api/v1/mp/businesses/{business['id']}/cameras/{camera_id}", token=owner, json={"signage": True}
+    )
+    assert signed.status_code == 200 and signed.json()["signage"] is True
+    assert "监控区域：烹饪</p>" in api.get(f"/q/{business['public_code']}").text
     # not public before a person approved it, and never before the staff were told
     assert_error(api.post(f"/api/v1/console/cameras/{camera_id}/approve", token=regulator), 422)
     start_worker()
@@ -203,6 +215,7 @@ def test_the_public_card_shows_an_approved_camera_with_faces_blurred(api, owned_
     card = api.get(f"/api/v1/public/businesses/{business['public_code']}").json()
     assert "cameras" in card, card
     (shown,) = card["cameras"]["cameras"]
+    assert card["cameras"]["monitored"] == [{"area": "cooking", "area_label": "烹饪", "signage": True}]
     assert shown["area_label"] == "烹饪" and shown["snapshot_url"].endswith(f"/cameras/{camera_id}.jpg")
     public = api.get(f"/q/{business['public_code']}/cameras/{camera_id}.jpg")
     assert public.status_code == 200 and public.headers["Content-Type"] == "image/jpeg"
