@@ -24,7 +24,7 @@ FPS = 4
 SECONDS = 300  # five minutes before the clip repeats, so the demo kitchen is not (rightly) seen as `looped`
 
 
-def _kitchen(step: int, lights: float = 1.0) -> np.ndarray:
+def kitchen_frame(step: int, lights: float = 1.0) -> np.ndarray:
     frame = np.full((SIZE[1], SIZE[0], 3), (200, 205, 210), np.uint8)
     for x in range(0, SIZE[0], 32):  # wall tiles
         cv2.line(frame, (x, 0), (x, 180), (170, 175, 180), 1)
@@ -45,8 +45,8 @@ def _kitchen(step: int, lights: float = 1.0) -> np.ndarray:
 
 
 CLIPS = {
-    "kitchen.avi": lambda step: _kitchen(step),
-    "lights-off.avi": lambda step: _kitchen(step % 40, lights=0.06),
+    "kitchen.avi": lambda step: kitchen_frame(step),
+    "lights-off.avi": lambda step: kitchen_frame(step % 40, lights=0.06),
     "covered.avi": lambda step: np.full((SIZE[1], SIZE[0], 3), 75, np.uint8),  # tape over the lens
 }
 
@@ -100,6 +100,7 @@ def seed_cameras(users: dict) -> None:
                     "stream_url": f"file://{clips[clip].resolve()}",
                     "public": shown,
                     "staff_informed": True,
+                    "signage": True,
                     "opens_at": "00:00",
                     "closes_at": "23:59",
                     "interval_seconds": 5,

@@ -132,6 +132,9 @@ class DishonestInSchema(StrictSchema):
     basis = text(100, required=True, metadata={"description": "The listing decision's 文号"})
     reason = text(1000, required=True)
     listed_by = text(64, required=True, metadata={"description": "The official who decided the listing"})
+    listed_on = Date(
+        metadata={"description": "the day of the listing decision (a decision made on paper earlier); default today"}
+    )
 
 
 class RepairInSchema(StrictSchema):

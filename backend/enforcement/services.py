@@ -784,6 +784,10 @@ def list_dishonest(principal: Principal, values: dict) -> DishonestListing:
     """严重违法失信名单: by a named official with the decision and the reason; one listing at a time."""
     business = registry.get_for_regulator(principal, values["business_id"])
     today = today_shanghai()
+    listed_on = values.get("listed_on") or today
+    period = 12 * context.settings().DISHONEST_YEARS
+    if listed_on > today or _months_after(listed_on, period) < today:
+        raise InvalidInput(errors={"listed_on": [Text("A day from the listing period's start to today.")]})
     if DishonestListing.objects.of_business(business.id).in_force(today).first():
         raise StepRefused(Text("The business is on the list already."))
     listing = DishonestListing(
@@ -793,10 +797,10 @@ def list_dishonest(principal: Principal, values: dict) -> DishonestListing:
         basis=values["basis"],
         reason=values["reason"],
         authority=districts.office_name(business.district_code or ""),
-        listed_on=today,
+        listed_on=listed_on,
         listed_by=values["listed_by"],
         recorded_by=object_id(principal.user_id),
-        remove_after=_months_after(today, 12 * context.settings().DISHONEST_YEARS),
+        remove_after=_months_after(listed_on, period),
     )
     create_record(listing, action="listed", actor_id=principal.user_id, target_type="dishonest_listing")
     publish_dishonest_card(business.id)

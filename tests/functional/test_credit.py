@@ -213,6 +213,9 @@ def test_buyers_see_a_suppliers_listing_in_the_catalogue(app, api, owned_busines
         "reason": "销售禁用农药蔬菜",
         "listed_by": "王建国",
     }
+    for day in ((today_shanghai() + timedelta(days=1)).isoformat(), "2019-01-01", {"$ne": None}):
+        late = api.post("/api/v1/console/dishonest", token=regulator, json={**listing, "listed_on": day})
+        assert "listed_on" in assert_error(late, 422)["errors"]  # not ahead, not before its period could run
     assert api.post("/api/v1/console/dishonest", token=regulator, json=listing).status_code == 201
     (entry,) = api.get("/api/v1/mp/products", token=buyer, params={"supplier_id": str(farm.id)}).json()
     assert entry["product"]["id"] == str(product.id) and entry["supplier_dishonest"]["basis"] == listing["basis"]

@@ -182,15 +182,19 @@ def test_demo_businesses_are_placed_so_near_me_finds_them(config):
     assert "如皋老张面馆" in page.get_data(as_text=True)
 
 
-def test_demo_has_leads_cases_at_each_step_a_disclosure_and_a_ban(config):
-    from backend.enforcement.models import Case, Lead
+def test_demo_has_leads_cases_at_each_step_a_disclosure_and_a_ban(config, tmp_path):
+    from backend.enforcement.models import Case, CreditRepair, DishonestListing, Lead
     from backend.staff.models import BannedPerson
 
-    app = seeded_app(config)
+    app = seeded_app({**config, "CAMERA_FILE_DIR": str(tmp_path)})
     with app.app_context():
-        assert {c.status for c in Case.objects} >= {"closed", "notified"}
-        assert {lead.source_kind for lead in Lead.objects} >= {"manual", "inspection"}  # the canteen's inspection
-        assert Lead.objects(response__ne=None).count() == 1
+        assert {c.status for c in Case.objects} >= {"filed", "notified", "decided", "delivered", "closed"}
+        # a capture became a lead (the canteen's inspection raised one too), and two were answered
+        assert {lead.source_kind for lead in Lead.objects} >= {"manual", "inspection", "camera"}
+        assert Lead.objects(response__ne=None).count() == 2
+        closed = Case.objects(status="closed", procedure="ordinary").first()
+        assert [d.kind for d in closed.documents] == ["filing", "notice", "decision", "delivery"]
+        assert DishonestListing.objects.count() == 1 and CreditRepair.objects(status="pending").count() == 1
         assert BannedPerson.objects.count() == 1
     penalties = app.test_client().get("/api/v1/public/penalties").get_json()
     assert {p["authority"] for p in penalties} == {"如皋市市场监督管理局", "上海市闵行区市场监督管理局"}
