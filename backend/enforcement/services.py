@@ -947,7 +947,8 @@ def _scoped(queryset, principal: Principal, district: str | None):
 def indicators(principal: Principal, *, districts, period, sector: str | None) -> list:
     """Per district, for the period: leads received and reviewed within the filing period, cases filed
     and closed within the decision period (with its extension), penalties disclosed within theirs
-    (鄂尔多斯 asks 100% of each). Enforcement records are not split by sector."""
+    (鄂尔多斯 asks 100% of each), listings made, credit repairs decided and granted. Enforcement
+    records are not split by sector."""
     from backend.core.indicators import count, ratio
 
     if sector:
@@ -985,6 +986,18 @@ def indicators(principal: Principal, *, districts, period, sector: str | None) -
             .as_pymongo()
         )
         on_time = [r for r in disclosed if r["published_on"] <= r["disclosure_due"]]
+        listed = (
+            _scoped(DishonestListing.objects, principal, district)
+            .filter(listed_on__gte=first, listed_on__lte=last)
+            .count()
+        )
+        repairs = list(
+            _scoped(CreditRepair.objects, principal, district)
+            .filter(decided_on__gte=first, decided_on__lte=last)
+            .only("status")
+            .as_pymongo()
+        )
+        granted = [r for r in repairs if r["status"] == REPAIR_GRANTED]
         at = {"period": period.label}
         rows += [
             count("enforcement.leads_received", "收到线索", district, len(leads), **at),
@@ -993,6 +1006,9 @@ def indicators(principal: Principal, *, districts, period, sector: str | None) -
             ratio("enforcement.case_closing_rate", "结案率", district, len(closed), len(cases), **at),
             ratio("enforcement.cases_closed_in_time", "按期结案率", district, len(closed_in_time), len(closed), **at),
             ratio("enforcement.disclosed_in_time", "处罚信息按期公示率", district, len(on_time), len(disclosed), **at),
+            count("enforcement.dishonest_listed", "列入严重违法失信名单", district, listed, **at),
+            count("enforcement.repairs_decided", "信用修复办结数", district, len(repairs), **at),
+            ratio("enforcement.repairs_granted", "信用修复通过率", district, len(granted), len(repairs), **at),
         ]
     return rows
 

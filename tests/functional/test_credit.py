@@ -101,6 +101,12 @@ def test_a_penalty_and_a_listing_lower_the_credit_class_and_a_granted_repair_res
     assert before["score"] < regraded["score"] < graded["score"] and regraded["inputs"]["penalty"] == 1
     statuses = {entry["section"]: entry["status"] for entry in record["entries"]}
     assert statuses["penalty"] == "withdrawn" and statuses["listing"] == "removed" and statuses["repair"] == "granted"
+    rows = api.get("/api/v1/console/enforcement/kpis", token=regulator, params={"district": "320682"}).json()
+    value = {row["code"]: row for row in rows}
+    assert (value["enforcement.repairs_granted"]["numerator"], value["enforcement.repairs_granted"]["denominator"]) == (
+        2,
+        2,
+    )
 
 
 def _me(api, token):

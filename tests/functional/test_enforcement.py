@@ -233,6 +233,9 @@ def test_enforcement_indicators_count_what_was_done_in_time(api, owned_business)
     assert (closing["numerator"], closing["denominator"], closing["value"]) == (1, 2, 0.5)
     disclosed = value[("enforcement.disclosed_in_time", district)]
     assert (disclosed["numerator"], disclosed["denominator"]) == (1, 1)
+    assert value[("enforcement.dishonest_listed", district)]["value"] == 0
+    granted = value[("enforcement.repairs_granted", district)]
+    assert (granted["numerator"], granted["denominator"], granted["value"]) == (0, 0, None)
     everything = api.get("/api/v1/console/indicators", token=regulator).json()
     assert any(row["code"] == "enforcement.cases_filed" for row in everything)
     csv = api.get("/api/v1/console/enforcement/kpis.csv", token=regulator)
