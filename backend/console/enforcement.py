@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from backend.blobs.services import sniff
+from backend.blobs.services import read_capped, sniff
 from backend.core.principal import ADMIN, REGULATOR
 from backend.core.schemas import PaginationQuerySchema
 from backend.enforcement import credit_file, services
@@ -18,12 +18,14 @@ from backend.enforcement.schemas import (
     DeliveryInSchema,
     DishonestInSchema,
     DishonestListingSchema,
+    EvidenceFormSchema,
     ExecutionInSchema,
     ExtensionInSchema,
     LeadInSchema,
     LeadQuerySchema,
     LeadReviewSchema,
     LeadSchema,
+    LinkRecordsSchema,
     NoticeInSchema,
     PenaltyCaseInSchema,
     PenaltyCaseQuerySchema,
@@ -37,6 +39,8 @@ from backend.enforcement.schemas import (
 from backend.web.access import access, current_principal
 from backend.web.blueprint import Blueprint
 from backend.web.downloads import download, private_response
+from backend.web.fields import FileUploadSchema
+from backend.web.idempotency import idempotent
 from backend.web.indicators import indicator_views
 from backend.web.pagination import paginate
 
@@ -131,6 +135,55 @@ class OneCase(MethodView):
     def get(self, case_id):
         """One case with every step taken"""
         return services.get_case_for_regulator(current_principal(), case_id)
+
+
+@blp.route("/cases/<oid:case_id>/evidence")
+class CaseEvidence(MethodView):
+    @access(REGULATOR, ADMIN)
+    @idempotent  # a retried upload keeps one copy (its form part is documented in the body, not as parameters)
+    @blp.arguments(EvidenceFormSchema, location="form")
+    @blp.arguments(FileUploadSchema, location="files")
+    @blp.response(201, PenaltyCaseSchema)
+    @blp.alt_response(409, description="Decided already: evidence is gathered before the decision")
+    @blp.doc(
+        requestBody={
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["caption", "file"],
+                        "properties": {"caption": {"type": "string"}, "file": {"type": "string", "format": "binary"}},
+                    }
+                }
+            },
+        }
+    )
+    def post(self, form, files, case_id):
+        """调查取证: a picture or PDF (multipart: `file`, `caption`), kept with its SHA-256"""
+        data = read_capped(files["file"].stream)
+        return services.add_evidence(current_principal(), case_id, data, form["caption"])
+
+
+@blp.route("/cases/<oid:case_id>/evidence/<int:index>")
+class CaseEvidencePicture(MethodView):
+    @access(REGULATOR, ADMIN)
+    @blp.response(200, content_type="application/octet-stream")
+    def get(self, case_id, index):
+        """One piece of the case's evidence, as kept"""
+        data = services.case_evidence(current_principal(), case_id, index)
+        return private_response(data, sniff(data) or "application/octet-stream")
+
+
+@blp.route("/cases/<oid:case_id>/links")
+class CaseLinks(MethodView):
+    @access(REGULATOR, ADMIN)
+    @blp.arguments(LinkRecordsSchema)
+    @blp.response(200, PenaltyCaseSchema)
+    @blp.alt_response(409, description="Decided already, or changed meanwhile")
+    def post(self, body, case_id):
+        """Link signed inspections and samples of the business that the case relies on"""
+        return services.link_records(current_principal(), case_id, body)
 
 
 @blp.route("/cases/<oid:case_id>/documents/<any(filing, notice, decision, delivery):kind>.pdf")

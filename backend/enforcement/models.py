@@ -182,6 +182,16 @@ class Execution(EmbeddedDocument):
     note = StringField(max_length=500)
 
 
+class CaseEvidence(EmbeddedDocument):
+    """证据: a picture or a PDF kept as a blob (its SHA-256 shows it unaltered), with what it shows."""
+
+    sha256 = StringField(required=True, max_length=64)
+    caption = StringField(required=True, max_length=200)
+    size = IntField()
+    by = ObjectIdField()  # None: taken over from the lead
+    at = DateTimeField(required=True)
+
+
 class CaseDocument(EmbeddedDocument):
     """A document the case issued (立案审批表, 告知书, 决定书, 送达回证): its number and the SHA-256 of the
     PDF kept as a blob, so the audit entry of the step that issued it names exactly what was issued."""
@@ -218,7 +228,9 @@ class Case(BaseDocument):
     approved_by = StringField(required=True, max_length=64)  # the official who approved the filing
     decision_due = DateField(required=True)
     extension = EmbeddedDocumentField(Extension)
-    evidence = ListField(StringField(max_length=64), max_length=50)
+    evidence = ListField(EmbeddedDocumentField(CaseEvidence), max_length=50)
+    linked_inspections = ListField(ObjectIdField(), max_length=50)  # inspection records the case relies on
+    linked_samples = ListField(StringField(max_length=40), max_length=50)  # sampling numbers
     notice = EmbeddedDocumentField(Notice)
     statement = EmbeddedDocumentField(Statement)
     hearing_requested_at = DateTimeField()

@@ -288,6 +288,23 @@ class ExecutionSchema(ma.Schema):
     note = ma.fields.String(allow_none=True)
 
 
+class EvidenceFormSchema(StrictSchema):
+    caption = text(200, required=True, metadata={"description": "what the picture or document shows"})
+
+
+class LinkRecordsSchema(StrictSchema):
+    inspections = ma.fields.List(ma.fields.String(validate=OBJECT_ID), validate=validate.Length(max=20))
+    samples = ma.fields.List(text(40), validate=validate.Length(max=20), metadata={"description": "sampling numbers"})
+    version = version()
+
+
+class CaseEvidenceSchema(ma.Schema):
+    sha256 = ma.fields.String()
+    caption = ma.fields.String()
+    size = ma.fields.Integer(allow_none=True)
+    at = ma.fields.AwareDateTime()
+
+
 class CaseDocumentSchema(ma.Schema):
     kind = ma.fields.String(metadata={"enum": list(DOCUMENT_KINDS)})
     title = ma.fields.Function(lambda document: DOCUMENT_KINDS[document.kind][0])
@@ -318,6 +335,9 @@ class PenaltyCaseSchema(ma.Schema):
     number = ma.fields.String(allow_none=True, metadata={"description": "文号 of the decision"})
     authority = ma.fields.String(allow_none=True)
     documents = ma.fields.List(ma.fields.Nested(CaseDocumentSchema), metadata={"description": "…/documents/<kind>.pdf"})
+    evidence = ma.fields.List(ma.fields.Nested(CaseEvidenceSchema), metadata={"description": "…/evidence/<n>"})
+    linked_inspections = ma.fields.List(ma.fields.String())
+    linked_samples = ma.fields.List(ma.fields.String())
     version = ma.fields.Integer()
 
 
@@ -331,7 +351,7 @@ class PartyCaseSchema(PenaltyCaseSchema):
         return data
 
     class Meta:
-        exclude = ("approved_by", "lead_id")
+        exclude = ("approved_by", "lead_id", "evidence", "linked_inspections", "linked_samples")
 
 
 class ConsentSchema(ma.Schema):

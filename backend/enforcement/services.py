@@ -10,7 +10,7 @@ from typing import Any
 
 from mongoengine import NotUniqueError
 
-from backend.blobs.services import blob_store
+from backend.blobs.services import blob_store, store_upload
 from backend.core import context, districts
 from backend.core.calendar import current_calendar
 from backend.core.errors import Forbidden, InvalidInput
@@ -39,6 +39,7 @@ from backend.enforcement.models import (
     REPAIR_REFUSED,
     SIMPLIFIED,
     Case,
+    CaseEvidence,
     CreditRepair,
     Decision,
     Delivery,
@@ -314,6 +315,8 @@ def _new_case(principal: Principal, business_id: Any, values: dict, *, lead: Lea
         filed_by=object_id(principal.user_id),
         approved_by=values["approved_by"].strip(),
         decision_due=today + timedelta(days=context.settings().CASE_DECISION_DAYS),
+        # the lead's pictures as captured are the case's first evidence
+        evidence=[CaseEvidence(sha256=sha, caption="线索证据", at=utcnow()) for sha in (lead.evidence if lead else [])],
     )
 
 
@@ -396,6 +399,60 @@ def _step(
     )
     credit.refresh(changed.business_id)  # an open case, or one closed
     return changed
+
+
+INVESTIGATING = (FILED, NOTIFIED)  # evidence is gathered and records linked until the decision
+
+
+def add_evidence(principal: Principal, case_id: Any, data: bytes, caption: str) -> Case:
+    """调查取证: a picture or a PDF (typed from its bytes and re-encoded, like every upload) kept as a blob
+    whose SHA-256 the case and its audit entry name."""
+    case = get_case_for_regulator(principal, case_id)
+    _refuse_unless(case.status in INVESTIGATING, case, "调查取证")
+    if len(case.evidence) >= 50:
+        raise InvalidInput(errors={"file": [Text("A case keeps at most {limit} pieces of evidence.", limit=50)]})
+    stored = store_upload(data)
+    item = CaseEvidence(
+        sha256=stored.sha256, caption=caption, size=stored.size, by=object_id(principal.user_id), at=utcnow()
+    )
+    return _step(
+        principal, case, action="evidence_added", from_statuses=INVESTIGATING, to=None, updates={"push__evidence": item}
+    )
+
+
+def case_evidence(principal: Principal, case_id: Any, index: int) -> bytes:
+    case = get_case_for_regulator(principal, case_id)
+    if not 0 <= index < len(case.evidence):
+        raise CaseNotFound(Text("No such picture."))
+    return blob_store().get(case.evidence[index].sha256)
+
+
+def link_records(principal: Principal, case_id: Any, values: dict) -> Case:
+    """Signed inspections and samples of the case's business that the case relies on."""
+    from backend.inspections.models import SIGNED, Inspection
+    from backend.sampling.models import Sample
+
+    case = get_case_for_regulator(principal, case_id)
+    _refuse_unless(case.status in INVESTIGATING, case, "关联记录")
+    inspections = [object_id(i, CaseNotFound) for i in values.get("inspections") or []]
+    samples = list(values.get("samples") or [])
+    errors = {}
+    if not inspections and not samples:
+        errors["inspections"] = [Text("Name an inspection or a sample to link.")]
+    if Inspection.objects(id__in=inspections, business_id=case.business_id, status=SIGNED).count() != len(
+        set(inspections)
+    ):
+        errors["inspections"] = [Text("Only signed inspections of this business.")]
+    if Sample.objects(sampling_number__in=samples, business_id=case.business_id).count() != len(set(samples)):
+        errors["samples"] = [Text("Only samples taken at this business.")]
+    if errors:
+        raise InvalidInput(errors=errors)
+    updates = {}
+    if inspections:
+        updates["add_to_set__linked_inspections"] = inspections
+    if samples:
+        updates["add_to_set__linked_samples"] = samples
+    return _step(principal, case, action="records_linked", from_statuses=INVESTIGATING, to=None, updates=updates)
 
 
 def _document(case: Case, kind: str) -> tuple[str, bytes]:

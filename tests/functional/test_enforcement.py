@@ -320,3 +320,101 @@ def test_each_step_issues_its_numbered_document_as_a_pdf_kept_as_issued(api, own
     assert_error(api.get(f"/api/v1/mp/cases/{case['id']}/documents/notice.pdf", token=stranger), 404)
     fresh = opened_case(api, regulator, business)
     assert_error(api.get(f"/api/v1/console/cases/{fresh['id']}/documents/decision.pdf", token=regulator), 404)
+
+
+def _signed_inspection(app, api, regulator, business, console_login) -> dict:
+    from backend.inspections.models import Checklist
+    from backend.inspections.services import ensure_shipped_checklists
+
+    with app.app_context():
+        ensure_shipped_checklists()
+        codes = [item.code for item in Checklist.objects.latest_for("catering").items]
+    partner = console_login("regulator", ("320682",))
+    body = {
+        "business_id": business["id"],
+        "inspected_on": today_shanghai().isoformat(),
+        "type": "routine",
+        "inspectors": [api.get("/api/v1/auth/me", token=partner).json()["id"]],
+        "results": [{"item": code, "result": "passed"} for code in codes],
+    }
+    draft = api.post("/api/v1/console/inspections", token=regulator, json=body).json()
+    return api.post(f"/api/v1/console/inspections/{draft['id']}/sign", token=regulator).json()
+
+
+def test_an_investigation_keeps_evidence_as_uploaded_and_links_the_records_it_relies_on(
+    app, api, owned_business, console_login, mp_login
+):
+    from tests.builders import jpeg_bytes, pdf
+
+    business, owner, regulator = owned_business
+    case = opened_case(api, regulator, business)
+    base = f"/api/v1/console/cases/{case['id']}"
+    added = api.post(
+        f"{base}/evidence",
+        token=regulator,
+        data={"caption": "冰箱内过期面粉"},
+        files={"file": ("photo.jpg", jpeg_bytes(), "image/jpeg")},
+    )
+    assert added.status_code == 201, added.text
+    (kept,) = added.json()["evidence"]
+    picture = api.get(f"{base}/evidence/0", token=regulator)
+    assert (
+        picture.headers["Content-Type"] == "image/jpeg"
+        and hashlib.sha256(picture.content).hexdigest() == kept["sha256"]
+    )
+    report = api.post(
+        f"{base}/evidence",
+        token=regulator,
+        data={"caption": "检验报告"},
+        files={"file": ("r.pdf", pdf(), "application/pdf")},
+    )
+    assert report.status_code == 201 and len(report.json()["evidence"]) == 2
+    lying = api.post(
+        f"{base}/evidence",
+        token=regulator,
+        data={"caption": "x"},
+        files={"file": ("a.jpg", b"MZ\x90\x00 not a picture", "image/jpeg")},
+    )
+    assert lying.status_code in (415, 422) and len(api.get(base, token=regulator).json()["evidence"]) == 2
+    assert_error(
+        api.post(f"{base}/evidence", token=regulator, files={"file": ("a.jpg", jpeg_bytes(), "image/jpeg")}), 422
+    )
+    elsewhere = console_login("regulator", ("310112",))
+    assert_error(api.get(f"{base}/evidence/0", token=elsewhere), 404)
+
+    signed = _signed_inspection(app, api, regulator, business, console_login)
+    linked = api.post(f"{base}/links", token=regulator, json={"inspections": [signed["id"]]})
+    assert linked.status_code == 200 and linked.json()["linked_inspections"] == [signed["id"]]
+    again = api.post(f"{base}/links", token=regulator, json={"inspections": [signed["id"]]})
+    assert again.json()["linked_inspections"] == [signed["id"]]  # linked once
+    assert (
+        "samples"
+        in assert_error(api.post(f"{base}/links", token=regulator, json={"samples": ["DC000"]}), 422)["errors"]
+    )
+    assert_error(api.post(f"{base}/links", token=regulator, json={"inspections": [{"$ne": None}]}), 422)
+    other_owner = mp_login()["access_token"]
+    from tests.builders import submitted_business
+
+    other = submitted_business(api, other_owner)
+    api.post(f"/api/v1/console/businesses/{other['id']}/approve", token=regulator, json={})
+    foreign = _signed_inspection(app, api, regulator, other, console_login)
+    assert (
+        "inspections"
+        in assert_error(api.post(f"{base}/links", token=regulator, json={"inspections": [foreign["id"]]}), 422)[
+            "errors"
+        ]
+    )
+    party = api.get(f"/api/v1/mp/cases/{case['id']}", token=owner)
+    assert party.status_code == 404  # not told yet; once told, no evidence list either
+    notice = {"facts": "过期面粉", "rule_broken": "《食品安全法》第三十四条", "intended": FINE}
+    step(api, regulator, case, "notice", notice)
+    assert "evidence" not in api.get(f"/api/v1/mp/cases/{case['id']}", token=owner).json()
+    api.post(f"/api/v1/mp/cases/{case['id']}/statement", token=owner, json={"text": "无异议"})
+    step(api, regulator, case, "decision", {"penalties": FINE})
+    late = api.post(
+        f"{base}/evidence",
+        token=regulator,
+        data={"caption": "补充"},
+        files={"file": ("b.jpg", jpeg_bytes(), "image/jpeg")},
+    )
+    assert_error(late, 409)

@@ -413,7 +413,9 @@ def test_a_capture_becomes_a_lead_whose_frame_only_the_cases_officer_sees_unblur
     seen = api.get(lead["pictures"][0], token=regulator)
     assert seen.status_code == 200 and seen.headers["Content-Type"] == "image/jpeg" and seen.content == blurred
     review = {"action": "open_case", "reason": "抓拍属实", "violation": "未按规定佩戴口罩", "approved_by": "李局长"}
-    assert api.post(f"/api/v1/console/leads/{lead['id']}/review", token=regulator, json=review).status_code == 200
+    reviewed = api.post(f"/api/v1/console/leads/{lead['id']}/review", token=regulator, json=review)
+    case = api.get(f"/api/v1/console/cases/{reviewed.json()['case_id']}", token=regulator).json()
+    assert [e["sha256"] for e in case["evidence"]] == lead["evidence"]  # the frame is the case's first evidence
     as_captured = api.get(lead["pictures"][0], token=regulator).content  # now the case's officer
     assert hashlib.sha256(as_captured).hexdigest() == lead["evidence"][0] and as_captured != blurred
     assert api.get(lead["pictures"][0], token=colleague).content == blurred
