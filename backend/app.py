@@ -67,6 +67,7 @@ def _api_blueprints() -> list:
     from backend.console import sampling as console_sampling
     from backend.console import staff as console_staff
     from backend.console import stickers as console_stickers
+    from backend.console import supervision as console_supervision
     from backend.console import trace as console_trace
     from backend.console import users as console_users
     from miniprogram_api import auth as mp_auth
@@ -79,6 +80,7 @@ def _api_blueprints() -> list:
     from miniprogram_api import routine as mp_routine
     from miniprogram_api import sampling as mp_sampling
     from miniprogram_api import staff as mp_staff
+    from miniprogram_api import supervision as mp_supervision
     from miniprogram_api import trace as mp_trace
     from public_lookup import businesses as public_businesses
     from public_lookup import complaints as public_complaints
@@ -100,6 +102,7 @@ def _api_blueprints() -> list:
         mp_trace.blp,
         mp_cameras.blp,
         mp_enforcement.blp,
+        mp_supervision.blp,
         # console (/api/v1/auth, /api/v1/console)
         console_auth.blp,
         console_users.blp,
@@ -115,6 +118,7 @@ def _api_blueprints() -> list:
         console_trace.blp,
         console_cameras.blp,
         console_enforcement.blp,
+        console_supervision.blp,
         console_stickers.blp,
         console_indicators.blp,
         # anonymous (/api/v1/public, /open311)

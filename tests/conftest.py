@@ -124,7 +124,7 @@ def api(live_server):
 
 @pytest.fixture
 def make_console_user(app):
-    """Create a regulator or admin directly through the service; returns (username, password)."""
+    """Create a regulator, food-safety office or admin directly through the service; returns (username, password)."""
     from backend.accounts.services import create_console_user
 
     def make(role="regulator", districts=("320682",), username=None, password="correct-horse-battery"):
@@ -135,7 +135,7 @@ def make_console_user(app):
                 username=username,
                 password=password,
                 role=role,
-                districts=list(districts) if role == "regulator" else [],
+                districts=[] if role == "admin" else list(districts),
             )
         return username, password
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from backend.core.principal import ADMIN, REGULATOR, ROLES
+from backend.core.principal import ADMIN, OFFICE, REGULATOR, ROLES
 from backend.core.schemas import DistrictCode, PaginationQuerySchema, StrictSchema, text
 
 USERNAME = validate.Regexp(r"^[A-Za-z0-9_.-]{3,32}$", error="3-32 letters, digits, '_', '.' or '-'.")
@@ -54,7 +54,7 @@ class TokenResponseSchema(TokenPairSchema):
 class ConsoleUserCreateSchema(StrictSchema):
     username = ma.fields.String(required=True, validate=USERNAME)
     password = text(256, required=True, strip=False)
-    role = ma.fields.String(required=True, validate=validate.OneOf((REGULATOR, ADMIN)))
+    role = ma.fields.String(required=True, validate=validate.OneOf((REGULATOR, ADMIN, OFFICE)))
     districts = ma.fields.List(DistrictCode(), load_default=list, validate=validate.Length(max=50))
     display_name = text(64)
     organisation = text(128)

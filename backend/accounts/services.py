@@ -16,7 +16,7 @@ from backend.accounts.errors import InvalidCredentials, LoginLocked, UsernameTak
 from backend.accounts.models import User
 from backend.core import context, districts
 from backend.core.errors import Forbidden, InvalidInput, NotFound
-from backend.core.principal import ADMIN, CITIZEN, REGULATOR, Principal
+from backend.core.principal import ADMIN, CITIZEN, OFFICE, REGULATOR, Principal
 from backend.core.text import Text
 from backend.core.timeutil import utcnow
 from backend.workflow.services import create_record
@@ -168,9 +168,9 @@ def create_console_user(
     display_name: str | None = None,
     organisation: str | None = None,
 ) -> User:
-    if role not in (REGULATOR, ADMIN):
-        raise InvalidInput(errors={"role": [Text("Console users are regulators or admins.")]})
-    if role == REGULATOR and not districts:
+    if role not in (REGULATOR, ADMIN, OFFICE):
+        raise InvalidInput(errors={"role": [Text("Console users are regulators, food-safety offices or admins.")]})
+    if role in (REGULATOR, OFFICE) and not districts:
         raise InvalidInput(errors={"districts": [Text("A regulator needs at least one district.")]})
     if role == ADMIN and districts:
         raise InvalidInput(errors={"districts": [Text("Admins are not scoped to districts.")]})

@@ -455,6 +455,60 @@ def wall(principal: Principal, *, status: str | None = None, business_id: Any = 
     return rows
 
 
+def supervision_view(business_id: Any) -> list[dict]:
+    """A business's cameras in use, each with its latest status and the age of its latest snapshot, for
+    the official paired with it (the snapshot link serves the copy with faces blurred)."""
+    cameras = list(Camera.objects.monitoring(object_id(business_id)).order_by("name"))
+    seen = snapshots.meta(binary_redis(), [camera.id for camera in cameras])
+    now = utcnow().timestamp()
+    rows = []
+    for camera in cameras:
+        latest = seen.get(str(camera.id))
+        current = latest.status if latest else camera.status
+        rows.append(
+            {
+                "id": str(camera.id),
+                "name": camera.name,
+                "area": camera.area,
+                "area_label": AREAS[camera.area],
+                "status": current,
+                "status_label": STATUS_LABELS.get(current, current),
+                "age_seconds": round(now - latest.captured_at, 1) if latest else None,
+                "has_snapshot": latest is not None,
+            }
+        )
+    return rows
+
+
+def blurred_snapshot(business_id: Any, camera_id: Any) -> bytes:
+    """The latest snapshot of one of the business's cameras, faces blurred."""
+    camera = Camera.objects(business_id=object_id(business_id), id=object_id(camera_id, CameraNotFound)).first()
+    image = snapshots.latest(binary_redis(), camera.id, public=True) if camera else None
+    if image is None:
+        raise CameraNotFound(Text("No snapshot."))
+    return image
+
+
+def keep_latest_frame(business_id: Any, camera_id: Any) -> str:
+    """The latest frame of one of the business's cameras, as captured, kept as a blob: its SHA-256."""
+    camera = Camera.objects(business_id=object_id(business_id), id=object_id(camera_id, CameraNotFound)).first()
+    if camera is None:
+        raise CameraNotFound()
+    image = snapshots.latest(binary_redis(), camera.id, public=False)
+    if image is None:
+        raise InvalidInput(errors={"camera": [Text("No snapshot to capture yet.")]})
+    return blob_store().put(image)
+
+
+def open_problems(business_id: Any):
+    """The business's camera problems not yet closed or escalated."""
+    return (
+        CameraEvent.objects.problems_of(object_id(business_id))
+        .filter(problem__status__in=[PROBLEM_OPEN, PROBLEM_ANSWERED])
+        .order_by("-created_at")
+    )
+
+
 def snapshot_for_regulator(principal: Principal, camera_id: Any, index: int | None = None) -> bytes:
     camera = get_for_regulator_camera(principal, camera_id)
     redis = binary_redis()

@@ -48,6 +48,7 @@ INSTALLED = (
     "trace",
     "cameras",
     "enforcement",
+    "supervision",
 )
 
 

@@ -7,7 +7,11 @@ from dataclasses import dataclass, field
 CITIZEN = "citizen"
 REGULATOR = "regulator"
 ADMIN = "admin"
-ROLES = (CITIZEN, REGULATOR, ADMIN)
+# 包保干部: an official paired with businesses to supervise (a WeChat user bound to an official record)
+OFFICIAL = "official"
+# 食安办: the food-safety office of a district, which pairs officials with businesses and watches them
+OFFICE = "office"
+ROLES = (CITIZEN, REGULATOR, ADMIN, OFFICIAL, OFFICE)
 # Business membership (owner / manager / staff) is per business, held by the registry, not a user role.
 CONSOLE_ROLES = (REGULATOR, ADMIN)
 
@@ -30,3 +34,7 @@ class Principal:
     @property
     def is_console_user(self) -> bool:
         return self.role in CONSOLE_ROLES
+
+    @property
+    def is_office(self) -> bool:
+        return self.role == OFFICE

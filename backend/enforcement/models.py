@@ -24,6 +24,7 @@ SOURCES = {
     "sample": "抽检不合格处置",
     "complaint": "投诉举报查实",
     "recall": "召回未确认",
+    "supervision": "包保督导发现",
     "manual": "人工登记",
 }
 NEW, DISMISSED, RECTIFICATION, CASE_OPENED = "new", "dismissed", "rectification", "case_opened"

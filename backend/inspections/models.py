@@ -172,10 +172,15 @@ class RectificationQuerySet(ScopedQuerySet):
         return self.unfinished().filter(deadline__lt=today)
 
 
-class Rectification(BaseDocument):
-    """整改: one failed item of a signed inspection, followed until the regulator accepts the fix."""
+RECTIFICATION_SOURCES = {"inspection": "监督检查", "supervision": "包保督导"}
 
-    inspection_id = ObjectIdField(required=True)
+
+class Rectification(BaseDocument):
+    """整改: one failed item of a signed inspection (or a minor risk a 包保 official found: `source`),
+    followed until the regulator accepts the fix."""
+
+    source = StringField(choices=tuple(RECTIFICATION_SOURCES), default="inspection")
+    inspection_id = ObjectIdField(required=True)  # the inspection, or the supervision task
     business_id = ObjectIdField(required=True)
     district_scopes = ListField(StringField())
     item = StringField(required=True, max_length=40)
@@ -199,6 +204,7 @@ class Rectification(BaseDocument):
 
     def audit_view(self) -> dict:
         return {
+            "source": self.source,
             "inspection_id": self.inspection_id,
             "item": self.item,
             "status": self.status,

@@ -123,6 +123,9 @@ class EvidenceSchema(ma.Schema):
 
 class RectificationSchema(ma.Schema):
     id = ma.fields.String()
+    source = ma.fields.String(
+        metadata={"enum": ["inspection", "supervision"], "description": "inspection_id names a supervision task then"}
+    )
     inspection_id = ma.fields.String()
     business_id = ma.fields.String()
     item = ma.fields.String()

@@ -356,6 +356,23 @@ def _open_rectifications(inspection: Inspection, checklist: Checklist, actor_id:
         create_records(opened, action="opened", actor_id=actor_id, target_type="rectification")
 
 
+def open_rectification(*, task_id: Any, business: Any, item: str, text: str, actor_id: Any) -> Rectification:
+    """A minor risk a 包保 official found on supervision: the business fixes it in the same loop as an
+    inspection's, with the deadline on the working-day calendar."""
+    deadline = current_calendar().add_working_days(today_shanghai(), context.settings().RECTIFICATION_WORKING_DAYS)
+    rectification = Rectification(
+        source="supervision",
+        inspection_id=task_id,
+        business_id=business.id,
+        district_scopes=list(business.district_scopes),
+        item=item,
+        text=text[:300],
+        key=False,
+        deadline=deadline,
+    )
+    return create_record(rectification, action="opened", actor_id=actor_id, target_type="rectification")
+
+
 # --- the business's side --------------------------------------------------------------------------
 
 

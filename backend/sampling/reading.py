@@ -60,6 +60,19 @@ def aliases() -> dict[str, str | None]:
     return mapping
 
 
+@dataclass(frozen=True)
+class Headers:
+    """Which headers name which field (normalised header → field; None: a column to skip) and the fields
+    a file must have. Results files by default; another import (包保 pairings) brings its own."""
+
+    table: dict[str, str | None]
+    required: tuple[str, ...]
+
+    @classmethod
+    def of(cls, names: dict[str, str], required: tuple[str, ...]) -> Headers:
+        return cls({normalise_header(header): field for header, field in names.items()}, required)
+
+
 @dataclass
 class Columns:
     """Which cell of a row is which field, decided once from the header row."""
@@ -68,9 +81,10 @@ class Columns:
     unknown: list[str] = field(default_factory=list)
 
     @classmethod
-    def from_header(cls, header: list[Any]) -> Columns:
+    def from_header(cls, header: list[Any], headers: Headers | None = None) -> Columns:
         columns = cls()
-        table = aliases()
+        table = headers.table if headers else aliases()
+        required = headers.required if headers else REQUIRED_COLUMNS
         for position, raw in enumerate(header):
             if raw is None or str(raw).strip() == "":
                 continue
@@ -91,7 +105,7 @@ class Columns:
                     )
                 )
             columns.positions[name] = position
-        missing = [name for name in REQUIRED_COLUMNS if name not in columns.positions]
+        missing = [name for name in required if name not in columns.positions]
         if missing:
             raise FileRefused(
                 Text(
@@ -126,10 +140,10 @@ def sniff_format(data: bytes) -> str:
     return XLSX if data[:4] == b"PK\x03\x04" else CSV
 
 
-def open_source(data: bytes, file_format: str, max_rows: int) -> Source:
+def open_source(data: bytes, file_format: str, max_rows: int, headers: Headers | None = None) -> Source:
     if file_format == XLSX:
-        return _open_xlsx(data, max_rows)
-    return _open_csv(data, max_rows)
+        return _open_xlsx(data, max_rows, headers)
+    return _open_csv(data, max_rows, headers)
 
 
 def csv_encoding(data: bytes) -> str:
@@ -150,7 +164,7 @@ def csv_encoding(data: bytes) -> str:
     raise FileRefused(Text("The file's encoding is neither UTF-8 nor GBK/GB18030."))
 
 
-def _open_csv(data: bytes, max_rows: int) -> Source:
+def _open_csv(data: bytes, max_rows: int, headers: Headers | None) -> Source:
     encoding = csv_encoding(data)
     # rows below the header: an upper bound (quoted cells may hold line breaks, lines may be blank)
     total = max(data.count(b"\n") + (0 if data.endswith(b"\n") else 1) - 1, 0)
@@ -161,7 +175,7 @@ def _open_csv(data: bytes, max_rows: int) -> Source:
         raise FileRefused(Text("The file is empty.")) from None
     except csv.Error as error:
         raise FileRefused(Text("The CSV cannot be read: {error}.", error=error)) from None
-    columns = Columns.from_header(header)
+    columns = Columns.from_header(header, headers)
 
     def numbered() -> Iterator[tuple[int, list]]:
         try:
@@ -247,7 +261,7 @@ def _scan_sheet(archive: zipfile.ZipFile, part: str) -> SheetScan:
     return SheetScan(rows, declared)
 
 
-def _open_xlsx(data: bytes, max_rows: int) -> Source:
+def _open_xlsx(data: bytes, max_rows: int, headers: Headers | None) -> Source:
     from backend.sampling.xlsx import XlsxProblem, read_rows
 
     _check_zip(data)
@@ -283,7 +297,7 @@ def _open_xlsx(data: bytes, max_rows: int) -> Source:
         raise FileRefused(
             Text("The file is not a readable XLSX workbook ({problem}).", problem=type(error).__name__)
         ) from None
-    columns = Columns.from_header(list(header))
+    columns = Columns.from_header(list(header), headers)
 
     def numbered() -> Iterator[tuple[int, tuple]]:
         try:

@@ -17,8 +17,10 @@ from backend.web.downloads import csv_download
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def indicator_views(blp, path: str, provider: Callable[..., list] | None, *, what: str, filename: str) -> None:
-    """GET `path`, `path.csv` and `path.xlsx` on `blp` for regulators and admins: one domain's
+def indicator_views(
+    blp, path: str, provider: Callable[..., list] | None, *, what: str, filename: str, roles=(REGULATOR, ADMIN)
+) -> None:
+    """GET `path`, `path.csv` and `path.xlsx` on `blp` for `roles` (regulators and admins): one domain's
     `provider` (`Domain.indicators`), or every domain's when None."""
 
     def answer(query):
@@ -27,21 +29,21 @@ def indicator_views(blp, path: str, provider: Callable[..., list] | None, *, wha
         return indicators.run(provider, current_principal(), **query)
 
     class Json(MethodView):
-        @access(REGULATOR, ADMIN)
+        @access(*roles)
         @blp.arguments(IndicatorQuerySchema, location="query")
         @blp.response(200, IndicatorRowSchema(many=True))
         def get(self, query):
             return answer(query)
 
     class Csv(MethodView):
-        @access(REGULATOR, ADMIN)
+        @access(*roles)
         @blp.arguments(IndicatorQuerySchema, location="query")
         @blp.response(200, content_type="text/csv")
         def get(self, query):
             return csv_download(indicators.to_csv(answer(query)), f"{filename}.csv")
 
     class Xlsx(MethodView):
-        @access(REGULATOR, ADMIN)
+        @access(*roles)
         @blp.arguments(IndicatorQuerySchema, location="query")
         @blp.response(200, content_type=XLSX)
         def get(self, query):

@@ -81,6 +81,8 @@ _REASONS = [
     (r"latitude,longitude", "应为“纬度,经度”。"),
     (r"YYYY-MM-DD or YYYY-MM-DD\.\.YYYY-MM-DD", "应为 YYYY-MM-DD 或 YYYY-MM-DD..YYYY-MM-DD。"),
     (r"4–40 letters, digits or hyphens\.", "应为 4–40 位字母、数字或连字符。"),
+    (r"A quarter like 2026-Q4\.", "应为季度，如 2026-Q4。"),
+    (r"An 11-digit mobile number\.", "应为 11 位手机号码。"),
 ]
 _COMPILED = [(re.compile(f"^{pattern}$"), chinese) for pattern, chinese in _REASONS]
 

@@ -1,0 +1,155 @@
+"""The 食安办's 包保 work: officials and their invitations, pairings (one by one or from a spreadsheet),
+businesses no one supervises, the quarter's tasks, violations handed over, and the indicators."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+
+from backend.blobs.services import read_capped
+from backend.core.principal import ADMIN, OFFICE, REGULATOR
+from backend.supervision import kpis, services
+from backend.supervision.imports import read_assignment_rows
+from backend.supervision.schemas import (
+    AssignmentInSchema,
+    AssignmentQuerySchema,
+    AssignmentSchema,
+    GeneratedSchema,
+    GenerateSchema,
+    HandoverDecisionSchema,
+    HandoverQuerySchema,
+    HandoverSchema,
+    ImportResultSchema,
+    NewOfficialSchema,
+    OfficialInSchema,
+    OfficialQuerySchema,
+    OfficialSchema,
+    SupervisionTaskQuerySchema,
+    SupervisionTaskSchema,
+    UnassignedQuerySchema,
+    UnassignedSchema,
+)
+from backend.web.access import access, current_principal
+from backend.web.blueprint import Blueprint
+from backend.web.fields import FileUploadSchema
+from backend.web.indicators import indicator_views
+from backend.web.pagination import paginate
+
+blp = Blueprint(
+    "console_supervision", __name__, url_prefix="/api/v1/console", description="包保: officials, pairings, supervision"
+)
+
+
+@blp.route("/officials")
+class Officials(MethodView):
+    @access(OFFICE, ADMIN, REGULATOR)
+    @blp.arguments(OfficialQuerySchema, location="query")
+    @blp.response(200, OfficialSchema(many=True))
+    def get(self, query):
+        """Officials of your districts, by level"""
+        page, per_page = query.pop("page"), query.pop("per_page")
+        return paginate(services.officials(current_principal(), **query), page, per_page)
+
+    @access(OFFICE, ADMIN)
+    @blp.arguments(OfficialInSchema)
+    @blp.response(201, NewOfficialSchema)
+    def post(self, body):
+        """A new official, with the one-time code that binds their WeChat account (shown only now)"""
+        official, code = services.create_official(current_principal(), body)
+        official.invitation_code = code
+        return official
+
+
+@blp.route("/assignments")
+class Assignments(MethodView):
+    @access(OFFICE, ADMIN, REGULATOR)
+    @blp.arguments(AssignmentQuerySchema, location="query")
+    @blp.response(200, AssignmentSchema(many=True))
+    def get(self, query):
+        """Pairings of your districts (history=true: ended ones too)"""
+        page, per_page = query.pop("page"), query.pop("per_page")
+        return paginate(services.assignments(current_principal(), **query), page, per_page)
+
+    @access(OFFICE, ADMIN)
+    @blp.arguments(AssignmentInSchema)
+    @blp.response(201, AssignmentSchema)
+    @blp.alt_response(409, description="Paired meanwhile")
+    def post(self, body):
+        """Pair an official with a business (its current pairing ends; the level must fit the business)"""
+        return services.assign(current_principal(), body)
+
+
+@blp.route("/assignments/import")
+class AssignmentImport(MethodView):
+    @access(OFFICE, ADMIN)
+    @blp.arguments(FileUploadSchema, location="files")
+    @blp.response(200, ImportResultSchema)
+    def post(self, files):
+        """Pairings from CSV/XLSX (统一社会信用代码, 包保干部手机号, 备注): all rows or none, wrong rows named"""
+        rows = read_assignment_rows(read_capped(files["file"].stream))
+        return services.import_assignments(current_principal(), rows)
+
+
+@blp.route("/assignments/unassigned")
+class Unassigned(MethodView):
+    @access(OFFICE, ADMIN)
+    @blp.arguments(UnassignedQuerySchema, location="query")
+    @blp.response(200, UnassignedSchema(many=True))
+    def get(self, query):
+        """Approved businesses of your districts that no official supervises"""
+        return paginate(
+            services.unassigned(current_principal(), district=query.get("district")), query["page"], query["per_page"]
+        )
+
+
+@blp.route("/supervision-tasks")
+class Tasks(MethodView):
+    @access(OFFICE, ADMIN, REGULATOR)
+    @blp.arguments(SupervisionTaskQuerySchema, location="query")
+    @blp.response(200, SupervisionTaskSchema(many=True))
+    def get(self, query):
+        """Supervision tasks of your districts, by due day (overdue=true: open past it)"""
+        page, per_page = query.pop("page"), query.pop("per_page")
+        return paginate(services.tasks_for(current_principal(), **query), page, per_page)
+
+
+@blp.route("/supervision-tasks/generate")
+class Generate(MethodView):
+    @access(OFFICE, ADMIN)
+    @blp.arguments(GenerateSchema)
+    @blp.response(200, GeneratedSchema)
+    def post(self, body):
+        """Make the quarter's tasks for every pairing (again: nothing new); the daily sweep does it too"""
+        return {"quarter": body["quarter"], "created": services.plan_quarter(current_principal(), body["quarter"])}
+
+
+@blp.route("/handovers")
+class Handovers(MethodView):
+    @access(OFFICE, ADMIN)
+    @blp.arguments(HandoverQuerySchema, location="query")
+    @blp.response(200, HandoverSchema(many=True))
+    def get(self, query):
+        """Violations officials found, waiting for the 食安办"""
+        return paginate(
+            services.handovers(current_principal(), status=query.get("status")), query["page"], query["per_page"]
+        )
+
+
+@blp.route("/handovers/<oid:handover_id>/decision")
+class HandoverDecision(MethodView):
+    @access(OFFICE, ADMIN)
+    @blp.arguments(HandoverDecisionSchema)
+    @blp.response(200, HandoverSchema)
+    @blp.alt_response(409, description="Decided meanwhile")
+    def post(self, body, handover_id):
+        """Pass the violation to the regulators (a lead) or return it, with the reason"""
+        return services.decide_handover(current_principal(), handover_id, body)
+
+
+indicator_views(
+    blp,
+    "/supervision/kpis",
+    kpis.indicators,
+    what="包保 indicators: pledges, quarterly supervision (per level), remote share, fixes in time, unassigned",
+    filename="supervision-kpis",
+    roles=(REGULATOR, ADMIN, OFFICE),
+)

@@ -1,0 +1,19 @@
+"""包保 supervision: officials at four levels paired with businesses by the 食安办, the pledges they
+and the business heads sign, quarterly supervision tasks done on site or remotely (the cameras, open
+problems, daily checks, staff and samples of their own businesses, from anywhere), findings handed to
+the business's rectification loop or, through the 食安办, to enforcement as leads."""
+
+from backend.core.config import positive_int
+from backend.core.domains import Domain, Setting
+
+DOMAIN = Domain(
+    "supervision",
+    jobs=(),
+    indicators=("backend.supervision.kpis:indicators",),
+    settings=(
+        # an official's invitation code binds a WeChat account within this many days [practice]
+        Setting("OFFICIAL_INVITATION_DAYS", 14, positive_int, low=1, high=90, unit="days"),
+        # a quarter's task may still be recorded this many days after the quarter ends [unknown: local]
+        Setting("SUPERVISION_BACKFILL_DAYS", 10, positive_int, low=1, high=60, unit="days"),
+    ),
+)
