@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import request
 from flask.views import MethodView
 
+from backend.blobs.services import read_capped
 from backend.core.principal import CITIZEN, OFFICIAL
 from backend.core.schemas import PaginationQuerySchema
 from backend.supervision import services
@@ -27,6 +28,7 @@ from backend.supervision.schemas import (
 from backend.web.access import access, current_principal
 from backend.web.blueprint import Blueprint
 from backend.web.downloads import download, private_response
+from backend.web.fields import FileUploadSchema
 from backend.web.idempotency import idempotent
 from backend.web.pagination import paginate
 
@@ -91,6 +93,17 @@ class MyTasks(MethodView):
         return paginate(services.tasks_for(current_principal(), **query), page, per_page)
 
 
+@blp.route("/official/tasks/<oid:task_id>/photos")
+class Photos(MethodView):
+    @access(OFFICIAL)
+    @idempotent
+    @blp.arguments(FileUploadSchema, location="files")
+    @blp.response(201, SupervisionTaskSchema)
+    def post(self, files, task_id):
+        """A photo taken on site (JPEG/PNG/WebP), kept with the open task"""
+        return services.add_photo(current_principal(), task_id, read_capped(files["file"].stream))
+
+
 @blp.route("/official/tasks/<oid:task_id>/capture")
 class Capture(MethodView):
     @access(OFFICIAL)
@@ -109,7 +122,7 @@ class Complete(MethodView):
     @blp.response(200, SupervisionTaskSchema)
     @blp.alt_response(409, description="Completed already, or its quarter's window closed")
     def post(self, body, task_id):
-        """Record the supervision: on site (photos from …/routine-photos of the business, position) or remote"""
+        """Record the supervision: on site (photos sent to …/photos first, and the position) or remote"""
         return services.complete_task(current_principal(), task_id, body)
 
 

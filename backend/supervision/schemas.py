@@ -153,7 +153,6 @@ class SupervisionFindingInSchema(StrictSchema):
 class CompleteSchema(StrictSchema):
     mode = ma.fields.String(required=True, validate=validate.OneOf(tuple(MODES)))
     results = ma.fields.List(ma.fields.Nested(SupervisionItemSchema), required=True, validate=validate.Length(max=100))
-    photos = ma.fields.List(ma.fields.String(validate=SHA256), validate=validate.Length(max=9))
     latitude = ma.fields.Float(validate=validate.Range(min=-90, max=90))
     longitude = ma.fields.Float(validate=validate.Range(min=-180, max=180))
     findings = ma.fields.List(ma.fields.Nested(SupervisionFindingInSchema), validate=validate.Length(max=20))

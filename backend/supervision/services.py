@@ -503,7 +503,6 @@ def complete_task(principal: Principal, task_id: Any, values: dict) -> Supervisi
     checklist, from the supervision view); a past quarter's task only within the backfill window.
     Findings: a minor risk opens a rectification the business fixes; a violation goes to the 食安办."""
     from backend.inspections.services import open_rectification
-    from backend.routine.models import RoutinePhoto
 
     if principal.role != OFFICIAL:
         raise Forbidden(Text("Only the paired official completes a supervision task."))
@@ -523,7 +522,7 @@ def complete_task(principal: Principal, task_id: Any, values: dict) -> Supervisi
         errors["mode"] = [Text("This business is high-risk: supervise it on site.")]
     if mode == ON_SITE and (values.get("latitude") is None or values.get("longitude") is None):
         errors["latitude"] = [Text("On site, the position where it was done.")]
-    if mode == ON_SITE and not values.get("photos"):
+    if mode == ON_SITE and not task.photos:
         errors["photos"] = [Text("On site, at least one photo.")]
     codes = [item["code"] for item in checklist()["items"]]
     given = {result["item"]: result for result in values.get("results") or []}
@@ -537,9 +536,6 @@ def complete_task(principal: Principal, task_id: Any, values: dict) -> Supervisi
                 unknown=", ".join(unknown) or "—",
             )
         ]
-    photos = values.get("photos") or []
-    if photos and RoutinePhoto.objects.missing(task.business_id, photos):
-        errors["photos"] = [Text("A photo was not uploaded for this business.")]
     if errors:
         raise InvalidInput(errors=errors)
     business = Business.objects.get(id=task.business_id)
@@ -565,7 +561,6 @@ def complete_task(principal: Principal, task_id: Any, values: dict) -> Supervisi
             "set__results": [
                 ItemResult(item=code, result=given[code]["result"], note=given[code].get("note")) for code in codes
             ],
-            "set__photos": photos,
             "set__latitude": values.get("latitude"),
             "set__longitude": values.get("longitude"),
             "set__done_at": utcnow(),
@@ -577,7 +572,7 @@ def complete_task(principal: Principal, task_id: Any, values: dict) -> Supervisi
     )
     for index, finding in enumerate(done.findings):
         if finding.kind == VIOLATION:
-            _hand_over(principal, done, index, finding, photos + list(done.captures))
+            _hand_over(principal, done, index, finding, list(done.photos) + list(done.captures))
     return SupervisionTask.objects.get(id=done.id)
 
 
@@ -593,6 +588,31 @@ def _hand_over(principal: Principal, task: SupervisionTask, index: int, finding:
     )
     create_record(handover, action="handed_over", actor_id=principal.user_id, target_type="handover")
     SupervisionTask.objects(id=task.id).update_one(**{f"set__findings__{index}__handover_id": handover.id})
+
+
+def add_photo(principal: Principal, task_id: Any, data: bytes) -> SupervisionTask:
+    """A photo taken on site, kept with the open task (at most 9)."""
+    from backend.blobs import services as blobs
+
+    if principal.role != OFFICIAL:
+        raise Forbidden()
+    task = get_task(principal, task_id)
+    if task.status != OPEN:
+        raise AlreadyDone(Text("This task was completed on {day}.", day=task.done_at.date()))
+    if len(task.photos) >= 9:
+        raise InvalidInput(errors={"file": [Text("At most {limit} photos.", limit=9)]})
+    stored = blobs.store_upload(data, allowed=(blobs.JPEG, blobs.PNG, blobs.WEBP), profile=blobs.PHOTO)
+    return change_state(
+        SupervisionTask.objects,
+        task.id,
+        action="photo_added",
+        actor_id=principal.user_id,
+        target_type="supervision_task",
+        from_statuses=(OPEN,),
+        updates={"push__photos": stored.sha256},
+        not_found=TaskNotFound,
+        conflict=AlreadyDone,
+    )
 
 
 def capture_for_task(principal: Principal, task_id: Any, camera_id: Any) -> SupervisionTask:

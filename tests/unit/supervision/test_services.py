@@ -1,0 +1,137 @@
+"""包保 rules as tables, the quarter's tasks on a calendar with an injected clock, and what completing
+a task needs."""
+
+from datetime import date
+
+import pytest
+
+from backend.core.indicators import Period
+from backend.core.principal import OFFICE, OFFICIAL, Principal
+from backend.supervision import services
+from backend.supervision.errors import AlreadyDone
+from tests.builders import approved, citizen, jpeg_bytes
+
+
+@pytest.mark.parametrize(
+    ("kind", "scale", "risk", "levels"),
+    [
+        ("restaurant_small", None, None, ["village", "grid"]),
+        ("restaurant_small", "small", "D", ["city", "town", "village", "grid"]),  # risk brings the leaders in
+        ("school_canteen", "medium", "A", ["city", "town", "village", "grid"]),
+        ("restaurant_large", "large", "B", ["city", "town", "village"]),
+        ("wholesaler", "medium", None, ["town", "village"]),
+    ],
+)
+def test_which_levels_may_take_a_business(kind, scale, risk, levels):
+    assert services.eligible_levels(kind, scale, risk) == levels
+
+
+def test_the_rules_are_data_a_city_may_change():
+    strict = {
+        "levels": {"city": {"kind": ["restaurant_small"]}},
+        "tasks_per_quarter": {"A": 2},
+        "on_site_required": ["A"],
+    }
+    assert services.eligible_levels("restaurant_small", None, None, strict) == ["city"]
+    assert services.tasks_per_quarter("A", strict) == (2, True)
+    assert services.tasks_per_quarter(None) == (1, False) and services.tasks_per_quarter("D") == (3, True)
+
+
+@pytest.mark.parametrize(
+    ("count", "days"),
+    [
+        (1, [date(2026, 12, 31)]),
+        (2, [date(2026, 11, 15), date(2026, 12, 31)]),
+        (3, [date(2026, 10, 30), date(2026, 11, 30), date(2026, 12, 31)]),
+    ],
+)
+def test_a_quarters_tasks_are_due_across_it(count, days):
+    assert services._due_days(Period.parse("2026-Q4"), count) == days
+
+
+def _paired(risk: str | None = None):
+    """An approved restaurant, a bound official of Rugao paired with it (and its risk grade, if any)."""
+    from backend.accounts.models import User
+    from backend.inspections.models import RiskGrade
+
+    office_user = User(role=OFFICE, username=f"office{id(object())}", districts=["320682"]).save()
+    office = Principal(user_id=str(office_user.id), role=OFFICE, districts=("320682",))
+    business = approved()
+    if risk:
+        RiskGrade(
+            id=business.id, district_scopes=business.district_scopes, level=risk, score=70, since=date(2026, 1, 1)
+        ).save()
+    official, code = services.create_official(
+        office,
+        {
+            "name": "陈建军",
+            "level": "town" if risk else "village",
+            "organisation": "如城街道",
+            "district_code": "320682",
+        },
+    )
+    person = citizen()
+    services.bind_official(person.user_id, code)
+    services.assign(office, {"official_id": str(official.id), "business_id": str(business.id)})
+    return business, Principal(user_id=person.user_id, role=OFFICIAL), office
+
+
+def _results():
+    return [{"item": item["code"], "result": "passed"} for item in services.checklist()["items"]]
+
+
+def test_a_high_risk_business_gets_three_tasks_on_site(app_context):
+    business, official, _office = _paired(risk="D")
+    assert services.generate_tasks("2026-Q4") == 3
+    assert services.generate_tasks("2026-Q4") == 0  # run again: nothing new
+    tasks = list(services.tasks_for(official, quarter="2026-Q4"))
+    assert [t.due_on for t in tasks] == [date(2026, 10, 30), date(2026, 11, 30), date(2026, 12, 31)]
+    first = tasks[0]
+    with pytest.raises(Exception) as refused:
+        services.complete_task(official, first.id, {"mode": "remote", "results": _results()})
+    assert "mode" in refused.value.errors
+    services.add_photo(official, first.id, jpeg_bytes())
+    done = services.complete_task(
+        official, first.id, {"mode": "on_site", "results": _results(), "latitude": 32.39, "longitude": 120.57}
+    )
+    assert done.status == "done" and len(done.photos) == 1 and done.latitude == 32.39
+
+
+def test_a_past_quarters_task_is_recorded_only_within_the_backfill_window(app_context, monkeypatch):
+    _business, official, _office = _paired()
+    services.generate_tasks("2026-Q3")
+    (task,) = services.tasks_for(official, quarter="2026-Q3")
+    window = services.context.settings().SUPERVISION_BACKFILL_DAYS
+    monkeypatch.setattr(services, "today_shanghai", lambda: date(2026, 9, 30) + services.timedelta(days=window + 1))
+    with pytest.raises(AlreadyDone):
+        services.complete_task(official, task.id, {"mode": "remote", "results": _results()})
+    monkeypatch.setattr(services, "today_shanghai", lambda: date(2026, 9, 30) + services.timedelta(days=window))
+    assert services.complete_task(official, task.id, {"mode": "remote", "results": _results()}).status == "done"
+
+
+def test_a_changed_pledge_text_is_signed_again(app_context, monkeypatch):
+    _business, official, _office = _paired()
+    (entry,) = services.pledges_to_sign(official.user_id)
+    sign = {
+        "kind": "official",
+        "subject_id": str(entry["subject_id"]),
+        "signed_name": "陈建军",
+        "text_version": entry["text"]["version"],
+        "text_sha256": entry["text"]["sha256"],
+    }
+    services.sign_pledge(official.user_id, sign, "test")
+    assert services.pledges_to_sign(official.user_id)[0]["signed"] is not None
+    texts = services.pledge_texts()
+    changed = {
+        **texts,
+        "official": {**texts["official"], "version": 2, "text": texts["official"]["text"] + "\n六、新增条款。"},
+    }
+    monkeypatch.setattr(services, "pledge_texts", lambda: changed)
+    (again,) = services.pledges_to_sign(official.user_id)
+    assert again["signed"] is None and again["text"]["version"] == 2
+    with pytest.raises(AlreadyDone):  # the old text's hash no longer signs
+        services.sign_pledge(official.user_id, sign, "test")
+    signed = services.sign_pledge(
+        official.user_id, {**sign, "text_version": 2, "text_sha256": again["text"]["sha256"]}, "test"
+    )
+    assert signed.text_version == 2
