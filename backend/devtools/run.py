@@ -35,13 +35,14 @@ REMINDER_INTERVAL = 600  # seconds between reminder runs in the embedded demo
 
 
 def _start_reminders(app) -> None:
-    """What cron does for `python -m backend.notifications remind` and `python -m backend.enforcement
-    sweep` in a deployment."""
+    """What cron does for `python -m backend.notifications remind`, `python -m backend.enforcement sweep`
+    and `python -m backend.supervision sweep` in a deployment."""
     import logging
     import threading
 
     from backend.enforcement.services import sweep
     from backend.notifications.services import remind
+    from backend.supervision.services import sweep as supervise
 
     def loop():
         stop = threading.Event()
@@ -50,6 +51,7 @@ def _start_reminders(app) -> None:
                 with app.app_context():
                     remind()
                     sweep()
+                    supervise()
             except Exception:  # a failed run is logged; the next one tries again
                 logging.getLogger(__name__).exception("reminder run failed")
 

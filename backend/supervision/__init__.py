@@ -15,5 +15,7 @@ DOMAIN = Domain(
         Setting("OFFICIAL_INVITATION_DAYS", 14, positive_int, low=1, high=90, unit="days"),
         # a quarter's task may still be recorded this many days after the quarter ends [unknown: local]
         Setting("SUPERVISION_BACKFILL_DAYS", 10, positive_int, low=1, high=60, unit="days"),
+        # the WeChat subscribe-message template officials are reminded with
+        Setting("WECHAT_TEMPLATE_SUPERVISION", "sfs-supervision-due"),
     ),
 )

@@ -638,6 +638,48 @@ def capture_for_task(principal: Principal, task_id: Any, camera_id: Any) -> Supe
     )
 
 
+REMIND_DAYS_BEFORE = 7  # an open task is announced to its official this many days before it is due
+
+
+def remind_officials(today: date | None = None) -> int:
+    """WeChat subscribe messages to officials: a task due within REMIND_DAYS_BEFORE days, and a task
+    overdue, each once (the notification's unique key), however often this runs."""
+    from backend.accounts.models import User
+    from backend.notifications.services import notify
+
+    today = today or today_shanghai()
+    template = context.settings().WECHAT_TEMPLATE_SUPERVISION
+    open_tasks = SupervisionTask.objects(status=OPEN, due_on__lte=today + timedelta(days=REMIND_DAYS_BEFORE))
+    users = {u.id: u for u in User.objects(id__in=open_tasks.distinct("official_user_id"), is_active=True)}
+    sent = 0
+    for task in open_tasks.only("official_user_id", "business_id", "business_name", "due_on", "quarter"):
+        user = users.get(task.official_user_id)
+        if user is None or not user.openid:
+            continue
+        stage = "overdue" if task.due_on < today else "due"
+        note = notify(
+            dedupe_key=f"supervision:{stage}:{task.id}:{user.id}",
+            kind=f"supervision_{stage}",
+            business_id=task.business_id,
+            user=user,
+            template=template,
+            data={
+                "thing1": (task.business_name or "")[:20],
+                "date2": task.due_on.isoformat(),
+                "thing3": "包保督导已逾期，请尽快完成" if stage == "overdue" else "包保督导即将到期",
+            },
+            page=f"pages/official/task?id={task.id}",
+        )
+        sent += note is not None
+    return sent
+
+
+def sweep() -> dict:
+    """The daily run (`python -m backend.supervision sweep`, cron; the embedded demo runs it with the
+    reminders): this quarter's tasks made for new pairings, and officials reminded."""
+    return {"tasks_created": generate_tasks(quarter_of(today_shanghai())), "reminders_sent": remind_officials()}
+
+
 # -- the remote view (足不出户) ------------------------------------------------------------------------
 
 

@@ -8,7 +8,7 @@ import pytest
 from backend.core.indicators import Period
 from backend.core.principal import OFFICE, OFFICIAL, Principal
 from backend.supervision import services
-from backend.supervision.errors import AlreadyDone
+from backend.supervision.errors import AlreadyDone, OfficialNotFound
 from tests.builders import approved, citizen, jpeg_bytes
 
 
@@ -135,3 +135,55 @@ def test_a_changed_pledge_text_is_signed_again(app_context, monkeypatch):
         official.user_id, {**sign, "text_version": 2, "text_sha256": again["text"]["sha256"]}, "test"
     )
     assert signed.text_version == 2
+
+
+def test_a_remote_visit_sees_the_cameras_blurred_and_keeps_a_frame_as_captured(app_context):
+    import hashlib
+    import time
+
+    from backend.blobs.store import blob_store
+    from backend.cameras import services as cameras
+    from backend.cameras import snapshots
+    from backend.cameras.models import Camera
+
+    business, official, _office = _paired()
+    camera = Camera(
+        business_id=business.id,
+        district_scopes=business.district_scopes,
+        name="后厨",
+        area="cooking",
+        stream_url="rtsp://x/1",
+    ).save()
+    full, blurred = jpeg_bytes((10, 200, 10)), jpeg_bytes((200, 10, 10))
+    meta = {"captured_at": time.time(), "status": "online", "activity": 0.3, "phash": None, "worker": "t"}
+    snapshots.store(cameras.binary_redis(), camera.id, public_jpeg=blurred, full_jpeg=full, meta=meta)
+    overview = services.business_overview(official, business.id)
+    assert [(c["name"], c["status"], c["has_snapshot"]) for c in overview["cameras"]] == [("后厨", "online", True)]
+    assert services.snapshot(official, business.id, camera.id) == blurred  # an official sees faces blurred
+    services.generate_tasks("2026-Q4")
+    (task,) = services.tasks_for(official, quarter="2026-Q4")
+    kept = services.capture_for_task(official, task.id, camera.id)
+    assert kept.captures == [hashlib.sha256(full).hexdigest()] and blob_store().get(kept.captures[0]) == full
+    stranger = approved()
+    with pytest.raises(OfficialNotFound):  # not among the official's: 404
+        services.business_overview(official, stranger.id)
+
+
+def test_officials_are_reminded_of_a_task_due_and_overdue_once_each(app_context, wechat, monkeypatch, capsys):
+    import json
+
+    from backend.core import context
+    from backend.supervision.__main__ import main
+
+    _business, official, _office = _paired()
+    runtime = context.current()
+    monkeypatch.setattr(context, "from_environment", lambda: runtime)  # the command on the test's stores
+    monkeypatch.setattr(services, "today_shanghai", lambda: date(2026, 12, 1))
+    assert main(["sweep"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"tasks_created": 1, "reminders_sent": 0}  # due 12-31: not yet
+    assert services.remind_officials(date(2026, 12, 26)) == 1
+    assert services.remind_officials(date(2026, 12, 27)) == 0  # told once
+    assert services.remind_officials(date(2027, 1, 2)) == 1  # and once more when overdue
+    due, overdue = wechat.messages
+    assert due["template_id"] == "sfs-supervision-due" and due["data"]["date2"]["value"] == "2026-12-31"
+    assert "逾期" in overdue["data"]["thing3"]["value"]
