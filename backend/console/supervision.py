@@ -7,12 +7,14 @@ from flask.views import MethodView
 
 from backend.blobs.services import read_capped
 from backend.core.principal import ADMIN, OFFICE, REGULATOR
-from backend.supervision import kpis, services
+from backend.supervision import bulletins, kpis, services
 from backend.supervision.imports import read_assignment_rows
 from backend.supervision.schemas import (
     AssignmentInSchema,
     AssignmentQuerySchema,
     AssignmentSchema,
+    BulletinQuerySchema,
+    BulletinRowSchema,
     GeneratedSchema,
     GenerateSchema,
     HandoverDecisionSchema,
@@ -30,6 +32,7 @@ from backend.supervision.schemas import (
 )
 from backend.web.access import access, current_principal
 from backend.web.blueprint import Blueprint
+from backend.web.downloads import csv_download, download
 from backend.web.fields import FileUploadSchema
 from backend.web.indicators import indicator_views
 from backend.web.pagination import paginate
@@ -143,6 +146,37 @@ class HandoverDecision(MethodView):
     def post(self, body, handover_id):
         """Pass the violation to the regulators (a lead) or return it, with the reason"""
         return services.decide_handover(current_principal(), handover_id, body)
+
+
+@blp.route("/bulletins")
+class Bulletins(MethodView):
+    @access(OFFICE, ADMIN, REGULATOR)
+    @blp.arguments(BulletinQuerySchema, location="query")
+    @blp.response(200, BulletinRowSchema(many=True))
+    def get(self, query):
+        """定期通报 per district and level: 三类人 gaps, 三件事 completion, supervision done, open problems"""
+        return bulletins.for_principal(current_principal(), **query)
+
+
+@blp.route("/bulletins.csv")
+class BulletinsCsv(MethodView):
+    @access(OFFICE, ADMIN, REGULATOR)
+    @blp.arguments(BulletinQuerySchema, location="query")
+    @blp.response(200, content_type="text/csv")
+    def get(self, query):
+        """The bulletin as CSV (Chinese headers)"""
+        return csv_download(bulletins.csv(bulletins.for_principal(current_principal(), **query)), "bulletin.csv")
+
+
+@blp.route("/bulletins.pdf")
+class BulletinsPdf(MethodView):
+    @access(OFFICE, ADMIN, REGULATOR)
+    @blp.arguments(BulletinQuerySchema, location="query")
+    @blp.response(200, content_type="application/pdf")
+    def get(self, query):
+        """The bulletin as a PDF the 食安办 can send"""
+        rows = bulletins.for_principal(current_principal(), **query)
+        return download(bulletins.pdf(rows, query["period"]), "application/pdf", "包保工作通报.pdf")
 
 
 indicator_views(

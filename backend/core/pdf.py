@@ -45,13 +45,15 @@ def cjk_font() -> str:
 
 @dataclass
 class OfficialDocument:
-    """An official form: `rows` are (label, value) pairs in a ruled table, `sections` (heading, text)
-    paragraphs below it, `signatures` the lines left for seals and signatures."""
+    """An official form: `rows` are (label, value) pairs in a ruled table, `table` a header row and rows
+    across the page, `sections` (heading, text) paragraphs below them, `signatures` the lines left for
+    seals and signatures."""
 
     title: str
     number: str
     authority: str
     rows: list[tuple[str, str]] = field(default_factory=list)
+    table: list[list[str]] = field(default_factory=list)  # a header row and rows, ruled, across the page
     sections: list[tuple[str, str]] = field(default_factory=list)
     signatures: list[str] = field(default_factory=list)
     dated: str = ""
@@ -66,6 +68,7 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
         "number": ParagraphStyle("number", parent=base, alignment=2, spaceAfter=4 * mm),
         "heading": ParagraphStyle("heading", parent=base, fontSize=12, leading=18, spaceBefore=3 * mm),
         "right": ParagraphStyle("right", parent=base, alignment=2),
+        "small": ParagraphStyle("small", parent=base, fontSize=9, leading=12),
     }
 
 
@@ -99,6 +102,24 @@ def render(document: OfficialDocument) -> bytes:
             )
         )
         story.append(table)
+    if document.table:
+        width = 170 * mm / len(document.table[0])
+        grid = Table(
+            [[_paragraph(str(cell), styles["small"]) for cell in row] for row in document.table],
+            colWidths=[width] * len(document.table[0]),
+            repeatRows=1,
+        )
+        grid.setStyle(
+            TableStyle(
+                [
+                    ("FONTNAME", (0, 0), (-1, -1), font),
+                    ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f2f3f5")),
+                ]
+            )
+        )
+        story.append(grid)
     for heading, text in document.sections:
         story += [_paragraph(heading, styles["heading"]), _paragraph(text, styles["body"])]
     if document.signatures:

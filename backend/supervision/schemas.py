@@ -4,7 +4,15 @@ import marshmallow as ma
 from marshmallow import validate
 
 from backend.core.masking import mask_phone
-from backend.core.schemas import OBJECT_ID, SHA256, DistrictCode, PaginationQuerySchema, StrictSchema, text
+from backend.core.schemas import (
+    OBJECT_ID,
+    SHA256,
+    DistrictCode,
+    IndicatorQuerySchema,
+    PaginationQuerySchema,
+    StrictSchema,
+    text,
+)
 from backend.supervision.models import FINDING_KINDS, LEVELS, MODES, PLEDGE_KINDS
 
 VERSION = {"description": "The version read: a record changed since is 409, not overwritten."}
@@ -291,3 +299,34 @@ class HandoverDecisionSchema(StrictSchema):
     pass_on = ma.fields.Boolean(required=True, metadata={"description": "true: a lead for the regulators"})
     reason = text(1000, required=True)
     version = ma.fields.Integer(strict=True, metadata=VERSION)
+
+
+class BulletinQuerySchema(StrictSchema):
+    """`?period=2026-Q4&district=320682&level=town`"""
+
+    district = ma.fields.List(DistrictCode(), load_default=list, validate=validate.Length(max=50))
+    period = IndicatorQuerySchema._declared_fields["period"]
+    level = ma.fields.String(validate=validate.OneOf(tuple(LEVELS)))
+
+    _period = IndicatorQuerySchema._period
+
+    @ma.post_load
+    def _parsed(self, data: dict, **kwargs) -> dict:
+        from backend.core.indicators import Period
+        from backend.core.timeutil import today_shanghai
+
+        period = Period.parse(data["period"]) if data.get("period") else Period.quarter_of(today_shanghai())
+        return {"districts": data["district"], "period": period, "level": data.get("level")}
+
+
+class BulletinRowSchema(ma.Schema):
+    district_code = ma.fields.String(allow_none=True)
+    level = ma.fields.String(metadata={"enum": list(LEVELS)})
+    level_label = ma.fields.String()
+    businesses = ma.fields.Integer()
+    staffing_gaps = ma.fields.Integer(metadata={"description": "三类人: without a head or a safety officer"})
+    daily_check_rate = ma.fields.Float(allow_none=True, metadata={"description": "三件事: days recorded / days"})
+    tasks_due = ma.fields.Integer()
+    tasks_done = ma.fields.Integer()
+    supervision_rate = ma.fields.Float(allow_none=True)
+    open_problems = ma.fields.Integer()

@@ -173,6 +173,20 @@ def test_an_official_binds_signs_is_paired_and_supervises_remotely(api, owned_bu
     assert value["supervision.violations_handed_over"]["value"] == 1
     assert value["supervision.unassigned_businesses"]["value"] == 1  # the other business
 
+    # the bulletin the 食安办 sends round: per district and level, as JSON, CSV and PDF
+    (row,) = api.get("/api/v1/console/bulletins", token=office, params={"period": quarter()}).json()
+    assert (row["district_code"], row["level"], row["businesses"], row["tasks_done"]) == ("320682", "village", 1, 1)
+    assert row["staffing_gaps"] == 1 and row["open_problems"] == 1  # no head or officer yet; the rectification
+    csv = api.get("/api/v1/console/bulletins.csv", token=office, params={"period": quarter()}).content.decode(
+        "utf-8-sig"
+    )
+    assert csv.splitlines()[0].startswith("地区代码,包保层级") and "村（社区）级" in csv
+    pdf = api.get("/api/v1/console/bulletins.pdf", token=office, params={"period": quarter(), "level": "village"})
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages).replace("\n", "")
+    assert "食品安全包保工作定期通报" in text and "村（社区）级" in text
+    assert_error(api.get("/api/v1/console/bulletins", token=office, params={"district": "310112"}), 403)
+    assert_error(api.get("/api/v1/console/bulletins", token=office, params={"level": "county"}), 422)
+
 
 def test_pairings_from_a_spreadsheet_are_all_written_or_none(api, owned_business, console_login, mp_login):
     business, _owner, _regulator = owned_business
