@@ -127,7 +127,7 @@ def make_console_user(app):
     """Create a regulator, food-safety office or admin directly through the service; returns (username, password)."""
     from backend.accounts.services import create_console_user
 
-    def make(role="regulator", districts=("320682",), username=None, password="correct-horse-battery"):
+    def make(role="regulator", districts=("320682",), username=None, password="correct-horse-battery", sectors=()):
         username = username or f"{role[:3]}{uuid.uuid4().hex[:8]}"
         with app.app_context():
             create_console_user(
@@ -136,6 +136,7 @@ def make_console_user(app):
                 password=password,
                 role=role,
                 districts=[] if role == "admin" else list(districts),
+                sectors=list(sectors),
             )
         return username, password
 
@@ -146,8 +147,8 @@ def make_console_user(app):
 def console_login(api, make_console_user):
     """Sign a new console user in over HTTP; returns the access token."""
 
-    def login(role="regulator", districts=("320682",)):
-        username, password = make_console_user(role, districts)
+    def login(role="regulator", districts=("320682",), sectors=()):
+        username, password = make_console_user(role, districts, sectors=sectors)
         response = api.post("/api/v1/auth/token", json={"username": username, "password": password})
         assert response.status_code == 200, response.text
         return response.json()["access_token"]

@@ -57,6 +57,7 @@ class User(BaseDocument):
     display_name = StringField(max_length=64)
     organisation = StringField(max_length=128)
     districts = ListField(DistrictCodeField())
+    sectors = ListField(StringField(max_length=40))  # a sector bureau's kinds of business
     is_active = BooleanField(default=True, required=True)
     last_login_at = DateTimeField()
 
@@ -72,6 +73,7 @@ class User(BaseDocument):
             "role": self.role,
             "username": self.username,
             "districts": list(self.districts),
+            "sectors": list(self.sectors),
             "is_active": self.is_active,
             "display_name": self.display_name,
         }

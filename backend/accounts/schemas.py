@@ -3,7 +3,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from backend.core.principal import ADMIN, OFFICE, REGULATOR, ROLES
+from backend.core.principal import ADMIN, BUREAU, OFFICE, REGULATOR, ROLES, SECTOR_KINDS
 from backend.core.schemas import DistrictCode, PaginationQuerySchema, StrictSchema, text
 
 USERNAME = validate.Regexp(r"^[A-Za-z0-9_.-]{3,32}$", error="3-32 letters, digits, '_', '.' or '-'.")
@@ -29,6 +29,7 @@ class UserSchema(ma.Schema):
     display_name = ma.fields.String(allow_none=True)
     organisation = ma.fields.String(allow_none=True)
     districts = ma.fields.List(ma.fields.String())
+    sectors = ma.fields.List(ma.fields.String())
     is_active = ma.fields.Boolean()
     created_at = ma.fields.DateTime()
 
@@ -54,7 +55,13 @@ class TokenResponseSchema(TokenPairSchema):
 class ConsoleUserCreateSchema(StrictSchema):
     username = ma.fields.String(required=True, validate=USERNAME)
     password = text(256, required=True, strip=False)
-    role = ma.fields.String(required=True, validate=validate.OneOf((REGULATOR, ADMIN, OFFICE)))
+    role = ma.fields.String(required=True, validate=validate.OneOf((REGULATOR, ADMIN, OFFICE, BUREAU)))
     districts = ma.fields.List(DistrictCode(), load_default=list, validate=validate.Length(max=50))
+    sectors = ma.fields.List(
+        ma.fields.String(validate=validate.OneOf(SECTOR_KINDS)),
+        load_default=list,
+        validate=validate.Length(max=len(SECTOR_KINDS)),
+        metadata={"description": "bureau: the kinds of canteen it oversees"},
+    )
     display_name = text(64)
     organisation = text(128)

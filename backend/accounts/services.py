@@ -16,7 +16,7 @@ from backend.accounts.errors import InvalidCredentials, LoginLocked, UsernameTak
 from backend.accounts.models import User
 from backend.core import context, districts
 from backend.core.errors import Forbidden, InvalidInput, NotFound
-from backend.core.principal import ADMIN, CITIZEN, OFFICE, REGULATOR, Principal
+from backend.core.principal import ADMIN, BUREAU, CITIZEN, OFFICE, REGULATOR, Principal
 from backend.core.text import Text
 from backend.core.timeutil import utcnow
 from backend.workflow.services import create_record
@@ -167,10 +167,15 @@ def create_console_user(
     districts: list[str],
     display_name: str | None = None,
     organisation: str | None = None,
+    sectors: list[str] | None = None,
 ) -> User:
-    if role not in (REGULATOR, ADMIN, OFFICE):
-        raise InvalidInput(errors={"role": [Text("Console users are regulators, food-safety offices or admins.")]})
-    if role in (REGULATOR, OFFICE) and not districts:
+    if role not in (REGULATOR, ADMIN, OFFICE, BUREAU):
+        raise InvalidInput(
+            errors={"role": [Text("Console users are regulators, food-safety offices, sector bureaus or admins.")]}
+        )
+    if (role == BUREAU) != bool(sectors):
+        raise InvalidInput(errors={"sectors": [Text("A sector bureau, and only one, names the kinds it oversees.")]})
+    if role in (REGULATOR, OFFICE, BUREAU) and not districts:
         raise InvalidInput(errors={"districts": [Text("A regulator needs at least one district.")]})
     if role == ADMIN and districts:
         raise InvalidInput(errors={"districts": [Text("Admins are not scoped to districts.")]})
@@ -197,6 +202,7 @@ def create_console_user(
         districts=sorted(set(districts)),
         display_name=display_name,
         organisation=organisation,
+        sectors=sorted(set(sectors or [])),
     )
     try:
         return create_record(user, action="created", actor_id=actor_id, target_type="user")

@@ -6,8 +6,8 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from backend.blobs.services import read_capped
-from backend.core.principal import ADMIN, OFFICE, REGULATOR
-from backend.supervision import bulletins, kpis, services
+from backend.core.principal import ADMIN, BUREAU, OFFICE, REGULATOR
+from backend.supervision import bulletins, kpis, sectors, services
 from backend.supervision.imports import read_assignment_rows
 from backend.supervision.schemas import (
     AssignmentInSchema,
@@ -15,6 +15,8 @@ from backend.supervision.schemas import (
     AssignmentSchema,
     BulletinQuerySchema,
     BulletinRowSchema,
+    CanteenQuerySchema,
+    CanteenSummarySchema,
     GeneratedSchema,
     GenerateSchema,
     HandoverDecisionSchema,
@@ -25,6 +27,7 @@ from backend.supervision.schemas import (
     OfficialInSchema,
     OfficialQuerySchema,
     OfficialSchema,
+    OverviewSchema,
     SupervisionTaskQuerySchema,
     SupervisionTaskSchema,
     UnassignedQuerySchema,
@@ -177,6 +180,36 @@ class BulletinsPdf(MethodView):
         """The bulletin as a PDF the 食安办 can send"""
         rows = bulletins.for_principal(current_principal(), **query)
         return download(bulletins.pdf(rows, query["period"]), "application/pdf", "包保工作通报.pdf")
+
+
+@blp.route("/sector/canteens")
+class Canteens(MethodView):
+    @access(BUREAU)
+    @blp.arguments(CanteenQuerySchema, location="query")
+    @blp.response(200, CanteenSummarySchema(many=True))
+    def get(self, query):
+        """A sector bureau's canteens in its districts: grade, cameras online, daily checks, open problems"""
+        found = sectors.canteens(current_principal(), district=query.get("district"), kind=query.get("kind"))
+        return sectors.summaries(paginate(found, query["page"], query["per_page"]))
+
+
+@blp.route("/sector/canteens/<oid:business_id>")
+class Canteen(MethodView):
+    @access(BUREAU)
+    @blp.response(200, OverviewSchema)
+    def get(self, business_id):
+        """One of the bureau's canteens: cameras, problems, rectifications, daily checks, staff, samples"""
+        return sectors.canteen_overview(current_principal(), business_id)
+
+
+indicator_views(
+    blp,
+    "/sector/kpis",
+    sectors.indicators,
+    what="A bureau's canteens per kind (graded 良好 or better, camera online); the 食安办's platform use per kind",
+    filename="sector-kpis",
+    roles=(BUREAU, OFFICE, ADMIN),
+)
 
 
 indicator_views(

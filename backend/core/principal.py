@@ -11,7 +11,11 @@ ADMIN = "admin"
 OFFICIAL = "official"
 # 食安办: the food-safety office of a district, which pairs officials with businesses and watches them
 OFFICE = "office"
-ROLES = (CITIZEN, REGULATOR, ADMIN, OFFICIAL, OFFICE)
+# a sector bureau (education, health, civil affairs) watching its own kind of canteen, read-only
+BUREAU = "bureau"
+ROLES = (CITIZEN, REGULATOR, ADMIN, OFFICIAL, OFFICE, BUREAU)
+# the kinds of business a bureau may oversee: schools' and kindergartens', hospitals', elderly care's
+SECTOR_KINDS = ("school_canteen", "hospital_canteen", "elderly_canteen", "government_canteen")
 # Business membership (owner / manager / staff) is per business, held by the registry, not a user role.
 CONSOLE_ROLES = (REGULATOR, ADMIN)
 
@@ -22,6 +26,7 @@ class Principal:
     role: str
     session_id: str = ""
     districts: tuple[str, ...] = field(default_factory=tuple)
+    sectors: tuple[str, ...] = field(default_factory=tuple)  # a bureau's kinds of business
 
     @property
     def is_admin(self) -> bool:

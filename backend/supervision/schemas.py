@@ -330,3 +330,18 @@ class BulletinRowSchema(ma.Schema):
     tasks_done = ma.fields.Integer()
     supervision_rate = ma.fields.Float(allow_none=True)
     open_problems = ma.fields.Integer()
+
+
+class CanteenQuerySchema(PaginationQuerySchema):
+    district = DistrictCode()
+    kind = ma.fields.String(validate=validate.Length(max=40))
+
+
+class CanteenSummarySchema(ma.Schema):
+    business = ma.fields.Nested(OverviewBusinessSchema)
+    kind_label = ma.fields.String()
+    grade = ma.fields.String(allow_none=True, metadata={"description": "the annual grade A/B/C; None: not graded"})
+    cameras = ma.fields.Integer()
+    cameras_online = ma.fields.Integer()
+    days_checked_of_7 = ma.fields.Integer()
+    open_problems = ma.fields.Integer()

@@ -687,12 +687,6 @@ def business_overview(principal: Principal, business_id: Any) -> dict:
     """What an official sees of a business paired with them, from anywhere: its cameras' latest
     snapshots and statuses, open camera problems and rectifications, the daily checks, staff and
     certificates, and recent samples. Another business does not exist (404)."""
-    from backend.cameras import services as cameras
-    from backend.inspections.models import Rectification
-    from backend.routine.models import DailyCheck
-    from backend.sampling.models import Sample
-    from backend.staff.services import handler_statuses, safety_team
-
     assignment = (
         Assignment.objects.visible_to(principal)
         .current()
@@ -701,7 +695,17 @@ def business_overview(principal: Principal, business_id: Any) -> dict:
     )
     if assignment is None:
         raise OfficialNotFound(Text("No such business among yours."))
-    business = Business.objects.get(id=assignment.business_id)
+    return overview_of(Business.objects.get(id=assignment.business_id))
+
+
+def overview_of(business: Business) -> dict:
+    """A business from afar: cameras, open problems and rectifications, daily checks, staff, samples."""
+    from backend.cameras import services as cameras
+    from backend.inspections.models import Rectification
+    from backend.routine.models import DailyCheck
+    from backend.sampling.models import Sample
+    from backend.staff.services import handler_statuses, safety_team
+
     today = today_shanghai()
     checks = DailyCheck.objects(business_id=business.id, day__gte=today - timedelta(days=6)).only("day")
     handlers = handler_statuses([business.id], today)

@@ -34,11 +34,15 @@ PAGE_COOKIE = "sfs_console"  # the console pages' session: an access token, Http
 
 def authenticate(token: str | None = None) -> Principal:
     claims = tokens.decode_access(token or _bearer_token())
-    user = User.objects(id=claims.user_id).only("role", "districts", "is_active").first()
+    user = User.objects(id=claims.user_id).only("role", "districts", "sectors", "is_active").first()
     if user is None or not user.is_active:
         raise InvalidToken()
     principal = Principal(
-        user_id=str(user.id), role=user.role, session_id=claims.session_id, districts=tuple(user.districts or ())
+        user_id=str(user.id),
+        role=user.role,
+        session_id=claims.session_id,
+        districts=tuple(user.districts or ()),
+        sectors=tuple(user.sectors or ()),
     )
     g.principal = principal
     return principal

@@ -211,3 +211,40 @@ def test_pairings_from_a_spreadsheet_are_all_written_or_none(api, owned_business
     assert pair["official_id"] == official["id"] and pair["reason"] == "首批"
     assert upload(header + f"{business['uscc']},13900000009,首批\n").json() == {"rows": 1, "paired": 1}
     assert len(api.get("/api/v1/console/assignments", token=office, params={"history": True}).json()) == 1
+
+
+def test_a_sector_bureau_reads_its_own_canteens_and_nothing_else(api, owned_business, console_login, mp_login):
+    from tests.builders import submitted_business
+
+    restaurant, _owner, regulator = owned_business
+    school = submitted_business(api, mp_login()["access_token"], kind="school_canteen", name="如皋市实验小学食堂")
+    assert api.post(f"/api/v1/console/businesses/{school['id']}/approve", token=regulator, json={}).status_code == 200
+    education = console_login("bureau", ("320682",), sectors=("school_canteen",))
+    (entry,) = api.get("/api/v1/console/sector/canteens", token=education).json()
+    assert entry["business"]["id"] == school["id"] and entry["kind_label"] == "学校食堂"
+    assert (entry["grade"], entry["cameras"], entry["open_problems"]) == (None, 0, 0)
+    overview = api.get(f"/api/v1/console/sector/canteens/{school['id']}", token=education)
+    assert overview.status_code == 200 and overview.json()["business"]["name"] == "如皋市实验小学食堂"
+    assert_error(api.get(f"/api/v1/console/sector/canteens/{restaurant['id']}", token=education), 404)
+    # read-only, and nothing beyond its canteens
+    assert_error(api.get("/api/v1/console/cases", token=education), 403)
+    assert_error(
+        api.post("/api/v1/console/leads", token=education, json={"business_id": school["id"], "summary": "x"}), 403
+    )
+    assert_error(api.get("/api/v1/console/sector/canteens", token=regulator), 403)
+    rows = api.get("/api/v1/console/sector/kpis", token=education).json()
+    (good,) = [row for row in rows if row["code"] == "sector.graded_good"]
+    assert (good["sector"], good["numerator"], good["denominator"]) == ("school_canteen", 0, 1)
+    # the 食安办 sees platform use per kind
+    office = console_login("office", ("320682",))
+    registered = {
+        row["sector"]: row["value"]
+        for row in api.get("/api/v1/console/sector/kpis", token=office).json()
+        if row["code"] == "platform.registered"
+    }
+    assert registered == {"restaurant_small": 1, "school_canteen": 1}
+    admin = console_login("admin", ())
+    user = {"username": "jiaoyuju", "password": "a-long-password", "role": "bureau", "districts": ["320682"]}
+    assert "sectors" in assert_error(api.post("/api/v1/console/users", token=admin, json=user), 422)["errors"]
+    made = api.post("/api/v1/console/users", token=admin, json={**user, "sectors": ["school_canteen"]})
+    assert made.status_code == 201 and made.json()["sectors"] == ["school_canteen"]
