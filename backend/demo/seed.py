@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from backend.accounts.models import User
 from backend.accounts.services import hash_password
-from backend.core.principal import ADMIN, CITIZEN, REGULATOR
+from backend.core.principal import ADMIN, BUREAU, CITIZEN, OFFICE, REGULATOR
 from backend.demo.wechat_imitation import WeChatImitation
 from backend.workflow.services import create_record
 
@@ -24,6 +24,7 @@ class DemoLogin:
     districts: tuple[str, ...]
     display_name: str
     organisation: str
+    sectors: tuple[str, ...] = ()
 
 
 CONSOLE_USERS = (
@@ -32,6 +33,8 @@ CONSOLE_USERS = (
     DemoLogin("zhangjiagang", REGULATOR, ("320582",), "周丽华", "张家港市市场监督管理局"),
     DemoLogin("minhang", REGULATOR, ("310112",), "王志强", "上海市闵行区市场监督管理局"),
     DemoLogin("nantong", REGULATOR, ("320600",), "李海燕", "南通市市场监督管理局"),
+    DemoLogin("shianban", OFFICE, ("320682",), "顾海军", "如皋市食品安全委员会办公室"),
+    DemoLogin("jiaoyuju", BUREAU, ("310112",), "孙丽", "上海市闵行区教育局", ("school_canteen",)),
 )
 
 # Mini-program users: sign in with {"code": "demo-<key>"} against the loopback WeChat imitation.
@@ -42,6 +45,8 @@ MINIPROGRAM_USERS = {
     "restaurant": "张志明",
     "household": "刘芳",
     "citizen": "吴小勇",
+    "official": "陈建军",  # a 包保 official of 如皋, bound by the demo
+    "official-village": "许春燕",
 }
 
 
@@ -63,6 +68,7 @@ def seed_demo() -> dict:
                 districts=list(login.districts),
                 display_name=login.display_name,
                 organisation=login.organisation,
+                sectors=list(login.sectors),
             ),
             action="created",
             actor_id=None,
@@ -86,6 +92,7 @@ def seed_demo() -> dict:
     from backend.demo.registry_seed import seed_registry
     from backend.demo.sampling_seed import seed_sampling
     from backend.demo.staff_seed import seed_staff
+    from backend.demo.supervision_seed import seed_supervision
     from backend.demo.trace_seed import seed_trace
 
     seed_registry(users)
@@ -95,5 +102,6 @@ def seed_demo() -> dict:
     seed_trace(users)
     seed_cameras(users)
     seed_enforcement(users)
+    seed_supervision(users)
     complaints = seed_complaints()
     return {"users": users, "complaints": complaints}

@@ -199,3 +199,25 @@ def test_demo_has_leads_cases_at_each_step_a_disclosure_and_a_ban(config, tmp_pa
     penalties = app.test_client().get("/api/v1/public/penalties").get_json()
     assert {p["authority"] for p in penalties} == {"如皋市市场监督管理局", "上海市闵行区市场监督管理局"}
     assert any(p["penalties"] == ["罚款 5000 元"] for p in penalties)
+
+
+def test_demo_has_officials_pairings_pledges_tasks_in_each_state_and_a_bureau(config, tmp_path):
+    from backend.accounts.models import User
+    from backend.core.timeutil import today_shanghai
+    from backend.supervision.models import Assignment, Handover, Official, Pledge, SupervisionTask
+
+    app = seeded_app({**config, "CAMERA_FILE_DIR": str(tmp_path)})
+    with app.app_context():
+        assert {o.level for o in Official.objects} == {"city", "town", "village", "grid"}
+        assert Official.objects(user_id__ne=None).count() == 2
+        assert Assignment.objects(current=True).count() == 2  # 如皋's restaurant and farm
+        assert Pledge.objects.count() >= 2
+        tasks = SupervisionTask.objects
+        assert tasks(status="done", mode="remote").count() == 1
+        assert (
+            tasks.overdue(today_shanghai()).count() >= 1
+            and tasks(status="open", due_on__gte=today_shanghai()).count() >= 1
+        )
+        assert Handover.objects(status="pending").count() == 1
+        bureau = User.objects.by_username("jiaoyuju").first()
+        assert bureau.role == "bureau" and bureau.sectors == ["school_canteen"]

@@ -35,6 +35,7 @@ def test_the_rules_are_data_a_city_may_change():
     assert services.eligible_levels("restaurant_small", None, None, strict) == ["city"]
     assert services.tasks_per_quarter("A", strict) == (2, True)
     assert services.tasks_per_quarter(None) == (1, False) and services.tasks_per_quarter("D") == (3, True)
+    assert services.tasks_per_quarter("C") == (2, False)  # 较高风险: more often; 高风险 (D): in person too
 
 
 @pytest.mark.parametrize(
