@@ -7,9 +7,9 @@ from flask.views import MethodView
 
 from backend.blobs.services import read_capped
 from backend.core.principal import ADMIN, BUREAU, OFFICE, REGULATOR
-from backend.supervision import bulletins, kpis, sectors, services
-from backend.supervision.imports import read_assignment_rows
+from backend.supervision import bulletins, imports, kpis, sectors, services
 from backend.supervision.schemas import (
+    AssignmentImportSchema,
     AssignmentInSchema,
     AssignmentQuerySchema,
     AssignmentSchema,
@@ -22,7 +22,6 @@ from backend.supervision.schemas import (
     HandoverDecisionSchema,
     HandoverQuerySchema,
     HandoverSchema,
-    ImportResultSchema,
     NewOfficialSchema,
     OfficialInSchema,
     OfficialQuerySchema,
@@ -37,6 +36,7 @@ from backend.web.access import access, current_principal
 from backend.web.blueprint import Blueprint
 from backend.web.downloads import csv_download, download
 from backend.web.fields import FileUploadSchema
+from backend.web.idempotency import idempotent
 from backend.web.indicators import indicator_views
 from backend.web.pagination import paginate
 
@@ -87,12 +87,23 @@ class Assignments(MethodView):
 @blp.route("/assignments/import")
 class AssignmentImport(MethodView):
     @access(OFFICE, ADMIN)
+    @idempotent
     @blp.arguments(FileUploadSchema, location="files")
-    @blp.response(200, ImportResultSchema)
+    @blp.response(202, AssignmentImportSchema)
     def post(self, files):
-        """Pairings from CSV/XLSX (统一社会信用代码, 包保干部手机号, 备注): all rows or none, wrong rows named"""
-        rows = read_assignment_rows(read_capped(files["file"].stream))
-        return services.import_assignments(current_principal(), rows)
+        """Pairings from CSV/XLSX (统一社会信用代码, 包保干部手机号, 备注), run by a job: poll the import for
+        progress; all rows are paired, or none and the wrong rows are named"""
+        upload = files["file"]
+        return imports.start_import(current_principal(), read_capped(upload.stream), upload.filename)
+
+
+@blp.route("/assignments/imports/<oid:import_id>")
+class OneAssignmentImport(MethodView):
+    @access(OFFICE, ADMIN)
+    @blp.response(200, AssignmentImportSchema)
+    def get(self, import_id):
+        """An import's progress (rows done of rows), and its result or the rows it refused"""
+        return imports.get_import(current_principal(), import_id)
 
 
 @blp.route("/assignments/unassigned")

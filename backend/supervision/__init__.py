@@ -8,13 +8,15 @@ from backend.core.domains import Domain, Setting
 
 DOMAIN = Domain(
     "supervision",
-    jobs=(),
+    jobs=("backend.supervision.imports.run_import",),
     indicators=("backend.supervision.kpis:indicators",),
     settings=(
         # an official's invitation code binds a WeChat account within this many days [practice]
         Setting("OFFICIAL_INVITATION_DAYS", 14, positive_int, low=1, high=90, unit="days"),
         # a quarter's task may still be recorded this many days after the quarter ends [unknown: local]
         Setting("SUPERVISION_BACKFILL_DAYS", 10, positive_int, low=1, high=60, unit="days"),
+        # a pairings import job is stopped after this long
+        Setting("SUPERVISION_IMPORT_TIMEOUT", 600, positive_int, low=10, high=3600, unit="seconds"),
         # the WeChat subscribe-message template officials are reminded with
         Setting("WECHAT_TEMPLATE_SUPERVISION", "sfs-supervision-due"),
     ),

@@ -18,6 +18,10 @@ class HandoverNotFound(NotFound):
     default_message = "No such handover."
 
 
+class ImportNotFound(NotFound):
+    default_message = "No such import."
+
+
 class AssignmentConflict(TransitionConflict):
     default_message = "The pairing changed meanwhile; reload it."
 

@@ -7,6 +7,7 @@ from mongoengine import (
     BooleanField,
     DateField,
     DateTimeField,
+    DictField,
     EmbeddedDocument,
     EmbeddedDocumentField,
     FloatField,
@@ -245,4 +246,33 @@ class Handover(BaseDocument):
         "collection": "supervision_handovers",
         "queryset_class": SupervisionQuerySet,
         "indexes": [("district_scopes", "status"), "task_id"],
+    }
+
+
+IMPORT_STATUSES = ("queued", "running", "done", "failed")
+
+
+class AssignmentImport(BaseDocument):
+    """Pairings from a spreadsheet, run by the job worker: its progress, and the rows it refused (then
+    nothing was written) or what it paired."""
+
+    file_sha256 = StringField(required=True, max_length=64)
+    filename = StringField(max_length=200)
+    district_scopes = ListField(StringField())
+    importer_id = ObjectIdField(required=True)
+    importer_role = StringField(required=True)
+    importer_districts = ListField(StringField())
+    status = StringField(required=True, choices=IMPORT_STATUSES, default="queued")
+    rows_total = IntField(default=0)
+    rows_done = IntField(default=0)
+    phase = StringField(max_length=20)  # checking, pairing
+    row_errors = DictField()  # "row 3" → [messages], at most 200 rows
+    paired = IntField()
+    message = StringField(max_length=500)
+    finished_at = DateTimeField()
+
+    meta = {
+        "collection": "supervision_imports",
+        "queryset_class": SupervisionQuerySet,
+        "indexes": [("district_scopes", "-created_at")],
     }

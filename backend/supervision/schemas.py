@@ -93,9 +93,23 @@ class UnassignedSchema(ma.Schema):
     district_code = ma.fields.String(allow_none=True)
 
 
-class ImportResultSchema(ma.Schema):
-    rows = ma.fields.Integer()
-    paired = ma.fields.Integer(metadata={"description": "pairings made or changed (the same pairing again: none)"})
+class AssignmentImportSchema(ma.Schema):
+    id = ma.fields.String()
+    filename = ma.fields.String()
+    status = ma.fields.String(metadata={"enum": ["queued", "running", "done", "failed"]})
+    phase = ma.fields.String(allow_none=True, metadata={"enum": ["checking", "pairing"]})
+    rows_total = ma.fields.Integer()
+    rows_done = ma.fields.Integer(metadata={"description": "progress: rows checked or paired so far"})
+    row_errors = ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.List(ma.fields.String()),
+        metadata={"description": "failed: nothing written"},
+    )
+    paired = ma.fields.Integer(
+        allow_none=True, metadata={"description": "pairings made or changed (the same again: none)"}
+    )
+    message = ma.fields.String(allow_none=True)
+    finished_at = ma.fields.AwareDateTime(allow_none=True)
 
 
 class PledgeTextSchema(ma.Schema):

@@ -299,7 +299,7 @@ IMPORT_COLUMNS = {"统一社会信用代码": "uscc", "包保干部手机号": "
 MAX_IMPORT_ROWS = 20_000
 
 
-def import_assignments(principal: Principal, rows: list[tuple[int, dict]]) -> dict:
+def import_assignments(principal: Principal, rows: list[tuple[int, dict]], progress=None, every: int = 200) -> dict:
     """Pairs from a spreadsheet: every row checked first (the business by USCC, the official by phone
     within your districts, and the rules); any row wrong, nothing is written and the rows are said."""
     require_manager(principal)
@@ -312,7 +312,9 @@ def import_assignments(principal: Principal, rows: list[tuple[int, dict]]) -> di
     errors: dict[str, list] = {}
     pairs = []
     seen: set[str] = set()
-    for number, row in rows:
+    for index, (number, row) in enumerate(rows, start=1):
+        if progress and index % every == 0:
+            progress("checking", index)
         uscc, phone = str(row.get("uscc") or "").strip().upper(), str(row.get("phone") or "").strip()
         business, official = businesses.get(uscc), by_phone.get(phone)
         problem = None
@@ -331,11 +333,15 @@ def import_assignments(principal: Principal, rows: list[tuple[int, dict]]) -> di
             pairs.append((official, business, row.get("reason")))
     if errors:
         raise InvalidInput(Text("Nothing was imported: {count} rows are wrong.", count=len(errors)), errors=errors)
-    changed = sum(
-        1
-        for official, business, reason in pairs
-        if _pair(principal.user_id, official, business, reason or "批量导入").official_id == official.id
-    )
+    changed = 0
+    for index, (official, business, reason) in enumerate(pairs, start=1):
+        if progress and index % every == 0:
+            progress("pairing", index)
+        current = Assignment.objects(business_id=business.id, current=True).only("official_id").first()
+        if current is not None and current.official_id == official.id:
+            continue  # paired so already: nothing changes
+        _pair(principal.user_id, official, business, reason or "批量导入")
+        changed += 1
     return {"rows": len(rows), "paired": changed}
 
 

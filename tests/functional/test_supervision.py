@@ -6,10 +6,12 @@ from a spreadsheet, all rows or none; and the indicators."""
 
 import io
 
+import pytest
 from pypdf import PdfReader
 
+from backend.core.jobs import InProcessWorker
 from backend.core.timeutil import today_shanghai
-from tests.support import assert_error
+from tests.support import assert_error, eventually
 
 
 def quarter() -> str:
@@ -188,29 +190,53 @@ def test_an_official_binds_signs_is_paired_and_supervises_remotely(api, owned_bu
     assert_error(api.get("/api/v1/console/bulletins", token=office, params={"level": "county"}), 422)
 
 
-def test_pairings_from_a_spreadsheet_are_all_written_or_none(api, owned_business, console_login, mp_login):
+@pytest.fixture
+def job_worker(app):
+    worker = InProcessWorker(app.extensions["sfs.runtime"], poll=0.05).start()
+    yield worker
+    worker.stop()
+
+
+def test_pairings_from_a_spreadsheet_are_all_written_or_none(api, owned_business, console_login, job_worker):
     business, _owner, _regulator = owned_business
     office = console_login("office", ("320682",))
     official = new_official(api, office, phone="13900000009")
     header = "统一社会信用代码,包保干部手机号,备注\n"
 
-    def upload(text):
+    def imported(text):
         data = text.encode("utf-8-sig")
-        return api.post(
+        started = api.post(
             "/api/v1/console/assignments/import", token=office, files={"file": ("pairs.csv", data, "text/csv")}
         )
+        assert started.status_code == 202, started.text
+        path = f"/api/v1/console/assignments/imports/{started.json()['id']}"
+        return eventually(
+            lambda: (lambda r: r if r["status"] in ("done", "failed") else None)(api.get(path, token=office).json()),
+            20,
+            "the import",
+        )
 
-    bad = upload(header + f"{business['uscc']},13900000009,首批\n91320682MA1XXXXXX0,13900000009,\n")
-    body = assert_error(bad, 422)
-    assert list(body["errors"]) == ["row 3"]
+    bad = imported(header + f"{business['uscc']},13900000009,首批\n91320682MA1XXXXXX0,13900000009,\n")
+    assert (
+        bad["status"] == "failed"
+        and list(bad["row_errors"]) == ["row 3"]
+        and "统一社会信用代码" in bad["row_errors"]["row 3"][0]
+    )
     assert api.get("/api/v1/console/assignments", token=office).json() == []  # nothing half-written
-    assert "phone" in str(assert_error(upload("统一社会信用代码,备注\nX,Y\n"), 422))
-    good = upload(header + f"{business['uscc']},13900000009,首批\n")
-    assert good.status_code == 200 and good.json() == {"rows": 1, "paired": 1}
+    unreadable = api.post(
+        "/api/v1/console/assignments/import",
+        token=office,
+        files={"file": ("p.csv", "统一社会信用代码,备注\nX,Y\n".encode(), "text/csv")},
+    )
+    assert unreadable.status_code == 422 and "phone" in unreadable.text  # refused at once: a column is missing
+    good = imported(header + f"{business['uscc']},13900000009,首批\n")
+    assert (good["status"], good["rows_total"], good["rows_done"], good["paired"]) == ("done", 1, 1, 1)
     (pair,) = api.get("/api/v1/console/assignments", token=office).json()
     assert pair["official_id"] == official["id"] and pair["reason"] == "首批"
-    assert upload(header + f"{business['uscc']},13900000009,首批\n").json() == {"rows": 1, "paired": 1}
+    assert imported(header + f"{business['uscc']},13900000009,首批\n")["paired"] == 0  # the same again: no change
     assert len(api.get("/api/v1/console/assignments", token=office, params={"history": True}).json()) == 1
+    other_office = console_login("office", ("320682",))
+    assert_error(api.get(f"/api/v1/console/assignments/imports/{good['id']}", token=other_office), 404)
 
 
 def test_a_sector_bureau_reads_its_own_canteens_and_nothing_else(api, owned_business, console_login, mp_login):

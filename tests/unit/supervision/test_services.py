@@ -188,3 +188,31 @@ def test_officials_are_reminded_of_a_task_due_and_overdue_once_each(app_context,
     due, overdue = wechat.messages
     assert due["template_id"] == "sfs-supervision-due" and due["data"]["date2"]["value"] == "2026-12-31"
     assert "逾期" in overdue["data"]["thing3"]["value"]
+
+
+def test_an_import_job_reports_progress_and_run_twice_pairs_nothing_twice(app_context, monkeypatch):
+    from backend.supervision import imports
+    from backend.supervision.models import Assignment, AssignmentImport
+
+    business, _official, office = _paired()
+    official, _code = services.create_official(
+        office,
+        {
+            "name": "许春燕",
+            "level": "village",
+            "organisation": "海阳社区",
+            "district_code": "320682",
+            "phone": "13900000077",
+        },
+    )
+    monkeypatch.setattr(imports, "enqueue", lambda *args, **kwargs: None)  # the test runs the job itself
+    data = f"统一社会信用代码,包保干部手机号\n{business.uscc},13900000077\n".encode()
+    record = imports.start_import(office, data, "pairs.csv")
+    seen = []
+    monkeypatch.setattr(imports, "PROGRESS_EVERY", 1)
+    monkeypatch.setattr(imports, "_progress", lambda record, phase, done: seen.append((phase, done)))
+    assert imports.run_import(str(record.id)) == {"status": "done", "rows": 1, "paired": 1}
+    assert seen == [("checking", 1), ("pairing", 1)]
+    assert imports.run_import(str(record.id)) == {"status": "done"}  # a retried job changes nothing
+    assert Assignment.objects(business_id=business.id, current=True).get().official_id == official.id
+    assert AssignmentImport.objects.get(id=record.id).rows_done == 1
