@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -19,7 +20,7 @@ from backend.core.errors import Forbidden, InvalidInput, NotFound
 from backend.core.principal import ADMIN, BUREAU, CITIZEN, OFFICE, REGULATOR, Principal
 from backend.core.text import Text
 from backend.core.timeutil import utcnow
-from backend.workflow.services import create_record
+from backend.workflow.services import change_state, create_record
 
 log = logging.getLogger(__name__)
 
@@ -184,17 +185,7 @@ def create_console_user(
     unknown = unknown_codes(districts)
     if unknown:
         raise InvalidInput(errors={"districts": [Text("Unknown GB/T 2260 code(s): {items}", items=", ".join(unknown))]})
-    if len(password) < MIN_PASSWORD_LENGTH or password.lower() == username.lower():
-        raise InvalidInput(
-            errors={
-                "password": [
-                    Text(
-                        "Use at least {min_password_length} characters, not the username.",
-                        min_password_length=MIN_PASSWORD_LENGTH,
-                    )
-                ]
-            }
-        )
+    _check_password(username, password)
     user = User(
         role=role,
         username=username.lower(),
@@ -206,6 +197,36 @@ def create_console_user(
     )
     try:
         return create_record(user, action="created", actor_id=actor_id, target_type="user")
+    except NotUniqueError:
+        raise UsernameTaken(errors={"username": [Text("Already taken.")]}) from None
+
+
+def _check_password(username: str, password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH or password.lower() == username.lower():
+        raise InvalidInput(
+            errors={
+                "password": [
+                    Text(
+                        "Use at least {min_password_length} characters, not the username.",
+                        min_password_length=MIN_PASSWORD_LENGTH,
+                    )
+                ]
+            }
+        )
+
+
+def give_password_login(*, actor_id: Any, user_id: Any, username: str, password: str) -> User:
+    """A mini-program account (a 包保 official's) may also sign in on the console with a password."""
+    _check_password(username, password)
+    try:
+        return change_state(
+            User.objects,
+            user_id,
+            action="password_login_given",
+            actor_id=actor_id,
+            target_type="user",
+            updates={"set__username": username.lower(), "set__password_hash": hash_password(password)},
+        )
     except NotUniqueError:
         raise UsernameTaken(errors={"username": [Text("Already taken.")]}) from None
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from backend.blobs.services import read_capped
-from backend.core.principal import ADMIN, BUREAU, OFFICE, REGULATOR
+from backend.core.principal import ADMIN, BUREAU, OFFICE, OFFICIAL, REGULATOR
 from backend.supervision import bulletins, imports, kpis, sectors, services
 from backend.supervision.schemas import (
     AssignmentImportSchema,
@@ -17,6 +17,7 @@ from backend.supervision.schemas import (
     BulletinRowSchema,
     CanteenQuerySchema,
     CanteenSummarySchema,
+    ConsoleLoginSchema,
     GeneratedSchema,
     GenerateSchema,
     HandoverDecisionSchema,
@@ -65,9 +66,20 @@ class Officials(MethodView):
         return official
 
 
+@blp.route("/officials/<oid:official_id>/console-login")
+class OfficialConsoleLogin(MethodView):
+    @access(OFFICE, ADMIN)
+    @blp.arguments(ConsoleLoginSchema)
+    @blp.response(200, OfficialSchema)
+    @blp.alt_response(409, description="Not bound yet, or the username is taken")
+    def post(self, body, official_id):
+        """Let a bound official sign in on the console too (their tasks and pairings)"""
+        return services.give_console_login(current_principal(), official_id, body["username"], body["password"])
+
+
 @blp.route("/assignments")
 class Assignments(MethodView):
-    @access(OFFICE, ADMIN, REGULATOR)
+    @access(OFFICE, ADMIN, REGULATOR, OFFICIAL)
     @blp.arguments(AssignmentQuerySchema, location="query")
     @blp.response(200, AssignmentSchema(many=True))
     def get(self, query):
@@ -120,7 +132,7 @@ class Unassigned(MethodView):
 
 @blp.route("/supervision-tasks")
 class Tasks(MethodView):
-    @access(OFFICE, ADMIN, REGULATOR)
+    @access(OFFICE, ADMIN, REGULATOR, OFFICIAL)
     @blp.arguments(SupervisionTaskQuerySchema, location="query")
     @blp.response(200, SupervisionTaskSchema(many=True))
     def get(self, query):

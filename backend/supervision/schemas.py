@@ -52,6 +52,14 @@ class NewOfficialSchema(OfficialSchema):
     )
 
 
+class ConsoleLoginSchema(StrictSchema):
+    username = ma.fields.String(
+        required=True,
+        validate=validate.Regexp(r"^[A-Za-z0-9_.-]{3,32}$", error="3-32 letters, digits, '_', '.' or '-'."),
+    )
+    password = text(256, required=True, strip=False)
+
+
 class BindSchema(StrictSchema):
     code = text(64, required=True)
 

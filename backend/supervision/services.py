@@ -151,6 +151,18 @@ def create_official(principal: Principal, values: dict) -> tuple[Official, str]:
     return official, code
 
 
+def give_console_login(principal: Principal, official_id: Any, username: str, password: str) -> Official:
+    """The official may also sign in on the console (their tasks and pairings) with a password."""
+    from backend.accounts.services import give_password_login
+
+    require_manager(principal)
+    official = get_official(principal, official_id)
+    if official.user_id is None:
+        raise AlreadyDone(Text("The official has not bound a WeChat account yet."))
+    give_password_login(actor_id=principal.user_id, user_id=official.user_id, username=username, password=password)
+    return official
+
+
 def officials(principal: Principal, *, level: str | None = None, district: str | None = None):
     found = Official.objects.visible_to(principal)
     if level:

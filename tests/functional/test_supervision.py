@@ -122,6 +122,21 @@ def test_an_official_binds_signs_is_paired_and_supervises_remotely(api, owned_bu
         == 0
     )
     (task,) = api.get("/api/v1/mp/official/tasks", token=token).json()
+    # the official may use the console too, with a password the 食安办 gives: their own tasks only
+    login = {"username": "chenjianjun", "password": "a-long-password-2026"}
+    given = api.post(f"/api/v1/console/officials/{official['id']}/console-login", token=office, json=login)
+    assert given.status_code == 200, given.text
+    unbound = api.post(
+        f"/api/v1/console/officials/{city['id']}/console-login", token=office, json={**login, "username": "ji"}
+    )
+    assert_error(unbound, 422)  # a username too short is refused before anything
+    not_bound = {**login, "username": "jiguohua"}
+    assert_error(api.post(f"/api/v1/console/officials/{city['id']}/console-login", token=office, json=not_bound), 409)
+    console = api.post("/api/v1/auth/token", json=login).json()
+    assert console["user"]["role"] == "official"
+    listed = api.get("/api/v1/console/supervision-tasks", token=console["access_token"]).json()
+    assert [t["id"] for t in listed] == [task["id"]]
+    assert_error(api.get("/api/v1/console/cases", token=console["access_token"]), 403)
     assert task["status"] == "open" and task["on_site_required"] is False
     overview = api.get(f"/api/v1/mp/official/businesses/{business['id']}/overview", token=token)
     assert overview.status_code == 200, overview.text
