@@ -207,18 +207,18 @@ class BulletinsPdf(MethodView):
 
 @blp.route("/sector/canteens")
 class Canteens(MethodView):
-    @access(BUREAU)
+    @access(BUREAU, OFFICE)
     @blp.arguments(CanteenQuerySchema, location="query")
     @blp.response(200, CanteenSummarySchema(many=True))
     def get(self, query):
-        """A sector bureau's canteens in its districts: grade, cameras online, daily checks, open problems"""
+        """A bureau's canteens (the 食安办: every business) of its districts: grade, cameras, checks, problems"""
         found = sectors.canteens(current_principal(), district=query.get("district"), kind=query.get("kind"))
         return sectors.summaries(paginate(found, query["page"], query["per_page"]))
 
 
 @blp.route("/sector/canteens/<oid:business_id>")
 class Canteen(MethodView):
-    @access(BUREAU)
+    @access(BUREAU, OFFICE)
     @blp.response(200, OverviewSchema)
     def get(self, business_id):
         """One of the bureau's canteens: cameras, problems, rectifications, daily checks, staff, samples"""

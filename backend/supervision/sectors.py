@@ -19,17 +19,14 @@ from backend.registry.models import APPROVED, HOUSEHOLD, KIND_LABELS, Business
 from backend.supervision.errors import OfficialNotFound
 
 
-def _bureau(principal: Principal) -> None:
-    if principal.role != BUREAU:
-        raise Forbidden(Text("Only a sector bureau reads its canteens here."))
-
-
 def canteens(principal: Principal, *, district: str | None = None, kind: str | None = None):
-    """The bureau's canteens: approved businesses of its kinds in its districts."""
-    _bureau(principal)
-    found = Business.objects(
-        status=APPROVED, kind__in=list(principal.sectors), district_scopes__in=list(principal.districts)
-    )
+    """A bureau's canteens (approved businesses of its kinds in its districts); for the 食安办, every
+    approved business of its districts."""
+    if principal.role not in (BUREAU, OFFICE):
+        raise Forbidden(Text("Only a sector bureau or the food-safety office reads businesses here."))
+    found = Business.objects(status=APPROVED, kind__ne=HOUSEHOLD, district_scopes__in=list(principal.districts))
+    if principal.role == BUREAU:
+        found = found.filter(kind__in=list(principal.sectors))
     if district:
         found = found.filter(district_scopes=district)
     if kind:

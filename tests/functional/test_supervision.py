@@ -276,8 +276,11 @@ def test_a_sector_bureau_reads_its_own_canteens_and_nothing_else(api, owned_busi
     rows = api.get("/api/v1/console/sector/kpis", token=education).json()
     (good,) = [row for row in rows if row["code"] == "sector.graded_good"]
     assert (good["sector"], good["numerator"], good["denominator"]) == ("school_canteen", 0, 1)
-    # the 食安办 sees platform use per kind
+    # the 食安办 sees every business of its districts read-only, and platform use per kind
     office = console_login("office", ("320682",))
+    seen = {entry["business"]["id"] for entry in api.get("/api/v1/console/sector/canteens", token=office).json()}
+    assert seen == {restaurant["id"], school["id"]}
+    assert api.get(f"/api/v1/console/sector/canteens/{restaurant['id']}", token=office).status_code == 200
     registered = {
         row["sector"]: row["value"]
         for row in api.get("/api/v1/console/sector/kpis", token=office).json()
