@@ -216,3 +216,31 @@ def test_an_import_job_reports_progress_and_run_twice_pairs_nothing_twice(app_co
     assert imports.run_import(str(record.id)) == {"status": "done"}  # a retried job changes nothing
     assert Assignment.objects(business_id=business.id, current=True).get().official_id == official.id
     assert AssignmentImport.objects.get(id=record.id).rows_done == 1
+
+
+def test_the_indicators_on_a_small_generated_district(app_context, monkeypatch):
+    from backend.supervision import kpis
+
+    monkeypatch.setattr(kpis, "today_shanghai", lambda: date(2026, 12, 7))  # the clock, injected
+
+    business, official, office = _paired()
+    for _ in range(2):  # two more businesses paired with the same official, two left alone
+        services.assign(
+            office, {"official_id": str(services.official_of(official.user_id).id), "business_id": str(approved().id)}
+        )
+    approved(), approved()
+    services.generate_tasks("2026-Q4")
+    tasks = list(services.tasks_for(official, quarter="2026-Q4"))
+    for task in tasks[:2]:
+        services.complete_task(official, task.id, {"mode": "remote", "results": _results()})
+    rows = kpis.indicators(office, districts=("320682",), period=Period.parse("2026-Q4"), sector=None)
+    value = {row.code: row for row in rows}
+    done = value["supervision.quarterly_completion"]
+    assert (done.numerator, done.denominator) == (2, 2)  # the third is not due yet (2026-12-31)
+    assert value["supervision.remote_share"].value == 1
+    assert value["supervision.unassigned_businesses"].value == 2
+    assert (
+        value["supervision.business_pledge_rate"].numerator,
+        value["supervision.business_pledge_rate"].denominator,
+    ) == (0, 3)
+    assert value["supervision.quarterly_completion.village"].denominator == 2
