@@ -12,6 +12,12 @@ from backend.supervision.errors import AlreadyDone, OfficialNotFound
 from tests.builders import approved, citizen, jpeg_bytes
 
 
+@pytest.fixture(autouse=True)
+def in_december_2026(monkeypatch):
+    """The services' clock, injected: the tests name 2026's quarters, and must pass in any year."""
+    monkeypatch.setattr(services, "today_shanghai", lambda: date(2026, 12, 7))
+
+
 @pytest.mark.parametrize(
     ("kind", "scale", "risk", "levels"),
     [
