@@ -3,22 +3,15 @@ credit classes re-examined (each once, however often run)."""
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
+
+from backend.core import commands
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m backend.enforcement")
-    parser.add_argument("command", choices=["sweep"])
-    parser.parse_args(argv)
-    from backend.core import context
-    from backend.enforcement.services import sweep
-
-    with context.use(context.from_environment()):
-        run = sweep()
-    print(json.dumps(run, ensure_ascii=False))
-    return 0
+    return commands.run(
+        argv, prog="python -m backend.enforcement", command="sweep", target="backend.enforcement.services:sweep"
+    )
 
 
 if __name__ == "__main__":

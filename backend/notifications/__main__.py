@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
+
+from backend.core import commands
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m backend.notifications")
-    parser.add_argument("command", choices=["remind"])
-    parser.parse_args(argv)
-    from backend.core import context
-    from backend.notifications.services import remind
-
-    with context.use(context.from_environment()):
-        run = remind()
-    print(json.dumps(run.__dict__, ensure_ascii=False))
-    return 0
+    return commands.run(
+        argv, prog="python -m backend.notifications", command="remind", target="backend.notifications.services:remind"
+    )
 
 
 if __name__ == "__main__":
