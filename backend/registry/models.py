@@ -27,6 +27,7 @@ BUYER_KINDS = (
     "restaurant_medium",
     "restaurant_small",
     "banquet_contractor",
+    "banquet_venue",
 )
 HOUSEHOLD = "household"
 KINDS = SUPPLIER_KINDS + BUYER_KINDS + (HOUSEHOLD,)
@@ -43,6 +44,7 @@ KIND_LABELS = {
     "restaurant_medium": "中型餐饮",
     "restaurant_small": "小餐饮",
     "banquet_contractor": "农村集体聚餐承包商",
+    "banquet_venue": "集中办酒场所",
     "household": "百姓家庭",
 }
 
