@@ -55,6 +55,7 @@ def _api_blueprints() -> list:
     """Every flask-smorest blueprint of the API, by audience (each module one domain)."""
     from backend.console import audit as console_audit
     from backend.console import auth as console_auth
+    from backend.console import banquets as console_banquets
     from backend.console import business_changes as console_business_changes
     from backend.console import calendar as console_calendar
     from backend.console import cameras as console_cameras
@@ -71,6 +72,7 @@ def _api_blueprints() -> list:
     from backend.console import trace as console_trace
     from backend.console import users as console_users
     from miniprogram_api import auth as mp_auth
+    from miniprogram_api import banquets as mp_banquets
     from miniprogram_api import cameras as mp_cameras
     from miniprogram_api import complaints as mp_complaints
     from miniprogram_api import enforcement as mp_enforcement
@@ -82,6 +84,7 @@ def _api_blueprints() -> list:
     from miniprogram_api import staff as mp_staff
     from miniprogram_api import supervision as mp_supervision
     from miniprogram_api import trace as mp_trace
+    from public_lookup import banquets as public_banquets
     from public_lookup import businesses as public_businesses
     from public_lookup import complaints as public_complaints
     from public_lookup import open311
@@ -103,6 +106,7 @@ def _api_blueprints() -> list:
         mp_cameras.blp,
         mp_enforcement.blp,
         mp_supervision.blp,
+        mp_banquets.blp,
         # console (/api/v1/auth, /api/v1/console)
         console_auth.blp,
         console_users.blp,
@@ -119,6 +123,7 @@ def _api_blueprints() -> list:
         console_cameras.blp,
         console_enforcement.blp,
         console_supervision.blp,
+        console_banquets.blp,
         console_stickers.blp,
         console_indicators.blp,
         # anonymous (/api/v1/public, /open311)
@@ -127,6 +132,7 @@ def _api_blueprints() -> list:
         open311.blp,
         public_sampling.blp,
         public_penalties.blp,
+        public_banquets.blp,
         public_trace.blp,
     ]
 
@@ -220,6 +226,7 @@ def create_lookup_app(
     from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader
 
     from backend.web.health import blp as health_blp
+    from public_lookup.banquets import pages as chef_pages_blp
     from public_lookup.camera_pages import blp as camera_pages_blp
     from public_lookup.complaint_pages import blp as complaint_pages_blp
     from public_lookup.pages import blp as pages_blp
@@ -238,6 +245,7 @@ def create_lookup_app(
     app.register_blueprint(trace_pages_blp)
     app.register_blueprint(camera_pages_blp)
     app.register_blueprint(penalty_pages_blp)
+    app.register_blueprint(chef_pages_blp)
     # Page templates extend the public card's base (one look, one stylesheet).
     app.jinja_loader = ChoiceLoader(
         [FileSystemLoader(os.path.join(app.root_path, "templates")), PackageLoader("backend.public_card", "templates")]

@@ -49,6 +49,7 @@ INSTALLED = (
     "cameras",
     "enforcement",
     "supervision",
+    "banquets",
 )
 
 
@@ -91,6 +92,9 @@ class Domain:
     # `module:function(business_id, since) -> dict`: inputs this domain adds to a business's risk grade
     # (enforcement: penalties and the credit class), so the grade's domain imports none of them
     risk_inputs: tuple[str, ...] = ()
+    # `module:function(business_id, day) -> bool`: True holds the business's grade that day (no grade
+    # within 6 months of a food-safety incident, which the banquets domain records)
+    grade_holds: tuple[str, ...] = ()
 
     @property
     def package(self) -> str:

@@ -25,6 +25,7 @@ SOURCES = {
     "complaint": "投诉举报查实",
     "recall": "召回未确认",
     "supervision": "包保督导发现",
+    "incident": "食品安全事故",
     "manual": "人工登记",
 }
 NEW, DISMISSED, RECTIFICATION, CASE_OPENED = "new", "dismissed", "rectification", "case_opened"

@@ -274,9 +274,13 @@ def update_draft(principal: Principal, inspection_id: Any, values: dict) -> Insp
 
 
 def _grade_allowed(business: Business, day: date) -> bool:
+    """No grade within GRADE_WAIT_MONTHS_AFTER_LICENCE of a new licence, nor while another domain holds
+    it (6 months after a food-safety incident: `Domain.grade_holds`)."""
     licence = business.licence
     wait = context.settings().GRADE_WAIT_MONTHS_AFTER_LICENCE
-    return not (licence and licence.issued_on and day < add_months(licence.issued_on, wait))
+    if licence and licence.issued_on and day < add_months(licence.issued_on, wait):
+        return False
+    return not any(hold(business.id, day) for hold in domains.contributed("grade_holds"))
 
 
 def sign(principal: Principal, inspection_id: Any) -> Inspection:

@@ -238,13 +238,13 @@ def attach_photo(user_id: Any, business_id: Any, staff_id: Any, data: bytes) -> 
 # --- health certificates -------------------------------------------------------------------------
 
 
-def add_certificate(user_id: Any, business_id: Any, staff_id: Any, values: dict) -> HealthCertificate:
-    person = get_staff(user_id, business_id, staff_id)
+def certificate_dates(issued: date, expires: date | None) -> tuple[date, dict]:
+    """A health certificate's end (given, or the longest allowed) and what is wrong with its dates: the
+    one rule for staff and travelling chefs alike."""
     months = context.settings().HEALTH_CERTIFICATE_MONTHS
-    issued, expires = values["issued_on"], values.get("expires_on")
     latest_allowed = add_months(issued, months)
     expires = expires or latest_allowed
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list] = {}
     if issued > today_shanghai():
         errors["issued_on"] = [Text("Cannot be in the future.")]
     if expires < issued:
@@ -257,6 +257,13 @@ def add_certificate(user_id: Any, business_id: Any, staff_id: Any, values: dict)
                 latest_allowed=latest_allowed,
             )
         ]
+    return expires, errors
+
+
+def add_certificate(user_id: Any, business_id: Any, staff_id: Any, values: dict) -> HealthCertificate:
+    person = get_staff(user_id, business_id, staff_id)
+    issued = values["issued_on"]
+    expires, errors = certificate_dates(issued, values.get("expires_on"))
     if errors:
         raise InvalidInput(errors=errors)
     if HealthCertificate.objects(staff_id=person.id).count() >= MAX_CERTIFICATES_PER_PERSON:

@@ -83,6 +83,7 @@ _REASONS = [
     (r"4–40 letters, digits or hyphens\.", "应为 4–40 位字母、数字或连字符。"),
     (r"A quarter like 2026-Q4\.", "应为季度，如 2026-Q4。"),
     (r"An 11-digit mobile number\.", "应为 11 位手机号码。"),
+    (r"A month like 2026-11\.", "应为月份，如 2026-11。"),
 ]
 _COMPILED = [(re.compile(f"^{pattern}$"), chinese) for pattern, chinese in _REASONS]
 

@@ -18,7 +18,7 @@ class PrefixDispatcher:
 
 
 # Paths the whole platform hands to the lookup app when it is mounted.
-MOUNTED_PREFIXES = ("/q/", "/complaints/", "/search", "/sampling", "/t/", "/c/", "/penalties", "/dishonest")
+MOUNTED_PREFIXES = ("/q/", "/complaints/", "/search", "/sampling", "/t/", "/c/", "/penalties", "/dishonest", "/chef/")
 
 
 def mount_lookup(app: Flask, lookup: Flask) -> None:

@@ -1,0 +1,67 @@
+"""Banquet rules as tables, and the grade a confirmed incident holds."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from backend.banquets import services
+from backend.core.principal import REGULATOR, Principal
+from tests.builders import approved, regulator_of
+
+
+@pytest.mark.parametrize(
+    ("district", "threshold"),
+    [
+        ("320682", {"guests": 50, "notice_days": 3}),  # 江苏: the default
+        ("510104", {"guests": 100, "notice_days": 2}),  # 四川: its own
+        ("610100", {"guests": 50, "notice_days": 3}),
+    ],
+)
+def test_the_threshold_is_the_longest_district_prefix_that_has_one(district, threshold):
+    assert services.threshold_for(district) == threshold
+
+
+@pytest.mark.parametrize(
+    ("guests", "size", "by"),
+    [(1, "small", "chef"), (99, "small", "chef"), (100, "medium", "official"), (300, "large", "regulator")],
+)
+def test_the_size_decides_the_guidance(guests, size, by):
+    band = services.size_for(guests)
+    assert (band["size"], band["by"]) == (size, by)
+
+
+@pytest.mark.parametrize(
+    ("guests", "notice", "district", "required", "late"),
+    [
+        (49, 0, "320682", False, False),  # under the threshold: optional, never late
+        (50, 3, "320682", True, False),
+        (50, 2, "320682", True, True),
+        (80, 2, "510104", False, False),  # 四川 asks from 100 guests
+        (100, 1, "510104", True, True),
+    ],
+)
+def test_a_report_is_required_and_late_by_the_districts_rule(guests, notice, district, required, late):
+    day = date(2026, 12, 10)
+    assert services.is_late(day, day - timedelta(days=notice), guests, district) == (required, late)
+
+
+def test_a_confirmed_incident_holds_the_grade_for_six_months(app_context):
+    from backend.inspections.services import _grade_allowed
+
+    business = approved()
+    regulator = regulator_of("320682")
+    incident = services.report_incident(
+        Principal(user_id=regulator.user_id, role=REGULATOR, districts=("320682",)),
+        {
+            "description": "食堂午餐后多人腹痛",
+            "ill": 5,
+            "occurred_on": date(2026, 11, 20),
+            "address": "江苏省如皋市如城街道",
+            "business_code": business.public_code,
+        },
+    )
+    assert services.grade_hold(business.id, date(2026, 11, 25)) is False  # suspected only
+    services.decide_incident(regulator, incident.id, {"confirm": True, "reason": "确认"})
+    assert _grade_allowed(business, date(2026, 11, 25)) is False
+    assert _grade_allowed(business, date(2027, 5, 21)) is True  # six months on
+    assert _grade_allowed(business, date(2026, 11, 19)) is True  # before it
