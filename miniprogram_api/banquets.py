@@ -20,6 +20,8 @@ from backend.banquets.schemas import (
     GuidanceSchema,
     IncidentInSchema,
     IncidentReceiptSchema,
+    InsuranceInSchema,
+    InsuranceSchema,
 )
 from backend.blobs.services import read_capped
 from backend.core.principal import CITIZEN, OFFICIAL
@@ -61,6 +63,26 @@ class ChefCertificates(MethodView):
     def post(self, body, chef_id):
         """A health certificate (valid at most the staff records' months)"""
         return services.add_chef_certificate(current_principal().user_id, chef_id, body)
+
+
+@blp.route("/venues/<oid:business_id>/insurance")
+class Insurance(MethodView):
+    @access(CITIZEN)
+    @blp.arguments(PaginationQuerySchema, location="query")
+    @blp.response(200, InsuranceSchema(many=True))
+    def get(self, query, business_id):
+        """A banquet venue's insurance policies, latest first"""
+        return paginate(
+            services.insurance_of(current_principal().user_id, business_id), query["page"], query["per_page"]
+        )
+
+    @access(CITIZEN)
+    @idempotent
+    @blp.arguments(InsuranceInSchema)
+    @blp.response(201, InsuranceSchema)
+    def post(self, body, business_id):
+        """Record the venue's insurance (owner, manager)"""
+        return services.record_insurance(current_principal().user_id, business_id, body)
 
 
 @blp.route("/banquets")

@@ -367,3 +367,26 @@ def shipped_lots(buyer_owner, buyer, supplier, supplier_owner, product, quantiti
         buyer_owner.user_id, order.id, [{"trace_code": lot.trace_code, "accepted": True} for lot in made]
     )
     return list(Lot.objects(order_id=order.id).order_by("lot_code"))
+
+
+def new_official(api, office, level="village", district="320682", phone="13900000001"):
+    """An official made by the 食安办 over HTTP, with its one-time invitation code."""
+    body = {
+        "name": "陈建军",
+        "level": level,
+        "organisation": "如城街道办事处",
+        "district_code": district,
+        "phone": phone,
+    }
+    made = api.post("/api/v1/console/officials", token=office, json=body)
+    assert made.status_code == 201, made.text
+    return made.json()
+
+
+def bound_official(api, office, mp_login, **extra):
+    """An official whose invitation a new WeChat user took: (official, that user's token)."""
+    official = new_official(api, office, **extra)
+    token = mp_login()["access_token"]
+    bound = api.post("/api/v1/mp/official/bind", token=token, json={"code": official["invitation_code"]})
+    assert bound.status_code == 200, bound.text
+    return official, token

@@ -199,6 +199,24 @@ class GuidanceTask(BaseDocument):
     }
 
 
+class VenueInsurance(BaseDocument):
+    """A banquet venue's insurance (闵行 insures its venues): the policy, the insurer and its period."""
+
+    business_id = ObjectIdField(required=True)
+    district_scopes = ListField(StringField())
+    policy_number = StringField(required=True, max_length=40)
+    insurer = StringField(required=True, max_length=100)
+    starts_on = DateField(required=True)
+    ends_on = DateField(required=True)
+    recorded_by = ObjectIdField(required=True)
+
+    meta = {
+        "collection": "banquet_venue_insurance",
+        "queryset_class": ScopedQuerySet,
+        "indexes": [("business_id", "-ends_on"), ("district_scopes", "ends_on")],
+    }
+
+
 SUSPECTED, CONFIRMED, NOT_FOOD_BORNE = "suspected", "confirmed", "not_food_borne"
 
 

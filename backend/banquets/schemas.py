@@ -244,3 +244,30 @@ class IncidentDecisionSchema(StrictSchema):
 
 class IncidentRecallsSchema(ma.Schema):
     recalls = ma.fields.List(ma.fields.String(), metadata={"description": "the recalls' numbers"})
+
+
+class InsuranceInSchema(StrictSchema):
+    policy_number = text(40, required=True)
+    insurer = text(100, required=True)
+    starts_on = Date(required=True)
+    ends_on = Date(required=True)
+
+
+class InsuranceSchema(ma.Schema):
+    id = ma.fields.String()
+    policy_number = ma.fields.String()
+    insurer = ma.fields.String()
+    starts_on = ma.fields.Date()
+    ends_on = ma.fields.Date()
+
+
+class VenueBusinessSchema(ma.Schema):
+    id = ma.fields.String()
+    name = ma.fields.String()
+    address = ma.fields.String(allow_none=True)
+    district_code = ma.fields.String(allow_none=True)
+
+
+class VenueSchema(ma.Schema):
+    business = ma.fields.Nested(VenueBusinessSchema)
+    insurance = ma.fields.Nested(InsuranceSchema, allow_none=True, metadata={"description": "in force today"})

@@ -37,6 +37,7 @@ from backend.banquets.models import (
     Incident,
     SampleRecord,
     TeamMember,
+    VenueInsurance,
 )
 from backend.blobs.services import JPEG, PHOTO, PNG, WEBP, store_upload
 from backend.core import context, districts, domains
@@ -222,6 +223,58 @@ def chef_card(code: str) -> dict:
     }
 
 
+# -- venues -------------------------------------------------------------------------------------------
+
+
+def record_insurance(user_id: Any, business_id: Any, values: dict) -> VenueInsurance:
+    """A banquet venue's insurance policy, by its owner or a manager."""
+    from backend.registry.models import MANAGER, OWNER
+    from backend.registry.services import get_for_member
+
+    business, _role = get_for_member(user_id, business_id, roles=(OWNER, MANAGER))
+    if business.kind != "banquet_venue":
+        raise InvalidInput(errors={"business": [Text("Only a banquet venue records its insurance here.")]})
+    if values["ends_on"] <= values["starts_on"]:
+        raise InvalidInput(errors={"ends_on": [Text("After the start.")]})
+    insurance = VenueInsurance(
+        business_id=business.id,
+        district_scopes=list(business.district_scopes),
+        policy_number=values["policy_number"],
+        insurer=values["insurer"],
+        starts_on=values["starts_on"],
+        ends_on=values["ends_on"],
+        recorded_by=object_id(user_id),
+    )
+    return create_record(insurance, action="recorded", actor_id=user_id, target_type="venue_insurance")
+
+
+def insurance_of(user_id: Any, business_id: Any):
+    from backend.registry.services import get_for_member
+
+    business, _role = get_for_member(user_id, business_id)
+    return VenueInsurance.objects(business_id=business.id).order_by("-ends_on")
+
+
+def venues_for(principal: Principal) -> list[dict]:
+    """The banquet venues of the regulator's districts, each with its insurance in force today (or none)."""
+    from backend.registry.models import APPROVED as BUSINESS_APPROVED
+    from backend.registry.models import Business
+
+    _reviewer(principal)
+    found = Business.objects(kind="banquet_venue", status=BUSINESS_APPROVED)
+    if principal.role != ADMIN:
+        found = found.filter(district_scopes__in=list(principal.districts))
+    venues = list(found.only("name", "address", "district_code").order_by("name")[:500])
+    today = today_shanghai()
+    covered = {
+        policy.business_id: policy
+        for policy in VenueInsurance.objects(
+            business_id__in=[v.id for v in venues], starts_on__lte=today, ends_on__gte=today
+        )
+    }
+    return [{"business": venue, "insurance": covered.get(venue.id)} for venue in venues]
+
+
 # -- banquets -----------------------------------------------------------------------------------------
 
 
@@ -259,6 +312,13 @@ def report_banquet(user_id: Any, values: dict) -> tuple[Banquet, bool]:
     district_code = venue.district_code if venue else values.get("district_code")
     if not district_code:
         errors["district_code"] = [Text("Give a venue, or the address's county.")]
+    orders = values.get("order_numbers") or []
+    if orders:
+        from backend.purchasing.models import Order
+
+        mine = set(Order.objects(number__in=orders, buyer_user_id=object_id(user_id)).distinct("number"))
+        if set(orders) - mine:
+            errors["order_numbers"] = [Text("Only orders you placed on the platform.")]
     if errors:
         raise InvalidInput(errors=errors)
     certificate_ok = _certificate_valid(chef, held_on)

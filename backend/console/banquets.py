@@ -20,6 +20,7 @@ from backend.banquets.schemas import (
     IncidentRecallsSchema,
     IncidentSchema,
     IncidentStepInSchema,
+    VenueSchema,
 )
 from backend.core.principal import ADMIN, OFFICE, REGULATOR
 from backend.web.access import access, current_principal
@@ -53,6 +54,15 @@ class ReviewChef(MethodView):
     def post(self, body, chef_id):
         """Approve (a public card) or reject, with the reason"""
         return services.review_chef(current_principal(), chef_id, body)
+
+
+@blp.route("/venues")
+class Venues(MethodView):
+    @access(REGULATOR, OFFICE, ADMIN)
+    @blp.response(200, VenueSchema(many=True))
+    def get(self):
+        """Banquet venues (集中办酒场所) of your districts, each with its insurance in force (or none)"""
+        return services.venues_for(current_principal())
 
 
 @blp.route("/banquets")

@@ -231,3 +231,78 @@ def test_a_suspected_incident_is_handled_and_confirmed(api, app, owned_business,
     rows = api.get("/api/v1/console/banquets/kpis", token=regulator).json()
     value = {row["code"]: row for row in rows}
     assert value["banquets.incidents_confirmed"]["value"] == 1 and value["banquets.people_ill"]["value"] == 12
+
+
+def test_a_venue_records_its_insurance_and_its_paired_official_guides_a_medium_banquet(
+    api, owned_business, mp_login, console_login
+):
+    from tests.builders import bound_official, submitted_business
+
+    _business, _owner, regulator = owned_business
+    venue_owner = mp_login()["access_token"]
+    venue = submitted_business(api, venue_owner, kind="banquet_venue", name="海阳村集中办酒场所")
+    assert api.post(f"/api/v1/console/businesses/{venue['id']}/approve", token=regulator, json={}).status_code == 200
+    policy = {
+        "policy_number": "PA2026-88",
+        "insurer": "中国人保",
+        "starts_on": TODAY.isoformat(),
+        "ends_on": (TODAY + timedelta(days=365)).isoformat(),
+    }
+    assert (
+        "ends_on"
+        in assert_error(
+            api.post(
+                f"/api/v1/mp/venues/{venue['id']}/insurance",
+                token=venue_owner,
+                json={**policy, "ends_on": policy["starts_on"]},
+            ),
+            422,
+        )["errors"]
+    )
+    assert api.post(f"/api/v1/mp/venues/{venue['id']}/insurance", token=venue_owner, json=policy).status_code == 201
+    (listed,) = api.get("/api/v1/console/venues", token=regulator).json()
+    assert listed["business"]["id"] == venue["id"] and listed["insurance"]["policy_number"] == "PA2026-88"
+    office = console_login("office", ("320682",))
+    official, official_token = bound_official(api, office, mp_login, phone="13900000055")
+    paired = api.post(
+        "/api/v1/console/assignments", token=office, json={"official_id": official["id"], "business_id": venue["id"]}
+    )
+    assert paired.status_code == 201, paired.text
+
+    chef, _chef_token, _body = approved_chef(api, mp_login, regulator)
+    host = mp_login()["access_token"]
+    body = banquet_body(chef, guests=150, tables=15, venue_id=venue["id"])
+    del body["address"], body["district_code"]
+    assert (
+        "order_numbers"
+        in assert_error(
+            api.post("/api/v1/mp/banquets", token=host, json={**body, "order_numbers": ["PO20261201000001"]}), 422
+        )["errors"]
+    )
+    made = api.post("/api/v1/mp/banquets", token=host, json=body)
+    assert made.status_code == 201 and made.json()["size"] == "medium" and made.json()["address"] == venue["address"]
+    (task,) = api.get("/api/v1/mp/guidance-tasks", token=official_token).json()
+    assert (task["guidance"], task["by"], task["due_on"]) == (
+        "visit",
+        "official",
+        (TODAY + timedelta(days=4)).isoformat(),
+    )
+    items = [
+        {"item": code, "result": "passed"}
+        for code in (
+            "chef_certificate",
+            "venue_clean",
+            "water_safe",
+            "raw_separate",
+            "ingredients_checked",
+            "tableware_disinfected",
+            "high_risk_avoided",
+            "samples_kept",
+        )
+    ]
+    done = api.post(
+        f"/api/v1/mp/guidance-tasks/{task['id']}/done",
+        token=official_token,
+        json={"results": items, "result": "已上门指导"},
+    )
+    assert done.status_code == 200 and done.json()["status"] == "done"

@@ -11,33 +11,13 @@ from pypdf import PdfReader
 
 from backend.core.jobs import InProcessWorker
 from backend.core.timeutil import today_shanghai
+from tests.builders import bound_official, new_official
 from tests.support import assert_error, eventually
 
 
 def quarter() -> str:
     today = today_shanghai()
     return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
-
-
-def new_official(api, office, level="village", district="320682", phone="13900000001"):
-    body = {
-        "name": "陈建军",
-        "level": level,
-        "organisation": "如城街道办事处",
-        "district_code": district,
-        "phone": phone,
-    }
-    made = api.post("/api/v1/console/officials", token=office, json=body)
-    assert made.status_code == 201, made.text
-    return made.json()
-
-
-def bound_official(api, office, mp_login, **extra):
-    official = new_official(api, office, **extra)
-    token = mp_login()["access_token"]
-    bound = api.post("/api/v1/mp/official/bind", token=token, json={"code": official["invitation_code"]})
-    assert bound.status_code == 200, bound.text
-    return official, token
 
 
 def all_items(api, token, result="passed"):
