@@ -13,5 +13,7 @@ DOMAIN = Domain(
         # no grade within this many months after a confirmed food-safety incident [law as cited in the
         # grading rules: SAMR order No. 49's practice]
         Setting("INCIDENT_GRADE_HOLD_MONTHS", 6, positive_int, low=1, high=24, unit="months"),
+        # the WeChat subscribe-message template a chef or an official is reminded of guidance with
+        Setting("WECHAT_TEMPLATE_BANQUET", "sfs-banquet-guidance"),
     ),
 )

@@ -489,6 +489,40 @@ def complete_guidance(principal: Principal, task_id: Any, values: dict) -> Guida
     )
 
 
+def remind_guidance(today: date | None = None) -> int:
+    """The day before it is due, the chef or the official who gives a banquet's guidance is reminded by
+    WeChat subscribe message, once (a regulator's task is on their list)."""
+    from backend.accounts.models import User
+    from backend.notifications.services import notify
+
+    tomorrow = (today or today_shanghai()) + timedelta(days=1)
+    tasks = GuidanceTask.objects(status=OPEN, due_on=tomorrow, assignee_user_id__ne=None)
+    users = {u.id: u for u in User.objects(id__in=tasks.distinct("assignee_user_id"), is_active=True)}
+    banquets = {b.id: b for b in Banquet.objects(id__in=tasks.distinct("banquet_id")).only("address", "held_on")}
+    sent = 0
+    for task in tasks:
+        user, banquet = users.get(task.assignee_user_id), banquets.get(task.banquet_id)
+        if user is None or not user.openid or banquet is None:
+            continue
+        note = notify(
+            dedupe_key=f"banquet-guidance:{task.id}:{user.id}",
+            kind="banquet_guidance_due",
+            business_id=None,
+            user=user,
+            template=context.settings().WECHAT_TEMPLATE_BANQUET,
+            data={"thing1": banquet.address[:20], "date2": banquet.held_on.isoformat(), "thing3": "明日请完成聚餐指导"},
+            page=f"pages/banquet/guidance?id={task.id}",
+        )
+        sent += note is not None
+    return sent
+
+
+def sweep() -> dict:
+    """The daily run (`python -m backend.banquets sweep`, cron; the embedded demo runs it with the
+    reminders): guidance due tomorrow reminded, each once."""
+    return {"guidance_reminders_sent": remind_guidance()}
+
+
 # -- incidents ----------------------------------------------------------------------------------------
 
 

@@ -35,11 +35,12 @@ REMINDER_INTERVAL = 600  # seconds between reminder runs in the embedded demo
 
 
 def _start_reminders(app) -> None:
-    """What cron does for `python -m backend.notifications remind`, `python -m backend.enforcement sweep`
-    and `python -m backend.supervision sweep` in a deployment."""
+    """What cron does for `python -m backend.notifications remind` and the `sweep` of enforcement,
+    supervision and banquets in a deployment."""
     import logging
     import threading
 
+    from backend.banquets.services import sweep as guide
     from backend.enforcement.services import sweep
     from backend.notifications.services import remind
     from backend.supervision.services import sweep as supervise
@@ -52,6 +53,7 @@ def _start_reminders(app) -> None:
                     remind()
                     sweep()
                     supervise()
+                    guide()
             except Exception:  # a failed run is logged; the next one tries again
                 logging.getLogger(__name__).exception("reminder run failed")
 

@@ -65,3 +65,52 @@ def test_a_confirmed_incident_holds_the_grade_for_six_months(app_context):
     assert _grade_allowed(business, date(2026, 11, 25)) is False
     assert _grade_allowed(business, date(2027, 5, 21)) is True  # six months on
     assert _grade_allowed(business, date(2026, 11, 19)) is True  # before it
+
+
+def test_whoever_guides_a_banquet_is_reminded_the_day_before_once(app_context, wechat):
+    from backend.banquets.models import GuidanceTask
+    from tests.builders import citizen
+
+    chef_user = citizen()
+    task = GuidanceTask(
+        banquet_id=_banquet().id,
+        district_scopes=["320682"],
+        size="small",
+        guidance="checklist",
+        by="chef",
+        assignee_user_id=chef_user.user_id,
+        due_on=date(2026, 12, 20),
+    ).save()
+    assert services.remind_guidance(date(2026, 12, 18)) == 0
+    assert services.remind_guidance(date(2026, 12, 19)) == 1
+    assert services.remind_guidance(date(2026, 12, 19)) == 0  # once
+    (message,) = wechat.messages
+    assert message["template_id"] == "sfs-banquet-guidance" and message["data"]["date2"]["value"] == "2026-12-21"
+    assert task.status == "open"
+
+
+def _banquet():
+    from backend.banquets.models import Banquet
+
+    return Banquet(
+        user_id="6b0000000000000000000001",
+        client_key="k",
+        host_name="张三",
+        host_phone="13800001111",
+        held_on=date(2026, 12, 21),
+        meal="lunch",
+        address="如皋市如城街道海阳村",
+        district_code="320682",
+        district_scopes=["320682"],
+        guests=60,
+        tables=6,
+        dishes=["红烧肉"],
+        chef_id="6b0000000000000000000002",
+        pledge_name="张三",
+        reported_on=date(2026, 12, 10),
+        notice_days=11,
+        required=True,
+        late=False,
+        chef_certificate_valid=True,
+        size="small",
+    ).save()
