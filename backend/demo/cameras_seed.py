@@ -72,6 +72,7 @@ def ensure_clips(folder: Path) -> dict[str, Path]:
 # business name -> [(camera name, area, clip, shown on the public page)]
 PLAN = {
     "如皋老张面馆": [("后厨烹饪区", "cooking", "kitchen.avi", True), ("仓库", "storage", "lights-off.avi", False)],
+    "如皋市如城街道海阳社区集中办酒场所": [("操作间", "cooking", "kitchen.avi", False)],
     "上海市闵行区莘庄实验小学食堂": [
         ("切配间", "cutting", "kitchen.avi", True),
         ("专间", "special_room", "covered.avi", False),
@@ -84,7 +85,11 @@ def seed_cameras(users: dict) -> None:
     if not folder or Camera.objects.count():
         return
     clips = ensure_clips(Path(folder))
-    owners = {"如皋老张面馆": users["restaurant"], "上海市闵行区莘庄实验小学食堂": users["canteen"]}
+    owners = {
+        "如皋老张面馆": users["restaurant"],
+        "上海市闵行区莘庄实验小学食堂": users["canteen"],
+        "如皋市如城街道海阳社区集中办酒场所": users["venue"],
+    }
     for business_name, cameras in PLAN.items():
         business = Business.objects(name=business_name).first()
         if business is None:

@@ -100,6 +100,19 @@ DEMO_BUSINESSES = [
         },
         True,
     ),
+    (
+        "venue",
+        {
+            "kind": "banquet_venue",
+            "name": "如皋市如城街道海阳社区集中办酒场所",
+            "district_code": "320682",
+            "address": "江苏省如皋市如城街道海阳社区文化广场东侧",
+            "contact": {"name": "许国庆", "phone": "13962798800"},
+            "uscc": ("320682", "MA3W5X7E2"),
+            "licence": ("JY33206820019876", "如皋市市场监督管理局", "热食类食品制售（集体用餐）"),
+        },
+        True,
+    ),
 ]
 
 

@@ -47,6 +47,9 @@ MINIPROGRAM_USERS = {
     "citizen": "吴小勇",
     "official": "陈建军",  # a 包保 official of 如皋, bound by the demo
     "official-village": "许春燕",
+    "venue": "许国庆",
+    "chef": "李春生",
+    "chef-expiring": "陆海明",
 }
 
 
@@ -85,6 +88,7 @@ def seed_demo() -> dict:
                 target_type="user",
             )
         users[key] = user
+    from backend.demo.banquets_seed import seed_banquets
     from backend.demo.cameras_seed import seed_cameras
     from backend.demo.complaints_seed import seed_complaints
     from backend.demo.enforcement_seed import seed_enforcement
@@ -103,5 +107,6 @@ def seed_demo() -> dict:
     seed_cameras(users)
     seed_enforcement(users)
     seed_supervision(users)
+    seed_banquets(users)
     complaints = seed_complaints()
     return {"users": users, "complaints": complaints}

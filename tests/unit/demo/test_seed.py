@@ -210,7 +210,7 @@ def test_demo_has_officials_pairings_pledges_tasks_in_each_state_and_a_bureau(co
     with app.app_context():
         assert {o.level for o in Official.objects} == {"city", "town", "village", "grid"}
         assert Official.objects(user_id__ne=None).count() == 2
-        assert Assignment.objects(current=True).count() == 2  # 如皋's restaurant and farm
+        assert Assignment.objects(current=True).count() == 3  # 如皋's restaurant, farm and banquet venue
         assert Pledge.objects.count() >= 2
         tasks = SupervisionTask.objects
         assert tasks(status="done", mode="remote").count() == 1
@@ -221,3 +221,17 @@ def test_demo_has_officials_pairings_pledges_tasks_in_each_state_and_a_bureau(co
         assert Handover.objects(status="pending").count() == 1
         bureau = User.objects.by_username("jiaoyuju").first()
         assert bureau.role == "bureau" and bureau.sectors == ["school_canteen"]
+
+
+def test_demo_has_chefs_banquets_of_each_size_samples_and_incidents(config, tmp_path):
+    from backend.banquets.models import Banquet, Chef, GuidanceTask, Incident, VenueInsurance
+
+    app = seeded_app({**config, "CAMERA_FILE_DIR": str(tmp_path)})
+    with app.app_context():
+        assert Chef.objects(status="approved").count() == 2
+        assert {b.size for b in Banquet.objects} == {"small", "medium", "large"}
+        assert {t.status for t in GuidanceTask.objects} == {"done", "open"}
+        assert GuidanceTask.objects(by="official").count() == 1  # the venue's paired official
+        assert sum(len(b.samples) for b in Banquet.objects) == 2
+        assert {i.status for i in Incident.objects} == {"confirmed", "not_food_borne"}
+        assert VenueInsurance.objects.count() == 1
