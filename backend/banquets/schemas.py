@@ -271,3 +271,13 @@ class VenueBusinessSchema(ma.Schema):
 class VenueSchema(ma.Schema):
     business = ma.fields.Nested(VenueBusinessSchema)
     insurance = ma.fields.Nested(InsuranceSchema, allow_none=True, metadata={"description": "in force today"})
+
+
+class IncidentFormSchema(IncidentInSchema):
+    """The public web form: a form sends every value as text (the number ill included)."""
+
+    ill = ma.fields.Integer(required=True, validate=validate.Range(min=1, max=100000))
+
+    class Meta:
+        exclude = ("banquet_id",)  # a signed-in reporter's banquets only
+        unknown = ma.EXCLUDE  # the consent box

@@ -18,7 +18,18 @@ class PrefixDispatcher:
 
 
 # Paths the whole platform hands to the lookup app when it is mounted.
-MOUNTED_PREFIXES = ("/q/", "/complaints/", "/search", "/sampling", "/t/", "/c/", "/penalties", "/dishonest", "/chef/")
+MOUNTED_PREFIXES = (
+    "/q/",
+    "/complaints/",
+    "/search",
+    "/sampling",
+    "/t/",
+    "/c/",
+    "/penalties",
+    "/dishonest",
+    "/chef/",
+    "/incidents/",
+)
 
 
 def mount_lookup(app: Flask, lookup: Flask) -> None:

@@ -228,6 +228,19 @@ def test_a_suspected_incident_is_handled_and_confirmed(api, app, owned_business,
 
         assert grade_hold(object_id(business["id"]), TODAY) is True
         assert grade_hold(object_id(business["id"]), TODAY + timedelta(days=200)) is False
+    # a recall from the lots the handling named
+    with app.app_context():
+        from tests.builders import approved, citizen, shipped_lots, supplier_with_product
+
+        farm, farm_owner, product = supplier_with_product()
+        kitchen_owner = citizen()
+        (lot,) = shipped_lots(kitchen_owner, approved(kitchen_owner), farm, farm_owner, product, [20.0])
+    assert "lot_codes" in assert_error(api.post(f"{base}/recall", token=regulator), 422)["errors"]
+    api.post(f"{base}/steps", token=regulator, json={"text": "追溯到问题原料批次", "lot_codes": [lot.trace_code]})
+    recalled = api.post(f"{base}/recall", token=regulator)
+    assert recalled.status_code == 201 and len(recalled.json()["recalls"]) == 1
+    (recall,) = api.get("/api/v1/console/recalls", token=regulator).json()
+    assert recall["number"] == recalled.json()["recalls"][0] and incident["number"] in recall["reason"]
     rows = api.get("/api/v1/console/banquets/kpis", token=regulator).json()
     value = {row["code"]: row for row in rows}
     assert value["banquets.incidents_confirmed"]["value"] == 1 and value["banquets.people_ill"]["value"] == 12
@@ -306,3 +319,29 @@ def test_a_venue_records_its_insurance_and_its_paired_official_guides_a_medium_b
         json={"results": items, "result": "已上门指导"},
     )
     assert done.status_code == 200 and done.json()["status"] == "done"
+
+
+def test_the_incident_form_works_without_javascript(api, owned_business):
+    business, _owner, regulator = owned_business
+    form = api.get(f"/incidents/new?code={business['public_code']}")
+    assert form.status_code == 200 and "报告疑似食品安全事故" in form.text and business["public_code"] in form.text
+    wrong = {
+        "description": "午饭后腹泻",
+        "ill": "0",
+        "occurred_on": TODAY.isoformat(),
+        "address": "海阳南路88号",
+        "reporter_phone": "13700001234",
+    }
+    refused = api.post("/incidents/new", data=wrong)
+    assert refused.status_code == 422
+    for hint in ("请填写发病人数", "请阅读并同意个人信息使用说明"):
+        assert hint in refused.text
+    assert "午饭后腹泻" in refused.text  # what was typed is kept
+    nowhere = api.post("/incidents/new", data={**wrong, "ill": "3", "consent": "yes"})
+    assert nowhere.status_code == 422 and "写明区县" in nowhere.text  # the address names no county
+    sent = api.post(
+        "/incidents/new", data={**wrong, "ill": "3", "consent": "yes", "address": "江苏省如皋市如城街道海阳南路88号"}
+    )
+    assert sent.status_code == 201 and "已收到您的报告" in sent.text
+    (incident,) = api.get("/api/v1/console/incidents", token=regulator).json()
+    assert incident["number"] in sent.text and incident["ill"] == 3
