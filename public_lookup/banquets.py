@@ -85,6 +85,9 @@ def submit_incident():
             field: INCIDENT_HINTS.get(field, "；".join(map(str, reasons)))
             for field, reasons in invalid.messages.items()
         }
+    if values is not None:  # the service's own checks in the same round
+        problems = services.incident_problems(values)
+        errors.update({field: "；".join(chinese(r) for r in reasons) for field, reasons in problems.items()})
     if (typed["reporter_name"].strip() or typed["reporter_phone"].strip()) and typed["consent"] != "yes":
         errors["consent"] = INCIDENT_HINTS["consent"]
     if errors:

@@ -534,6 +534,33 @@ def report_incident(reporter: Principal | None, values: dict) -> Incident:
     """A suspected incident from anyone: placed in the county its address names (a district given that
     the address contradicts is refused), tied to a business by its public code or to one of the
     reporter's banquets; the district's regulators see it at once in their list."""
+    errors, district_code, business, banquet = _incident_checks(reporter, values)
+    if errors:
+        raise InvalidInput(errors=errors)
+    incident = Incident(
+        number=_incident_number(),
+        reporter_user_id=object_id(reporter.user_id) if reporter else None,
+        reporter_name=values.get("reporter_name"),
+        reporter_phone=values.get("reporter_phone"),
+        description=values["description"],
+        ill=values["ill"],
+        occurred_on=values["occurred_on"],
+        address=values["address"],
+        district_code=district_code,
+        district_scopes=districts.enclosing_codes(district_code),
+        business_id=business.id if business else (banquet.venue_id if banquet else None),
+        banquet_id=banquet.id if banquet else None,
+    )
+    actor = reporter.user_id if reporter else None
+    return create_record(incident, action="reported", actor_id=actor, target_type="incident")
+
+
+def incident_problems(values: dict) -> dict:
+    """What is wrong with a public report, without writing anything (the web form says it all at once)."""
+    return _incident_checks(None, values)[0]
+
+
+def _incident_checks(reporter: Principal | None, values: dict):
     from backend.registry.models import Business
 
     errors: dict[str, list] = {}
@@ -556,30 +583,11 @@ def report_incident(reporter: Principal | None, values: dict) -> Incident:
         if reporter is None:
             errors["banquet_id"] = [Text("Sign in to name one of your banquets.")]
         else:
-            banquet = (
-                Banquet.objects.visible_to(reporter).filter(id=object_id(values["banquet_id"], InvalidInput)).first()
-            )
+            found = Banquet.objects.visible_to(reporter).filter(id=object_id(values["banquet_id"], InvalidInput))
+            banquet = found.first()
             if banquet is None:
                 errors["banquet_id"] = [Text("No such banquet of yours.")]
-    if errors:
-        raise InvalidInput(errors=errors)
-    incident = Incident(
-        number=_incident_number(),
-        reporter_user_id=object_id(reporter.user_id) if reporter else None,
-        reporter_name=values.get("reporter_name"),
-        reporter_phone=values.get("reporter_phone"),
-        description=values["description"],
-        ill=values["ill"],
-        occurred_on=values["occurred_on"],
-        address=values["address"],
-        district_code=district_code,
-        district_scopes=districts.enclosing_codes(district_code),
-        business_id=business.id if business else (banquet.venue_id if banquet else None),
-        banquet_id=banquet.id if banquet else None,
-    )
-    return create_record(
-        incident, action="reported", actor_id=reporter.user_id if reporter else None, target_type="incident"
-    )
+    return errors, district_code, business, banquet
 
 
 def _handler(principal: Principal) -> None:

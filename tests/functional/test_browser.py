@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from backend.core.timeutil import today_shanghai
 from tests.support import LiveServer
 
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts"))
@@ -162,3 +163,31 @@ def test_every_demo_card_fits_a_phone_with_its_inspection_history(browser_page, 
             histories += 1
             browser_page.screenshot(path=str(ARTIFACTS / f"card-history-{index}-390x844.png"), full_page=True)
     assert histories  # the demo has a business inspected more than once
+
+
+def test_the_incident_form_says_its_problems_beside_their_fields_on_a_phone(browser_page, live_server):
+    browser_page.set_viewport_size({"width": 390, "height": 844})
+    browser_page.goto(f"{live_server.url}/incidents/new")
+    browser_page.locator("#description").fill("婚宴后多人呕吐")
+    browser_page.locator("#ill").fill("6")
+    browser_page.locator("#occurred_on").fill(today_shanghai().isoformat())
+    browser_page.locator("#address").fill("海阳南路88号")  # names no county
+    browser_page.locator("#reporter_phone").fill("13700001234")  # and no consent given
+    with browser_page.expect_navigation():
+        browser_page.get_by_role("button", name="提交报告").click()
+    errors = browser_page.locator(".err").all_inner_texts()
+    assert any("区县" in text for text in errors) and any("同意" in text for text in errors), errors
+    assert browser_page.locator("#description").input_value() == "婚宴后多人呕吐"
+    assert browser_page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_a_demo_chefs_card_fits_a_phone(browser_page, demo_server):
+    from backend.banquets.models import Chef
+
+    with demo_server.app.app_context():
+        code = Chef.objects(status="approved").first().public_code
+    browser_page.set_viewport_size({"width": 390, "height": 844})
+    browser_page.goto(f"{demo_server.url}/chef/{code}")
+    text = browser_page.locator("main").inner_text()
+    assert "乡厨" in text and "健康证明" in text and "320682" not in text
+    assert browser_page.evaluate("document.documentElement.scrollWidth") <= 390
