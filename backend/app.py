@@ -63,6 +63,7 @@ def _api_blueprints() -> list:
     from backend.console import enforcement as console_enforcement
     from backend.console import indicators as console_indicators
     from backend.console import inspections as console_inspections
+    from backend.console import notifications as console_notifications
     from backend.console import registry as console_registry
     from backend.console import routine as console_routine
     from backend.console import sampling as console_sampling
@@ -126,6 +127,7 @@ def _api_blueprints() -> list:
         console_banquets.blp,
         console_stickers.blp,
         console_indicators.blp,
+        console_notifications.blp,
         # anonymous (/api/v1/public, /open311)
         public_businesses.blp,
         public_complaints.blp,

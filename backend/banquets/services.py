@@ -552,7 +552,23 @@ def report_incident(reporter: Principal | None, values: dict) -> Incident:
         banquet_id=banquet.id if banquet else None,
     )
     actor = reporter.user_id if reporter else None
-    return create_record(incident, action="reported", actor_id=actor, target_type="incident")
+    create_record(incident, action="reported", actor_id=actor, target_type="incident", then=_tell_regulators)
+    return incident
+
+
+def _tell_regulators(incident: Incident) -> None:
+    """The district's regulators hear of a suspected incident at once, in their platform inbox."""
+    from backend.accounts.models import User
+    from backend.notifications.services import post_to_inbox
+
+    regulators = User.objects.regulators_covering(incident.district_code).distinct("id")
+    post_to_inbox(
+        regulators,
+        kind="incident_reported",
+        text=f"疑似食品安全事故 {incident.number}：{incident.ill} 人发病，{incident.address}",
+        link=f"/api/v1/console/incidents/{incident.id}",
+        dedupe_key=f"incident:{incident.number}",
+    )
 
 
 def incident_problems(values: dict) -> dict:

@@ -5,12 +5,16 @@ from mongoengine import DateTimeField, DictField, IntField, ObjectIdField, Query
 from backend.core.models import BaseDocument
 
 SENDING, SENT, REFUSED, FAILED = "sending", "sent", "refused", "failed"
-STATUSES = (SENDING, SENT, REFUSED, FAILED)
+INBOX = "inbox"  # kept for a console user to read in the platform (they have no WeChat here)
+STATUSES = (SENDING, SENT, REFUSED, FAILED, INBOX)
 
 
 class NotificationQuerySet(QuerySet):
     def of_business(self, business_id):
         return self.filter(business_id=business_id)
+
+    def inbox_of(self, user_id):
+        return self.filter(user_id=user_id, status=INBOX)
 
 
 class Notification(BaseDocument):
@@ -28,9 +32,10 @@ class Notification(BaseDocument):
     attempts = IntField(default=0)
     error = StringField(max_length=200)
     sent_at = DateTimeField()
+    read_at = DateTimeField()  # an inbox message the user has opened
 
     meta = {
         "collection": "notifications",
         "queryset_class": NotificationQuerySet,
-        "indexes": ["business_id", "user_id", "status"],
+        "indexes": ["business_id", "user_id", "status", ("user_id", "status", "-created_at")],
     }

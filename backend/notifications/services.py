@@ -15,9 +15,11 @@ from mongoengine import NotUniqueError
 
 from backend.accounts.models import User
 from backend.core import context
+from backend.core.ids import object_id
 from backend.core.masking import mask_name
 from backend.core.timeutil import SHANGHAI, utcnow
-from backend.notifications.models import FAILED, REFUSED, SENDING, SENT, Notification
+from backend.notifications.errors import NotificationNotFound
+from backend.notifications.models import FAILED, INBOX, REFUSED, SENDING, SENT, Notification
 from backend.notifications.sender import Refused, Sender, Unreachable, WeChatSubscribeSender
 from backend.registry.models import APPROVED, HOUSEHOLD, MANAGER, OWNER, Business, Membership
 from backend.routine.models import DailyCheck, RiskControlList
@@ -163,6 +165,43 @@ def remind(now: datetime | None = None) -> ReminderRun:
                 page=f"pages/routine/daily?business={business_id}",
             )
     return run
+
+
+def post_to_inbox(user_ids, *, kind: str, text: str, link: str | None, dedupe_key: str) -> int:
+    """A message for console users (regulators have no WeChat here) in their platform inbox, once per
+    user and key, at once; how many were posted."""
+    posted = 0
+    for user_id in user_ids:
+        try:
+            Notification(
+                dedupe_key=f"{dedupe_key}:{user_id}",
+                kind=kind,
+                user_id=user_id,
+                data={"text": text[:500], "link": link},
+                page=link,
+                status=INBOX,
+                sent_at=utcnow(),
+            ).save(force_insert=True)
+            posted += 1
+        except NotUniqueError:
+            continue  # posted before
+    return posted
+
+
+def inbox(user_id: Any, *, unread: bool = False):
+    found = Notification.objects.inbox_of(object_id(user_id))
+    if unread:
+        found = found.filter(read_at=None)
+    return found.order_by("-created_at")
+
+
+def mark_read(user_id: Any, notification_id: Any) -> Notification:
+    updated = Notification.objects(
+        id=object_id(notification_id, NotificationNotFound), user_id=object_id(user_id), status=INBOX
+    ).modify(new=True, set__read_at=utcnow())
+    if updated is None:
+        raise NotificationNotFound()
+    return updated
 
 
 def history_for_member(user_id: Any, business_id: Any):

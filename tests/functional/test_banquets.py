@@ -207,6 +207,13 @@ def test_a_suspected_incident_is_handled_and_confirmed(api, app, owned_business,
     made = api.post("/api/v1/public/incidents", json=report)
     assert made.status_code == 201 and made.json()["status"] == "suspected"
     (incident,) = api.get("/api/v1/console/incidents", token=regulator, params={"status": "suspected"}).json()
+    (message,) = api.get("/api/v1/console/notifications", token=regulator, params={"unread": True}).json()
+    assert incident["number"] in message["text"] and message["link"] == f"/api/v1/console/incidents/{incident['id']}"
+    assert api.post(f"/api/v1/console/notifications/{message['id']}/read", token=regulator).status_code == 200
+    assert api.get("/api/v1/console/notifications", token=regulator, params={"unread": True}).json() == []
+    elsewhere = console_login("regulator", ("310112",))
+    assert api.get("/api/v1/console/notifications", token=elsewhere).json() == []
+    assert_error(api.post(f"/api/v1/console/notifications/{message['id']}/read", token=elsewhere), 404)
     assert incident["district_code"] == "320682" and incident["reporter_phone"] == "137****1234"
     assert api.get("/api/v1/console/incidents", token=console_login("regulator", ("310112",))).json() == []
     base = f"/api/v1/console/incidents/{incident['id']}"
