@@ -41,10 +41,23 @@ blp = Blueprint(
 )
 
 SERVICE_CODES = {f"{kind}.{category}": (kind, category) for kind in KINDS for category in CATEGORIES}
+# a suspected food-safety incident goes to the banquets domain's incidents, not to complaints
+INCIDENT_CODE = "incident.food_poisoning"
+ALL_CODES = (*SERVICE_CODES, INCIDENT_CODE)
 MAX_LIST = 1000
 
 
 def _service(code: str) -> dict:
+    if code == INCIDENT_CODE:
+        return {
+            "service_code": code,
+            "service_name": "疑似食品安全事故",
+            "description": "聚餐、食堂用餐或购买食品后多人发病（须填写发病人数 attribute[ill]）",
+            "metadata": True,
+            "type": "realtime",
+            "keywords": "食物中毒,食品安全事故",
+            "group": "食品安全事故",
+        }
     kind, category = SERVICE_CODES[code]
     return {
         "service_code": code,
@@ -99,7 +112,7 @@ COMPLAINT_NEEDS = ("complainant_address", "claim", "phone")
 class Open311RequestSchema(StrictSchema):
     api_key = text(128)
     jurisdiction_id = text(64)
-    service_code = ma.fields.String(required=True, validate=validate.OneOf(tuple(SERVICE_CODES)))
+    service_code = ma.fields.String(required=True, validate=validate.OneOf(ALL_CODES))
     description = text(2000, required=True, min_length=5)
     address_string = text(200)
     lat = ma.fields.Float()
@@ -117,12 +130,13 @@ class Open311RequestSchema(StrictSchema):
     occurred_at = AwareDateTime(data_key="attribute[occurred_at]")
     complainant_address = text(200, data_key="attribute[complainant_address]")
     claim = text(1000, data_key="attribute[claim]")
+    ill = ma.fields.Integer(data_key="attribute[ill]", validate=validate.Range(min=1, max=100000))
 
 
 class Open311QuerySchema(StrictSchema):
     jurisdiction_id = text(64)
     service_request_id = text(400)
-    service_code = ma.fields.String(validate=validate.OneOf(tuple(SERVICE_CODES)))
+    service_code = ma.fields.String(validate=validate.OneOf(ALL_CODES))
     start_date = AwareDateTime()
     end_date = AwareDateTime()
     status = ma.fields.String(validate=validate.OneOf(("open", "closed")))
@@ -325,8 +339,72 @@ def _point_address(form: dict, district_code: str | None) -> str | None:
     return f"{districts.full_name(district_code)}（坐标 {form['lat']:.6f},{form['long']:.6f}，WGS-84）"
 
 
+def _incident_request(form: dict, client: str) -> list[dict]:
+    """A suspected incident: reported to the district's regulators at once (the banquets domain)."""
+    from backend.banquets import services as banquets
+    from backend.core.timeutil import today_shanghai
+
+    if not form.get("ill"):
+        raise InvalidInput(errors={"attribute[ill]": [Text("Say how many people fell ill.")]})
+    district_code = form.get("district_code") or (None if form.get("business_code") else _placed(form))
+    limit_submission(client, None)
+    incident = banquets.report_incident(
+        None,
+        {
+            "description": form["description"],
+            "ill": form["ill"],
+            "occurred_on": to_shanghai(form["occurred_at"]).date() if form.get("occurred_at") else today_shanghai(),
+            "address": form.get("address_string")
+            or _point_address(form, district_code)
+            or districts.full_name(district_code),
+            "district_code": district_code,
+            "business_code": form.get("business_code"),
+            "reporter_name": _name(form.get("last_name"), form.get("first_name")),
+            "reporter_phone": form.get("phone"),
+        },
+    )
+    return [
+        {
+            "service_request_id": incident.number,
+            "token": None,
+            "account_id": form.get("account_id"),
+            "service_notice": "已转属地市场监管部门应急处置；如有人员不适请尽快就医。",
+            "query_key": None,
+        }
+    ]
+
+
+def _incident_view(number: str) -> dict | None:
+    from backend.banquets.models import SUSPECTED, Incident
+
+    incident = Incident.objects(number=number).first()
+    if incident is None:
+        return None
+    labels = {"suspected": "核实处置中", "confirmed": "已确认为食品安全事故", "not_food_borne": "经核实非食源性疾病"}
+    return {
+        "service_request_id": incident.number,
+        "status": "open" if incident.status == SUSPECTED else "closed",
+        "status_notes": labels[incident.status],
+        "service_code": INCIDENT_CODE,
+        "service_name": "疑似食品安全事故",
+        "agency_responsible": districts.office_name(incident.district_code),
+        "service_notice": "已转属地市场监管部门应急处置。",
+        "requested_datetime": to_shanghai(incident.created_at).isoformat(timespec="seconds"),
+        "updated_datetime": to_shanghai(incident.updated_at).isoformat(timespec="seconds"),
+        "expected_datetime": None,
+        "address": None,  # where people fell ill is not published
+        "address_id": None,
+        "zipcode": None,
+        "lat": None,
+        "long": None,
+        "media_url": None,
+    }
+
+
 def create_request(form: dict) -> list[dict]:
     client = limit_public()
+    if form["service_code"] == INCIDENT_CODE:
+        return _incident_request(form, client)
     kind, category = SERVICE_CODES[form["service_code"]]
     name = _name(form.get("last_name"), form.get("first_name"))
     notice = "请保存查询码 query_key，用于查询办理进度。"
@@ -371,6 +449,8 @@ def create_request(form: dict) -> list[dict]:
 
 def list_requests(query: dict) -> list[dict]:
     limit_public()
+    if query.get("service_code") == INCIDENT_CODE:
+        return []  # incidents are not listed publicly; one is seen by its number
     ids = None
     if query.get("service_request_id"):
         ids = [i.strip() for i in query["service_request_id"].split(",") if i.strip()][:MAX_LIST]
@@ -389,6 +469,11 @@ def list_requests(query: dict) -> list[dict]:
 
 def one_request(service_request_id: str) -> list[dict]:
     limit_public()
+    if service_request_id.startswith("SG"):
+        view = _incident_view(service_request_id[:24])
+        if view is None:
+            raise NotFound(Text("No such service_request_id."))
+        return [view]
     found = services.public_listing(numbers=[service_request_id[:64]], limit=1)
     if not found:
         raise NotFound(Text("No such service_request_id."))
@@ -397,9 +482,31 @@ def one_request(service_request_id: str) -> list[dict]:
 
 def service_definition(service_code: str) -> dict:
     limit_public()
+    if service_code == INCIDENT_CODE:
+        return {"service_code": service_code, "attributes": _incident_attributes()}
     if service_code not in SERVICE_CODES:
         raise NotFound(Text("No such service_code."))
     return {"service_code": service_code, "attributes": _attributes(SERVICE_CODES[service_code][0])}
+
+
+def _incident_attributes() -> list[dict]:
+    def attribute(order, code, description, required, datatype="string"):
+        return {
+            "variable": True,
+            "code": code,
+            "datatype": datatype,
+            "required": required,
+            "datatype_description": None,
+            "order": order,
+            "description": description,
+        }
+
+    return [
+        attribute(1, "ill", "发病人数", True, "number"),
+        attribute(2, "occurred_at", "发病时间（ISO 8601）", False, "datetime"),
+        attribute(3, "business_code", "涉及经营者的公示码（选填）", False),
+        attribute(4, "district_code", "发生地县区行政区划代码（6位）；address_string 已含县区名称时可不填", False),
+    ]
 
 
 @blp.route("/services.json")
@@ -410,7 +517,7 @@ class Services(MethodView):
     def get(self):
         """Service list"""
         limit_public()
-        return [_service(code) for code in SERVICE_CODES]
+        return [_service(code) for code in ALL_CODES]
 
 
 @blp.route("/services/<service_code>.json")

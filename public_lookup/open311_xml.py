@@ -86,7 +86,7 @@ def _serialised(schema, data, many=True):
 @access(PUBLIC)
 def services_xml():
     open311.limit_public()
-    services = [open311._service(code) for code in open311.SERVICE_CODES]
+    services = [open311._service(code) for code in open311.ALL_CODES]
     return xml_response("services", "service", _serialised(open311.Open311ServiceSchema, services))
 
 

@@ -158,3 +158,28 @@ def test_a_complaint_without_the_complainants_details_is_a_report_and_json_is_ac
         "/open311/v2/requests.json", data=b'{"a\xb9', headers={"Content-Type": "application/json"}
     )  # not JSON at all
     assert broken.status_code == 400 and broken.json()[0]["code"] == 400
+
+
+def test_a_suspected_incident_comes_through_open311_to_the_regulators(api, approved_business):
+    _business, regulator = approved_business
+    services = api.get("/open311/v2/services.json").json()
+    assert "incident.food_poisoning" in {s["service_code"] for s in services}
+    definition = api.get("/open311/v2/services/incident.food_poisoning.json").json()
+    assert {a["code"]: a["required"] for a in definition["attributes"]}["ill"] is True
+    base = {
+        "service_code": "incident.food_poisoning",
+        "description": "村里办酒后十余人呕吐腹泻",
+        "address_string": "江苏省如皋市如城街道海阳村",
+    }
+    missing = api.post("/open311/v2/requests.json", data=base)
+    assert missing.status_code == 400 and "attribute[ill]" in missing.text
+    created = api.post("/open311/v2/requests.json", data={**base, "attribute[ill]": "12", "phone": "13773861234"})
+    assert created.status_code == 201, created.text
+    (receipt,) = created.json()
+    number = receipt["service_request_id"]
+    assert number.startswith("SG") and receipt["query_key"] is None
+    (incident,) = api.get("/api/v1/console/incidents", token=regulator).json()
+    assert incident["number"] == number and incident["ill"] == 12 and incident["district_code"] == "320682"
+    (seen,) = api.get(f"/open311/v2/requests/{number}.json").json()
+    assert seen["status"] == "open" and seen["address"] is None and "13773861234" not in str(seen)
+    assert api.get("/open311/v2/requests.json", params={"service_code": "incident.food_poisoning"}).json() == []
