@@ -85,6 +85,17 @@ class Insurance(MethodView):
         return services.record_insurance(current_principal().user_id, business_id, body)
 
 
+@blp.route("/chefs/<oid:chef_id>/photo")
+class ChefPhoto(MethodView):
+    @access(CITIZEN)
+    @idempotent
+    @blp.arguments(FileUploadSchema, location="files")
+    @blp.response(200, ChefSchema)
+    def put(self, files, chef_id):
+        """The chef's photo (JPEG/PNG/WebP), for the regulators who review the registration"""
+        return services.attach_chef_photo(current_principal().user_id, chef_id, read_capped(files["file"].stream))
+
+
 @blp.route("/banquets")
 class Banquets(MethodView):
     @access(CITIZEN)
@@ -144,6 +155,17 @@ class MyGuidance(MethodView):
         """Guidance tasks you give: a chef's checklist, an official's visit"""
         page, per_page = query.pop("page"), query.pop("per_page")
         return paginate(services.guidance_for(current_principal(), **query), page, per_page)
+
+
+@blp.route("/guidance-tasks/<oid:task_id>/photos")
+class GuidancePhotos(MethodView):
+    @access(CITIZEN, OFFICIAL)
+    @idempotent
+    @blp.arguments(FileUploadSchema, location="files")
+    @blp.response(201, GuidanceSchema)
+    def post(self, files, task_id):
+        """A photo of the guidance, kept with the open task"""
+        return services.add_guidance_photo(current_principal(), task_id, read_capped(files["file"].stream))
 
 
 @blp.route("/guidance-tasks/<oid:task_id>/done")

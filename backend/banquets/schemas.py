@@ -51,6 +51,7 @@ class ChefSchema(ma.Schema):
     certificates = ma.fields.List(ma.fields.Nested(ChefCertificateSchema))
     status = ma.fields.String(metadata={"enum": list(CHEF_STATUSES)})
     review_reason = ma.fields.String(allow_none=True)
+    has_photo = ma.fields.Function(lambda chef: bool(chef.photo_sha256))
     public_code = ma.fields.String(allow_none=True)
     version = ma.fields.Integer()
 
@@ -162,6 +163,7 @@ class GuidanceSchema(ma.Schema):
     due_on = ma.fields.Date()
     status = ma.fields.String(metadata={"enum": ["open", "done"]})
     results = ma.fields.List(ma.fields.Dict())
+    photos = ma.fields.List(ma.fields.String(), metadata={"description": "SHA-256s of the photos kept"})
     result = ma.fields.String(allow_none=True)
     done_at = ma.fields.AwareDateTime(allow_none=True)
     version = ma.fields.Integer()

@@ -155,6 +155,21 @@ def add_chef_certificate(user_id: Any, chef_id: Any, values: dict) -> Chef:
     )
 
 
+def attach_chef_photo(user_id: Any, chef_id: Any, data: bytes) -> Chef:
+    """The chef's photo (a JPEG, PNG or WebP, re-encoded): regulators see it; the public card does not."""
+    chef = _own_chef(user_id, chef_id)
+    stored = store_upload(data, allowed=(JPEG, PNG, WEBP), profile=PHOTO)
+    return change_state(
+        Chef.objects,
+        chef.id,
+        action="photo_attached",
+        actor_id=user_id,
+        target_type="chef",
+        updates={"set__photo_sha256": stored.sha256},
+        not_found=ChefNotFound,
+    )
+
+
 def _reviewer(principal: Principal) -> None:
     if principal.role not in (REGULATOR, OFFICE, ADMIN):
         raise Forbidden(Text("A regulator or the food-safety office reviews chefs."))
@@ -459,13 +474,37 @@ def guidance_for(principal: Principal, *, status: str | None = None, overdue: bo
     return found.order_by("due_on")
 
 
+def _guide(principal: Principal, task: GuidanceTask) -> None:
+    allowed = {"chef": (CITIZEN,), "official": (OFFICIAL,), "regulator": (REGULATOR, ADMIN)}[task.by]
+    if principal.role not in allowed:
+        raise Forbidden(Text("This guidance is given by the {by}.", by=task.by))
+
+
+def add_guidance_photo(principal: Principal, task_id: Any, data: bytes) -> GuidanceTask:
+    """A photo of the guidance (the kitchen, the samples, the venue), kept with the open task (at most 9)."""
+    task = GuidanceTask.objects.get_visible(principal, GuidanceNotFound, id=task_id)
+    _guide(principal, task)
+    if len(task.photos) >= 9:
+        raise InvalidInput(errors={"file": [Text("At most {limit} photos.", limit=9)]})
+    stored = store_upload(data, allowed=(JPEG, PNG, WEBP), profile=PHOTO)
+    return change_state(
+        GuidanceTask.objects,
+        task.id,
+        action="photo_added",
+        actor_id=principal.user_id,
+        target_type="guidance_task",
+        from_statuses=(OPEN,),
+        updates={"push__photos": stored.sha256},
+        not_found=GuidanceNotFound,
+        conflict=StepConflict,
+    )
+
+
 def complete_guidance(principal: Principal, task_id: Any, values: dict) -> GuidanceTask:
     """The checklist's results and the guidance's result, by whom the size names (the chef, the paired
     official, or a regulator of the district)."""
     task = GuidanceTask.objects.get_visible(principal, GuidanceNotFound, id=task_id)
-    allowed = {"chef": (CITIZEN,), "official": (OFFICIAL,), "regulator": (REGULATOR, ADMIN)}[task.by]
-    if principal.role not in allowed:
-        raise Forbidden(Text("This guidance is given by the {by}.", by=task.by))
+    _guide(principal, task)
     codes = [item["code"] for item in checklist()["items"]]
     given = {r["item"]: r for r in values["results"]}
     if sorted(given) != sorted(codes):

@@ -16,15 +16,18 @@ from backend.banquets.schemas import (
     GuidanceQuerySchema,
     GuidanceSchema,
     IncidentDecisionSchema,
+    IncidentInSchema,
     IncidentQuerySchema,
     IncidentRecallsSchema,
     IncidentSchema,
     IncidentStepInSchema,
     VenueSchema,
 )
+from backend.blobs.services import read_capped
 from backend.core.principal import ADMIN, OFFICE, REGULATOR
 from backend.web.access import access, current_principal
 from backend.web.blueprint import Blueprint
+from backend.web.fields import FileUploadSchema
 from backend.web.indicators import indicator_views
 from backend.web.pagination import paginate
 
@@ -87,6 +90,16 @@ class Guidance(MethodView):
         return paginate(services.guidance_for(current_principal(), **query), page, per_page)
 
 
+@blp.route("/guidance-tasks/<oid:task_id>/photos")
+class GuidancePhotos(MethodView):
+    @access(REGULATOR, ADMIN)
+    @blp.arguments(FileUploadSchema, location="files")
+    @blp.response(201, GuidanceSchema)
+    def post(self, files, task_id):
+        """A photo of the on-site visit, kept with the open task"""
+        return services.add_guidance_photo(current_principal(), task_id, read_capped(files["file"].stream))
+
+
 @blp.route("/guidance-tasks/<oid:task_id>/done")
 class GuidanceDone(MethodView):
     @access(REGULATOR, ADMIN)
@@ -107,6 +120,13 @@ class Incidents(MethodView):
         return paginate(
             services.incidents_for(current_principal(), status=query.get("status")), query["page"], query["per_page"]
         )
+
+    @access(REGULATOR, ADMIN)
+    @blp.arguments(IncidentInSchema)
+    @blp.response(201, IncidentSchema)
+    def post(self, body):
+        """Register a suspected incident a regulator learnt of (a hospital's report, a call)"""
+        return services.report_incident(current_principal(), body)
 
 
 @blp.route("/incidents/<oid:incident_id>")

@@ -65,6 +65,22 @@ def test_a_chef_is_approved_with_a_card_that_shows_nothing_private(api, owned_bu
     _business, _owner, regulator = owned_business
     chef, token, body = approved_chef(api, mp_login, regulator)
     assert chef["phone"] == "139****0000" and "id_number" not in chef and chef["id_last4"] == body["id_number"][-4:]
+    photo = api.put(
+        f"/api/v1/mp/chefs/{chef['id']}/photo", token=token, files={"file": ("me.jpg", jpeg_bytes(), "image/jpeg")}
+    )
+    assert photo.status_code == 200 and photo.json()["has_photo"] is True
+    lying = api.put(
+        f"/api/v1/mp/chefs/{chef['id']}/photo", token=token, files={"file": ("me.jpg", b"not a picture", "image/jpeg")}
+    )
+    assert lying.status_code in (415, 422)
+    assert_error(
+        api.put(
+            f"/api/v1/mp/chefs/{chef['id']}/photo",
+            token=mp_login()["access_token"],
+            files={"file": ("x.jpg", jpeg_bytes(), "image/jpeg")},
+        ),
+        404,
+    )
     again = api.post("/api/v1/mp/chefs", token=mp_login()["access_token"], json=body)
     assert_error(again, 409)  # one person, one chef record
     card = api.get(f"/api/v1/public/chefs/{chef['public_code']}").json()
@@ -157,12 +173,15 @@ def test_a_banquet_is_reported_guided_and_its_samples_kept(api, owned_business, 
         api.post(f"/api/v1/mp/guidance-tasks/{task['id']}/done", token=host, json={"results": items, "result": "x"}),
         404,
     )
+    photo = {"file": ("kitchen.jpg", jpeg_bytes(), "image/jpeg")}
+    assert api.post(f"/api/v1/mp/guidance-tasks/{task['id']}/photos", token=chef_token, files=photo).status_code == 201
     done = api.post(
         f"/api/v1/mp/guidance-tasks/{task['id']}/done",
         token=chef_token,
         json={"results": items, "result": "已按要求落实"},
     )
-    assert done.status_code == 200 and done.json()["status"] == "done"
+    assert done.status_code == 200 and done.json()["status"] == "done" and len(done.json()["photos"]) == 1
+    assert_error(api.post(f"/api/v1/mp/guidance-tasks/{task['id']}/photos", token=chef_token, files=photo), 409)
     samples = f"/api/v1/mp/banquets/{banquet['id']}/samples"
 
     def keep(token, dish, grams):
@@ -214,6 +233,9 @@ def test_a_suspected_incident_is_handled_and_confirmed(api, app, owned_business,
     elsewhere = console_login("regulator", ("310112",))
     assert api.get("/api/v1/console/notifications", token=elsewhere).json() == []
     assert_error(api.post(f"/api/v1/console/notifications/{message['id']}/read", token=elsewhere), 404)
+    hospital = {**report, "description": "医院报告：3 名学生食物中毒", "ill": 3}
+    registered = api.post("/api/v1/console/incidents", token=regulator, json=hospital)
+    assert registered.status_code == 201 and registered.json()["status"] == "suspected"
     assert incident["district_code"] == "320682" and incident["reporter_phone"] == "137****1234"
     assert api.get("/api/v1/console/incidents", token=console_login("regulator", ("310112",))).json() == []
     base = f"/api/v1/console/incidents/{incident['id']}"
