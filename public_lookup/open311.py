@@ -375,9 +375,10 @@ def _incident_request(form: dict, client: str) -> list[dict]:
 
 
 def _incident_view(number: str) -> dict | None:
-    from backend.banquets.models import SUSPECTED, Incident
+    from backend.banquets.models import SUSPECTED
+    from backend.banquets.services import incident_by_number
 
-    incident = Incident.objects(number=number).first()
+    incident = incident_by_number(number)
     if incident is None:
         return None
     labels = {"suspected": "核实处置中", "confirmed": "已确认为食品安全事故", "not_food_borne": "经核实非食源性疾病"}

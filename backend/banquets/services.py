@@ -9,11 +9,8 @@ holds the business's grade, opens a lead and may start a recall."""
 
 from __future__ import annotations
 
-import functools
-import json
 import secrets
 from datetime import date, timedelta
-from importlib import resources
 from typing import Any
 
 from mongoengine import NotUniqueError
@@ -52,15 +49,12 @@ from backend.workflow.services import change_state, create_record
 # -- rules as data ------------------------------------------------------------------------------------
 
 
-@functools.cache
 def rules() -> dict:
-    return json.loads(resources.files("backend.banquets").joinpath("data/rules.json").read_text("utf-8"))
+    return domains.data_file("backend.banquets", "data/rules.json")
 
 
-@functools.cache
 def checklist() -> dict:
-    path = resources.files("backend.banquets").joinpath("data/checklists/guidance-v1.json")
-    return json.loads(path.read_text("utf-8"))
+    return domains.data_file("backend.banquets", "data/checklists/guidance-v1.json")
 
 
 def threshold_for(district_code: str, table: dict | None = None) -> dict:
@@ -608,6 +602,11 @@ def _tell_regulators(incident: Incident) -> None:
         link=f"/api/v1/console/incidents/{incident.id}",
         dedupe_key=f"incident:{incident.number}",
     )
+
+
+def incident_by_number(number: str) -> Incident | None:
+    """An incident by its number (what an Open311 client holds), for its status only."""
+    return Incident.objects(number=number).first()
 
 
 def incident_problems(values: dict) -> dict:

@@ -155,6 +155,12 @@ def announce(event: str, **values: Any) -> None:
                 resolve(reference)(**values)
 
 
+@functools.cache
+def data_file(package: str, path: str) -> Any:
+    """A package's JSON data file (rules, checklists, pledge texts), read once per process."""
+    return json.loads(resources.files(package).joinpath(path).read_text("utf-8"))
+
+
 def declared_settings() -> dict[str, Setting]:
     found: dict[str, Setting] = {}
     for domain in loaded():

@@ -6,10 +6,7 @@ out of their windows); each change kept in the class's history. The class feeds 
 
 from __future__ import annotations
 
-import functools
-import json
 from datetime import date, timedelta
-from importlib import resources
 from typing import Any
 
 from backend.core import domains
@@ -28,9 +25,8 @@ from backend.workflow.services import upsert_record
 YEAR = timedelta(days=365)
 
 
-@functools.cache
 def credit_rules() -> dict:
-    return json.loads(resources.files("backend.enforcement").joinpath("data/credit_rules.json").read_text("utf-8"))
+    return domains.data_file("backend.enforcement", "data/credit_rules.json")
 
 
 def credit_class(inputs: dict, rules: dict | None = None) -> str:

@@ -7,12 +7,9 @@ risk to the business's rectification loop, a violation to the 食安办 and, pas
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import json
 import secrets
 from datetime import date, timedelta
-from importlib import resources
 from typing import Any
 
 from mongoengine import NotUniqueError
@@ -56,20 +53,16 @@ from backend.workflow.services import change_state, create_record
 # -- rules as data ------------------------------------------------------------------------------------
 
 
-@functools.cache
 def rules() -> dict:
-    return json.loads(resources.files("backend.supervision").joinpath("data/rules.json").read_text("utf-8"))
+    return domains.data_file("backend.supervision", "data/rules.json")
 
 
-@functools.cache
 def pledge_texts() -> dict:
-    return json.loads(resources.files("backend.supervision").joinpath("data/pledges.json").read_text("utf-8"))
+    return domains.data_file("backend.supervision", "data/pledges.json")
 
 
-@functools.cache
 def checklist() -> dict:
-    path = resources.files("backend.supervision").joinpath("data/checklists/supervision-v1.json")
-    return json.loads(path.read_text("utf-8"))
+    return domains.data_file("backend.supervision", "data/checklists/supervision-v1.json")
 
 
 def eligible_levels(kind: str, scale: str | None, risk: str | None, table: dict | None = None) -> list[str]:
