@@ -331,7 +331,7 @@ def report_banquet(user_id: Any, values: dict) -> tuple[Banquet, bool]:
     if errors:
         raise InvalidInput(errors=errors)
     certificate_ok = _certificate_valid(chef, held_on)
-    if not certificate_ok and table.get("refuse_without_certificate"):
+    if not certificate_ok and table["refuse_without_certificate"]:
         raise InvalidInput(errors={"chef_code": [Text("The chef's health certificate does not cover the day.")]})
     required, late = is_late(held_on, today, values["guests"], district_code, table)
     band = size_for(values["guests"], table)

@@ -114,3 +114,50 @@ def _banquet():
         chef_certificate_valid=True,
         size="small",
     ).save()
+
+
+def test_a_chef_whose_certificate_does_not_cover_the_day_is_flagged_or_refused_by_the_rules(app_context, monkeypatch):
+    from backend.banquets.models import Chef, ChefCertificate
+    from backend.core.errors import InvalidInput
+    from backend.core.timeutil import today_shanghai
+    from tests.builders import citizen
+
+    today = today_shanghai()
+    chef = Chef(
+        user_id=citizen().user_id,
+        name="陆海明",
+        id_digest="d" * 64,
+        id_last4="0630",
+        phone="13962791102",
+        district_code="320682",
+        district_scopes=["320682"],
+        certificates=[
+            ChefCertificate(
+                number="J", issuer="疾控", issued_on=today - timedelta(days=360), expires_on=today + timedelta(days=2)
+            )
+        ],
+        status="approved",
+        public_code="chef-code-1",
+    ).save()
+    values = {
+        "client_key": "k1",
+        "host_name": "张三",
+        "host_phone": "13800001111",
+        "held_on": today + timedelta(days=5),  # after the certificate ends
+        "meal": "lunch",
+        "address": "如皋市如城街道海阳村",
+        "district_code": "320682",
+        "guests": 60,
+        "tables": 6,
+        "dishes": ["红烧肉"],
+        "chef_code": chef.public_code,
+        "pledge_name": "张三",
+    }
+    host = citizen().user_id
+    banquet, created = services.report_banquet(host, values)
+    assert created and banquet.chef_certificate_valid is False  # flagged, by default
+    strict = {**services.rules(), "refuse_without_certificate": True}
+    monkeypatch.setattr(services, "rules", lambda: strict)
+    with pytest.raises(InvalidInput) as refused:
+        services.report_banquet(host, {**values, "client_key": "k2"})
+    assert "chef_code" in refused.value.errors
