@@ -92,6 +92,16 @@ def _profile(business: Business) -> tuple[str | None, str | None]:
     return (profile.scale if profile else None), (grade.level if grade else None)
 
 
+def _profiles(business_ids: list) -> dict:
+    """{business id: (scale, risk grade)} for many businesses in two queries."""
+    from backend.inspections.models import RiskGrade
+    from backend.staff.models import SafetyProfile
+
+    scales = {p.id: p.scale for p in SafetyProfile.objects(id__in=business_ids).only("scale")}
+    risks = {g.id: g.level for g in RiskGrade.objects(id__in=business_ids).only("level")}
+    return {business_id: (scales.get(business_id), risks.get(business_id)) for business_id in business_ids}
+
+
 # -- who acts -----------------------------------------------------------------------------------------
 
 
@@ -232,11 +242,14 @@ def assign(principal: Principal, values: dict) -> Assignment:
     return _pair(principal.user_id, official, business, values.get("reason"))
 
 
-def assignment_problem(official: Official, business: Business) -> Text | None:
-    """Why this official cannot take this business, or None."""
+def assignment_problem(
+    official: Official, business: Business, profile: tuple[str | None, str | None] | None = None
+) -> Text | None:
+    """Why this official cannot take this business, or None (`profile`: its scale and risk grade when
+    the caller read them for many businesses at once)."""
     if official.district_code not in business.district_scopes:
         return Text("The official's district does not cover the business.")
-    scale, risk = _profile(business)
+    scale, risk = profile or _profile(business)
     allowed = eligible_levels(business.kind, scale, risk)
     if official.level not in allowed:
         return Text("A business like this is taken by an official of level {levels}.", levels=", ".join(allowed) or "—")
@@ -313,6 +326,7 @@ def import_assignments(principal: Principal, rows: list[tuple[int, dict]], progr
     usccs = {str(row.get("uscc") or "").strip().upper() for _, row in rows}
     phones = {str(row.get("phone") or "").strip() for _, row in rows}
     businesses = {b.uscc: b for b in Business.objects(uscc__in=list(usccs), status=APPROVED)}
+    profiles = _profiles([b.id for b in businesses.values()])  # two queries for the file, not two a row
     by_phone = {o.phone: o for o in Official.objects.visible_to(principal).filter(phone__in=list(phones), active=True)}
     errors: dict[str, list] = {}
     pairs = []
@@ -330,7 +344,7 @@ def import_assignments(principal: Principal, rows: list[tuple[int, dict]], progr
         elif uscc in seen:
             problem = Text("The business is named twice in the file.")
         else:
-            problem = assignment_problem(official, business)
+            problem = assignment_problem(official, business, profiles.get(business.id, (None, None)))
         if problem:
             errors[f"row {number}"] = [problem]
         else:

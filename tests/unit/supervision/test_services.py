@@ -250,3 +250,17 @@ def test_the_indicators_on_a_small_generated_district(app_context, monkeypatch):
         value["supervision.business_pledge_rate"].denominator,
     ) == (0, 3)
     assert value["supervision.quarterly_completion.village"].denominator == 2
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_an_import_reads_the_businesses_profiles_in_a_fixed_number_of_queries(app_context, mongo_commands, count):
+    _business, official, office = _paired()
+    from backend.supervision.models import Official
+
+    bound = services.official_of(official.user_id)
+    Official.objects(id=bound.id).update_one(set__phone="13900000088")
+    rows = [(index + 2, {"uscc": approved().uscc, "phone": "13900000088"}) for index in range(count)]
+    mongo_commands.calls.clear()
+    services.import_assignments(office, rows)
+    reads = [call for call in mongo_commands.calls if call.split(".")[0] in ("safety_profiles", "risk_grades")]
+    assert len(reads) == 2, reads  # one for the scales, one for the risk grades, however many rows
