@@ -61,6 +61,7 @@ def _api_blueprints() -> list:
     from backend.console import cameras as console_cameras
     from backend.console import complaints as console_complaints
     from backend.console import enforcement as console_enforcement
+    from backend.console import indicator_targets as console_indicator_targets
     from backend.console import indicators as console_indicators
     from backend.console import inspections as console_inspections
     from backend.console import notifications as console_notifications
@@ -88,6 +89,7 @@ def _api_blueprints() -> list:
     from public_lookup import banquets as public_banquets
     from public_lookup import businesses as public_businesses
     from public_lookup import complaints as public_complaints
+    from public_lookup import indicators as public_indicators
     from public_lookup import open311
     from public_lookup import penalties as public_penalties
     from public_lookup import sampling as public_sampling
@@ -127,6 +129,7 @@ def _api_blueprints() -> list:
         console_banquets.blp,
         console_stickers.blp,
         console_indicators.blp,
+        console_indicator_targets.blp,
         console_notifications.blp,
         # anonymous (/api/v1/public, /open311)
         public_businesses.blp,
@@ -134,6 +137,7 @@ def _api_blueprints() -> list:
         open311.blp,
         public_sampling.blp,
         public_penalties.blp,
+        public_indicators.blp,
         public_banquets.blp,
         public_trace.blp,
     ]

@@ -50,6 +50,7 @@ INSTALLED = (
     "enforcement",
     "supervision",
     "banquets",
+    "indicators",
 )
 
 

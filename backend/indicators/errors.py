@@ -1,0 +1,5 @@
+from backend.core.errors import NotFound
+
+
+class IndicatorNotFound(NotFound):
+    default_message = "No such indicator."

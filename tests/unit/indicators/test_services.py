@@ -1,0 +1,93 @@
+"""The indicators' catalogue, targets by inheritance, met and trend, as tables."""
+
+from datetime import date
+
+import pytest
+
+from backend.core.errors import Forbidden, InvalidInput
+from backend.core.indicators import Period, collect
+from backend.core.principal import ADMIN, Principal
+from backend.indicators import services
+from backend.indicators.errors import IndicatorNotFound
+from tests.builders import regulator_of
+
+ADMIN_PRINCIPAL = Principal(user_id="6b0000000000000000000009", role=ADMIN)
+
+
+def test_every_code_a_domain_counts_is_in_the_catalogue(app_context):
+    rows = collect(ADMIN_PRINCIPAL, districts=["320682"], period=Period.parse("2026-Q4"), sector=None)
+    assert len(rows) > 30
+    missing = sorted({row.code for row in rows if _missing(row.code)})
+    assert missing == []
+    for item in services.catalogue()["indicators"]:
+        assert item["unit"] in ("ratio", "count", "per_thousand", "days", "score") and item["direction"] in (
+            "higher",
+            "lower",
+        )
+        # a plan's figure names its plan (a zero for what should not happen needs none)
+        assert item["default_target"] in (None, 0) or item["source"] in services.catalogue()["sources"], item["code"]
+
+
+def _missing(code: str) -> bool:
+    try:
+        services.entry(code)
+    except IndicatorNotFound:
+        return True
+    return False
+
+
+@pytest.mark.parametrize(
+    ("value", "target", "direction", "result"),
+    [
+        (1.0, 1.0, "higher", True),
+        (0.97, 0.98, "higher", False),
+        (None, 1.0, "higher", None),
+        (0.5, None, "higher", None),
+        (0, 0, "lower", True),
+        (2, 0, "lower", False),
+    ],
+)
+def test_a_value_meets_its_target_in_its_direction(value, target, direction, result):
+    assert services.met(value, target, direction) is result
+
+
+def test_the_previous_period_is_the_month_quarter_or_year_before_else_as_long_just_before():
+    assert services.previous(Period.parse("2026-Q4")) == Period.parse("2026-Q3")
+    assert services.previous(Period.parse("2026-01")) == Period.parse("2025-12")
+    assert services.previous(Period.parse("2026")) == Period.parse("2025")
+    assert services.previous(Period.parse("2026-11-10..2026-11-19")) == Period(date(2026, 10, 31), date(2026, 11, 9))
+
+
+def test_a_target_is_the_districts_else_its_citys_else_its_provinces_else_the_plans(app_context):
+    code = "complaints.on_time_closure_rate"
+    assert services.target_for(code, "320682", 2026) == 0.98  # the plan's figure
+    for district, year, value in (
+        ("*", None, 0.9),
+        ("320000", None, 0.95),
+        ("320600", 2026, 0.97),
+        ("320682", 2027, 0.99),
+    ):
+        services.set_target(
+            ADMIN_PRINCIPAL, {"code": code, "district_code": district, "year": year, "value": value, "reason": "test"}
+        )
+    assert services.target_for(code, "320682", 2026) == 0.97  # the city's for 2026
+    assert services.target_for(code, "320682", 2027) == 0.99  # its own for 2027
+    assert services.target_for(code, "320681", 2025) == 0.95  # the province's for every year
+    assert services.target_for(code, "310112", 2026) == 0.9  # everywhere's
+    changed = services.set_target(
+        ADMIN_PRINCIPAL, {"code": code, "district_code": "320682", "year": 2027, "value": 1.0, "reason": "提高"}
+    )
+    assert [c.value for c in changed.history] == [0.99, 1.0]
+
+
+def test_targets_are_set_by_admins_within_their_units(app_context):
+    values = {"code": "complaints.reply_rate", "district_code": "320682", "value": 1.2, "reason": "x"}
+    with pytest.raises(InvalidInput) as refused:
+        services.set_target(ADMIN_PRINCIPAL, values)
+    assert "value" in refused.value.errors
+    with pytest.raises(Forbidden):
+        services.set_target(regulator_of("320682"), {**values, "value": 0.9})
+    with pytest.raises(InvalidInput):
+        services.set_target(ADMIN_PRINCIPAL, {**values, "code": "supervision.quarterly_completion.town", "value": 0.9})
+    with pytest.raises(IndicatorNotFound):
+        services.set_target(ADMIN_PRINCIPAL, {**values, "code": "nosuch.code", "value": 0.9})
