@@ -9,8 +9,8 @@ from backend.core.principal import ADMIN, OFFICE, REGULATOR
 from backend.core.schemas import IndicatorQuerySchema
 from backend.indicators import services
 from backend.indicators.schemas import (
-    IndicatorDefinitionSchema,
     EvaluatedRowSchema,
+    IndicatorDefinitionSchema,
     TargetInSchema,
     TargetQuerySchema,
     TargetSchema,

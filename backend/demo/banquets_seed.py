@@ -126,3 +126,11 @@ def seed_banquets(users: dict) -> None:
             regulator, incident.id, {"text": "接报后到场，封存剩余食品并采样", "samples_taken": ["剩余菜品"]}
         )
         services.decide_incident(regulator, incident.id, {"confirm": confirm, "reason": reason})
+
+
+def demo_chef_urls(base_url: str) -> list[tuple[str, str]]:
+    """The approved demo chefs' public cards (what a host scans before hiring)."""
+    return [
+        (chef.name, f"{base_url.rstrip('/')}/chef/{chef.public_code}")
+        for chef in Chef.objects(status="approved").only("name", "public_code").order_by("name")
+    ]

@@ -133,12 +133,14 @@ def main() -> int:
         f"  OpenAPI document:       {base}/api/openapi.json",
         f"  Health / readiness:     {base}/healthz  {base}/readyz",
     ]
+    from backend.demo.banquets_seed import demo_chef_urls
     from backend.demo.registry_seed import demo_public_urls
     from backend.demo.trace_seed import demo_trace_urls
 
     with app.app_context():
         public_urls = demo_public_urls(settings.PUBLIC_BASE_URL)
         trace_urls = demo_trace_urls(settings.PUBLIC_BASE_URL)
+        chef_urls = demo_chef_urls(settings.PUBLIC_BASE_URL)
     for label, url in public_urls:
         lines.append(f"  Demo public page:       {url}  ({label})")
     for label, url in trace_urls:
@@ -148,6 +150,10 @@ def main() -> int:
         lines.append(f"  Search (near 如皋):     {base}/search?near=32.3800,120.5700&radius_km=5")
         lines.append(f"  Sampling results:       {base}/sampling")
         lines.append(f"  Penalties disclosed:    {base}/penalties")
+        lines.append(f"  Dishonesty list:        {base}/dishonest")
+        lines.append(f"  Incident report form:   {base}/incidents/new")
+    for label, url in chef_urls:
+        lines.append(f"  Demo chef card:         {url}  ({label})")
     for state, submitted in app.extensions.get("sfs.demo", {}).get("complaints", {}).items():
         number = submitted.complaint.number
         lines.append(f"  Demo complaint ({state:<8}) {base}/complaints/{number}?key={submitted.query_key}")
