@@ -7,6 +7,7 @@ from backend.core.domains import Domain, Setting
 DOMAIN = Domain(
     "cameras",
     card_sections=("backend.cameras.card:SECTION",),
+    indicators=("backend.cameras.kpis:indicators",),
     settings=(
         # cameras one video worker samples at most; seconds a lease lasts (a killed worker's cameras
         # are taken over within it); the worker's metrics and health port (0: none)

@@ -834,3 +834,17 @@ def set_location(user_id: Any, business_id: Any, latitude: float, longitude: flo
         after_write=publish_card,
         not_found=BusinessNotFound,
     )
+
+
+def businesses_by_kind(principal: Principal, district: str | None, kinds=None) -> dict:
+    """{kind: [business ids]} of the approved businesses (not households) the principal sees in the
+    district, in one query: what coverage indicators count over."""
+    found = Business.objects.visible_to(principal).filter(status=APPROVED, kind__ne=HOUSEHOLD)
+    if kinds is not None:
+        found = found.filter(kind__in=list(kinds))
+    if district:
+        found = found.filter(district_scopes=district)
+    grouped: dict[str, list] = {}
+    for business in found.only("kind"):
+        grouped.setdefault(business.kind, []).append(business.id)
+    return grouped

@@ -6,6 +6,7 @@ from backend.core.domains import Domain, Setting
 DOMAIN = Domain(
     "routine",
     card_sections=("backend.routine.card:SECTION",),
+    indicators=("backend.routine.kpis:indicators",),
     settings=(
         # how many days late a daily check, weekly or monthly record may be entered (never for the future)
         Setting("ROUTINE_BACKFILL_DAYS", 7, int, low=0, high=62, unit="days"),

@@ -6,6 +6,7 @@ from backend.core.domains import Domain, Setting
 DOMAIN = Domain(
     "staff",
     card_sections=("backend.staff.card:SECTION",),
+    indicators=("backend.staff.kpis:indicators",),
     settings=(
         # the common local reading: valid this many months from the issue date (the default expiry, and the longest)
         Setting("HEALTH_CERTIFICATE_MONTHS", 12, positive_int, low=1, high=36, unit="months"),

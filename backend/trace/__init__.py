@@ -7,6 +7,7 @@ from backend.core.domains import Domain, Setting
 DOMAIN = Domain(
     "trace",
     card_sections=("backend.trace.pages:SECTION",),
+    indicators=("backend.trace.kpis:indicators",),
     settings=(
         Setting("WECHAT_TEMPLATE_RECALL", "sfs-recall"),
         # a holder confirms a recalled lot within this many days, else enforcement gets a lead [unknown: local]

@@ -1,0 +1,108 @@
+"""The coverage indicators each domain counts, on small hand-built data with the values worked out here."""
+
+from datetime import timedelta
+
+from backend.core.indicators import Period
+from backend.core.timeutil import today_shanghai, utcnow
+from tests.builders import approved, citizen, regulator_of, staff_values
+
+QUARTER = Period.quarter_of(today_shanghai())
+
+
+def _rows(module, sector=None):
+    rows = module.indicators(regulator_of("320682"), districts=("320682",), period=QUARTER, sector=sector)
+    return {(row.code, row.sector): row for row in rows}
+
+
+def test_kitchen_coverage_counts_canteens_with_an_approved_camera_online_in_the_last_day(app_context):
+    from backend.cameras import kpis
+    from backend.cameras.models import Camera
+
+    covered, _bare, stale = (approved(kind="school_canteen") for _ in range(3))
+    approved(kind="restaurant_small")  # not a canteen: not counted
+    for business, seen in ((covered, utcnow()), (stale, utcnow() - timedelta(hours=30))):
+        Camera(
+            business_id=business.id,
+            district_scopes=business.district_scopes,
+            name="后厨",
+            area="cooking",
+            stream_url="rtsp://x/1",
+            status="online",
+            approved_at=utcnow(),
+            last_sample_at=seen,
+        ).save()
+    rows = _rows(kpis)
+    school = rows[("cameras.kitchen_coverage", "school_canteen")]
+    assert (school.numerator, school.denominator) == (1, 3)  # the stale one was online 30 hours ago
+    assert rows[("cameras.canteen_coverage", None)].denominator == 3
+    assert rows[("cameras.kitchen_coverage", "hospital_canteen")].value is None  # none: no data, not 0%
+    assert (
+        kpis.indicators(regulator_of("320682"), districts=("320682",), period=QUARTER, sector="restaurant_small") == []
+    )
+
+
+def test_health_certificates_and_the_three_kinds_of_people(app_context):
+    from backend.staff import kpis
+    from backend.staff import services as staff
+
+    owner = citizen()
+    business = approved(owner)
+    approved()  # a second business with nobody
+    staff.add_staff(owner.user_id, business.id, staff_values(safety_roles=["head"], handles_food=False))
+    staff.add_staff(owner.user_id, business.id, staff_values(safety_roles=["officer"], handles_food=False))
+    cook = staff.add_staff(owner.user_id, business.id, staff_values())
+    staff.add_staff(owner.user_id, business.id, staff_values())  # a cook without a certificate
+    staff.add_certificate(
+        owner.user_id,
+        business.id,
+        cook.id,
+        {"number": "J1", "issuer": "疾控", "issued_on": today_shanghai() - timedelta(days=10)},
+    )
+    rows = _rows(kpis)
+    valid = rows[("staff.certificates_valid", None)]
+    assert (valid.numerator, valid.denominator) == (1, 2)
+    team = rows[("staff.safety_team_complete", None)]
+    assert (team.numerator, team.denominator) == (1, 2)
+
+
+def test_daily_check_completion_counts_days_recorded_of_days_passed(app_context, monkeypatch):
+    import uuid
+
+    from backend.routine import kpis
+    from backend.routine import services as routine
+
+    owner = citizen()
+    business = approved(owner)
+    items = routine.risk_list(owner.user_id, business.id).items
+    today = today_shanghai()
+    for day in (today, today - timedelta(days=1)):
+        if day >= QUARTER.start:
+            routine.record_daily_check(
+                owner.user_id,
+                business.id,
+                {
+                    "client_id": uuid.uuid4().hex,
+                    "day": day,
+                    "signed_name": "李安全",
+                    "results": [{"item": item.code, "result": "passed"} for item in items],
+                },
+            )
+    row = _rows(kpis)[("routine.daily_check_completion", None)]
+    days = (today - QUARTER.start).days + 1
+    assert row.denominator == days and row.numerator == min(2, days)
+
+
+def test_recall_completion_counts_confirmed_lots(app_context):
+    from backend.trace import kpis
+    from backend.trace import services as trace
+    from tests.builders import shipped_lots, supplier_with_product
+
+    farm, farm_owner, product = supplier_with_product()
+    owners = [citizen(), citizen()]
+    lots = [shipped_lots(owner, approved(owner), farm, farm_owner, product, [5.0])[0] for owner in owners]
+    recall = trace.start_recall(regulator_of("320682"), reason="农残超标", supplier_id=farm.id, product_id=product.id)
+    trace.confirm_recall(owners[0].user_id, recall.id, trace_code=lots[0].trace_code, disposal="destroyed")
+    rows = _rows(kpis)
+    assert rows[("trace.recalls_started", None)].value == 1
+    done = rows[("trace.recall_completion", None)]
+    assert (done.numerator, done.denominator) == (1, len(recall.targets)) and len(recall.targets) >= 2
