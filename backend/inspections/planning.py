@@ -293,8 +293,9 @@ def verify_draw(principal: Principal, draw_id: Any) -> bool:
 
 def indicators(principal: Principal, *, districts, period: Period, sector: str | None) -> list[IndicatorRow]:
     """Per district (of the businesses the principal supervises, of one kind when `sector` is given):
-    inspection coverage within two years, results in the period, key rectifications overdue, and the
-    share of graded businesses at A or B (优秀 or 良好)."""
+    inspection coverage within two years, results in the period, key rectifications overdue, the share
+    with a risk grade, rectifications due in the period accepted by their deadline, and the share of
+    graded businesses at A or B (优秀 or 良好)."""
     today = today_shanghai()
     since = today - timedelta(days=365 * COVERAGE_YEARS)
     rows = []
@@ -310,6 +311,12 @@ def indicators(principal: Principal, *, districts, period: Period, sector: str |
                 results[inspection.result] += 1
         covered = sum(1 for b in ids if last.get(b, date.min) >= since)
         grades = Counter(g.level for g in AnnualGrade.objects(id__in=ids).only("level") if g.level)
+        risk_graded = RiskGrade.objects(id__in=ids).count()
+        deadline_in_period = Rectification.objects(
+            business_id__in=ids, deadline__gte=period.start, deadline__lte=min(period.end, today)
+        ).only("status", "deadline", "updated_at")
+        due = list(deadline_in_period)
+        in_time = sum(1 for r in due if r.status == "accepted" and r.updated_at.date() <= r.deadline)
         at = {"period": period.label, "sector": sector}
         rows += [
             ratio("inspections.coverage_two_years", "两年内监督检查覆盖率", district, covered, len(ids), **at),
@@ -324,6 +331,8 @@ def indicators(principal: Principal, *, districts, period: Period, sector: str |
                 Rectification.objects(business_id__in=ids).overdue(today).count(),
                 **at,
             ),
+            ratio("inspections.risk_graded", "风险分级覆盖率", district, risk_graded, len(ids), **at),
+            ratio("inspections.rectified_in_time", "整改按期完成率", district, in_time, len(due), **at),
             ratio(
                 "inspections.grade_good_or_better",
                 "年度等级良好及以上占比",

@@ -106,3 +106,29 @@ def test_recall_completion_counts_confirmed_lots(app_context):
     assert rows[("trace.recalls_started", None)].value == 1
     done = rows[("trace.recall_completion", None)]
     assert (done.numerator, done.denominator) == (1, len(recall.targets)) and len(recall.targets) >= 2
+
+
+def test_risk_grading_coverage_and_rectifications_in_time(app_context):
+    from bson import ObjectId
+
+    from backend.inspections import planning
+    from backend.inspections.models import Rectification
+
+    graded, ungraded = approved(), approved()
+    planning.recompute_risk_grade(graded.id)
+    today = today_shanghai()
+    for status, deadline in (("accepted", today), ("open", max(today - timedelta(days=1), QUARTER.start))):
+        Rectification(
+            inspection_id=ObjectId(),
+            business_id=ungraded.id,
+            district_scopes=ungraded.district_scopes,
+            item="samples_kept",
+            key=False,
+            deadline=deadline,
+            status=status,
+        ).save()
+    rows = _rows(planning)
+    coverage = rows[("inspections.risk_graded", None)]
+    assert (coverage.numerator, coverage.denominator) == (1, 2)
+    in_time = rows[("inspections.rectified_in_time", None)]
+    assert (in_time.numerator, in_time.denominator) == (1, 2)
