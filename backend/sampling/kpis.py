@@ -15,9 +15,11 @@ from backend.sampling.models import (
     CLOSED,
     OPEN,
     PASS,
+    SAMPLING_TYPES,
     DispositionCase,
     DistrictResidents,
     Sample,
+    sampling_type,
 )
 from backend.sampling.services import scope_district
 from backend.workflow.services import upsert_record
@@ -49,7 +51,7 @@ def set_residents(
 
 def indicators(principal: Principal, *, districts, period: Period, sector: str | None) -> list[IndicatorRow]:
     """Per district: samples in the period per 1,000 residents (the residents of the period's first
-    year), their pass rate, and the disposition of failed samples whose case opened in the period
+    year), their pass rate (and per kind of sampling: 监督抽检, 评价性抽检, 风险监测), and the disposition of failed samples whose case opened in the period
     (completion, on time, overdue, re-tests). Samples are not split by sector."""
     if sector:
         return []
@@ -62,9 +64,14 @@ def indicators(principal: Principal, *, districts, period: Period, sector: str |
         if district:
             samples, cases = samples.filter(district_scopes=district), cases.filter(district_scopes=district)
         total = passed = 0
-        for sample in samples.only("verdict").as_pymongo():
+        by_type: dict[str, list[int]] = {kind: [0, 0] for kind in SAMPLING_TYPES}
+        for sample in samples.only("verdict", "task_source").as_pymongo():
             total += 1
             passed += sample["verdict"] == PASS
+            kind = sampling_type(sample.get("task_source"))
+            if kind:
+                by_type[kind][0] += sample["verdict"] == PASS
+                by_type[kind][1] += 1
         people = _residents(district, period.start.year) if district else None
         opened = closed = on_time = retests = 0
         for case in cases.only("status", "closed_at", "deadline", "retest"):
@@ -87,6 +94,10 @@ def indicators(principal: Principal, *, districts, period: Period, sector: str |
                 **at,
             ),
             ratio("sampling.pass_rate", "抽检合格率", district, passed, total, **at),
+            *(
+                ratio(f"sampling.pass_rate.{kind}", f"{label}合格率", district, *by_type[kind], **at)
+                for kind, label in SAMPLING_TYPES.items()
+            ),
             ratio("sampling.disposition_completion", "不合格样品核查处置完成率", district, closed, opened, **at),
             ratio("sampling.disposition_on_time", "核查处置按期完成率", district, on_time, closed, **at),
             count(

@@ -38,6 +38,17 @@ QUEUED, RUNNING, DONE, REFUSED, FAILED = "queued", "running", "done", "refused",
 IMPORT_STATUSES = (QUEUED, RUNNING, DONE, REFUSED, FAILED)
 WHOLE, PARTIAL = "whole", "partial"
 
+# the kind of sampling a result belongs to, as labs' files name it in 任务来源/抽检类别 (监督抽检,
+# 评价性抽检, 风险监测): pass rates are published per kind
+SAMPLING_TYPES = {"supervisory": "监督抽检", "evaluative": "评价性抽检", "monitoring": "风险监测"}
+_TYPE_WORDS = (("评价", "evaluative"), ("监测", "monitoring"), ("监督", "supervisory"))
+
+
+def sampling_type(task_source: str | None) -> str | None:
+    """The kind of sampling a task source names (None: it names none). Pure."""
+    return next((kind for word, kind in _TYPE_WORDS if task_source and word in task_source), None)
+
+
 # disposition cases (核查处置)
 OPEN, CLOSED = "open", "closed"
 CASE_STATUSES = (OPEN, CLOSED)

@@ -14,7 +14,17 @@ from backend.core.schemas import (
     text,
 )
 from backend.core.text import stored
-from backend.sampling.models import ACTIONS, CASE_STATUSES, OUTCOMES, PARTIAL, VERDICT_LABELS, VERDICTS, WHOLE
+from backend.sampling.models import (
+    ACTIONS,
+    CASE_STATUSES,
+    OUTCOMES,
+    PARTIAL,
+    SAMPLING_TYPES,
+    VERDICT_LABELS,
+    VERDICTS,
+    WHOLE,
+    sampling_type,
+)
 
 SAMPLING_NUMBER = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9-]{3,39}$", error="4–40 letters, digits or hyphens.")
 
@@ -85,6 +95,11 @@ class SampleItemSchema(ma.Schema):
 class SampleSchema(ma.Schema):
     sampling_number = ma.fields.String()
     task_source = ma.fields.String(allow_none=True)
+    sampling_type = ma.fields.Function(
+        lambda sample: sampling_type(sample.task_source),
+        allow_none=True,
+        metadata={"enum": list(SAMPLING_TYPES), "description": "from task_source: 监督抽检, 评价性抽检, 风险监测"},
+    )
     sampled_on = ma.fields.Date()
     business_id = ma.fields.String(allow_none=True)
     business_name = ma.fields.String()

@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+import pytest
+
 from backend.core.indicators import Period
 from backend.core.timeutil import today_shanghai, utcnow
 from tests.builders import approved, citizen, regulator_of, staff_values
@@ -132,3 +134,51 @@ def test_risk_grading_coverage_and_rectifications_in_time(app_context):
     assert (coverage.numerator, coverage.denominator) == (1, 2)
     in_time = rows[("inspections.rectified_in_time", None)]
     assert (in_time.numerator, in_time.denominator) == (1, 2)
+
+
+@pytest.mark.parametrize(
+    ("task_source", "kind"),
+    [
+        ("2026年国家食品安全监督抽检", "supervisory"),
+        ("省级评价性抽检", "evaluative"),
+        ("食品安全风险监测", "monitoring"),
+        ("市场监管局专项任务", None),
+        (None, None),
+    ],
+)
+def test_the_kind_of_sampling_is_read_from_the_task_source(task_source, kind):
+    from backend.sampling.models import sampling_type
+
+    assert sampling_type(task_source) == kind
+
+
+def test_pass_rates_per_kind_of_sampling(app_context):
+    from backend.sampling import kpis
+    from backend.sampling.models import Sample
+
+    today = today_shanghai()
+    for number, source, verdict in (
+        ("DC1", "监督抽检", "pass"),
+        ("DC2", "监督抽检", "fail"),
+        ("DC3", "评价性抽检", "pass"),
+        ("DC4", "专项", "pass"),
+    ):
+        Sample(
+            sampling_number=number,
+            task_source=source,
+            sampled_on=today,
+            business_name="某店",
+            district_code="320682",
+            district_scopes=["320682", "320600", "320000"],
+            food_name="大米",
+            food_category="粮食",
+            lab="省院",
+            report_date=today,
+            verdict=verdict,
+        ).save()
+    rows = _rows(kpis)
+    assert (rows[("sampling.pass_rate", None)].numerator, rows[("sampling.pass_rate", None)].denominator) == (3, 4)
+    supervisory = rows[("sampling.pass_rate.supervisory", None)]
+    assert (supervisory.numerator, supervisory.denominator, supervisory.value) == (1, 2, 0.5)
+    assert rows[("sampling.pass_rate.evaluative", None)].value == 1.0
+    assert rows[("sampling.pass_rate.monitoring", None)].value is None  # none sampled: no data
