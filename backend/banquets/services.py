@@ -177,6 +177,17 @@ def chefs_for(principal: Principal, *, status: str | None = None):
     return found.order_by("-created_at")
 
 
+def chef_photo(principal: Principal, chef_id: Any) -> bytes:
+    """The chef's photo, for the regulators and the 食安办 who review chefs of their districts."""
+    from backend.blobs.services import blob_store
+
+    _reviewer(principal)
+    chef = Chef.objects.get_visible(principal, ChefNotFound, id=chef_id)
+    if not chef.photo_sha256:
+        raise ChefNotFound(Text("No photo yet."))
+    return blob_store().get(chef.photo_sha256)
+
+
 def review_chef(principal: Principal, chef_id: Any, values: dict) -> Chef:
     """Approve (never a person banned from food work, nor one without a valid health certificate) or
     reject, with the reason; an approved chef gets a public card."""

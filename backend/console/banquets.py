@@ -23,10 +23,11 @@ from backend.banquets.schemas import (
     IncidentStepInSchema,
     VenueSchema,
 )
-from backend.blobs.services import read_capped
+from backend.blobs.services import read_capped, sniff
 from backend.core.principal import ADMIN, OFFICE, REGULATOR
 from backend.web.access import access, current_principal
 from backend.web.blueprint import Blueprint
+from backend.web.downloads import private_response
 from backend.web.fields import FileUploadSchema
 from backend.web.indicators import indicator_views
 from backend.web.pagination import paginate
@@ -46,6 +47,16 @@ class Chefs(MethodView):
         return paginate(
             services.chefs_for(current_principal(), status=query.get("status")), query["page"], query["per_page"]
         )
+
+
+@blp.route("/chefs/<oid:chef_id>/photo")
+class ChefPhoto(MethodView):
+    @access(REGULATOR, OFFICE, ADMIN)
+    @blp.response(200, content_type="image/jpeg")
+    def get(self, chef_id):
+        """The chef's photo, to check against the person at review"""
+        data = services.chef_photo(current_principal(), chef_id)
+        return private_response(data, sniff(data) or "application/octet-stream")
 
 
 @blp.route("/chefs/<oid:chef_id>/review")

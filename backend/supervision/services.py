@@ -615,52 +615,51 @@ def _hand_over(principal: Principal, task: SupervisionTask, index: int, finding:
     SupervisionTask.objects(id=task.id).update_one(**{f"set__findings__{index}__handover_id": handover.id})
 
 
-def add_photo(principal: Principal, task_id: Any, data: bytes) -> SupervisionTask:
-    """A photo taken on site, kept with the open task (at most 9)."""
-    from backend.blobs import services as blobs
-
+def _open_task_of(principal: Principal, task_id: Any) -> SupervisionTask:
     if principal.role != OFFICIAL:
         raise Forbidden()
     task = get_task(principal, task_id)
     if task.status != OPEN:
         raise AlreadyDone(Text("This task was completed on {day}.", day=task.done_at.date()))
-    if len(task.photos) >= 9:
-        raise InvalidInput(errors={"file": [Text("At most {limit} photos.", limit=9)]})
-    stored = blobs.store_upload(data, allowed=(blobs.JPEG, blobs.PNG, blobs.WEBP), profile=blobs.PHOTO)
+    return task
+
+
+def _keep_with_task(principal: Principal, task: SupervisionTask, *, action: str, field: str, sha256: str):
+    """One more picture kept with the open task; at most 9 of a kind, two at once included (the count
+    is a condition of the write, not a read before it)."""
     return change_state(
         SupervisionTask.objects,
         task.id,
-        action="photo_added",
+        action=action,
         actor_id=principal.user_id,
         target_type="supervision_task",
         from_statuses=(OPEN,),
-        updates={"push__photos": stored.sha256},
+        conditions={"__raw__": {f"{field}.8": {"$exists": False}}},
+        updates={f"push__{field}": sha256},
         not_found=TaskNotFound,
         conflict=AlreadyDone,
+        conflict_message=Text("At most {limit} photos.", limit=9),
     )
+
+
+def add_photo(principal: Principal, task_id: Any, data: bytes) -> SupervisionTask:
+    """A photo taken on site, kept with the open task."""
+    from backend.blobs import services as blobs
+
+    task = _open_task_of(principal, task_id)
+    if len(task.photos) >= 9:
+        raise InvalidInput(errors={"file": [Text("At most {limit} photos.", limit=9)]})
+    stored = blobs.store_upload(data, allowed=(blobs.JPEG, blobs.PNG, blobs.WEBP), profile=blobs.PHOTO)
+    return _keep_with_task(principal, task, action="photo_added", field="photos", sha256=stored.sha256)
 
 
 def capture_for_task(principal: Principal, task_id: Any, camera_id: Any) -> SupervisionTask:
     """A remote visit keeps the camera's latest frame (as captured) with the task, as on the wall."""
     from backend.cameras import services as cameras
 
-    if principal.role != OFFICIAL:
-        raise Forbidden()
-    task = get_task(principal, task_id)
-    if task.status != OPEN:
-        raise AlreadyDone(Text("This task was completed on {day}.", day=task.done_at.date()))
+    task = _open_task_of(principal, task_id)
     sha = cameras.keep_latest_frame(task.business_id, camera_id)
-    return change_state(
-        SupervisionTask.objects,
-        task.id,
-        action="frame_captured",
-        actor_id=principal.user_id,
-        target_type="supervision_task",
-        from_statuses=(OPEN,),
-        updates={"push__captures": sha},
-        not_found=TaskNotFound,
-        conflict=AlreadyDone,
-    )
+    return _keep_with_task(principal, task, action="frame_captured", field="captures", sha256=sha)
 
 
 REMIND_DAYS_BEFORE = 7  # an open task is announced to its official this many days before it is due

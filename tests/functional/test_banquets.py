@@ -69,6 +69,11 @@ def test_a_chef_is_approved_with_a_card_that_shows_nothing_private(api, owned_bu
         f"/api/v1/mp/chefs/{chef['id']}/photo", token=token, files={"file": ("me.jpg", jpeg_bytes(), "image/jpeg")}
     )
     assert photo.status_code == 200 and photo.json()["has_photo"] is True
+    seen = api.get(f"/api/v1/console/chefs/{chef['id']}/photo", token=regulator)
+    assert seen.status_code == 200 and seen.headers["Content-Type"] == "image/jpeg"
+    assert_error(
+        api.get(f"/api/v1/console/chefs/{chef['id']}/photo", token=console_login("regulator", ("310112",))), 404
+    )
     lying = api.put(
         f"/api/v1/mp/chefs/{chef['id']}/photo", token=token, files={"file": ("me.jpg", b"not a picture", "image/jpeg")}
     )

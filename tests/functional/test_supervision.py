@@ -272,3 +272,62 @@ def test_a_sector_bureau_reads_its_own_canteens_and_nothing_else(api, owned_busi
     assert "sectors" in assert_error(api.post("/api/v1/console/users", token=admin, json=user), 422)["errors"]
     made = api.post("/api/v1/console/users", token=admin, json={**user, "sectors": ["school_canteen"]})
     assert made.status_code == 201 and made.json()["sectors"] == ["school_canteen"]
+
+
+def _at_once(calls):
+    """Run the calls in threads released together; their responses in order."""
+    import threading
+
+    answers = [None] * len(calls)
+    start = threading.Barrier(len(calls))
+
+    def run(index, call):
+        start.wait()
+        answers[index] = call()
+
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
+
+
+def test_racing_pairings_leave_one_current_and_photos_stop_at_nine(api, owned_business, console_login, mp_login):
+    from tests.builders import jpeg_bytes
+
+    business, _owner, _regulator = owned_business
+    office = console_login("office", ("320682",))
+    first, token = bound_official(api, office, mp_login, phone="13900000061")
+    second, _ = bound_official(api, office, mp_login, phone="13900000062")
+    answers = _at_once(
+        [
+            lambda official=official: api.post(
+                "/api/v1/console/assignments",
+                token=office,
+                json={"official_id": official["id"], "business_id": business["id"]},
+            )
+            for official in (first, second)
+        ]
+    )
+    assert sorted(a.status_code for a in answers) in ([201, 201], [201, 409])  # a race lost, or one after the other
+    assert len(api.get("/api/v1/console/assignments", token=office, params={"business_id": business["id"]}).json()) == 1
+    if api.get("/api/v1/console/assignments", token=office).json()[0]["official_id"] != first["id"]:
+        api.post(
+            "/api/v1/console/assignments",
+            token=office,
+            json={"official_id": first["id"], "business_id": business["id"]},
+        )
+    api.post("/api/v1/console/supervision-tasks/generate", token=office, json={"quarter": quarter()})
+    (task,) = api.get("/api/v1/mp/official/tasks", token=token).json()
+    photos = f"/api/v1/mp/official/tasks/{task['id']}/photos"
+
+    def upload():
+        return api.post(photos, token=token, files={"file": ("p.jpg", jpeg_bytes(), "image/jpeg")})
+
+    for _ in range(8):
+        assert upload().status_code == 201
+    answers = _at_once([upload, upload])
+    assert sorted(a.status_code for a in answers) in ([201, 409], [201, 422])
+    (after,) = api.get("/api/v1/mp/official/tasks", token=token).json()
+    assert len(after["photos"]) == 9
