@@ -19,6 +19,7 @@ from backend.sampling.models import (
     DispositionCase,
     DistrictResidents,
     Sample,
+    is_agricultural,
     sampling_type,
 )
 from backend.sampling.services import scope_district
@@ -51,8 +52,10 @@ def set_residents(
 
 def indicators(principal: Principal, *, districts, period: Period, sector: str | None) -> list[IndicatorRow]:
     """Per district: samples in the period per 1,000 residents (the residents of the period's first
-    year), their pass rate (and per kind of sampling: 监督抽检, 评价性抽检, 风险监测), and the disposition of failed samples whose case opened in the period
-    (completion, on time, overdue, re-tests). Samples are not split by sector."""
+    year; all, and agricultural products for residues), their pass rate (and per kind of sampling:
+    监督抽检, 评价性抽检, 风险监测), the share of them whose result was announced, and the disposition of
+    failed samples whose case opened in the period (completion, on time, overdue, re-tests). Samples
+    are not split by sector."""
     if sector:
         return []
     rows = []
@@ -63,11 +66,13 @@ def indicators(principal: Principal, *, districts, period: Period, sector: str |
         )
         if district:
             samples, cases = samples.filter(district_scopes=district), cases.filter(district_scopes=district)
-        total = passed = 0
+        total = passed = agricultural = announced = 0
         by_type: dict[str, list[int]] = {kind: [0, 0] for kind in SAMPLING_TYPES}
-        for sample in samples.only("verdict", "task_source").as_pymongo():
+        for sample in samples.only("verdict", "task_source", "food_category", "announcement_id").as_pymongo():
             total += 1
             passed += sample["verdict"] == PASS
+            agricultural += is_agricultural(sample.get("food_category"))
+            announced += sample.get("announcement_id") is not None
             kind = sampling_type(sample.get("task_source"))
             if kind:
                 by_type[kind][0] += sample["verdict"] == PASS
@@ -93,7 +98,18 @@ def indicators(principal: Principal, *, districts, period: Period, sector: str |
                 "per_thousand",
                 **at,
             ),
+            IndicatorRow(
+                "sampling.residues_per_thousand_residents",
+                "每千人农兽药残留抽检批次",
+                district,
+                round(agricultural * 1000 / people, 2) if people else None,
+                agricultural,
+                people,
+                "per_thousand",
+                **at,
+            ),
             ratio("sampling.pass_rate", "抽检合格率", district, passed, total, **at),
+            ratio("sampling.results_disclosed", "抽检结果公示率", district, announced, total, **at),
             *(
                 ratio(f"sampling.pass_rate.{kind}", f"{label}合格率", district, *by_type[kind], **at)
                 for kind, label in SAMPLING_TYPES.items()

@@ -49,6 +49,17 @@ def sampling_type(task_source: str | None) -> str | None:
     return next((kind for word, kind in _TYPE_WORDS if task_source and word in task_source), None)
 
 
+# 食用农产品 in the 抽检 classification (蔬菜, 水果, 畜禽肉, 水产品, 鲜蛋, 豆类, 坚果籽类): the samples whose
+# checks are mostly pesticide and veterinary-drug residues, which plans count on their own per 1,000
+# residents (鄂尔多斯: 农兽药残留 2 批次/千人)
+AGRICULTURAL_WORDS = ("食用农产品", "蔬菜", "水果", "畜禽肉", "水产品", "鲜蛋", "豆类", "生干坚果")
+
+
+def is_agricultural(food_category: str | None) -> bool:
+    """Whether a sample's category is an agricultural product (a residue sample). Pure."""
+    return bool(food_category) and any(word in food_category for word in AGRICULTURAL_WORDS)
+
+
 # disposition cases (核查处置)
 OPEN, CLOSED = "open", "closed"
 CASE_STATUSES = (OPEN, CLOSED)

@@ -152,33 +152,72 @@ def test_the_kind_of_sampling_is_read_from_the_task_source(task_source, kind):
     assert sampling_type(task_source) == kind
 
 
-def test_pass_rates_per_kind_of_sampling(app_context):
-    from backend.sampling import kpis
+def _sample(number, *, source="监督抽检", verdict="pass", category="粮食", announced=False):
+    from bson import ObjectId
+
     from backend.sampling.models import Sample
 
     today = today_shanghai()
+    Sample(
+        sampling_number=number,
+        task_source=source,
+        sampled_on=today,
+        business_name="某店",
+        district_code="320682",
+        district_scopes=["320682", "320600", "320000"],
+        food_name="大米",
+        food_category=category,
+        lab="省院",
+        report_date=today,
+        verdict=verdict,
+        announcement_id=ObjectId() if announced else None,
+    ).save()
+
+
+def test_pass_rates_per_kind_of_sampling(app_context):
+    from backend.sampling import kpis
+
     for number, source, verdict in (
         ("DC1", "监督抽检", "pass"),
         ("DC2", "监督抽检", "fail"),
         ("DC3", "评价性抽检", "pass"),
         ("DC4", "专项", "pass"),
     ):
-        Sample(
-            sampling_number=number,
-            task_source=source,
-            sampled_on=today,
-            business_name="某店",
-            district_code="320682",
-            district_scopes=["320682", "320600", "320000"],
-            food_name="大米",
-            food_category="粮食",
-            lab="省院",
-            report_date=today,
-            verdict=verdict,
-        ).save()
+        _sample(number, source=source, verdict=verdict)
     rows = _rows(kpis)
     assert (rows[("sampling.pass_rate", None)].numerator, rows[("sampling.pass_rate", None)].denominator) == (3, 4)
     supervisory = rows[("sampling.pass_rate.supervisory", None)]
     assert (supervisory.numerator, supervisory.denominator, supervisory.value) == (1, 2, 0.5)
     assert rows[("sampling.pass_rate.evaluative", None)].value == 1.0
     assert rows[("sampling.pass_rate.monitoring", None)].value is None  # none sampled: no data
+
+
+def test_residue_samples_per_thousand_residents_and_results_disclosed(app_context):
+    from backend.sampling import kpis
+    from backend.sampling.models import DistrictResidents
+
+    DistrictResidents(
+        id=f"320682-{QUARTER.start.year}", district_code="320682", year=QUARTER.start.year, residents=4000
+    ).save()
+    _sample("R1", category="食用农产品", announced=True)
+    _sample("R2", category="蔬菜", announced=True)
+    _sample("R3", category="畜禽肉及副产品")
+    _sample("R4", category="粮食加工品", announced=True)
+    _sample("R5", category="饮料")
+    rows = _rows(kpis)
+    residues = rows[("sampling.residues_per_thousand_residents", None)]
+    # three agricultural samples for 4,000 residents: 0.75 per 1,000
+    assert (residues.numerator, residues.denominator, residues.value) == (3, 4000, 0.75)
+    assert rows[("sampling.per_thousand_residents", None)].value == 1.25
+    disclosed = rows[("sampling.results_disclosed", None)]
+    assert (disclosed.numerator, disclosed.denominator, disclosed.value) == (3, 5, 0.6)
+
+
+@pytest.mark.parametrize(
+    ("category", "agricultural"),
+    [("食用农产品", True), ("水产品", True), ("新鲜水果", True), ("饮料", False), ("豆制品", False), (None, False)],
+)
+def test_which_categories_are_agricultural(category, agricultural):
+    from backend.sampling.models import is_agricultural
+
+    assert is_agricultural(category) is agricultural
