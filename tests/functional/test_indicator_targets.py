@@ -76,6 +76,7 @@ def test_an_indicator_against_its_target_and_the_public_subset(api, owned_busine
         "complaints.reply_rate",
         "complaints.on_time_closure_rate",
         "sampling.pass_rate",
+        "sampling.results_disclosed",
         "enforcement.disclosed_in_time",
     }
     assert business["name"] not in published.text
