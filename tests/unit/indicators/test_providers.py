@@ -94,6 +94,81 @@ def test_daily_check_completion_counts_days_recorded_of_days_passed(app_context,
     assert row.denominator == days and row.numerator == min(2, days)
 
 
+@pytest.mark.parametrize(
+    ("period", "last", "weeks", "months"),
+    [
+        ("2026-11", "2026-12-07", ["2026-11-02", "2026-11-09", "2026-11-16", "2026-11-23"], ["2026-11"]),
+        (
+            "2026-Q4",
+            "2026-11-15",
+            ["2026-10-05", "2026-10-12", "2026-10-19", "2026-10-26", "2026-11-02", "2026-11-09"],
+            ["2026-10"],
+        ),
+        (
+            "2026-10-15..2026-12-31",
+            "2026-12-07",
+            ["2026-10-19", "2026-10-26", "2026-11-02", "2026-11-09", "2026-11-16", "2026-11-23", "2026-11-30"],
+            ["2026-11"],
+        ),
+        ("2026-12", "2026-12-03", [], []),
+    ],
+)
+def test_the_weeks_and_months_that_have_ended_in_a_period(period, last, weeks, months):
+    from datetime import date
+
+    from backend.routine.kpis import ended_months, ended_weeks
+
+    found = Period.parse(period)
+    assert [str(day) for day in ended_weeks(found, date.fromisoformat(last))] == weeks
+    assert ended_months(found, date.fromisoformat(last)) == months
+
+
+def test_weekly_reports_and_monthly_meetings_of_the_periods_that_ended(app_context):
+    from datetime import date
+
+    from backend.routine import kpis
+    from backend.routine import services as routine
+    from backend.routine.models import MonthlyReport, Signature, WeeklyReport
+
+    keeping = []
+    for _ in range(2):
+        owner = citizen()
+        business = approved(owner)
+        routine.risk_list(owner.user_id, business.id)  # the list makes it a business that keeps 三件事
+        keeping.append((owner, business))
+    approved()  # keeps no list: not counted
+    (owner, business), _ = keeping
+    signed = {"signature": Signature(user_id=owner.user_id, name="李安全", at=utcnow())}
+    for monday in ("2026-11-02", "2026-11-09", "2026-11-16"):
+        WeeklyReport(
+            business_id=business.id,
+            client_id=monday,
+            week_start=date.fromisoformat(monday),
+            assessment="good",
+            **signed,
+        ).save()
+    MonthlyReport(
+        business_id=business.id,
+        client_id="m",
+        month="2026-11",
+        held_on=date(2026, 11, 28),
+        attendees=["李"],
+        problems="无",
+        decisions="无",
+        next_focus="无",
+        **signed,
+    ).save()
+    rows = {
+        row.code: row
+        for row in kpis.indicators(
+            regulator_of("320682"), districts=("320682",), period=Period.parse("2026-11"), sector=None
+        )
+    }
+    weekly, monthly = rows["routine.weekly_report_completion"], rows["routine.monthly_meeting_completion"]
+    assert (weekly.numerator, weekly.denominator) == (3, 2 * 4)  # two businesses, four weeks ended in November
+    assert (monthly.numerator, monthly.denominator, monthly.value) == (1, 2, 0.5)
+
+
 def test_recall_completion_counts_confirmed_lots(app_context):
     from backend.trace import kpis
     from backend.trace import services as trace
