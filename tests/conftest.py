@@ -221,3 +221,13 @@ def browser_page():
         page.requested = requested
         yield page
         browser.close()
+
+
+@pytest.fixture
+def job_worker(app):
+    """The job queue worked in the app's process (as on the embedded default), for tests that queue jobs."""
+    from backend.core.jobs import InProcessWorker
+
+    worker = InProcessWorker(app.extensions["sfs.runtime"], poll=0.05).start()
+    yield worker
+    worker.stop()

@@ -209,3 +209,19 @@ def aged_token(token: str, *, left: int, signed_in_ago: int, ttl: int = 900) -> 
     now = int(time.time())
     claims.update(exp=now + left, iat=now + left - ttl, auth_time=now - signed_in_ago)
     return jwt.encode(claims, TEST_SECRET, algorithm="HS256")
+
+
+def pdf_text(data: bytes) -> str:
+    """A PDF's text, after checking that every glyph comes from an embedded font (a printer without
+    Chinese fonts prints it)."""
+    import io
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor") or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor.get_object()), font.get("/BaseFont")
+    return "".join(page.extract_text() for page in reader.pages).replace("\n", "")

@@ -3,7 +3,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from backend.core.principal import ADMIN, BUREAU, OFFICE, REGULATOR, ROLES, SECTOR_KINDS
+from backend.core.principal import ADMIN, BUREAU, OFFICE, REGULATOR, ROLES, SECTOR_KINDS, VIEWER
 from backend.core.schemas import DistrictCode, PaginationQuerySchema, StrictSchema, text
 
 USERNAME = validate.Regexp(r"^[A-Za-z0-9_.-]{3,32}$", error="3-32 letters, digits, '_', '.' or '-'.")
@@ -55,7 +55,7 @@ class TokenResponseSchema(TokenPairSchema):
 class ConsoleUserCreateSchema(StrictSchema):
     username = ma.fields.String(required=True, validate=USERNAME)
     password = text(256, required=True, strip=False)
-    role = ma.fields.String(required=True, validate=validate.OneOf((REGULATOR, ADMIN, OFFICE, BUREAU)))
+    role = ma.fields.String(required=True, validate=validate.OneOf((REGULATOR, ADMIN, OFFICE, BUREAU, VIEWER)))
     districts = ma.fields.List(DistrictCode(), load_default=list, validate=validate.Length(max=50))
     sectors = ma.fields.List(
         ma.fields.String(validate=validate.OneOf(SECTOR_KINDS)),

@@ -17,7 +17,7 @@ from backend.accounts.errors import InvalidCredentials, LoginLocked, UsernameTak
 from backend.accounts.models import User
 from backend.core import context, districts
 from backend.core.errors import Forbidden, InvalidInput, NotFound
-from backend.core.principal import ADMIN, BUREAU, CITIZEN, OFFICE, REGULATOR, Principal
+from backend.core.principal import ADMIN, BUREAU, CITIZEN, OFFICE, REGULATOR, VIEWER, Principal
 from backend.core.text import Text
 from backend.core.timeutil import utcnow
 from backend.workflow.services import change_state, create_record
@@ -170,13 +170,19 @@ def create_console_user(
     organisation: str | None = None,
     sectors: list[str] | None = None,
 ) -> User:
-    if role not in (REGULATOR, ADMIN, OFFICE, BUREAU):
+    if role not in (REGULATOR, ADMIN, OFFICE, BUREAU, VIEWER):
         raise InvalidInput(
-            errors={"role": [Text("Console users are regulators, food-safety offices, sector bureaus or admins.")]}
+            errors={
+                "role": [
+                    Text(
+                        "Console users are regulators, food-safety offices, sector bureaus, read-only viewers or admins."
+                    )
+                ]
+            }
         )
     if (role == BUREAU) != bool(sectors):
         raise InvalidInput(errors={"sectors": [Text("A sector bureau, and only one, names the kinds it oversees.")]})
-    if role in (REGULATOR, OFFICE, BUREAU) and not districts:
+    if role in (REGULATOR, OFFICE, BUREAU, VIEWER) and not districts:
         raise InvalidInput(errors={"districts": [Text("A regulator needs at least one district.")]})
     if role == ADMIN and districts:
         raise InvalidInput(errors={"districts": [Text("Admins are not scoped to districts.")]})

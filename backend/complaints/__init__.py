@@ -6,6 +6,7 @@ from backend.core.domains import Domain, Setting
 DOMAIN = Domain(
     "complaints",
     indicators=("backend.complaints.services:indicators",),
+    shortfalls=("backend.complaints.kpis:shortfalls",),
     settings=(
         # per client IP and per signed-in user on complaint submission (uploads get 9x); "off" disables
         Setting("COMPLAINT_RATE_LIMIT", "5/hour", check=rate_limit_reason),

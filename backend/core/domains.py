@@ -87,6 +87,8 @@ class Domain:
     settings: tuple[Setting, ...] = ()
     jobs: tuple[str, ...] = ()  # dotted functions the job worker may run for this domain
     indicators: tuple[str, ...] = ()  # `module:function` giving indicator rows (the KPI contract)
+    # `module:function(principal, district, today) -> [Shortfall]`: the lists behind missed targets
+    shortfalls: tuple[str, ...] = ()
     # (event, `module:function`): what this domain does when another says something happened, without
     # either importing the other (the risk grade hears of a failed sample or a closed complaint)
     listens: tuple[tuple[str, str], ...] = ()

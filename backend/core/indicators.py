@@ -101,6 +101,27 @@ class IndicatorRow:
         return asdict(self)
 
 
+SHORTFALL_ITEMS = 50  # lines a list behind a miss shows; the total says how many there are
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """What lies behind a missed target, for the monthly report: e.g. the complaints past their
+    deadline. A domain declares its lists (`Domain.shortfalls`, `module:function`), each called as
+    `function(principal, district, today) -> [Shortfall]`, and answers at most SHORTFALL_ITEMS lines
+    each, oldest deadline first, with the total."""
+
+    code: str  # the indicator it explains
+    title: str  # Chinese
+    total: int
+    items: tuple[str, ...] = ()
+
+
+def shortfall(code: str, title: str, found, line: Callable[[object], str]) -> Shortfall:
+    """A Shortfall from a QuerySet already in order: its count and first lines."""
+    return Shortfall(code, title, found.count(), tuple(line(item) for item in found.limit(SHORTFALL_ITEMS)))
+
+
 def ratio(code: str, name: str, district: str | None, numerator: float, denominator: float, **extra) -> IndicatorRow:
     """A share: value = numerator / denominator (None when nothing was counted), both kept."""
     value = round(numerator / denominator, 4) if denominator else None

@@ -59,7 +59,7 @@ class OfficialDocument:
     dated: str = ""
 
 
-def _styles(font: str) -> dict[str, ParagraphStyle]:
+def styles(font: str) -> dict[str, ParagraphStyle]:
     base = ParagraphStyle("body", fontName=font, fontSize=11, leading=17, wordWrap="CJK")
     return {
         "body": base,
@@ -80,15 +80,15 @@ def render(document: OfficialDocument) -> bytes:
     """The document as an A4 PDF whose every glyph comes from the embedded font (no reader-supplied
     fonts: a government printer may have no Chinese font)."""
     font = cjk_font()
-    styles = _styles(font)
+    style = styles(font)
     story: list = [
-        _paragraph(document.authority, styles["authority"]),
-        _paragraph(document.title, styles["title"]),
-        _paragraph(document.number, styles["number"]),
+        _paragraph(document.authority, style["authority"]),
+        _paragraph(document.title, style["title"]),
+        _paragraph(document.number, style["number"]),
     ]
     if document.rows:
         table = Table(
-            [[_paragraph(label, styles["body"]), _paragraph(value, styles["body"])] for label, value in document.rows],
+            [[_paragraph(label, style["body"]), _paragraph(value, style["body"])] for label, value in document.rows],
             colWidths=[38 * mm, 132 * mm],
         )
         table.setStyle(
@@ -105,7 +105,7 @@ def render(document: OfficialDocument) -> bytes:
     if document.table:
         width = 170 * mm / len(document.table[0])
         grid = Table(
-            [[_paragraph(str(cell), styles["small"]) for cell in row] for row in document.table],
+            [[_paragraph(str(cell), style["small"]) for cell in row] for row in document.table],
             colWidths=[width] * len(document.table[0]),
             repeatRows=1,
         )
@@ -121,12 +121,12 @@ def render(document: OfficialDocument) -> bytes:
         )
         story.append(grid)
     for heading, text in document.sections:
-        story += [_paragraph(heading, styles["heading"]), _paragraph(text, styles["body"])]
+        story += [_paragraph(heading, style["heading"]), _paragraph(text, style["body"])]
     if document.signatures:
         story.append(Spacer(1, 10 * mm))
-        story += [_paragraph(line, styles["right"]) for line in document.signatures]
+        story += [_paragraph(line, style["right"]) for line in document.signatures]
     if document.dated:
-        story.append(_paragraph(document.dated, styles["right"]))
+        story.append(_paragraph(document.dated, style["right"]))
     out = io.BytesIO()
     pdf = SimpleDocTemplate(
         out,

@@ -13,7 +13,9 @@ OFFICIAL = "official"
 OFFICE = "office"
 # a sector bureau (education, health, civil affairs) watching its own kind of canteen, read-only
 BUREAU = "bureau"
-ROLES = (CITIZEN, REGULATOR, ADMIN, OFFICIAL, OFFICE, BUREAU)
+# a read-only console account of a district, for the command centre's 大屏: indicators and the dashboard
+VIEWER = "viewer"
+ROLES = (CITIZEN, REGULATOR, ADMIN, OFFICIAL, OFFICE, BUREAU, VIEWER)
 # the kinds of business a bureau may oversee: schools' and kindergartens', hospitals', elderly care's
 SECTOR_KINDS = ("school_canteen", "hospital_canteen", "elderly_canteen", "government_canteen")
 # Business membership (owner / manager / staff) is per business, held by the registry, not a user role.

@@ -88,3 +88,31 @@ class PublicIndicatorQuerySchema(IndicatorQuerySchema):
     def _one_district(self, data, **kwargs):
         if len(data.get("district") or []) != 1:
             raise ma.ValidationError(Text("Name one district."), field_name="district")
+
+
+class ReportInSchema(StrictSchema):
+    district = DistrictCode(required=True)
+    month = ma.fields.String(
+        required=True,
+        validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="A month like 2026-11."),
+        metadata={"description": "an ended month, 2026-11"},
+    )
+
+
+class ReportQuerySchema(PaginationQuerySchema):
+    district = DistrictCode()
+    month = ma.fields.String(validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="A month like 2026-11."))
+
+
+class ReportSchema(ma.Schema):
+    id = ma.fields.String()
+    district_code = ma.fields.String()
+    month = ma.fields.String()
+    status = ma.fields.String(metadata={"enum": ["queued", "running", "done", "failed"]})
+    done = ma.fields.Integer(metadata={"description": "indicators evaluated so far"})
+    total = ma.fields.Integer()
+    missed = ma.fields.Integer(allow_none=True)
+    pdf_bytes = ma.fields.Integer(allow_none=True)
+    pdf_sha256 = ma.fields.String(allow_none=True)
+    finished_at = ma.fields.DateTime(allow_none=True)
+    created_at = ma.fields.DateTime()

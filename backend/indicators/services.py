@@ -6,17 +6,21 @@ before it, so every row carries its value, target, whether it is met and its tre
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
-from backend.core import domains
+from redis.exceptions import RedisError
+
+from backend.core import context, domains
 from backend.core.districts import enclosing_codes
 from backend.core.errors import Forbidden, InvalidInput
 from backend.core.indicators import IndicatorRow, Period, scopes
-from backend.core.principal import ADMIN, Principal
+from backend.core.principal import ADMIN, REGULATOR, Principal
 from backend.core.text import Text
 from backend.core.timeutil import today_shanghai, utcnow
 from backend.indicators.errors import IndicatorNotFound
 from backend.indicators.models import EVERYWHERE, Target, TargetChange
+from backend.registry import services as registry
 from backend.workflow.services import upsert_record
 
 # where each code's provider lives, when the code's first part is not the domain's name
@@ -24,6 +28,11 @@ PROVIDER_DOMAIN = {"sector": "supervision", "platform": "supervision"}
 # an aggregate reader for the public subset: the providers count records of the district asked and
 # return nothing else (the catalogue marks which codes are public)
 PUBLIC_READER = Principal(user_id="000000000000000000000000", role=ADMIN)
+# A provider's rows for one district and a closed period are kept in Redis until recomputed at the
+# next closing (`close_periods`); a period still running is counted afresh (its records keep arriving
+# and people check a figure right after changing it).
+CLOSED_PERIOD_SECONDS = 400 * 24 * 3600
+MAX_SERIES_MONTHS = 24
 
 
 def catalogue() -> dict:
@@ -78,21 +87,61 @@ def previous(period: Period) -> Period:
     return Period(start - timedelta(days=days), start - timedelta(days=1))
 
 
-def _providers(code: str):
+def _providers(code: str) -> list[str]:
     domain = PROVIDER_DOMAIN.get(code.split(".")[0], code.split(".")[0])
     wanted = next((d for d in domains.loaded() if d.name == domain), None)
     if wanted is None:
         raise IndicatorNotFound()
-    return [domains.resolve(reference) for reference in wanted.indicators]
+    return list(wanted.indicators)
+
+
+def _cache_key(reference: str, district: str, period: Period, sector: str | None) -> str:
+    return f"kpi:{catalogue()['version']}:{reference}:{district}:{period.label}:{sector or '-'}"
+
+
+def provider_rows(
+    principal: Principal, reference: str, district: str | None, period: Period, sector: str | None, *, fresh=False
+) -> list[IndicatorRow]:
+    """One provider's rows for one district; a closed period's from the cache when it has them. A
+    district's figures are the same for everyone allowed to see that district (the scope was checked
+    before), so they are shared; "everything the principal sees" (no district) depends on who asks and
+    is never cached. Redis away: computed every time."""
+    provider = domains.resolve(reference)
+    if district is None or period.end >= today_shanghai():
+        return provider(principal, districts=(district,), period=period, sector=sector)
+    key = _cache_key(reference, district, period, sector)
+    if not fresh:
+        try:
+            cached = context.redis().get(key)
+        except RedisError:
+            cached = None
+        if cached is not None:
+            return [IndicatorRow(**row) for row in json.loads(cached)]
+    rows = provider(principal, districts=(district,), period=period, sector=sector)
+    try:
+        context.redis().set(key, json.dumps([row.as_dict() for row in rows]), ex=CLOSED_PERIOD_SECONDS)
+    except RedisError:
+        pass
+    return rows
 
 
 def _rows(principal: Principal, code: str, districts: tuple, period: Period, sector: str | None) -> list[IndicatorRow]:
-    rows = []
-    for provider in _providers(code):
-        rows += [
-            row for row in provider(principal, districts=districts, period=period, sector=sector) if row.code == code
-        ]
-    return rows
+    return [
+        row
+        for reference in _providers(code)
+        for district in districts
+        for row in provider_rows(principal, reference, district, period, sector)
+        if row.code == code
+    ]
+
+
+def reader(principal: Principal) -> Principal:
+    """Whom the figures are counted as: an admin or a regulator as themselves; anyone else allowed to
+    read indicators (a 食安办, the dashboard's read-only account) as a regulator of their own districts —
+    the figures are aggregates of those districts, which the scope check allowed first."""
+    if principal.role in (ADMIN, REGULATOR):
+        return principal
+    return Principal(user_id=principal.user_id, role=REGULATOR, districts=principal.districts)
 
 
 def evaluate(principal: Principal, code: str, *, districts, period: Period, sector: str | None = None) -> list[dict]:
@@ -102,6 +151,7 @@ def evaluate(principal: Principal, code: str, *, districts, period: Period, sect
     if period.start > today_shanghai():
         raise InvalidInput(errors={"period": [Text("The period has not begun.")]})
     wanted = scopes(principal, districts)
+    principal = reader(principal)
     now = _rows(principal, code, wanted, period, sector)
     before = {(r.district_code, r.sector): r.value for r in _rows(principal, code, wanted, previous(period), sector)}
     found = []
@@ -119,6 +169,45 @@ def evaluate(principal: Principal, code: str, *, districts, period: Period, sect
             }
         )
     return found
+
+
+def series(principal: Principal, code: str, *, districts, period: Period, sector: str | None = None) -> list[dict]:
+    """The indicator month by month through the period (each month evaluated as `evaluate` does): what a
+    trend line against the target is drawn from."""
+    months = []
+    first = period.start.replace(day=1)
+    while first <= min(period.end, today_shanghai()) and len(months) < MAX_SERIES_MONTHS:
+        months.append(Period.parse(first.strftime("%Y-%m")))
+        first = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return [
+        row for month in months for row in evaluate(principal, code, districts=districts, period=month, sector=sector)
+    ]
+
+
+def by_district(principal: Principal, code: str, *, period: Period, sector: str | None = None) -> list[dict]:
+    """The indicator for each county the principal oversees that has businesses: the bars of a
+    comparison, and the tiles of the dashboard's district grid."""
+    return evaluate(
+        principal, code, districts=registry.served_districts(principal) or None, period=period, sector=sector
+    )
+
+
+def close_periods(principal: Principal, counties: list[str], month: str) -> int:
+    """At a month's closing: count afresh, and keep, every provider's rows for the month — and for the
+    quarter and the year when the month ends them — for each county and its city and province."""
+    period = Period.parse(month)
+    closing = [period]
+    if period.end.month % 3 == 0:
+        closing.append(Period.quarter_of(period.end))
+    if period.end.month == 12:
+        closing.append(Period.parse(str(period.end.year)))
+    places = sorted({code for county in counties for code in enclosing_codes(county)})
+    references = [reference for domain in domains.loaded() for reference in domain.indicators]
+    for closed in closing:
+        for place in places:
+            for reference in references:
+                provider_rows(principal, reference, place, closed, None, fresh=True)
+    return len(closing) * len(places) * len(references)
 
 
 def public_indicators(district: str, period: Period) -> list[dict]:

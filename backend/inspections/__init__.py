@@ -7,6 +7,7 @@ from backend.core.domains import Domain, Setting
 DOMAIN = Domain(
     "inspections",
     indicators=("backend.inspections.planning:indicators",),
+    shortfalls=("backend.inspections.planning:shortfalls",),
     card_sections=("backend.inspections.card:SECTION",),
     listens=(("risk_input_changed", "backend.inspections.planning:risk_input_changed"),),
     settings=(

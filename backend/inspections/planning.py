@@ -19,7 +19,7 @@ from backend.accounts.models import User
 from backend.complaints.models import CLOSED, Complaint
 from backend.core import context, domains
 from backend.core.errors import Forbidden, InvalidInput
-from backend.core.indicators import IndicatorRow, Period, count, ratio
+from backend.core.indicators import IndicatorRow, Period, Shortfall, count, ratio, shortfall
 from backend.core.principal import Principal
 from backend.core.text import Text
 from backend.core.timeutil import today_shanghai, utcnow
@@ -348,3 +348,16 @@ def indicators(principal: Principal, *, districts, period: Period, sector: str |
 def risk_grade_for(principal: Principal, business_id: Any) -> RiskGrade:
     business = registry.get_for_regulator(principal, business_id)
     return recompute_risk_grade(business.id)
+
+
+def shortfalls(principal: Principal, district: str, today) -> list[Shortfall]:
+    """The failed items not fixed by their deadline (key items first)."""
+    late = Rectification.objects.visible_to(principal).filter(district_scopes=district).overdue(today)
+    return [
+        shortfall(
+            "inspections.rectified_in_time",
+            "逾期未整改的检查问题",
+            late.order_by("-key", "deadline"),
+            lambda r: f"{'关键项 ' if r.key else ''}{r.item} {r.text or ''} · 应于 {r.deadline} 前整改",
+        )
+    ]

@@ -836,6 +836,12 @@ def set_location(user_id: Any, business_id: Any, latitude: float, longitude: flo
     )
 
 
+def served_districts(principal: Principal) -> list[str]:
+    """The counties where the principal sees approved businesses, in code order: the districts an
+    overview compares."""
+    return sorted(Business.objects.visible_to(principal).filter(status=APPROVED).distinct("district_code"))
+
+
 def businesses_by_kind(principal: Principal, district: str | None, kinds=None) -> dict:
     """{kind: [business ids]} of the approved businesses (not households) the principal sees in the
     district, in one query: what coverage indicators count over."""

@@ -7,6 +7,7 @@ from backend.core.domains import Domain, Setting
 DOMAIN = Domain(
     "sampling",
     indicators=("backend.sampling.kpis:indicators",),
+    shortfalls=("backend.sampling.kpis:shortfalls",),
     card_sections=("backend.sampling.card:SECTION",),
     jobs=("backend.sampling.importing.run_import",),
     settings=(

@@ -7,7 +7,7 @@ import logging
 from datetime import timedelta
 
 from backend.core import districts
-from backend.core.indicators import IndicatorRow, Period, count, ratio
+from backend.core.indicators import IndicatorRow, Period, Shortfall, count, ratio, shortfall
 from backend.core.principal import Principal
 from backend.core.timeutil import SHANGHAI, today_shanghai
 from backend.sampling.cases import end_of_day
@@ -135,3 +135,16 @@ def _residents(district: str, year: int) -> int | None:
         return found.residents
     parts = [r.residents for r in DistrictResidents.objects(year=year) if districts.covers(district, r.district_code)]
     return sum(parts) or None
+
+
+def shortfalls(principal: Principal, district: str, today) -> list[Shortfall]:
+    """The failed samples' disposition cases past their deadline."""
+    late = DispositionCase.objects.visible_to(principal).filter(district_scopes=district).overdue(today)
+    return [
+        shortfall(
+            "sampling.disposition_on_time",
+            "逾期未完成核查处置的不合格食品",
+            late.order_by("deadline"),
+            lambda c: f"{c.business_name} · {c.food_name} · 应于 {c.deadline} 前完成",
+        )
+    ]

@@ -10,6 +10,7 @@ DOMAIN = Domain(
     "supervision",
     jobs=("backend.supervision.imports.run_import",),
     indicators=("backend.supervision.kpis:indicators",),
+    shortfalls=("backend.supervision.kpis:shortfalls",),
     settings=(
         # an official's invitation code binds a WeChat account within this many days [practice]
         Setting("OFFICIAL_INVITATION_DAYS", 14, positive_int, low=1, high=90, unit="days"),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from backend.core.indicators import IndicatorRow, Period, count, ratio
+from backend.core.indicators import IndicatorRow, Period, Shortfall, count, ratio, shortfall
 from backend.core.principal import Principal
 from backend.core.timeutil import today_shanghai
 from backend.registry.models import APPROVED, HOUSEHOLD, Business
@@ -108,3 +108,18 @@ def indicators(principal: Principal, *, districts, period: Period, sector: str |
                     )
                 )
     return rows
+
+
+def shortfalls(principal: Principal, district: str, today) -> list[Shortfall]:
+    """The supervision tasks past their due date."""
+    late = SupervisionTask.objects.visible_to(principal).filter(district_scopes=district).overdue(today)
+    return [
+        shortfall(
+            "supervision.quarterly_completion",
+            "逾期未完成的包保督导",
+            late.order_by("due_on"),
+            lambda t: (
+                f"{t.official_name or ''} · {t.business_name or ''} · {t.quarter} 第{t.seq}次 · 应于 {t.due_on} 前完成"
+            ),
+        )
+    ]

@@ -4,13 +4,10 @@ the party's rights (statement, hearing, consent to electronic delivery), the sim
 the deadlines that refuse a step."""
 
 import hashlib
-import io
 from datetime import date, timedelta
 
-from pypdf import PdfReader
-
 from backend.core.timeutil import today_shanghai
-from tests.support import assert_error
+from tests.support import assert_error, pdf_text
 
 FINE = [{"kind": "fine", "amount_yuan": 5000}]
 
@@ -260,16 +257,6 @@ def test_a_listed_business_is_published_refused_approval_and_repaired(api, owned
     assert_error(refused, 409)  # before the minimum period
 
 
-def _pdf_text(data: bytes) -> str:
-    reader = PdfReader(io.BytesIO(data))
-    for page in reader.pages:  # every glyph from an embedded font: a printer without Chinese fonts prints it
-        for font in page["/Resources"]["/Font"].values():
-            font = font.get_object()
-            descriptor = font.get("/FontDescriptor") or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
-            assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor.get_object()), font.get("/BaseFont")
-    return "".join(page.extract_text() for page in reader.pages).replace("\n", "")
-
-
 def test_each_step_issues_its_numbered_document_as_a_pdf_kept_as_issued(api, owned_business, mp_login):
     from backend.audit.models import AuditEntry
 
@@ -299,7 +286,7 @@ def test_each_step_issues_its_numbered_document_as_a_pdf_kept_as_issued(api, own
         pdf = api.get(f"/api/v1/console/cases/{case['id']}/documents/{kind}.pdf", token=regulator)
         assert pdf.status_code == 200 and pdf.headers["Content-Type"] == "application/pdf"
         assert hashlib.sha256(pdf.content).hexdigest() == issued[kind]["sha256"]
-        text = _pdf_text(pdf.content)
+        text = pdf_text(pdf.content)
         for word in [issued[kind]["number"], *words]:
             assert word in text, (kind, word)
     step_of = {

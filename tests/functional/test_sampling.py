@@ -13,18 +13,10 @@ from datetime import datetime, timedelta
 import pytest
 from openpyxl import load_workbook
 
-from backend.core.jobs import InProcessWorker
 from tests.builders import result_csv, result_row, result_xlsx
 from tests.support import assert_error, eventually
 
 IMPORTS = "/api/v1/console/sampling/imports"
-
-
-@pytest.fixture
-def job_worker(app):
-    worker = InProcessWorker(app.extensions["sfs.runtime"], poll=0.05).start()
-    yield worker
-    worker.stop()
 
 
 def upload(api, token, data: bytes, filename="results.csv", **form):

@@ -6,10 +6,8 @@ from a spreadsheet, all rows or none; and the indicators."""
 
 import io
 
-import pytest
 from pypdf import PdfReader
 
-from backend.core.jobs import InProcessWorker
 from backend.core.timeutil import today_shanghai
 from tests.builders import bound_official, new_official
 from tests.support import assert_error, eventually
@@ -183,13 +181,6 @@ def test_an_official_binds_signs_is_paired_and_supervises_remotely(api, owned_bu
     assert "食品安全包保工作定期通报" in text and "村（社区）级" in text
     assert_error(api.get("/api/v1/console/bulletins", token=office, params={"district": "310112"}), 403)
     assert_error(api.get("/api/v1/console/bulletins", token=office, params={"level": "county"}), 422)
-
-
-@pytest.fixture
-def job_worker(app):
-    worker = InProcessWorker(app.extensions["sfs.runtime"], poll=0.05).start()
-    yield worker
-    worker.stop()
 
 
 def test_pairings_from_a_spreadsheet_are_all_written_or_none(api, owned_business, console_login, job_worker):
