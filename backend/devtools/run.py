@@ -36,12 +36,13 @@ REMINDER_INTERVAL = 600  # seconds between reminder runs in the embedded demo
 
 def _start_reminders(app) -> None:
     """What cron does for `python -m backend.notifications remind` and the `sweep` of enforcement,
-    supervision and banquets in a deployment."""
+    supervision and banquets, and the indicators' `monthly`, in a deployment."""
     import logging
     import threading
 
     from backend.banquets.services import sweep as guide
     from backend.enforcement.services import sweep
+    from backend.indicators.reports import monthly
     from backend.notifications.services import remind
     from backend.supervision.services import sweep as supervise
 
@@ -54,6 +55,7 @@ def _start_reminders(app) -> None:
                     sweep()
                     supervise()
                     guide()
+                    monthly()
             except Exception:  # a failed run is logged; the next one tries again
                 logging.getLogger(__name__).exception("reminder run failed")
 

@@ -119,7 +119,7 @@ def monthly(today: date | None = None) -> dict:
     month. Any other day it does nothing, however often it runs."""
     today = today or today_shanghai()
     if today != first_working_day(today.replace(day=1)):
-        return {"queued": 0, "recomputed": 0}
+        return {"queued": 0, "recomputed": 0, "month": None}
     month = last_month(today)
     counties = registry.served_districts(REPORTER)
     recomputed = services.close_periods(REPORTER, counties, month)
@@ -154,7 +154,7 @@ def run_report(report_id: str) -> dict:
     lists = [
         found
         for provider in domains.contributed("shortfalls")
-        for found in provider(REPORTER, district, period.end + timedelta(days=1))
+        for found in provider(REPORTER, district, today_shanghai())
         if found.total
     ]
     pdf = render(district, record.month, rows, trends, lists)

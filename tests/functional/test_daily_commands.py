@@ -16,6 +16,7 @@ import pytest
         ("backend.enforcement", "sweep", {"leads_raised", "credit_classes_changed"}),
         ("backend.supervision", "sweep", {"tasks_created", "reminders_sent"}),
         ("backend.banquets", "sweep", {"guidance_reminders_sent"}),
+        ("backend.indicators", "monthly", {"queued", "recomputed", "month"}),
     ],
 )
 def test_a_daily_command_runs_as_its_own_process(config, module, command, keys):

@@ -91,3 +91,21 @@ def test_targets_are_set_by_admins_within_their_units(app_context):
         services.set_target(ADMIN_PRINCIPAL, {**values, "code": "supervision.quarterly_completion.town", "value": 0.9})
     with pytest.raises(IndicatorNotFound):
         services.set_target(ADMIN_PRINCIPAL, {**values, "code": "nosuch.code", "value": 0.9})
+
+
+def test_the_monthly_run_queues_every_countys_report_on_the_first_working_day_only(app_context):
+    from datetime import date
+
+    from backend.indicators import reports
+    from backend.indicators.models import IndicatorReport
+    from tests.builders import approved
+
+    approved()  # a business in 320682
+    assert reports.first_working_day(date(2026, 10, 1)) == date(2026, 10, 8)  # after 国庆 (the shipped calendar)
+    assert reports.monthly(date(2026, 12, 2)) == {"queued": 0, "recomputed": 0, "month": None}
+    assert IndicatorReport.objects.count() == 0
+    done = reports.monthly(date(2026, 12, 1))
+    assert done["queued"] == 1 and done["month"] == "2026-11" and done["recomputed"] > 0
+    (report,) = IndicatorReport.objects
+    assert (report.district_code, report.month, report.status) == ("320682", "2026-11", "queued")
+    assert reports.monthly(date(2026, 12, 1))["queued"] == 1 and IndicatorReport.objects.count() == 1  # run twice
