@@ -159,7 +159,7 @@ def create_api_app(
 ) -> Flask:
     settings = settings or load_settings(config)
     app = Flask("backend")
-    init_platform_core(app, settings, stores, form_path_prefixes=("/open311/", "/console/wall"))
+    init_platform_core(app, settings, stores, form_path_prefixes=("/open311/", "/console/"))
     app.config.update(
         API_TITLE=API_TITLE,
         API_VERSION=API_VERSION,
@@ -191,10 +191,12 @@ def create_api_app(
 
     app.register_blueprint(health_blp)
     app.register_blueprint(apidocs_blp)
+    from backend.console.indicator_pages import blp as console_pages_blp
     from backend.console.wall_page import blp as wall_page_blp
     from public_lookup.open311_xml import blp as open311_xml_blp
 
     app.register_blueprint(wall_page_blp)
+    app.register_blueprint(console_pages_blp)
     app.register_blueprint(open311_xml_blp)
     register_error_handlers(app)  # after Api(): ours replaces flask-smorest's handler
     app.after_request(add_pagination_header)

@@ -1,13 +1,14 @@
 """明厨亮灶 coverage through the KPI contract: the canteens with a camera approved by a person and online
 in the last 24 hours, per kind of canteen and for all canteens (如皋, 闵行: 100% of school canteens).
-A state of today, labelled with the period asked; three queries per district."""
+Also the cameras of every business by status (the dashboard's wall counts). A state of today, labelled
+with the period asked; four queries per district."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from backend.cameras.models import Camera
-from backend.core.indicators import IndicatorRow, Period, ratio
+from backend.cameras.models import STATUS_LABELS, STATUSES, Camera
+from backend.core.indicators import IndicatorRow, Period, count, ratio
 from backend.core.principal import Principal
 from backend.core.timeutil import utcnow
 from backend.registry.models import KIND_LABELS
@@ -45,4 +46,18 @@ def indicators(principal: Principal, *, districts, period: Period, sector: str |
             rows.append(
                 ratio("cameras.canteen_coverage", "集体食堂明厨亮灶覆盖率", district, covered, len(every), **at)
             )
+            rows += _by_status(principal, district, at)
     return rows
+
+
+def _by_status(principal: Principal, district: str | None, at: dict) -> list[IndicatorRow]:
+    found = Camera.objects.visible_to(principal).filter(enabled=True)
+    if district:
+        found = found.filter(district_scopes=district)
+    counted = {
+        group["_id"]: group["n"] for group in found.aggregate([{"$group": {"_id": "$status", "n": {"$sum": 1}}}])
+    }
+    return [
+        count(f"cameras.by_status.{status}", f"{STATUS_LABELS[status]}摄像头", district, counted.get(status, 0), **at)
+        for status in STATUSES
+    ]

@@ -9,18 +9,13 @@ PAGE_SESSION_MAX after the sign-in; logout ends it at once."""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, Response, redirect, render_template_string, request
 
-from backend.accounts import services as accounts
 from backend.cameras import services
 from backend.cameras.models import STATUS_LABELS, STATUSES
-from backend.core import context
-from backend.core.errors import DomainError
+from backend.console.page_session import page, renewed, same_origin, set_session_cookie, sign_in, sign_out
 from backend.core.principal import ADMIN, REGULATOR
 from backend.web.access import PAGE_COOKIE, PUBLIC, access, page_principal
-from backend.web.limits import limit_public
 
 blp = Blueprint("wall_page", __name__)
 ROLES = (REGULATOR, ADMIN)
@@ -65,23 +60,8 @@ _WALL = _PAGE.replace(
 MESSAGES = {"captured": "已抓拍取证，已通知经营者整改", "note_missing": "请填写抓拍说明"}
 
 
-def _same_origin() -> bool:
-    """Forms post from this site only (the cookie is SameSite=Strict too): the Origin (or Referer)
-    must be this site's scheme, host and port exactly — `http://host:port.evil.example` is not."""
-    sent = request.headers.get("Origin") or request.headers.get("Referer") or ""
-    if not sent:
-        return True
-    origin, own = urlsplit(sent), urlsplit(request.host_url)
-    return (origin.scheme, origin.netloc) == (own.scheme, own.netloc)
-
-
-def _page(html: str, status: int = 200) -> Response:
-    """A page that shows a signed-in official's cameras: never kept by a browser or a proxy."""
-    return Response(html, status=status, mimetype="text/html", headers={"Cache-Control": "no-store"})
-
-
 def _login_page(error: str | None = None, status: int = 200):
-    return _page(render_template_string(_LOGIN, title="登录 · 远程监管", error=error, refresh=False), status)
+    return page(render_template_string(_LOGIN, title="登录 · 远程监管", error=error, refresh=False), status)
 
 
 @blp.get("/console/wall")
@@ -96,7 +76,7 @@ def wall_page():
         row["age_key"] = int(row["captured_at"].timestamp()) if row["captured_at"] else 0
     from backend.cameras.models import AREAS
 
-    response = _page(
+    response = page(
         render_template_string(
             _WALL,
             title="远程监管墙",
@@ -108,37 +88,19 @@ def wall_page():
             refresh=True,
         )
     )
-    renewed = accounts.renew_page_session(request.cookies[PAGE_COOKIE])
-    if renewed is not None:
-        _set_session_cookie(response, renewed)
-    return response
-
-
-def _set_session_cookie(response: Response, token: str) -> None:
-    response.set_cookie(
-        PAGE_COOKIE,
-        token,
-        max_age=context.settings().ACCESS_TOKEN_TTL,
-        httponly=True,
-        samesite="Strict",
-        secure=request.is_secure,
-        path="/console/",
-    )
+    return renewed(response)
 
 
 @blp.post("/console/wall/login")
 @access(PUBLIC)
 def wall_login():
-    if not _same_origin():
+    if not same_origin():
         return _login_page("请从本站登录。", 403)
-    try:
-        _user, pair = accounts.login_with_password(
-            request.form.get("username", ""), request.form.get("password", ""), client=limit_public()
-        )
-    except DomainError:
+    token = sign_in()
+    if token is None:
         return _login_page("用户名或密码不正确，或尝试过于频繁。", 401)
     response = redirect("/console/wall", code=303)
-    _set_session_cookie(response, pair.access_token)
+    set_session_cookie(response, token)
     return response
 
 
@@ -146,14 +108,9 @@ def wall_login():
 @access(PUBLIC)
 def wall_logout():
     """Ends the session itself, not only the cookie: the token stops working everywhere."""
-    if not _same_origin():
+    if not same_origin():
         return _login_page("请从本站退出。", 403)
-    try:
-        principal = page_principal(*ROLES)
-    except DomainError:
-        principal = None
-    if principal is not None:
-        accounts.logout(principal.session_id)
+    sign_out(*ROLES)
     response = redirect("/console/wall", code=303)
     response.delete_cookie(PAGE_COOKIE, path="/console/")
     return response
@@ -173,7 +130,7 @@ def wall_snapshot(camera_id: str):
 @access(PUBLIC)
 def wall_capture(camera_id: str):
     principal = page_principal(*ROLES)
-    if principal is None or not _same_origin():
+    if principal is None or not same_origin():
         return _login_page("请重新登录。", 401)
     note = (request.form.get("note") or "").strip()[:1000]
     if not note:

@@ -12,6 +12,7 @@ from reportlab.graphics import renderSVG
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.lineplots import LinePlot
 from reportlab.graphics.shapes import Drawing, Line, String
+from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 
 from backend.core.districts import full_name
@@ -64,6 +65,7 @@ def trend(rows: list[dict], *, width: float = 460, height: float = 180) -> Drawi
     chart.data = [values]
     chart.lines[0].strokeColor = NO_TARGET
     chart.lines[0].strokeWidth = 2
+    chart.lines[0].symbol = makeMarker("FilledCircle", size=4, fillColor=NO_TARGET)  # a lone month shows too
     top = max([y for _, y in values] + targets)
     chart.yValueAxis.valueMin = 0
     chart.yValueAxis.valueMax = 100 if unit == "ratio" else (top * 1.2 or 1)
@@ -101,6 +103,8 @@ def bars(rows: list[dict], *, width: float = 460, height: float = 200) -> Drawin
     chart.valueAxis.valueMin = 0
     if unit == "ratio":
         chart.valueAxis.valueMax = 100
+    chart.barLabelFormat = "%.1f" if unit == "ratio" else "%g"
+    chart.barLabels.fontName, chart.barLabels.fontSize, chart.barLabels.nudge = font, 8, 6
     for i, row in enumerate(counted):
         chart.bars[(0, i)].fillColor = NO_TARGET if row["met"] is None else (MET if row["met"] else MISSED)
     drawing.add(chart)

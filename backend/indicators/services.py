@@ -50,22 +50,37 @@ def entry(code: str) -> dict:
     raise IndicatorNotFound()
 
 
-def target_for(code: str, district_code: str | None, year: int) -> float | None:
-    """The target by inheritance: the district's own for the year, or every year, then its city's,
-    its province's, everywhere's, and last the catalogue's default."""
+def _chain(district_code: str | None) -> list[str]:
     own = enclosing_codes(district_code) if district_code else []
-    chain = sorted(own, key=lambda code: (code.endswith("0000"), code.endswith("00"))) + [EVERYWHERE]  # nearest first
+    return sorted(own, key=lambda code: (code.endswith("0000"), code.endswith("00"))) + [EVERYWHERE]  # nearest first
+
+
+def targets_table(codes, district_codes, year: int):
+    """A lookup (code, district) → target for many rows at once, from one query: the district's own
+    for the year, or every year, then its city's, its province's, everywhere's, and last the
+    catalogue's default."""
+    chains = {district: _chain(district) for district in set(district_codes)}
+    places = sorted({place for chain in chains.values() for place in chain})
     found = {
-        (t.district_code, t.year): t.value
-        for t in Target.objects(code=code, district_code__in=chain, year__in=[year, None]).only(
-            "district_code", "year", "value"
+        (t.code, t.district_code, t.year): t.value
+        for t in Target.objects(code__in=sorted(set(codes)), district_code__in=places, year__in=[year, None]).only(
+            "code", "district_code", "year", "value"
         )
     }
-    for district in chain:
-        for wanted_year in (year, None):
-            if (district, wanted_year) in found:
-                return found[(district, wanted_year)]
-    return entry(code).get("default_target")
+
+    def lookup(code: str, district: str | None) -> float | None:
+        for place in chains[district]:
+            for wanted_year in (year, None):
+                if (code, place, wanted_year) in found:
+                    return found[(code, place, wanted_year)]
+        return entry(code).get("default_target")
+
+    return lookup
+
+
+def target_for(code: str, district_code: str | None, year: int) -> float | None:
+    """One target by inheritance (see `targets_table`)."""
+    return targets_table([code], [district_code], year)(code, district_code)
 
 
 def met(value: float | None, target: float | None, direction: str) -> bool | None:
@@ -125,13 +140,19 @@ def provider_rows(
     return rows
 
 
-def _rows(principal: Principal, code: str, districts: tuple, period: Period, sector: str | None) -> list[IndicatorRow]:
+def _rows(principal: Principal, codes, districts: tuple, period: Period, sector: str | None) -> list[IndicatorRow]:
+    """The rows of the codes asked (None: every row every domain counts), each provider asked once per
+    district."""
+    if codes is None:
+        references = [reference for domain in domains.loaded() for reference in domain.indicators]
+    else:
+        references = list(dict.fromkeys(reference for code in codes for reference in _providers(code)))
     return [
         row
-        for reference in _providers(code)
+        for reference in references
         for district in districts
         for row in provider_rows(principal, reference, district, period, sector)
-        if row.code == code
+        if codes is None or row.code in codes
     ]
 
 
@@ -147,23 +168,38 @@ def reader(principal: Principal) -> Principal:
 def evaluate(principal: Principal, code: str, *, districts, period: Period, sector: str | None = None) -> list[dict]:
     """One indicator for the districts asked (within the principal's), the period and its sector: each
     row with its target, whether it is met, and the trend against the previous period."""
-    item = entry(code)
+    return evaluate_many(principal, [code], districts=districts, period=period, sector=sector)
+
+
+def evaluate_many(
+    principal: Principal, codes: list[str] | None, *, districts, period: Period, sector: str | None = None
+) -> list[dict]:
+    """Several indicators (None: every one, with their variants) as `evaluate` gives one, each domain's
+    provider asked once per district and period, the targets read in one query."""
+    for code in codes or ():
+        entry(code)  # an unknown code: 404 before anything is counted
     if period.start > today_shanghai():
         raise InvalidInput(errors={"period": [Text("The period has not begun.")]})
     wanted = scopes(principal, districts)
     principal = reader(principal)
-    now = _rows(principal, code, wanted, period, sector)
-    before = {(r.district_code, r.sector): r.value for r in _rows(principal, code, wanted, previous(period), sector)}
+    now = _rows(principal, codes, wanted, period, sector)
+    before = {
+        (r.code, r.district_code, r.sector): r.value for r in _rows(principal, codes, wanted, previous(period), sector)
+    }
+    target = targets_table([row.code for row in now], [row.district_code for row in now], period.end.year)
     found = []
     for row in now:
-        target = target_for(code, row.district_code, period.end.year)
-        earlier = before.get((row.district_code, row.sector))
+        item = entry(row.code)
+        direction = item["direction"]
+        goal = target(row.code, row.district_code)
+        earlier = before.get((row.code, row.district_code, row.sector))
         found.append(
             {
                 **row.as_dict(),
-                "target": target,
-                "met": met(row.value, target, item["direction"]),
-                "direction": item["direction"],
+                "name": item["name"] if item["code"] == row.code else row.name,  # the catalogue's, for its own
+                "target": goal,
+                "met": met(row.value, goal, direction),
+                "direction": direction,
                 "previous": earlier,
                 "trend": None if row.value is None or earlier is None else round(row.value - earlier, 4),
             }

@@ -18,7 +18,7 @@ PUBLIC = "public"
 SIGNED_IN = "signed_in"
 BEARER_SECURITY = [{"bearerAuth": []}]
 # Endpoints that belong to libraries (OpenAPI JSON, docs UI, static files).
-EXEMPT_ENDPOINT_PREFIXES = ("api-docs.", "static")
+EXEMPT_ENDPOINT_PREFIXES = ("api-docs.", "static", "console_pages.static")  # files anyone may fetch
 
 
 def _bearer_token() -> str:

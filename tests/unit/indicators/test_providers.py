@@ -37,6 +37,8 @@ def test_kitchen_coverage_counts_canteens_with_an_approved_camera_online_in_the_
     school = rows[("cameras.kitchen_coverage", "school_canteen")]
     assert (school.numerator, school.denominator) == (1, 3)  # the stale one was online 30 hours ago
     assert rows[("cameras.canteen_coverage", None)].denominator == 3
+    assert rows[("cameras.by_status.online", None)].value == 2  # the wall's counts: both say online
+    assert rows[("cameras.by_status.offline", None)].value == 0
     assert rows[("cameras.kitchen_coverage", "hospital_canteen")].value is None  # none: no data, not 0%
     assert (
         kpis.indicators(regulator_of("320682"), districts=("320682",), period=QUARTER, sector="restaurant_small") == []
