@@ -55,6 +55,8 @@ def config(redis_server, mongo_db_name, wechat, tmp_path):
         "TRUSTED_PROXIES": "127.0.0.1",
         # Camera streams in tests are served on loopback (the video tests add a folder of clips).
         "CAMERA_ALLOW_PRIVATE_ADDRESSES": True,
+        # The demo's year of history is tested on its own (tests/unit/demo), not made for every demo.
+        "DEMO_HISTORY_MONTHS": 0,
     }
 
 

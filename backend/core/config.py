@@ -93,6 +93,8 @@ class Settings:
     HOST: str = "127.0.0.1"
     PORT: int = 8000
     SEED_DEMO: bool = False
+    # Whole months of history the demo makes before this one (so indicators have trends); 0: none.
+    DEMO_HISTORY_MONTHS: int = 12
     # Per client IP on the public pages, e.g. "60/minute" or "60/minute;10/second"; "off" disables.
     PUBLIC_RATE_LIMIT: str = "60/minute"
     # Cards each app process keeps in memory (dropped when Redis announces a change); 0 disables.
@@ -166,6 +168,7 @@ _PARSERS = {
     "LOGIN_LOCKOUT_SECONDS": positive_int,
     "MAX_CONTENT_LENGTH": positive_int,
     "SEED_DEMO": parse_bool,
+    "DEMO_HISTORY_MONTHS": int,
     "PORT": positive_int,
     "PUBLIC_CARD_MEMORY_CACHE": int,
     "TRUSTED_PROXIES": parse_csv,
@@ -261,6 +264,8 @@ def validate(settings: Settings) -> Settings:
             raise ConfigError(f"{name}: {reason}")
     if not 0 <= settings.PUBLIC_CARD_MEMORY_CACHE <= 100_000:
         raise ConfigError("PUBLIC_CARD_MEMORY_CACHE: a number of cards from 0 (off) to 100000")
+    if not 0 <= settings.DEMO_HISTORY_MONTHS <= 24:
+        raise ConfigError("DEMO_HISTORY_MONTHS: whole months from 0 (none) to 24")
     if not 0 <= settings.REFRESH_REUSE_GRACE <= 300:
         raise ConfigError("REFRESH_REUSE_GRACE: seconds from 0 to 300")
     if not 0 < settings.REDIS_TIMEOUT <= 30:

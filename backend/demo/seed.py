@@ -109,4 +109,8 @@ def seed_demo() -> dict:
     seed_supervision(users)
     seed_banquets(users)
     complaints = seed_complaints()
+    from backend.core import context
+    from backend.demo.history_seed import seed_history
+
+    seed_history(context.settings().DEMO_HISTORY_MONTHS)
     return {"users": users, "complaints": complaints}
