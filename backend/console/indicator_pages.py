@@ -54,15 +54,15 @@ def signed_in_page(view):
         try:
             principal = page_principal(*ROLES)
         except DomainError:
-            return _render("console/error.html", None, 403, message="您的账号无权查看此页面。")
+            return _render("console/error.html", None, 403, reason="forbidden")
         if principal is None:
             return _render("console/login.html", None, next=request.full_path.rstrip("?"))
         try:
             return view(principal, *args, **kwargs)
         except NotFound:
-            return _render("console/error.html", principal, 404, message="没有找到该页面或该记录。")
+            return _render("console/error.html", principal, 404, reason="not_found")
         except DomainError:
-            return _render("console/error.html", principal, 404, message="不在您的辖区内，或没有找到。")
+            return _render("console/error.html", principal, 404, reason="outside")
 
     return access(PUBLIC)(wrapper)  # the page's own sign-in: the cookie is checked above
 
@@ -78,11 +78,11 @@ def login_form():
 def login():
     target = safe_next(request.form.get("next"))
     if not same_origin():
-        return _render("console/login.html", None, 403, error="请从本站登录。", next=target)
+        return _render("console/login.html", None, 403, reason="cross_site", next=target)
     token = sign_in()
     if token is None:
-        error = "用户名或密码不正确，或尝试过于频繁。"
-        return _render("console/login.html", None, 401, error=error, next=target, username=request.form.get("username"))
+        username = request.form.get("username")
+        return _render("console/login.html", None, 401, reason="wrong", next=target, username=username)
     response = redirect(target, code=303)
     set_session_cookie(response, token)
     return response
@@ -92,7 +92,7 @@ def login():
 @access(PUBLIC)
 def logout():
     if not same_origin():
-        return _render("console/login.html", None, 403, error="请从本站退出。", next="/console/indicators")
+        return _render("console/login.html", None, 403, reason="cross_site", next="/console/indicators")
     sign_out(*ROLES)
     response = redirect("/console/login", code=303)
     response.delete_cookie(PAGE_COOKIE, path="/console/")
@@ -231,6 +231,7 @@ def dashboard_page(principal: Principal):
         indicator=shown["indicator"],
         headline=[display(row) for row in shown["headline"]],
         grid=[display(row) for row in shown["grid"]],
+        map_svg=charts.district_map(shown["grid"]),
         trend_svg=charts.svg(charts.trend(shown["trend"], width=880, height=330), f"{shown['indicator']['name']}趋势"),
         cameras=[(status, STATUS_LABELS[status], value) for status, value in shown["cameras"]],
         complaints_today=shown["complaints_today"],

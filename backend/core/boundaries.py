@@ -79,6 +79,19 @@ def _boundary(code: str) -> PreparedGeometry:
         return prep(shape(json.load(file)))
 
 
+@functools.cache
+def outline(code: str):
+    """A county's boundary (GCJ-02, longitude/latitude), simplified to about 1/300 of its size — enough
+    to draw it, small enough to send — or None when the package has none for the code."""
+    path = _counties().get(code)
+    if path is None:
+        return None
+    with path.open(encoding="utf-8") as file:
+        boundary = shape(json.load(file))
+    west, south, east, north = boundary.bounds
+    return boundary.simplify(max(east - west, north - south) / 300, preserve_topology=True)
+
+
 def county_at(latitude: float, longitude: float, scopes: Iterable[str]) -> str | None:
     """The code of the county (of those `scopes` cover: counties, cities, provinces) whose boundary
     contains the WGS-84 point, or None when it is in none of them."""

