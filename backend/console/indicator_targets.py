@@ -38,7 +38,7 @@ class Catalogue(MethodView):
     @blp.response(200, IndicatorDefinitionSchema(many=True))
     def get(self):
         """Every indicator: what it counts, its unit and direction, and the plan clause of its target"""
-        return services.catalogue()["indicators"]
+        return services.definitions()
 
 
 @blp.route("/indicators/<string:code>")

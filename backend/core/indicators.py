@@ -23,7 +23,7 @@ from datetime import date, datetime, time, timedelta
 
 from backend.core import districts as gbt2260
 from backend.core import domains, tables
-from backend.core.errors import Forbidden
+from backend.core.errors import NotFound
 from backend.core.principal import ADMIN, Principal
 from backend.core.text import Text
 from backend.core.timeutil import SHANGHAI
@@ -140,7 +140,8 @@ def scopes(principal: Principal, wanted: Iterable[str] | None) -> tuple[str | No
         if principal.role != ADMIN:
             outside = [code for code in asked if not gbt2260.any_covers(principal.districts, code)]
             if outside:
-                raise Forbidden(Text("Outside your districts: {codes}.", codes=", ".join(outside)))
+                # as for another district's record by URL: not found, not "forbidden" (which would confirm it)
+                raise NotFound(Text("Outside your districts: {codes}.", codes=", ".join(outside)))
         return asked
     if principal.role == ADMIN or not principal.districts:
         return (None,)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from backend.accounts.models import User
 from backend.accounts.services import hash_password
-from backend.core.principal import ADMIN, BUREAU, CITIZEN, OFFICE, REGULATOR
+from backend.core.principal import ADMIN, BUREAU, CITIZEN, OFFICE, REGULATOR, VIEWER
 from backend.demo.wechat_imitation import WeChatImitation
 from backend.workflow.services import create_record
 
@@ -35,6 +35,7 @@ CONSOLE_USERS = (
     DemoLogin("nantong", REGULATOR, ("320600",), "李海燕", "南通市市场监督管理局"),
     DemoLogin("shianban", OFFICE, ("320682",), "顾海军", "如皋市食品安全委员会办公室"),
     DemoLogin("jiaoyuju", BUREAU, ("310112",), "孙丽", "上海市闵行区教育局", ("school_canteen",)),
+    DemoLogin("dapin", VIEWER, ("320682",), "指挥中心大屏", "如皋市食品安全智慧监管指挥中心"),
 )
 
 # Mini-program users: sign in with {"code": "demo-<key>"} against the loopback WeChat imitation.

@@ -110,9 +110,10 @@ def generate(
     def complaints():
         for n in range(businesses // 2):
             received = day_in_year()
-            closed = rng.random() < 0.9
+            closed = rng.random() < 0.9 and received + timedelta(days=3) <= year_end
+            closed_on = min(received + timedelta(days=rng.randrange(3, 40)), year_end)
             yield Complaint(
-                number=f"TS{received:%Y%m%d}{n:06d}",
+                number=f"TS{received:%Y%m%d}{district}{n:06d}",
                 query_key_hash="x" * 64,
                 kind="complaint",
                 category=rng.choice(("hygiene", "spoiled_expired", "other")),
@@ -127,8 +128,8 @@ def generate(
                 accept_due=received + timedelta(days=7),
                 current_due=received + timedelta(days=30),
                 accepted_at=_moment(received, 15),
-                replies=[Reply(at=_moment(received + timedelta(days=5)), by=owner, text="已处理")] if closed else [],
-                closed_at=_moment(received + timedelta(days=rng.randrange(3, 40))) if closed else None,
+                replies=[Reply(at=_moment(closed_on, 9), by=owner, text="已处理")] if closed else [],
+                closed_at=_moment(closed_on) if closed else None,
                 closed_on_time=int(rng.random() < 0.97) if closed else None,
                 rating=rng.randint(3, 5) if closed else None,
             )

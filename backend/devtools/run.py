@@ -134,6 +134,9 @@ def main() -> int:
         f"  API docs (Swagger UI):  {base}/api/docs",
         f"  OpenAPI document:       {base}/api/openapi.json",
         f"  Health / readiness:     {base}/healthz  {base}/readyz",
+        f"  Console (indicators):   {base}/console/indicators   (sign in with a console login below)",
+        f"  Command-centre 大屏:    {base}/console/dashboard    (e.g. the read-only login dapin)",
+        f"  Camera wall:            {base}/console/wall",
     ]
     from backend.demo.banquets_seed import demo_chef_urls
     from backend.demo.registry_seed import demo_public_urls

@@ -24,6 +24,8 @@ class IndicatorDefinitionSchema(ma.Schema):
     clause = ma.fields.String(allow_none=True)
     public = ma.fields.Boolean()
     sectors = ma.fields.List(ma.fields.String())
+    computed_by = ma.fields.List(ma.fields.String(), metadata={"description": "the providers (module:function)"})
+    query = ma.fields.String(allow_none=True, metadata={"description": "what the providers' queries count"})
 
 
 class EvaluatedRowSchema(ma.Schema):

@@ -7,6 +7,7 @@ before it, so every row carries its value, target, whether it is met and its tre
 from __future__ import annotations
 
 import json
+import sys
 from datetime import date, timedelta
 
 from redis.exceptions import RedisError
@@ -37,6 +38,22 @@ MAX_SERIES_MONTHS = 24
 
 def catalogue() -> dict:
     return domains.data_file("backend.indicators", "data/catalogue.json")
+
+
+def definitions() -> list[dict]:
+    """The catalogue as published: each indicator with the providers that compute it and what their
+    queries count (the provider's own description), so the words and the code can be read side by side."""
+    found = []
+    for item in catalogue()["indicators"]:
+        references = _providers(item["code"])
+        queries = [" ".join(_described(domains.resolve(reference)).split()) for reference in references]
+        found.append({**item, "computed_by": references, "query": " ".join(q for q in queries if q) or None})
+    return found
+
+
+def _described(provider) -> str:
+    """A provider's description: its own docstring, else its module's (where a kpis module says it)."""
+    return provider.__doc__ or sys.modules[provider.__module__].__doc__ or ""
 
 
 def entry(code: str) -> dict:

@@ -71,7 +71,7 @@ def test_reports_refuse_a_month_not_ended_another_district_and_a_foreign_id(api,
             "errors"
         ]
     )
-    assert_error(api.post(REPORTS, token=regulator, json={"district": "310112", "month": "2026-01"}), 403)
+    assert_error(api.post(REPORTS, token=regulator, json={"district": "310112", "month": "2026-01"}), 404)
     other = console_login("regulator", ("310112",))
     made = api.post(REPORTS, token=other, json={"district": "310112", "month": "2026-01"})
     assert made.status_code == 202
@@ -102,7 +102,7 @@ def test_the_series_and_the_districts_a_chart_draws(api, owned_business, console
     viewer = console_login("viewer", ("320682",))
     assert api.get("/api/v1/console/indicators/complaints.received/districts", token=viewer).status_code == 200
     assert_error(
-        api.get("/api/v1/console/indicators/complaints.received", token=viewer, params={"district": "310112"}), 403
+        api.get("/api/v1/console/indicators/complaints.received", token=viewer, params={"district": "310112"}), 404
     )
 
 

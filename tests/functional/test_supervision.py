@@ -179,7 +179,7 @@ def test_an_official_binds_signs_is_paired_and_supervises_remotely(api, owned_bu
     pdf = api.get("/api/v1/console/bulletins.pdf", token=office, params={"period": quarter(), "level": "village"})
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages).replace("\n", "")
     assert "食品安全包保工作定期通报" in text and "村（社区）级" in text
-    assert_error(api.get("/api/v1/console/bulletins", token=office, params={"district": "310112"}), 403)
+    assert_error(api.get("/api/v1/console/bulletins", token=office, params={"district": "310112"}), 404)
     assert_error(api.get("/api/v1/console/bulletins", token=office, params={"level": "county"}), 422)
 
 

@@ -109,3 +109,29 @@ def test_the_monthly_run_queues_every_countys_report_on_the_first_working_day_on
     (report,) = IndicatorReport.objects
     assert (report.district_code, report.month, report.status) == ("320682", "2026-11", "queued")
     assert reports.monthly(date(2026, 12, 1))["queued"] == 1 and IndicatorReport.objects.count() == 1  # run twice
+
+
+def test_a_city_rolls_up_its_counties(app_context):
+    from backend.core.indicators import Period
+    from backend.core.timeutil import today_shanghai
+    from backend.devtools import county
+    from backend.indicators import services
+    from tests.builders import regulator_of
+
+    for district in ("320682", "320623"):  # 如皋 and 如东, both in 南通 (320600)
+        county.generate(district, businesses=15, year_end=today_shanghai(), routine_share=0.5, routine_days=20)
+    county.generate("310112", businesses=15, year_end=today_shanghai(), routine_days=5)  # elsewhere: not counted
+    year = Period.parse(str(today_shanghai().year))
+    rows = services.evaluate_many(regulator_of("320600"), None, districts=["320682", "320623", "320600"], period=year)
+    by = {(row["code"], row["sector"], row["district_code"]): row for row in rows}
+    summed = [key for key in by if key[2] == "320600" and by[key]["unit"] in ("ratio", "count")]
+    assert len(summed) > 40
+    for code, sector, _city in summed:
+        counties = [by[(code, sector, place)] for place in ("320682", "320623")]
+        city = by[(code, sector, "320600")]
+        if city["unit"] == "ratio":
+            assert city["numerator"] == sum(c["numerator"] for c in counties), code
+            assert city["denominator"] == sum(c["denominator"] for c in counties), code
+        else:
+            assert city["value"] == sum(c["value"] for c in counties), code
+    assert by[("complaints.received", None, "320600")]["value"] > 0
