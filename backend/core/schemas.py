@@ -151,6 +151,19 @@ class IndicatorQuerySchema(StrictSchema):
         return {"districts": data["district"], "period": period, "sector": data.get("sector")}
 
 
+class IndicatorPageQuerySchema(IndicatorQuerySchema):
+    """The same question, a page of the rows at a time (a row per indicator and district: about 70 per
+    district, so the default page holds a county or a small city whole)."""
+
+    page = ma.fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
+    per_page = ma.fields.Integer(load_default=500, validate=validate.Range(min=1, max=1000))
+
+    @ma.post_load
+    def _parsed(self, data: dict, **kwargs) -> dict:
+        page, per_page = data.pop("page"), data.pop("per_page")
+        return {**super()._parsed(data, **kwargs), "page": page, "per_page": per_page}
+
+
 class IndicatorRowSchema(ma.Schema):
     code = ma.fields.String()
     name = ma.fields.String()

@@ -34,6 +34,7 @@ KINDS = (
     ("restaurant_large", 5),
 )
 BATCH = 5_000
+MODELS = (Business, Complaint, Inspection, Rectification, Sample, DispositionCase, RiskControlList, DailyCheck, Camera)
 
 
 @dataclass

@@ -10,9 +10,10 @@ from flask.views import MethodView
 
 from backend.core import indicators
 from backend.core.principal import ADMIN, REGULATOR
-from backend.core.schemas import IndicatorQuerySchema, IndicatorRowSchema
+from backend.core.schemas import IndicatorPageQuerySchema, IndicatorQuerySchema, IndicatorRowSchema
 from backend.web.access import access, current_principal
 from backend.web.downloads import csv_download
+from backend.web.pagination import paginate
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -30,10 +31,11 @@ def indicator_views(
 
     class Json(MethodView):
         @access(*roles)
-        @blp.arguments(IndicatorQuerySchema, location="query")
+        @blp.arguments(IndicatorPageQuerySchema, location="query")
         @blp.response(200, IndicatorRowSchema(many=True))
         def get(self, query):
-            return answer(query)
+            page, per_page = query.pop("page"), query.pop("per_page")
+            return paginate(answer(query), page, per_page)
 
     class Csv(MethodView):
         @access(*roles)

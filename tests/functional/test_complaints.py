@@ -345,7 +345,7 @@ def test_kpis_and_csv(api, submitted, make_console_user):
     this_quarter = api.get("/api/v1/console/complaints/kpis", token=regulator).json()  # no period: this quarter
     assert this_quarter[0]["period"] == Period.quarter_of(today_shanghai()).label
     assert_error(
-        api.get("/api/v1/console/indicators", token=regulator, params={"period": "2026", "district": "320100"}), 403
+        api.get("/api/v1/console/indicators", token=regulator, params={"period": "2026", "district": "320100"}), 404
     )
 
 

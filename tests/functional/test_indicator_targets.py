@@ -1,6 +1,8 @@
 """Indicators against their targets over HTTP: the catalogue, one indicator per district with its target,
 met and trend, targets an admin sets, and the public subset with nothing private."""
 
+import json
+
 from backend.core.timeutil import today_shanghai
 from tests.support import assert_error
 
@@ -58,6 +60,9 @@ def test_an_indicator_against_its_target_and_the_public_subset(api, owned_busine
     assert kept["history"][0]["reason"] == "如皋年度目标"
 
     assert_error(api.get("/api/v1/console/indicators/no.such", token=regulator), 404)
+    page = api.get("/api/v1/console/indicators", token=regulator, params={"per_page": 5, "page": 2})
+    assert len(page.json()) == 5 and json.loads(page.headers["X-Pagination"])["total"] > 50
+    assert_error(api.get("/api/v1/console/indicators", token=regulator, params={"per_page": 5000}), 422)
     assert_error(
         api.get("/api/v1/console/indicators/complaints.reply_rate", token=regulator, params={"district": "310112"}), 404
     )
