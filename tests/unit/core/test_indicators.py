@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from backend.core.errors import Forbidden
+from backend.core.errors import NotFound
 from backend.core.indicators import IndicatorRow, Period, ratio, scopes, to_csv
 from tests.builders import admin_principal, regulator_of
 
@@ -38,7 +38,7 @@ def test_districts_are_the_principals_own_or_within_them(app_context):
     regulator = regulator_of("320682")
     assert scopes(regulator, None) == ("320682",)
     assert scopes(regulator, ["320682"]) == ("320682",)
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):
         scopes(regulator, ["320100"])
     assert scopes(admin_principal(), None) == (None,)
 
