@@ -9,9 +9,42 @@ import pytest
 import requests
 
 from backend.demo.wechat_imitation import WeChatImitation
+from backend.devtools.query_shapes import Recorder
 from tests.support import TEST_SECRET, LiveServer, MongoCommandCounter, RedisServer, mongodb_test_uri
 
 MongoCommandCounter.register_monitor()
+QUERY_SHAPES = Recorder()  # every query shape the suite runs in its own process (tests/test_index_coverage.py)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def recorded_query_shapes():
+    """Records the shape of every MongoDB query while the suite runs: at the collection layer on
+    mongomock, from command monitoring on a real server (MONGODB_URI)."""
+    patch = pytest.MonkeyPatch()
+    if os.environ.get("MONGODB_URI"):
+        from pymongo import monitoring
+
+        class Listener(monitoring.CommandListener):
+            def started(self, event):
+                QUERY_SHAPES.record_command(event.command_name, event.command)
+
+            def succeeded(self, event):
+                pass
+
+            def failed(self, event):
+                pass
+
+        monitoring.register(Listener())
+    else:
+        QUERY_SHAPES.install_mongomock(patch)
+    yield QUERY_SHAPES
+    patch.undo()
+    QUERY_SHAPES.dump(os.path.join(os.path.dirname(__file__), "..", "test-artifacts", "query-shapes.json"))
+
+
+def pytest_collection_modifyitems(items):
+    """The index-coverage test reads what every other test ran: it goes last."""
+    items.sort(key=lambda item: item.nodeid.startswith("tests/test_index_coverage.py"))
 
 
 @pytest.fixture(scope="session")

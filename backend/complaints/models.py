@@ -143,7 +143,14 @@ class Complaint(BaseDocument):
     meta = {
         "collection": "complaints",
         "queryset_class": ComplaintQuerySet,
-        "indexes": ["district_scopes", ("status", "current_due"), "business_id", "category", "-received_at"],
+        "indexes": [
+            "district_scopes",
+            ("status", "current_due"),
+            "business_id",
+            "category",
+            "-received_at",
+            "submitter_user_id",
+        ],
     }
 
     def audit_view(self) -> dict:

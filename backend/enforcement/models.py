@@ -306,7 +306,12 @@ class Disclosure(BaseDocument):
     meta = {
         "collection": "enforcement_disclosures",
         "queryset_class": DisclosureQuerySet,
-        "indexes": [("district_scopes", "display_until"), ("business_id", "-decided_on"), "-decided_on"],
+        "indexes": [
+            ("district_scopes", "display_until"),
+            ("business_id", "-decided_on"),
+            "-decided_on",
+            ("withdrawn_on", "-decided_on", "number", "display_until"),  # the public list, newest first
+        ],
     }
 
 
@@ -338,7 +343,11 @@ class DishonestListing(BaseDocument):
     meta = {
         "collection": "enforcement_dishonest",
         "queryset_class": ListingQuerySet,
-        "indexes": [("business_id", "removed_on"), ("district_scopes", "remove_after")],
+        "indexes": [
+            ("business_id", "removed_on"),
+            ("district_scopes", "remove_after"),
+            ("removed_on", "-listed_on", "remove_after"),  # the public list, newest first
+        ],
     }
 
 
@@ -392,5 +401,5 @@ class CreditRepair(BaseDocument):
     meta = {
         "collection": "enforcement_credit_repairs",
         "queryset_class": LeadQuerySet,
-        "indexes": [("business_id", "status")],
+        "indexes": [("business_id", "status"), ("district_scopes", "decided_on")],
     }

@@ -90,7 +90,7 @@ class InspectionPhoto(BaseDocument):
     sha256 = StringField(required=True, regex=r"^[0-9a-f]{64}$")
     uploaded_by = ObjectIdField(required=True)
 
-    meta = {"collection": "inspection_photos", "indexes": [("uploaded_by", "sha256")]}
+    meta = {"collection": "inspection_photos", "indexes": [("uploaded_by", "sha256"), "sha256"]}
 
 
 class Acknowledgement(EmbeddedDocument):

@@ -53,5 +53,6 @@ class PublicCard(BaseDocument):
             "retired_codes",
             ("district_scopes", "status"),
             ("latitude", "longitude"),
+            ("status", "business.name"),  # the public search: shown cards in name order, filtered as they pass
         ],
     }

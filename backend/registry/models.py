@@ -144,7 +144,7 @@ class Business(BaseDocument):
     meta = {
         "collection": "businesses",
         "queryset_class": BusinessQuerySet,
-        "indexes": ["owner_id", "status", "district_scopes", "retired_public_codes", "kind", "name"],
+        "indexes": ["owner_id", "status", "district_scopes", "retired_public_codes", "kind", "name", "-updated_at"],
     }
 
     def audit_view(self) -> dict:

@@ -140,7 +140,15 @@ class Sample(BaseDocument):
     meta = {
         "collection": "samples",
         "queryset_class": SampleQuerySet,
-        "indexes": ["district_scopes", "business_id", "announcement_id", "import_ids", "-sampled_on"],
+        "indexes": [
+            "district_scopes",
+            "business_id",
+            "announcement_id",
+            "import_ids",
+            "-sampled_on",
+            ("-announced_on", "sampling_number"),  # the public results, newest announcement first
+            ("verdict", "-announced_on", "sampling_number"),
+        ],
     }
 
     def audit_view(self) -> dict:
@@ -358,7 +366,11 @@ class DistrictResidents(BaseDocument):
     residents = IntField(required=True, min_value=1, max_value=50_000_000)
     source = StringField(max_length=200)
 
-    meta = {"collection": "district_residents", "queryset_class": ResidentsQuerySet}
+    meta = {
+        "collection": "district_residents",
+        "queryset_class": ResidentsQuerySet,
+        "indexes": [("year", "district_code")],
+    }
 
     def audit_view(self) -> dict:
         return {"district_code": self.district_code, "year": self.year, "residents": self.residents}

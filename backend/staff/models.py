@@ -164,7 +164,7 @@ class BannedPerson(BaseDocument):
     meta = {
         "collection": "enforcement_banned_persons",
         "queryset_class": BannedPersonQuerySet,
-        "indexes": ["id_digest"],
+        "indexes": ["id_digest", ("lifted_on", "-since")],
     }
 
     def audit_view(self) -> dict:

@@ -119,6 +119,7 @@ class Assignment(BaseDocument):
             ("official_id", "current"),
             ("official_user_id", "current"),
             ("district_scopes", "current"),
+            ("current", "district_scopes"),  # the quarter's task generation, over every district or some
         ],
     }
 
@@ -218,6 +219,8 @@ class SupervisionTask(BaseDocument):
             ("official_user_id", "status", "due_on"),
             ("district_scopes", "quarter", "status"),
             ("business_id", "-due_on"),
+            "official_id",
+            ("status", "due_on"),  # the daily reminders of tasks due and overdue
         ],
     }
 
