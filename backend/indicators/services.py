@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from redis.exceptions import RedisError
 
 from backend.core import context, domains
-from backend.core.districts import enclosing_codes
+from backend.core.districts import any_covers, enclosing_codes
 from backend.core.errors import Forbidden, InvalidInput
 from backend.core.indicators import IndicatorRow, Period, scopes
 from backend.core.principal import ADMIN, REGULATOR, Principal
@@ -239,10 +239,14 @@ def series(principal: Principal, code: str, *, districts, period: Period, sector
 
 def by_district(principal: Principal, code: str, *, period: Period, sector: str | None = None) -> list[dict]:
     """The indicator for each county the principal oversees that has businesses: the bars of a
-    comparison, and the tiles of the dashboard's district grid."""
-    return evaluate(
-        principal, code, districts=registry.served_districts(principal) or None, period=period, sector=sector
-    )
+    comparison, and the tiles of the dashboard's district grid. (Whose businesses a reader sees is the
+    registry's rule, which lets some roles see others' counties: only the reader's own are compared.)"""
+    served = [
+        county
+        for county in registry.served_districts(reader(principal))
+        if principal.role == ADMIN or any_covers(principal.districts, county)
+    ]
+    return evaluate(principal, code, districts=served or None, period=period, sector=sector)
 
 
 def close_periods(principal: Principal, counties: list[str], month: str) -> int:
