@@ -45,4 +45,8 @@ def test_the_history_gives_each_past_month_complaints_samples_and_daily_checks(c
             period=Period(months[0].start, months[-1].end),
         )
         assert all(row["value"] is not None for row in replies)
+        residues = services.series(
+            regulator_of("320682"), "sampling.per_thousand_residents", districts=["320682"], period=months[-1]
+        )
+        assert residues[0]["denominator"] == 1_237_400  # the census figure the demo records
         assert seed_history(3) == 0  # made once
