@@ -204,6 +204,8 @@ class Recall(BaseDocument):
     district_scopes = ListField(StringField())  # every district a target sits in, and the starter's
     root_lot_ids = ListField(ObjectIdField())
     targets = ListField(EmbeddedDocumentField(RecallTarget))
+    # lots that feed each other (bad data) met on the walk, as "code → code → code": each walked once
+    cycles = ListField(StringField(max_length=2000), max_length=20)
     status = StringField(required=True, choices=(OPEN, CLOSED), default=OPEN)
     version = IntField(default=1, required=True)
 

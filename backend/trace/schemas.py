@@ -144,6 +144,9 @@ class TraceSchema(ma.Schema):
     hops = ma.fields.Integer()
     businesses = ma.fields.Integer()
     lots = ma.fields.List(ma.fields.Nested(TraceLotSchema))
+    cycles = ma.fields.List(
+        ma.fields.String(), metadata={"description": "lots that feed each other (bad data), each walked once"}
+    )
 
 
 class PublicProduceCertificateSchema(ma.Schema):
@@ -236,6 +239,9 @@ class RecallSchema(ma.Schema):
     completion_rate = ma.fields.Float(metadata={"description": "confirmed lots / recalled lots"})
     holders = ma.fields.Integer()
     targets = ma.fields.List(ma.fields.Nested(RecallTargetSchema))
+    cycles = ma.fields.List(
+        ma.fields.String(), metadata={"description": "lots that feed each other (bad data), each walked once"}
+    )
 
 
 class RecallQuerySchema(PaginationQuerySchema):

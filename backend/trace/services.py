@@ -209,24 +209,39 @@ def public_certificate(number: str) -> dict:
 # -- trace across hops ---------------------------------------------------------------------------------
 
 
-def _walk(start: list[Lot], *, backward: bool) -> Iterable[tuple[int, Lot]]:
+def _walk(start: list[Lot], *, backward: bool, cycles: list | None = None) -> Iterable[tuple[int, Lot]]:
     """(hops, lot) for the starting lots and every lot before (backward) or after (forward) them, one
-    query per hop. Lots rejected on receipt went back and lead nowhere further."""
-    seen = {lot.id for lot in start}
+    query per hop. Lots rejected on receipt went back and lead nowhere further. Each lot is visited
+    once, so lots that feed each other (bad data) end the walk; each such loop is added to `cycles` as
+    the trace codes around it, from the lot met again back to itself."""
+    seen = {lot.id: lot for lot in start}
+    starting = set(seen)
+    reached_from: dict = {lot.id: set() for lot in start}  # the lots each was reached through
     frontier = list(start)
     for lot in start:
         yield 0, lot
     for hops in range(1, MAX_HOPS + 1):
         if backward:
-            wanted = {lot_id for lot in frontier for lot_id in lot.input_ids} - seen
-            found = list(Lot.objects(id__in=list(wanted))) if wanted else []
+            wanted = {lot_id for lot in frontier for lot_id in lot.input_ids}
+            found = list(Lot.objects(id__in=list(wanted - set(seen)))) if wanted - set(seen) else []
+            links = [(lot, source_id) for lot in frontier for source_id in lot.input_ids]
         else:
-            ids = [lot.id for lot in frontier if lot.status != REJECTED]
-            found = [lot for lot in Lot.objects(input_ids__in=ids) if lot.id not in seen] if ids else []
+            by_id = {lot.id: lot for lot in frontier if lot.status != REJECTED}
+            reached = list(Lot.objects(input_ids__in=list(by_id))) if by_id else []
+            found = [lot for lot in reached if lot.id not in seen]
+            links = [(by_id[source], lot.id) for lot in reached for source in lot.input_ids if source in by_id]
+        for via, lot_id in links:
+            if lot_id in seen and cycles is not None and _leads_back(reached_from, via.id, lot_id):
+                cycles.append(_loop(reached_from, seen, via.id, lot_id))
+        for lot in found:
+            reached_from.setdefault(lot.id, set())
+        for via, lot_id in links:
+            if lot_id in reached_from and lot_id not in starting:
+                reached_from[lot_id].add(via.id)
         if not found:
             return
         for lot in found:
-            seen.add(lot.id)
+            seen[lot.id] = lot
             yield hops, lot
         if len(seen) > MAX_TRACED_LOTS:
             raise InvalidInput(
@@ -236,6 +251,30 @@ def _walk(start: list[Lot], *, backward: bool) -> Iterable[tuple[int, Lot]]:
                 )
             )
         frontier = found
+
+
+def _leads_back(reached_from: dict, via, target) -> bool:
+    """Whether the walk reached `via` through `target` (or `via` is `target`): a link from `via` to
+    `target` then closes a loop. In memory, over the lots already walked."""
+    stack, visited = [via], set()
+    while stack:
+        current = stack.pop()
+        if current == target:
+            return True
+        if current not in visited:
+            visited.add(current)
+            stack.extend(reached_from.get(current, ()))
+    return False
+
+
+def _loop(reached_from: dict, seen: dict, via, target) -> list[str]:
+    """The trace codes from `target` along the walk to `via`, and back to `target`."""
+    path, current = [via], via
+    while current != target:
+        current = next(iter(sorted(p for p in reached_from.get(current, ()) if _leads_back(reached_from, p, target))))
+        path.append(current)
+    codes = [seen[lot_id].trace_code for lot_id in reversed(path)]
+    return codes + [codes[0]]
 
 
 def _visible_lot(principal: Principal, code: str) -> Lot:
@@ -267,8 +306,10 @@ def trace_lot_entry(hops: int, lot: Lot) -> dict:
 
 def trace(principal: Principal, code: str, *, backward: bool) -> dict:
     lot = _visible_lot(principal, code)
-    entries = [trace_lot_entry(hops, found) for hops, found in _walk([lot], backward=backward)]
+    cycles: list = []
+    entries = [trace_lot_entry(hops, found) for hops, found in _walk([lot], backward=backward, cycles=cycles)]
     return {
+        "cycles": [" → ".join(codes) for codes in cycles[:20]],
         "trace_code": code,
         "direction": "backward" if backward else "forward",
         "lots": entries,
@@ -302,8 +343,8 @@ def start_recall(
         produced_to=produced_to,
         sampling_number=sampling_number,
     )
-    targets, scopes = [], set()
-    for hops, lot in _walk(roots, backward=False):
+    targets, scopes, cycles = [], set(), []
+    for hops, lot in _walk(roots, backward=False, cycles=cycles):
         if lot.status == REJECTED:
             continue  # went back to its supplier, who holds it as part of their own stock
         scopes.update(lot.district_scopes)
@@ -334,6 +375,7 @@ def start_recall(
         district_scopes=sorted(scopes),
         root_lot_ids=[lot.id for lot in roots],
         targets=targets,
+        cycles=[" → ".join(codes) for codes in cycles[:20]],
     )
     create_record(recall, action="started", actor_id=principal.user_id, target_type="recall")
     _notify_holders(recall)

@@ -114,3 +114,23 @@ def test_the_public_trace_names_no_buyer_and_no_price(app_context):
     text = str(public)
     assert last.buyer_name not in text and "price" not in text
     assert [source["hops"] for source in public["sources"]] == [1, 2]
+
+
+def test_lots_that_feed_each_other_end_the_walk_and_are_reported(app_context):
+    from backend.trace.models import Lot
+
+    root, outbound, to_kitchen, last, _homes = chain(2)
+    # bad data: the farm's lot now says it was made from the kitchen's lot, two hops after it
+    Lot.objects(id=root.id).update_one(set__input_ids=[to_kitchen.id])
+    regulator = regulator_of("320682")
+    recall = services.start_recall(regulator, reason="数据错误排查", trace_code=root.trace_code)
+    assert len(recall.targets) == len(outbound) + 3  # every lot once, the walk ended
+    assert recall.cycles == [f"{root.trace_code} → {to_kitchen.trace_code} → {root.trace_code}"]
+    forward = services.trace(regulator, root.trace_code, backward=False)
+    assert forward["cycles"] == recall.cycles
+    backward = services.trace(regulator, to_kitchen.trace_code, backward=True)
+    assert backward["cycles"] == [f"{to_kitchen.trace_code} → {root.trace_code} → {to_kitchen.trace_code}"]
+    clean = services.trace(regulator, last.trace_code, backward=True)
+    assert clean["cycles"] == [f"{to_kitchen.trace_code} → {root.trace_code} → {to_kitchen.trace_code}"]
+    Lot.objects(id=root.id).update_one(set__input_ids=[])
+    assert services.trace(regulator, root.trace_code, backward=False)["cycles"] == []  # the bad link gone: no loop
