@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 from xml.sax.saxutils import escape
 
+from mongoengine import NotUniqueError
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -33,6 +34,7 @@ from backend.indicators import charts, services
 from backend.indicators.errors import ReportNotFound
 from backend.indicators.models import DONE, FAILED, QUEUED, RUNNING, IndicatorReport
 from backend.registry import services as registry
+from backend.workflow.errors import TransitionConflict
 from backend.workflow.services import change_state, create_record
 
 JOB = "backend.indicators.reports.run_report"
@@ -63,26 +65,38 @@ def request_report(principal: Principal, district: str, month: str) -> Indicator
 
 
 def _queue(district: str, month: str, *, requested_by: Any = None) -> IndicatorReport:
+    """The district's report of the month queued: made, or made again when finished. Two asking at once
+    (a double click, the schedule and a person) get the one record, queued once."""
     record = IndicatorReport.objects(district_code=district, month=month).first()
     if record is None:
-        record = IndicatorReport(
-            district_code=district,
-            district_scopes=districts.enclosing_codes(district),
-            month=month,
-            requested_by=object_id(requested_by) if requested_by else None,
-        )
-        create_record(record, action="requested", actor_id=requested_by, target_type="indicator_report")
+        try:
+            record = create_record(
+                IndicatorReport(
+                    district_code=district,
+                    district_scopes=districts.enclosing_codes(district),
+                    month=month,
+                    requested_by=object_id(requested_by) if requested_by else None,
+                ),
+                action="requested",
+                actor_id=requested_by,
+                target_type="indicator_report",
+            )
+        except NotUniqueError:  # made meanwhile by the other request
+            record = IndicatorReport.objects(district_code=district, month=month).first()
     elif record.status in (DONE, FAILED):
-        record = change_state(
-            IndicatorReport.objects,
-            record.id,
-            action="requested",
-            actor_id=requested_by,
-            target_type="indicator_report",
-            from_statuses=(DONE, FAILED),
-            to_status=QUEUED,
-            updates={"set__done": 0, "set__requested_by": object_id(requested_by) if requested_by else None},
-        )
+        try:
+            record = change_state(
+                IndicatorReport.objects,
+                record.id,
+                action="requested",
+                actor_id=requested_by,
+                target_type="indicator_report",
+                from_statuses=(DONE, FAILED),
+                to_status=QUEUED,
+                updates={"set__done": 0, "set__requested_by": object_id(requested_by) if requested_by else None},
+            )
+        except TransitionConflict:  # queued again meanwhile by the other request
+            record = IndicatorReport.objects(id=record.id).first()
     enqueue(JOB, str(record.id), job_id=f"indicator-report-{record.id}", timeout=context.settings().REPORT_JOB_TIMEOUT)
     return record
 
