@@ -36,6 +36,7 @@ def run(tmp_path):
             **{k: v for k, v in os.environ.items() if k not in ("MONGODB_URI", "REDIS_URL")},
             "PORT": str(port),
             "CAMERA_FILE_DIR": "",  # no demo clips to draw: this test is about starting and stopping
+            "DEMO_HISTORY_MONTHS": "0",  # nor a year of history (tests/unit/demo/test_history.py has it)
             "LOG_LEVEL": "WARNING",
         }
         process = subprocess.Popen(

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
+from backend.core.timeutil import today_shanghai
 from backend.devtools.processes import RedisServer
 from tests.support import LiveServer, assert_error
 
@@ -92,3 +93,17 @@ def test_platform_answers_fast_with_redis_away(platform, own_redis, how, warm):
         burst = list(pool.map(lambda url: timed("GET", url), card_urls * 4))
     assert all(response.status_code == 200 for response, _ in burst)
     assert max(took for _, took in burst) < QUICK, [took for _, took in burst]
+
+
+def test_published_indicators_of_a_closed_period_are_counted_from_mongodb_with_redis_stalled(platform, own_redis):
+    """A closed period's figures come from Redis when kept there; with Redis stalled they are counted
+    from MongoDB instead, quickly (the breaker: one timeout, then no more waiting)."""
+    server, _business, _app = platform
+    url = f"{server.url}/api/v1/public/indicators"
+    closed = {"district": "320682", "period": str(today_shanghai().year - 1)}
+    kept, _took = timed("GET", url, params=closed)
+    assert kept.status_code == 200
+    _away(own_redis, "stalled")
+    again, took = timed("GET", url, params=closed)
+    assert again.status_code == 200, again.text
+    assert again.json() == kept.json() and took < QUICK, took
