@@ -11,8 +11,6 @@ from backend.core.timeutil import today_shanghai
 from tests.builders import fresh_id_number, jpeg_bytes
 from tests.support import assert_error
 
-TODAY = today_shanghai()
-
 
 def approved_chef(api, mp_login, regulator, id_number=None):
     token = mp_login()["access_token"]
@@ -33,7 +31,7 @@ def approved_chef(api, mp_login, regulator, id_number=None):
     certificate = {
         "number": "JKZ-2026-001",
         "issuer": "如皋市疾控中心",
-        "issued_on": (TODAY - timedelta(days=30)).isoformat(),
+        "issued_on": (today_shanghai() - timedelta(days=30)).isoformat(),
     }
     added = api.post(f"/api/v1/mp/chefs/{chef['id']}/certificates", token=token, json=certificate)
     assert added.status_code == 201, added.text
@@ -48,7 +46,7 @@ def banquet_body(chef, **overrides):
         "host_name": "张三",
         "host_phone": "13800001111",
         "occasion": "婚宴",
-        "held_on": (TODAY + timedelta(days=5)).isoformat(),
+        "held_on": (today_shanghai() + timedelta(days=5)).isoformat(),
         "meal": "lunch",
         "address": "江苏省如皋市如城街道海阳村五组",
         "district_code": "320682",
@@ -108,13 +106,13 @@ def test_a_banned_person_is_not_approved_as_a_chef(api, owned_business, mp_login
         "name": "赵某",
         "reason": "licence_revoked",
         "basis": "如皋市监罚〔2026〕9号",
-        "since": TODAY.isoformat(),
+        "since": today_shanghai().isoformat(),
     }
     assert api.post("/api/v1/console/banned-persons", token=regulator, json=ban).status_code == 201
     token = mp_login()["access_token"]
     body = {"name": "赵某", "id_number": number, "phone": "13912340001", "district_code": "320682"}
     chef = api.post("/api/v1/mp/chefs", token=token, json=body).json()
-    certificate = {"number": "JKZ-1", "issuer": "疾控", "issued_on": TODAY.isoformat()}
+    certificate = {"number": "JKZ-1", "issuer": "疾控", "issued_on": today_shanghai().isoformat()}
     api.post(f"/api/v1/mp/chefs/{chef['id']}/certificates", token=token, json=certificate)
     refused = api.post(
         f"/api/v1/console/chefs/{chef['id']}/review", token=regulator, json={"approve": True, "reason": "x"}
@@ -139,14 +137,16 @@ def test_a_banquet_is_reported_guided_and_its_samples_kept(api, owned_business, 
     assert banquet["host_phone"] == "138****1111"
     assert api.post("/api/v1/mp/banquets", token=host, json=body).json()["id"] == banquet["id"]  # a retry
     late = api.post(
-        "/api/v1/mp/banquets", token=host, json=banquet_body(chef, held_on=(TODAY + timedelta(days=1)).isoformat())
+        "/api/v1/mp/banquets",
+        token=host,
+        json=banquet_body(chef, held_on=(today_shanghai() + timedelta(days=1)).isoformat()),
     )
     assert late.json()["late"] is True  # accepted, flagged: 1 day's notice where 3 are asked
     small = api.post("/api/v1/mp/banquets", token=host, json=banquet_body(chef, guests=20, tables=2))
     assert small.json()["required"] is False
     for wrong, field in (
-        ({"held_on": (TODAY - timedelta(days=1)).isoformat()}, "held_on"),
-        ({"held_on": (TODAY + timedelta(days=800)).isoformat()}, "held_on"),
+        ({"held_on": (today_shanghai() - timedelta(days=1)).isoformat()}, "held_on"),
+        ({"held_on": (today_shanghai() + timedelta(days=800)).isoformat()}, "held_on"),
         ({"guests": 0}, "guests"),
         ({"guests": 100000}, "guests"),
         ({"tables": 1}, "tables"),
@@ -212,7 +212,7 @@ def test_a_suspected_incident_is_handled_and_confirmed(api, app, owned_business,
     report = {
         "description": "婚宴后多人腹泻呕吐",
         "ill": 12,
-        "occurred_on": TODAY.isoformat(),
+        "occurred_on": today_shanghai().isoformat(),
         "address": "江苏省如皋市如城街道海阳南路88号",
         "business_code": business["public_code"],
         "reporter_phone": "13700001234",
@@ -223,7 +223,8 @@ def test_a_suspected_incident_is_handled_and_confirmed(api, app, owned_business,
         "occurred_on"
         in assert_error(
             api.post(
-                "/api/v1/public/incidents", json={**report, "occurred_on": (TODAY + timedelta(days=2)).isoformat()}
+                "/api/v1/public/incidents",
+                json={**report, "occurred_on": (today_shanghai() + timedelta(days=2)).isoformat()},
             ),
             422,
         )["errors"]
@@ -260,8 +261,8 @@ def test_a_suspected_incident_is_handled_and_confirmed(api, app, owned_business,
         from backend.banquets.services import grade_hold
         from backend.core.ids import object_id
 
-        assert grade_hold(object_id(business["id"]), TODAY) is True
-        assert grade_hold(object_id(business["id"]), TODAY + timedelta(days=200)) is False
+        assert grade_hold(object_id(business["id"]), today_shanghai()) is True
+        assert grade_hold(object_id(business["id"]), today_shanghai() + timedelta(days=200)) is False
     # a recall from the lots the handling named
     with app.app_context():
         from tests.builders import approved, citizen, shipped_lots, supplier_with_product
@@ -292,8 +293,8 @@ def test_a_venue_records_its_insurance_and_its_paired_official_guides_a_medium_b
     policy = {
         "policy_number": "PA2026-88",
         "insurer": "中国人保",
-        "starts_on": TODAY.isoformat(),
-        "ends_on": (TODAY + timedelta(days=365)).isoformat(),
+        "starts_on": today_shanghai().isoformat(),
+        "ends_on": (today_shanghai() + timedelta(days=365)).isoformat(),
     }
     assert (
         "ends_on"
@@ -332,7 +333,7 @@ def test_a_venue_records_its_insurance_and_its_paired_official_guides_a_medium_b
     assert (task["guidance"], task["by"], task["due_on"]) == (
         "visit",
         "official",
-        (TODAY + timedelta(days=4)).isoformat(),
+        (today_shanghai() + timedelta(days=4)).isoformat(),
     )
     items = [
         {"item": code, "result": "passed"}
@@ -362,7 +363,7 @@ def test_the_incident_form_works_without_javascript(api, owned_business):
     wrong = {
         "description": "午饭后腹泻",
         "ill": "0",
-        "occurred_on": TODAY.isoformat(),
+        "occurred_on": today_shanghai().isoformat(),
         "address": "海阳南路88号",
         "reporter_phone": "13700001234",
     }

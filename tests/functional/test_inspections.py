@@ -6,8 +6,6 @@ from datetime import date
 from backend.core.timeutil import today_shanghai
 from tests.support import assert_error
 
-TODAY = today_shanghai().isoformat()
-
 
 def _me(api, token):
     return api.get("/api/v1/auth/me", token=token).json()["id"]
@@ -25,7 +23,12 @@ def test_the_full_inspection_loop(api, owned_business, console_login, app):
     results = [{"item": code, "result": "passed"} for code in codes]
     failed = results.index({"item": "samples_kept", "result": "passed"})
     results[failed] = {"item": "samples_kept", "result": "failed", "note": "午餐未留样"}
-    body = {"business_id": business["id"], "inspected_on": TODAY, "type": "routine", "results": results}
+    body = {
+        "business_id": business["id"],
+        "inspected_on": today_shanghai().isoformat(),
+        "type": "routine",
+        "results": results,
+    }
     assert "inspectors" in assert_error(api.post("/api/v1/console/inspections", token=lead, json=body), 422)["errors"]
     draft = api.post("/api/v1/console/inspections", token=lead, json={**body, "inspectors": [_me(api, second)]})
     assert draft.status_code == 201, draft.text
@@ -133,7 +136,7 @@ def test_item_results_carry_photos_uploaded_first(api, owned_business, console_l
     sha = photo.json()["photo"]
     body = {
         "business_id": business["id"],
-        "inspected_on": TODAY,
+        "inspected_on": today_shanghai().isoformat(),
         "type": "routine",
         "inspectors": [_me(api, second)],
         "results": [{"item": "cold_chain", "result": "failed", "note": "冷柜12℃", "photos": [sha]}],
@@ -174,7 +177,7 @@ def test_an_inspection_from_the_api_alone_colleagues_by_name_checklists_and_ever
     colleague = names[username]
     body = {
         "business_id": business["id"],
-        "inspected_on": TODAY,
+        "inspected_on": today_shanghai().isoformat(),
         "type": "routine",
         "inspectors": [colleague["id"]],
         "results": [{"item": catering["items"][0]["code"], "result": "passed"}],

@@ -6,8 +6,6 @@ import uuid
 from backend.core.timeutil import today_shanghai
 from tests.support import assert_error
 
-TODAY = today_shanghai().isoformat()
-
 
 def test_daily_check_from_the_phone_to_the_console_and_the_card(api, owned_business, mp_login):
     business, owner, regulator = owned_business
@@ -15,7 +13,7 @@ def test_daily_check_from_the_phone_to_the_console_and_the_card(api, owned_busin
     items = api.get(f"{base}/risk-list", token=owner).json()["items"]
     body = {
         "client_id": uuid.uuid4().hex,
-        "day": TODAY,
+        "day": today_shanghai().isoformat(),
         "signed_name": "李安全",
         "results": [{"item": item["code"], "result": "passed"} for item in items],
     }
@@ -27,7 +25,7 @@ def test_daily_check_from_the_phone_to_the_console_and_the_card(api, owned_busin
     assert len(api.get(f"{base}/daily-checks", token=owner).json()) == 1
     stranger = mp_login()["access_token"]
     assert_error(api.post(f"{base}/daily-checks", token=stranger, json={**body, "client_id": uuid.uuid4().hex}), 404)
-    period = {"from": TODAY, "to": TODAY}
+    period = {"from": today_shanghai().isoformat(), "to": today_shanghai().isoformat()}
     (row,) = api.get("/api/v1/console/routine/compliance", token=regulator, params=period).json()
     assert (row["business_id"], row["days_recorded"], row["days"]) == (business["id"], 1, 1)
     csv = api.get("/api/v1/console/routine/compliance.csv", token=regulator, params=period)
@@ -48,7 +46,7 @@ def test_huge_daily_checks_are_refused(api, owned_business):
     def body(count):
         return {
             "client_id": uuid.uuid4().hex,
-            "day": TODAY,
+            "day": today_shanghai().isoformat(),
             "signed_name": "李安全",
             "results": [{"item": f"item{n}", "result": "passed"} for n in range(count)],
         }
@@ -62,7 +60,12 @@ def test_a_daily_check_is_corrected_not_recorded_twice_and_errors_name_items_in_
     base = f"/api/v1/mp/businesses/{business['id']}"
     items = api.get(f"{base}/risk-list", token=owner).json()["items"]
     results = [{"item": item["code"], "result": "passed"} for item in items]
-    body = {"client_id": uuid.uuid4().hex, "day": TODAY, "signed_name": "李安全", "results": results}
+    body = {
+        "client_id": uuid.uuid4().hex,
+        "day": today_shanghai().isoformat(),
+        "signed_name": "李安全",
+        "results": results,
+    }
     check = api.post(f"{base}/daily-checks", token=owner, json=body).json()
     # a second record of the day says to correct the first, and there is a way to
     again = assert_error(

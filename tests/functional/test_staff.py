@@ -6,8 +6,6 @@ from backend.core.timeutil import today_shanghai
 from tests.builders import fresh_id_number, jpeg_bytes, submitted_business
 from tests.support import assert_error
 
-TODAY = today_shanghai()
-
 
 def _person(**overrides):
     return {
@@ -40,7 +38,7 @@ def test_staff_certificates_and_the_card_end_to_end(api, owned_business):
     card = api.get(f"/api/v1/public/businesses/{business['public_code']}").json()
     assert card["health_certificates"]["food_handlers"] == 1 and card["health_certificates"]["valid"] == 0
     # a certificate, then its scan
-    issued = (TODAY - timedelta(days=20)).isoformat()
+    issued = (today_shanghai() - timedelta(days=20)).isoformat()
     certificate = api.post(
         f"{base}/staff/{person['id']}/health-certificates",
         token=owner,
@@ -59,8 +57,8 @@ def test_staff_certificates_and_the_card_end_to_end(api, owned_business):
     page = api.get(f"/q/{business['public_code']}")
     assert "从业人员健康证明" in page.text and "张*明" in page.text
     # the person leaves: history kept, gone from the card
-    ended = api.post(f"{base}/staff/{person['id']}/end", token=owner, json={"ended_on": TODAY.isoformat()})
-    assert ended.status_code == 200 and ended.json()["ended_on"] == TODAY.isoformat()
+    ended = api.post(f"{base}/staff/{person['id']}/end", token=owner, json={"ended_on": today_shanghai().isoformat()})
+    assert ended.status_code == 200 and ended.json()["ended_on"] == today_shanghai().isoformat()
     assert_error(api.patch(f"{base}/staff/{person['id']}", token=owner, json={"post": "prep"}), 409)
 
 
@@ -69,7 +67,7 @@ def test_bad_input_and_other_peoples_businesses(api, owned_business, mp_login, c
     base = f"/api/v1/mp/businesses/{business['id']}"
     bad_id = _person(id_number="110105194912310021")
     assert "id_number" in assert_error(api.post(f"{base}/staff", token=owner, json=bad_id), 422)["errors"]
-    future = _person(started_on=(TODAY + timedelta(days=3)).isoformat())
+    future = _person(started_on=(today_shanghai() + timedelta(days=3)).isoformat())
     assert_error(api.post(f"{base}/staff", token=owner, json=future), 422)
     person = api.post(f"{base}/staff", token=owner, json=_person()).json()
     certificates = f"{base}/staff/{person['id']}/health-certificates"

@@ -8,11 +8,11 @@ from backend.core.indicators import Period
 from backend.core.timeutil import today_shanghai, utcnow
 from tests.builders import approved, citizen, regulator_of, staff_values
 
-QUARTER = Period.quarter_of(today_shanghai())
-
 
 def _rows(module, sector=None):
-    rows = module.indicators(regulator_of("320682"), districts=("320682",), period=QUARTER, sector=sector)
+    rows = module.indicators(
+        regulator_of("320682"), districts=("320682",), period=Period.quarter_of(today_shanghai()), sector=sector
+    )
     return {(row.code, row.sector): row for row in rows}
 
 
@@ -41,7 +41,13 @@ def test_kitchen_coverage_counts_canteens_with_an_approved_camera_online_in_the_
     assert rows[("cameras.by_status.offline", None)].value == 0
     assert rows[("cameras.kitchen_coverage", "hospital_canteen")].value is None  # none: no data, not 0%
     assert (
-        kpis.indicators(regulator_of("320682"), districts=("320682",), period=QUARTER, sector="restaurant_small") == []
+        kpis.indicators(
+            regulator_of("320682"),
+            districts=("320682",),
+            period=Period.quarter_of(today_shanghai()),
+            sector="restaurant_small",
+        )
+        == []
     )
 
 
@@ -80,7 +86,7 @@ def test_daily_check_completion_counts_days_recorded_of_days_passed(app_context,
     items = routine.risk_list(owner.user_id, business.id).items
     today = today_shanghai()
     for day in (today, today - timedelta(days=1)):
-        if day >= QUARTER.start:
+        if day >= Period.quarter_of(today_shanghai()).start:
             routine.record_daily_check(
                 owner.user_id,
                 business.id,
@@ -92,7 +98,7 @@ def test_daily_check_completion_counts_days_recorded_of_days_passed(app_context,
                 },
             )
     row = _rows(kpis)[("routine.daily_check_completion", None)]
-    days = (today - QUARTER.start).days + 1
+    days = (today - Period.quarter_of(today_shanghai()).start).days + 1
     assert row.denominator == days and row.numerator == min(2, days)
 
 
@@ -196,7 +202,10 @@ def test_risk_grading_coverage_and_rectifications_in_time(app_context):
     graded, ungraded = approved(), approved()
     planning.recompute_risk_grade(graded.id)
     today = today_shanghai()
-    for status, deadline in (("accepted", today), ("open", max(today - timedelta(days=1), QUARTER.start))):
+    for status, deadline in (
+        ("accepted", today),
+        ("open", max(today - timedelta(days=1), Period.quarter_of(today_shanghai()).start)),
+    ):
         Rectification(
             inspection_id=ObjectId(),
             business_id=ungraded.id,
@@ -274,7 +283,10 @@ def test_residue_samples_per_thousand_residents_and_results_disclosed(app_contex
     from backend.sampling.models import DistrictResidents
 
     DistrictResidents(
-        id=f"320682-{QUARTER.start.year}", district_code="320682", year=QUARTER.start.year, residents=4000
+        id=f"320682-{Period.quarter_of(today_shanghai()).start.year}",
+        district_code="320682",
+        year=Period.quarter_of(today_shanghai()).start.year,
+        residents=4000,
     ).save()
     _sample("R1", category="食用农产品", announced=True)
     _sample("R2", category="蔬菜", announced=True)

@@ -12,8 +12,6 @@ from backend.inspections import planning, services
 from backend.inspections.models import Checklist, RandomDraw
 from tests.builders import approved, citizen, regulator_of
 
-TODAY = today_shanghai()
-
 
 @pytest.mark.parametrize(
     "kind,scale,inputs,level",
@@ -53,7 +51,7 @@ def _inspect(lead, second, business):
         lead,
         {
             "business_id": str(business.id),
-            "inspected_on": TODAY,
+            "inspected_on": today_shanghai(),
             "type": "routine",
             "inspectors": [second.user_id],
             "results": results,
@@ -65,12 +63,12 @@ def _inspect(lead, second, business):
 def test_the_plan_says_who_is_due_done_or_overdue_and_the_coverage(district):
     businesses, inspectors = district
     _inspect(inspectors[0], inspectors[1], businesses[0])
-    plan = planning.inspection_plan(inspectors[0], year=TODAY.year)
+    plan = planning.inspection_plan(inspectors[0], year=today_shanghai().year)
     states = {row["business_id"]: row["state"] for row in plan["rows"]}
     assert states[str(businesses[0].id)] == "done"
     assert {states[str(b.id)] for b in businesses[1:]} == {"overdue"}  # never inspected
     assert plan["coverage_rate"] == 0.25
-    assert planning.inspection_plan(regulator_of("310112"), year=TODAY.year)["rows"] == []
+    assert planning.inspection_plan(regulator_of("310112"), year=today_shanghai().year)["rows"] == []
 
 
 def test_a_draw_is_reproducible_audited_and_avoids_recent_inspectors(district):
@@ -100,7 +98,11 @@ def test_kpis_per_district(district):
     businesses, inspectors = district
     _inspect(inspectors[0], inspectors[1], businesses[0])
     rows = indicators.run(
-        planning.indicators, inspectors[0], districts=None, period=indicators.Period.parse(str(TODAY.year)), sector=None
+        planning.indicators,
+        inspectors[0],
+        districts=None,
+        period=indicators.Period.parse(str(today_shanghai().year)),
+        sector=None,
     )
     found = {row.code: row for row in rows}
     assert {row.district_code for row in rows} == {"320682"}

@@ -16,8 +16,6 @@ from backend.registry.errors import BusinessNotFound
 from backend.workflow.errors import TransitionConflict
 from tests.builders import approved, citizen, regulator_of
 
-TODAY = today_shanghai()
-
 
 @pytest.fixture
 def setting(app_context):
@@ -51,7 +49,7 @@ def _draft(lead, second, business, failed=(), **extra):
         lead,
         {
             "business_id": str(business.id),
-            "inspected_on": TODAY,
+            "inspected_on": today_shanghai(),
             "type": "routine",
             "inspectors": [second.user_id],
             "results": results,
@@ -65,14 +63,16 @@ def test_scope_inspectors_and_the_template_are_checked(setting):
     with pytest.raises(BusinessNotFound):
         _draft(regulator_of("310112"), regulator_of("310112"), business)
     with pytest.raises(InvalidInput) as alone:
-        services.create_draft(lead, {"business_id": str(business.id), "inspected_on": TODAY, "type": "routine"})
+        services.create_draft(
+            lead, {"business_id": str(business.id), "inspected_on": today_shanghai(), "type": "routine"}
+        )
     assert "inspectors" in alone.value.errors
     with pytest.raises(InvalidInput) as unknown:
         services.create_draft(
             lead,
             {
                 "business_id": str(business.id),
-                "inspected_on": TODAY,
+                "inspected_on": today_shanghai(),
                 "type": "routine",
                 "inspectors": [second.user_id],
                 "results": [{"item": "invented", "result": "passed"}],
@@ -87,7 +87,7 @@ def test_signing_computes_opens_rectifications_grades_and_freezes(setting):
     signed = services.sign(lead, draft.id)
     assert (signed.result, signed.score, signed.dynamic_grade) == ("basically_compliant", 9.5, "excellent")
     (fix,) = Rectification.objects(inspection_id=signed.id)
-    assert fix.item == "cold_chain" and not fix.key and fix.deadline > TODAY
+    assert fix.item == "cold_chain" and not fix.key and fix.deadline > today_shanghai()
     assert AnnualGrade.objects.get(id=business.id).level == "A"
     with pytest.raises(InspectionSigned):
         services.update_draft(lead, signed.id, {"results": []})
@@ -104,8 +104,8 @@ def test_a_new_licence_gets_a_result_but_no_grade(app_context):
         owner,
         licence={
             "number": "JY23206820012345",
-            "issued_on": TODAY - timedelta(days=20),
-            "expires_on": TODAY + timedelta(days=1800),
+            "issued_on": today_shanghai() - timedelta(days=20),
+            "expires_on": today_shanghai() + timedelta(days=1800),
             "authority": "如皋市市场监督管理局",
         },
     )
@@ -143,7 +143,7 @@ def test_overdue_key_items_are_listed_and_strangers_cannot_submit_evidence(setti
     business, owner, lead, second = setting
     signed = services.sign(lead, _draft(lead, second, business, failed=("samples_kept",)).id)
     (fix,) = Rectification.objects(inspection_id=signed.id)
-    Rectification.objects(id=fix.id).update_one(set__deadline=TODAY - timedelta(days=1))  # time passes
+    Rectification.objects(id=fix.id).update_one(set__deadline=today_shanghai() - timedelta(days=1))  # time passes
     assert [r.id for r in services.overdue_rectifications(lead, key_only=True)] == [fix.id]
     assert list(services.overdue_rectifications(regulator_of("310112"))) == []
     other_owner = citizen()
@@ -185,14 +185,15 @@ def test_a_new_checklist_version_leaves_the_old_one(setting):
 def test_the_card_lists_recent_results_newest_first_with_a_correction_in_place_of_what_it_corrects(setting):
     business, _owner, lead, second = setting
     earlier = services.sign(
-        lead, _draft(lead, second, business, failed=("samples_kept",), inspected_on=TODAY - timedelta(days=30)).id
+        lead,
+        _draft(lead, second, business, failed=("samples_kept",), inspected_on=today_shanghai() - timedelta(days=30)).id,
     )
     wrong = services.sign(lead, _draft(lead, second, business, failed=("cold_chain",)).id)
     services.sign(lead, _draft(lead, second, business, corrects=str(wrong.id)).id)
     card = cards.get(business.public_code)
     history = json.loads(card.json)["latest_inspection"]["history"]
     assert [(h["date"], h["result"]) for h in history] == [
-        (TODAY.isoformat(), "compliant"),
-        ((TODAY - timedelta(days=30)).isoformat(), earlier.result),
+        (today_shanghai().isoformat(), "compliant"),
+        ((today_shanghai() - timedelta(days=30)).isoformat(), earlier.result),
     ]
     assert history[0]["type_label"] == "日常检查" and "近期检查记录" in card.html

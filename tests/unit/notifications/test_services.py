@@ -13,9 +13,10 @@ from backend.routine import services as routine
 from backend.staff import services as staff
 from tests.builders import approved, citizen, staff_values
 
-TODAY = today_shanghai()
-MORNING = datetime.combine(TODAY, time(9), tzinfo=SHANGHAI)
-EVENING = datetime.combine(TODAY, time(18), tzinfo=SHANGHAI)
+
+def _at(hour):
+    """This day in Shanghai at the hour, read when the test runs (a run may cross midnight)."""
+    return datetime.combine(today_shanghai(), time(hour), tzinfo=SHANGHAI)
 
 
 @pytest.fixture
@@ -26,12 +27,17 @@ def shop(app_context):
 
 def _certificate_ending_in(owner, business, days_left):
     person = staff.add_staff(owner.user_id, business.id, staff_values())
-    issued = staff.add_months(TODAY + timedelta(days=days_left), -12)
+    issued = staff.add_months(today_shanghai() + timedelta(days=days_left), -12)
     staff.add_certificate(
         owner.user_id,
         business.id,
         person.id,
-        {"number": "JKZ1", "issuer": "疾控", "issued_on": issued, "expires_on": TODAY + timedelta(days=days_left)},
+        {
+            "number": "JKZ1",
+            "issuer": "疾控",
+            "issued_on": issued,
+            "expires_on": today_shanghai() + timedelta(days=days_left),
+        },
     )
     return person
 
@@ -39,12 +45,12 @@ def _certificate_ending_in(owner, business, days_left):
 def test_a_certificate_running_out_is_told_once(shop, wechat):
     business, owner = shop
     _certificate_ending_in(owner, business, 6)
-    first = services.remind(MORNING)
+    first = services.remind(_at(9))
     assert first.certificate_messages == 1 and first.statuses == {SENT: 1}
     (message,) = wechat.messages
     assert message["template_id"] == "sfs-certificate-expiring" and "*" in message["data"]["thing1"]["value"]
-    assert message["data"]["date2"]["value"] == (TODAY + timedelta(days=6)).isoformat()
-    assert services.remind(MORNING).certificate_messages == 0 and len(wechat.messages) == 1  # not once per run
+    assert message["data"]["date2"]["value"] == (today_shanghai() + timedelta(days=6)).isoformat()
+    assert services.remind(_at(9)).certificate_messages == 0 and len(wechat.messages) == 1  # not once per run
 
 
 def test_two_runs_at_once_send_one_message(shop, wechat, app_context):
@@ -55,7 +61,7 @@ def test_two_runs_at_once_send_one_message(shop, wechat, app_context):
     def run():
         with app_context.app_context():
             barrier.wait()
-            services.remind(MORNING)
+            services.remind(_at(9))
 
     threads = [threading.Thread(target=run) for _ in range(3)]
     for thread in threads:
@@ -68,9 +74,9 @@ def test_two_runs_at_once_send_one_message(shop, wechat, app_context):
 def test_each_stage_once_and_nothing_far_from_the_end(shop, wechat):
     business, owner = shop
     _certificate_ending_in(owner, business, 90)
-    assert services.remind(MORNING).certificate_messages == 0
+    assert services.remind(_at(9)).certificate_messages == 0
     _certificate_ending_in(owner, business, 1)
-    assert services.remind(MORNING).certificate_messages == 1
+    assert services.remind(_at(9)).certificate_messages == 1
     keys = {n.dedupe_key.split(":")[3] for n in Notification.objects}
     assert keys == {"1"}
 
@@ -81,24 +87,24 @@ def test_a_refusing_user_is_not_asked_again_and_an_unreachable_wechat_is_retried
     from backend.accounts.models import User
 
     wechat.refusing.add(User.objects.get(id=owner.user_id).openid)
-    assert services.remind(MORNING).statuses == {REFUSED: 1}
-    assert services.remind(MORNING).certificate_messages == 0
+    assert services.remind(_at(9)).statuses == {REFUSED: 1}
+    assert services.remind(_at(9)).certificate_messages == 0
     wechat.refusing.clear()
     other_owner = citizen()
     other = approved(other_owner)
     _certificate_ending_in(other_owner, other, 3)
     wechat.stop()
-    assert services.remind(MORNING).statuses == {FAILED: 1}
-    assert services.remind(MORNING).statuses == {FAILED: 1}  # tried again
+    assert services.remind(_at(9)).statuses == {FAILED: 1}
+    assert services.remind(_at(9)).statuses == {FAILED: 1}  # tried again
     assert Notification.objects.get(business_id=other.id).attempts == 2
 
 
 def test_a_missing_daily_check_is_reminded_after_the_hour_once(shop, wechat):
     business, owner = shop
     routine.risk_list(owner.user_id, business.id)  # the business keeps the routine
-    assert services.remind(MORNING).daily_check_messages == 0
-    assert services.remind(EVENING).daily_check_messages == 1
-    assert services.remind(EVENING).daily_check_messages == 0
+    assert services.remind(_at(9)).daily_check_messages == 0
+    assert services.remind(_at(18)).daily_check_messages == 1
+    assert services.remind(_at(18)).daily_check_messages == 0
     other_owner = citizen()
     other = approved(other_owner)
     items = routine.risk_list(other_owner.user_id, other.id).items
@@ -107,9 +113,9 @@ def test_a_missing_daily_check_is_reminded_after_the_hour_once(shop, wechat):
         other.id,
         {
             "client_id": uuid.uuid4().hex,
-            "day": TODAY,
+            "day": today_shanghai(),
             "signed_name": "李安全",
             "results": [{"item": item.code, "result": "passed"} for item in items],
         },
     )
-    assert services.remind(EVENING).daily_check_messages == 0  # checked today: nothing to say
+    assert services.remind(_at(18)).daily_check_messages == 0  # checked today: nothing to say

@@ -16,8 +16,6 @@ from backend.routine.models import NO_PROBLEM_TEXT, DailyCheck
 from backend.staff import services as staff
 from tests.builders import approved, citizen, regulator_of, staff_values
 
-TODAY = today_shanghai()
-
 
 @pytest.fixture
 def shop(app_context):
@@ -29,10 +27,16 @@ def _client_id():
     return uuid.uuid4().hex
 
 
-def _all_passed(owner, shop, day=TODAY, **overrides):
+def _all_passed(owner, shop, day=None, **overrides):
     items = services.risk_list(owner.user_id, shop.id).items
     results = [{"item": item.code, "result": "passed"} for item in items]
-    return {"client_id": _client_id(), "day": day, "results": results, "signed_name": "李安全", **overrides}
+    return {
+        "client_id": _client_id(),
+        "day": day or today_shanghai(),
+        "results": results,
+        "signed_name": "李安全",
+        **overrides,
+    }
 
 
 def test_the_list_starts_from_the_template_of_the_kind_and_takes_own_items(shop):
@@ -53,7 +57,7 @@ def test_a_day_without_problems_is_recorded_as_such_and_a_resubmission_creates_n
     with pytest.raises(AlreadyRecorded):
         services.record_daily_check(owner.user_id, business.id, {**values, "client_id": _client_id()})
     with pytest.raises(ClientIdReused):
-        services.record_daily_check(owner.user_id, business.id, {**values, "day": TODAY - timedelta(days=1)})
+        services.record_daily_check(owner.user_id, business.id, {**values, "day": today_shanghai() - timedelta(days=1)})
 
 
 def test_problems_need_a_note_and_go_to_the_director_or_head(shop):
@@ -74,8 +78,8 @@ def test_problems_need_a_note_and_go_to_the_director_or_head(shop):
         lambda v: {**v, "results": v["results"][1:]},  # an item left out
         lambda v: {**v, "results": [*v["results"], {"item": "nonsense", "result": "passed"}]},
         lambda v: {**v, "results": [*v["results"], v["results"][0]]},  # an item twice
-        lambda v: {**v, "day": TODAY + timedelta(days=1)},
-        lambda v: {**v, "day": TODAY - timedelta(days=30)},
+        lambda v: {**v, "day": today_shanghai() + timedelta(days=1)},
+        lambda v: {**v, "day": today_shanghai() - timedelta(days=30)},
     ],
 )
 def test_bad_daily_checks_are_refused(shop, change):
@@ -99,14 +103,14 @@ def test_a_weekly_report_refers_to_the_weeks_daily_problems(shop):
     services.record_daily_check(owner.user_id, business.id, values)
     report = {
         "client_id": _client_id(),
-        "week_start": TODAY,
+        "week_start": today_shanghai(),
         "assessment": "fair",
         "signed_name": "李安全",
-        "problems": [f"{TODAY.isoformat()}:{failed_item}"],
-        "fixes": [{"problem": "留样不足", "owner": "李安全", "deadline": TODAY + timedelta(days=3)}],
+        "problems": [f"{today_shanghai().isoformat()}:{failed_item}"],
+        "fixes": [{"problem": "留样不足", "owner": "李安全", "deadline": today_shanghai() + timedelta(days=3)}],
     }
     stored = services.record_weekly_report(owner.user_id, business.id, report)
-    assert stored.week_start == TODAY - timedelta(days=TODAY.weekday())
+    assert stored.week_start == today_shanghai() - timedelta(days=today_shanghai().weekday())
     with pytest.raises(InvalidInput):
         services.record_weekly_report(
             owner.user_id, business.id, {**report, "client_id": _client_id(), "problems": ["2020-01-01:anything"]}
@@ -117,21 +121,21 @@ def test_compliance_counts_days_weeks_and_months_in_the_districts(shop):
     business, owner = shop
     for back in range(3):
         services.record_daily_check(
-            owner.user_id, business.id, _all_passed(owner, business, TODAY - timedelta(days=back))
+            owner.user_id, business.id, _all_passed(owner, business, today_shanghai() - timedelta(days=back))
         )
     services.record_monthly_report(
         owner.user_id,
         business.id,
         {
             "client_id": _client_id(),
-            "held_on": TODAY,
+            "held_on": today_shanghai(),
             "problems": "冷链",
             "decisions": "更换冷柜",
             "next_focus": "留样",
             "signed_name": "张总",
         },
     )
-    period = {"period_from": TODAY - timedelta(days=9), "period_to": TODAY}
+    period = {"period_from": today_shanghai() - timedelta(days=9), "period_to": today_shanghai()}
     (row,) = services.compliance(regulator_of("320682"), **period)
     assert (row.days, row.days_recorded, row.months_reported, row.no_officer) == (10, 3, 1, True)
     assert services.compliance(regulator_of("310112"), **period) == []
@@ -144,7 +148,7 @@ def test_the_card_says_how_many_of_the_last_30_days_were_checked(shop):
     business, owner = shop
     for back in (0, 1):
         services.record_daily_check(
-            owner.user_id, business.id, _all_passed(owner, business, TODAY - timedelta(days=back))
+            owner.user_id, business.id, _all_passed(owner, business, today_shanghai() - timedelta(days=back))
         )
     card = cards.get(business.public_code)
     assert "近30天日管控 2/30 天" in card.html
@@ -157,7 +161,7 @@ def test_a_daily_check_is_corrected_only_within_the_backfill_window_and_the_audi
     from backend.routine.errors import CorrectionTooLate
 
     business, owner = shop
-    values = _all_passed(owner, business, day=TODAY - timedelta(days=2))
+    values = _all_passed(owner, business, day=today_shanghai() - timedelta(days=2))
     check = services.record_daily_check(owner.user_id, business.id, values)
     correction = {**values, "version": check.version, "reason": "签名人写错", "signed_name": "王主管"}
     corrected = services.correct_daily_check(owner.user_id, business.id, check.id, correction)

@@ -14,8 +14,6 @@ from backend.staff.errors import AlreadyEnded, AlreadyOnStaff, StaffNotFound
 from backend.staff.models import StaffMember
 from tests.builders import approved, citizen, fresh_id_number, regulator_of, staff_values
 
-TODAY = today_shanghai()
-
 
 @pytest.fixture
 def business(app_context):
@@ -66,7 +64,7 @@ def test_two_jobs_are_allowed_and_told_to_the_regulator(business):
 def test_dates_in_the_future_and_strangers_are_refused(business):
     shop, owner = business
     with pytest.raises(InvalidInput):
-        services.add_staff(owner.user_id, shop.id, staff_values(started_on=TODAY + timedelta(days=1)))
+        services.add_staff(owner.user_id, shop.id, staff_values(started_on=today_shanghai() + timedelta(days=1)))
     stranger = citizen()
     with pytest.raises(BusinessNotFound):
         services.add_staff(stranger.user_id, shop.id, staff_values())
@@ -74,20 +72,20 @@ def test_dates_in_the_future_and_strangers_are_refused(business):
     other_owner = citizen()
     other = approved(other_owner)
     with pytest.raises(StaffNotFound):  # a certificate for another business's staff
-        _certify(other_owner, other, person, TODAY)
+        _certify(other_owner, other, person, today_shanghai())
 
 
 def test_certificate_expiry_defaults_to_a_year_and_is_bounded(business):
     shop, owner = business
     person = services.add_staff(owner.user_id, shop.id, staff_values())
-    issued = TODAY - timedelta(days=10)
+    issued = today_shanghai() - timedelta(days=10)
     assert _certify(owner, shop, person, issued).expires_on == services.add_months(issued, 12)
     for expires in (issued - timedelta(days=1), services.add_months(issued, 12) + timedelta(days=1)):
         with pytest.raises(InvalidInput) as bad:
             _certify(owner, shop, person, issued, expires_on=expires)
         assert "expires_on" in bad.value.errors
     with pytest.raises(InvalidInput):
-        _certify(owner, shop, person, TODAY + timedelta(days=1))
+        _certify(owner, shop, person, today_shanghai() + timedelta(days=1))
 
 
 def test_a_food_handler_without_a_valid_certificate_is_flagged_since_it_lapsed(business):
@@ -98,8 +96,8 @@ def test_a_food_handler_without_a_valid_certificate_is_flagged_since_it_lapsed(b
         owner.user_id, shop.id, staff_values(name="赵配菜", post="prep", started_on=date(2026, 1, 5))
     )
     services.add_staff(owner.user_id, shop.id, staff_values(name="孙服务", post="service", handles_food=False))
-    _certify(owner, shop, covered, TODAY - timedelta(days=340))  # expires within 30 days
-    old = _certify(owner, shop, lapsed, TODAY - timedelta(days=400))
+    _certify(owner, shop, covered, today_shanghai() - timedelta(days=340))  # expires within 30 days
+    old = _certify(owner, shop, lapsed, today_shanghai() - timedelta(days=400))
     statuses = {s.staff.id: s for s in services.food_handlers(owner.user_id, shop.id)}
     assert set(statuses) == {covered.id, lapsed.id, never.id}  # the waiter handles no food
     assert statuses[covered.id].may_handle_food
@@ -121,11 +119,11 @@ def test_regulators_see_uncovered_businesses_in_their_districts_only(business):
 def test_leaving_ends_the_record_and_keeps_it(business):
     shop, owner = business
     person = services.add_staff(owner.user_id, shop.id, staff_values())
-    services.end_staff(owner.user_id, shop.id, person.id, TODAY)
+    services.end_staff(owner.user_id, shop.id, person.id, today_shanghai())
     with pytest.raises(AlreadyEnded):
-        services.end_staff(owner.user_id, shop.id, person.id, TODAY)
+        services.end_staff(owner.user_id, shop.id, person.id, today_shanghai())
     assert [p.id for p in services.list_staff(owner.user_id, shop.id)] == [person.id]
-    tomorrow_staff = StaffMember.objects.of_business(shop.id).employed_on(TODAY + timedelta(days=1))
+    tomorrow_staff = StaffMember.objects.of_business(shop.id).employed_on(today_shanghai() + timedelta(days=1))
     assert not tomorrow_staff
 
 
@@ -146,7 +144,7 @@ def test_the_card_shows_counts_masked_names_and_nothing_private(business):
     services.add_staff(owner.user_id, shop.id, staff_values(name="王帮厨", post="kitchen_helper"))
     card = json.loads(cards.get(shop.public_code).json)
     assert card["health_certificates"]["food_handlers"] == 2 and card["health_certificates"]["valid"] == 0
-    _certify(owner, shop, covered, TODAY - timedelta(days=3))
+    _certify(owner, shop, covered, today_shanghai() - timedelta(days=3))
     card = cards.get(shop.public_code)  # the change was published and the cached card dropped
     data = json.loads(card.json)["health_certificates"]
     assert data["valid"] == 1 and data["officers"] == ["李*厨"] and "从业人员健康证明" in card.html
@@ -173,7 +171,7 @@ def test_every_change_that_shows_is_on_the_next_card(business):
     assert shown()["food_handlers"] == 0
     services.update_staff(owner.user_id, shop.id, person.id, {"handles_food": True, "safety_roles": ["director"]})
     assert shown()["food_handlers"] == 1 and shown()["directors"] == ["张*明"]
-    services.end_staff(owner.user_id, shop.id, person.id, TODAY - timedelta(days=1))
+    services.end_staff(owner.user_id, shop.id, person.id, today_shanghai() - timedelta(days=1))
     assert shown()["food_handlers"] == 0 and shown()["directors"] == []
 
 
