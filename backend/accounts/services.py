@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 _hasher = PasswordHasher()
 # Verified against when the username does not exist, so both paths cost one argon2 verification.
 _DUMMY_HASH = _hasher.hash("not-a-real-password-but-a-timing-equaliser")
-_FAILURES_KEY = "auth:failures:{}"
+_FAILURES_KEY = "auth:failures:{{{}}}:{}"  # the address in braces: both counts in one hash slot
 _WECHAT_SESSION_KEY = "wechat:session-key:{}"
 WECHAT_SESSION_KEY_TTL = 3 * 24 * 3600
 MIN_PASSWORD_LENGTH = 10
@@ -72,8 +72,8 @@ def login_with_password(username: str, password: str, *, client: str = "unknown"
     settings = context.settings()
     redis = context.redis()
     address = hashlib.sha256(client.encode()).hexdigest()[:32]
-    pair_key = _FAILURES_KEY.format(f"{address}:{username.lower()}")
-    address_key = _FAILURES_KEY.format(f"{address}:*")
+    pair_key = _FAILURES_KEY.format(address, username.lower())
+    address_key = _FAILURES_KEY.format(address, "*")
     pair_failures, address_failures = (int(n or 0) for n in redis.mget(pair_key, address_key))
     for key, count, limit in (
         (pair_key, pair_failures, settings.LOGIN_MAX_FAILURES),

@@ -37,7 +37,6 @@ from backend.cameras.models import (
 from backend.core import context, domains
 from backend.core.errors import InvalidInput
 from backend.core.ids import object_id
-from backend.core.jobs import binary_client
 from backend.core.principal import Principal
 from backend.core.text import Text
 from backend.core.timeutil import SHANGHAI, utcnow
@@ -52,8 +51,7 @@ SCHEMES = {"rtsp", "rtsps", "http", "https", "file"}
 
 
 def binary_redis():
-    stores = context.stores()
-    return stores.helper("binary_redis", lambda: binary_client(stores.redis))
+    return context.stores().binary_redis()
 
 
 # -- stream URLs --------------------------------------------------------------------------------------

@@ -1,10 +1,12 @@
 """The latest snapshots of each camera, in Redis: what the video worker writes and the public page,
 the supervision wall and evidence captures read. Per camera:
 
-- `cam:<id>:public`: the latest JPEG with faces blurred (what the public page shows);
-- `cam:<id>:full`: the latest JPEG as captured (regulators' wall and evidence);
-- `cam:<id>:meta`: captured_at (epoch seconds), status, activity, phash, worker;
-- `cam:<id>:recent`: the last RECENT full snapshots, newest first, each prefixed by its capture time.
+- `cam:{<id>}:public`: the latest JPEG with faces blurred (what the public page shows);
+- `cam:{<id>}:full`: the latest JPEG as captured (regulators' wall and evidence);
+- `cam:{<id>}:meta`: captured_at (epoch seconds), status, activity, phash, worker;
+- `cam:{<id>}:recent`: the last RECENT full snapshots, newest first, each prefixed by its capture time.
+
+The id in braces keeps a camera's keys in one hash slot of a Redis Cluster (one node, one MGET).
 
 Every key expires after KEEP_SECONDS without a new sample, so a camera no worker samples any more
 shows no stale picture for long. Callers pass a client that returns bytes (`binary_redis()`).
@@ -22,7 +24,7 @@ _TIME = struct.Struct(">d")
 
 
 def _key(camera_id: Any, part: str) -> str:
-    return f"cam:{camera_id}:{part}"
+    return f"cam:{{{camera_id}}}:{part}"
 
 
 @dataclass(frozen=True)

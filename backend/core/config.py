@@ -63,11 +63,20 @@ def rate_limit_reason(value: str) -> str | None:
     return None
 
 
+SERVER_SCHEMES = ("redis://", "rediss://", "unix://")
+CLUSTER_SCHEMES = ("redis+cluster://", "rediss+cluster://")
+
+
 @dataclass(frozen=True)
 class Settings:
     APP_ENV: str = "development"
     MONGODB_URI: str | None = None
+    # redis://, rediss://, unix:// for one server; redis+cluster:// (or rediss+cluster://) and any one
+    # node's address for a Redis Cluster, which then also needs JOBS_REDIS_URL.
     REDIS_URL: str | None = None
+    # The job queue's own Redis (RQ keeps a job's keys in several hash slots, so it cannot use a
+    # cluster); unset: the queue shares REDIS_URL.
+    JOBS_REDIS_URL: str | None = None
     # Seconds a Redis command may take before the request is answered 503 (a stalled Redis must not
     # hold every thread).
     REDIS_TIMEOUT: float = 1.0
@@ -132,6 +141,10 @@ class Settings:
         return not self.REDIS_URL
 
     @property
+    def redis_cluster(self) -> bool:
+        return bool(self.REDIS_URL) and self.REDIS_URL.startswith(CLUSTER_SCHEMES)
+
+    @property
     def production(self) -> bool:
         return self.APP_ENV == "production"
 
@@ -142,7 +155,7 @@ class Settings:
         for name in ("SECRET_KEY", "STAFF_ID_KEY", "WECHAT_SECRET", "BOOTSTRAP_ADMIN_PASSWORD"):
             if shown[name]:
                 shown[name] = "***"
-        for name in ("MONGODB_URI", "REDIS_URL"):
+        for name in ("MONGODB_URI", "REDIS_URL", "JOBS_REDIS_URL"):
             if shown[name]:
                 parsed = urlparse(shown[name])
                 if parsed.password:
@@ -241,8 +254,14 @@ def validate(settings: Settings) -> Settings:
             raise ConfigError(f"{name}: must be an http(s) URL")
     if settings.MONGODB_URI and not settings.MONGODB_URI.startswith(("mongodb://", "mongodb+srv://")):
         raise ConfigError("MONGODB_URI: must start with mongodb:// or mongodb+srv://")
-    if settings.REDIS_URL and not settings.REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
-        raise ConfigError("REDIS_URL: must start with redis://, rediss:// or unix://")
+    if settings.REDIS_URL and not settings.REDIS_URL.startswith(SERVER_SCHEMES + CLUSTER_SCHEMES):
+        raise ConfigError("REDIS_URL: must start with redis://, rediss://, unix:// or redis+cluster://")
+    if settings.JOBS_REDIS_URL and not settings.JOBS_REDIS_URL.startswith(SERVER_SCHEMES):
+        raise ConfigError(
+            "JOBS_REDIS_URL: must start with redis://, rediss:// or unix:// (the job queue needs one server)"
+        )
+    if settings.redis_cluster and not settings.JOBS_REDIS_URL:
+        raise ConfigError("JOBS_REDIS_URL: required with a Redis Cluster (the job queue needs one server)")
     reason = rate_limit_reason(settings.PUBLIC_RATE_LIMIT)
     if reason:
         raise ConfigError(f"PUBLIC_RATE_LIMIT: {reason}")

@@ -13,12 +13,12 @@ import logging
 import threading
 from typing import Any
 
-import redis
 from rq import Callback, Queue, SimpleWorker, Worker
 from rq.job import Job
 from rq.timeouts import TimerDeathPenalty
 
 from backend.core import context, domains
+from backend.core.stores import connect_jobs_redis
 
 log = logging.getLogger(__name__)
 
@@ -26,21 +26,8 @@ QUEUE_NAME = "sfs-default"
 RESULT_TTL = 7 * 24 * 3600  # results and failures stay readable for a week; our own records keep them longer
 
 
-def binary_client(decoded: redis.Redis, *, blocking: bool = False) -> redis.Redis:
-    """A client on the same server as `decoded` but returning bytes, as RQ needs (it pickles).
-    `blocking`: no read timeout, for a worker that waits on the queue."""
-    kwargs = dict(decoded.connection_pool.connection_kwargs)
-    kwargs["decode_responses"] = False
-    if blocking:
-        kwargs["socket_timeout"] = None
-    pool = redis.ConnectionPool(connection_class=decoded.connection_pool.connection_class, **kwargs)
-    return redis.Redis(connection_pool=pool)
-
-
 def queue() -> Queue:
-    stores = context.stores()
-    connection = stores.helper("jobs_redis", lambda: binary_client(stores.redis))
-    return Queue(QUEUE_NAME, connection=connection)
+    return Queue(QUEUE_NAME, connection=context.stores().jobs_redis())
 
 
 def enqueue(function: str, *args: Any, job_id: str, timeout: int, description: str | None = None) -> Job:
@@ -96,7 +83,7 @@ class InProcessWorker:
 
     def _loop(self) -> None:
         with context.use(self.runtime):
-            connection = binary_client(self.runtime.stores.redis)
+            connection = connect_jobs_redis(self.runtime.settings)
             worker = _ThreadWorker([Queue(QUEUE_NAME, connection=connection)], connection=connection)
             worker.log.setLevel(logging.WARNING)
             while not self._stop.is_set():
@@ -126,7 +113,7 @@ def run_worker(burst: bool = False) -> int:
     if runtime.settings.embedded_redis:
         log.error("REDIS_URL is not set: a separate worker needs the shared Redis the web processes use.")
         return 2
-    connection = binary_client(runtime.stores.redis, blocking=True)
+    connection = connect_jobs_redis(runtime.settings, blocking=True)
 
     class _RuntimeWorker(Worker):
         def perform_job(self, job, queue):  # the work horse (after fork) runs jobs with these stores

@@ -29,6 +29,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 import limits
+from redis.cluster import RedisCluster
 from redis.exceptions import RedisError
 
 from backend.core.errors import RateLimited
@@ -46,7 +47,9 @@ def parse_limits(spec: str) -> list[tuple[int, int]]:
 
 
 def _key(name: str, seconds: int, identity: str, window: int) -> str:
-    return f"ratelimit:{name}:{seconds}:{identity}:{window}"
+    """The count of one window; the limit and identity in braces keep one client's windows in one hash
+    slot of a Redis Cluster, so a hit is one exchange with one node."""
+    return f"ratelimit:{{{name}:{identity}}}:{seconds}:{window}"
 
 
 def _own_connection(redis_client):
@@ -54,6 +57,15 @@ def _own_connection(redis_client):
     it: the pool's checkout probes the socket on every use."""
     pool = redis_client.connection_pool
     return pool.connection_class(**pool.connection_kwargs)
+
+
+def _cluster_round_trip(redis_client, commands: list[tuple]) -> list:
+    """`commands` through a cluster client's pipeline, which sends each node its share and follows
+    MOVED and ASK (a raw connection reaches one node only)."""
+    pipe = redis_client.pipeline(transaction=False)
+    for command in commands:
+        pipe.execute_command(*command)
+    return pipe.execute()
 
 
 def _round_trip(connection, commands: list[tuple], breaker=None) -> list:
@@ -100,16 +112,19 @@ class RateLimit:
                 ("EXPIRE", key, seconds * 2),
                 ("GET", _key(self.name, seconds, identity, window - 1)),
             ]
-        connection = self._connection()
-        breaker = getattr(self.redis_client, "breaker", None)
-        replies = _round_trip(connection, commands, breaker)
+        replies = self._exchange(commands)
         waits = [
             _wait(amount, seconds, elapsed, int(replies[3 * i]), int(replies[3 * i + 2] or 0))
             for i, (amount, seconds, elapsed, _) in enumerate(counted)
         ]
         if any(wait is not None for wait in waits):
-            _round_trip(connection, [("DECR", key) for *_rest, key in counted], breaker)
+            self._exchange([("DECR", key) for *_rest, key in counted])
             raise RateLimited(self.message, retry_after=max(wait for wait in waits if wait is not None))
+
+    def _exchange(self, commands: list[tuple]) -> list:
+        if isinstance(self.redis_client, RedisCluster):
+            return _cluster_round_trip(self.redis_client, commands)
+        return _round_trip(self._connection(), commands, getattr(self.redis_client, "breaker", None))
 
     def _connection(self):
         """This thread's own connection; a forked worker makes its own rather than share its
@@ -189,9 +204,12 @@ class BatchedRateLimit:
                     ("GET", _key(self.name, seconds, identity, window - 1)),
                 ]
             try:
-                if self._connection is None or self._connection.pid != os.getpid():
-                    self._connection = _own_connection(self.redis_client)
-                replies = _round_trip(self._connection, commands, getattr(self.redis_client, "breaker", None))
+                if isinstance(self.redis_client, RedisCluster):
+                    replies = _cluster_round_trip(self.redis_client, commands)
+                else:
+                    if self._connection is None or self._connection.pid != os.getpid():
+                        self._connection = _own_connection(self.redis_client)
+                    replies = _round_trip(self._connection, commands, getattr(self.redis_client, "breaker", None))
             except (RedisError, OSError) as error:
                 with self._lock:  # keep the hits: they go with the next batch
                     for slot, hits in batch.items():

@@ -22,6 +22,7 @@ from urllib.parse import urlparse
 import mongoengine
 import redis
 import redis.client
+import redis.cluster
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
@@ -192,28 +193,52 @@ _EMBEDDED_REDIS: EmbeddedRedis | None = None
 _EMBEDDED_REDIS_LOCK = threading.Lock()
 
 
-def connect_redis(settings: Settings) -> GuardedRedis:
+def connect_redis(
+    settings: Settings, *, binary: bool = False, breaker: RedisBreaker | None = None
+) -> GuardedRedis | GuardedRedisCluster:
     """The process's Redis client: every call bounded by REDIS_TIMEOUT end to end (no retry, no
-    health-check PING before a command: each would add a timeout), and behind one breaker."""
-    global _EMBEDDED_REDIS
-    options = dict(
-        decode_responses=True,
+    health-check PING before a command: each would add a timeout), and behind one breaker. A
+    `redis+cluster://` URL gives a cluster client, which follows MOVED and ASK itself. `binary`: replies
+    as bytes (images, pickles), on the same servers and breaker."""
+    options = _redis_options(settings, binary)
+    breaker = breaker or RedisBreaker()
+    if settings.redis_cluster:
+        url = settings.REDIS_URL.replace("+cluster://", "://", 1)
+        # retry: none of connection errors (a stalled node costs one timeout), redirections are followed
+        return GuardedRedisCluster.from_url(url, breaker=breaker, retry=Retry(NoBackoff(), 0), **options)
+    return GuardedRedis(connection_pool=_server_pool(settings.REDIS_URL, options), breaker=breaker)
+
+
+def connect_jobs_redis(settings: Settings, *, blocking: bool = False) -> redis.Redis:
+    """The job queue's client (bytes, as RQ pickles): JOBS_REDIS_URL, else the one Redis server.
+    `blocking`: no read timeout, for a worker that waits on the queue."""
+    options = _redis_options(settings, binary=True)
+    if blocking:
+        options["socket_timeout"] = None
+    return redis.Redis(connection_pool=_server_pool(settings.JOBS_REDIS_URL or settings.REDIS_URL, options))
+
+
+def _redis_options(settings: Settings, binary: bool) -> dict:
+    return dict(
+        decode_responses=not binary,
         socket_timeout=settings.REDIS_TIMEOUT,
         socket_connect_timeout=settings.REDIS_TIMEOUT,
-        retry=Retry(NoBackoff(), 0),
         health_check_interval=0,
     )
-    if settings.embedded_redis:
-        # One embedded server per process: the API app and the lookup app share it.
-        with _EMBEDDED_REDIS_LOCK:
-            if _EMBEDDED_REDIS is None:
-                _EMBEDDED_REDIS = EmbeddedRedis()
-            pool = redis.ConnectionPool(
-                connection_class=redis.UnixDomainSocketConnection, path=_EMBEDDED_REDIS.socket_path, **options
-            )
-    else:
-        pool = redis.ConnectionPool.from_url(settings.REDIS_URL, **options)
-    return GuardedRedis(connection_pool=pool, breaker=RedisBreaker())
+
+
+def _server_pool(url: str | None, options: dict) -> redis.ConnectionPool:
+    global _EMBEDDED_REDIS
+    options = {**options, "retry": Retry(NoBackoff(), 0)}
+    if url:
+        return redis.ConnectionPool.from_url(url, **options)
+    # One embedded server per process: the API app and the lookup app share it.
+    with _EMBEDDED_REDIS_LOCK:
+        if _EMBEDDED_REDIS is None:
+            _EMBEDDED_REDIS = EmbeddedRedis()
+    return redis.ConnectionPool(
+        connection_class=redis.UnixDomainSocketConnection, path=_EMBEDDED_REDIS.socket_path, **options
+    )
 
 
 _T = TypeVar("_T")
@@ -301,12 +326,44 @@ class GuardedPipeline(redis.client.Pipeline):
             return super().execute(raise_on_error)
 
 
+class GuardedRedisCluster(redis.cluster.RedisCluster):
+    """The cluster client behind the process's `RedisBreaker`, as `GuardedRedis` is for one server.
+    Multi-key commands and transactions need their keys in one hash slot: the platform's keys put the
+    part they share in braces (`card:v1:{code}`)."""
+
+    def __init__(self, *args, breaker: RedisBreaker, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.breaker = breaker
+
+    def execute_command(self, *args, **options):
+        with self.breaker.guard():
+            return super().execute_command(*args, **options)
+
+    def pipeline(self, transaction=None, shard_hint=None) -> GuardedClusterPipeline:
+        pipe = super().pipeline(transaction, shard_hint)
+        pipe.__class__ = GuardedClusterPipeline  # the same object, with a guarded execute
+        pipe.breaker = self.breaker
+        return pipe
+
+
+class GuardedClusterPipeline(redis.cluster.ClusterPipeline):
+    """A cluster pipeline whose `execute` (the only exchange with Redis) goes through the breaker. Made
+    by re-classing the pipeline redis-py builds, rather than repeating its dozen constructor arguments."""
+
+    breaker: RedisBreaker
+
+    def execute(self, raise_on_error: bool = True):
+        with self.breaker.guard():
+            return super().execute(raise_on_error)
+
+
 @dataclass
 class Stores:
     """The handles an app works with; created once per process by the factory."""
 
     mongo: Any
-    redis: GuardedRedis
+    redis: GuardedRedis | GuardedRedisCluster
+    settings: Settings | None = None
     _helpers: dict = field(default_factory=dict, init=False, repr=False)
     _helpers_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
@@ -318,9 +375,19 @@ class Stores:
                 self._helpers[name] = make()
             return self._helpers[name]
 
+    def binary_redis(self) -> GuardedRedis | GuardedRedisCluster:
+        """The same Redis, replying in bytes (snapshots, sticker sheets), behind the same breaker."""
+        return self.helper(
+            "binary_redis", lambda: connect_redis(self.settings, binary=True, breaker=self.redis.breaker)
+        )
+
+    def jobs_redis(self) -> redis.Redis:
+        """The job queue's Redis (bytes): JOBS_REDIS_URL, else the one server."""
+        return self.helper("jobs_redis", lambda: connect_jobs_redis(self.settings))
+
     @classmethod
     def connect(cls, settings: Settings) -> Stores:
-        return cls(mongo=connect_mongo(settings), redis=connect_redis(settings))
+        return cls(mongo=connect_mongo(settings), redis=connect_redis(settings), settings=settings)
 
     def check(self) -> dict[str, str]:
         """Ping both stores; name each that fails."""

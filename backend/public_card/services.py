@@ -31,8 +31,10 @@ from backend.public_card.models import PublicCard
 from backend.public_card.schemas import PublicCardSchema
 from backend.public_card.sections import MAX_SECTION_BYTES, registry
 
-CARD_KEY = "card:v1:{}"
-GENERATION_KEY = "card:gen:{}"
+# A card and its generation share a hash slot (the code in braces): the fill script reads one and
+# writes the other, which a Redis Cluster allows only within one slot.
+CARD_PREFIX = "card:v2:"
+GENERATION_PREFIX = "card:gen:"
 GENERATION_TTL = 30 * 24 * 3600
 MISSING_TTL = 60
 CODE_SHAPE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -65,7 +67,11 @@ class CachedCard:
 
 
 def card_key(code: str) -> str:
-    return CARD_KEY.format(code)
+    return f"{CARD_PREFIX}{{{code}}}"
+
+
+def generation_key(code: str) -> str:
+    return f"{GENERATION_PREFIX}{{{code}}}"
 
 
 def _etag(body: str) -> str:
@@ -267,7 +273,7 @@ def _build_and_cache(code: str) -> CachedCard:
     away the card is still served, built from MongoDB and not cached."""
     redis = context.redis()
     try:
-        generation = redis.get(GENERATION_KEY.format(code)) or ""
+        generation = redis.get(generation_key(code)) or ""
     except RedisError:  # away: the client's breaker keeps the next requests from waiting for it
         return _render(code)
     card = _render(code)
@@ -277,7 +283,7 @@ def _build_and_cache(code: str) -> CachedCard:
             _FILL_IF_CURRENT,
             2,
             card_key(code),
-            GENERATION_KEY.format(code),
+            generation_key(code),
             generation,
             ttl,
             "kind",
@@ -326,10 +332,13 @@ def view(code: str, representation: str) -> CardView:
 
 
 def near_cache() -> NearCache:
-    """Recently read cards, kept in the process and dropped the moment Redis announces a change."""
-    size = context.settings().PUBLIC_CARD_MEMORY_CACHE
+    """Recently read cards, kept in the process and dropped the moment Redis announces a change. Off
+    on a Redis Cluster: each primary announces only its own keys, and one tracking connection sees
+    one primary."""
+    settings = context.settings()
+    size = 0 if settings.redis_cluster else settings.PUBLIC_CARD_MEMORY_CACHE
     return context.stores().helper(
-        "public_card:near_cache", lambda: NearCache(context.redis(), CARD_KEY.format(""), max_entries=size)
+        "public_card:near_cache", lambda: NearCache(context.redis(), CARD_PREFIX, max_entries=size)
     )
 
 
@@ -351,10 +360,12 @@ def invalidate(business_id: Any, extra_codes: Iterable[str] = ()) -> None:
         codes.update(code for code in [card.public_code, *card.retired_codes] if code)
     if not codes:
         return
-    pipe = context.redis().pipeline()
+    # No transaction (the codes lie in different hash slots): the order is enough. A fill that runs
+    # after the INCR finds a new generation and writes nothing; one that ran before is deleted.
+    pipe = context.redis().pipeline(transaction=False)
     for code in codes:
-        pipe.incr(GENERATION_KEY.format(code))
-        pipe.expire(GENERATION_KEY.format(code), GENERATION_TTL)
+        pipe.incr(generation_key(code))
+        pipe.expire(generation_key(code), GENERATION_TTL)
         pipe.delete(card_key(code))
     pipe.execute()
 

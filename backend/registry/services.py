@@ -23,7 +23,6 @@ from backend.blobs import services as blobs
 from backend.core import context, districts, domains
 from backend.core.errors import Forbidden, InvalidInput
 from backend.core.ids import object_id
-from backend.core.jobs import binary_client
 from backend.core.principal import ADMIN, Principal
 from backend.core.text import State, Text, Word
 from backend.core.timeutil import today_shanghai, utcnow
@@ -802,8 +801,7 @@ def district_stickers_pdf(principal: Principal, district: str) -> bytes:
     digest = hashlib.sha256(
         json.dumps([printed_on.isoformat(), title, [dataclasses.astuple(s) for s in stickers]]).encode()
     ).hexdigest()
-    stores = context.stores()
-    redis = stores.helper("binary_redis", lambda: binary_client(stores.redis))
+    redis = context.stores().binary_redis()
     key = f"stickers:{digest}"
     try:
         cached = redis.get(key)

@@ -96,7 +96,8 @@ def test_another_lookup_process_is_never_stale_either(app, api, approved_busines
 
     business, regulator = approved_business
     code = business["public_code"]
-    stores = Stores(mongo=app.extensions["sfs.stores"].mongo, redis=connect_redis(load_settings(config)))
+    settings = load_settings(config)
+    stores = Stores(mongo=app.extensions["sfs.stores"].mongo, redis=connect_redis(settings), settings=settings)
     lookup = LiveServer(create_lookup_app(config, stores=stores))
     try:
         for _ in range(2):  # builds the card, then reads it into memory (the build's fill is announced too)

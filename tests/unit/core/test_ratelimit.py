@@ -27,7 +27,7 @@ def redis_client(redis_server):
 
 
 def counted(redis_client, name: str, identity: str, seconds: int, at: float) -> int:
-    return int(redis_client.get(f"ratelimit:{name}:{seconds}:{identity}:{int(at // seconds)}") or 0)
+    return int(redis_client.get(f"ratelimit:{{{name}:{identity}}}:{seconds}:{int(at // seconds)}") or 0)
 
 
 # a batched limit that flushes only when the test says so
@@ -154,7 +154,7 @@ def test_batched_limit_flushes_by_itself(redis_client):
     """The background flusher sends the hits without being asked (waits on Redis, not on a timer)."""
     limit = BatchedRateLimit("auto", "10/minute", redis_client, flush_interval=0.01)
     limit.hit("a")
-    key = f"ratelimit:auto:60:a:{int(limit.clock() // 60)}"
+    key = f"ratelimit:{{auto:a}}:60:{int(limit.clock() // 60)}"
     pubsub = redis_client.pubsub()
     redis_client.config_set("notify-keyspace-events", "K$")
     try:

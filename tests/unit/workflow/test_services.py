@@ -5,7 +5,7 @@ import threading
 import pytest
 
 from backend.audit.models import AuditEntry
-from backend.public_card.services import GENERATION_KEY
+from backend.public_card.services import generation_key
 from backend.registry.errors import BusinessNotFound, InvalidTransition
 from backend.registry.models import SUBMITTED, Business
 from backend.workflow.errors import TransitionConflict
@@ -30,7 +30,7 @@ def _suspend(business_id):
 
 def test_of_racing_changes_exactly_one_wins_and_one_entry_is_audited(app_context, redis_server):
     business = approved()
-    generation_before = int(redis_server.client().get(GENERATION_KEY.format(business.public_code)) or 0)
+    generation_before = int(redis_server.client().get(generation_key(business.public_code)) or 0)
     barrier, outcomes = threading.Barrier(6), []
 
     def attempt():
@@ -50,7 +50,7 @@ def test_of_racing_changes_exactly_one_wins_and_one_entry_is_audited(app_context
     assert (
         AuditEntry.objects(target_type="business", target_id=str(business.id), action="business.suspend").count() == 1
     )
-    assert int(redis_server.client().get(GENERATION_KEY.format(business.public_code))) > generation_before
+    assert int(redis_server.client().get(generation_key(business.public_code))) > generation_before
 
 
 def test_the_loser_hears_what_it_found_and_a_record_outside_the_scope_does_not_exist(app_context):
