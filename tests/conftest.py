@@ -9,6 +9,7 @@ import pytest
 import requests
 
 from backend.demo.wechat_imitation import WeChatImitation
+from backend.devtools.processes import LocalRedisCluster
 from backend.devtools.query_shapes import Recorder
 from tests.support import TEST_SECRET, LiveServer, MongoCommandCounter, RedisServer, mongodb_test_uri
 
@@ -55,6 +56,33 @@ def redis_server():
 
 
 @pytest.fixture(scope="session")
+def redis_cluster():
+    """A 3-master Redis Cluster of real redis-server processes, started the first time a test asks."""
+    cluster = LocalRedisCluster()
+    yield cluster
+    cluster.stop()
+
+
+def pytest_generate_tests(metafunc):
+    """A test marked `redis_cluster` runs twice: on one Redis server and on a Redis Cluster."""
+    if metafunc.definition.get_closest_marker("redis_cluster") and "redis_kind" in metafunc.fixturenames:
+        metafunc.parametrize("redis_kind", ["server", "cluster"], indirect=True)
+
+
+@pytest.fixture
+def redis_kind(request):
+    return getattr(request, "param", "server")
+
+
+@pytest.fixture
+def redis_client(request, redis_kind, redis_server):
+    """A client (text replies) of the Redis the platform under test uses."""
+    client = request.getfixturevalue("redis_cluster").client() if redis_kind == "cluster" else redis_server.client()
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="session")
 def mongo_db_name():
     return f"sfs_test_{uuid.uuid4().hex[:8]}"
 
@@ -67,12 +95,17 @@ def wechat():
 
 
 @pytest.fixture
-def config(redis_server, mongo_db_name, wechat, tmp_path):
+def config(request, redis_kind, redis_server, mongo_db_name, wechat, tmp_path):
     redis_server.client().flushall()  # every test starts with an empty Redis
+    redis_urls = {"REDIS_URL": redis_server.url}
+    if redis_kind == "cluster":
+        cluster = request.getfixturevalue("redis_cluster")
+        cluster.flushall()
+        redis_urls = {"REDIS_URL": cluster.url, "JOBS_REDIS_URL": redis_server.url}
     return {
         "APP_ENV": "test",
         "MONGODB_URI": mongodb_test_uri(mongo_db_name),
-        "REDIS_URL": redis_server.url,
+        **redis_urls,
         "SECRET_KEY": TEST_SECRET,
         "WECHAT_APPID": wechat.appid,
         "WECHAT_SECRET": wechat.secret,

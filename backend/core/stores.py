@@ -332,8 +332,8 @@ class GuardedRedisCluster(redis.cluster.RedisCluster):
     part they share in braces (`card:v1:{code}`)."""
 
     def __init__(self, *args, breaker: RedisBreaker, **kwargs):
+        self.breaker = breaker  # first: the constructor already sends commands
         super().__init__(*args, **kwargs)
-        self.breaker = breaker
 
     def execute_command(self, *args, **options):
         with self.breaker.guard():

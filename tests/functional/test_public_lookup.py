@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from tests.support import LiveServer, assert_error
 
 
+@pytest.mark.redis_cluster
 def test_card_page_shows_the_business_in_chinese_without_private_data(api, approved_business):
     business, _ = approved_business
     code = business["public_code"]
@@ -41,6 +42,7 @@ def test_card_page_shows_the_business_in_chinese_without_private_data(api, appro
         assert secret not in html
 
 
+@pytest.mark.redis_cluster
 def test_json_has_the_same_content_and_is_documented(api, approved_business):
     business, _ = approved_business
     code = business["public_code"]
@@ -56,6 +58,7 @@ def test_json_has_the_same_content_and_is_documented(api, approved_business):
     assert "/api/v1/public/businesses/{code}" in api.get("/api/openapi.json").json()["paths"]
 
 
+@pytest.mark.redis_cluster
 def test_etag_and_cache_headers(api, approved_business):
     code = approved_business[0]["public_code"]
     for path in (f"/q/{code}", f"/api/v1/public/businesses/{code}", f"/q/{code}/qr.svg"):
@@ -67,6 +70,7 @@ def test_etag_and_cache_headers(api, approved_business):
     assert api.get(f"/q/{code}").headers["Cache-Control"] == "public, max-age=60"
 
 
+@pytest.mark.redis_cluster
 def test_card_is_never_stale_after_a_change(api, approved_business):
     business, regulator = approved_business
     code = business["public_code"]
@@ -120,6 +124,7 @@ def test_another_lookup_process_is_never_stale_either(app, api, approved_busines
         stores.redis.close()
 
 
+@pytest.mark.redis_cluster
 def test_replaced_code_says_so_and_the_new_code_works(api, approved_business):
     business, regulator = approved_business
     old = business["public_code"]
@@ -222,6 +227,7 @@ def test_sticker_text_reaches_wcag_aa_on_every_band():
     assert round(contrast("#ffffff", "#16a34a"), 1) < 4.5  # the card's bright green would not do on paper
 
 
+@pytest.mark.redis_cluster
 def test_regulators_print_a_districts_stickers_in_one_pdf(api, approved_business, console_login, mp_login):
     from tests.builders import submitted_business
 
@@ -240,6 +246,7 @@ def test_regulators_print_a_districts_stickers_in_one_pdf(api, approved_business
     assert api.get("/api/v1/console/stickers.pdf", token=regulator, params={"district": "999999"}).status_code == 422
 
 
+@pytest.mark.redis_cluster
 def test_rate_limit_per_client_ip(config):
     from backend.app import create_app
 

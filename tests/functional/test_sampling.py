@@ -76,6 +76,7 @@ def test_a_gbk_file_is_imported_by_the_job_queue_and_a_failed_sample_opens_a_cas
     assert elsewhere == []
 
 
+@pytest.mark.redis_cluster
 def test_reimport_creates_no_duplicates_and_an_overlapping_file_reports_its_changes(api, owned_business, job_worker):
     _business, _owner, regulator = owned_business
     rows = [result_row(f"DC263206820001{n:02d}", item=item) for n in range(5) for item in ("铅", "镉", "总汞")]

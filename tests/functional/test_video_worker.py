@@ -181,6 +181,7 @@ def test_bad_feeds_are_told_apart(api, owned_business, clips, start_worker, scen
     eventually(recorded, 10, f"a {status} event")
 
 
+@pytest.mark.redis_cluster
 def test_the_public_card_shows_an_approved_camera_with_faces_blurred(api, owned_business, clips, start_worker):
     business, owner, regulator = owned_business
     face = np.full((360, 640, 3), 90, np.uint8)
@@ -230,15 +231,16 @@ def test_the_public_card_shows_an_approved_camera_with_faces_blurred(api, owned_
     assert api.get(f"/q/{business['public_code']}/cameras/{'0' * 24}.jpg").status_code == 404
 
 
+@pytest.mark.redis_cluster
 def test_two_workers_share_the_cameras_and_take_over_a_dead_ones(
-    api, owned_business, clips, start_worker, redis_server
+    api, owned_business, clips, start_worker, redis_client
 ):
     business, owner, regulator = owned_business
     clip = write_clip(clips / "shared.avi", [kitchen(step) for step in range(30)])
     ids = [camera(api, owner, business["id"], file_url(clip), name=f"摄像头{n}")["id"] for n in range(6)]
     first = start_worker(worker_id="worker-a", max_cameras=4)
     second = start_worker(worker_id="worker-b", max_cameras=4)
-    redis = redis_server.client()
+    redis = redis_client
 
     def owners():
         return {camera_id: redis.get(lease_key(camera_id)) for camera_id in ids}
@@ -777,7 +779,8 @@ def test_worker_processes_are_killed_and_stopped(app, api, owned_business, clips
                 process.kill()
 
 
-def test_sigterm_stops_the_worker_and_releases_its_leases(api, owned_business, clips, runtime, redis_server):
+@pytest.mark.redis_cluster
+def test_sigterm_stops_the_worker_and_releases_its_leases(api, owned_business, clips, runtime, redis_client):
     """The worker's own signal handling, in this process's main thread (as `python -m video_worker` runs
     it): SIGTERM ends `run()`, and every lease it held is gone at once rather than left to expire."""
     import signal
@@ -785,7 +788,7 @@ def test_sigterm_stops_the_worker_and_releases_its_leases(api, owned_business, c
     business, owner, _regulator = owned_business
     clip = write_clip(clips / "term.avi", [kitchen(step) for step in range(20)])
     ids = [camera(api, owner, business["id"], file_url(clip), name=f"t{n}")["id"] for n in range(2)]
-    redis = redis_server.client()
+    redis = redis_client
     worker = Worker(runtime, worker_id="worker-term", lease_seconds=30)
 
     def terminate_once_sampling():

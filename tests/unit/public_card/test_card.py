@@ -11,6 +11,8 @@ from backend.public_card.sections import MAX_SECTION_BYTES, QUERIES_PER_MISS, Ca
 from backend.registry.models import Business
 from tests.builders import approved
 
+pytestmark = pytest.mark.redis_cluster
+
 
 @pytest.fixture
 def sections():
