@@ -46,5 +46,7 @@ class AuditEntry(Document):
     meta = {
         "collection": "audit_log",
         "queryset_class": AuditQuerySet,
+        # Ranged on seq: the chain is one total order (README, "Sharding"); appends go to its last chunk.
+        "shard_key": ("seq",),
         "indexes": [("target_type", "target_id", "seq"), "actor", "-at"],
     }

@@ -198,13 +198,25 @@ class CameraEvent(BaseDocument):
     review_reason = StringField(max_length=1000)
     problem = EmbeddedDocumentField(Problem)
     raised_by = ObjectIdField()  # a regulator's capture; None: the worker
-    dedupe_key = StringField(unique=True, sparse=True, max_length=200)  # a worker retry adds nothing
+    dedupe_key = StringField(max_length=200)  # unique per camera (meta): a worker retry adds nothing
     version = IntField(default=1, required=True)
 
     meta = {
         "collection": "camera_events",
         "queryset_class": EventQuerySet,
-        "indexes": ["camera_id", "business_id", "district_scopes", "status", ("kind", "label")],
+        # A camera's events come from the one worker that holds its lease, and are read per camera.
+        "shard_key": ("camera_id",),
+        "indexes": [
+            {
+                "fields": ["camera_id", "dedupe_key"],
+                "unique": True,
+                "partialFilterExpression": {"dedupe_key": {"$type": "string"}},
+            },
+            "business_id",
+            "district_scopes",
+            "status",
+            ("kind", "label"),
+        ],
     }
 
     def audit_view(self) -> dict:

@@ -97,7 +97,7 @@ def seed_trace(users: dict) -> None:
         trace_codes=_codes("LY-JC-A", "LY-JC-B"),
     )
     _receive(users["wholesaler"], inbound, certificate.number)
-    first, second = Lot.objects(order_id=inbound.id).order_by("lot_code")
+    first, second = Lot.objects(supplier_id=inbound.supplier_id, order_id=inbound.id).order_by("lot_code")
     to_canteen = _order(users["canteen"], canteen, wholesaler, users["wholesaler"], resold, 60, "canteen")
     merged = [{"trace_code": first.trace_code, "quantity": 40}, {"trace_code": second.trace_code, "quantity": 20}]
     purchasing.ship_order(

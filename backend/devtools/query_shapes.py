@@ -129,6 +129,27 @@ def declared_indexes() -> dict[str, list[list[str]]]:
     return found
 
 
+def declared_shard_keys() -> dict[str, str]:
+    """Each sharded collection's shard key, by the leading field the models declare (`meta["shard_key"]`),
+    as stored (`_id` for the primary key)."""
+    from mongoengine.base import _document_registry
+
+    found: dict[str, str] = {}
+    for document in _document_registry.values():
+        meta = getattr(document, "_meta", {})
+        if meta.get("abstract") or not meta.get("collection") or not meta.get("shard_key"):
+            continue
+        field = document._fields[meta["shard_key"][0]]
+        found[meta["collection"]] = "_id" if field.primary_key else field.db_field
+    return found
+
+
+def targeted(shape: Shape, shard_key: str) -> bool:
+    """Whether mongos can send the query to the shards that hold the answer: the shard key is compared
+    for equality (a `$in` goes to the shards of its values)."""
+    return shard_key in shape.equality
+
+
 class Recorder:
     """Every query shape seen while installed, with a place that ran it."""
 
@@ -180,6 +201,21 @@ class Recorder:
             and shape.collection not in allowed
             and not any(served(shape, index) for index in indexes.get(shape.collection, [["_id"]]))
         )
+
+    def scattered(self, allowed: dict[str, dict[str, str]] | None = None) -> list[Shape]:
+        """The shapes on a sharded collection that every shard must answer (no shard key), minus those
+        allowed: `allowed[collection][field]` (or `allowed["*"][field]`) names a field whose presence in
+        the shape (compared, or sorted on) makes the scatter acceptable, with the reason."""
+        keys, allowed = declared_shard_keys(), allowed or {}
+        found = []
+        for shape in self.seen:
+            key = keys.get(shape.collection)
+            if key is None or targeted(shape, key):
+                continue
+            excused = {**allowed.get("*", {}), **allowed.get(shape.collection, {})}
+            if not excused.keys() & {*shape.equality, *shape.ranges, *shape.sort}:
+                found.append(shape)
+        return sorted(found)
 
     def dump(self, path: str) -> None:
         with open(path, "w", encoding="utf-8") as out:

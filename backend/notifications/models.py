@@ -18,10 +18,11 @@ class NotificationQuerySet(QuerySet):
 
 
 class Notification(BaseDocument):
-    """One message to one person about one thing. `dedupe_key` is unique: claiming it is what makes a
-    reminder go out once, however often the reminder run happens."""
+    """One message to one person about one thing. `dedupe_key` is unique per person (every key names
+    its person): claiming it is what makes a reminder go out once, however often the reminder run
+    happens."""
 
-    dedupe_key = StringField(required=True, unique=True, max_length=200)
+    dedupe_key = StringField(required=True, max_length=200)
     kind = StringField(required=True, max_length=40)
     business_id = ObjectIdField()  # None: a message to a household (a citizen without a business)
     user_id = ObjectIdField(required=True)
@@ -37,5 +38,12 @@ class Notification(BaseDocument):
     meta = {
         "collection": "notifications",
         "queryset_class": NotificationQuerySet,
-        "indexes": ["business_id", "user_id", "status", ("user_id", "status", "-created_at")],
+        # A person's messages are claimed, sent and read by that person's id.
+        "shard_key": ("user_id",),
+        "indexes": [
+            {"fields": ["user_id", "dedupe_key"], "unique": True},
+            "business_id",
+            "status",
+            ("user_id", "status", "-created_at"),
+        ],
     }

@@ -83,23 +83,25 @@ def notify(
         )
         note.save(force_insert=True)
     except NotUniqueError:
-        note = Notification.objects(dedupe_key=dedupe_key, status=FAILED, attempts__lt=MAX_ATTEMPTS).modify(
-            new=True, set__status=SENDING, inc__attempts=1, set__updated_at=utcnow()
-        )
+        note = Notification.objects(
+            user_id=user.id, dedupe_key=dedupe_key, status=FAILED, attempts__lt=MAX_ATTEMPTS
+        ).modify(new=True, set__status=SENDING, inc__attempts=1, set__updated_at=utcnow())
         if note is None:
             return None  # sent, refused, being sent by another run, or given up
     try:
         sender().send(openid=user.openid, template=template, data=data, page=page)
     except Refused:
-        Notification.objects(id=note.id).update_one(set__status=REFUSED, set__updated_at=utcnow())
+        Notification.objects(user_id=user.id, id=note.id).update_one(set__status=REFUSED, set__updated_at=utcnow())
     except Unreachable as error:
         log.warning("subscribe message not sent", extra={"kind": kind, "reason": str(error)[:100]})
-        Notification.objects(id=note.id).update_one(
+        Notification.objects(user_id=user.id, id=note.id).update_one(
             set__status=FAILED, set__error=str(error)[:200], set__updated_at=utcnow()
         )
     else:
-        Notification.objects(id=note.id).update_one(set__status=SENT, set__sent_at=utcnow(), set__updated_at=utcnow())
-    return Notification.objects.get(id=note.id)
+        Notification.objects(user_id=user.id, id=note.id).update_one(
+            set__status=SENT, set__sent_at=utcnow(), set__updated_at=utcnow()
+        )
+    return Notification.objects.get(user_id=user.id, id=note.id)
 
 
 @dataclass

@@ -48,8 +48,11 @@ class PublicCard(BaseDocument):
     meta = {
         "collection": "public_cards",
         "queryset_class": PublicCardQuerySet,
+        # Every domain writes its part by business id (an upsert, which needs the whole shard key). The
+        # code is unique where it is issued (businesses.public_code); here it is only looked up.
+        "shard_key": ("id",),
         "indexes": [
-            {"fields": ["public_code"], "unique": True, "sparse": True},
+            {"fields": ["public_code"], "sparse": True},
             "retired_codes",
             ("district_scopes", "status"),
             ("latitude", "longitude"),

@@ -113,7 +113,7 @@ class OrderQuerySet(ScopedQuerySet):
 
 
 class Order(BaseDocument):
-    number = StringField(required=True, unique=True, max_length=32)
+    number = StringField(required=True, max_length=32)
     supplier_id = ObjectIdField(required=True)
     supplier_name = StringField(required=True)
     buyer_user_id = ObjectIdField(required=True)
@@ -126,7 +126,7 @@ class Order(BaseDocument):
     status = StringField(required=True, choices=ORDER_STATUSES, default=PLACED)
     status_reason = StringField(max_length=500)
     # the buyer's Idempotency-Key and the body it came with: the same key is the same order, for ever
-    request_key = StringField(required=True, unique=True)
+    request_key = StringField(required=True)
     request_hash = StringField(required=True)
     district_scopes = ListField(StringField())  # the supplier's and the buyer's regulators
     version = IntField(default=1, required=True)
@@ -134,7 +134,18 @@ class Order(BaseDocument):
     meta = {
         "collection": "orders",
         "queryset_class": OrderQuerySet,
-        "indexes": ["supplier_id", "buyer_business_id", "buyer_user_id", "status", "district_scopes"],
+        # The buyer places the order, retries it with its key and follows it: one shard. Its request key
+        # is the buyer's own; a new order number is checked against every buyer's before it is used.
+        "shard_key": ("buyer_user_id",),
+        "indexes": [
+            {"fields": ["buyer_user_id", "request_key"], "unique": True},
+            {"fields": ["buyer_user_id", "number"], "unique": True},
+            "number",
+            "supplier_id",
+            "buyer_business_id",
+            "status",
+            "district_scopes",
+        ],
     }
 
     def audit_view(self) -> dict:

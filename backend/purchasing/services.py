@@ -112,7 +112,13 @@ def _body_hash(values: dict) -> str:
 
 
 def _new_order_number() -> str:
-    return f"PO{today_shanghai():%Y%m%d}" + "".join(secrets.choice(ORDER_NUMBER_ALPHABET) for _ in range(8))
+    """A number no order has yet. The index keeps numbers unique per buyer only (a unique index on a
+    sharded collection starts with the shard key), and 8 random letters a day meet again within days
+    at a province's volume: so a new one is looked up among every buyer's first."""
+    while True:
+        number = f"PO{today_shanghai():%Y%m%d}" + "".join(secrets.choice(ORDER_NUMBER_ALPHABET) for _ in range(8))
+        if Order.objects(number=number).only("id").first() is None:
+            return number
 
 
 def _buyer(user_id: Any, buyer_business_id: Any) -> tuple[Business | None, str, list[str]]:
@@ -130,7 +136,7 @@ def place_order(user_id: Any, *, request_key: str, values: dict) -> tuple[Order,
     """Returns the order and whether this call created it (False: the key's earlier order)."""
     key = f"{user_id}:{request_key}"
     body_hash = _body_hash(values)
-    existing = Order.objects(request_key=key).first()
+    existing = Order.objects(buyer_user_id=object_id(user_id), request_key=key).first()
     if existing is not None:
         return _same_request(existing, body_hash), False
     buyer, buyer_name, buyer_scopes = _buyer(user_id, values.get("buyer_business_id"))
@@ -182,7 +188,7 @@ def place_order(user_id: Any, *, request_key: str, values: dict) -> tuple[Order,
     try:
         create_record(order, action="placed", actor_id=user_id, target_type="order")
     except NotUniqueError:  # the same key sent twice at once: the other request made it
-        return _same_request(Order.objects.get(request_key=key), body_hash), False
+        return _same_request(Order.objects.get(buyer_user_id=order.buyer_user_id, request_key=key), body_hash), False
     _tell_supplier(order, "新订单")
     return order, True
 
@@ -400,7 +406,7 @@ def receive_order(user_id: Any, order_id: Any, checks: list[dict]) -> Order:
             Text("Only a shipped order is received; this one is {state}.", state=State("order", order.status))
         )
     trace_lots.check_receipt(order, checks, actor_id=user_id)
-    pending = trace_lots.unchecked_count(order.id)
+    pending = trace_lots.unchecked_count(order)
     target, sources = (RECEIVED, (SHIPPED, PARTLY_RECEIVED)) if pending == 0 else (PARTLY_RECEIVED, (SHIPPED,))
     try:
         order = _transition(order, user_id, action=target, from_statuses=sources, to_status=target)
@@ -420,7 +426,7 @@ def order_detail(user_id: Any, order_id: Any) -> dict:
     """The order and its lots, for whichever side the user is on (a household sees its own order, the
     lots it received and their trace pages)."""
     order = get_order(user_id, order_id)
-    return {"order": order, "side": order_side(order, user_id), "lots": trace_lots.lots_of_order(order.id)}
+    return {"order": order, "side": order_side(order, user_id), "lots": trace_lots.lots_of_order(order)}
 
 
 def catalogue_entries(products, supplier_names: dict) -> list[dict]:

@@ -81,6 +81,7 @@ class DailyCheck(_RoutineRecord):
 
     meta = {
         "collection": "daily_checks",
+        "shard_key": ("business_id",),  # a business writes and reads its own records
         "queryset_class": RoutineQuerySet,
         "indexes": [
             {"fields": ["business_id", "day"], "unique": True},
@@ -112,6 +113,7 @@ class WeeklyReport(_RoutineRecord):
 
     meta = {
         "collection": "weekly_reports",
+        "shard_key": ("business_id",),  # a business writes and reads its own records
         "queryset_class": RoutineQuerySet,
         "indexes": [
             {"fields": ["business_id", "week_start"], "unique": True},
@@ -133,6 +135,7 @@ class MonthlyReport(_RoutineRecord):
 
     meta = {
         "collection": "monthly_reports",
+        "shard_key": ("business_id",),  # a business writes and reads its own records
         "queryset_class": RoutineQuerySet,
         "indexes": [
             {"fields": ["business_id", "month"], "unique": True},
@@ -163,6 +166,7 @@ class RoutinePhoto(BaseDocument):
 
     meta = {
         "collection": "routine_photos",
+        "shard_key": ("business_id",),  # a business writes and reads its own records
         "indexes": [("business_id", "sha256")],
         "queryset_class": RoutinePhotoQuerySet,
     }

@@ -140,6 +140,8 @@ class Sample(BaseDocument):
     meta = {
         "collection": "samples",
         "queryset_class": SampleQuerySet,
+        # Hashed on the sampling number (the id): an import writes and re-reads whole samples by number.
+        "shard_key": ("sampling_number",),
         "indexes": [
             "district_scopes",
             "business_id",

@@ -28,6 +28,17 @@ def new_trace_code() -> str:
     return "".join(secrets.choice(TRACE_CODE_ALPHABET) for _ in range(TRACE_CODE_LENGTH))
 
 
+def unused_trace_codes(count: int) -> list[str]:
+    """`count` new trace codes no lot has. The index keeps codes unique per supplier only (a unique
+    index on a sharded collection starts with the shard key), and 60 random bits meet again once in a
+    few hundred million lots: so new codes are looked up among every supplier's first (one query)."""
+    codes: set[str] = set()
+    while len(codes) < count:
+        candidates = {new_trace_code() for _ in range(count - len(codes))} - codes
+        codes |= candidates - set(Lot.objects(trace_code__in=sorted(candidates)).distinct("trace_code"))
+    return sorted(codes)
+
+
 def create_lots(order, lots: list[dict], *, actor_id: Any, trace_codes: list[str] | None = None) -> list[Lot]:
     """Check every lot, then write them all; a lot code this supplier used before is a 409 and writes
     nothing. `trace_codes`: the lots' codes when the caller chooses them, one per lot (the demo keeps
@@ -40,7 +51,9 @@ def create_lots(order, lots: list[dict], *, actor_id: Any, trace_codes: list[str
     codes = [lot["lot_code"] for lot in lots]
     if len(set(codes)) != len(codes):
         raise InvalidInput(errors={"lots": {"lot_code": [Text("Each lot of a shipment has its own lot code.")]}})
-    taken = Lot.objects(supplier_lot__in=[f"{supplier.id}:{code}" for code in codes]).distinct("lot_code")
+    taken = Lot.objects(supplier_id=supplier.id, supplier_lot__in=[f"{supplier.id}:{code}" for code in codes]).distinct(
+        "lot_code"
+    )
     if taken:
         raise LotCodeTaken(Text("Lot codes already shipped by this supplier: {items}.", items=Items(sorted(taken))))
     inputs = _inputs_by_code(supplier.id, lots)
@@ -74,7 +87,7 @@ def create_lots(order, lots: list[dict], *, actor_id: Any, trace_codes: list[str
             continue
         made.append(
             Lot(
-                trace_code=trace_codes[index] if trace_codes else new_trace_code(),
+                trace_code=trace_codes[index] if trace_codes else None,
                 supplier_id=supplier.id,
                 supplier_name=supplier.name,
                 lot_code=lot["lot_code"],
@@ -104,6 +117,9 @@ def create_lots(order, lots: list[dict], *, actor_id: Any, trace_codes: list[str
         )
     if problems:
         raise InvalidInput(errors={"lots": problems})
+    if not trace_codes:
+        for lot, code in zip(made, unused_trace_codes(len(made)), strict=True):
+            lot.trace_code = code
     _check_drawn_quantities(made, inputs)
     try:
         return create_records(made, action="shipped", actor_id=actor_id, target_type="lot")
@@ -168,7 +184,7 @@ def _certificates(supplier_id: ObjectId, lots: list[dict], inputs: dict[str, Lot
 def check_receipt(order, checks: list[dict], *, actor_id: Any) -> list[Lot]:
     """Each lot once: accepted (a quantity up to what was shipped, and the produce certificate the buyer
     received when one travels with it) or rejected with a reason. A lot checked already is a 409."""
-    by_code = {lot.trace_code: lot for lot in Lot.objects(order_id=order.id)}
+    by_code = {lot.trace_code: lot for lot in Lot.objects(supplier_id=order.supplier_id, order_id=order.id)}
     problems: dict[str, dict] = {}
     photos = {sha for check in checks for sha in check.get("photos", [])}
     if photos and order.buyer_business_id is None:
@@ -229,9 +245,9 @@ def check_receipt(order, checks: list[dict], *, actor_id: Any) -> list[Lot]:
     return checked
 
 
-def unchecked_count(order_id: ObjectId) -> int:
-    return Lot.objects(order_id=order_id, status=IN_TRANSIT).count()
+def unchecked_count(order) -> int:
+    return Lot.objects(supplier_id=order.supplier_id, order_id=order.id, status=IN_TRANSIT).count()
 
 
-def lots_of_order(order_id: ObjectId) -> list[Lot]:
-    return list(Lot.objects(order_id=order_id).order_by("line", "lot_code"))
+def lots_of_order(order) -> list[Lot]:
+    return list(Lot.objects(supplier_id=order.supplier_id, order_id=order.id).order_by("line", "lot_code"))

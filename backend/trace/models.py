@@ -103,11 +103,11 @@ class LotQuerySet(ScopedQuerySet):
 
 
 class Lot(BaseDocument):
-    trace_code = StringField(required=True, unique=True, max_length=24)
+    trace_code = StringField(required=True, max_length=24)
     supplier_id = ObjectIdField(required=True)
     supplier_name = StringField(required=True)
     lot_code = StringField(required=True, max_length=40)
-    supplier_lot = StringField(required=True, unique=True)  # supplier id + lot code: one lot code per supplier
+    supplier_lot = StringField(required=True)  # supplier id + lot code: one lot code per supplier
     order_id = ObjectIdField(required=True)
     order_number = StringField(required=True)
     line = IntField(required=True, min_value=0)
@@ -135,7 +135,14 @@ class Lot(BaseDocument):
     meta = {
         "collection": "lots",
         "queryset_class": LotQuerySet,
+        # A shipment's lots are written together, by their supplier: one shard. A unique index on a
+        # sharded collection must start with its shard key: the codes are unique per supplier here, and
+        # a new trace code is checked against every supplier's before it is used (lots.create_lots).
+        "shard_key": ("supplier_id",),
         "indexes": [
+            {"fields": ["supplier_id", "supplier_lot"], "unique": True},
+            {"fields": ["supplier_id", "trace_code"], "unique": True},
+            "trace_code",
             "order_id",
             "input_ids",
             "buyer_business_id",

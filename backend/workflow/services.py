@@ -54,7 +54,7 @@ def change_state(
     if before is None:
         raise not_found()
     document_class = queryset._document
-    precondition: dict[str, Any] = {"pk": before.pk, **(conditions or {})}
+    precondition: dict[str, Any] = {"pk": before.pk, **shard_key_of(before), **(conditions or {})}
     if from_statuses is not None:
         precondition["status__in"] = list(from_statuses)
     changes: dict[str, Any] = {"set__updated_at": utcnow(), **(updates or {})}
@@ -67,7 +67,7 @@ def change_state(
     updated = document_class.objects(**precondition).modify(new=True, **changes)
     if updated is None:
         has_status = "status" in document_class._fields
-        current = document_class.objects(pk=before.pk).first()
+        current = document_class.objects(pk=before.pk, **shard_key_of(before)).first()
         found = (current.status if has_status else "changed") if current else "gone"
         if current is not None and expected_version is not None and current.version != expected_version:
             # the state may be the one the caller expects: what it lacks is the latest version
@@ -102,6 +102,13 @@ def change_state(
     if business_id is not None:
         cards.invalidate(business_id(updated))
     return updated
+
+
+def shard_key_of(document) -> dict[str, Any]:
+    """The document's shard key values (its model's `meta["shard_key"]`), so that a write by id goes to
+    the one shard that holds it rather than to every shard."""
+    names = document._meta.get("shard_key", ())
+    return {name: getattr(document, name) for name in names if not document._fields[name].primary_key}
 
 
 def _audit(*, action: str, actor_id: Any, actor: str | None, target_type: str, target_id: Any, **views) -> None:
@@ -192,7 +199,7 @@ def delete_record(
     before = queryset.filter(pk=object_id).first()
     if before is None:
         raise not_found()
-    if not type(before).objects(pk=before.pk, **(conditions or {})).delete():
+    if not type(before).objects(pk=before.pk, **shard_key_of(before), **(conditions or {})).delete():
         raise conflict(conflict_message) if conflict_message is not None else conflict()
     if after_delete is not None:
         after_delete(before)

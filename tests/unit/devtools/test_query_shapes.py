@@ -47,3 +47,20 @@ def test_a_pattern_is_a_range_and_an_elem_match_names_its_inner_fields():
         "recalls", {"status": "open", "name": re.compile("面馆"), "targets": {"$elemMatch": {"holder": 1, "state": 2}}}
     )
     assert shape.equality == ("status", "targets.holder", "targets.state") and shape.ranges == ("name",)
+
+
+def test_a_query_on_a_sharded_collection_is_targeted_by_its_shard_key_or_excused_by_a_field(app_context):
+    from backend.devtools.query_shapes import Recorder
+
+    recorder = Recorder()
+    for query in (
+        {"supplier_id": 1, "order_id": 2},  # targeted
+        {"supplier_id": {"$in": [1, 2]}},  # targeted: the shards of those values
+        {"order_id": 2},  # every shard
+        {"trace_code": "X"},  # every shard, excused below
+        {"supplier_id": {"$gt": 1}},  # a range on a hashed key: every shard
+    ):
+        recorder.seen.update({shape: "here" for shape in shapes_of("lots", query)})
+    recorder.seen.update({shape: "here" for shape in shapes_of("complaints", {"number": 1})})  # not sharded
+    scattered = recorder.scattered({"lots": {"trace_code": "a code typed or scanned"}})
+    assert {str(shape) for shape in scattered} == {"lots: eq(order_id)", "lots: range(supplier_id)"}
