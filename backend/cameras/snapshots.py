@@ -27,6 +27,11 @@ def _key(camera_id: Any, part: str) -> str:
     return f"cam:{{{camera_id}}}:{part}"
 
 
+def keys(camera_id: Any) -> list[str]:
+    """Every key a camera's snapshots use (what it costs Redis: bench/video)."""
+    return [_key(camera_id, part) for part in ("public", "full", "meta", "recent")]
+
+
 @dataclass(frozen=True)
 class SnapshotMeta:
     captured_at: float
