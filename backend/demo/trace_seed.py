@@ -50,7 +50,7 @@ def _codes(*lot_codes: str) -> list[str]:
 def _receive(user, order, certificate_number):
     checks = [
         {"trace_code": lot.trace_code, "accepted": True, "certificate_number": certificate_number}
-        for lot in Lot.objects(order_id=order.id)
+        for lot in Lot.objects(supplier_id=order.supplier_id, order_id=order.id)
     ]
     purchasing.receive_order(user.id, order.id, checks)
 
