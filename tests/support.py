@@ -143,3 +143,14 @@ def pdf_text(data: bytes) -> str:
             descriptor = font.get("/FontDescriptor") or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
             assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor.get_object()), font.get("/BaseFont")
     return "".join(page.extract_text() for page in reader.pages).replace("\n", "")
+
+
+def form_token(session, url: str) -> str:
+    """The CSRF token the forms of a console page carry, read from the page as a browser has it (the
+    session keeps the cookie it signs)."""
+    import re
+
+    shown = session.get(url, timeout=30)
+    found = re.search(r'name="csrf_token" value="([^"]+)"', shown.text)
+    assert found, f"no form on {url} ({shown.status_code})"
+    return found.group(1)

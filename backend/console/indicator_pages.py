@@ -13,7 +13,17 @@ from functools import wraps
 from flask import Blueprint, redirect, render_template, request
 
 from backend.cameras.models import STATUS_LABELS
-from backend.console.page_session import page, renewed, safe_next, same_origin, set_session_cookie, sign_in, sign_out
+from backend.console.page_session import (
+    csrf_token,
+    form_allowed,
+    keep_csrf_secret,
+    page,
+    renewed,
+    safe_next,
+    set_session_cookie,
+    sign_in,
+    sign_out,
+)
 from backend.core import districts as gbt2260
 from backend.core.errors import DomainError, InvalidInput, NotFound
 from backend.core.indicators import Period
@@ -27,6 +37,8 @@ from backend.web.access import PAGE_COOKIE, PUBLIC, access, page_principal
 blp = Blueprint(
     "console_pages", __name__, template_folder="templates", static_folder="static", static_url_path="/console/static"
 )
+blp.add_app_template_global(csrf_token)  # every console form carries it (the wall's too)
+blp.after_app_request(keep_csrf_secret)
 ROLES = (REGULATOR, ADMIN, OFFICE, VIEWER)
 REFRESH_SECONDS = 60
 MET_LABELS = {True: "达标", False: "未达标", None: "—"}
@@ -77,7 +89,7 @@ def login_form():
 @access(PUBLIC)
 def login():
     target = safe_next(request.form.get("next"))
-    if not same_origin():
+    if not form_allowed():
         return _render("console/login.html", None, 403, reason="cross_site", next=target)
     token = sign_in()
     if token is None:
@@ -91,7 +103,7 @@ def login():
 @blp.post("/console/logout")
 @access(PUBLIC)
 def logout():
-    if not same_origin():
+    if not form_allowed():
         return _render("console/login.html", None, 403, reason="cross_site", next="/console/indicators")
     sign_out(*ROLES)
     response = redirect("/console/login", code=303)

@@ -1,13 +1,23 @@
 """The console pages' session, shared by every server-rendered page: the access token in an HttpOnly,
-SameSite=Strict cookie scoped to /console/, forms accepted only from this site's own origin, pages
-never kept by a browser or a proxy, and a session kept alive by the pages' own refreshes (a new token
-once the current one is half spent, up to PAGE_SESSION_MAX after the sign-in)."""
+SameSite=Strict cookie scoped to /console/, forms accepted only from this site's own origin and with
+this browser's CSRF token, pages never kept by a browser or a proxy, and a session kept alive by the
+pages' own refreshes (a new token once the current one is half spent, up to PAGE_SESSION_MAX after the
+sign-in). A session nobody uses ends when its token does (ACCESS_TOKEN_TTL): that is the idle timeout.
+
+CSRF tokens are a signed double-submit cookie (OWASP's pattern where the session itself is a cookie):
+each browser gets a random secret in an HttpOnly cookie, and each form carries that secret signed with
+SECRET_KEY (itsdangerous). Another site can make a browser post, but can neither read the token nor
+forge one. The secret is replaced at sign-in and at sign-out, so a form taken before either no longer
+posts."""
 
 from __future__ import annotations
 
+import hmac
+import secrets
 from urllib.parse import urlsplit
 
-from flask import Response, request
+from flask import Response, g, request
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from backend.accounts import services as accounts
 from backend.core import context
@@ -24,6 +34,56 @@ def same_origin() -> bool:
         return True
     origin, own = urlsplit(sent), urlsplit(request.host_url)
     return (origin.scheme, origin.netloc) == (own.scheme, own.netloc)
+
+
+CSRF_COOKIE = "sfs_console_form"
+CSRF_FIELD = "csrf_token"
+CSRF_MAX_AGE = 12 * 3600  # a form left open for a working day still posts
+
+
+def _signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(context.settings().SECRET_KEY, salt="console-form")
+
+
+def csrf_token() -> str:
+    """The token this browser's forms carry (templates: `{{ csrf_token() }}`)."""
+    secret = g.get("csrf_secret") or request.cookies.get(CSRF_COOKIE)
+    if not secret:
+        secret = g.csrf_secret = secrets.token_urlsafe(32)
+    return _signer().dumps(secret)
+
+
+def new_csrf_secret() -> None:
+    """A new secret for this browser (at sign-in and sign-out): tokens taken before no longer post."""
+    g.csrf_secret = secrets.token_urlsafe(32)
+
+
+def keep_csrf_secret(response: Response) -> Response:
+    """Sends the browser a secret made during this request (after every request of the app)."""
+    secret = g.get("csrf_secret")
+    if secret:
+        response.set_cookie(
+            CSRF_COOKIE,
+            secret,
+            max_age=CSRF_MAX_AGE,
+            httponly=True,
+            samesite="Strict",
+            secure=request.is_secure,
+            path="/console/",
+        )
+    return response
+
+
+def form_allowed() -> bool:
+    """A posted form is this site's own: from its origin, with a token that signs this browser's secret."""
+    secret, sent = request.cookies.get(CSRF_COOKIE), request.form.get(CSRF_FIELD, "")
+    if not (same_origin() and secret and sent):
+        return False
+    try:
+        signed = _signer().loads(sent, max_age=CSRF_MAX_AGE)
+    except BadSignature:
+        return False
+    return isinstance(signed, str) and hmac.compare_digest(signed, secret)
 
 
 def page(html: str, status: int = 200) -> Response:
@@ -59,6 +119,7 @@ def sign_in() -> str | None:
         )
     except DomainError:
         return None
+    new_csrf_secret()
     return pair.access_token
 
 
@@ -70,6 +131,7 @@ def sign_out(*roles: str) -> None:
         principal = None
     if principal is not None:
         accounts.logout(principal.session_id)
+    new_csrf_secret()
 
 
 def safe_next(target: str | None, default: str = "/console/indicators") -> str:

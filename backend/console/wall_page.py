@@ -13,7 +13,7 @@ from flask import Blueprint, Response, redirect, render_template_string, request
 
 from backend.cameras import services
 from backend.cameras.models import STATUS_LABELS, STATUSES
-from backend.console.page_session import page, renewed, same_origin, set_session_cookie, sign_in, sign_out
+from backend.console.page_session import form_allowed, page, renewed, set_session_cookie, sign_in, sign_out
 from backend.core.principal import ADMIN, REGULATOR
 from backend.web.access import PAGE_COOKIE, PUBLIC, access, page_principal
 
@@ -34,6 +34,7 @@ input,button{font:inherit;padding:.4em;width:100%;margin:.2em 0;box-sizing:borde
 _LOGIN = _PAGE.replace(
     "{% block %}{% endblock %}",
     """<form class="login" method="post" action="/console/wall/login"><h1>明厨亮灶 · 远程监管</h1>
+<input type="hidden" name="csrf_token" value="{{ csrf_token() }}">
 {% if error %}<p class="err">{{ error }}</p>{% endif %}
 <label>用户名<input name="username" autocomplete="username" required></label>
 <label>密码<input name="password" type="password" autocomplete="current-password" required></label>
@@ -44,13 +45,13 @@ _WALL = _PAGE.replace(
     "{% block %}{% endblock %}",
     """<header>明厨亮灶 · 远程监管墙（{{ rows|length }} 路）
  · 状态：<a href="/console/wall">全部</a>{% for s in statuses %} <a href="/console/wall?status={{ s }}">{{ labels[s] }}</a>{% endfor %}
- · <form method="post" action="/console/wall/logout" style="display:inline"><button style="width:auto">退出</button></form>
+ · <form method="post" action="/console/wall/logout" style="display:inline"><input type="hidden" name="csrf_token" value="{{ csrf_token() }}"><button style="width:auto">退出</button></form>
 {% if message %}<p>{{ message }}</p>{% endif %}</header><main>
 {% for r in rows %}<figure id="camera-{{ r.camera.id }}">
 {% if r.snapshot_url %}<img src="/console/wall/cameras/{{ r.camera.id }}.jpg?t={{ r.age_key }}" alt="{{ r.camera.name }}">{% else %}<img alt="暂无画面">{% endif %}
 <figcaption><b class="biz">{{ r.business_name or "" }}</b><br><span class="s {{ r.status }}">{{ r.status_label }}</span> · {{ r.camera.name }} · {{ areas[r.camera.area] }}
 {% if r.age_seconds is not none %} · {{ r.age_seconds|round|int }} 秒前{% endif %}
-<form method="post" action="/console/wall/cameras/{{ r.camera.id }}/capture"><input name="note" placeholder="不规范操作说明" required maxlength="1000"><button>抓拍取证</button></form>
+<form method="post" action="/console/wall/cameras/{{ r.camera.id }}/capture"><input type="hidden" name="csrf_token" value="{{ csrf_token() }}"><input name="note" placeholder="不规范操作说明" required maxlength="1000"><button>抓拍取证</button></form>
 </figcaption></figure>{% else %}<p>辖区内暂无摄像头。</p>{% endfor %}</main>""",
 )
 
@@ -94,7 +95,7 @@ def wall_page():
 @blp.post("/console/wall/login")
 @access(PUBLIC)
 def wall_login():
-    if not same_origin():
+    if not form_allowed():
         return _login_page("请从本站登录。", 403)
     token = sign_in()
     if token is None:
@@ -108,7 +109,7 @@ def wall_login():
 @access(PUBLIC)
 def wall_logout():
     """Ends the session itself, not only the cookie: the token stops working everywhere."""
-    if not same_origin():
+    if not form_allowed():
         return _login_page("请从本站退出。", 403)
     sign_out(*ROLES)
     response = redirect("/console/wall", code=303)
@@ -130,8 +131,10 @@ def wall_snapshot(camera_id: str):
 @access(PUBLIC)
 def wall_capture(camera_id: str):
     principal = page_principal(*ROLES)
-    if principal is None or not same_origin():
+    if principal is None:
         return _login_page("请重新登录。", 401)
+    if not form_allowed():
+        return _login_page("表单已过期或不是从本站提交的，请刷新页面后重试。", 403)
     note = (request.form.get("note") or "").strip()[:1000]
     if not note:
         return redirect("/console/wall?message=note_missing", code=303)

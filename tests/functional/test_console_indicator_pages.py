@@ -9,6 +9,7 @@ import requests
 
 from backend.core.timeutil import today_shanghai
 from tests.builders import report_body
+from tests.support import form_token
 
 ARTIFACTS = os.path.join(os.path.dirname(__file__), "..", "..", "test-artifacts")
 
@@ -20,9 +21,10 @@ def sign_in(live_server, make_console_user):
     def signed_in(role="regulator", districts=("320682",), sectors=()):
         username, password = make_console_user(role, districts, sectors=sectors)
         session = requests.Session()
+        token = form_token(session, f"{live_server.url}/console/login")
         done = session.post(
             f"{live_server.url}/console/login",
-            data={"username": username, "password": password, "next": "/console/dashboard"},
+            data={"username": username, "password": password, "next": "/console/dashboard", "csrf_token": token},
             allow_redirects=False,
             timeout=10,
         )
@@ -84,10 +86,21 @@ def test_what_each_reader_may_open_and_bad_input_as_pages(live_server, sign_in):
     assert 'name="password"' in anonymous.text and "/console/indicators" in anonymous.text  # back here after
 
     lookalike = {"Origin": f"{live_server.url}.evil.example"}
-    assert regulator.post(f"{live_server.url}/console/logout", headers=lookalike, timeout=10).status_code == 403
+    token = form_token(regulator, f"{live_server.url}/console/indicators")
+    signing_out = f"{live_server.url}/console/logout"
+    assert regulator.post(signing_out, data={"csrf_token": token}, headers=lookalike, timeout=10).status_code == 403
+    for forged in (
+        {},
+        {"csrf_token": "x" + token},
+        {"csrf_token": form_token(requests.Session(), signing_out[:-6] + "login")},
+    ):
+        refused = regulator.post(signing_out, data=forged, timeout=10)  # none, altered, another browser's
+        assert refused.status_code == 403 and "刷新页面" in refused.text
     assert regulator.get(f"{live_server.url}/console/indicators", timeout=30).status_code == 200  # still signed in
     cookie = regulator.cookies.get("sfs_console")
-    assert regulator.post(f"{live_server.url}/console/logout", timeout=10).status_code == 200  # → the sign-in form
+    signed_out = regulator.post(signing_out, data={"csrf_token": token}, timeout=10)
+    assert signed_out.status_code == 200 and 'name="password"' in signed_out.text  # → the sign-in form
+    assert regulator.post(signing_out, data={"csrf_token": token}, timeout=10).status_code == 403  # taken before
     replayed = requests.get(f"{live_server.url}/console/indicators", cookies={"sfs_console": cookie}, timeout=10)
     assert 'name="password"' in replayed.text  # the session itself ended, not only the cookie
 
@@ -95,15 +108,21 @@ def test_what_each_reader_may_open_and_bad_input_as_pages(live_server, sign_in):
 def test_signing_in_goes_back_only_to_a_console_page(live_server, make_console_user):
     username, password = make_console_user("regulator", ("320682",))
     for asked in ("//evil.example/console/", "https://evil.example/", "/api/v1/console/users"):
-        done = requests.post(
+        browser = requests.Session()
+        token = form_token(browser, f"{live_server.url}/console/login")
+        done = browser.post(
             f"{live_server.url}/console/login",
-            data={"username": username, "password": password, "next": asked},
+            data={"username": username, "password": password, "next": asked, "csrf_token": token},
             allow_redirects=False,
             timeout=10,
         )
         assert done.headers["Location"] == "/console/indicators", asked
-    wrong = requests.post(
-        f"{live_server.url}/console/login", data={"username": username, "password": "wrong"}, timeout=10
+    browser = requests.Session()
+    token = form_token(browser, f"{live_server.url}/console/login")
+    wrong = browser.post(
+        f"{live_server.url}/console/login",
+        data={"username": username, "password": "wrong", "csrf_token": token},
+        timeout=10,
     )
     assert wrong.status_code == 401 and "用户名或密码不正确" in wrong.text and f'value="{username}"' in wrong.text
 
@@ -142,3 +161,26 @@ def test_the_dashboard_and_a_chart_page_in_a_browser(browser_page, live_server, 
     page.goto(f"{live_server.url}/console/indicators")
     assert page.locator("table tbody tr").count() > 50
     assert not errors, errors
+
+
+def test_a_form_whose_token_was_tampered_with_is_refused_in_a_browser(browser_page, live_server, make_console_user):
+    """The sign-out form with its CSRF token altered (as a forged form would have it) is a 403 page in
+    Chinese and signs nobody out; the form as the page gave it works."""
+    username, password = make_console_user("regulator", ("320682",))
+    page = browser_page
+    page.goto(f"{live_server.url}/console/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/console/indicators")
+    page.evaluate("document.querySelector('.signout input[name=csrf_token]').value = 'forged'")
+    with page.expect_navigation():
+        page.click(".signout button")
+    assert "刷新页面后重试" in page.inner_text("body")
+    page.goto(f"{live_server.url}/console/indicators")
+    assert page.locator(".signout").count() == 1  # still signed in
+    with page.expect_navigation():
+        page.click(".signout button")
+    assert page.locator("#password").count() == 1
+    page.goto(f"{live_server.url}/console/indicators")
+    assert page.locator("#password").count() == 1  # signed out for good

@@ -18,7 +18,7 @@ import pytest
 
 from backend.core import context
 from backend.core.timeutil import today_shanghai
-from tests.support import assert_error, eventually
+from tests.support import assert_error, eventually, form_token
 from tests.video import FfmpegStream, RtspStream, channel_mean_model, kitchen, photo, write_clip
 from video_worker import analysis
 from video_worker.worker import Worker, lease_key
@@ -602,8 +602,11 @@ def test_the_wall_page_says_only_its_own_words_and_signing_out_ends_the_session(
     username, password = make_console_user("regulator", ("320682",))
     own = {"Origin": live_server.url}
     browser = requests.Session()
+    token = form_token(browser, f"{live_server.url}/console/wall")
     signed_in = browser.post(
-        f"{live_server.url}/console/wall/login", data={"username": username, "password": password}, headers=own
+        f"{live_server.url}/console/wall/login",
+        data={"username": username, "password": password, "csrf_token": token},
+        headers=own,
     )
     assert signed_in.status_code == 200 and "远程监管墙" in signed_in.text
     token = browser.cookies.get("sfs_console")
@@ -618,8 +621,10 @@ def test_the_wall_page_says_only_its_own_words_and_signing_out_ends_the_session(
     refreshed = requests.get(f"{live_server.url}/console/wall", headers=half_spent, timeout=10)
     assert "远程监管墙" in refreshed.text and refreshed.cookies.get("sfs_console") not in (None, token)
     lookalike = {"Origin": f"{live_server.url}.evil.example"}
-    assert browser.post(f"{live_server.url}/console/wall/logout", headers=lookalike).status_code == 403
-    assert browser.post(f"{live_server.url}/console/wall/logout", headers=own).status_code == 200
+    form = {"csrf_token": form_token(browser, f"{live_server.url}/console/wall")}
+    assert browser.post(f"{live_server.url}/console/wall/logout", data=form, headers=lookalike).status_code == 403
+    assert browser.post(f"{live_server.url}/console/wall/logout", headers=own).status_code == 403  # no token
+    assert browser.post(f"{live_server.url}/console/wall/logout", data=form, headers=own).status_code == 200
     wall_api = requests.get(
         f"{live_server.url}/api/v1/console/camera-wall", headers={"Authorization": f"Bearer {token}"}, timeout=10
     )
