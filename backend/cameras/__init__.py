@@ -6,6 +6,7 @@ from backend.core.domains import Domain, Setting
 
 DOMAIN = Domain(
     "cameras",
+    work=("backend.cameras.work:work",),
     card_sections=("backend.cameras.card:SECTION",),
     indicators=("backend.cameras.kpis:indicators",),
     settings=(

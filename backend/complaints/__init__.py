@@ -5,6 +5,7 @@ from backend.core.domains import Domain, Setting
 
 DOMAIN = Domain(
     "complaints",
+    work=("backend.complaints.work:work",),
     indicators=("backend.complaints.services:indicators",),
     shortfalls=("backend.complaints.kpis:shortfalls",),
     settings=(

@@ -45,13 +45,15 @@ MET_LABELS = {True: "达标", False: "未达标", None: "—"}
 
 
 def _menu(principal: Principal) -> list[tuple[str, str]]:
-    items = [("/console/indicators", "指标"), ("/console/dashboard", "大屏")]
+    items = [("/console/", "今日待办")] if principal.is_console_user else []
+    items += [("/console/indicators", "指标"), ("/console/dashboard", "大屏")]
     if principal.role in (REGULATOR, ADMIN):
         items.append(("/console/wall", "监管墙"))
     return items
 
 
-def _render(template: str, principal: Principal | None, status: int = 200, **values):
+def render_page(template: str, principal: Principal | None, status: int = 200, **values):
+    """A console page on the base layout, with the person's menu, renewing their session."""
     html = render_template(template, principal=principal, menu=_menu(principal) if principal else [], **values)
     response = page(html, status)
     return renewed(response) if principal is not None else response
@@ -66,15 +68,15 @@ def signed_in_page(view):
         try:
             principal = page_principal(*ROLES)
         except DomainError:
-            return _render("console/error.html", None, 403, reason="forbidden")
+            return render_page("console/error.html", None, 403, reason="forbidden")
         if principal is None:
-            return _render("console/login.html", None, next=request.full_path.rstrip("?"))
+            return render_page("console/login.html", None, next=request.full_path.rstrip("?"))
         try:
             return view(principal, *args, **kwargs)
         except NotFound:
-            return _render("console/error.html", principal, 404, reason="not_found")
+            return render_page("console/error.html", principal, 404, reason="not_found")
         except DomainError:
-            return _render("console/error.html", principal, 404, reason="outside")
+            return render_page("console/error.html", principal, 404, reason="outside")
 
     return access(PUBLIC)(wrapper)  # the page's own sign-in: the cookie is checked above
 
@@ -82,7 +84,7 @@ def signed_in_page(view):
 @blp.get("/console/login")
 @access(PUBLIC)
 def login_form():
-    return _render("console/login.html", None, next=safe_next(request.args.get("next")))
+    return render_page("console/login.html", None, next=safe_next(request.args.get("next")))
 
 
 @blp.post("/console/login")
@@ -90,11 +92,11 @@ def login_form():
 def login():
     target = safe_next(request.form.get("next"))
     if not form_allowed():
-        return _render("console/login.html", None, 403, reason="cross_site", next=target)
+        return render_page("console/login.html", None, 403, reason="cross_site", next=target)
     token = sign_in()
     if token is None:
         username = request.form.get("username")
-        return _render("console/login.html", None, 401, reason="wrong", next=target, username=username)
+        return render_page("console/login.html", None, 401, reason="wrong", next=target, username=username)
     response = redirect(target, code=303)
     set_session_cookie(response, token)
     return response
@@ -104,7 +106,7 @@ def login():
 @access(PUBLIC)
 def logout():
     if not form_allowed():
-        return _render("console/login.html", None, 403, reason="cross_site", next="/console/indicators")
+        return render_page("console/login.html", None, 403, reason="cross_site", next="/console/indicators")
     sign_out(*ROLES)
     response = redirect("/console/login", code=303)
     response.delete_cookie(PAGE_COOKIE, path="/console/")
@@ -192,7 +194,7 @@ def indicators_page(principal: Principal):
         "none": sum(row["met"] is None for row in rows),
     }
     choices, all_option = _choices(principal)
-    return _render(
+    return render_page(
         "console/indicators.html",
         principal,
         rows=shown,
@@ -214,7 +216,7 @@ def indicator_page(principal: Principal, code: str):
     districts = [district] if district else None
     series = services.series(principal, code, districts=districts, period=period)
     compared = services.by_district(principal, code, period=period)
-    return _render(
+    return render_page(
         "console/indicator.html",
         principal,
         item=item | {"code": code},
@@ -234,7 +236,7 @@ def indicator_page(principal: Principal, code: str):
 def dashboard_page(principal: Principal):
     district = _district(principal)
     shown = dashboard.dashboard(principal, district=district, indicator=request.args.get("indicator") or None)
-    return _render(
+    return render_page(
         "console/dashboard.html",
         principal,
         place=_place(district),

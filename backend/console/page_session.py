@@ -134,7 +134,7 @@ def sign_out(*roles: str) -> None:
     new_csrf_secret()
 
 
-def safe_next(target: str | None, default: str = "/console/indicators") -> str:
+def safe_next(target: str | None, default: str = "/console/") -> str:
     """Where to go after signing in: a console path of this site only (never `//evil.example`)."""
     if target and target.startswith("/console/") and not target.startswith("//") and "\\" not in target:
         return target

@@ -89,6 +89,8 @@ class Domain:
     indicators: tuple[str, ...] = ()  # `module:function` giving indicator rows (the KPI contract)
     # `module:function(principal, district, today) -> [Shortfall]`: the lists behind missed targets
     shortfalls: tuple[str, ...] = ()
+    # `module:function(principal, today) -> [WorkList]`: what waits on a person (今日待办, core.worklist)
+    work: tuple[str, ...] = ()
     # (event, `module:function`): what this domain does when another says something happened, without
     # either importing the other (the risk grade hears of a failed sample or a closed complaint)
     listens: tuple[tuple[str, str], ...] = ()

@@ -134,7 +134,8 @@ def main() -> int:
         f"  API docs (Swagger UI):  {base}/api/docs",
         f"  OpenAPI document:       {base}/api/openapi.json",
         f"  Health / readiness:     {base}/healthz  {base}/readyz",
-        f"  Console (indicators):   {base}/console/indicators   (sign in with a console login below)",
+        f"  Console (今日待办):      {base}/console/             (sign in with a console login below)",
+        f"  Console (indicators):   {base}/console/indicators",
         f"  Command-centre 大屏:    {base}/console/dashboard    (e.g. the read-only login dapin)",
         f"  Camera wall:            {base}/console/wall",
     ]

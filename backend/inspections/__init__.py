@@ -6,6 +6,7 @@ from backend.core.domains import Domain, Setting
 
 DOMAIN = Domain(
     "inspections",
+    work=("backend.inspections.work:work",),
     indicators=("backend.inspections.planning:indicators",),
     shortfalls=("backend.inspections.planning:shortfalls",),
     card_sections=("backend.inspections.card:SECTION",),

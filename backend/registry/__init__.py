@@ -2,4 +2,4 @@
 
 from backend.core.domains import Domain
 
-DOMAIN = Domain("registry")
+DOMAIN = Domain("registry", work=("backend.registry.work:work",))

@@ -6,6 +6,7 @@ from backend.core.domains import Domain, Setting
 
 DOMAIN = Domain(
     "sampling",
+    work=("backend.sampling.work:work",),
     indicators=("backend.sampling.kpis:indicators",),
     shortfalls=("backend.sampling.kpis:shortfalls",),
     card_sections=("backend.sampling.card:SECTION",),

@@ -6,6 +6,7 @@ from backend.core.domains import Domain, Setting
 
 DOMAIN = Domain(
     "trace",
+    work=("backend.trace.work:work",),
     card_sections=("backend.trace.pages:SECTION",),
     indicators=("backend.trace.kpis:indicators",),
     settings=(

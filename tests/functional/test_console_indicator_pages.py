@@ -116,7 +116,7 @@ def test_signing_in_goes_back_only_to_a_console_page(live_server, make_console_u
             allow_redirects=False,
             timeout=10,
         )
-        assert done.headers["Location"] == "/console/indicators", asked
+        assert done.headers["Location"] == "/console/", asked
     browser = requests.Session()
     token = form_token(browser, f"{live_server.url}/console/login")
     wrong = browser.post(
@@ -172,7 +172,7 @@ def test_a_form_whose_token_was_tampered_with_is_refused_in_a_browser(browser_pa
     page.fill("#username", username)
     page.fill("#password", password)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/console/indicators")
+    page.wait_for_url(f"{live_server.url}/console/")
     page.evaluate("document.querySelector('.signout input[name=csrf_token]').value = 'forged'")
     with page.expect_navigation():
         page.click(".signout button")
