@@ -45,7 +45,7 @@ MET_LABELS = {True: "达标", False: "未达标", None: "—"}
 
 
 def _menu(principal: Principal) -> list[tuple[str, str]]:
-    items = [("/console/", "今日待办")] if principal.is_console_user else []
+    items = [("/console/", "今日待办"), ("/console/businesses", "登记审核")] if principal.is_console_user else []
     items += [("/console/indicators", "指标"), ("/console/dashboard", "大屏")]
     if principal.role in (REGULATOR, ADMIN):
         items.append(("/console/wall", "监管墙"))

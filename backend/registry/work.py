@@ -20,6 +20,7 @@ def work(principal: Principal, today) -> list[WorkList]:
             registrations,
             lambda b: f"{b.name} · {KIND_LABELS.get(b.kind, b.kind)} · {to_shanghai(b.updated_at):%Y年%-m月%-d日}提交",
             today,
+            link=lambda b: f"/console/businesses/{b.id}",
         ),
         work_list(
             "registry.changes",

@@ -48,6 +48,7 @@ def test_my_work_lists_what_waits_in_my_districts_most_pressing_first(api, live_
     assert "待受理、办理、答复的投诉举报" in text and complaint["number"] in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;小吃店" in text and "<script>alert(1)" not in text
     assert "待审核的主体登记" in text and mine["name"] in text
+    assert f'href="/console/businesses/{mine["id"]}"' in text  # to the page that reviews it
     assert elsewhere["name"] not in text  # another district's registration
     assert "已逾期" not in text
 

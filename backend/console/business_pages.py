@@ -1,0 +1,116 @@
+"""`/console/businesses`: registrations as a regulator reviews them — a list (status, kind and name
+filters, paging) and a page per business with its details, its documents shown inline, and the review
+forms (approve; reject with a reason). The forms carry the console's CSRF token; a reason left out is
+shown beside its field with what was typed kept; a review someone else made first is a 409 page that
+says so. Everything goes through the registry's services, as the JSON API does."""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, redirect, request
+
+from backend.console.indicator_pages import render_page, signed_in_page
+from backend.console.page_session import form_allowed
+from backend.core.errors import InvalidInput
+from backend.core.principal import Principal
+from backend.registry import services
+from backend.registry.errors import InvalidTransition
+from backend.registry.models import KIND_LABELS, KINDS, STATUSES, SUBMITTED
+from backend.web.downloads import document_response
+from backend.web.pagination import paginate
+
+blp = Blueprint("console_business_pages", __name__)
+PER_PAGE = 20
+STATUS_LABELS = {
+    "draft": "草稿",
+    "submitted": "待审核",
+    "approved": "已批准",
+    "rejected": "已驳回",
+    "suspended": "已责令停业",
+    "revoked": "已吊销",
+}
+DOCUMENT_LABELS = {
+    "licence": "食品经营许可证",
+    "uscc_certificate": "营业执照",
+    "hygiene_certificate": "卫生许可",
+    "storefront_photo": "门头照片",
+    "other": "其他材料",
+}
+MESSAGES = {"approve": "已批准，经营者的公示二维码已生成。", "reject": "已驳回，经营者会收到驳回理由。"}
+
+
+def _page_number() -> int:
+    text = request.args.get("page", "1")
+    return int(text) if text.isdigit() and 0 < int(text) < 10_000 else 1
+
+
+@blp.get("/console/businesses")
+@signed_in_page
+def businesses_page(principal: Principal):
+    status = request.args.get("status", SUBMITTED)
+    status = status if status in STATUSES or status == "" else SUBMITTED
+    kind = request.args.get("kind", "")
+    kind = kind if kind in KINDS else ""
+    q = (request.args.get("q") or "").strip()[:100]
+    found = services.search_for_regulator(principal, status=status or None, kind=kind or None, q=q or None)
+    page = _page_number()
+    rows = paginate(found, page, PER_PAGE)  # most recently changed first (the service's order)
+    total = g.pagination["total"]
+    return render_page(
+        "console/businesses.html",
+        principal,
+        rows=rows,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // PER_PAGE)),
+        status_filter=status,
+        kind=kind,
+        q=q,
+        statuses=STATUS_LABELS,
+        kinds=KIND_LABELS,
+    )
+
+
+def _detail(principal: Principal, business_id: str, status: int = 200, **values):
+    business = services.with_documents(services.get_for_regulator(principal, business_id))
+    return render_page(
+        "console/business.html",
+        principal,
+        status,
+        business=business,
+        statuses=STATUS_LABELS,
+        kinds=KIND_LABELS,
+        document_labels=DOCUMENT_LABELS,
+        can_review=business.status == SUBMITTED,
+        message=MESSAGES.get(request.args.get("done", "")),
+        **values,
+    )
+
+
+@blp.get("/console/businesses/<string:business_id>")
+@signed_in_page
+def business_page(principal: Principal, business_id: str):
+    return _detail(principal, business_id)
+
+
+@blp.post("/console/businesses/<string:business_id>/review")
+@signed_in_page
+def review(principal: Principal, business_id: str):
+    if not form_allowed():
+        return _detail(principal, business_id, 403, problem="form")
+    action = request.form.get("action")
+    if action not in MESSAGES:
+        return _detail(principal, business_id, 422, problem="action")
+    reason = (request.form.get("reason") or "").strip()[:1000]
+    try:
+        services.review(principal, business_id, action, reason or None)
+    except InvalidInput:
+        return _detail(principal, business_id, 422, problem="reason", reason=reason)
+    except InvalidTransition:
+        return _detail(principal, business_id, 409, problem="taken")
+    return redirect(f"/console/businesses/{business_id}?done={action}", code=303)
+
+
+@blp.get("/console/businesses/<string:business_id>/documents/<string:document_id>")
+@signed_in_page
+def document(principal: Principal, business_id: str, document_id: str):
+    return document_response(*services.get_document(principal, business_id, document_id))
