@@ -19,5 +19,6 @@ def work(principal: Principal, today) -> list[WorkList]:
             lambda c: f"{c.number} · {KIND_LABELS[c.kind]} · {c.business_name}",
             today,
             deadline=lambda c: c.current_due,
+            link=lambda c: f"/console/complaints/{c.number}",
         )
     ]

@@ -28,7 +28,7 @@ from backend.core import districts as gbt2260
 from backend.core.errors import DomainError, InvalidInput, NotFound
 from backend.core.indicators import Period
 from backend.core.principal import ADMIN, OFFICE, REGULATOR, VIEWER, Principal
-from backend.core.timeutil import today_shanghai
+from backend.core.timeutil import to_shanghai, today_shanghai
 from backend.indicators import charts, dashboard, services
 from backend.registry import services as registry
 from backend.registry.models import KIND_LABELS
@@ -38,6 +38,7 @@ blp = Blueprint(
     "console_pages", __name__, template_folder="templates", static_folder="static", static_url_path="/console/static"
 )
 blp.add_app_template_global(csrf_token)  # every console form carries it (the wall's too)
+blp.add_app_template_filter(to_shanghai, "shanghai")  # times are stored in UTC, shown in Beijing time
 blp.after_app_request(keep_csrf_secret)
 ROLES = (REGULATOR, ADMIN, OFFICE, VIEWER)
 REFRESH_SECONDS = 60
@@ -45,7 +46,11 @@ MET_LABELS = {True: "达标", False: "未达标", None: "—"}
 
 
 def _menu(principal: Principal) -> list[tuple[str, str]]:
-    items = [("/console/", "今日待办"), ("/console/businesses", "登记审核")] if principal.is_console_user else []
+    items = (
+        [("/console/", "今日待办"), ("/console/businesses", "登记审核"), ("/console/complaints", "投诉举报")]
+        if principal.is_console_user
+        else []
+    )
     items += [("/console/indicators", "指标"), ("/console/dashboard", "大屏")]
     if principal.role in (REGULATOR, ADMIN):
         items.append(("/console/wall", "监管墙"))

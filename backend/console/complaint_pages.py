@@ -1,0 +1,131 @@
+"""`/console/complaints`: complaints as their regulators handle them — a list (status and overdue
+filters, paging, by deadline) and a page per complaint with its deadlines, the complainant masked, the
+timeline and the next step's form: accept or refuse, take it on, record handling, reply, close. The
+assigned handler may see the full contact data, by a form, and each look is audited. Forms carry the
+console's CSRF token; a required field left out is shown beside it with what was typed kept; a step
+someone else took first is a 409 page. Everything goes through the complaints' services."""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, redirect, request
+
+from backend.complaints import services
+from backend.complaints.models import CATEGORIES, KIND_LABELS, STATUS_LABELS, STATUSES
+from backend.console.indicator_pages import render_page, signed_in_page
+from backend.console.page_session import form_allowed
+from backend.core.errors import Forbidden, InvalidInput
+from backend.core.principal import Principal
+from backend.core.timeutil import today_shanghai
+from backend.web.downloads import private_response
+from backend.web.pagination import paginate
+from backend.workflow.errors import TransitionConflict
+
+blp = Blueprint("console_complaint_pages", __name__)
+PER_PAGE = 20
+TEXT_LIMIT = 2000
+
+# action -> (the form field it needs, or None; what the service is given; the notice after it)
+ACTIONS = {
+    "accept": (None, lambda p, n, text, form: services.accept(p, n), "已受理。"),
+    "refuse": ("reason", lambda p, n, text, form: services.refuse(p, n, text), "已决定不予受理。"),
+    "assign": (None, lambda p, n, text, form: services.assign(p, n, p.user_id, None), "已由您承办。"),
+    "handle": ("note", lambda p, n, text, form: services.handle(p, n, text), "已记录办理情况。"),
+    "reply": ("text", lambda p, n, text, form: services.reply(p, n, text), "已答复投诉举报人。"),
+    "close": (
+        "result",
+        lambda p, n, text, form: services.close(p, n, text, upheld=form.get("upheld") == "yes"),
+        "已办结。",
+    ),
+}
+
+
+@blp.get("/console/complaints")
+@signed_in_page
+def complaints_page(principal: Principal):
+    status = request.args.get("status", "")
+    status = status if status in STATUSES else ""
+    overdue = request.args.get("overdue") == "1"
+    text = request.args.get("page", "1")
+    page = int(text) if text.isdigit() and 0 < int(text) < 10_000 else 1
+    rows = paginate(services.search(principal, status=status or None, overdue=overdue), page, PER_PAGE)
+    total = g.pagination["total"]
+    return render_page(
+        "console/complaints.html",
+        principal,
+        rows=rows,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // PER_PAGE)),
+        status_filter=status,
+        overdue=overdue,
+        statuses=STATUS_LABELS,
+        kinds=KIND_LABELS,
+        today=today_shanghai(),
+    )
+
+
+def _detail(principal: Principal, number: str, code: int = 200, **values):
+    complaint = services.get_for_regulator(principal, number)
+    return render_page(
+        "console/complaint.html",
+        principal,
+        code,
+        complaint=complaint,
+        complainant=services.masked_complainant(complaint),
+        handler=complaint.assigned_to is not None and str(complaint.assigned_to) == principal.user_id,
+        statuses=STATUS_LABELS,
+        kinds=KIND_LABELS,
+        categories=CATEGORIES,
+        today=today_shanghai(),
+        notice=ACTIONS[request.args["done"]][2] if request.args.get("done") in ACTIONS else None,
+        **values,
+    )
+
+
+@blp.get("/console/complaints/<string:number>")
+@signed_in_page
+def complaint_page(principal: Principal, number: str):
+    return _detail(principal, number)
+
+
+@blp.post("/console/complaints/<string:number>/contact")
+@signed_in_page
+def contact(principal: Principal, number: str):
+    """The full contact data, for the assigned handler (audited by the service): a form, not a link,
+    because each look is recorded."""
+    if not form_allowed():
+        return _detail(principal, number, 403, problem="form")
+    try:
+        shown = services.contact_for_handler(principal, number)
+    except Forbidden:
+        return _detail(principal, number, 403, problem="not_handler")
+    return _detail(principal, number, contact=shown)
+
+
+@blp.post("/console/complaints/<string:number>/<string:action>")
+@signed_in_page
+def act(principal: Principal, number: str, action: str):
+    if action not in ACTIONS:
+        return _detail(principal, number, 404, problem="action")
+    if not form_allowed():
+        return _detail(principal, number, 403, problem="form")
+    field, call, _notice = ACTIONS[action]
+    text = (request.form.get(field) or "").strip()[:TEXT_LIMIT] if field else ""
+    if field and not text:
+        return _detail(principal, number, 422, problem="required", field=field, typed=text, action=action)
+    try:
+        call(principal, number, text, request.form)
+    except InvalidInput:
+        return _detail(principal, number, 422, problem="invalid", field=field, typed=text, action=action)
+    except Forbidden:
+        return _detail(principal, number, 403, problem="not_handler")
+    except TransitionConflict:
+        return _detail(principal, number, 409, problem="taken")
+    return redirect(f"/console/complaints/{number}?done={action}", code=303)
+
+
+@blp.get("/console/complaints/<string:number>/photos/<int:index>")
+@signed_in_page
+def photo(principal: Principal, number: str, index: int):
+    content_type, data = services.photo_for_regulator(principal, number, index)
+    return private_response(data, content_type)

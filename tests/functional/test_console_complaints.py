@@ -1,0 +1,105 @@
+"""投诉举报 pages (`/console/complaints`): a regulator accepts a complaint, takes it on, answers and
+closes it by form in a real browser; over HTTP, a required field left out, a step someone else took,
+the audited reveal of the complainant's contact, and another district's complaint."""
+
+import os
+import re
+import uuid
+from datetime import timedelta
+
+import requests
+
+from backend.core.timeutil import utcnow
+from tests.support import form_token
+
+ARTIFACTS = os.path.join(os.path.dirname(__file__), "..", "..", "test-artifacts")
+
+
+def complaint(api, district="320682", **overrides) -> str:
+    body = {
+        "kind": "complaint",
+        "category": "hygiene",
+        "description": f"后厨地面积水，餐具未消毒。{uuid.uuid4().hex[:6]}",
+        "occurred_at": (utcnow() - timedelta(days=1)).isoformat(),
+        "claim": "要求退还餐费并整改",
+        "complainant": {"name": "王小明", "phone": "13912345678", "address": "如皋市如城街道1号"},
+        "business_name": "无名小吃",
+        "business_address": "人民路5号",
+        "district_code": district,
+        **overrides,
+    }
+    created = api.post("/api/v1/public/complaints", json=body)
+    assert created.status_code == 201, created.text
+    return created.json()["number"]
+
+
+def signed_in(live_server, make_console_user, districts=("320682",)):
+    username, password = make_console_user("regulator", districts)
+    session = requests.Session()
+    token = form_token(session, f"{live_server.url}/console/login")
+    session.post(
+        f"{live_server.url}/console/login",
+        data={"username": username, "password": password, "csrf_token": token},
+        timeout=10,
+    )
+    return session
+
+
+def test_answer_and_close_a_complaint_in_a_browser(api, browser_page, live_server, make_console_user):
+    number = complaint(api)
+    username, password = make_console_user("regulator", ("320682",))
+    page = browser_page
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(f"{live_server.url}/console/complaints")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/console/complaints")
+    page.click(f"text={number}")
+    page.wait_for_url(re.compile(f"/console/complaints/{number}$"))
+    assert "王*明" in page.inner_text(".facts") and "139****5678" in page.inner_text(".facts")  # masked
+    for button, notice in (("button.accept", "已受理"), ("button.assign", "已由您承办")):
+        page.click(button)
+        page.wait_for_url(re.compile(r"done="))
+        assert notice in page.inner_text(".notice")
+    page.fill("#reply-text", "已责令整改，餐费已退还。")
+    page.click("text=答复投诉举报人")
+    page.wait_for_url(re.compile(r"done=reply$"))
+    assert "已责令整改，餐费已退还。" in page.inner_text(".timeline")
+    page.fill("#close-result", "情况属实，已整改。")
+    page.check("input[name=upheld]")
+    page.click("form.step button:has-text('办结')")
+    page.wait_for_url(re.compile(r"done=close$"))
+    assert "已办结" in page.inner_text("h1")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    page.screenshot(path=os.path.join(ARTIFACTS, "complaint-closed-1366x768.png"), full_page=True)
+
+
+def test_complaint_steps_by_form_over_http(api, app, live_server, make_console_user):
+    number = complaint(api, business_name="<i>某</i>小吃")
+    elsewhere = complaint(api, district="320582")
+    first, second = signed_in(live_server, make_console_user), signed_in(live_server, make_console_user)
+    url = f"{live_server.url}/console/complaints/{number}"
+    listed = first.get(f"{live_server.url}/console/complaints", timeout=30)
+    assert number in listed.text and elsewhere not in listed.text and "&lt;i&gt;某&lt;/i&gt;小吃" in listed.text
+    assert first.get(f"{live_server.url}/console/complaints/{elsewhere}", timeout=30).status_code == 404
+
+    token, other_token = form_token(first, url), form_token(second, url)
+    refused = first.post(f"{url}/refuse", data={"csrf_token": token, "reason": ""})
+    assert refused.status_code == 422 and 'id="refuse-reason-error"' in refused.text
+    assert first.post(f"{url}/accept", data={"csrf_token": token}).status_code == 200
+    taken = second.post(f"{url}/accept", data={"csrf_token": other_token})  # the same step, a moment later
+    assert taken.status_code == 409 and "已被他人办理" in taken.text
+    assert first.post(f"{url}/assign", data={"csrf_token": token}).status_code == 200
+    # the contact data: not for another regulator; for the handler, shown and audited
+    assert second.post(f"{url}/contact", data={"csrf_token": other_token}).status_code == 403
+    shown = first.post(f"{url}/contact", data={"csrf_token": token})
+    assert shown.status_code == 200 and "13912345678" in shown.text and "王小明" in shown.text
+    assert "13912345678" not in first.get(url, timeout=30).text  # not kept on the page
+    with app.app_context():
+        from backend.audit.models import AuditEntry
+
+        assert AuditEntry.objects(target_type="complaint", target_id=number, action="complaint.contact_viewed").count()
+    kept = first.post(f"{url}/reply", data={"csrf_token": token, "text": "   "})
+    assert kept.status_code == 422 and 'id="reply-text-error"' in kept.text
+    assert first.post(f"{url}/nonsense", data={"csrf_token": token}).status_code == 404
