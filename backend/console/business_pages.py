@@ -1,6 +1,7 @@
 """`/console/businesses`: registrations as a regulator reviews them — a list (status, kind and name
-filters, paging) and a page per business with its details, its documents shown inline, and the review
-forms (approve; reject with a reason). The forms carry the console's CSRF token; a reason left out is
+filters, paging) and a page per business (一户一档) with its details, its documents shown inline, the
+review forms (approve; reject with a reason), and its file: the credit class and everything the
+platform knows about it, newest first (the enforcement domain's credit file). The forms carry the console's CSRF token; a reason left out is
 shown beside its field with what was typed kept; a review someone else made first is a 409 page that
 says so. Everything goes through the registry's services, as the JSON API does."""
 
@@ -12,6 +13,7 @@ from backend.console.indicator_pages import render_page, signed_in_page
 from backend.console.page_session import form_allowed
 from backend.core.errors import InvalidInput
 from backend.core.principal import Principal
+from backend.enforcement import credit_file
 from backend.registry import services
 from backend.registry.errors import InvalidTransition
 from backend.registry.models import KIND_LABELS, KINDS, STATUSES, SUBMITTED
@@ -35,6 +37,7 @@ DOCUMENT_LABELS = {
     "storefront_photo": "门头照片",
     "other": "其他材料",
 }
+CONSOLE_PAGES = (("/api/v1/console/complaints/", "/console/complaints/"),)
 MESSAGES = {"approve": "已批准，经营者的公示二维码已生成。", "reject": "已驳回，经营者会收到驳回理由。"}
 
 
@@ -70,8 +73,19 @@ def businesses_page(principal: Principal):
     )
 
 
+def _page_link(link: str | None) -> str | None:
+    """A file entry's link as a page of this console where one exists (the API's record otherwise is
+    JSON, which is no page for a person)."""
+    for api, page in CONSOLE_PAGES:
+        if link and link.startswith(api):
+            return page + link[len(api) :]
+    return None
+
+
 def _detail(principal: Principal, business_id: str, status: int = 200, **values):
     business = services.with_documents(services.get_for_regulator(principal, business_id))
+    found = credit_file.credit_file(principal, business.id)
+    entries = [entry | {"link": _page_link(entry["link"])} for entry in found["entries"]]
     return render_page(
         "console/business.html",
         principal,
@@ -81,6 +95,10 @@ def _detail(principal: Principal, business_id: str, status: int = 200, **values)
         kinds=KIND_LABELS,
         document_labels=DOCUMENT_LABELS,
         can_review=business.status == SUBMITTED,
+        credit=found["credit_class"],
+        counts=[count for count in found["counts"] if count["total"]],
+        entries=entries,
+        sections=credit_file.SECTIONS,
         message=MESSAGES.get(request.args.get("done", "")),
         **values,
     )

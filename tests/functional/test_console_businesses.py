@@ -46,6 +46,7 @@ def test_review_a_registration_in_a_browser(api, browser_page, live_server, mp_l
     page.wait_for_url(re.compile(r"done=approve$"))
     assert "已批准" in page.inner_text("h1") and "公示二维码已生成" in page.inner_text(".notice")
     assert page.locator("button.approve").count() == 0  # nothing left to review
+    assert "许可与登记" in page.inner_text("table.file") and "信用等级" in page.inner_text("main")  # 一户一档
     assert api.get(f"/api/v1/mp/businesses/{business['id']}", token=None).status_code in (401, 404)
     page.set_viewport_size({"width": 768, "height": 1024})
     page.reload()
