@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify
+from flask import Flask, Response, has_request_context, jsonify, render_template, request
 from redis.exceptions import RedisError
 from werkzeug.exceptions import HTTPException
 
@@ -24,9 +24,24 @@ def error_response(
     headers: dict | None = None,
     error: str | None = None,
 ):
+    if has_request_context() and request.path.startswith("/console/"):
+        return _page_error(code, headers)
     error = error or HTTP_ERROR_CODES.get(code, "error")
     response = jsonify(error_body(code, localised(error, message), field_errors(errors or {}), error))
     response.status_code = code
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+# What a console page says for an error it did not handle itself (the pages answer their own 403, 404,
+# 409 and 422 beside the form): a Chinese page with the status, never JSON or a traceback.
+_PAGE_REASONS = {404: "not_found", 405: "not_found", 413: "too_large", 429: "too_many", 503: "unavailable"}
+
+
+def _page_error(code: int, headers: dict | None = None) -> Response:
+    html = render_template("console/error.html", principal=None, menu=[], reason=_PAGE_REASONS.get(code, "error"))
+    response = Response(html, status=code, mimetype="text/html", headers={"Cache-Control": "no-store"})
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response

@@ -85,3 +85,21 @@ def test_reviews_by_form_over_http(api, live_server, mp_login, make_console_user
     viewer = signed_in(live_server, make_console_user, role="viewer")
     assert viewer.get(f"{live_server.url}/console/businesses", timeout=30).status_code in (403, 404)
     assert "登记审核" not in viewer.get(f"{live_server.url}/console/indicators", timeout=30).text
+
+
+def test_a_huge_form_and_an_unknown_console_page_are_chinese_pages(live_server, make_console_user, config):
+    regulator = signed_in(live_server, make_console_user)
+    missing = regulator.get(f"{live_server.url}/console/no-such-page", timeout=30)
+    assert (
+        missing.status_code == 404
+        and "没有找到" in missing.text
+        and missing.headers["Content-Type"].startswith("text/html")
+    )
+    token = form_token(regulator, f"{live_server.url}/console/businesses")
+    huge = regulator.post(
+        f"{live_server.url}/console/logout",
+        data={"csrf_token": token, "filler": "x" * (13 * 1024 * 1024)},
+        timeout=60,
+    )
+    assert huge.status_code == 413 and "文件过大" in huge.text and "Traceback" not in huge.text
+    assert regulator.get(f"{live_server.url}/console/businesses", timeout=30).status_code == 200  # still signed in
