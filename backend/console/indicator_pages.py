@@ -47,7 +47,12 @@ MET_LABELS = {True: "达标", False: "未达标", None: "—"}
 
 def _menu(principal: Principal) -> list[tuple[str, str]]:
     items = (
-        [("/console/", "今日待办"), ("/console/businesses", "登记审核"), ("/console/complaints", "投诉举报")]
+        [
+            ("/console/", "今日待办"),
+            ("/console/businesses", "登记审核"),
+            ("/console/complaints", "投诉举报"),
+            ("/console/sampling", "抽检导入"),
+        ]
         if principal.is_console_user
         else []
     )

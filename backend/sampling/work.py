@@ -34,5 +34,6 @@ def work(principal: Principal, today) -> list[WorkList]:
             imports,
             lambda i: f"{i.filename} · {IMPORT_STATES[i.status]}",
             today,
+            link=lambda i: f"/console/sampling/imports/{i.id}",
         ),
     ]
