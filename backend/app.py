@@ -194,6 +194,7 @@ def create_api_app(
     from backend.console.business_pages import blp as console_businesses_blp
     from backend.console.complaint_pages import blp as console_complaint_pages_blp
     from backend.console.indicator_pages import blp as console_pages_blp
+    from backend.console.recall_pages import blp as console_recall_pages_blp
     from backend.console.sampling_pages import blp as console_sampling_pages_blp
     from backend.console.wall_page import blp as wall_page_blp
     from backend.console.work_page import blp as console_work_blp
@@ -205,6 +206,7 @@ def create_api_app(
     app.register_blueprint(console_businesses_blp)
     app.register_blueprint(console_complaint_pages_blp)
     app.register_blueprint(console_sampling_pages_blp)
+    app.register_blueprint(console_recall_pages_blp)
     app.register_blueprint(open311_xml_blp)
     register_error_handlers(app)  # after Api(): ours replaces flask-smorest's handler
     app.after_request(add_pagination_header)

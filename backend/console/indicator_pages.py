@@ -52,6 +52,7 @@ def _menu(principal: Principal) -> list[tuple[str, str]]:
             ("/console/businesses", "登记审核"),
             ("/console/complaints", "投诉举报"),
             ("/console/sampling", "抽检导入"),
+            ("/console/recalls", "追溯召回"),
         ]
         if principal.is_console_user
         else []

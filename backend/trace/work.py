@@ -20,5 +20,6 @@ def work(principal: Principal, today) -> list[WorkList]:
                 f"{r.number} · {r.reason} · 已确认 {sum(t.status == CONFIRMED for t in r.targets)}/{len(r.targets)}"
             ),
             today,
+            link=lambda r: f"/console/recalls/{r.id}",
         )
     ]
