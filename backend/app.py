@@ -196,6 +196,7 @@ def create_api_app(
     from backend.console.indicator_pages import blp as console_pages_blp
     from backend.console.recall_pages import blp as console_recall_pages_blp
     from backend.console.sampling_pages import blp as console_sampling_pages_blp
+    from backend.console.user_pages import blp as console_user_pages_blp
     from backend.console.wall_page import blp as wall_page_blp
     from backend.console.work_page import blp as console_work_blp
     from public_lookup.open311_xml import blp as open311_xml_blp
@@ -207,6 +208,7 @@ def create_api_app(
     app.register_blueprint(console_complaint_pages_blp)
     app.register_blueprint(console_sampling_pages_blp)
     app.register_blueprint(console_recall_pages_blp)
+    app.register_blueprint(console_user_pages_blp)
     app.register_blueprint(open311_xml_blp)
     register_error_handlers(app)  # after Api(): ours replaces flask-smorest's handler
     app.after_request(add_pagination_header)

@@ -60,6 +60,8 @@ def _menu(principal: Principal) -> list[tuple[str, str]]:
     items += [("/console/indicators", "指标"), ("/console/dashboard", "大屏")]
     if principal.role in (REGULATOR, ADMIN):
         items.append(("/console/wall", "监管墙"))
+    if principal.role == ADMIN:
+        items.append(("/console/users", "账号"))
     return items
 
 

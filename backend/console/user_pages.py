@@ -1,0 +1,91 @@
+"""`/console/users` (admins): the console accounts, found by name, and a form that creates one — a
+regulator, a food-safety office, a sector bureau, a read-only viewer or an admin, with its districts.
+A field the accounts service refuses is shown beside it, in Chinese, with what was typed kept (never
+the password). Everything goes through the accounts service, as the JSON API does."""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, redirect, request
+
+from backend.accounts import services
+from backend.console.indicator_pages import render_page, signed_in_page
+from backend.console.page_session import form_allowed
+from backend.core.errors import DomainError
+from backend.core.principal import ADMIN, BUREAU, OFFICE, REGULATOR, SECTOR_KINDS, VIEWER, Principal
+from backend.core.text import rendered
+from backend.registry.models import KIND_LABELS
+from backend.web.pagination import paginate
+
+blp = Blueprint("console_user_pages", __name__)
+PER_PAGE = 50
+ROLE_LABELS = {REGULATOR: "监管人员", OFFICE: "食安办", BUREAU: "行业主管部门", VIEWER: "只读（大屏）", ADMIN: "管理员"}
+FIELDS = ("username", "role", "districts", "display_name", "organisation", "sectors")
+
+
+def _users_page(principal: Principal, code: int = 200, **values):
+    q = (request.args.get("q") or "").strip()[:50]
+    text = request.args.get("page", "1")
+    page = int(text) if text.isdigit() and 0 < int(text) < 10_000 else 1
+    rows = paginate(services.colleagues(principal, q=q or None), page, PER_PAGE)
+    total = g.pagination["total"]
+    return render_page(
+        "console/users.html",
+        principal,
+        code,
+        rows=rows,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // PER_PAGE)),
+        q=q,
+        roles=ROLE_LABELS,
+        sectors={kind: KIND_LABELS[kind] for kind in SECTOR_KINDS},
+        typed=values.pop("typed", {}),
+        errors=values.pop("errors", {}),
+        done=request.args.get("done"),
+        **values,
+    )
+
+
+def _admins_only(principal: Principal):
+    if principal.role != ADMIN:
+        return render_page("console/error.html", principal, 403, reason="forbidden")
+    return None
+
+
+@blp.get("/console/users")
+@signed_in_page
+def users_page(principal: Principal):
+    return _admins_only(principal) or _users_page(principal)
+
+
+@blp.post("/console/users")
+@signed_in_page
+def create(principal: Principal):
+    refused = _admins_only(principal)
+    if refused:
+        return refused
+    if not form_allowed():
+        return _users_page(principal, 403, problem="form")
+    typed = {name: (request.form.get(name) or "").strip()[:200] for name in FIELDS}
+    typed["sectors"] = [kind for kind in request.form.getlist("sectors") if kind in SECTOR_KINDS]
+    districts = [code.strip() for code in typed["districts"].replace("，", ",").split(",") if code.strip()]
+    try:
+        user = services.create_console_user(
+            actor_id=principal.user_id,
+            username=typed["username"],
+            password=request.form.get("password") or "",
+            role=typed["role"],
+            districts=districts,
+            display_name=typed["display_name"] or None,
+            organisation=typed["organisation"] or None,
+            sectors=typed["sectors"],
+        )
+    except DomainError as error:
+        errors = {
+            field: "；".join(str(rendered(reason, "zh")) for reason in reasons)
+            for field, reasons in (getattr(error, "errors", None) or {}).items()
+        }
+        if not errors:
+            errors = {"username": str(rendered(error.message, "zh"))}
+        return _users_page(principal, error.http_status, typed=typed, errors=errors)
+    return redirect(f"/console/users?done={user.username}", code=303)
