@@ -586,7 +586,7 @@ def test_the_wall_page_works_in_a_browser(
     # capture the frame with a note: the business gets a problem to answer
     page.fill(f"#camera-{dark_id} input[name=note]", "后厨夜间无人值守却未断电")
     page.click(f"#camera-{dark_id} button")
-    assert "已抓拍取证" in page.inner_text("header")
+    assert "已抓拍取证" in page.inner_text(".notice")
     problems = api.get(f"/api/v1/mp/businesses/{business['id']}/camera-problems", token=owner).json()
     assert [p["note"] for p in problems] == ["后厨夜间无人值守却未断电"]
     # without the cookie there is only the sign-in form, and no picture
@@ -602,10 +602,10 @@ def test_the_wall_page_says_only_its_own_words_and_signing_out_ends_the_session(
     username, password = make_console_user("regulator", ("320682",))
     own = {"Origin": live_server.url}
     browser = requests.Session()
-    token = form_token(browser, f"{live_server.url}/console/wall")
+    token = form_token(browser, f"{live_server.url}/console/wall")  # the sign-in form, back to the wall after
     signed_in = browser.post(
-        f"{live_server.url}/console/wall/login",
-        data={"username": username, "password": password, "csrf_token": token},
+        f"{live_server.url}/console/login",
+        data={"username": username, "password": password, "csrf_token": token, "next": "/console/wall"},
         headers=own,
     )
     assert signed_in.status_code == 200 and "远程监管墙" in signed_in.text
@@ -622,9 +622,9 @@ def test_the_wall_page_says_only_its_own_words_and_signing_out_ends_the_session(
     assert "远程监管墙" in refreshed.text and refreshed.cookies.get("sfs_console") not in (None, token)
     lookalike = {"Origin": f"{live_server.url}.evil.example"}
     form = {"csrf_token": form_token(browser, f"{live_server.url}/console/wall")}
-    assert browser.post(f"{live_server.url}/console/wall/logout", data=form, headers=lookalike).status_code == 403
-    assert browser.post(f"{live_server.url}/console/wall/logout", headers=own).status_code == 403  # no token
-    assert browser.post(f"{live_server.url}/console/wall/logout", data=form, headers=own).status_code == 200
+    assert browser.post(f"{live_server.url}/console/logout", data=form, headers=lookalike).status_code == 403
+    assert browser.post(f"{live_server.url}/console/logout", headers=own).status_code == 403  # no token
+    assert browser.post(f"{live_server.url}/console/logout", data=form, headers=own).status_code == 200
     wall_api = requests.get(
         f"{live_server.url}/api/v1/console/camera-wall", headers={"Authorization": f"Bearer {token}"}, timeout=10
     )
