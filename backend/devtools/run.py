@@ -163,7 +163,10 @@ def main() -> int:
     for state, submitted in app.extensions.get("sfs.demo", {}).get("complaints", {}).items():
         number = submitted.complaint.number
         lines.append(f"  Demo complaint ({state:<8}) {base}/complaints/{number}?key={submitted.query_key}")
-    lines.append(f"  Console logins (POST {base}/api/v1/auth/token), password {DEMO_PASSWORD}:")
+    lines.append(
+        f"  Console logins (the form at {base}/console/login, or POST {base}/api/v1/auth/token), "
+        f"password {DEMO_PASSWORD} — e.g. rugao (a regulator) and admin:"
+    )
     for login in CONSOLE_USERS:
         scope = ",".join(login.districts) or "all"
         lines.append(f"      {login.username:<14} {login.role:<10} districts {scope:<8} {login.organisation}")
