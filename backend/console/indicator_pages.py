@@ -51,6 +51,7 @@ def _menu(principal: Principal) -> list[tuple[str, str]]:
             ("/console/", "今日待办"),
             ("/console/businesses", "登记审核"),
             ("/console/complaints", "投诉举报"),
+            ("/console/inspections", "监督检查"),
             ("/console/sampling", "抽检导入"),
             ("/console/recalls", "追溯召回"),
         ]

@@ -1,0 +1,187 @@
+"""`/console/inspections`: inspections as inspectors carry them out on a tablet — start one from a
+business's page (the date, the type, the fellow inspectors of its district), then a checklist form with
+a result, a note and a photo from the device's camera for each item, saved as often as needed, and
+signed when every item has its result. Signed inspections read as the record. Everything goes through
+the inspections' services, as the JSON API does; photos are uploaded through the same service first and
+named in the results."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, g, redirect, request
+
+from backend.accounts import services as accounts
+from backend.blobs.services import read_capped
+from backend.console.indicator_pages import render_page, signed_in_page
+from backend.console.page_session import form_allowed
+from backend.core.errors import DomainError, InvalidInput
+from backend.core.principal import Principal
+from backend.core.text import rendered
+from backend.core.timeutil import today_shanghai
+from backend.inspections import services
+from backend.inspections.errors import InspectionSigned
+from backend.inspections.models import DRAFT, TYPES
+from backend.inspections.rules import FAILED, GRADE_LABELS, NOT_APPLICABLE, PASSED, RESULT_LABELS
+from backend.registry import services as registry
+from backend.web.pagination import paginate
+
+blp = Blueprint("console_inspection_pages", __name__)
+PER_PAGE = 20
+ITEM_RESULTS = {PASSED: "符合", FAILED: "不符合", NOT_APPLICABLE: "不适用"}
+NOTICES = {"created": "已开始检查，请逐项填写。", "saved": "已保存。", "signed": "已签字，检查结果已生效。"}
+
+
+def _chinese(errors: dict) -> dict[str, str]:
+    return {field: "；".join(str(rendered(reason, "zh")) for reason in reasons) for field, reasons in errors.items()}
+
+
+@blp.get("/console/inspections")
+@signed_in_page
+def inspections_page(principal: Principal):
+    status = request.args.get("status", "")
+    status = status if status in ("draft", "signed") else ""
+    text = request.args.get("page", "1")
+    page = int(text) if text.isdigit() and 0 < int(text) < 10_000 else 1
+    rows = paginate(services.search(principal, status=status or None), page, PER_PAGE)
+    total = g.pagination["total"]
+    return render_page(
+        "console/inspections.html",
+        principal,
+        rows=rows,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // PER_PAGE)),
+        status_filter=status,
+        types=TYPES,
+        results=RESULT_LABELS,
+    )
+
+
+def _new_page(principal: Principal, business_id: str, code: int = 200, **values):
+    business = registry.get_for_regulator(principal, business_id)
+    colleagues = [
+        user
+        for user in accounts.colleagues(principal, district=business.district_code)
+        if str(user.id) != principal.user_id
+    ]
+    return render_page(
+        "console/inspection_new.html",
+        principal,
+        code,
+        business=business,
+        colleagues=colleagues,
+        types=TYPES,
+        today=today_shanghai(),
+        typed=values.pop("typed", {}),
+        errors=values.pop("errors", {}),
+        **values,
+    )
+
+
+@blp.get("/console/inspections/new")
+@signed_in_page
+def new_page(principal: Principal):
+    return _new_page(principal, request.args.get("business", ""))
+
+
+@blp.post("/console/inspections")
+@signed_in_page
+def create(principal: Principal):
+    business_id = request.form.get("business_id", "")
+    if not form_allowed():
+        return _new_page(principal, business_id, 403, problem="form")
+    typed = {
+        "inspected_on": request.form.get("inspected_on", ""),
+        "type": request.form.get("type", "routine"),
+        "inspectors": request.form.getlist("inspectors"),
+    }
+    try:
+        inspected_on = date.fromisoformat(typed["inspected_on"])
+    except ValueError:
+        return _new_page(principal, business_id, 422, typed=typed, errors={"inspected_on": "请填写检查日期。"})
+    if typed["type"] not in TYPES:
+        typed["type"] = "routine"
+    values = {"business_id": business_id, "inspected_on": inspected_on, "type": typed["type"]}
+    values["inspectors"] = typed["inspectors"]
+    try:
+        inspection = services.create_draft(principal, values)
+    except InvalidInput as error:
+        return _new_page(principal, business_id, 422, typed=typed, errors=_chinese(error.errors or {}))
+    return redirect(f"/console/inspections/{inspection.id}?done=created", code=303)
+
+
+def _detail(principal: Principal, inspection_id: str, code: int = 200, **values):
+    inspection = services.get_for_regulator(principal, inspection_id)
+    checklist = services.checklist(inspection.checklist_kind, inspection.checklist_version)
+    mine = principal.user_id in {str(i) for i in inspection.inspectors} or principal.is_admin
+    return render_page(
+        "console/inspection.html",
+        principal,
+        code,
+        inspection=inspection,
+        checklist=checklist,
+        recorded={r.item: r for r in inspection.results},
+        editable=inspection.status == DRAFT and mine,
+        item_results=ITEM_RESULTS,
+        types=TYPES,
+        results=RESULT_LABELS,
+        grades=GRADE_LABELS,
+        notice=NOTICES.get(request.args.get("done", "")),
+        errors=values.pop("errors", {}),
+        **values,
+    )
+
+
+@blp.get("/console/inspections/<string:inspection_id>")
+@signed_in_page
+def inspection_page(principal: Principal, inspection_id: str):
+    return _detail(principal, inspection_id)
+
+
+@blp.post("/console/inspections/<string:inspection_id>/results")
+@signed_in_page
+def save_results(principal: Principal, inspection_id: str):
+    """The checklist form: each item's result, note and (optionally) a new photo, kept with the photos
+    it had; saved on the version the form was read at, so two tablets cannot overwrite each other."""
+    if not form_allowed():
+        return _detail(principal, inspection_id, 403, problem="form")
+    inspection = services.get_for_regulator(principal, inspection_id)
+    checklist = services.checklist(inspection.checklist_kind, inspection.checklist_version)
+    before = {r.item: r for r in inspection.results}
+    results = []
+    try:
+        for item in checklist.items:
+            result = request.form.get(f"result-{item.code}")
+            if result not in ITEM_RESULTS:
+                continue
+            photos = list(before[item.code].photos) if item.code in before else []
+            upload = request.files.get(f"photo-{item.code}")
+            if upload is not None and upload.filename:
+                photos.append(services.upload_photo(principal, read_capped(upload.stream)).sha256)
+            note = (request.form.get(f"note-{item.code}") or "").strip()[:500] or None
+            results.append({"item": item.code, "result": result, "note": note, "photos": photos[-9:]})
+        version = request.form.get("version", "")
+        services.update_draft(
+            principal, inspection_id, {"results": results, "version": int(version) if version.isdigit() else None}
+        )
+    except InspectionSigned:
+        return _detail(principal, inspection_id, 409, problem="taken")
+    except DomainError as error:
+        errors = _chinese(getattr(error, "errors", None) or {}) or {"results": str(rendered(error.message, "zh"))}
+        return _detail(principal, inspection_id, error.http_status, errors=errors)
+    return redirect(f"/console/inspections/{inspection_id}?done=saved", code=303)
+
+
+@blp.post("/console/inspections/<string:inspection_id>/sign")
+@signed_in_page
+def sign(principal: Principal, inspection_id: str):
+    if not form_allowed():
+        return _detail(principal, inspection_id, 403, problem="form")
+    try:
+        services.sign(principal, inspection_id)
+    except InspectionSigned:
+        return _detail(principal, inspection_id, 409, problem="taken")
+    except InvalidInput as error:
+        return _detail(principal, inspection_id, 422, errors=_chinese(error.errors or {}))
+    return redirect(f"/console/inspections/{inspection_id}?done=signed", code=303)

@@ -1,0 +1,99 @@
+"""监督检查 pages (`/console/inspections`): two inspectors start an inspection from a business's page,
+fill the checklist on a tablet-sized screen with a photo from the device, and sign it — in a real
+browser; over HTTP, signing before every item has a result, a forged form, another district's
+inspection, and a form read before someone else saved."""
+
+import os
+import re
+
+import requests
+
+from tests.builders import jpeg_bytes
+from tests.support import form_token
+
+ARTIFACTS = os.path.join(os.path.dirname(__file__), "..", "..", "test-artifacts")
+
+
+def signed_in(live_server, username, password):
+    session = requests.Session()
+    token = form_token(session, f"{live_server.url}/console/login")
+    session.post(
+        f"{live_server.url}/console/login", data={"username": username, "password": password, "csrf_token": token}
+    )
+    return session
+
+
+def test_sign_an_inspection_with_a_photo_in_a_browser(
+    browser_page, live_server, owned_business, make_console_user, tmp_path
+):
+    business, _owner, _regulator = owned_business
+    username, password = make_console_user("regulator", ("320682",))
+    photo = tmp_path / "后厨.jpg"
+    photo.write_bytes(jpeg_bytes())
+    page = browser_page
+    page.set_viewport_size({"width": 768, "height": 1024})  # a tablet
+    page.goto(f"{live_server.url}/console/businesses/{business['id']}")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(f"/console/businesses/{business['id']}$"))
+    page.click("text=开始一次监督检查")
+    page.locator("input[name=inspectors]").first.check()  # a fellow inspector of the district
+    page.click("button:has-text('开始检查')")
+    page.wait_for_url(re.compile(r"/console/inspections/[0-9a-f]{24}\?done=created$"))
+    items = page.locator(".items > li")
+    count = items.count()
+    assert count > 5
+    for index in range(count):
+        items.nth(index).locator("input[value=passed]").check()
+    first = items.nth(0)
+    first.locator("input[value=failed]").check()
+    first.locator("input[name^=note]").fill("冷藏柜温度过高")
+    first.locator("input[type=file]").set_input_files(str(photo))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 768
+    page.screenshot(path=os.path.join(ARTIFACTS, "inspection-768x1024.png"))
+    page.click("button:has-text('保存')")
+    page.wait_for_url(re.compile(r"done=saved$"))
+    assert "已有照片 1 张" in page.inner_text(".items > li:first-child")
+    page.click("button.sign")
+    page.wait_for_url(re.compile(r"done=signed$"))
+    assert "已签字" in page.inner_text("h1") and "检查结果" in page.inner_text("main")
+    assert page.locator("input[type=radio]").count() == 0  # the record now reads, never edits
+
+
+def test_inspection_forms_over_http(api, live_server, owned_business, make_console_user):
+    business, _owner, _regulator = owned_business
+    inspector = signed_in(live_server, *make_console_user("regulator", ("320682",)))
+    start = f"{live_server.url}/console/inspections/new?business={business['id']}"
+    page = inspector.get(start, timeout=30).text
+    colleague = re.search(r'name="inspectors" value="([0-9a-f]{24})"', page).group(1)
+    token = form_token(inspector, start)
+    alone = inspector.post(
+        f"{live_server.url}/console/inspections",
+        data={"csrf_token": token, "business_id": business["id"], "inspected_on": "2026-12-01", "type": "routine"},
+    )
+    assert alone.status_code == 422 and 'id="inspectors-error"' in alone.text  # two inspectors, at least
+    made = inspector.post(
+        f"{live_server.url}/console/inspections",
+        data={
+            "csrf_token": token,
+            "business_id": business["id"],
+            "inspected_on": "2026-12-01",
+            "type": "routine",
+            "inspectors": colleague,
+        },
+    )
+    assert made.status_code == 200 and "已开始检查" in made.text
+    url = made.url.split("?")[0]
+    early = inspector.post(f"{url}/sign", data={"csrf_token": token})
+    assert early.status_code == 422 and "results-error" in early.text  # not every item has a result
+    forged = inspector.post(f"{url}/results", data={"csrf_token": "x", "version": "1"})
+    assert forged.status_code == 403
+    item = re.search(r'name="result-([^"]+)"', inspector.get(url, timeout=30).text).group(1)
+    saved = inspector.post(f"{url}/results", data={"csrf_token": token, "version": "1", f"result-{item}": "passed"})
+    assert saved.status_code == 200 and "已保存" in saved.text
+    stale = inspector.post(f"{url}/results", data={"csrf_token": token, "version": "1", f"result-{item}": "failed"})
+    assert stale.status_code == 409  # read before the save above: it does not overwrite it
+
+    elsewhere = signed_in(live_server, *make_console_user("regulator", ("320582",)))
+    assert elsewhere.get(url, timeout=30).status_code == 404
