@@ -25,11 +25,19 @@ from backend.inspections.models import DRAFT, TYPES
 from backend.inspections.rules import FAILED, GRADE_LABELS, NOT_APPLICABLE, PASSED, RESULT_LABELS
 from backend.registry import services as registry
 from backend.web.pagination import paginate
+from backend.workflow.errors import TransitionConflict
 
 blp = Blueprint("console_inspection_pages", __name__)
 PER_PAGE = 20
 ITEM_RESULTS = {PASSED: "符合", FAILED: "不符合", NOT_APPLICABLE: "不适用"}
-NOTICES = {"created": "已开始检查，请逐项填写。", "saved": "已保存。", "signed": "已签字，检查结果已生效。"}
+NOTICES = {
+    "created": "已开始检查，请逐项填写。",
+    "saved": "已保存。",
+    "signed": "已签字，检查结果已生效。",
+    "accepted": "已确认整改完成。",
+    "sent_back": "已退回，经营者需继续整改。",
+}
+RECTIFICATION_STATES = {"open": "整改中", "submitted": "待复核", "accepted": "已完成"}
 
 
 def _chinese(errors: dict) -> dict[str, str]:
@@ -128,6 +136,8 @@ def _detail(principal: Principal, inspection_id: str, code: int = 200, **values)
         results=RESULT_LABELS,
         grades=GRADE_LABELS,
         notice=NOTICES.get(request.args.get("done", "")),
+        rectifications=list(services.rectifications_of(principal, inspection.id)) if inspection.status != DRAFT else [],
+        rectification_states=RECTIFICATION_STATES,
         errors=values.pop("errors", {}),
         **values,
     )
@@ -185,3 +195,22 @@ def sign(principal: Principal, inspection_id: str):
     except InvalidInput as error:
         return _detail(principal, inspection_id, 422, errors=_chinese(error.errors or {}))
     return redirect(f"/console/inspections/{inspection_id}?done=signed", code=303)
+
+
+@blp.post("/console/inspections/<string:inspection_id>/rectifications/<string:rectification_id>")
+@signed_in_page
+def review_rectification(principal: Principal, inspection_id: str, rectification_id: str):
+    """Accept a fix the business submitted, or send it back with a note saying what is still missing."""
+    if not form_allowed():
+        return _detail(principal, inspection_id, 403, problem="form")
+    accept = request.form.get("decision") == "accept"
+    note = (request.form.get("note") or "").strip()[:1000] or None
+    if not accept and not note:
+        return _detail(
+            principal, inspection_id, 422, errors={f"note-{rectification_id}": "退回时请写明还需整改的内容。"}
+        )
+    try:
+        services.review_rectification(principal, rectification_id, accept, note)
+    except TransitionConflict:
+        return _detail(principal, inspection_id, 409, problem="taken")
+    return redirect(f"/console/inspections/{inspection_id}?done={'accepted' if accept else 'sent_back'}", code=303)

@@ -195,7 +195,7 @@ class Rectification(BaseDocument):
     meta = {
         "collection": "rectifications",
         "queryset_class": RectificationQuerySet,
-        "indexes": [("business_id", "status"), "district_scopes", ("status", "deadline")],
+        "indexes": [("business_id", "status"), "district_scopes", ("status", "deadline"), "inspection_id"],
     }
 
     def overdue_on(self, today) -> bool:

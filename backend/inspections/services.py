@@ -454,6 +454,15 @@ def review_rectification(principal: Principal, rectification_id: Any, accept: bo
     return reviewed
 
 
+def rectifications_of(principal: Principal, inspection_id: Any):
+    """The rectifications a signed inspection opened, by deadline (its page reviews them)."""
+    return (
+        _rectifications(principal)
+        .filter(inspection_id=object_id(inspection_id, RectificationNotFound))
+        .order_by("deadline", "item")
+    )
+
+
 def overdue_rectifications(principal: Principal, *, key_only: bool = False):
     found = _rectifications(principal).overdue(today_shanghai())
     return found.filter(key=True) if key_only else found.order_by("deadline")

@@ -19,5 +19,6 @@ def work(principal: Principal, today) -> list[WorkList]:
             lambda r: f"整改项 {r.item}" + (f" · {r.text}" if r.text else ""),
             today,
             deadline=lambda r: r.deadline,
+            link=lambda r: f"/console/inspections/{r.inspection_id}#rectification-{r.id}",
         )
     ]

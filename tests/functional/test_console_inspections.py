@@ -97,3 +97,43 @@ def test_inspection_forms_over_http(api, live_server, owned_business, make_conso
 
     elsewhere = signed_in(live_server, *make_console_user("regulator", ("320582",)))
     assert elsewhere.get(url, timeout=30).status_code == 404
+
+
+def test_a_failed_item_becomes_a_rectification_the_inspector_reviews(
+    api, live_server, owned_business, make_console_user
+):
+    business, owner, _regulator = owned_business
+    inspector = signed_in(live_server, *make_console_user("regulator", ("320682",)))
+    start = f"{live_server.url}/console/inspections/new?business={business['id']}"
+    colleague = re.search(r'name="inspectors" value="([0-9a-f]{24})"', inspector.get(start, timeout=30).text).group(1)
+    token = form_token(inspector, start)
+    made = inspector.post(
+        f"{live_server.url}/console/inspections",
+        data={
+            "csrf_token": token,
+            "business_id": business["id"],
+            "inspected_on": "2026-12-01",
+            "type": "routine",
+            "inspectors": colleague,
+        },
+    )
+    url = made.url.split("?")[0]
+    items = re.findall(r'name="result-([^"]+)" value="passed"', made.text)
+    results = {f"result-{item}": "passed" for item in items} | {f"result-{items[0]}": "failed"}
+    assert inspector.post(f"{url}/results", data={"csrf_token": token, "version": "1", **results}).status_code == 200
+    signed = inspector.post(f"{url}/sign", data={"csrf_token": token})
+    assert signed.status_code == 200 and "整改中" in signed.text
+    (rectification,) = api.get(f"/api/v1/mp/businesses/{business['id']}/rectifications", token=owner).json()
+    evidence = {"note": "已更换冷藏柜温控器", "photos": []}
+    rectification_url = f"/api/v1/mp/businesses/{business['id']}/rectifications/{rectification['id']}/evidence"
+    assert api.post(rectification_url, token=owner, json=evidence).status_code == 200
+
+    review = f"{url}/rectifications/{rectification['id']}"
+    page = inspector.get(url, timeout=30).text
+    assert "待复核" in page and "已更换冷藏柜温控器" in page
+    bare = inspector.post(review, data={"csrf_token": token, "decision": "send_back"})
+    assert bare.status_code == 422 and f'id="note-{rectification["id"]}-error"' in bare.text  # say what is missing
+    done = inspector.post(review, data={"csrf_token": token, "decision": "accept", "note": "复查合格"})
+    assert done.status_code == 200 and "已确认整改完成" in done.text and "已完成" in done.text
+    again = inspector.post(review, data={"csrf_token": token, "decision": "accept"})
+    assert again.status_code == 409
