@@ -192,6 +192,7 @@ def create_api_app(
     app.register_blueprint(health_blp)
     app.register_blueprint(apidocs_blp)
     from backend.console.business_pages import blp as console_businesses_blp
+    from backend.console.camera_pages import blp as console_camera_pages_blp
     from backend.console.complaint_pages import blp as console_complaint_pages_blp
     from backend.console.indicator_pages import blp as console_pages_blp
     from backend.console.inspection_pages import blp as console_inspection_pages_blp
@@ -211,6 +212,7 @@ def create_api_app(
     app.register_blueprint(console_recall_pages_blp)
     app.register_blueprint(console_user_pages_blp)
     app.register_blueprint(console_inspection_pages_blp)
+    app.register_blueprint(console_camera_pages_blp)
     app.register_blueprint(open311_xml_blp)
     register_error_handlers(app)  # after Api(): ours replaces flask-smorest's handler
     app.after_request(add_pagination_header)

@@ -19,5 +19,6 @@ def work(principal: Principal, today) -> list[WorkList]:
             found,
             lambda e: f"{STATUS_LABELS.get(e.label, e.label)} · {to_shanghai(e.created_at):%-m月%-d日 %H:%M}",
             today,
+            link=lambda e: f"/console/cameras/events#event-{e.id}",
         )
     ]

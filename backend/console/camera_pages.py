@@ -1,0 +1,73 @@
+"""`/console/cameras/events`: the camera events of the person's districts as a reviewer works through
+them — status changes, notable scenes and captures, new ones first by default — each new one confirmed
+(the business must answer it) or dismissed, with a reason, by form. Everything goes through the cameras'
+services, as the JSON API does."""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, redirect, request
+
+from backend.cameras import services
+from backend.cameras.models import CAPTURE, EVENT_STATUSES, NEW, SCENE, STATUS_CHANGE, STATUS_LABELS
+from backend.console.indicator_pages import render_page, signed_in_page
+from backend.console.page_session import form_allowed
+from backend.core.principal import Principal
+from backend.web.pagination import paginate
+from backend.workflow.errors import TransitionConflict
+
+blp = Blueprint("console_camera_pages", __name__)
+PER_PAGE = 30
+KIND_LABELS = {STATUS_CHANGE: "状态变化", SCENE: "画面识别", CAPTURE: "抓拍取证"}
+EVENT_STATES = {"new": "待查看", "confirmed": "已确认", "dismissed": "已排除"}
+NOTICES = {"confirmed": "已确认，经营者需要答复。", "dismissed": "已排除。"}
+
+
+def _events_page(principal: Principal, code: int = 200, **values):
+    status = request.args.get("status", NEW)
+    status = status if status in EVENT_STATUSES or status == "" else NEW
+    kind = request.args.get("kind", "")
+    kind = kind if kind in KIND_LABELS else ""
+    text = request.args.get("page", "1")
+    page = int(text) if text.isdigit() and 0 < int(text) < 10_000 else 1
+    found = services.events_for_regulator(principal, status=status or None, kind=kind or None)
+    rows = paginate(found, page, PER_PAGE)
+    total = g.pagination["total"]
+    return render_page(
+        "console/camera_events.html",
+        principal,
+        code,
+        rows=rows,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // PER_PAGE)),
+        status_filter=status,
+        kind_filter=kind,
+        kinds=KIND_LABELS,
+        states=EVENT_STATES,
+        labels=STATUS_LABELS,
+        notice=NOTICES.get(request.args.get("done", "")),
+        **values,
+    )
+
+
+@blp.get("/console/cameras/events")
+@signed_in_page
+def events_page(principal: Principal):
+    return _events_page(principal)
+
+
+@blp.post("/console/cameras/events/<string:event_id>/review")
+@signed_in_page
+def review(principal: Principal, event_id: str):
+    if not form_allowed():
+        return _events_page(principal, 403, problem="form")
+    decision = request.form.get("decision")
+    reason = (request.form.get("reason") or "").strip()[:1000]
+    if decision not in ("confirm", "dismiss") or not reason:
+        return _events_page(principal, 422, reason_error=event_id)
+    try:
+        services.review_event(principal, event_id, confirm=decision == "confirm", reason=reason)
+    except TransitionConflict:
+        return _events_page(principal, 409, problem="taken")
+    done = "confirmed" if decision == "confirm" else "dismissed"
+    return redirect(f"/console/cameras/events?done={done}", code=303)

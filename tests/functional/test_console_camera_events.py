@@ -1,0 +1,48 @@
+"""视频事件 (`/console/cameras/events`): a camera's status change, as the video worker records it, waits
+for review; a regulator confirms it or dismisses it with a reason by form; a reason left out, a forged
+form and a decision someone else made are refused; another district sees none of it."""
+
+import requests
+
+from backend.cameras import services as cameras
+from tests.support import form_token
+
+
+def signed_in(live_server, make_console_user, districts=("320682",)):
+    username, password = make_console_user("regulator", districts)
+    session = requests.Session()
+    token = form_token(session, f"{live_server.url}/console/login")
+    session.post(
+        f"{live_server.url}/console/login", data={"username": username, "password": password, "csrf_token": token}
+    )
+    return session
+
+
+def test_review_camera_events_by_form(api, app, live_server, owned_business, make_console_user):
+    business, owner, _regulator = owned_business
+    made = api.post(
+        f"/api/v1/mp/businesses/{business['id']}/cameras",
+        token=owner,
+        json={"name": "后厨", "area": "cooking", "stream_url": "rtsp://127.0.0.1:1/live", "interval_seconds": 10},
+    )
+    assert made.status_code == 201, made.text
+    with app.app_context():  # what the video worker records when a feed goes dark
+        cameras.record_status(made.json()["id"], "dark", previous="online", evidence_jpeg=None, details={})
+    first, second = signed_in(live_server, make_console_user), signed_in(live_server, make_console_user)
+    page_url = f"{live_server.url}/console/cameras/events"
+    shown = first.get(page_url, timeout=30)
+    assert shown.status_code == 200 and "画面过暗" in shown.text and "待查看" in shown.text
+    event_id = shown.text.split('id="event-', 1)[1].split('"', 1)[0]
+    review = f"{live_server.url}/console/cameras/events/{event_id}/review"
+    token, other_token = form_token(first, page_url), form_token(second, page_url)
+    bare = first.post(review, data={"csrf_token": token, "decision": "confirm"})
+    assert bare.status_code == 422 and f'id="reason-{event_id}-error"' in bare.text
+    assert first.post(review, data={"csrf_token": "x", "decision": "confirm", "reason": "x"}).status_code == 403
+    done = first.post(review, data={"csrf_token": token, "decision": "confirm", "reason": "夜间后厨无照明"})
+    assert done.status_code == 200 and "已确认，经营者需要答复" in done.text and "没有符合条件的事件" in done.text
+    late = second.post(review, data={"csrf_token": other_token, "decision": "dismiss", "reason": "误报"})
+    assert late.status_code == 409 and "已被他人处理" in late.text
+    assert "已确认" in first.get(page_url, params={"status": "confirmed"}, timeout=30).text
+
+    elsewhere = signed_in(live_server, make_console_user, districts=("320582",))
+    assert "没有符合条件的事件" in elsewhere.get(page_url, params={"status": ""}, timeout=30).text
