@@ -6,7 +6,7 @@ sampling services, as the JSON API does."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, g, redirect, request
+from flask import Blueprint, g, redirect, request
 
 from backend.console.indicator_pages import render_page, signed_in_page
 from backend.console.page_session import form_allowed
@@ -17,6 +17,7 @@ from backend.core.tables import csv_text
 from backend.core.text import in_both_languages
 from backend.sampling import services
 from backend.sampling.models import DONE, FAILED, PARTIAL, QUEUED, REFUSED, RUNNING, WHOLE
+from backend.web.downloads import csv_download
 from backend.web.pagination import paginate
 
 blp = Blueprint("console_sampling_pages", __name__)
@@ -108,12 +109,4 @@ def import_page(principal: Principal, import_id: str):
 def import_errors(principal: Principal, import_id: str):
     record = services.get_import(principal, import_id)
     rows = [(e.get("row"), e.get("column"), e.get("reason_zh") or e.get("reason")) for e in record.errors]
-    body = csv_text(["行号", "列", "问题"], rows)
-    return Response(
-        "\ufeff" + body,  # a BOM: Excel then reads the Chinese as UTF-8
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="import-{record.id}-errors.csv"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return csv_download(csv_text(["行号", "列", "问题"], rows), f"import-{record.id}-errors.csv")

@@ -64,6 +64,10 @@ def test_reviews_by_form_over_http(api, live_server, mp_login, make_console_user
         listed.status_code == 200 and "&lt;b&gt;如皋&lt;/b&gt;面馆" in listed.text and "张家港面馆" not in listed.text
     )
     assert "共 1 家" in listed.text
+    exported = regulator.get(f"{live_server.url}/console/businesses.csv", timeout=30)
+    assert exported.headers["Content-Type"].startswith("text/csv")
+    table = exported.content.decode("utf-8-sig").splitlines()
+    assert table[0].startswith("名称,业态") and len(table) == 2 and "<b>如皋</b>面馆" in table[1]
     other = regulator.get(f"{live_server.url}/console/businesses/{elsewhere['id']}", timeout=30)
     assert other.status_code == 404 and "没有找到" in other.text  # as for a record that does not exist
 

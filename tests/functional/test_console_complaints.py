@@ -77,12 +77,16 @@ def test_answer_and_close_a_complaint_in_a_browser(api, browser_page, live_serve
 
 def test_complaint_steps_by_form_over_http(api, app, live_server, make_console_user):
     number = complaint(api, business_name="<i>某</i>小吃")
+    formula = complaint(api, business_name="=HYPERLINK(1)")
     elsewhere = complaint(api, district="320582")
     first, second = signed_in(live_server, make_console_user), signed_in(live_server, make_console_user)
     url = f"{live_server.url}/console/complaints/{number}"
     listed = first.get(f"{live_server.url}/console/complaints", timeout=30)
     assert number in listed.text and elsewhere not in listed.text and "&lt;i&gt;某&lt;/i&gt;小吃" in listed.text
     assert first.get(f"{live_server.url}/console/complaints/{elsewhere}", timeout=30).status_code == 404
+    exported = first.get(f"{live_server.url}/console/complaints.csv", timeout=30).content.decode("utf-8-sig")
+    assert number in exported and formula in exported and elsewhere not in exported
+    assert "'=HYPERLINK(1)" in exported and "13912345678" not in exported  # no formula runs; no phone
 
     token, other_token = form_token(first, url), form_token(second, url)
     refused = first.post(f"{url}/refuse", data={"csrf_token": token, "reason": ""})
