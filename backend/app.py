@@ -194,6 +194,7 @@ def create_api_app(
     from backend.console.business_pages import blp as console_businesses_blp
     from backend.console.camera_pages import blp as console_camera_pages_blp
     from backend.console.complaint_pages import blp as console_complaint_pages_blp
+    from backend.console.disposition_pages import blp as console_disposition_pages_blp
     from backend.console.indicator_pages import blp as console_pages_blp
     from backend.console.inspection_pages import blp as console_inspection_pages_blp
     from backend.console.recall_pages import blp as console_recall_pages_blp
@@ -213,6 +214,7 @@ def create_api_app(
     app.register_blueprint(console_user_pages_blp)
     app.register_blueprint(console_inspection_pages_blp)
     app.register_blueprint(console_camera_pages_blp)
+    app.register_blueprint(console_disposition_pages_blp)
     app.register_blueprint(open311_xml_blp)
     register_error_handlers(app)  # after Api(): ours replaces flask-smorest's handler
     app.after_request(add_pagination_header)

@@ -53,6 +53,7 @@ def _menu(principal: Principal) -> list[tuple[str, str]]:
             ("/console/complaints", "投诉举报"),
             ("/console/inspections", "监督检查"),
             ("/console/sampling", "抽检导入"),
+            ("/console/dispositions", "核查处置"),
             ("/console/recalls", "追溯召回"),
         ]
         if principal.is_console_user

@@ -27,6 +27,7 @@ def work(principal: Principal, today) -> list[WorkList]:
             lambda c: f"{c.business_name} · {c.food_name} · {'、'.join(c.failed_items[:3])}",
             today,
             deadline=lambda c: c.deadline,
+            link=lambda c: f"/console/dispositions/{c.id}",
         ),
         work_list(
             "sampling.imports",
