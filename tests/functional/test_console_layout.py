@@ -39,3 +39,32 @@ def test_every_page_of_the_menu_fits_a_laptop_and_a_tablet(api, browser_page, li
             name = path.strip("/").replace("/", "-") or "console"
             page.screenshot(path=os.path.join(ARTIFACTS, f"page-{name}-{width}x{height}.png"))
     assert not errors, errors
+
+
+def test_signing_in_and_filtering_with_the_keyboard_only(api, browser_page, live_server, make_console_user):
+    api.post("/api/v1/public/complaints", json=report_body())
+    username, password = make_console_user("regulator", ("320682",))
+    page = browser_page
+    page.goto(f"{live_server.url}/console/login")
+
+    def tab_to(selector: str, limit: int = 30) -> None:
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            if page.evaluate("(s) => document.activeElement === document.querySelector(s)", selector):
+                return
+        raise AssertionError(f"Tab never reached {selector}")
+
+    tab_to("#username")
+    page.keyboard.type(username)
+    tab_to("#password")
+    page.keyboard.type(password)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url == f"{live_server.url}/console/"
+    page.goto(f"{live_server.url}/console/complaints")
+    tab_to("#overdue-only")
+    page.keyboard.press("Space")
+    tab_to(".filters button")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "overdue=1" in page.url and "没有符合条件的投诉举报" in page.inner_text("main")
