@@ -7,6 +7,7 @@ from backend.core.domains import Domain, Setting
 
 DOMAIN = Domain(
     "banquets",
+    work=("backend.banquets.work:work",),
     indicators=("backend.banquets.kpis:indicators",),
     grade_holds=("backend.banquets.services:grade_hold",),
     settings=(

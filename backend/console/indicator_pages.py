@@ -46,7 +46,8 @@ MET_LABELS = {True: "达标", False: "未达标", None: "—"}
 
 
 def _menu(principal: Principal) -> list[tuple[str, str]]:
-    items = (
+    items = [("/console/", "今日待办")] if principal.role == OFFICE else []
+    items += (
         [
             ("/console/", "今日待办"),
             ("/console/businesses", "登记审核"),

@@ -8,6 +8,7 @@ from backend.core.domains import Domain, Setting
 
 DOMAIN = Domain(
     "enforcement",
+    work=("backend.enforcement.work:work",),
     card_sections=("backend.enforcement.card:SECTION", "backend.enforcement.card:DISHONEST_CARD"),
     indicators=("backend.enforcement.services:indicators",),
     risk_inputs=("backend.enforcement.credit:risk_inputs",),

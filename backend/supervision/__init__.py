@@ -8,6 +8,7 @@ from backend.core.domains import Domain, Setting
 
 DOMAIN = Domain(
     "supervision",
+    work=("backend.supervision.work:work",),
     jobs=("backend.supervision.imports.run_import",),
     indicators=("backend.supervision.kpis:indicators",),
     shortfalls=("backend.supervision.kpis:shortfalls",),

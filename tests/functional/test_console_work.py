@@ -94,3 +94,22 @@ def test_my_work_in_a_browser_fits_a_laptop_and_a_tablet(api, browser_page, live
         page.screenshot(path=os.path.join(ARTIFACTS, f"my-work-{width}x{height}.png"), full_page=True)
     page.keyboard.press("Tab")  # the first stop is the skip link, to the main content
     assert page.evaluate("document.activeElement.textContent") == "跳到正文"
+
+
+def test_leads_wait_for_review_and_the_food_safety_office_has_its_own_list(
+    api, live_server, owned_business, console_login, make_console_user
+):
+    business, _owner, _approver = owned_business
+    regulator_token = console_login("regulator", ("320682",))
+    lead = api.post(
+        "/api/v1/console/leads",
+        token=regulator_token,
+        json={"business_id": business["id"], "summary": "群众反映后厨使用过期原料"},
+    )
+    assert lead.status_code == 201, lead.text
+    regulator = signed_in(live_server, make_console_user)
+    shown = regulator.get(f"{live_server.url}/console/", timeout=30).text
+    assert "待审查的案件线索" in shown and "群众反映后厨使用过期原料" in shown
+    office = signed_in(live_server, make_console_user, role="office")
+    mine = office.get(f"{live_server.url}/console/", timeout=30)
+    assert mine.status_code == 200 and "今日待办" in mine.text and "案件线索" not in mine.text
