@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from backend.core import domains
-from backend.core.principal import Principal
+from backend.core.principal import ADMIN, Principal
 
 WORK_ITEMS = 20  # lines a list shows; its total says how many wait
 
@@ -62,6 +62,10 @@ def work_list(
 
 def for_person(principal: Principal, today: date) -> list[WorkList]:
     """Every domain's lists for this person, the non-empty ones, the most pressing first (an overdue
-    line, then the earliest deadline)."""
+    line, then the earliest deadline). Casework belongs to the people of a district: an admin, who
+    administers the whole platform, has none (and a province-wide list by status would read every
+    record)."""
+    if principal.role == ADMIN:
+        return []
     lists = [found for provider in domains.contributed("work") for found in provider(principal, today) if found.total]
     return sorted(lists, key=lambda found: (-found.overdue, found.first_deadline or date.max, found.heading))

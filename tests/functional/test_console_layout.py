@@ -13,31 +13,42 @@ UNLABELLED = """() => [...document.querySelectorAll('main input:not([type=hidden
   .map(field => field.name)"""
 
 
-def test_every_page_of_the_menu_fits_a_laptop_and_a_tablet(api, browser_page, live_server, mp_login, make_console_user):
-    api.post("/api/v1/public/complaints", json=report_body(business_name="如皋市某某餐饮管理有限公司城南分店"))
-    submitted_business(api, mp_login()["access_token"], name="如皋市城南某某餐饮管理有限公司")
-    username, password = make_console_user("admin")
-    page = browser_page
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{live_server.url}/console/")
+def _sign_in(page, live_server, username, password, path):
+    page.goto(f"{live_server.url}{path}")
     page.fill("#username", username)
     page.fill("#password", password)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/console/")
-    paths = page.eval_on_selector_all("nav[aria-label=主菜单] a", "links => links.map(a => a.getAttribute('href'))")
-    assert {"/console/", "/console/businesses", "/console/complaints", "/console/users", "/console/wall"} <= set(paths)
+    page.wait_for_url(f"{live_server.url}{path}")
+
+
+def _check(page, live_server, path):
+    for width, height in SIZES:
+        page.set_viewport_size({"width": width, "height": height})
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 200, path
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, (path, width)
+        assert page.locator("main").count() == 1 and page.locator("a.skip").count() == 1, path
+        assert page.evaluate(UNLABELLED) == [], path
+        name = path.strip("/").replace("/", "-") or "console"
+        page.screenshot(path=os.path.join(ARTIFACTS, f"page-{name}-{width}x{height}.png"))
+
+
+def test_every_page_of_the_menu_fits_a_laptop_and_a_tablet(api, browser_page, live_server, mp_login, make_console_user):
+    """A regulator's menu, then the admins' own page (an admin's province-wide pages are theirs alone)."""
+    api.post("/api/v1/public/complaints", json=report_body(business_name="如皋市某某餐饮管理有限公司城南分店"))
+    submitted_business(api, mp_login()["access_token"], name="如皋市城南某某餐饮管理有限公司")
+    page = browser_page
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
     os.makedirs(ARTIFACTS, exist_ok=True)
+    _sign_in(page, live_server, *make_console_user("regulator", ("320682",)), "/console/")
+    paths = page.eval_on_selector_all("nav[aria-label=主菜单] a", "links => links.map(a => a.getAttribute('href'))")
+    assert {"/console/", "/console/businesses", "/console/complaints", "/console/wall"} <= set(paths)
     for path in paths:
-        for width, height in SIZES:
-            page.set_viewport_size({"width": width, "height": height})
-            response = page.goto(f"{live_server.url}{path}")
-            assert response.status == 200, path
-            assert page.evaluate("document.documentElement.scrollWidth") <= width, (path, width)
-            assert page.locator("main").count() == 1 and page.locator("a.skip").count() == 1, path
-            assert page.evaluate(UNLABELLED) == [], path
-            name = path.strip("/").replace("/", "-") or "console"
-            page.screenshot(path=os.path.join(ARTIFACTS, f"page-{name}-{width}x{height}.png"))
+        _check(page, live_server, path)
+    page.context.clear_cookies()
+    _sign_in(page, live_server, *make_console_user("admin"), "/console/users")
+    _check(page, live_server, "/console/users")
     assert not errors, errors
 
 
