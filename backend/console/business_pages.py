@@ -7,10 +7,10 @@ says so. Everything goes through the registry's services, as the JSON API does."
 
 from __future__ import annotations
 
-from flask import Blueprint, g, redirect, request
+from flask import Blueprint, redirect, request
 
 from backend.console.indicator_pages import render_page, signed_in_page
-from backend.console.page_session import form_allowed
+from backend.console.page_session import form_allowed, listing
 from backend.core.errors import InvalidInput
 from backend.core.principal import Principal
 from backend.core.tables import csv_text
@@ -43,11 +43,6 @@ CONSOLE_PAGES = (("/api/v1/console/complaints/", "/console/complaints/"),)
 MESSAGES = {"approve": "已批准，经营者的公示二维码已生成。", "reject": "已驳回，经营者会收到驳回理由。"}
 
 
-def _page_number() -> int:
-    text = request.args.get("page", "1")
-    return int(text) if text.isdigit() and 0 < int(text) < 10_000 else 1
-
-
 def _filters() -> tuple[str, str, str]:
     status = request.args.get("status", SUBMITTED)
     status = status if status in STATUSES or status == "" else SUBMITTED
@@ -74,16 +69,11 @@ def businesses_csv(principal: Principal):
 def businesses_page(principal: Principal):
     status, kind, q = _filters()
     found = services.search_for_regulator(principal, status=status or None, kind=kind or None, q=q or None)
-    page = _page_number()
-    rows = paginate(found, page, PER_PAGE)  # most recently changed first (the service's order)
-    total = g.pagination["total"]
+    shown = listing(found, PER_PAGE)  # most recently changed first (the service's order)
     return render_page(
         "console/businesses.html",
         principal,
-        rows=rows,
-        total=total,
-        page=page,
-        pages=max(1, -(-total // PER_PAGE)),
+        **shown,
         status_filter=status,
         kind=kind,
         q=q,

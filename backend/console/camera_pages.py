@@ -5,14 +5,13 @@ services, as the JSON API does."""
 
 from __future__ import annotations
 
-from flask import Blueprint, g, redirect, request
+from flask import Blueprint, redirect, request
 
 from backend.cameras import services
 from backend.cameras.models import CAPTURE, EVENT_STATUSES, NEW, SCENE, STATUS_CHANGE, STATUS_LABELS
 from backend.console.indicator_pages import render_page, signed_in_page
-from backend.console.page_session import form_allowed
+from backend.console.page_session import form_allowed, listing
 from backend.core.principal import Principal
-from backend.web.pagination import paginate
 from backend.workflow.errors import TransitionConflict
 
 blp = Blueprint("console_camera_pages", __name__)
@@ -27,19 +26,13 @@ def _events_page(principal: Principal, code: int = 200, **values):
     status = status if status in EVENT_STATUSES or status == "" else NEW
     kind = request.args.get("kind", "")
     kind = kind if kind in KIND_LABELS else ""
-    text = request.args.get("page", "1")
-    page = int(text) if text.isdigit() and 0 < int(text) < 10_000 else 1
     found = services.events_for_regulator(principal, status=status or None, kind=kind or None)
-    rows = paginate(found, page, PER_PAGE)
-    total = g.pagination["total"]
+    shown = listing(found, PER_PAGE)
     return render_page(
         "console/camera_events.html",
         principal,
         code,
-        rows=rows,
-        total=total,
-        page=page,
-        pages=max(1, -(-total // PER_PAGE)),
+        **shown,
         status_filter=status,
         kind_filter=kind,
         kinds=KIND_LABELS,

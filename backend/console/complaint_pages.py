@@ -7,12 +7,12 @@ someone else took first is a 409 page. Everything goes through the complaints' s
 
 from __future__ import annotations
 
-from flask import Blueprint, g, redirect, request
+from flask import Blueprint, redirect, request
 
 from backend.complaints import services
 from backend.complaints.models import CATEGORIES, KIND_LABELS, STATUS_LABELS, STATUSES
 from backend.console.indicator_pages import render_page, signed_in_page
-from backend.console.page_session import form_allowed
+from backend.console.page_session import form_allowed, listing
 from backend.core.errors import Forbidden, InvalidInput
 from backend.core.principal import Principal
 from backend.core.tables import csv_text
@@ -72,17 +72,11 @@ def complaints_csv(principal: Principal):
 @signed_in_page
 def complaints_page(principal: Principal):
     status, overdue = _filters()
-    text = request.args.get("page", "1")
-    page = int(text) if text.isdigit() and 0 < int(text) < 10_000 else 1
-    rows = paginate(services.search(principal, status=status or None, overdue=overdue), page, PER_PAGE)
-    total = g.pagination["total"]
+    shown = listing(services.search(principal, status=status or None, overdue=overdue), PER_PAGE)
     return render_page(
         "console/complaints.html",
         principal,
-        rows=rows,
-        total=total,
-        page=page,
-        pages=max(1, -(-total // PER_PAGE)),
+        **shown,
         status_filter=status,
         overdue=overdue,
         statuses=STATUS_LABELS,

@@ -6,17 +6,16 @@ meanwhile is a 409 page. Everything goes through the sampling services' case rul
 
 from __future__ import annotations
 
-from flask import Blueprint, g, redirect, request
+from flask import Blueprint, redirect, request
 
 from backend.console.indicator_pages import render_page, signed_in_page
-from backend.console.page_session import form_allowed
+from backend.console.page_session import form_allowed, listing
 from backend.core.errors import DomainError, InvalidInput
 from backend.core.principal import Principal
 from backend.core.text import rendered
 from backend.core.timeutil import today_shanghai
 from backend.sampling import cases
 from backend.sampling.models import ACTIONS, OUTCOMES, VERDICT_LABELS, VERDICTS
-from backend.web.pagination import paginate
 from backend.workflow.errors import TransitionConflict
 
 blp = Blueprint("console_disposition_pages", __name__)
@@ -34,17 +33,11 @@ def _chinese(error: DomainError) -> dict[str, str]:
 @signed_in_page
 def dispositions_page(principal: Principal):
     overdue = request.args.get("overdue") == "1"
-    text = request.args.get("page", "1")
-    page = int(text) if text.isdigit() and 0 < int(text) < 10_000 else 1
-    rows = paginate(cases.cases_for_regulator(principal, overdue=overdue), page, PER_PAGE)
-    total = g.pagination["total"]
+    shown = listing(cases.cases_for_regulator(principal, overdue=overdue), PER_PAGE)
     return render_page(
         "console/dispositions.html",
         principal,
-        rows=rows,
-        total=total,
-        page=page,
-        pages=max(1, -(-total // PER_PAGE)),
+        **shown,
         overdue=overdue,
         today=today_shanghai(),
     )

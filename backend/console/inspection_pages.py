@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, g, redirect, request
+from flask import Blueprint, redirect, request
 
 from backend.accounts import services as accounts
 from backend.blobs.services import read_capped
 from backend.console.indicator_pages import render_page, signed_in_page
-from backend.console.page_session import form_allowed
+from backend.console.page_session import form_allowed, listing
 from backend.core.errors import DomainError, InvalidInput
 from backend.core.principal import Principal
 from backend.core.text import rendered
@@ -24,7 +24,6 @@ from backend.inspections.errors import InspectionSigned
 from backend.inspections.models import DRAFT, TYPES
 from backend.inspections.rules import FAILED, GRADE_LABELS, NOT_APPLICABLE, PASSED, RESULT_LABELS
 from backend.registry import services as registry
-from backend.web.pagination import paginate
 from backend.workflow.errors import TransitionConflict
 
 blp = Blueprint("console_inspection_pages", __name__)
@@ -49,17 +48,11 @@ def _chinese(errors: dict) -> dict[str, str]:
 def inspections_page(principal: Principal):
     status = request.args.get("status", "")
     status = status if status in ("draft", "signed") else ""
-    text = request.args.get("page", "1")
-    page = int(text) if text.isdigit() and 0 < int(text) < 10_000 else 1
-    rows = paginate(services.search(principal, status=status or None), page, PER_PAGE)
-    total = g.pagination["total"]
+    shown = listing(services.search(principal, status=status or None), PER_PAGE)
     return render_page(
         "console/inspections.html",
         principal,
-        rows=rows,
-        total=total,
-        page=page,
-        pages=max(1, -(-total // PER_PAGE)),
+        **shown,
         status_filter=status,
         types=TYPES,
         results=RESULT_LABELS,

@@ -24,6 +24,7 @@ from backend.core import context
 from backend.core.errors import DomainError
 from backend.web.access import PAGE_COOKIE, page_principal
 from backend.web.limits import limit_public
+from backend.web.pagination import paginate
 
 
 def same_origin() -> bool:
@@ -132,6 +133,16 @@ def sign_out(*roles: str) -> None:
     if principal is not None:
         accounts.logout(principal.session_id)
     new_csrf_secret()
+
+
+def listing(found, per_page: int) -> dict:
+    """One page of a list for a template: `rows`, `total`, `page` (from `?page=`, 1 when unreadable)
+    and `pages`. Paged by the API's own helper, so a page and the JSON list agree."""
+    text = request.args.get("page", "1")
+    page = int(text) if text.isdigit() and 0 < int(text) < 10_000 else 1
+    rows = paginate(found, page, per_page)
+    total = g.pagination["total"]
+    return {"rows": rows, "total": total, "page": page, "pages": max(1, -(-total // per_page))}
 
 
 def safe_next(target: str | None, default: str = "/console/") -> str:

@@ -6,16 +6,15 @@ is open. Everything goes through the trace services, as the JSON API does."""
 
 from __future__ import annotations
 
-from flask import Blueprint, g, redirect, request
+from flask import Blueprint, redirect, request
 from markupsafe import Markup, escape
 
 from backend.console.indicator_pages import render_page, signed_in_page
-from backend.console.page_session import form_allowed
+from backend.console.page_session import form_allowed, listing
 from backend.core.errors import InvalidInput, NotFound
 from backend.core.principal import Principal
 from backend.trace import services
 from backend.trace.models import CONFIRMED, DISPOSALS, OPEN
-from backend.web.pagination import paginate
 
 blp = Blueprint("console_recall_pages", __name__)
 PER_PAGE = 20
@@ -63,18 +62,13 @@ def chain_svg(lots: list[dict], backward: bool) -> Markup:
 
 
 def _recalls_page(principal: Principal, code: int = 200, **values):
-    text = request.args.get("page", "1")
-    page = int(text) if text.isdigit() and 0 < int(text) < 10_000 else 1
-    rows = [services.recall_summary(r) for r in paginate(services.recalls_for_regulator(principal), page, PER_PAGE)]
-    total = g.pagination["total"]
+    shown = listing(services.recalls_for_regulator(principal), PER_PAGE)
+    shown["rows"] = [services.recall_summary(recall) for recall in shown["rows"]]
     return render_page(
         "console/recalls.html",
         principal,
         code,
-        rows=rows,
-        total=total,
-        page=page,
-        pages=max(1, -(-total // PER_PAGE)),
+        **shown,
         **values,
     )
 

@@ -6,10 +6,10 @@ sampling services, as the JSON API does."""
 
 from __future__ import annotations
 
-from flask import Blueprint, g, redirect, request
+from flask import Blueprint, redirect, request
 
 from backend.console.indicator_pages import render_page, signed_in_page
-from backend.console.page_session import form_allowed
+from backend.console.page_session import form_allowed, listing
 from backend.core import context
 from backend.core.errors import InvalidInput, PayloadTooLarge
 from backend.core.principal import Principal
@@ -18,7 +18,6 @@ from backend.core.text import in_both_languages
 from backend.sampling import services
 from backend.sampling.models import DONE, FAILED, PARTIAL, QUEUED, REFUSED, RUNNING, WHOLE
 from backend.web.downloads import csv_download
-from backend.web.pagination import paginate
 
 blp = Blueprint("console_sampling_pages", __name__)
 PER_PAGE = 20
@@ -39,18 +38,12 @@ def _chinese(error: Exception) -> str:
 
 
 def _upload_page(principal: Principal, code: int = 200, **values):
-    text = request.args.get("page", "1")
-    page = int(text) if text.isdigit() and 0 < int(text) < 10_000 else 1
-    rows = paginate(services.list_imports(principal), page, PER_PAGE)
-    total = g.pagination["total"]
+    shown = listing(services.list_imports(principal), PER_PAGE)
     return render_page(
         "console/sampling.html",
         principal,
         code,
-        rows=rows,
-        total=total,
-        page=page,
-        pages=max(1, -(-total // PER_PAGE)),
+        **shown,
         statuses=STATUS_LABELS,
         districts=principal.districts,
         max_mb=context.settings().IMPORT_MAX_BYTES // (1024 * 1024),

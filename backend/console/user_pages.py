@@ -5,16 +5,15 @@ the password). Everything goes through the accounts service, as the JSON API doe
 
 from __future__ import annotations
 
-from flask import Blueprint, g, redirect, request
+from flask import Blueprint, redirect, request
 
 from backend.accounts import services
 from backend.console.indicator_pages import render_page, signed_in_page
-from backend.console.page_session import form_allowed
+from backend.console.page_session import form_allowed, listing
 from backend.core.errors import DomainError
 from backend.core.principal import ADMIN, BUREAU, OFFICE, REGULATOR, SECTOR_KINDS, VIEWER, Principal
 from backend.core.text import rendered
 from backend.registry.models import KIND_LABELS
-from backend.web.pagination import paginate
 
 blp = Blueprint("console_user_pages", __name__)
 PER_PAGE = 50
@@ -24,18 +23,12 @@ FIELDS = ("username", "role", "districts", "display_name", "organisation", "sect
 
 def _users_page(principal: Principal, code: int = 200, **values):
     q = (request.args.get("q") or "").strip()[:50]
-    text = request.args.get("page", "1")
-    page = int(text) if text.isdigit() and 0 < int(text) < 10_000 else 1
-    rows = paginate(services.colleagues(principal, q=q or None), page, PER_PAGE)
-    total = g.pagination["total"]
+    shown = listing(services.colleagues(principal, q=q or None), PER_PAGE)
     return render_page(
         "console/users.html",
         principal,
         code,
-        rows=rows,
-        total=total,
-        page=page,
-        pages=max(1, -(-total // PER_PAGE)),
+        **shown,
         q=q,
         roles=ROLE_LABELS,
         sectors={kind: KIND_LABELS[kind] for kind in SECTOR_KINDS},

@@ -107,3 +107,16 @@ def test_complaint_steps_by_form_over_http(api, app, live_server, make_console_u
     kept = first.post(f"{url}/reply", data={"csrf_token": token, "text": "   "})
     assert kept.status_code == 422 and 'id="reply-text-error"' in kept.text
     assert first.post(f"{url}/nonsense", data={"csrf_token": token}).status_code == 404
+
+
+def test_a_long_list_pages_and_keeps_its_filters(api, live_server, make_console_user):
+    numbers = [complaint(api) for _ in range(21)]
+    regulator = signed_in(live_server, make_console_user)
+    first = regulator.get(f"{live_server.url}/console/complaints", params={"status": "received"}, timeout=30)
+    assert "共 21 件，第 1/2 页" in first.text and 'href="?status=received&amp;page=2">下一页' in first.text
+    second = regulator.get(f"{live_server.url}/console/complaints", params={"status": "received", "page": 2})
+    assert "第 2/2 页" in second.text and "上一页" in second.text and "下一页" not in second.text
+    shown = sum(number in first.text for number in numbers) + sum(number in second.text for number in numbers)
+    assert shown == 21  # each once, none lost between the pages
+    wrong = regulator.get(f"{live_server.url}/console/complaints", params={"page": "-3"}, timeout=30)
+    assert wrong.status_code == 200 and "第 1/2 页" in wrong.text
