@@ -17,6 +17,7 @@ from backend.core.tables import csv_text
 from backend.core.text import in_both_languages
 from backend.sampling import services
 from backend.sampling.models import DONE, FAILED, PARTIAL, QUEUED, REFUSED, RUNNING, WHOLE
+from backend.sampling.reading import column_labels
 from backend.web.downloads import csv_download
 
 blp = Blueprint("console_sampling_pages", __name__)
@@ -94,6 +95,7 @@ def import_page(principal: Principal, import_id: str):
         statuses=STATUS_LABELS,
         phases=PHASE_LABELS,
         percent=int(100 * record.rows_done / record.rows_total) if record.rows_total else 0,
+        columns=column_labels(),
     )
 
 
@@ -101,5 +103,9 @@ def import_page(principal: Principal, import_id: str):
 @signed_in_page
 def import_errors(principal: Principal, import_id: str):
     record = services.get_import(principal, import_id)
-    rows = [(e.get("row"), e.get("column"), e.get("reason_zh") or e.get("reason")) for e in record.errors]
+    columns = column_labels()
+    rows = [
+        (e.get("row"), columns.get(e.get("column"), e.get("column")), e.get("reason_zh") or e.get("reason"))
+        for e in record.errors
+    ]
     return csv_download(csv_text(["行号", "列", "问题"], rows), f"import-{record.id}-errors.csv")

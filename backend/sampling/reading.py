@@ -60,6 +60,13 @@ def aliases() -> dict[str, str | None]:
     return mapping
 
 
+@cache
+def column_labels() -> dict[str, str]:
+    """field → the header a results file names it by first (in Chinese), for people reading row errors."""
+    table = json.loads(resources.files("backend.sampling").joinpath("data/headers.json").read_text("utf-8"))
+    return {name: headers[0] for name, headers in table.items() if not name.startswith("_") and headers}
+
+
 @dataclass(frozen=True)
 class Headers:
     """Which headers name which field (normalised header → field; None: a column to skip) and the fields

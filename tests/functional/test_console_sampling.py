@@ -68,8 +68,8 @@ def test_bad_rows_are_listed_and_downloadable_and_bad_forms_refused(live_server,
         return shown if 'http-equiv="refresh"' not in shown else None  # it refreshes while the job runs
 
     shown = eventually(finished, 30, "the import finished")
-    assert "未导入" in shown and "sampled_on" in shown
+    assert "未导入" in shown and "抽样日期" in shown  # the column as the file names it
     errors = browser.get(import_url + "/errors.csv", timeout=30)
     assert errors.headers["Content-Type"].startswith("text/csv")
     body = errors.content.decode("utf-8-sig")
-    assert body.splitlines()[0] == "行号,列,问题" and "sampled_on" in body
+    assert body.splitlines()[0] == "行号,列,问题" and "抽样日期" in body
