@@ -137,3 +137,30 @@ def test_a_failed_item_becomes_a_rectification_the_inspector_reviews(
     assert done.status_code == 200 and "已确认整改完成" in done.text and "已完成" in done.text
     again = inspector.post(review, data={"csrf_token": token, "decision": "accept"})
     assert again.status_code == 409
+
+
+def test_a_photo_whose_name_lies_is_refused_and_the_results_are_kept(live_server, owned_business, make_console_user):
+    business, _owner, _regulator = owned_business
+    inspector = signed_in(live_server, *make_console_user("regulator", ("320682",)))
+    start = f"{live_server.url}/console/inspections/new?business={business['id']}"
+    colleague = re.search(r'name="inspectors" value="([0-9a-f]{24})"', inspector.get(start, timeout=30).text).group(1)
+    token = form_token(inspector, start)
+    made = inspector.post(
+        f"{live_server.url}/console/inspections",
+        data={
+            "csrf_token": token,
+            "business_id": business["id"],
+            "inspected_on": "2026-12-01",
+            "type": "routine",
+            "inspectors": colleague,
+        },
+    )
+    url = made.url.split("?")[0]
+    item = re.search(r'name="result-([^"]+)"', made.text).group(1)
+    lying = inspector.post(
+        f"{url}/results",
+        data={"csrf_token": token, "version": "1", f"result-{item}": "failed"},
+        files={f"photo-{item}": ("后厨.jpg", b"%PDF-1.4 not a picture", "image/jpeg")},
+    )
+    assert lying.status_code in (415, 422) and 'role="alert"' in lying.text and "Traceback" not in lying.text
+    assert "已有照片" not in inspector.get(url, timeout=30).text  # nothing half-written
