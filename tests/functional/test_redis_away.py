@@ -107,3 +107,25 @@ def test_published_indicators_of_a_closed_period_are_counted_from_mongodb_with_r
     again, took = timed("GET", url, params=closed)
     assert again.status_code == 200, again.text
     assert again.json() == kept.json() and took < QUICK, took
+
+
+@pytest.mark.parametrize("how", ["stalled", "killed"])
+def test_a_console_page_with_redis_away_is_a_chinese_503_page_at_once(platform, own_redis, make_console_user, how):
+    """The console's session lives in Redis: with Redis away a signed-in page cannot be shown, and says
+    so in Chinese within a timeout, never with JSON or a traceback."""
+    from tests.support import form_token
+
+    server, _business, _app = platform
+    username, password = make_console_user("regulator", ("320682",))
+    browser = requests.Session()
+    token = form_token(browser, f"{server.url}/console/login")
+    browser.post(f"{server.url}/console/login", data={"username": username, "password": password, "csrf_token": token})
+    assert browser.get(f"{server.url}/console/complaints", timeout=15).status_code == 200
+    _away(own_redis, how)
+    shown, seconds = timed("GET", f"{server.url}/console/complaints", cookies=browser.cookies)
+    assert (
+        shown.status_code == 503
+        and "暂时不可用" in shown.text
+        and shown.headers["Content-Type"].startswith("text/html")
+    )
+    assert seconds < 1 + 2  # one REDIS_TIMEOUT and margin
