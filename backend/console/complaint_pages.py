@@ -1,20 +1,26 @@
 """`/console/complaints`: complaints as their regulators handle them — a list (status and overdue
 filters, paging, by deadline) and a page per complaint with its deadlines, the complainant masked, the
-timeline and the next step's form: accept or refuse, take it on, record handling, reply, close. The
-assigned handler may see the full contact data, by a form, and each look is audited. Forms carry the
-console's CSRF token; a required field left out is shown beside it with what was typed kept; a step
-someone else took first is a 409 page. Everything goes through the complaints' services."""
+timeline and the next step's form: accept or refuse, take it on or hand it to a colleague (交办/转办, with
+an office), record handling, reply, extend a report once, close. Steps that cannot be undone (refuse,
+close) carry a confirmation box. The assigned handler may see the full contact data, by a form, and each
+look is audited. Forms carry the console's CSRF token; a required field left out is shown beside it with
+what was typed kept; a step someone else took first is a 409 page. Everything goes through the
+complaints' services."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import NamedTuple
+
 from flask import Blueprint, redirect, request
 
+from backend.accounts import services as accounts
 from backend.complaints import services
 from backend.complaints.models import CATEGORIES, KIND_LABELS, STATUS_LABELS, STATUSES
 from backend.console.indicator_pages import render_page, signed_in_page
-from backend.console.page_session import form_allowed, listing
+from backend.console.page_session import confirmed, form_allowed, listing
 from backend.core.errors import Forbidden, InvalidInput
-from backend.core.principal import Principal
+from backend.core.principal import REGULATOR, Principal
 from backend.core.tables import csv_text
 from backend.core.timeutil import today_shanghai
 from backend.web.downloads import csv_download, private_response
@@ -26,17 +32,33 @@ PER_PAGE = 20
 EXPORT_ROWS = 10_000
 TEXT_LIMIT = 2000
 
-# action -> (the form field it needs, or None; what the service is given; the notice after it)
+
+class Step(NamedTuple):
+    field: str | None  # the text the step needs, if any
+    call: Callable  # (principal, number, text, form) -> the complaint
+    notice: str  # shown after it
+    irreversible: bool = False  # a confirmation box must be ticked
+
+
 ACTIONS = {
-    "accept": (None, lambda p, n, text, form: services.accept(p, n), "已受理。"),
-    "refuse": ("reason", lambda p, n, text, form: services.refuse(p, n, text), "已决定不予受理。"),
-    "assign": (None, lambda p, n, text, form: services.assign(p, n, p.user_id, None), "已由您承办。"),
-    "handle": ("note", lambda p, n, text, form: services.handle(p, n, text), "已记录办理情况。"),
-    "reply": ("text", lambda p, n, text, form: services.reply(p, n, text), "已答复投诉举报人。"),
-    "close": (
+    "accept": Step(None, lambda p, n, text, form: services.accept(p, n), "已受理。"),
+    "refuse": Step("reason", lambda p, n, text, form: services.refuse(p, n, text), "已决定不予受理。", True),
+    "assign": Step(None, lambda p, n, text, form: services.assign(p, n, p.user_id, None), "已由您承办。"),
+    "transfer": Step(
+        None,
+        lambda p, n, text, form: services.assign(
+            p, n, form.get("assignee_id", ""), (form.get("office") or "").strip()[:64] or None
+        ),
+        "已交由所选人员承办。",
+    ),
+    "handle": Step("note", lambda p, n, text, form: services.handle(p, n, text), "已记录办理情况。"),
+    "reply": Step("text", lambda p, n, text, form: services.reply(p, n, text), "已答复投诉举报人。"),
+    "extend": Step("reason", lambda p, n, text, form: services.extend(p, n, text), "办理期限已延长 15 个工作日。"),
+    "close": Step(
         "result",
         lambda p, n, text, form: services.close(p, n, text, upheld=form.get("upheld") == "yes"),
         "已办结。",
+        True,
     ),
 }
 
@@ -87,6 +109,11 @@ def complaints_page(principal: Principal):
 
 def _detail(principal: Principal, number: str, code: int = 200, **values):
     complaint = services.get_for_regulator(principal, number)
+    colleagues = [
+        user
+        for user in accounts.colleagues(principal, district=complaint.district_code)
+        if user.role == REGULATOR and str(user.id) != str(complaint.assigned_to)
+    ]
     return render_page(
         "console/complaint.html",
         principal,
@@ -97,8 +124,9 @@ def _detail(principal: Principal, number: str, code: int = 200, **values):
         statuses=STATUS_LABELS,
         kinds=KIND_LABELS,
         categories=CATEGORIES,
+        colleagues=colleagues,
         today=today_shanghai(),
-        notice=ACTIONS[request.args["done"]][2] if request.args.get("done") in ACTIONS else None,
+        notice=ACTIONS[request.args["done"]].notice if request.args.get("done") in ACTIONS else None,
         **values,
     )
 
@@ -130,14 +158,18 @@ def act(principal: Principal, number: str, action: str):
         return _detail(principal, number, 404, problem="action")
     if not form_allowed():
         return _detail(principal, number, 403, problem="form")
-    field, call, _notice = ACTIONS[action]
+    step = ACTIONS[action]
+    field = step.field
     text = (request.form.get(field) or "").strip()[:TEXT_LIMIT] if field else ""
     if field and not text:
-        return _detail(principal, number, 422, problem="required", field=field, typed=text, action=action)
+        return _detail(principal, number, 422, problem="required", field=field, typed=text, submitted=action)
+    if step.irreversible and not confirmed():
+        return _detail(principal, number, 422, problem="unconfirmed", field=field, typed=text, submitted=action)
     try:
-        call(principal, number, text, request.form)
-    except InvalidInput:
-        return _detail(principal, number, 422, problem="invalid", field=field, typed=text, action=action)
+        step.call(principal, number, text, request.form)
+    except InvalidInput as error:
+        field = next(iter(error.errors or {}), field)
+        return _detail(principal, number, 422, problem="invalid", field=field, typed=text, submitted=action)
     except Forbidden:
         return _detail(principal, number, 403, problem="not_handler")
     except TransitionConflict:

@@ -87,6 +87,15 @@ def form_allowed() -> bool:
     return isinstance(signed, str) and hmac.compare_digest(signed, secret)
 
 
+CONFIRM_FIELD = "confirmed"
+
+
+def confirmed() -> bool:
+    """A step that cannot be undone was confirmed with its box (`_forms.html`'s `confirm`): browsers
+    refuse the form without it, and this refuses a post that skipped the browser."""
+    return request.form.get(CONFIRM_FIELD) == "yes"
+
+
 def page(html: str, status: int = 200) -> Response:
     """A page that shows a signed-in person's records: never kept by a browser or a proxy."""
     return Response(html, status=status, mimetype="text/html", headers={"Cache-Control": "no-store"})

@@ -42,6 +42,7 @@ def signed_in(live_server, make_console_user, districts=("320682",)):
         data={"username": username, "password": password, "csrf_token": token},
         timeout=10,
     )
+    session.username = username
     return session
 
 
@@ -68,6 +69,9 @@ def test_answer_and_close_a_complaint_in_a_browser(api, browser_page, live_serve
     assert "已责令整改，餐费已退还。" in page.inner_text(".timeline")
     page.fill("#close-result", "情况属实，已整改。")
     page.check("input[name=upheld]")
+    page.click("form.step button:has-text('办结')")  # the browser keeps the form until it is confirmed
+    assert "done=close" not in page.url and page.evaluate("!document.querySelector('#close-confirmed').validity.valid")
+    page.check("#close-confirmed")
     page.click("form.step button:has-text('办结')")
     page.wait_for_url(re.compile(r"done=close$"))
     assert "已办结" in page.inner_text("h1")
@@ -89,7 +93,7 @@ def test_complaint_steps_by_form_over_http(api, app, live_server, make_console_u
     assert "'=HYPERLINK(1)" in exported and "13912345678" not in exported  # no formula runs; no phone
 
     token, other_token = form_token(first, url), form_token(second, url)
-    refused = first.post(f"{url}/refuse", data={"csrf_token": token, "reason": ""})
+    refused = first.post(f"{url}/refuse", data={"csrf_token": token, "reason": "", "confirmed": "yes"})
     assert refused.status_code == 422 and 'id="refuse-reason-error"' in refused.text
     assert first.post(f"{url}/accept", data={"csrf_token": token}).status_code == 200
     taken = second.post(f"{url}/accept", data={"csrf_token": other_token})  # the same step, a moment later
@@ -107,6 +111,40 @@ def test_complaint_steps_by_form_over_http(api, app, live_server, make_console_u
     kept = first.post(f"{url}/reply", data={"csrf_token": token, "text": "   "})
     assert kept.status_code == 422 and 'id="reply-text-error"' in kept.text
     assert first.post(f"{url}/nonsense", data={"csrf_token": token}).status_code == 404
+
+
+def test_a_complaint_handed_on_extended_and_closed_only_when_confirmed(api, app, live_server, make_console_user):
+    number = complaint(api, kind="report")
+    first, colleague = signed_in(live_server, make_console_user), signed_in(live_server, make_console_user)
+    url = f"{live_server.url}/console/complaints/{number}"
+    token, colleague_token = form_token(first, url), form_token(colleague, url)
+    assert first.post(f"{url}/accept", data={"csrf_token": token}).status_code == 200
+    page = first.get(url, timeout=30).text
+    offered = re.findall(r'<option value="([0-9a-f]{24})">', page)
+    assert offered, "the regulators of the district are offered to hand it to"
+    wrong = first.post(f"{url}/transfer", data={"csrf_token": token, "assignee_id": "{'$ne': None}"})
+    assert wrong.status_code == 422 and 'id="transfer-assignee-error"' in wrong.text
+    with app.app_context():
+        from backend.accounts.models import User
+
+        colleague_id = str(User.objects(username=colleague.username).get().id)
+    assert colleague_id in offered
+    handed = first.post(f"{url}/transfer", data={"csrf_token": token, "assignee_id": colleague_id, "office": "稽查科"})
+    assert handed.status_code == 200 and "已交由所选人员承办" in handed.text and "由其他人员承办" in handed.text
+    assert colleague.post(f"{url}/reply", data={"csrf_token": colleague_token, "text": "已核查"}).status_code == 200
+    extended = colleague.post(f"{url}/extend", data={"csrf_token": colleague_token, "reason": "需要抽样检验"})
+    assert extended.status_code == 200 and "办理期限已延长" in extended.text
+    assert "延长办理期限" not in extended.text  # once only
+    again = colleague.post(f"{url}/extend", data={"csrf_token": colleague_token, "reason": "再延"})
+    assert again.status_code == 409
+    unconfirmed = colleague.post(f"{url}/close", data={"csrf_token": colleague_token, "result": "查实，已处罚"})
+    assert unconfirmed.status_code == 422 and 'id="close-confirmed-error"' in unconfirmed.text
+    assert "查实，已处罚" in unconfirmed.text  # what was typed is kept
+    assert "已办结" not in first.get(url, timeout=30).text.split("</h1>")[0]
+    closed = colleague.post(
+        f"{url}/close", data={"csrf_token": colleague_token, "result": "查实，已处罚", "confirmed": "yes"}
+    )
+    assert closed.status_code == 200 and "已办结" in closed.text.split("</h1>")[0]
 
 
 def test_a_long_list_pages_and_keeps_its_filters(api, live_server, make_console_user):
