@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, request
 
 from backend.console.indicator_pages import render_page, signed_in_page
-from backend.console.page_session import form_allowed, listing
+from backend.console.page_session import confirmed, form_allowed, listing
 from backend.core.errors import InvalidInput
 from backend.core.principal import Principal
 from backend.core.tables import csv_text
@@ -128,6 +128,8 @@ def review(principal: Principal, business_id: str):
     if action not in MESSAGES:
         return _detail(principal, business_id, 422, problem="action")
     reason = (request.form.get("reason") or "").strip()[:1000]
+    if action == "approve" and not confirmed():
+        return _detail(principal, business_id, 422, problem="unconfirmed")
     try:
         services.review(principal, business_id, action, reason or None)
     except InvalidInput:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, request
 
 from backend.console.indicator_pages import render_page, signed_in_page
-from backend.console.page_session import form_allowed, listing
+from backend.console.page_session import confirmed, form_allowed, listing
 from backend.core.errors import DomainError, InvalidInput
 from backend.core.principal import Principal
 from backend.core.text import rendered
@@ -108,8 +108,12 @@ def result(principal: Principal, case_id: str):
 @blp.post("/console/dispositions/<string:case_id>/close")
 @signed_in_page
 def close(principal: Principal, case_id: str):
+    if not form_allowed():
+        return _detail(principal, case_id, 403, problem="form")
     outcome = request.form.get("outcome", "")
     note = (request.form.get("note") or "").strip()[:2000]
     if not note:
         return _detail(principal, case_id, 422, errors={"close_note": "请填写办结说明。"})
+    if not confirmed():
+        return _detail(principal, case_id, 422, errors={"confirmed": "unconfirmed"}, typed_note=note)
     return _step(principal, case_id, "closed", lambda: cases.close_case(principal, case_id, outcome=outcome, note=note))

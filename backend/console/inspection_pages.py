@@ -14,7 +14,7 @@ from flask import Blueprint, redirect, request
 from backend.accounts import services as accounts
 from backend.blobs.services import read_capped
 from backend.console.indicator_pages import render_page, signed_in_page
-from backend.console.page_session import form_allowed, listing
+from backend.console.page_session import confirmed, form_allowed, listing
 from backend.core.errors import DomainError, InvalidInput
 from backend.core.principal import Principal
 from backend.core.text import rendered
@@ -181,6 +181,8 @@ def save_results(principal: Principal, inspection_id: str):
 def sign(principal: Principal, inspection_id: str):
     if not form_allowed():
         return _detail(principal, inspection_id, 403, problem="form")
+    if not confirmed():
+        return _detail(principal, inspection_id, 422, problem="unconfirmed")
     try:
         services.sign(principal, inspection_id)
     except InspectionSigned:

@@ -10,7 +10,7 @@ from flask import Blueprint, redirect, request
 from markupsafe import Markup, escape
 
 from backend.console.indicator_pages import render_page, signed_in_page
-from backend.console.page_session import form_allowed, listing
+from backend.console.page_session import confirmed, form_allowed, listing
 from backend.core.errors import InvalidInput, NotFound
 from backend.core.principal import Principal
 from backend.trace import services
@@ -102,6 +102,8 @@ def start(principal: Principal):
     reason = (request.form.get("reason") or "").strip()[:500]
     if not reason:
         return _recalls_page(principal, 422, trace_code=trace_code, reason_error=True)
+    if not confirmed():
+        return _recalls_page(principal, 422, trace_code=trace_code, confirm_error=True, reason=reason)
     try:
         recall = services.start_recall(principal, reason=reason, trace_code=trace_code)
     except NotFound:

@@ -42,6 +42,7 @@ def test_review_a_registration_in_a_browser(api, browser_page, live_server, mp_l
     assert page.evaluate("(img) => img.complete && img.naturalWidth > 0", licence.element_handle())  # shown inline
     assert page.evaluate("document.documentElement.scrollWidth") <= 1366
     page.screenshot(path=os.path.join(ARTIFACTS, "business-review-1366x768.png"), full_page=True)
+    page.check("#approve-confirmed")  # approval is public at once: the box is ticked first
     page.click("button.approve")
     page.wait_for_url(re.compile(r"done=approve$"))
     assert "已批准" in page.inner_text("h1") and "公示二维码已生成" in page.inner_text(".notice")
@@ -79,6 +80,9 @@ def test_reviews_by_form_over_http(api, live_server, mp_login, make_console_user
     # a forged form writes nothing
     forged = regulator.post(f"{url}/review", data={"csrf_token": "forged", "action": "approve"})
     assert forged.status_code == 403 and "刷新页面" in forged.text
+    assert "待审核" in regulator.get(url, timeout=30).text
+    unconfirmed = regulator.post(f"{url}/review", data={"csrf_token": token, "action": "approve"})
+    assert unconfirmed.status_code == 422 and 'id="approve-confirmed-error"' in unconfirmed.text
     assert "待审核" in regulator.get(url, timeout=30).text
     # rejected with a reason; the same form sent again (a double click) is a clear 409 page
     done = regulator.post(f"{url}/review", data={"csrf_token": token, "action": "reject", "reason": "许可证不清晰"})

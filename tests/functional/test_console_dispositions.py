@@ -62,8 +62,14 @@ def test_decide_a_retest_record_its_result_and_close_the_case(api, app, live_ser
     assert recorded.status_code == 200 and "已记录复检结果" in recorded.text
     bare = regulator.post(f"{url}/close", data={"csrf_token": token, "outcome": "no_violation"})
     assert bare.status_code == 422 and 'id="close_note-error"' in bare.text
-    closed = regulator.post(
+    unconfirmed = regulator.post(
         f"{url}/close", data={"csrf_token": token, "outcome": "no_violation", "note": "复检合格，未发现违法行为"}
+    )
+    assert unconfirmed.status_code == 422 and 'id="close-confirmed-error"' in unconfirmed.text
+    assert "复检合格，未发现违法行为" in unconfirmed.text and "办理中" in unconfirmed.text  # kept, not closed
+    closed = regulator.post(
+        f"{url}/close",
+        data={"csrf_token": token, "outcome": "no_violation", "note": "复检合格，未发现违法行为", "confirmed": "yes"},
     )
     assert closed.status_code == 200 and "已办结" in closed.text and "复检合格，未发现违法行为" in closed.text
     forged = regulator.post(f"{url}/close", data={"csrf_token": "x", "outcome": "other", "note": "x"})

@@ -55,6 +55,7 @@ def test_sign_an_inspection_with_a_photo_in_a_browser(
     page.click("button:has-text('保存')")
     page.wait_for_url(re.compile(r"done=saved$"))
     assert "已有照片 1 张" in page.inner_text(".items > li:first-child")
+    page.check("#sign-confirmed")
     page.click("button.sign")
     page.wait_for_url(re.compile(r"done=signed$"))
     assert "已签字" in page.inner_text("h1") and "检查结果" in page.inner_text("main")
@@ -85,7 +86,9 @@ def test_inspection_forms_over_http(api, live_server, owned_business, make_conso
     )
     assert made.status_code == 200 and "已开始检查" in made.text
     url = made.url.split("?")[0]
-    early = inspector.post(f"{url}/sign", data={"csrf_token": token})
+    unconfirmed = inspector.post(f"{url}/sign", data={"csrf_token": token})
+    assert unconfirmed.status_code == 422 and 'id="sign-confirmed-error"' in unconfirmed.text
+    early = inspector.post(f"{url}/sign", data={"csrf_token": token, "confirmed": "yes"})
     assert early.status_code == 422 and "results-error" in early.text  # not every item has a result
     forged = inspector.post(f"{url}/results", data={"csrf_token": "x", "version": "1"})
     assert forged.status_code == 403
@@ -121,7 +124,7 @@ def test_a_failed_item_becomes_a_rectification_the_inspector_reviews(
     items = re.findall(r'name="result-([^"]+)" value="passed"', made.text)
     results = {f"result-{item}": "passed" for item in items} | {f"result-{items[0]}": "failed"}
     assert inspector.post(f"{url}/results", data={"csrf_token": token, "version": "1", **results}).status_code == 200
-    signed = inspector.post(f"{url}/sign", data={"csrf_token": token})
+    signed = inspector.post(f"{url}/sign", data={"csrf_token": token, "confirmed": "yes"})
     assert signed.status_code == 200 and "整改中" in signed.text
     (rectification,) = api.get(f"/api/v1/mp/businesses/{business['id']}/rectifications", token=owner).json()
     evidence = {"note": "已更换冷藏柜温控器", "photos": []}

@@ -43,6 +43,7 @@ def test_trace_and_recall_in_a_browser(app, browser_page, live_server, make_cons
     assert page.locator("svg.chain rect").count() == 2 and page.locator("svg.chain line").count() == 1
     assert second in page.text_content("svg.chain")
     page.fill("#reason", "农药残留超标")
+    page.check("#recall-confirmed")
     page.click("button.recall")
     page.wait_for_url(re.compile(r"/console/recalls/[0-9a-f]{24}$"))
     assert "0/2" in page.inner_text("main") and page.locator("meta[http-equiv=refresh]").count() == 1
@@ -75,6 +76,11 @@ def test_trace_and_recall_forms_over_http(app, live_server, make_console_user):
     token = form_token(regulator, f"{live_server.url}/console/recalls?code={first}")
     no_reason = regulator.post(f"{live_server.url}/console/recalls", data={"csrf_token": token, "trace_code": first})
     assert no_reason.status_code == 422 and 'id="reason-error"' in no_reason.text
+    unconfirmed = regulator.post(
+        f"{live_server.url}/console/recalls", data={"csrf_token": token, "trace_code": first, "reason": "农药残留超标"}
+    )
+    assert unconfirmed.status_code == 422 and 'id="recall-confirmed-error"' in unconfirmed.text
+    assert "农药残留超标" in unconfirmed.text  # kept
     forged = regulator.post(
         f"{live_server.url}/console/recalls", data={"csrf_token": "x", "trace_code": first, "reason": "x"}
     )
