@@ -9,10 +9,9 @@ from __future__ import annotations
 from flask import Blueprint, redirect, request
 
 from backend.console.indicator_pages import render_page, signed_in_page
-from backend.console.page_session import confirmed, form_allowed, listing
-from backend.core.errors import DomainError, InvalidInput
+from backend.console.page_session import confirmed, field_problems, form_allowed, listing
+from backend.core.errors import InvalidInput
 from backend.core.principal import Principal
-from backend.core.text import rendered
 from backend.core.timeutil import today_shanghai
 from backend.sampling import cases
 from backend.sampling.models import ACTIONS, OUTCOMES, VERDICT_LABELS, VERDICTS
@@ -22,11 +21,6 @@ blp = Blueprint("console_disposition_pages", __name__)
 PER_PAGE = 20
 RETEST_STATES = {"requested": "待决定", "accepted": "已同意，待复检结果", "declined": "不予复检", "retested": "已复检"}
 NOTICES = {"decided": "已决定复检申请。", "result": "已记录复检结果。", "closed": "已办结。"}
-
-
-def _chinese(error: DomainError) -> dict[str, str]:
-    errors = {f: "；".join(str(rendered(r, "zh")) for r in reasons) for f, reasons in (error.errors or {}).items()}
-    return errors or {"case": str(rendered(error.message, "zh"))}
 
 
 @blp.get("/console/dispositions")
@@ -73,9 +67,9 @@ def _step(principal: Principal, case_id: str, done: str, call):
     try:
         call()
     except TransitionConflict as error:
-        return _detail(principal, case_id, 409, problem="taken", errors=_chinese(error))
+        return _detail(principal, case_id, 409, problem="taken", errors=field_problems(error, "case"))
     except InvalidInput as error:
-        return _detail(principal, case_id, 422, errors=_chinese(error))
+        return _detail(principal, case_id, 422, errors=field_problems(error, "case"))
     return redirect(f"/console/dispositions/{case_id}?done={done}", code=303)
 
 

@@ -14,10 +14,9 @@ from flask import Blueprint, redirect, request
 from backend.accounts import services as accounts
 from backend.blobs.services import read_capped
 from backend.console.indicator_pages import render_page, signed_in_page
-from backend.console.page_session import confirmed, form_allowed, listing
+from backend.console.page_session import confirmed, field_problems, form_allowed, listing
 from backend.core.errors import DomainError, InvalidInput
 from backend.core.principal import Principal
-from backend.core.text import rendered
 from backend.core.timeutil import today_shanghai
 from backend.inspections import services
 from backend.inspections.errors import InspectionSigned
@@ -37,10 +36,6 @@ NOTICES = {
     "sent_back": "已退回，经营者需继续整改。",
 }
 RECTIFICATION_STATES = {"open": "整改中", "submitted": "待复核", "accepted": "已完成"}
-
-
-def _chinese(errors: dict) -> dict[str, str]:
-    return {field: "；".join(str(rendered(reason, "zh")) for reason in reasons) for field, reasons in errors.items()}
 
 
 @blp.get("/console/inspections")
@@ -108,7 +103,7 @@ def create(principal: Principal):
     try:
         inspection = services.create_draft(principal, values)
     except InvalidInput as error:
-        return _new_page(principal, business_id, 422, typed=typed, errors=_chinese(error.errors or {}))
+        return _new_page(principal, business_id, 422, typed=typed, errors=field_problems(error, "inspectors"))
     return redirect(f"/console/inspections/{inspection.id}?done=created", code=303)
 
 
@@ -171,7 +166,7 @@ def save_results(principal: Principal, inspection_id: str):
     except InspectionSigned:
         return _detail(principal, inspection_id, 409, problem="taken")
     except DomainError as error:
-        errors = _chinese(getattr(error, "errors", None) or {}) or {"results": str(rendered(error.message, "zh"))}
+        errors = field_problems(error, "results")
         return _detail(principal, inspection_id, error.http_status, errors=errors)
     return redirect(f"/console/inspections/{inspection_id}?done=saved", code=303)
 
@@ -188,7 +183,7 @@ def sign(principal: Principal, inspection_id: str):
     except InspectionSigned:
         return _detail(principal, inspection_id, 409, problem="taken")
     except InvalidInput as error:
-        return _detail(principal, inspection_id, 422, errors=_chinese(error.errors or {}))
+        return _detail(principal, inspection_id, 422, errors=field_problems(error, "results"))
     return redirect(f"/console/inspections/{inspection_id}?done=signed", code=303)
 
 

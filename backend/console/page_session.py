@@ -18,12 +18,14 @@ from urllib.parse import urlsplit
 
 from flask import Response, g, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from marshmallow import ValidationError
 
 from backend.accounts import services as accounts
 from backend.core import context
 from backend.core.errors import DomainError
 from backend.web.access import PAGE_COOKIE, page_principal
 from backend.web.limits import limit_public
+from backend.web.messages import localised, reason_in_chinese
 from backend.web.pagination import paginate
 
 
@@ -94,6 +96,28 @@ def confirmed() -> bool:
     """A step that cannot be undone was confirmed with its box (`_forms.html`'s `confirm`): browsers
     refuse the form without it, and this refuses a post that skipped the browser."""
     return request.form.get(CONFIRM_FIELD) == "yes"
+
+
+def field_problems(error: Exception, default_field: str) -> dict[str, str]:
+    """What a schema (marshmallow's ValidationError) or a service (a DomainError's `errors`) refused,
+    one Chinese line per field, for beside the fields; a refusal that names no field goes beside
+    `default_field`."""
+
+    def lines(reasons) -> list[str]:
+        if isinstance(reasons, dict):  # a list's items or a nested object: {index or field: reasons}
+            return [line for value in reasons.values() for line in lines(value)]
+        if isinstance(reasons, list):
+            return [line for value in reasons for line in lines(value)]
+        return [str(reason_in_chinese(reasons))]
+
+    errors = error.messages if isinstance(error, ValidationError) else getattr(error, "errors", None)
+    shown = {field: "；".join(dict.fromkeys(lines(reasons))) for field, reasons in (errors or {}).items()}
+    if not shown or not isinstance(errors, dict):
+        message = getattr(error, "message", None) or str(error)
+        if isinstance(error, DomainError):
+            message = localised(error.error_code(), message, "zh")
+        shown = {default_field: str(reason_in_chinese(message))}
+    return shown
 
 
 def page(html: str, status: int = 200) -> Response:

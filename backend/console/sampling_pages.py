@@ -1,23 +1,30 @@
 """`/console/sampling`: result files uploaded as a regulator does it — a form (the file, whole or
 partial, the district of unregistered units) and the imports of the person's districts; then a page per
 import whose progress bar follows the background job (the page refreshes itself while it runs: no
-JavaScript), with the result, the row errors shown and downloadable as CSV. Everything goes through the
-sampling services, as the JSON API does."""
+JavaScript), with the result, the row errors shown and downloadable as CSV. A finished import's results
+are announced (公告) from its page, or listed sampling numbers from `/console/sampling/announcements`,
+which lists the announcements made: until then no result is public. The form is read by the API's own
+schema (`AnnounceInSchema`) and announced by the same service. Everything goes through the sampling
+services, as the JSON API does."""
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, redirect, request
+from marshmallow import ValidationError
 
 from backend.console.indicator_pages import render_page, signed_in_page
-from backend.console.page_session import form_allowed, listing
+from backend.console.page_session import confirmed, field_problems, form_allowed, listing
 from backend.core import context
 from backend.core.errors import InvalidInput, PayloadTooLarge
 from backend.core.principal import Principal
 from backend.core.tables import csv_text
-from backend.core.text import in_both_languages
-from backend.sampling import services
+from backend.core.timeutil import today_shanghai
+from backend.sampling import publishing, services
 from backend.sampling.models import DONE, FAILED, PARTIAL, QUEUED, REFUSED, RUNNING, WHOLE
 from backend.sampling.reading import column_labels
+from backend.sampling.schemas import AnnounceInSchema
 from backend.web.downloads import csv_download
 
 blp = Blueprint("console_sampling_pages", __name__)
@@ -31,11 +38,6 @@ STATUS_LABELS = {
     FAILED: "导入失败",
 }
 PHASE_LABELS = {"checking": "检查文件", "importing": "写入结果"}
-
-
-def _chinese(error: Exception) -> str:
-    message = getattr(error, "message", None) or str(error)
-    return in_both_languages("m", message)["m_zh"]
 
 
 def _upload_page(principal: Principal, code: int = 200, **values):
@@ -75,21 +77,27 @@ def upload(principal: Principal):
             principal, filename=upload_file.filename, data=data, district=district, mode=mode
         )
     except PayloadTooLarge as error:
-        return _upload_page(principal, 413, file_error=_chinese(error), mode=mode)
+        return _upload_page(principal, 413, file_error=field_problems(error, "file")["file"], mode=mode)
     except InvalidInput as error:
-        return _upload_page(principal, 422, file_error=_chinese(error), mode=mode)
+        return _upload_page(principal, 422, file_error=field_problems(error, "file")["file"], mode=mode)
     return redirect(f"/console/sampling/imports/{record.id}", code=303)
 
 
-@blp.get("/console/sampling/imports/<string:import_id>")
-@signed_in_page
-def import_page(principal: Principal, import_id: str):
+def _import_page(principal: Principal, import_id: str, code: int = 200, **values):
     record = services.get_import(principal, import_id)
     running = record.status in (QUEUED, RUNNING)
+    unannounced = 0 if running else services.samples_for(principal, import_id=record.id, announced=False).count()
     return render_page(
         "console/import.html",
         principal,
+        code,
         record=record,
+        unannounced=unannounced,
+        districts=principal.districts,
+        today=today_shanghai(),
+        typed=values.pop("typed", {}),
+        errors=values.pop("errors", {}),
+        **values,
         running=running,
         refresh_seconds=REFRESH_SECONDS if running else None,
         statuses=STATUS_LABELS,
@@ -97,6 +105,12 @@ def import_page(principal: Principal, import_id: str):
         percent=int(100 * record.rows_done / record.rows_total) if record.rows_total else 0,
         columns=column_labels(),
     )
+
+
+@blp.get("/console/sampling/imports/<string:import_id>")
+@signed_in_page
+def import_page(principal: Principal, import_id: str):
+    return _import_page(principal, import_id)
 
 
 @blp.get("/console/sampling/imports/<string:import_id>/errors.csv")
@@ -109,3 +123,64 @@ def import_errors(principal: Principal, import_id: str):
         for e in record.errors
     ]
     return csv_download(csv_text(["行号", "列", "问题"], rows), f"import-{record.id}-errors.csv")
+
+
+ANNOUNCE_FIELDS = ("number", "title", "announced_on", "district", "sampling_numbers", "import_id")
+
+
+def _announcements_page(principal: Principal, code: int = 200, **values):
+    shown = listing(publishing.announcements_for(principal), PER_PAGE)
+    return render_page(
+        "console/announcements.html",
+        principal,
+        code,
+        **shown,
+        districts=principal.districts,
+        today=today_shanghai(),
+        typed=values.pop("typed", {}),
+        errors=values.pop("errors", {}),
+        done=request.args.get("done"),
+        **values,
+    )
+
+
+@blp.get("/console/sampling/announcements")
+@signed_in_page
+def announcements_page(principal: Principal):
+    return _announcements_page(principal)
+
+
+@blp.post("/console/sampling/announcements")
+@signed_in_page
+def announce(principal: Principal):
+    """An import's results (its page's form) or listed sampling numbers (this page's) made public.
+    Refusals go back beside the fields of the form that was sent, with what was typed kept."""
+    typed = {name: (request.form.get(name) or "").strip()[:20_000] for name in ANNOUNCE_FIELDS}
+    import_id = typed["import_id"]
+
+    def refused(status: int, errors: dict):
+        if import_id:
+            return _import_page(principal, import_id, status, typed=typed, errors=errors)
+        return _announcements_page(principal, status, typed=typed, errors=errors)
+
+    if not form_allowed():
+        return refused(403, {"form": "表单已过期或不是从本站提交的，请刷新页面后重试。"})
+    sent = {name: typed[name] for name in ("number", "title", "announced_on", "district", "import_id") if typed[name]}
+    if not import_id:
+        sent["sampling_numbers"] = [n for n in re.split(r"[\s,，;；]+", typed["sampling_numbers"]) if n]
+    if not confirmed():
+        return refused(422, {"confirmed": "unconfirmed"})
+    try:
+        body = AnnounceInSchema().load(sent)
+        announcement = publishing.announce(
+            principal,
+            number=body["number"],
+            title=body["title"],
+            announced_on=body["announced_on"],
+            district=body.get("district"),
+            sampling_numbers=body.get("sampling_numbers"),
+            import_id=body.get("import_id"),
+        )
+    except (ValidationError, InvalidInput) as error:
+        return refused(422, field_problems(error, "sampling_numbers"))
+    return redirect(f"/console/sampling/announcements?done={announcement.id}", code=303)

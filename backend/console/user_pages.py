@@ -9,10 +9,9 @@ from flask import Blueprint, redirect, request
 
 from backend.accounts import services
 from backend.console.indicator_pages import render_page, signed_in_page
-from backend.console.page_session import form_allowed, listing
+from backend.console.page_session import field_problems, form_allowed, listing
 from backend.core.errors import DomainError
 from backend.core.principal import ADMIN, BUREAU, OFFICE, REGULATOR, SECTOR_KINDS, VIEWER, Principal
-from backend.core.text import rendered
 from backend.registry.models import KIND_LABELS
 
 blp = Blueprint("console_user_pages", __name__)
@@ -74,11 +73,5 @@ def create(principal: Principal):
             sectors=typed["sectors"],
         )
     except DomainError as error:
-        errors = {
-            field: "；".join(str(rendered(reason, "zh")) for reason in reasons)
-            for field, reasons in (getattr(error, "errors", None) or {}).items()
-        }
-        if not errors:
-            errors = {"username": str(rendered(error.message, "zh"))}
-        return _users_page(principal, error.http_status, typed=typed, errors=errors)
+        return _users_page(principal, error.http_status, typed=typed, errors=field_problems(error, "username"))
     return redirect(f"/console/users?done={user.username}", code=303)

@@ -34,17 +34,19 @@ def language() -> str:
     return "en" if best == "en" else "zh"
 
 
-def localised(error_code: str, message: str | None) -> str | None:
-    """The catalogue's words for this code in the client's language, when `message` is the code's
-    default (or absent); otherwise the service's own message, in the client's language."""
+def localised(error_code: str, message: str | None, in_language: str | None = None) -> str | None:
+    """The catalogue's words for this code in the client's language (or `in_language`: the console's
+    pages are Chinese), when `message` is the code's default (or absent); otherwise the service's own
+    message, in that language."""
+    wanted = in_language or language()
     if isinstance(message, Text):
-        return message.render(language())
+        return message.render(wanted)
     entry = catalogue().get(error_code) or catalogue().get(error_code.rsplit(".", 1)[-1])
     if entry is None:
         return message
     if message is not None and message not in entry.values() and message != entry.get("default"):
         return message
-    return entry.get(language()) or message
+    return entry.get(wanted) or message
 
 
 # The reasons marshmallow refuses fields for: pattern → Chinese (ours are Text). A reason with no
