@@ -7,6 +7,7 @@ and loaded, without Flask, by every process alike (`backend.core.domains`).
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Mapping
 from typing import Any
@@ -28,6 +29,22 @@ from backend.web.runtime import install_runtime
 log = logging.getLogger(__name__)
 
 # ASCII: generators make the client's package name from the title; the Chinese name is in the info
+# The console's server-rendered pages (`backend/console/<name>.py`, each a Blueprint `blp`); the first
+# carries the templates and static files the others use.
+CONSOLE_PAGES = (
+    "indicator_pages",
+    "wall_page",
+    "work_page",
+    "business_pages",
+    "complaint_pages",
+    "sampling_pages",
+    "recall_pages",
+    "user_pages",
+    "inspection_pages",
+    "planning_pages",
+    "camera_pages",
+    "disposition_pages",
+)
 API_TITLE = "Smart Food Safety API"
 API_DESCRIPTION = (
     "智慧食安 · 食品安全智慧监管平台的接口：公众查询（/api/v1/public）、小程序（/api/v1/mp）、"
@@ -191,30 +208,10 @@ def create_api_app(
 
     app.register_blueprint(health_blp)
     app.register_blueprint(apidocs_blp)
-    from backend.console.business_pages import blp as console_businesses_blp
-    from backend.console.camera_pages import blp as console_camera_pages_blp
-    from backend.console.complaint_pages import blp as console_complaint_pages_blp
-    from backend.console.disposition_pages import blp as console_disposition_pages_blp
-    from backend.console.indicator_pages import blp as console_pages_blp
-    from backend.console.inspection_pages import blp as console_inspection_pages_blp
-    from backend.console.recall_pages import blp as console_recall_pages_blp
-    from backend.console.sampling_pages import blp as console_sampling_pages_blp
-    from backend.console.user_pages import blp as console_user_pages_blp
-    from backend.console.wall_page import blp as wall_page_blp
-    from backend.console.work_page import blp as console_work_blp
     from public_lookup.open311_xml import blp as open311_xml_blp
 
-    app.register_blueprint(wall_page_blp)
-    app.register_blueprint(console_pages_blp)
-    app.register_blueprint(console_work_blp)
-    app.register_blueprint(console_businesses_blp)
-    app.register_blueprint(console_complaint_pages_blp)
-    app.register_blueprint(console_sampling_pages_blp)
-    app.register_blueprint(console_recall_pages_blp)
-    app.register_blueprint(console_user_pages_blp)
-    app.register_blueprint(console_inspection_pages_blp)
-    app.register_blueprint(console_camera_pages_blp)
-    app.register_blueprint(console_disposition_pages_blp)
+    for name in CONSOLE_PAGES:
+        app.register_blueprint(importlib.import_module(f"backend.console.{name}").blp)
     app.register_blueprint(open311_xml_blp)
     register_error_handlers(app)  # after Api(): ours replaces flask-smorest's handler
     app.after_request(add_pagination_header)

@@ -267,7 +267,11 @@ class RandomDraw(BaseDocument):
     excluded = DictField()  # business id -> inspectors who inspected it in the last year
     pairs = ListField(DictField())  # [{"business_id", "inspectors": [...]}]
 
-    meta = {"collection": "random_draws", "indexes": ["district_scopes"]}
+    meta = {
+        "collection": "random_draws",
+        "indexes": [("district_scopes", "-created_at")],
+        "queryset_class": ScopedQuerySet,  # a draw is its businesses' districts'
+    }
 
     @property
     def candidate_count(self) -> int:

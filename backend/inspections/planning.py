@@ -274,12 +274,29 @@ def draw(
     )
 
 
+def get_draw(principal: Principal, draw_id: Any) -> RandomDraw:
+    return RandomDraw.objects.get_visible(principal, lambda: InspectionNotFound(Text("No such draw.")), id=draw_id)
+
+
+def draws_for(principal: Principal):
+    """The draws of the principal's districts, newest first."""
+    return RandomDraw.objects.visible_to(principal).order_by("-created_at")
+
+
+def draw_names(draw: RandomDraw) -> dict[str, str]:
+    """Names for the ids a draw's pairs hold (businesses and inspectors), two queries for the lot."""
+    business_ids = [ObjectId(p["business_id"]) for p in draw.pairs]
+    inspector_ids = [ObjectId(i) for p in draw.pairs for i in p["inspectors"]]
+    names = {str(b.id): b.name for b in Business.objects(id__in=business_ids).only("name")}
+    for user in User.objects(id__in=inspector_ids).only("display_name", "username"):
+        names[str(user.id)] = user.display_name or user.username
+    return names
+
+
 def verify_draw(principal: Principal, draw_id: Any) -> bool:
     """Anyone in scope can check a draw was not chosen by hand: the recorded seed and lists give the
     recorded pairs again."""
-    record = RandomDraw.objects(id=ObjectId(str(draw_id))).first()
-    if record is None or not (principal.is_admin or set(record.district_scopes) & set(principal.districts)):
-        raise InspectionNotFound(Text("No such draw."))
+    record = get_draw(principal, draw_id)
     per_inspection = len(record.pairs[0]["inspectors"]) if record.pairs else 0
     recent = {business: set(inspectors) for business, inspectors in record.excluded.items()}
     return (
