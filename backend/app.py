@@ -44,6 +44,7 @@ CONSOLE_PAGES = (
     "planning_pages",
     "camera_pages",
     "disposition_pages",
+    "district_pages",
 )
 API_TITLE = "Smart Food Safety API"
 API_DESCRIPTION = (

@@ -2,14 +2,9 @@ from __future__ import annotations
 
 from mongoengine import BooleanField, DateTimeField, ListField, QuerySet, StringField
 
-from backend.core.districts import enclosing_codes
+from backend.core.districts import enclosing_codes, scope_prefix
 from backend.core.models import BaseDocument, DistrictCodeField
 from backend.core.principal import CITIZEN, REGULATOR, ROLES
-
-
-def _scope_prefix(code: str) -> str:
-    """What the codes a scope covers start with: a province's 2 digits, a city's 4, a county's 6."""
-    return code[:2] if code.endswith("0000") else code[:4] if code.endswith("00") else code
 
 
 class UserQuerySet(QuerySet):
@@ -32,7 +27,7 @@ class UserQuerySet(QuerySet):
         if principal.role != ADMIN:
             meeting = Q(districts__in=sorted({c for own in principal.districts for c in enclosing_codes(own)}))
             for own in principal.districts:
-                meeting |= Q(districts__startswith=_scope_prefix(own))
+                meeting |= Q(districts__startswith=scope_prefix(own))
             found = found.filter(meeting, role=REGULATOR, is_active=True)
         if district:
             found = found.filter(districts__in=enclosing_codes(district))

@@ -63,6 +63,8 @@ def _menu(principal: Principal) -> list[tuple[str, str]]:
     items += [("/console/indicators", "指标"), ("/console/dashboard", "大屏")]
     if principal.role in (REGULATOR, ADMIN):
         items += [("/console/wall", "监管墙"), ("/console/cameras/events", "视频事件")]
+    if principal.role in (REGULATOR, ADMIN):
+        items.append(("/console/districts", "辖区设置"))
     if principal.role == ADMIN:
         items.append(("/console/users", "账号"))
     return items

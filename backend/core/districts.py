@@ -100,6 +100,11 @@ def resolve(value: str) -> str:
     raise UnknownDistrict(Text("No division has this name or code."))
 
 
+def scope_prefix(code: str) -> str:
+    """What the codes a scope covers start with: a province's 2 digits, a city's 4, a county's 6."""
+    return code[:2] if code.endswith("0000") else code[:4] if code.endswith("00") else code
+
+
 def covers(scope_code: str, district_code: str) -> bool:
     if not (DISTRICT_CODE.match(scope_code or "") and DISTRICT_CODE.match(district_code or "")):
         return False

@@ -50,6 +50,11 @@ def set_residents(
     )
 
 
+def residents_for(principal: Principal):
+    """The residents kept for the principal's districts, by district then latest year first."""
+    return DistrictResidents.objects.visible_to(principal).order_by("district_code", "-year")
+
+
 def indicators(principal: Principal, *, districts, period: Period, sector: str | None) -> list[IndicatorRow]:
     """Per district: samples in the period per 1,000 residents (the residents of the period's first
     year; all, and agricultural products for residues), their pass rate (and per kind of sampling:

@@ -9,6 +9,8 @@ from the server refusing duplicate ids instead of from a query per row.
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections.abc import Iterable, Mapping
 
 from mongoengine import (
@@ -22,10 +24,10 @@ from mongoengine import (
     IntField,
     ListField,
     ObjectIdField,
-    QuerySet,
     StringField,
 )
 
+from backend.core.districts import scope_prefix
 from backend.core.models import BaseDocument, DistrictCodeField, ScopedQuerySet
 from backend.core.principal import Principal
 
@@ -355,8 +357,13 @@ class Announcement(BaseDocument):
         return {"number": self.number, "samples": self.samples, "failed": self.failed}
 
 
-class ResidentsQuerySet(QuerySet):
-    pass
+class ResidentsQuerySet(ScopedQuerySet):
+    def _for_regulator(self, principal: Principal):
+        """The residents of the districts within the regulator's (a city's regulator: its counties')."""
+        from mongoengine import Q
+
+        prefixes = [Q(district_code__startswith=scope_prefix(own)) for own in principal.districts]
+        return self.filter(functools.reduce(operator.or_, prefixes)) if prefixes else self.none()
 
 
 class DistrictResidents(BaseDocument):
@@ -371,7 +378,7 @@ class DistrictResidents(BaseDocument):
     meta = {
         "collection": "district_residents",
         "queryset_class": ResidentsQuerySet,
-        "indexes": [("year", "district_code")],
+        "indexes": [("year", "district_code"), ("district_code", "year")],
     }
 
     def audit_view(self) -> dict:
