@@ -570,6 +570,15 @@ def events_for_regulator(
     return found.order_by("-created_at", "-id")
 
 
+def evidence_for_regulator(principal: Principal, event_id: Any, index: int) -> bytes:
+    """An event's evidence frame as kept (its hash shows it unaltered), for the regulators of its
+    districts; the business is shown the blurred copy (`problem_picture`)."""
+    event = CameraEvent.objects.get_visible(principal, EventNotFound, id=event_id)
+    if not 0 <= index < len(event.evidence):
+        raise EventNotFound(Text("No picture to show for this problem."))
+    return blob_store().get(event.evidence[index].sha256)
+
+
 def new_problem() -> Problem:
     """A problem the business is told of now, with its deadlines."""
     now = utcnow()

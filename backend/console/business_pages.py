@@ -10,20 +10,17 @@ from __future__ import annotations
 from flask import Blueprint, redirect, request
 
 from backend.console.indicator_pages import render_page, signed_in_page
-from backend.console.page_session import confirmed, form_allowed, listing
+from backend.console.page_session import confirmed, exported, form_allowed, listing
 from backend.core.errors import InvalidInput
 from backend.core.principal import Principal
-from backend.core.tables import csv_text
 from backend.enforcement import credit_file
 from backend.registry import services
 from backend.registry.errors import InvalidTransition
 from backend.registry.models import KIND_LABELS, KINDS, STATUSES, SUBMITTED
-from backend.web.downloads import csv_download, document_response
-from backend.web.pagination import paginate
+from backend.web.downloads import document_response
 
 blp = Blueprint("console_business_pages", __name__)
 PER_PAGE = 20
-EXPORT_ROWS = 10_000
 STATUS_LABELS = {
     "draft": "草稿",
     "submitted": "待审核",
@@ -54,14 +51,20 @@ def _filters() -> tuple[str, str, str]:
 @blp.get("/console/businesses.csv")
 @signed_in_page
 def businesses_csv(principal: Principal):
-    """The list as filtered, for a spreadsheet (at most EXPORT_ROWS rows)."""
     status, kind, q = _filters()
-    found = services.search_for_regulator(principal, status=status or None, kind=kind or None, q=q or None)
-    rows = [
-        (b.name, KIND_LABELS.get(b.kind, b.kind), b.uscc, b.address, STATUS_LABELS.get(b.status), b.updated_at.date())
-        for b in paginate(found, 1, EXPORT_ROWS)
-    ]
-    return csv_download(csv_text(["名称", "业态", "统一社会信用代码", "地址", "状态", "更新"], rows), "businesses.csv")
+    return exported(
+        services.search_for_regulator(principal, status=status or None, kind=kind or None, q=q or None),
+        ["名称", "业态", "统一社会信用代码", "地址", "状态", "更新"],
+        lambda b: (
+            b.name,
+            KIND_LABELS.get(b.kind, b.kind),
+            b.uscc,
+            b.address,
+            STATUS_LABELS.get(b.status),
+            b.updated_at.date(),
+        ),
+        "businesses.csv",
+    )
 
 
 @blp.get("/console/businesses")

@@ -10,8 +10,11 @@ from flask import Blueprint, redirect, request
 from backend.cameras import services
 from backend.cameras.models import CAPTURE, EVENT_STATUSES, NEW, SCENE, STATUS_CHANGE, STATUS_LABELS
 from backend.console.indicator_pages import render_page, signed_in_page
-from backend.console.page_session import form_allowed, listing
+from backend.console.page_session import exported, form_allowed, listing
 from backend.core.principal import Principal
+from backend.core.timeutil import to_shanghai
+from backend.registry import services as registry
+from backend.web.downloads import private_response
 from backend.workflow.errors import TransitionConflict
 
 blp = Blueprint("console_camera_pages", __name__)
@@ -21,11 +24,46 @@ EVENT_STATES = {"new": "待查看", "confirmed": "已确认", "dismissed": "已�
 NOTICES = {"confirmed": "已确认，经营者需要答复。", "dismissed": "已排除。"}
 
 
-def _events_page(principal: Principal, code: int = 200, **values):
+def _filters() -> tuple[str, str]:
     status = request.args.get("status", NEW)
-    status = status if status in EVENT_STATUSES or status == "" else NEW
     kind = request.args.get("kind", "")
-    kind = kind if kind in KIND_LABELS else ""
+    return (status if status in EVENT_STATUSES or status == "" else NEW), (kind if kind in KIND_LABELS else "")
+
+
+def _names(principal: Principal, events) -> dict[str, str]:
+    return registry.names_for_regulator(principal, [e.business_id for e in events])
+
+
+def _content(event) -> str:
+    text = STATUS_LABELS.get(event.label, event.label)
+    if event.previous:
+        text += f"（原为{STATUS_LABELS.get(event.previous, event.previous)}）"
+    return text + (f" · {event.note}" if event.note else "")
+
+
+@blp.get("/console/cameras/events.csv")
+@signed_in_page
+def events_csv(principal: Principal):
+    status, kind = _filters()
+    return exported(
+        services.events_for_regulator(principal, status=status or None, kind=kind or None),
+        ["时间", "经营主体", "类别", "内容", "状态", "处理理由", "取证画面"],
+        lambda e, names: (
+            f"{to_shanghai(e.created_at):%Y-%m-%d %H:%M}",
+            names.get(str(e.business_id), ""),
+            KIND_LABELS.get(e.kind, e.kind),
+            _content(e),
+            EVENT_STATES.get(e.status, e.status),
+            e.review_reason or "",
+            "；".join(f"SHA-256 {evidence.sha256}" for evidence in e.evidence),
+        ),
+        "camera-events.csv",
+        lookup=lambda rows: _names(principal, rows),
+    )
+
+
+def _events_page(principal: Principal, code: int = 200, **values):
+    status, kind = _filters()
     found = services.events_for_regulator(principal, status=status or None, kind=kind or None)
     shown = listing(found, PER_PAGE)
     return render_page(
@@ -33,6 +71,7 @@ def _events_page(principal: Principal, code: int = 200, **values):
         principal,
         code,
         **shown,
+        names=_names(principal, shown["rows"]),
         status_filter=status,
         kind_filter=kind,
         kinds=KIND_LABELS,
@@ -64,3 +103,9 @@ def review(principal: Principal, event_id: str):
         return _events_page(principal, 409, problem="taken")
     done = "confirmed" if decision == "confirm" else "dismissed"
     return redirect(f"/console/cameras/events?done={done}", code=303)
+
+
+@blp.get("/console/cameras/events/<string:event_id>/evidence/<int:index>.jpg")
+@signed_in_page
+def evidence(principal: Principal, event_id: str, index: int):
+    return private_response(services.evidence_for_regulator(principal, event_id, index), "image/jpeg")

@@ -119,6 +119,16 @@ class Events(MethodView):
         return paginate(found, query["page"], query["per_page"])
 
 
+@blp.route("/camera-events/<oid:event_id>/evidence/<int:index>.jpg")
+class EventEvidence(MethodView):
+    @access(REGULATOR, ADMIN)
+    @blp.response(200, content_type="image/jpeg")
+    def get(self, event_id, index):
+        """An event's evidence frame as kept (the business is shown it with faces blurred)"""
+        image = services.evidence_for_regulator(current_principal(), event_id, index)
+        return Response(image, mimetype="image/jpeg", headers={"Cache-Control": "no-store"})
+
+
 @blp.route("/camera-events/<oid:event_id>/review")
 class Review(MethodView):
     @access(REGULATOR, ADMIN)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, request
 
 from backend.console.indicator_pages import render_page, signed_in_page
-from backend.console.page_session import confirmed, field_problems, form_allowed, listing
+from backend.console.page_session import confirmed, exported, field_problems, form_allowed, listing
 from backend.core.errors import InvalidInput
 from backend.core.principal import Principal
 from backend.core.timeutil import today_shanghai
@@ -21,6 +21,25 @@ blp = Blueprint("console_disposition_pages", __name__)
 PER_PAGE = 20
 RETEST_STATES = {"requested": "待决定", "accepted": "已同意，待复检结果", "declined": "不予复检", "retested": "已复检"}
 NOTICES = {"decided": "已决定复检申请。", "result": "已记录复检结果。", "closed": "已办结。"}
+
+
+@blp.get("/console/dispositions.csv")
+@signed_in_page
+def dispositions_csv(principal: Principal):
+    return exported(
+        cases.cases_for_regulator(principal, overdue=request.args.get("overdue") == "1"),
+        ["抽样单号", "经营主体", "食品", "不合格项目", "期限", "状态", "结果"],
+        lambda c: (
+            c.sampling_number,
+            c.business_name,
+            c.food_name,
+            "、".join(c.failed_items),
+            c.deadline,
+            "办理中" if c.status == "open" else "已办结",
+            OUTCOMES.get(c.outcome, c.outcome or ""),
+        ),
+        "dispositions.csv",
+    )
 
 
 @blp.get("/console/dispositions")

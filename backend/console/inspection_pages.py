@@ -14,7 +14,7 @@ from flask import Blueprint, redirect, request
 from backend.accounts import services as accounts
 from backend.blobs.services import read_capped
 from backend.console.indicator_pages import render_page, signed_in_page
-from backend.console.page_session import confirmed, field_problems, form_allowed, listing
+from backend.console.page_session import confirmed, exported, field_problems, form_allowed, listing
 from backend.core.errors import DomainError, InvalidInput
 from backend.core.principal import Principal
 from backend.core.timeutil import today_shanghai
@@ -38,16 +38,44 @@ NOTICES = {
 RECTIFICATION_STATES = {"open": "整改中", "submitted": "待复核", "accepted": "已完成"}
 
 
+def _status() -> str:
+    status = request.args.get("status", "")
+    return status if status in ("draft", "signed") else ""
+
+
+def _names(principal: Principal, inspections) -> dict[str, str]:
+    return registry.names_for_regulator(principal, [i.business_id for i in inspections])
+
+
+@blp.get("/console/inspections.csv")
+@signed_in_page
+def inspections_csv(principal: Principal):
+    return exported(
+        services.search(principal, status=_status() or None),
+        ["检查日期", "经营主体", "类型", "检查人员", "状态", "结果"],
+        lambda i, names: (
+            i.inspected_on,
+            names.get(str(i.business_id), ""),
+            TYPES.get(i.type, i.type),
+            "、".join(i.inspector_names),
+            "已签字" if i.status == "signed" else "填写中",
+            RESULT_LABELS.get(i.result, "") if i.result else "",
+        ),
+        "inspections.csv",
+        lookup=lambda rows: _names(principal, rows),
+    )
+
+
 @blp.get("/console/inspections")
 @signed_in_page
 def inspections_page(principal: Principal):
-    status = request.args.get("status", "")
-    status = status if status in ("draft", "signed") else ""
+    status = _status()
     shown = listing(services.search(principal, status=status or None), PER_PAGE)
     return render_page(
         "console/inspections.html",
         principal,
         **shown,
+        names=_names(principal, shown["rows"]),
         status_filter=status,
         types=TYPES,
         results=RESULT_LABELS,

@@ -23,7 +23,9 @@ from marshmallow import ValidationError
 from backend.accounts import services as accounts
 from backend.core import context
 from backend.core.errors import DomainError
+from backend.core.tables import csv_text
 from backend.web.access import PAGE_COOKIE, page_principal
+from backend.web.downloads import csv_download
 from backend.web.limits import limit_public
 from backend.web.messages import localised, reason_in_chinese
 from backend.web.pagination import paginate
@@ -176,6 +178,23 @@ def listing(found, per_page: int) -> dict:
     rows = paginate(found, page, per_page)
     total = g.pagination["total"]
     return {"rows": rows, "total": total, "page": page, "pages": max(1, -(-total // per_page))}
+
+
+EXPORT_ROWS = 10_000  # a spreadsheet's worth; a longer list is narrowed by its filters first
+
+
+def exported(found, header: list[str], row, filename: str, lookup=None) -> Response:
+    """A list as its page filters it, for a spreadsheet (CSV with a BOM, formulas neutralised): `row`
+    gives a record's cells — `row(record, looked_up)` when `lookup(records)` first fetches what the rows
+    name (business names: one query for the lot). At most EXPORT_ROWS rows; a last line says when
+    there were more."""
+    rows = paginate(found, 1, EXPORT_ROWS)
+    total = g.pagination["total"]
+    looked_up = lookup(rows) if lookup else None
+    table = [row(record, looked_up) if lookup else row(record) for record in rows]
+    if total > len(rows):
+        table.append([f"仅导出前 {EXPORT_ROWS} 行（共 {total} 行），请用筛选条件缩小范围后再导出。"])
+    return csv_download(csv_text(header, table), filename)
 
 
 def safe_next(target: str | None, default: str = "/console/") -> str:

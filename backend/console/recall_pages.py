@@ -10,9 +10,10 @@ from flask import Blueprint, redirect, request
 from markupsafe import Markup, escape
 
 from backend.console.indicator_pages import render_page, signed_in_page
-from backend.console.page_session import confirmed, form_allowed, listing
+from backend.console.page_session import confirmed, exported, form_allowed, listing
 from backend.core.errors import InvalidInput, NotFound
 from backend.core.principal import Principal
+from backend.core.timeutil import to_shanghai
 from backend.trace import services
 from backend.trace.models import CONFIRMED, DISPOSALS, OPEN
 
@@ -59,6 +60,29 @@ def chain_svg(lots: list[dict], backward: bool) -> Markup:
         )
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+@blp.get("/console/recalls.csv")
+@signed_in_page
+def recalls_csv(principal: Principal):
+    def row(recall):
+        summary = services.recall_summary(recall)
+        local = to_shanghai(recall.created_at)
+        return (
+            summary["number"],
+            summary["reason"],
+            "进行中" if summary["status"] == OPEN else "已完成",
+            summary["targets_confirmed"],
+            summary["targets_total"],
+            f"{local:%Y-%m-%d %H:%M}",
+        )
+
+    return exported(
+        services.recalls_for_regulator(principal),
+        ["编号", "原因", "状态", "已确认", "应确认", "发起时间"],
+        row,
+        "recalls.csv",
+    )
 
 
 def _recalls_page(principal: Principal, code: int = 200, **values):

@@ -15,12 +15,12 @@ from flask import Blueprint, redirect, request
 from marshmallow import ValidationError
 
 from backend.console.indicator_pages import render_page, signed_in_page
-from backend.console.page_session import confirmed, field_problems, form_allowed, listing
+from backend.console.page_session import confirmed, exported, field_problems, form_allowed, listing
 from backend.core import context
 from backend.core.errors import InvalidInput, PayloadTooLarge
 from backend.core.principal import Principal
 from backend.core.tables import csv_text
-from backend.core.timeutil import today_shanghai
+from backend.core.timeutil import to_shanghai, today_shanghai
 from backend.sampling import publishing, services
 from backend.sampling.models import DONE, FAILED, PARTIAL, QUEUED, REFUSED, RUNNING, WHOLE
 from backend.sampling.reading import column_labels
@@ -51,6 +51,25 @@ def _upload_page(principal: Principal, code: int = 200, **values):
         districts=principal.districts,
         max_mb=context.settings().IMPORT_MAX_BYTES // (1024 * 1024),
         **values,
+    )
+
+
+@blp.get("/console/sampling/imports.csv")
+@signed_in_page
+def imports_csv(principal: Principal):
+    return exported(
+        services.list_imports(principal),
+        ["文件", "方式", "状态", "已处理行", "总行数", "问题", "上传时间"],
+        lambda r: (
+            r.filename,
+            "部分导入" if r.mode == PARTIAL else "整体导入",
+            STATUS_LABELS.get(r.status, r.status),
+            r.rows_done or 0,
+            r.rows_total or "",
+            r.error_count or 0,
+            f"{to_shanghai(r.created_at):%Y-%m-%d %H:%M}",
+        ),
+        "sampling-imports.csv",
     )
 
 
@@ -141,6 +160,17 @@ def _announcements_page(principal: Principal, code: int = 200, **values):
         errors=values.pop("errors", {}),
         done=request.args.get("done"),
         **values,
+    )
+
+
+@blp.get("/console/sampling/announcements.csv")
+@signed_in_page
+def announcements_csv(principal: Principal):
+    return exported(
+        publishing.announcements_for(principal),
+        ["公告号", "标题", "公告日期", "地区", "样品", "不合格"],
+        lambda a: (a.number, a.title, a.announced_on, a.district_code, a.samples, a.failed),
+        "sampling-announcements.csv",
     )
 
 

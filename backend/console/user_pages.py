@@ -9,7 +9,7 @@ from flask import Blueprint, redirect, request
 
 from backend.accounts import services
 from backend.console.indicator_pages import render_page, signed_in_page
-from backend.console.page_session import field_problems, form_allowed, listing
+from backend.console.page_session import exported, field_problems, form_allowed, listing
 from backend.core.errors import DomainError
 from backend.core.principal import ADMIN, BUREAU, OFFICE, REGULATOR, SECTOR_KINDS, VIEWER, Principal
 from backend.registry.models import KIND_LABELS
@@ -42,6 +42,26 @@ def _admins_only(principal: Principal):
     if principal.role != ADMIN:
         return render_page("console/error.html", principal, 403, reason="forbidden")
     return None
+
+
+@blp.get("/console/users.csv")
+@signed_in_page
+def users_csv(principal: Principal):
+    """The accounts as found (no password hash, no token: the fields an admin sees on the page)."""
+    q = (request.args.get("q") or "").strip()[:50]
+    return _admins_only(principal) or exported(
+        services.colleagues(principal, q=q or None),
+        ["用户名", "姓名", "角色", "地区", "单位", "在岗"],
+        lambda u: (
+            u.username or "",
+            u.display_name or "",
+            ROLE_LABELS.get(u.role, u.role),
+            "、".join(u.districts),
+            u.organisation or "",
+            "是" if u.is_active else "否",
+        ),
+        "users.csv",
+    )
 
 
 @blp.get("/console/users")

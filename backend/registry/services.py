@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from bson import ObjectId
 from mongoengine import NotUniqueError
 from redis.exceptions import RedisError
 
@@ -148,6 +149,15 @@ def list_mine(principal: Principal) -> list[tuple[Business, str]]:
     }
     businesses = Business.objects.visible_to(principal).order_by("-created_at")
     return [(business, roles[business.id]) for business in businesses if business.id in roles]
+
+
+def names_for_regulator(principal: Principal, business_ids) -> dict[str, str]:
+    """The names of the businesses a list shows (one query for its page), those the principal may see."""
+    wanted = {ObjectId(str(b)) for b in business_ids if b and ObjectId.is_valid(str(b))}
+    if not wanted:
+        return {}
+    found = Business.objects.visible_to(principal).filter(id__in=list(wanted)).only("name")
+    return {str(b.id): b.name for b in found}
 
 
 def search_for_regulator(principal: Principal, *, status=None, kind=None, district=None, q=None):

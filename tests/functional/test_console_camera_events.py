@@ -5,6 +5,7 @@ form and a decision someone else made are refused; another district sees none of
 import requests
 
 from backend.cameras import services as cameras
+from tests.builders import jpeg_bytes
 from tests.support import form_token
 
 
@@ -46,3 +47,39 @@ def test_review_camera_events_by_form(api, app, live_server, owned_business, mak
 
     elsewhere = signed_in(live_server, make_console_user, districts=("320582",))
     assert "没有符合条件的事件" in elsewhere.get(page_url, params={"status": ""}, timeout=30).text
+
+
+def test_an_events_evidence_is_shown_and_exported_to_its_regulators_only(
+    api, app, live_server, owned_business, make_console_user, console_login
+):
+    business, owner, _regulator = owned_business
+    made = api.post(
+        f"/api/v1/mp/businesses/{business['id']}/cameras",
+        token=owner,
+        json={"name": "后厨", "area": "cooking", "stream_url": "rtsp://127.0.0.1:1/live", "interval_seconds": 10},
+    )
+    frame = jpeg_bytes()
+    with app.app_context():  # a covered lens, with the frame the worker kept
+        cameras.record_status(made.json()["id"], "covered", previous="online", evidence_jpeg=frame, details={})
+    regulator = signed_in(live_server, make_console_user)
+    page_url = f"{live_server.url}/console/cameras/events"
+    shown = regulator.get(page_url, timeout=30).text
+    assert business["name"] in shown  # which business, linked to its file
+    event_id = shown.split('id="event-', 1)[1].split('"', 1)[0]
+    picture = f"/console/cameras/events/{event_id}/evidence/0.jpg"
+    assert f'src="{picture}"' in shown
+    served = regulator.get(f"{live_server.url}{picture}", timeout=30)
+    assert served.status_code == 200 and served.content == frame and served.headers["Content-Type"] == "image/jpeg"
+    assert "no-store" in served.headers["Cache-Control"]
+    assert regulator.get(f"{live_server.url}/console/cameras/events/{event_id}/evidence/1.jpg").status_code == 404
+    exported = regulator.get(f"{live_server.url}/console/cameras/events.csv", timeout=30).content.decode("utf-8-sig")
+    assert exported.splitlines()[0] == "时间,经营主体,类别,内容,状态,处理理由,取证画面"
+    assert business["name"] in exported and "SHA-256 " in exported
+
+    elsewhere = signed_in(live_server, make_console_user, districts=("320582",))
+    assert elsewhere.get(f"{live_server.url}{picture}", timeout=30).status_code == 404
+    assert business["name"] not in elsewhere.get(f"{live_server.url}/console/cameras/events.csv").text
+    api_picture = f"/api/v1/console/camera-events/{event_id}/evidence/0.jpg"
+    assert api.get(api_picture, token=console_login("regulator", ("320682",))).content == frame  # the API's too
+    assert api.get(api_picture, token=console_login("regulator", ("320582",))).status_code == 404
+    assert api.get(api_picture, token=owner).status_code == 403  # the business sees the blurred copy only

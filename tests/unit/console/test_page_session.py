@@ -22,3 +22,13 @@ def test_a_services_reasons_and_default_message(app):
         assert field_problems(InvalidInput(), "title") == {"title": "部分字段不符合要求。"}
         assert set(field_problems(NotFound(), "case")) == {"case"}
         assert field_problems(ValueError("plain"), "case") == {"case": "plain"}
+
+
+def test_an_export_says_when_it_was_cut(app, monkeypatch):
+    from backend.console import page_session
+
+    monkeypatch.setattr(page_session, "EXPORT_ROWS", 2)
+    with app.test_request_context():
+        response = page_session.exported(["a", "b", "c"], ["列"], lambda value: (value,), "x.csv")
+    lines = response.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert lines[:3] == ["列", "a", "b"] and "共 3 行" in lines[3]
