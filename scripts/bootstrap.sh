@@ -29,3 +29,25 @@ if [ ! -f "$stamp" ]; then
   fi
   touch "$stamp"
 fi
+
+# The console's front-end libraries (htmx) from the npm registry, pinned by package-lock.json and
+# copied where the platform serves them itself: government intranets have no CDN. Every console task
+# works without them; the test command needs them (a browser test checks the partial updates).
+vendor="backend/console/static/vendor"
+vendor_stamp="$vendor/.installed-$(sha256sum package-lock.json | cut -c1-16)"
+if [ ! -f "$vendor_stamp" ]; then
+  if ! command -v npm >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null
+  fi
+  if command -v npm >/dev/null; then
+    npm ci --no-audit --no-fund --silent
+    mkdir -p "$vendor" && rm -f "$vendor"/.installed-*
+    cp node_modules/htmx.org/dist/htmx.min.js "$vendor/htmx.min.js"
+    touch "$vendor_stamp"
+  elif [ "$extra" = "test" ]; then
+    echo "npm is needed to install the console's front-end libraries: sudo apt-get install npm" >&2
+    exit 1
+  else
+    echo "npm not found: the console works without htmx (no partial updates)." >&2
+  fi
+fi

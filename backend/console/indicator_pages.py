@@ -8,6 +8,8 @@ own; the session is the console's cookie (`page_session`)."""
 
 from __future__ import annotations
 
+import functools
+import os
 from functools import wraps
 
 from flask import Blueprint, redirect, render_template, request
@@ -38,6 +40,16 @@ blp = Blueprint(
     "console_pages", __name__, template_folder="templates", static_folder="static", static_url_path="/console/static"
 )
 blp.add_app_template_global(csrf_token)  # every console form carries it (the wall's too)
+
+
+@blp.app_template_global()
+@functools.cache
+def vendored(filename: str) -> bool:
+    """Whether set-up installed a front-end library (`scripts/bootstrap.sh` → static/vendor/): pages
+    load it only then, and work without it."""
+    return os.path.isfile(os.path.join(blp.static_folder, "vendor", filename))
+
+
 blp.add_app_template_filter(to_shanghai, "shanghai")  # times are stored in UTC, shown in Beijing time
 blp.after_app_request(keep_csrf_secret)
 ROLES = (REGULATOR, ADMIN, OFFICE, VIEWER)

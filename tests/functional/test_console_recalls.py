@@ -40,18 +40,21 @@ def test_trace_and_recall_in_a_browser(app, browser_page, live_server, make_cons
     page.wait_for_url(f"{live_server.url}/console/recalls")
     page.fill("#code", first)
     page.click("text=查询")
+    page.wait_for_selector("svg.chain rect")
     assert page.locator("svg.chain rect").count() == 2 and page.locator("svg.chain line").count() == 1
     assert second in page.text_content("svg.chain")
     page.fill("#reason", "农药残留超标")
     page.check("#recall-confirmed")
     page.click("button.recall")
     page.wait_for_url(re.compile(r"/console/recalls/[0-9a-f]{24}$"))
-    assert "0/2" in page.inner_text("main") and page.locator("meta[http-equiv=refresh]").count() == 1
+    assert "0/2" in page.inner_text("main") and page.locator("#live[hx-trigger='every 10s']").count() == 1
     recall_id = page.url.rsplit("/", 1)[1]
+    assert '<noscript><meta http-equiv="refresh" content="10"></noscript>' in page.content()  # without JavaScript
+    page.evaluate("window.sameDocument = true")
     with app.app_context():
         trace.confirm_recall(canteen_owner.user_id, recall_id, trace_code=second, disposal="destroyed")
-    page.reload()
-    assert "1/2" in page.inner_text("main") and "已销毁" in page.inner_text("table")
+    page.wait_for_selector("text=1/2", timeout=15_000)  # the confirmations update in place every 10 s
+    assert "已销毁" in page.inner_text("table") and page.evaluate("window.sameDocument") is True
     assert page.evaluate("document.documentElement.scrollWidth") <= 1366
     page.screenshot(path=os.path.join(ARTIFACTS, "recall-1366x768.png"), full_page=True)
 

@@ -36,7 +36,7 @@ def test_upload_a_result_file_and_watch_it_finish_in_a_browser(
     assert page.get_attribute("progress", "value") == page.get_attribute("progress", "max") == str(len(rows))
     summary = page.inner_text(".summary")
     assert "新增样品" in summary and "31" in summary and "新开核查处置" in summary
-    assert page.locator("meta[http-equiv=refresh]").count() == 0  # no refreshing once it is done
+    assert page.locator("#live[hx-trigger]").count() == 0  # no polling once it is done
     assert page.evaluate("document.documentElement.scrollWidth") <= 1366
     page.screenshot(path=os.path.join(ARTIFACTS, "sampling-import-1366x768.png"), full_page=True)
     # not public until announced; announced from the import's own page
