@@ -15,15 +15,16 @@ class UserQuerySet(QuerySet):
         return self.filter(openid=openid)
 
     def colleagues_of(self, principal, district: str | None = None):
-        """The console accounts a principal may list: an admin, every one; a regulator, the active
+        """The console accounts a principal may list: an admin, every one who signs in with a password
+        (regulators, admins, food-safety offices, sector bureaus, viewers); a regulator, the active
         regulators whose districts meet theirs (the same county, a city or province above it, or a
         county below theirs) — whom they can name as fellow inspectors. `district`: only those
         covering that district."""
         from mongoengine import Q
 
-        from backend.core.principal import ADMIN, CONSOLE_ROLES
+        from backend.core.principal import ADMIN, PASSWORD_ROLES
 
-        found = self.filter(role__in=list(CONSOLE_ROLES))
+        found = self.filter(role__in=list(PASSWORD_ROLES))
         if principal.role != ADMIN:
             meeting = Q(districts__in=sorted({c for own in principal.districts for c in enclosing_codes(own)}))
             for own in principal.districts:

@@ -146,6 +146,7 @@ class Complaint(BaseDocument):
         "indexes": [
             "district_scopes",
             ("status", "current_due"),
+            ("status", "-received_at"),
             "business_id",
             "category",
             "-received_at",

@@ -323,8 +323,20 @@ def get_for_regulator(principal: Principal, number: str) -> Complaint:
     return complaint
 
 
+# How a list of complaints may be ordered: the stage deadline first (the default), or newest first.
+ORDERS = {"deadline": ("current_due", "-received_at"), "received": ("-received_at",)}
+
+
 def search(
-    principal: Principal, *, status=None, kind=None, category=None, overdue=False, due_soon=False, district=None
+    principal: Principal,
+    *,
+    status=None,
+    kind=None,
+    category=None,
+    overdue=False,
+    due_soon=False,
+    district=None,
+    order="deadline",
 ):
     complaints = _visible(principal)
     today = today_shanghai()
@@ -340,7 +352,7 @@ def search(
         complaints = complaints.overdue(today)
     if due_soon:
         complaints = complaints.due_by(today, current_calendar().add_working_days(today, DUE_SOON_WORKING_DAYS))
-    return complaints.order_by("current_due", "-received_at")
+    return complaints.order_by(*ORDERS.get(order, ORDERS["deadline"]))
 
 
 def photo_for_regulator(principal: Principal, number: str, index: int) -> tuple[str, bytes]:

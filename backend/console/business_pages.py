@@ -16,7 +16,7 @@ from backend.core.principal import Principal
 from backend.enforcement import credit_file
 from backend.registry import services
 from backend.registry.errors import InvalidTransition
-from backend.registry.models import KIND_LABELS, KINDS, STATUSES, SUBMITTED
+from backend.registry.models import CLOSURE, KIND_LABELS, KINDS, STATUSES, SUBMITTED
 from backend.web.downloads import document_response
 
 blp = Blueprint("console_business_pages", __name__)
@@ -38,22 +38,35 @@ DOCUMENT_LABELS = {
 }
 CONSOLE_PAGES = (("/api/v1/console/complaints/", "/console/complaints/"),)
 MESSAGES = {"approve": "已批准，经营者的公示二维码已生成。", "reject": "已驳回，经营者会收到驳回理由。"}
+CHANGE_MESSAGES = {
+    "change_approved": "已批准变更，主体信息和公示卡已更新。",
+    "closure_approved": "已批准注销，公示卡显示已注销。",
+    "change_rejected": "已驳回申请，经营者会收到驳回理由。",
+}
 
 
-def _filters() -> tuple[str, str, str]:
+SORTS = {"updated": "最近更新在前", "name": "按名称"}
+
+
+def _filters() -> tuple[str, str, str, str]:
     status = request.args.get("status", SUBMITTED)
     status = status if status in STATUSES or status == "" else SUBMITTED
     kind = request.args.get("kind", "")
     kind = kind if kind in KINDS else ""
-    return status, kind, (request.args.get("q") or "").strip()[:100]
+    sort = request.args.get("sort", "")
+    return status, kind, (request.args.get("q") or "").strip()[:100], (sort if sort in SORTS else "updated")
+
+
+def _found(principal: Principal):
+    status, kind, q, sort = _filters()
+    return services.search_for_regulator(principal, status=status or None, kind=kind or None, q=q or None, order=sort)
 
 
 @blp.get("/console/businesses.csv")
 @signed_in_page
 def businesses_csv(principal: Principal):
-    status, kind, q = _filters()
     return exported(
-        services.search_for_regulator(principal, status=status or None, kind=kind or None, q=q or None),
+        _found(principal),
         ["名称", "业态", "统一社会信用代码", "地址", "状态", "更新"],
         lambda b: (
             b.name,
@@ -70,16 +83,16 @@ def businesses_csv(principal: Principal):
 @blp.get("/console/businesses")
 @signed_in_page
 def businesses_page(principal: Principal):
-    status, kind, q = _filters()
-    found = services.search_for_regulator(principal, status=status or None, kind=kind or None, q=q or None)
-    shown = listing(found, PER_PAGE)  # most recently changed first (the service's order)
+    status, kind, q, sort = _filters()
     return render_page(
         "console/businesses.html",
         principal,
-        **shown,
+        **listing(_found(principal), PER_PAGE),
         status_filter=status,
         kind=kind,
         q=q,
+        sort=sort,
+        sorts=SORTS,
         statuses=STATUS_LABELS,
         kinds=KIND_LABELS,
     )
@@ -107,11 +120,12 @@ def _detail(principal: Principal, business_id: str, status: int = 200, **values)
         kinds=KIND_LABELS,
         document_labels=DOCUMENT_LABELS,
         can_review=business.status == SUBMITTED,
+        change=services.pending_change_for_regulator(principal, business.id),
         credit=found["credit_class"],
         counts=[count for count in found["counts"] if count["total"]],
         entries=entries,
         sections=credit_file.SECTIONS,
-        message=MESSAGES.get(request.args.get("done", "")),
+        message=(MESSAGES | CHANGE_MESSAGES).get(request.args.get("done", "")),
         **values,
     )
 
@@ -140,6 +154,30 @@ def review(principal: Principal, business_id: str):
     except InvalidTransition:
         return _detail(principal, business_id, 409, problem="taken")
     return redirect(f"/console/businesses/{business_id}?done={action}", code=303)
+
+
+@blp.post("/console/businesses/<string:business_id>/changes/<string:change_id>")
+@signed_in_page
+def review_change(principal: Principal, business_id: str, change_id: str):
+    """A change (变更) or closure (注销) approved — the business and its card take it at once, so it is
+    confirmed first — or rejected with the reason."""
+    if not form_allowed():
+        return _detail(principal, business_id, 403, problem="form")
+    approve = request.form.get("action") == "approve"
+    reason = (request.form.get("reason") or "").strip()[:1000]
+    pending = services.pending_change_for_regulator(principal, business_id)
+    if pending is None or str(pending.id) != change_id:  # reviewed meanwhile (or a double click)
+        return _detail(principal, business_id, 409, problem="taken")
+    if approve and not confirmed():
+        return _detail(principal, business_id, 422, problem="change_unconfirmed", reason=reason)
+    try:
+        reviewed = services.review_change(principal, change_id, approve, reason or None)
+    except InvalidInput:
+        return _detail(principal, business_id, 422, problem="change_reason", reason=reason)
+    except InvalidTransition:
+        return _detail(principal, business_id, 409, problem="taken")
+    done = ("closure_approved" if reviewed.kind == CLOSURE else "change_approved") if approve else "change_rejected"
+    return redirect(f"/console/businesses/{business_id}?done={done}", code=303)
 
 
 @blp.get("/console/businesses/<string:business_id>/documents/<string:document_id>")

@@ -60,18 +60,26 @@ ACTIONS = {
 }
 
 
-def _filters() -> tuple[str, bool]:
-    status = request.args.get("status", "")
-    return (status if status in STATUSES else ""), request.args.get("overdue") == "1"
+SORTS = {"deadline": "期限近的在前", "received": "最新收到在前"}
+
+
+def _filters() -> tuple[str, bool, str]:
+    status, sort = request.args.get("status", ""), request.args.get("sort", "")
+    overdue = request.args.get("overdue") == "1"
+    return (status if status in STATUSES else ""), overdue, (sort if sort in SORTS else "deadline")
+
+
+def _found(principal: Principal):
+    status, overdue, sort = _filters()
+    return services.search(principal, status=status or None, overdue=overdue, order=sort)
 
 
 @blp.get("/console/complaints.csv")
 @signed_in_page
 def complaints_csv(principal: Principal):
     """The list as filtered (the complainant never)."""
-    status, overdue = _filters()
     return exported(
-        services.search(principal, status=status or None, overdue=overdue),
+        _found(principal),
         ["编号", "类别", "分类", "对象", "状态", "收到", "本阶段期限"],
         lambda c: (
             c.number,
@@ -89,14 +97,16 @@ def complaints_csv(principal: Principal):
 @blp.get("/console/complaints")
 @signed_in_page
 def complaints_page(principal: Principal):
-    status, overdue = _filters()
-    shown = listing(services.search(principal, status=status or None, overdue=overdue), PER_PAGE)
+    status, overdue, sort = _filters()
+    shown = listing(_found(principal), PER_PAGE)
     return render_page(
         "console/complaints.html",
         principal,
         **shown,
         status_filter=status,
         overdue=overdue,
+        sort=sort,
+        sorts=SORTS,
         statuses=STATUS_LABELS,
         kinds=KIND_LABELS,
         today=today_shanghai(),

@@ -16,7 +16,7 @@ from backend.blobs.services import read_capped
 from backend.console.indicator_pages import render_page, signed_in_page
 from backend.console.page_session import confirmed, exported, field_problems, form_allowed, listing
 from backend.core.errors import DomainError, InvalidInput
-from backend.core.principal import Principal
+from backend.core.principal import REGULATOR, Principal
 from backend.core.timeutil import today_shanghai
 from backend.inspections import services
 from backend.inspections.errors import InspectionSigned
@@ -87,7 +87,7 @@ def _new_page(principal: Principal, business_id: str, code: int = 200, **values)
     colleagues = [
         user
         for user in accounts.colleagues(principal, district=business.district_code)
-        if str(user.id) != principal.user_id
+        if user.role == REGULATOR and str(user.id) != principal.user_id
     ]
     return render_page(
         "console/inspection_new.html",

@@ -20,6 +20,7 @@ ROLES = (CITIZEN, REGULATOR, ADMIN, OFFICIAL, OFFICE, BUREAU, VIEWER)
 SECTOR_KINDS = ("school_canteen", "hospital_canteen", "elderly_canteen", "government_canteen")
 # Business membership (owner / manager / staff) is per business, held by the registry, not a user role.
 CONSOLE_ROLES = (REGULATOR, ADMIN)
+PASSWORD_ROLES = (REGULATOR, ADMIN, OFFICE, BUREAU, VIEWER)  # the accounts that sign in to the console
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,17 @@ PLAN = {
 }
 
 
+def _lights_went_off(camera: Camera | None) -> None:
+    """An event waiting for the district's review, with the frame the worker kept as evidence (the
+    kitchen dark), as the console's 视频事件 shows it before the worker has run."""
+    if camera is None:
+        return
+    ok, jpeg = cv2.imencode(".jpg", kitchen_frame(12, lights=0.06))
+    services.record_status(
+        camera.id, "dark", previous="online", evidence_jpeg=jpeg.tobytes() if ok else None, details={}
+    )
+
+
 def seed_cameras(users: dict) -> None:
     folder = context.settings().CAMERA_FILE_DIR
     if not folder or Camera.objects.count():
@@ -115,4 +126,6 @@ def seed_cameras(users: dict) -> None:
                 Camera.objects(id=camera.id).update(
                     set__public_approved=True, set__approved_by=regulator.id, set__approved_at=utcnow()
                 )
+        if business_name == "如皋老张面馆":
+            _lights_went_off(Camera.objects(business_id=business.id).order_by("created_at").first())
         services.publish_card(business.id)

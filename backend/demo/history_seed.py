@@ -22,7 +22,6 @@ from backend.demo.staff_seed import DAYS_OF_ROUTINE
 from backend.registry.models import Business
 from backend.routine import services as routine
 from backend.sampling import importing
-from backend.sampling import kpis as sampling_kpis
 from backend.sampling import services as sampling
 from backend.sampling.models import Sample
 
@@ -67,8 +66,6 @@ def seed_history(months: int) -> int:
     regulator = Principal(user_id=str(user.id), role=REGULATOR, session_id="demo-seed", districts=tuple(user.districts))
     rng = random.Random(2026)
     today = today_shanghai()
-    for year in {today.year, today.year - 1}:  # 第七次人口普查: 如皋 1,237,400 常住人口
-        sampling_kpis.set_residents(regulator, district=DISTRICT, year=year, residents=1_237_400, source="人口普查")
     for index, first in enumerate(_months(months, today)):
         _complaints(regulator, restaurant, first, index, rng)
         _samples(regulator, restaurant, first, index, rng)

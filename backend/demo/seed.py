@@ -112,6 +112,9 @@ def seed_demo() -> dict:
     complaints = seed_complaints()
     from backend.core import context
     from backend.demo.history_seed import seed_history
+    from backend.demo.indicators_seed import seed_indicators
+
+    seed_indicators()  # the residents the history's samples are counted against
 
     seed_history(context.settings().DEMO_HISTORY_MONTHS)
     return {"users": users, "complaints": complaints}

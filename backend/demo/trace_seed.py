@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from backend.accounts.models import User
+from backend.core.principal import REGULATOR, Principal
 from backend.core.timeutil import today_shanghai
 from backend.demo.registry_seed import demo_code
 from backend.purchasing import services as purchasing
@@ -114,6 +116,20 @@ def seed_trace(users: dict) -> None:
         to_home.id,
         [{**lot, "line": 0, "lot_code": "XD-2", "quantity": 3, "produced_on": first.produced_on, "inputs": split}],
         trace_codes=_codes("XD-2"),
+    )
+    _recall(users, second, Lot.objects(supplier_id=wholesaler.id, lot_code="XD-1").first())
+
+
+def _recall(users: dict, lot: Lot, merged: Lot) -> None:
+    """A recall of 如皋's regulator from one of the farm's lots: the canteen it reached through the
+    wholesaler's merged lot has confirmed; the wholesaler has not yet."""
+    user = User.objects.by_username("rugao").first()
+    if user is None or merged is None:
+        return
+    regulator = Principal(user_id=str(user.id), role=REGULATOR, session_id="demo-seed", districts=tuple(user.districts))
+    recall = trace.start_recall(regulator, reason="快检发现毒死蜱残留超标（演示）", trace_code=lot.trace_code)
+    trace.confirm_recall(
+        users["canteen"].id, recall.id, trace_code=merged.trace_code, disposal="destroyed", note="已封存并销毁"
     )
 
 

@@ -91,9 +91,11 @@ class BusinessQuerySet(ScopedQuerySet):
         """Current or retired code; one query."""
         return self.filter(__raw__={"$or": [{"public_code": code}, {"retired_public_codes": code}]})
 
-    def matching(self, *, status=None, kind=None, district=None, q=None):
+    ORDERS = {"updated": ("-updated_at",), "name": ("name",)}
+
+    def matching(self, *, status=None, kind=None, district=None, q=None, order="updated"):
         """The console's search: by status, kind, district (a city or province covers its parts), and
-        a whole USCC or part of the name; most recently changed first."""
+        a whole USCC or part of the name; most recently changed first, or by name."""
         from backend.registry.validators import uscc_problem
 
         found = self
@@ -108,7 +110,7 @@ class BusinessQuerySet(ScopedQuerySet):
             # a whole USCC, else part of the name (MongoEngine escapes the regex)
             whole_uscc = uscc_problem(q.upper()) is None
             found = found.filter(uscc=q.upper()) if whole_uscc else found.filter(name__icontains=q)
-        return found.order_by("-updated_at")
+        return found.order_by(*self.ORDERS.get(order, self.ORDERS["updated"]))
 
     def drafts_of(self, user_id):
         return self.filter(owner_id=user_id, status=DRAFT)

@@ -160,10 +160,12 @@ def names_for_regulator(principal: Principal, business_ids) -> dict[str, str]:
     return {str(b.id): b.name for b in found}
 
 
-def search_for_regulator(principal: Principal, *, status=None, kind=None, district=None, q=None):
+def search_for_regulator(principal: Principal, *, status=None, kind=None, district=None, q=None, order="updated"):
     if not principal.is_console_user:
         raise Forbidden()
-    return Business.objects.visible_to(principal).matching(status=status, kind=kind, district=district, q=q)
+    return Business.objects.visible_to(principal).matching(
+        status=status, kind=kind, district=district, q=q, order=order
+    )
 
 
 # --- registration -----------------------------------------------------------------------------------
@@ -761,6 +763,17 @@ def review_change(principal: Principal, change_id: Any, approve: bool, reason: s
     else:
         Business.objects(id=change.business_id, pending_change=change.id).update_one(unset__pending_change=True)
     return reviewed
+
+
+def pending_change_for_regulator(principal: Principal, business_id: Any) -> BusinessChange | None:
+    """The change or closure a business asked for that waits for review, if any (one at a time)."""
+    business = get_for_regulator(principal, business_id)
+    return (
+        BusinessChange.objects.visible_to(principal)
+        .filter(business_id=business.id, status=CHANGE_SUBMITTED)
+        .order_by("-created_at")
+        .first()
+    )
 
 
 def pending_changes(principal: Principal):

@@ -30,5 +30,6 @@ def work(principal: Principal, today) -> list[WorkList]:
                 f"{'注销' if c.kind == CLOSURE else '信息变更'}申请 · {to_shanghai(c.created_at):%Y年%-m月%-d日}提交"
             ),
             today,
+            link=lambda c: f"/console/businesses/{c.business_id}#change",
         ),
     ]

@@ -351,7 +351,11 @@ class Announcement(BaseDocument):
     failed = IntField(required=True)
     announced_by = ObjectIdField(required=True)
 
-    meta = {"collection": "sampling_announcements", "queryset_class": AnnouncementQuerySet}
+    meta = {
+        "collection": "sampling_announcements",
+        "queryset_class": AnnouncementQuerySet,
+        "indexes": [("district_scopes", "-announced_on")],  # a district's announcements, newest first
+    }
 
     def audit_view(self) -> dict:
         return {"number": self.number, "samples": self.samples, "failed": self.failed}

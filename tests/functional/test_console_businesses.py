@@ -69,6 +69,16 @@ def test_reviews_by_form_over_http(api, live_server, mp_login, make_console_user
     assert exported.headers["Content-Type"].startswith("text/csv")
     table = exported.content.decode("utf-8-sig").splitlines()
     assert table[0].startswith("名称,业态") and len(table) == 2 and "<b>如皋</b>面馆" in table[1]
+    second = submitted_business(api, mp_login()["access_token"], name="阿福小吃")  # newer, but later by name
+    newest = regulator.get(f"{live_server.url}/console/businesses.csv", timeout=30).content.decode("utf-8-sig")
+    by_name = regulator.get(f"{live_server.url}/console/businesses.csv", params={"sort": "name"}).content
+    assert [line.split(",")[0] for line in newest.splitlines()[1:]] == [second["name"], business["name"]]
+    assert [line.split(",")[0] for line in by_name.decode("utf-8-sig").splitlines()[1:]] == [
+        business["name"],
+        second["name"],
+    ]  # "<" sorts before "阿" as the index orders them
+    shown = regulator.get(f"{live_server.url}/console/businesses", params={"sort": "name"}, timeout=30).text
+    assert '<option value="name" selected>' in shown
     other = regulator.get(f"{live_server.url}/console/businesses/{elsewhere['id']}", timeout=30)
     assert other.status_code == 404 and "没有找到" in other.text  # as for a record that does not exist
 
@@ -111,3 +121,45 @@ def test_a_huge_form_and_an_unknown_console_page_are_chinese_pages(live_server, 
     )
     assert huge.status_code == 413 and "文件过大" in huge.text and "Traceback" not in huge.text
     assert regulator.get(f"{live_server.url}/console/businesses", timeout=30).status_code == 200  # still signed in
+
+
+def test_a_change_and_a_closure_are_reviewed_on_the_business_page(api, live_server, owned_business, make_console_user):
+    business, owner, _regulator = owned_business
+    asked = api.post(
+        f"/api/v1/mp/businesses/{business['id']}/changes", token=owner, json={"address": "如皋市如城街道新址 8 号"}
+    )
+    assert asked.status_code == 201, asked.text
+    regulator, colleague = signed_in(live_server, make_console_user), signed_in(live_server, make_console_user)
+    work = regulator.get(f"{live_server.url}/console/", timeout=30).text
+    url = f"{live_server.url}/console/businesses/{business['id']}"
+    assert f'href="/console/businesses/{business["id"]}#change"' in work  # the to-do line opens it
+    shown = regulator.get(url, timeout=30).text
+    assert 'id="change"' in shown and "如皋市如城街道新址 8 号" in shown and business["address"] in shown
+    token, other_token = form_token(regulator, url), form_token(colleague, url)
+    action = f"{url}/changes/{asked.json()['id']}"
+
+    unconfirmed = regulator.post(action, data={"csrf_token": token, "action": "approve"})
+    assert unconfirmed.status_code == 422 and 'id="change-confirmed-error"' in unconfirmed.text
+    no_reason = regulator.post(action, data={"csrf_token": token, "action": "reject", "reason": " "})
+    assert no_reason.status_code == 422 and 'id="change-reason-error"' in no_reason.text
+    approved = regulator.post(action, data={"csrf_token": token, "action": "approve", "confirmed": "yes"})
+    assert approved.status_code == 200 and "已批准变更" in approved.text and 'id="change"' not in approved.text
+    assert "如皋市如城街道新址 8 号" in approved.text.split("<dl", 1)[1].split("</dl>", 1)[0]  # the record took it
+    late = colleague.post(action, data={"csrf_token": other_token, "action": "reject", "reason": "材料不全"})
+    assert late.status_code == 409 and "已被他人处理" in late.text
+
+    closing = api.post(
+        f"/api/v1/mp/businesses/{business['id']}/closure", token=owner, json={"note": "店面到期不再经营"}
+    )
+    assert closing.status_code == 201, closing.text
+    shown = regulator.get(url, timeout=30).text
+    assert "待审核的注销申请" in shown and "店面到期不再经营" in shown
+    closed = regulator.post(
+        f"{url}/changes/{closing.json()['id']}", data={"csrf_token": token, "action": "approve", "confirmed": "yes"}
+    )
+    assert closed.status_code == 200 and "已批准注销" in closed.text
+    elsewhere = signed_in(live_server, make_console_user, districts=("320582",))
+    assert (
+        elsewhere.post(action, data={"csrf_token": form_token(elsewhere, f"{live_server.url}/console/")}).status_code
+        == 404
+    )

@@ -156,5 +156,10 @@ def test_a_long_list_pages_and_keeps_its_filters(api, live_server, make_console_
     assert "第 2/2 页" in second.text and "上一页" in second.text and "下一页" not in second.text
     shown = sum(number in first.text for number in numbers) + sum(number in second.text for number in numbers)
     assert shown == 21  # each once, none lost between the pages
+    newest = regulator.get(f"{live_server.url}/console/complaints", params={"status": "received", "sort": "received"})
+    assert newest.text.index(numbers[-1]) < newest.text.index(numbers[-2])  # the last received first
+    assert '<option value="received" selected>' in newest.text
+    odd = regulator.get(f"{live_server.url}/console/complaints", params={"sort": "{'$ne': 1}"}, timeout=30)
+    assert odd.status_code == 200 and '<option value="deadline" selected>' in odd.text
     wrong = regulator.get(f"{live_server.url}/console/complaints", params={"page": "-3"}, timeout=30)
     assert wrong.status_code == 200 and "第 1/2 页" in wrong.text

@@ -1,0 +1,59 @@
+"""The demo gives every console list something to show: a regulator of 如皋 (rugao) and the admin sign
+in to the platform seeded as `./scripts/run` seeds it, and no list of their menus or areas is empty."""
+
+import re
+
+import pytest
+import requests
+
+from backend.demo.seed import DEMO_PASSWORD
+from tests.support import LiveServer, form_token
+
+EMPTY = re.compile(r"还没有|没有符合|没有找到|没有核查处置|无需办理")
+REGULATOR_LISTS = (
+    "/console/",
+    "/console/businesses?status=",
+    "/console/complaints",
+    "/console/inspections",
+    "/console/inspections/plan",
+    "/console/sampling",
+    "/console/sampling/announcements",
+    "/console/dispositions",
+    "/console/recalls",
+    "/console/cameras/events?status=",
+    "/console/districts",
+)
+
+
+@pytest.fixture
+def demo_server(config, tmp_path):
+    from backend.app import create_app
+
+    server = LiveServer(create_app({**config, "SEED_DEMO": True, "CAMERA_FILE_DIR": str(tmp_path)}))
+    yield server
+    server.stop()
+
+
+def _signed_in(server, username: str) -> requests.Session:
+    session = requests.Session()
+    token = form_token(session, f"{server.url}/console/login")
+    signed = session.post(
+        f"{server.url}/console/login", data={"username": username, "password": DEMO_PASSWORD, "csrf_token": token}
+    )
+    assert signed.status_code == 200 and "退出" in signed.text
+    return session
+
+
+def test_every_console_list_of_the_demo_has_rows(demo_server):
+    regulator = _signed_in(demo_server, "rugao")
+    empty = []
+    for path in REGULATOR_LISTS:
+        page = regulator.get(f"{demo_server.url}{path}", timeout=60)
+        assert page.status_code == 200, path
+        main = page.text.split("<main", 1)[1]
+        assert "<tbody>" in main or "<li" in main, path
+        empty += [f"{path}: {found.group(0)}" for found in EMPTY.finditer(main)]
+    assert empty == [], "\n".join(empty)
+    admin = _signed_in(demo_server, "admin")
+    accounts = admin.get(f"{demo_server.url}/console/users", timeout=60).text
+    assert "rugao" in accounts and "shianban" in accounts
