@@ -1,4 +1,5 @@
 from backend.core.errors import Conflict, RateLimited, ServiceUnavailable, Unauthorized
+from backend.workflow.errors import TransitionConflict
 
 
 class InvalidCredentials(Unauthorized):
@@ -23,6 +24,10 @@ class WeChatQuotaExceeded(RateLimited):
 
 class WeChatUnavailable(ServiceUnavailable):
     default_message = "WeChat did not answer; try again shortly."
+
+
+class AccountStateConflict(TransitionConflict):
+    default_message = "The account is already in that state; reload and try again."
 
 
 class UsernameTaken(Conflict):

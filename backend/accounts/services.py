@@ -13,11 +13,11 @@ from bson.errors import InvalidId
 from mongoengine import NotUniqueError
 
 from backend.accounts import tokens, wechat
-from backend.accounts.errors import InvalidCredentials, LoginLocked, UsernameTaken
+from backend.accounts.errors import AccountStateConflict, InvalidCredentials, LoginLocked, UsernameTaken
 from backend.accounts.models import User
 from backend.core import context, districts
 from backend.core.errors import Forbidden, InvalidInput, NotFound
-from backend.core.principal import ADMIN, BUREAU, CITIZEN, OFFICE, REGULATOR, VIEWER, Principal
+from backend.core.principal import ADMIN, BUREAU, CITIZEN, OFFICE, PASSWORD_ROLES, REGULATOR, VIEWER, Principal
 from backend.core.text import Text
 from backend.core.timeutil import utcnow
 from backend.workflow.services import change_state, create_record
@@ -157,6 +157,33 @@ def colleagues(principal: Principal, *, district: str | None = None, q: str | No
     if q:
         found = found.filter(Q(display_name__icontains=q) | Q(username__icontains=q))
     return found
+
+
+def set_active(principal: Principal, user_id: Any, active: bool, reason: str | None = None) -> User:
+    """An admin stops a console account (a regulator who left: every page and API call of theirs is
+    refused from the next request, `web.access` reads `is_active` each time) or lets it sign in again;
+    audited with the reason. An admin never stops their own account (someone must be left to undo it)."""
+    if not principal.is_admin:
+        raise Forbidden()
+    if str(user_id) == principal.user_id and not active:
+        raise InvalidInput(errors={"user_id": [Text("An admin may not stop their own account.")]})
+    try:
+        user = User.objects(id=ObjectId(str(user_id)), role__in=list(PASSWORD_ROLES)).first()
+    except InvalidId:
+        user = None
+    if user is None:
+        raise NotFound(Text("Only console accounts are managed here."))
+    return change_state(
+        User.objects,
+        user.id,
+        action="reactivated" if active else "deactivated",
+        actor_id=principal.user_id,
+        target_type="user",
+        updates={"set__is_active": active},
+        conditions={"is_active": not active},
+        audit_extra={"reason": reason} if reason else None,
+        conflict=AccountStateConflict,
+    )
 
 
 def create_console_user(

@@ -10,14 +10,16 @@ from flask import Blueprint, redirect, request
 from backend.accounts import services
 from backend.console.indicator_pages import render_page, signed_in_page
 from backend.console.page_session import exported, field_problems, form_allowed, listing
-from backend.core.errors import DomainError
+from backend.core.errors import DomainError, InvalidInput
 from backend.core.principal import ADMIN, BUREAU, OFFICE, REGULATOR, SECTOR_KINDS, VIEWER, Principal
 from backend.registry.models import KIND_LABELS
+from backend.workflow.errors import TransitionConflict
 
 blp = Blueprint("console_user_pages", __name__)
 PER_PAGE = 50
 ROLE_LABELS = {REGULATOR: "监管人员", OFFICE: "食安办", BUREAU: "行业主管部门", VIEWER: "只读（大屏）", ADMIN: "管理员"}
 FIELDS = ("username", "role", "districts", "display_name", "organisation", "sectors")
+CHANGED = {"deactivate": "已停用该账号，其所有页面和接口即刻不能再用。", "reactivate": "已恢复该账号，可以重新登录。"}
 
 
 def _users_page(principal: Principal, code: int = 200, **values):
@@ -34,6 +36,7 @@ def _users_page(principal: Principal, code: int = 200, **values):
         typed=values.pop("typed", {}),
         errors=values.pop("errors", {}),
         done=request.args.get("done"),
+        changed=CHANGED.get(request.args.get("changed", "")),
         **values,
     )
 
@@ -95,3 +98,24 @@ def create(principal: Principal):
     except DomainError as error:
         return _users_page(principal, error.http_status, typed=typed, errors=field_problems(error, "username"))
     return redirect(f"/console/users?done={user.username}", code=303)
+
+
+@blp.post("/console/users/<string:user_id>/<any(deactivate, reactivate):action>")
+@signed_in_page
+def set_active(principal: Principal, user_id: str, action: str):
+    """Stop an account (with the reason) or let it sign in again; a state someone else set first is a 409."""
+    refused = _admins_only(principal)
+    if refused:
+        return refused
+    if not form_allowed():
+        return _users_page(principal, 403, problem="form")
+    reason = (request.form.get("reason") or "").strip()[:1000]
+    if action == "deactivate" and not reason:
+        return _users_page(principal, 422, errors={"stop": "请填写停用理由。"}, stopped=user_id)
+    try:
+        services.set_active(principal, user_id, action == "reactivate", reason or None)
+    except TransitionConflict:
+        return _users_page(principal, 409, problem="taken")
+    except InvalidInput as error:
+        return _users_page(principal, 422, refusal=field_problems(error, "user_id")["user_id"])
+    return redirect(f"/console/users?changed={action}", code=303)

@@ -8,6 +8,7 @@ from flask.views import MethodView
 from backend.accounts import services
 from backend.accounts.schemas import ColleagueQuerySchema, ConsoleUserCreateSchema, UserSchema
 from backend.core.principal import ADMIN, REGULATOR
+from backend.core.schemas import EmptySchema, ReasonSchema
 from backend.web.access import access, current_principal
 from backend.web.blueprint import Blueprint
 from backend.web.pagination import paginate
@@ -36,3 +37,23 @@ class ConsoleUsers(MethodView):
     def post(self, body):
         """Create a regulator or an admin"""
         return services.create_console_user(actor_id=current_principal().user_id, **body)
+
+
+@blp.route("/<oid:user_id>/deactivate")
+class DeactivateUser(MethodView):
+    @access(ADMIN)
+    @blp.arguments(ReasonSchema)
+    @blp.response(200, UserSchema)
+    def post(self, body, user_id):
+        """Stop a console account (someone who left), with the reason: refused from the next request; audited"""
+        return services.set_active(current_principal(), user_id, False, body["reason"])
+
+
+@blp.route("/<oid:user_id>/reactivate")
+class ReactivateUser(MethodView):
+    @access(ADMIN)
+    @blp.arguments(EmptySchema)
+    @blp.response(200, UserSchema)
+    def post(self, body, user_id):
+        """Let a stopped console account sign in again; audited"""
+        return services.set_active(current_principal(), user_id, True)
