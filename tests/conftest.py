@@ -11,7 +11,14 @@ import requests
 from backend.demo.wechat_imitation import WeChatImitation
 from backend.devtools.processes import LocalRedisCluster
 from backend.devtools.query_shapes import Recorder
-from tests.support import TEST_SECRET, LiveServer, MongoCommandCounter, RedisServer, mongodb_test_uri
+from tests.support import (
+    TEST_SECRET,
+    LiveServer,
+    MongoCommandCounter,
+    RedisServer,
+    console_pages_session,
+    mongodb_test_uri,
+)
 
 MongoCommandCounter.register_monitor()
 QUERY_SHAPES = Recorder()  # every query shape the suite runs in its own process (tests/test_index_coverage.py)
@@ -209,6 +216,17 @@ def make_console_user(app):
         return username, password
 
     return make
+
+
+@pytest.fixture
+def console_pages(live_server, make_console_user):
+    """Sign a new console user (role, districts) in to the live server's console pages; returns the
+    session (`tests.support.console_pages_session`)."""
+
+    def sign_in(role="regulator", districts=("320682",)):
+        return console_pages_session(live_server.url, *make_console_user(role, districts))
+
+    return sign_in
 
 
 @pytest.fixture

@@ -154,3 +154,18 @@ def form_token(session, url: str) -> str:
     found = re.search(r'name="csrf_token" value="([^"]+)"', shown.text)
     assert found, f"no form on {url} ({shown.status_code})"
     return found.group(1)
+
+
+def console_pages_session(base_url: str, username: str, password: str):
+    """A session signed in to the console's pages as a browser is: the sign-in form with its CSRF
+    token; the session keeps the cookies. `.username` says who it is."""
+    import requests
+
+    session = requests.Session()
+    token = form_token(session, f"{base_url}/console/login")
+    signed = session.post(
+        f"{base_url}/console/login", data={"username": username, "password": password, "csrf_token": token}, timeout=30
+    )
+    assert signed.status_code == 200 and "/console/login" not in signed.url, f"{username} could not sign in"
+    session.username = username
+    return session

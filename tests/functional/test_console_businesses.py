@@ -5,24 +5,10 @@ send: a missing reason, a forged form, a review someone else made first, another
 import os
 import re
 
-import requests
-
 from tests.builders import fresh_uscc, submitted_business
 from tests.support import form_token
 
 ARTIFACTS = os.path.join(os.path.dirname(__file__), "..", "..", "test-artifacts")
-
-
-def signed_in(live_server, make_console_user, role="regulator", districts=("320682",)):
-    username, password = make_console_user(role, districts)
-    session = requests.Session()
-    token = form_token(session, f"{live_server.url}/console/login")
-    session.post(
-        f"{live_server.url}/console/login",
-        data={"username": username, "password": password, "csrf_token": token},
-        timeout=10,
-    )
-    return session
 
 
 def test_review_a_registration_in_a_browser(api, browser_page, live_server, mp_login, make_console_user):
@@ -54,12 +40,12 @@ def test_review_a_registration_in_a_browser(api, browser_page, live_server, mp_l
     assert page.evaluate("document.documentElement.scrollWidth") <= 768
 
 
-def test_reviews_by_form_over_http(api, live_server, mp_login, make_console_user):
+def test_reviews_by_form_over_http(api, live_server, mp_login, console_pages):
     business = submitted_business(api, mp_login()["access_token"], name="<b>如皋</b>面馆")
     elsewhere = submitted_business(
         api, mp_login()["access_token"], name="张家港面馆", district_code="320582", uscc=fresh_uscc("320582")
     )
-    regulator = signed_in(live_server, make_console_user)
+    regulator = console_pages()
     listed = regulator.get(f"{live_server.url}/console/businesses", timeout=30)
     assert (
         listed.status_code == 200 and "&lt;b&gt;如皋&lt;/b&gt;面馆" in listed.text and "张家港面馆" not in listed.text
@@ -100,13 +86,13 @@ def test_reviews_by_form_over_http(api, live_server, mp_login, make_console_user
     again = regulator.post(f"{url}/review", data={"csrf_token": token, "action": "reject", "reason": "许可证不清晰"})
     assert again.status_code == 409 and "已被他人处理" in again.text
 
-    viewer = signed_in(live_server, make_console_user, role="viewer")
+    viewer = console_pages(role="viewer")
     assert viewer.get(f"{live_server.url}/console/businesses", timeout=30).status_code in (403, 404)
     assert "登记审核" not in viewer.get(f"{live_server.url}/console/indicators", timeout=30).text
 
 
-def test_a_huge_form_and_an_unknown_console_page_are_chinese_pages(live_server, make_console_user, config):
-    regulator = signed_in(live_server, make_console_user)
+def test_a_huge_form_and_an_unknown_console_page_are_chinese_pages(live_server, console_pages, config):
+    regulator = console_pages()
     missing = regulator.get(f"{live_server.url}/console/no-such-page", timeout=30)
     assert (
         missing.status_code == 404
@@ -123,13 +109,13 @@ def test_a_huge_form_and_an_unknown_console_page_are_chinese_pages(live_server, 
     assert regulator.get(f"{live_server.url}/console/businesses", timeout=30).status_code == 200  # still signed in
 
 
-def test_a_change_and_a_closure_are_reviewed_on_the_business_page(api, live_server, owned_business, make_console_user):
+def test_a_change_and_a_closure_are_reviewed_on_the_business_page(api, live_server, owned_business, console_pages):
     business, owner, _regulator = owned_business
     asked = api.post(
         f"/api/v1/mp/businesses/{business['id']}/changes", token=owner, json={"address": "如皋市如城街道新址 8 号"}
     )
     assert asked.status_code == 201, asked.text
-    regulator, colleague = signed_in(live_server, make_console_user), signed_in(live_server, make_console_user)
+    regulator, colleague = console_pages(), console_pages()
     work = regulator.get(f"{live_server.url}/console/", timeout=30).text
     url = f"{live_server.url}/console/businesses/{business['id']}"
     assert f'href="/console/businesses/{business["id"]}#change"' in work  # the to-do line opens it
@@ -158,7 +144,7 @@ def test_a_change_and_a_closure_are_reviewed_on_the_business_page(api, live_serv
         f"{url}/changes/{closing.json()['id']}", data={"csrf_token": token, "action": "approve", "confirmed": "yes"}
     )
     assert closed.status_code == 200 and "已批准注销" in closed.text
-    elsewhere = signed_in(live_server, make_console_user, districts=("320582",))
+    elsewhere = console_pages(districts=("320582",))
     assert (
         elsewhere.post(action, data={"csrf_token": form_token(elsewhere, f"{live_server.url}/console/")}).status_code
         == 404

@@ -2,24 +2,12 @@
 for review; a regulator confirms it or dismisses it with a reason by form; a reason left out, a forged
 form and a decision someone else made are refused; another district sees none of it."""
 
-import requests
-
 from backend.cameras import services as cameras
 from tests.builders import jpeg_bytes
 from tests.support import form_token
 
 
-def signed_in(live_server, make_console_user, districts=("320682",)):
-    username, password = make_console_user("regulator", districts)
-    session = requests.Session()
-    token = form_token(session, f"{live_server.url}/console/login")
-    session.post(
-        f"{live_server.url}/console/login", data={"username": username, "password": password, "csrf_token": token}
-    )
-    return session
-
-
-def test_review_camera_events_by_form(api, app, live_server, owned_business, make_console_user):
+def test_review_camera_events_by_form(api, app, live_server, owned_business, console_pages):
     business, owner, _regulator = owned_business
     made = api.post(
         f"/api/v1/mp/businesses/{business['id']}/cameras",
@@ -29,7 +17,7 @@ def test_review_camera_events_by_form(api, app, live_server, owned_business, mak
     assert made.status_code == 201, made.text
     with app.app_context():  # what the video worker records when a feed goes dark
         cameras.record_status(made.json()["id"], "dark", previous="online", evidence_jpeg=None, details={})
-    first, second = signed_in(live_server, make_console_user), signed_in(live_server, make_console_user)
+    first, second = console_pages(), console_pages()
     page_url = f"{live_server.url}/console/cameras/events"
     shown = first.get(page_url, timeout=30)
     assert shown.status_code == 200 and "画面过暗" in shown.text and "待查看" in shown.text
@@ -45,12 +33,12 @@ def test_review_camera_events_by_form(api, app, live_server, owned_business, mak
     assert late.status_code == 409 and "已被他人处理" in late.text
     assert "已确认" in first.get(page_url, params={"status": "confirmed"}, timeout=30).text
 
-    elsewhere = signed_in(live_server, make_console_user, districts=("320582",))
+    elsewhere = console_pages(districts=("320582",))
     assert "没有符合条件的事件" in elsewhere.get(page_url, params={"status": ""}, timeout=30).text
 
 
 def test_an_events_evidence_is_shown_and_exported_to_its_regulators_only(
-    api, app, live_server, owned_business, make_console_user, console_login
+    api, app, live_server, owned_business, console_pages, console_login
 ):
     business, owner, _regulator = owned_business
     made = api.post(
@@ -61,7 +49,7 @@ def test_an_events_evidence_is_shown_and_exported_to_its_regulators_only(
     frame = jpeg_bytes()
     with app.app_context():  # a covered lens, with the frame the worker kept
         cameras.record_status(made.json()["id"], "covered", previous="online", evidence_jpeg=frame, details={})
-    regulator = signed_in(live_server, make_console_user)
+    regulator = console_pages()
     page_url = f"{live_server.url}/console/cameras/events"
     shown = regulator.get(page_url, timeout=30).text
     assert business["name"] in shown  # which business, linked to its file
@@ -76,7 +64,7 @@ def test_an_events_evidence_is_shown_and_exported_to_its_regulators_only(
     assert exported.splitlines()[0] == "时间,经营主体,类别,内容,状态,处理理由,取证画面"
     assert business["name"] in exported and "SHA-256 " in exported
 
-    elsewhere = signed_in(live_server, make_console_user, districts=("320582",))
+    elsewhere = console_pages(districts=("320582",))
     assert elsewhere.get(f"{live_server.url}{picture}", timeout=30).status_code == 404
     assert business["name"] not in elsewhere.get(f"{live_server.url}/console/cameras/events.csv").text
     api_picture = f"/api/v1/console/camera-events/{event_id}/evidence/0.jpg"

@@ -7,8 +7,6 @@ import re
 import uuid
 from datetime import timedelta
 
-import requests
-
 from backend.core.timeutil import utcnow
 from tests.support import form_token
 
@@ -31,19 +29,6 @@ def complaint(api, district="320682", **overrides) -> str:
     created = api.post("/api/v1/public/complaints", json=body)
     assert created.status_code == 201, created.text
     return created.json()["number"]
-
-
-def signed_in(live_server, make_console_user, districts=("320682",)):
-    username, password = make_console_user("regulator", districts)
-    session = requests.Session()
-    token = form_token(session, f"{live_server.url}/console/login")
-    session.post(
-        f"{live_server.url}/console/login",
-        data={"username": username, "password": password, "csrf_token": token},
-        timeout=10,
-    )
-    session.username = username
-    return session
 
 
 def test_answer_and_close_a_complaint_in_a_browser(api, browser_page, live_server, make_console_user):
@@ -79,11 +64,11 @@ def test_answer_and_close_a_complaint_in_a_browser(api, browser_page, live_serve
     page.screenshot(path=os.path.join(ARTIFACTS, "complaint-closed-1366x768.png"), full_page=True)
 
 
-def test_complaint_steps_by_form_over_http(api, app, live_server, make_console_user):
+def test_complaint_steps_by_form_over_http(api, app, live_server, console_pages):
     number = complaint(api, business_name="<i>某</i>小吃")
     formula = complaint(api, business_name="=HYPERLINK(1)")
     elsewhere = complaint(api, district="320582")
-    first, second = signed_in(live_server, make_console_user), signed_in(live_server, make_console_user)
+    first, second = console_pages(), console_pages()
     url = f"{live_server.url}/console/complaints/{number}"
     listed = first.get(f"{live_server.url}/console/complaints", timeout=30)
     assert number in listed.text and elsewhere not in listed.text and "&lt;i&gt;某&lt;/i&gt;小吃" in listed.text
@@ -113,9 +98,9 @@ def test_complaint_steps_by_form_over_http(api, app, live_server, make_console_u
     assert first.post(f"{url}/nonsense", data={"csrf_token": token}).status_code == 404
 
 
-def test_a_complaint_handed_on_extended_and_closed_only_when_confirmed(api, app, live_server, make_console_user):
+def test_a_complaint_handed_on_extended_and_closed_only_when_confirmed(api, app, live_server, console_pages):
     number = complaint(api, kind="report")
-    first, colleague = signed_in(live_server, make_console_user), signed_in(live_server, make_console_user)
+    first, colleague = console_pages(), console_pages()
     url = f"{live_server.url}/console/complaints/{number}"
     token, colleague_token = form_token(first, url), form_token(colleague, url)
     assert first.post(f"{url}/accept", data={"csrf_token": token}).status_code == 200
@@ -147,9 +132,9 @@ def test_a_complaint_handed_on_extended_and_closed_only_when_confirmed(api, app,
     assert closed.status_code == 200 and "已办结" in closed.text.split("</h1>")[0]
 
 
-def test_a_long_list_pages_and_keeps_its_filters(api, live_server, make_console_user):
+def test_a_long_list_pages_and_keeps_its_filters(api, live_server, console_pages):
     numbers = [complaint(api) for _ in range(21)]
-    regulator = signed_in(live_server, make_console_user)
+    regulator = console_pages()
     first = regulator.get(f"{live_server.url}/console/complaints", params={"status": "received"}, timeout=30)
     assert "共 21 件，第 1/2 页" in first.text and 'href="?status=received&amp;page=2">下一页' in first.text
     second = regulator.get(f"{live_server.url}/console/complaints", params={"status": "received", "page": 2})

@@ -4,10 +4,9 @@ in to the platform seeded as `./scripts/run` seeds it, and no list of their menu
 import re
 
 import pytest
-import requests
 
 from backend.demo.seed import DEMO_PASSWORD
-from tests.support import LiveServer, form_token
+from tests.support import LiveServer, console_pages_session
 
 EMPTY = re.compile(r"还没有|没有符合|没有找到|没有核查处置|无需办理")
 REGULATOR_LISTS = (
@@ -34,18 +33,8 @@ def demo_server(config, tmp_path):
     server.stop()
 
 
-def _signed_in(server, username: str) -> requests.Session:
-    session = requests.Session()
-    token = form_token(session, f"{server.url}/console/login")
-    signed = session.post(
-        f"{server.url}/console/login", data={"username": username, "password": DEMO_PASSWORD, "csrf_token": token}
-    )
-    assert signed.status_code == 200 and "退出" in signed.text
-    return session
-
-
 def test_every_console_list_of_the_demo_has_rows(demo_server):
-    regulator = _signed_in(demo_server, "rugao")
+    regulator = console_pages_session(demo_server.url, "rugao", DEMO_PASSWORD)
     empty = []
     for path in REGULATOR_LISTS:
         page = regulator.get(f"{demo_server.url}{path}", timeout=60)
@@ -54,6 +43,6 @@ def test_every_console_list_of_the_demo_has_rows(demo_server):
         assert "<tbody>" in main or "<li" in main, path
         empty += [f"{path}: {found.group(0)}" for found in EMPTY.finditer(main)]
     assert empty == [], "\n".join(empty)
-    admin = _signed_in(demo_server, "admin")
+    admin = console_pages_session(demo_server.url, "admin", DEMO_PASSWORD)
     accounts = admin.get(f"{demo_server.url}/console/users", timeout=60).text
     assert "rugao" in accounts and "shianban" in accounts

@@ -3,23 +3,11 @@ indicator's target; a regulator keeps the residents of their own district — ea
 the field with what was typed kept; what belongs to admins is refused to a regulator, and the page to a
 viewer."""
 
-import requests
-
 from tests.support import form_token
 
 
-def signed_in(live_server, make_console_user, role="regulator", districts=("320682",)):
-    username, password = make_console_user(role, districts)
-    session = requests.Session()
-    token = form_token(session, f"{live_server.url}/console/login")
-    session.post(
-        f"{live_server.url}/console/login", data={"username": username, "password": password, "csrf_token": token}
-    )
-    return session
-
-
-def test_an_admin_loads_a_calendar_year_and_sets_a_target(live_server, make_console_user):
-    admin = signed_in(live_server, make_console_user, "admin", ())
+def test_an_admin_loads_a_calendar_year_and_sets_a_target(live_server, console_pages):
+    admin = console_pages("admin", ())
     page = f"{live_server.url}/console/districts"
     token = form_token(admin, page)
     calendar = {"csrf_token": token, "year": "2030", "makeup_workdays": "2030-02-09"}
@@ -45,8 +33,8 @@ def test_an_admin_loads_a_calendar_year_and_sets_a_target(live_server, make_cons
     assert forged.status_code == 403 and "刷新页面" in forged.text
 
 
-def test_a_regulator_keeps_their_districts_residents_only(live_server, make_console_user):
-    regulator = signed_in(live_server, make_console_user)
+def test_a_regulator_keeps_their_districts_residents_only(live_server, console_pages):
+    regulator = console_pages()
     page = f"{live_server.url}/console/districts"
     shown = regulator.get(page, timeout=30)
     assert shown.status_code == 200 and "常住人口" in shown.text
@@ -78,7 +66,7 @@ def test_a_regulator_keeps_their_districts_residents_only(live_server, make_cons
     )
     assert target.status_code == 403
 
-    other = signed_in(live_server, make_console_user, districts=("320582",))
+    other = console_pages(districts=("320582",))
     assert "1,240,000" not in other.get(page, timeout=30).text
-    viewer = signed_in(live_server, make_console_user, "viewer")
+    viewer = console_pages("viewer")
     assert viewer.get(page, timeout=30).status_code == 403

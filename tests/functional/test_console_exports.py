@@ -3,10 +3,6 @@ opens in Excel (UTF-8 with a BOM) with Chinese column names; a regulator's lists
 
 import re
 
-import requests
-
-from tests.support import form_token
-
 LISTS = (
     "/console/businesses?status=",
     "/console/complaints?status=received",
@@ -18,16 +14,6 @@ LISTS = (
     "/console/recalls",
     "/console/cameras/events?status=",
 )
-
-
-def signed_in(live_server, make_console_user, role="regulator", districts=("320682",)):
-    username, password = make_console_user(role, districts)
-    session = requests.Session()
-    token = form_token(session, f"{live_server.url}/console/login")
-    session.post(
-        f"{live_server.url}/console/login", data={"username": username, "password": password, "csrf_token": token}
-    )
-    return session
 
 
 def _export(session, url: str) -> list[str]:
@@ -45,15 +31,15 @@ def _export(session, url: str) -> list[str]:
     return lines
 
 
-def test_every_list_exports_what_it_shows(live_server, owned_business, make_console_user):
+def test_every_list_exports_what_it_shows(live_server, owned_business, console_pages):
     business, _owner, _regulator = owned_business
-    regulator = signed_in(live_server, make_console_user)
+    regulator = console_pages()
     for path in LISTS:
         _export(regulator, f"{live_server.url}{path}")
     assert any(business["name"] in line for line in _export(regulator, f"{live_server.url}/console/businesses?status="))
     filtered = _export(regulator, f"{live_server.url}/console/businesses?status=rejected&page=2")
     assert len(filtered) == 1  # the filter holds (and the page number does not cut the export)
-    admin = signed_in(live_server, make_console_user, "admin", ())
+    admin = console_pages("admin", ())
     accounts = _export(admin, f"{live_server.url}/console/users")
     assert accounts[0] == "用户名,姓名,角色,地区,单位,在岗" and len(accounts) >= 3
     assert not any("argon2" in line for line in accounts)

@@ -6,21 +6,10 @@ inspection, and a form read before someone else saved."""
 import os
 import re
 
-import requests
-
 from tests.builders import jpeg_bytes
-from tests.support import form_token
+from tests.support import console_pages_session, form_token
 
 ARTIFACTS = os.path.join(os.path.dirname(__file__), "..", "..", "test-artifacts")
-
-
-def signed_in(live_server, username, password):
-    session = requests.Session()
-    token = form_token(session, f"{live_server.url}/console/login")
-    session.post(
-        f"{live_server.url}/console/login", data={"username": username, "password": password, "csrf_token": token}
-    )
-    return session
 
 
 def test_sign_an_inspection_with_a_photo_in_a_browser(
@@ -64,7 +53,7 @@ def test_sign_an_inspection_with_a_photo_in_a_browser(
 
 def test_inspection_forms_over_http(api, live_server, owned_business, make_console_user):
     business, _owner, _regulator = owned_business
-    inspector = signed_in(live_server, *make_console_user("regulator", ("320682",)))
+    inspector = console_pages_session(live_server.url, *make_console_user("regulator", ("320682",)))
     start = f"{live_server.url}/console/inspections/new?business={business['id']}"
     page = inspector.get(start, timeout=30).text
     colleague = re.search(r'name="inspectors" value="([0-9a-f]{24})"', page).group(1)
@@ -98,7 +87,7 @@ def test_inspection_forms_over_http(api, live_server, owned_business, make_conso
     stale = inspector.post(f"{url}/results", data={"csrf_token": token, "version": "1", f"result-{item}": "failed"})
     assert stale.status_code == 409  # read before the save above: it does not overwrite it
 
-    elsewhere = signed_in(live_server, *make_console_user("regulator", ("320582",)))
+    elsewhere = console_pages_session(live_server.url, *make_console_user("regulator", ("320582",)))
     assert elsewhere.get(url, timeout=30).status_code == 404
 
 
@@ -106,7 +95,7 @@ def test_a_failed_item_becomes_a_rectification_the_inspector_reviews(
     api, live_server, owned_business, make_console_user
 ):
     business, owner, _regulator = owned_business
-    inspector = signed_in(live_server, *make_console_user("regulator", ("320682",)))
+    inspector = console_pages_session(live_server.url, *make_console_user("regulator", ("320682",)))
     start = f"{live_server.url}/console/inspections/new?business={business['id']}"
     colleague = re.search(r'name="inspectors" value="([0-9a-f]{24})"', inspector.get(start, timeout=30).text).group(1)
     token = form_token(inspector, start)
@@ -144,7 +133,7 @@ def test_a_failed_item_becomes_a_rectification_the_inspector_reviews(
 
 def test_a_photo_whose_name_lies_is_refused_and_the_results_are_kept(live_server, owned_business, make_console_user):
     business, _owner, _regulator = owned_business
-    inspector = signed_in(live_server, *make_console_user("regulator", ("320682",)))
+    inspector = console_pages_session(live_server.url, *make_console_user("regulator", ("320682",)))
     start = f"{live_server.url}/console/inspections/new?business={business['id']}"
     colleague = re.search(r'name="inspectors" value="([0-9a-f]{24})"', inspector.get(start, timeout=30).text).group(1)
     token = form_token(inspector, start)

@@ -5,24 +5,12 @@ inspection; another district's draw is not found."""
 
 import re
 
-import requests
-
 from tests.support import form_token
 
 
-def signed_in(live_server, make_console_user, districts=("320682",)):
-    username, password = make_console_user("regulator", districts)
-    session = requests.Session()
-    token = form_token(session, f"{live_server.url}/console/login")
-    session.post(
-        f"{live_server.url}/console/login", data={"username": username, "password": password, "csrf_token": token}
-    )
-    return session
-
-
-def test_the_plan_lists_states_and_exports(live_server, owned_business, make_console_user):
+def test_the_plan_lists_states_and_exports(live_server, owned_business, console_pages):
     business, _owner, _regulator = owned_business
-    regulator = signed_in(live_server, make_console_user)
+    regulator = console_pages()
     plan = regulator.get(f"{live_server.url}/console/inspections/plan", timeout=30)
     assert plan.status_code == 200 and business["name"] in plan.text
     assert "逾期（两年内未检查）" in plan.text and "两年内检查覆盖率" in plan.text
@@ -34,13 +22,13 @@ def test_the_plan_lists_states_and_exports(live_server, owned_business, make_con
     table = exported.content.decode("utf-8-sig").splitlines()
     assert table[0] == "名称,地区,风险等级,本年应检,本年已检,最近检查,状态"
     assert any(line.startswith(business["name"]) and line.endswith("逾期（两年内未检查）") for line in table)
-    elsewhere = signed_in(live_server, make_console_user, ("320582",))
+    elsewhere = console_pages(districts=("320582",))
     assert business["name"] not in elsewhere.get(f"{live_server.url}/console/inspections/plan", timeout=30).text
 
 
-def test_a_draw_by_form_is_reproduced_and_starts_its_inspections(live_server, owned_business, make_console_user):
+def test_a_draw_by_form_is_reproduced_and_starts_its_inspections(live_server, owned_business, console_pages):
     business, _owner, _regulator = owned_business
-    regulator, _second = signed_in(live_server, make_console_user), signed_in(live_server, make_console_user)
+    regulator, _second = console_pages(), console_pages()
     url = f"{live_server.url}/console/inspections/draws"
     token = form_token(regulator, f"{live_server.url}/console/inspections/plan")
 
@@ -60,6 +48,6 @@ def test_a_draw_by_form_is_reproduced_and_starts_its_inspections(live_server, ow
     assert len(re.findall(r"<code>[0-9a-f]{32}</code>", made.text)) == 1  # the seed, shown for anyone to check
     listed = regulator.get(f"{live_server.url}/console/inspections/plan", timeout=30).text
     assert made.url.split(live_server.url)[1] in listed  # among the recent draws
-    elsewhere = signed_in(live_server, make_console_user, ("320582",))
+    elsewhere = console_pages(districts=("320582",))
     assert elsewhere.get(made.url, timeout=30).status_code == 404
     assert regulator.get(f"{url}/not-an-id", timeout=30).status_code == 404

@@ -5,8 +5,6 @@ code, a recall without a reason, and a regulator of another district."""
 import os
 import re
 
-import requests
-
 from backend.trace import services as trace
 from tests.builders import approved, citizen, shipped_lots, supplier_with_product
 from tests.support import form_token
@@ -59,19 +57,10 @@ def test_trace_and_recall_in_a_browser(app, browser_page, live_server, make_cons
     page.screenshot(path=os.path.join(ARTIFACTS, "recall-1366x768.png"), full_page=True)
 
 
-def test_trace_and_recall_forms_over_http(app, live_server, make_console_user):
+def test_trace_and_recall_forms_over_http(app, live_server, console_pages):
     first, _second, _owner = _chain(app)
 
-    def signed_in(districts):
-        username, password = make_console_user("regulator", districts)
-        session = requests.Session()
-        token = form_token(session, f"{live_server.url}/console/login")
-        session.post(
-            f"{live_server.url}/console/login", data={"username": username, "password": password, "csrf_token": token}
-        )
-        return session
-
-    regulator = signed_in(("320682",))
+    regulator = console_pages()
     unknown = regulator.get(f"{live_server.url}/console/recalls", params={"code": "ZZZZZZZZZZZZ"}, timeout=30)
     assert unknown.status_code == 404 and 'id="code-error"' in unknown.text and 'value="ZZZZZZZZZZZZ"' in unknown.text
     backward = regulator.get(f"{live_server.url}/console/recalls", params={"code": first, "direction": "backward"})
@@ -90,5 +79,5 @@ def test_trace_and_recall_forms_over_http(app, live_server, make_console_user):
     assert forged.status_code == 403
     assert "还没有召回" in regulator.get(f"{live_server.url}/console/recalls", timeout=30).text  # nothing written
 
-    elsewhere = signed_in(("320582",))
+    elsewhere = console_pages(districts=("320582",))
     assert elsewhere.get(f"{live_server.url}/console/recalls", params={"code": first}, timeout=30).status_code == 404

@@ -87,17 +87,9 @@ def test_bad_rows_are_listed_and_downloadable_and_bad_forms_refused(live_server,
     assert body.splitlines()[0] == "行号,列,问题" and "抽样日期" in body
 
 
-def test_announce_by_sampling_numbers_refuses_what_it_should(live_server, make_console_user, job_worker):
-    def signed_in(districts):
-        username, password = make_console_user("regulator", districts)
-        browser = requests.Session()
-        token = form_token(browser, f"{live_server.url}/console/login")
-        browser.post(
-            f"{live_server.url}/console/login", data={"username": username, "password": password, "csrf_token": token}
-        )
-        return browser
+def test_announce_by_sampling_numbers_refuses_what_it_should(live_server, console_pages, job_worker):
 
-    browser, elsewhere = signed_in(("320682",)), signed_in(("320582",))
+    browser, elsewhere = console_pages(), console_pages(districts=("320582",))
     token = form_token(browser, f"{live_server.url}/console/sampling")
     rows = [result_row(f"DC26320682{n:06d}") for n in range(500, 503)]
     sent = browser.post(

@@ -6,18 +6,8 @@ import requests
 from tests.support import form_token
 
 
-def signed_in(live_server, make_console_user, role, districts):
-    username, password = make_console_user(role, districts)
-    session = requests.Session()
-    token = form_token(session, f"{live_server.url}/console/login")
-    session.post(
-        f"{live_server.url}/console/login", data={"username": username, "password": password, "csrf_token": token}
-    )
-    return session
-
-
-def test_an_admin_creates_a_regulator_and_mistakes_are_shown_beside_their_fields(live_server, make_console_user):
-    admin = signed_in(live_server, make_console_user, "admin", ())
+def test_an_admin_creates_a_regulator_and_mistakes_are_shown_beside_their_fields(live_server, console_pages):
+    admin = console_pages("admin", ())
     page = f"{live_server.url}/console/users"
     token = form_token(admin, page)
     wrong = admin.post(
@@ -68,20 +58,20 @@ def test_an_admin_creates_a_regulator_and_mistakes_are_shown_beside_their_fields
     )
     assert done.status_code == 200 and "今日待办" in done.text  # the new account signs in
 
-    regulator = signed_in(live_server, make_console_user, "regulator", ("320682",))
+    regulator = console_pages("regulator", ("320682",))
     refused = regulator.get(page, timeout=30)
     assert refused.status_code == 403 and "无权" in refused.text
     assert "账号" not in regulator.get(f"{live_server.url}/console/", timeout=30).text.split("<main")[0]
 
 
-def test_an_admin_stops_an_account_at_once_and_lets_it_back(app, api, live_server, make_console_user):
+def test_an_admin_stops_an_account_at_once_and_lets_it_back(app, api, live_server, make_console_user, console_pages):
     username, password = make_console_user("regulator", ("320682",))
     regulator = requests.Session()
     login = f"{live_server.url}/console/login"
     regulator.post(login, data={"username": username, "password": password, "csrf_token": form_token(regulator, login)})
     api_token = api.post("/api/v1/auth/token", json={"username": username, "password": password}).json()["access_token"]
     assert regulator.get(f"{live_server.url}/console/", timeout=30).status_code == 200
-    admin = signed_in(live_server, make_console_user, "admin", ())
+    admin = console_pages("admin", ())
     page = f"{live_server.url}/console/users"
     token = form_token(admin, page)
     with app.app_context():
@@ -112,7 +102,7 @@ def test_an_admin_stops_an_account_at_once_and_lets_it_back(app, api, live_serve
 
         actions = [e.action for e in AuditEntry.objects(target_type="user", target_id=user_id).order_by("seq")]
     assert actions[-2:] == ["user.deactivated", "user.reactivated"]
-    other = signed_in(live_server, make_console_user, "regulator", ("320682",))
+    other = console_pages("regulator", ("320682",))
     refused = other.post(
         f"{page}/{user_id}/deactivate", data={"csrf_token": form_token(other, f"{live_server.url}/console/")}
     )

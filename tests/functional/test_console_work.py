@@ -10,26 +10,11 @@ import time_machine
 
 from backend.core.timeutil import today_shanghai
 from tests.builders import fresh_uscc, report_body, submitted_business
-from tests.support import form_token
 
 ARTIFACTS = os.path.join(os.path.dirname(__file__), "..", "..", "test-artifacts")
 
 
-def signed_in(live_server, make_console_user, role="regulator", districts=("320682",)):
-    username, password = make_console_user(role, districts)
-    session = requests.Session()
-    token = form_token(session, f"{live_server.url}/console/login")
-    done = session.post(
-        f"{live_server.url}/console/login",
-        data={"username": username, "password": password, "csrf_token": token},
-        allow_redirects=False,
-        timeout=10,
-    )
-    assert done.status_code == 303 and done.headers["Location"] == "/console/"
-    return session
-
-
-def test_my_work_lists_what_waits_in_my_districts_most_pressing_first(api, live_server, mp_login, make_console_user):
+def test_my_work_lists_what_waits_in_my_districts_most_pressing_first(api, live_server, mp_login, console_pages):
     complaint = api.post(
         "/api/v1/public/complaints", json=report_body(business_name="<script>alert(1)</script>小吃店")
     ).json()
@@ -38,7 +23,7 @@ def test_my_work_lists_what_waits_in_my_districts_most_pressing_first(api, live_
     elsewhere = submitted_business(
         api, mp_login()["access_token"], name="张家港待审面馆", district_code="320582", uscc=fresh_uscc("320582")
     )
-    regulator = signed_in(live_server, make_console_user)
+    regulator = console_pages()
 
     shown = regulator.get(f"{live_server.url}/console/", timeout=30)
     assert shown.status_code == 200 and shown.headers["Cache-Control"] == "no-store"
@@ -56,19 +41,17 @@ def test_my_work_lists_what_waits_in_my_districts_most_pressing_first(api, live_
     # session of two weeks ago has ended by then (nobody used it: the idle timeout); sign in again.
     with time_machine.travel(today + timedelta(days=14), tick=True):
         assert 'name="password"' in regulator.get(f"{live_server.url}/console/", timeout=30).text
-        later = signed_in(live_server, make_console_user).get(f"{live_server.url}/console/", timeout=30).text
+        later = console_pages().get(f"{live_server.url}/console/", timeout=30).text
     assert "1 件已逾期" in later and 'class="overdue"' in later and "已逾期" in later
     assert later.index("待受理、办理、答复的投诉举报") < later.index("待审核的主体登记")
 
 
-def test_a_reader_without_work_sees_an_empty_list_and_an_anonymous_visitor_the_sign_in(
-    api, live_server, make_console_user
-):
+def test_a_reader_without_work_sees_an_empty_list_and_an_anonymous_visitor_the_sign_in(api, live_server, console_pages):
     api.post("/api/v1/public/complaints", json=report_body())
-    viewer = signed_in(live_server, make_console_user, role="viewer")
+    viewer = console_pages(role="viewer")
     shown = viewer.get(f"{live_server.url}/console/", timeout=30)
     assert shown.status_code == 200 and "没有等待您处理的事项" in shown.text and "投诉举报" not in shown.text
-    other = signed_in(live_server, make_console_user, districts=("310112",))
+    other = console_pages(districts=("310112",))
     assert "没有等待您处理的事项" in other.get(f"{live_server.url}/console/", timeout=30).text
     anonymous = requests.get(f"{live_server.url}/console/", timeout=10)
     assert 'name="password"' in anonymous.text
@@ -97,7 +80,7 @@ def test_my_work_in_a_browser_fits_a_laptop_and_a_tablet(api, browser_page, live
 
 
 def test_leads_wait_for_review_and_the_food_safety_office_has_its_own_list(
-    api, live_server, owned_business, console_login, make_console_user
+    api, live_server, owned_business, console_login, console_pages
 ):
     business, _owner, _approver = owned_business
     regulator_token = console_login("regulator", ("320682",))
@@ -107,9 +90,9 @@ def test_leads_wait_for_review_and_the_food_safety_office_has_its_own_list(
         json={"business_id": business["id"], "summary": "群众反映后厨使用过期原料"},
     )
     assert lead.status_code == 201, lead.text
-    regulator = signed_in(live_server, make_console_user)
+    regulator = console_pages()
     shown = regulator.get(f"{live_server.url}/console/", timeout=30).text
     assert "待审查的案件线索" in shown and "群众反映后厨使用过期原料" in shown
-    office = signed_in(live_server, make_console_user, role="office")
+    office = console_pages(role="office")
     mine = office.get(f"{live_server.url}/console/", timeout=30)
     assert mine.status_code == 200 and "今日待办" in mine.text and "案件线索" not in mine.text
