@@ -169,3 +169,18 @@ def console_pages_session(base_url: str, username: str, password: str):
     assert signed.status_code == 200 and "/console/login" not in signed.url, f"{username} could not sign in"
     session.username = username
     return session
+
+
+# A regulator's console lists, each as its menu or area links to it with every row shown (no status
+# filter where the page has one by default).
+CONSOLE_LISTS = (
+    "/console/businesses?status=",
+    "/console/complaints",
+    "/console/inspections",
+    "/console/inspections/plan",
+    "/console/sampling",
+    "/console/sampling/announcements",
+    "/console/dispositions",
+    "/console/recalls",
+    "/console/cameras/events?status=",
+)

@@ -3,17 +3,7 @@ opens in Excel (UTF-8 with a BOM) with Chinese column names; a regulator's lists
 
 import re
 
-LISTS = (
-    "/console/businesses?status=",
-    "/console/complaints?status=received",
-    "/console/inspections",
-    "/console/inspections/plan",
-    "/console/sampling",
-    "/console/sampling/announcements",
-    "/console/dispositions",
-    "/console/recalls",
-    "/console/cameras/events?status=",
-)
+from tests.support import CONSOLE_LISTS
 
 
 def _export(session, url: str) -> list[str]:
@@ -34,7 +24,7 @@ def _export(session, url: str) -> list[str]:
 def test_every_list_exports_what_it_shows(live_server, owned_business, console_pages):
     business, _owner, _regulator = owned_business
     regulator = console_pages()
-    for path in LISTS:
+    for path in CONSOLE_LISTS:
         _export(regulator, f"{live_server.url}{path}")
     assert any(business["name"] in line for line in _export(regulator, f"{live_server.url}/console/businesses?status="))
     filtered = _export(regulator, f"{live_server.url}/console/businesses?status=rejected&page=2")
