@@ -14,6 +14,7 @@ from marshmallow import ValidationError
 from backend.calendars import services as calendars
 from backend.calendars.schemas import CalendarYearInSchema
 from backend.console.indicator_pages import render_page, signed_in_page
+from backend.console.language import language
 from backend.console.page_session import field_problems, form_allowed, listing
 from backend.core.errors import DomainError
 from backend.core.principal import ADMIN, REGULATOR, Principal
@@ -45,7 +46,7 @@ def _districts_page(principal: Principal, code: int = 200, **values):
         principal,
         code,
         calendar=status,
-        calendar_warning=rendered(status["warning"], "zh") if status["warning"] else None,
+        calendar_warning=rendered(status["warning"], language()) if status["warning"] else None,
         residents=listing(kpis.residents_for(principal), PER_PAGE),
         targets=list(indicators.targets(principal)[:200]),
         names={item["code"]: item["name"] for item in indicators.catalogue()["indicators"]},

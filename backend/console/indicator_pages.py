@@ -12,9 +12,10 @@ import functools
 import os
 from functools import wraps
 
-from flask import Blueprint, redirect, render_template, request
+from flask import Blueprint, redirect, request
 
 from backend.cameras.models import STATUS_LABELS
+from backend.console import language
 from backend.console.page_session import (
     csrf_token,
     form_allowed,
@@ -40,6 +41,9 @@ blp = Blueprint(
     "console_pages", __name__, template_folder="templates", static_folder="static", static_url_path="/console/static"
 )
 blp.add_app_template_global(csrf_token)  # every console form carries it (the wall's too)
+blp.add_app_template_global(language.t, "t")
+blp.add_app_template_global(language.language, "language")
+blp.add_app_template_global(language.LANGUAGES, "languages")
 
 
 @blp.app_template_global()
@@ -84,7 +88,7 @@ def _menu(principal: Principal) -> list[tuple[str, str]]:
 
 def render_page(template: str, principal: Principal | None, status: int = 200, **values):
     """A console page on the base layout, with the person's menu, renewing their session."""
-    html = render_template(template, principal=principal, menu=_menu(principal) if principal else [], **values)
+    html = language.render(template, principal=principal, menu=_menu(principal) if principal else [], **values)
     response = page(html, status)
     return renewed(response) if principal is not None else response
 
@@ -109,6 +113,26 @@ def signed_in_page(view):
             return render_page("console/error.html", principal, 404, reason="outside")
 
     return access(PUBLIC)(wrapper)  # the page's own sign-in: the cookie is checked above
+
+
+@blp.post("/console/language")
+@access(PUBLIC)
+def choose_language():
+    """中文 or English for this browser's console pages (a preference, kept a year); back to the page."""
+    target = safe_next(request.form.get("next"))
+    if not form_allowed():
+        return redirect(target, code=303)
+    response = redirect(target, code=303)
+    chosen = request.form.get("lang", "zh")
+    response.set_cookie(
+        language.LANGUAGE_COOKIE,
+        chosen if chosen in language.LANGUAGES else "zh",
+        max_age=language.COOKIE_MAX_AGE,
+        samesite="Strict",
+        secure=request.is_secure,
+        path="/console/",
+    )
+    return response
 
 
 @blp.get("/console/login")

@@ -21,9 +21,11 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from marshmallow import ValidationError
 
 from backend.accounts import services as accounts
+from backend.console.language import language
 from backend.core import context
 from backend.core.errors import DomainError
 from backend.core.tables import csv_text
+from backend.core.text import Text
 from backend.web.access import PAGE_COOKIE, page_principal
 from backend.web.downloads import csv_download
 from backend.web.limits import limit_public
@@ -102,14 +104,17 @@ def confirmed() -> bool:
 
 def field_problems(error: Exception, default_field: str) -> dict[str, str]:
     """What a schema (marshmallow's ValidationError) or a service (a DomainError's `errors`) refused,
-    one Chinese line per field, for beside the fields; a refusal that names no field goes beside
-    `default_field`."""
+    one line per field in the page's language (as the API gives it), for beside the fields; a refusal
+    that names no field goes beside `default_field`."""
+    chosen = language()
 
     def lines(reasons) -> list[str]:
         if isinstance(reasons, dict):  # a list's items or a nested object: {index or field: reasons}
             return [line for value in reasons.values() for line in lines(value)]
         if isinstance(reasons, list):
             return [line for value in reasons for line in lines(value)]
+        if chosen == "en":
+            return [str(reasons.render("en") if isinstance(reasons, Text) else reasons)]
         return [str(reason_in_chinese(reasons))]
 
     errors = error.messages if isinstance(error, ValidationError) else getattr(error, "errors", None)
@@ -117,8 +122,8 @@ def field_problems(error: Exception, default_field: str) -> dict[str, str]:
     if not shown or not isinstance(errors, dict):
         message = getattr(error, "message", None) or str(error)
         if isinstance(error, DomainError):
-            message = localised(error.error_code(), message, "zh")
-        shown = {default_field: str(reason_in_chinese(message))}
+            message = localised(error.error_code(), message, chosen)
+        shown = {default_field: str(message) if chosen == "en" else str(reason_in_chinese(message))}
     return shown
 
 

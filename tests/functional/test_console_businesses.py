@@ -19,7 +19,7 @@ def test_review_a_registration_in_a_browser(api, browser_page, live_server, mp_l
     page.goto(f"{live_server.url}/console/businesses")
     page.fill("#username", username)
     page.fill("#password", password)
-    page.click("button[type=submit]")
+    page.click("form.login button")
     page.wait_for_url(f"{live_server.url}/console/businesses")
     page.click("text=如皋待审面馆")
     page.wait_for_url(re.compile(f"/console/businesses/{business['id']}$"))

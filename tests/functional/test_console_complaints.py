@@ -39,7 +39,7 @@ def test_answer_and_close_a_complaint_in_a_browser(api, browser_page, live_serve
     page.goto(f"{live_server.url}/console/complaints")
     page.fill("#username", username)
     page.fill("#password", password)
-    page.click("button[type=submit]")
+    page.click("form.login button")
     page.wait_for_url(f"{live_server.url}/console/complaints")
     page.click(f"text={number}")
     page.wait_for_url(re.compile(f"/console/complaints/{number}$"))

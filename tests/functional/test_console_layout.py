@@ -18,7 +18,7 @@ def _sign_in(page, live_server, username, password, path):
     page.goto(f"{live_server.url}{path}")
     page.fill("#username", username)
     page.fill("#password", password)
-    page.click("button[type=submit]")
+    page.click("form.login button")
     page.wait_for_url(f"{live_server.url}{path}")
 
 

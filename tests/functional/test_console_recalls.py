@@ -34,7 +34,7 @@ def test_trace_and_recall_in_a_browser(app, browser_page, live_server, make_cons
     page.goto(f"{live_server.url}/console/recalls")
     page.fill("#username", username)
     page.fill("#password", password)
-    page.click("button[type=submit]")
+    page.click("form.login button")
     page.wait_for_url(f"{live_server.url}/console/recalls")
     page.fill("#code", first)
     page.click("text=查询")

@@ -26,7 +26,7 @@ def test_upload_a_result_file_and_watch_it_finish_in_a_browser(
     page.goto(f"{live_server.url}/console/sampling")
     page.fill("#username", username)
     page.fill("#password", password)
-    page.click("button[type=submit]")
+    page.click("form.login button")
     page.wait_for_url(f"{live_server.url}/console/sampling")
     page.set_input_files("#file", str(path))
     page.click("text=上传并导入")

@@ -65,7 +65,7 @@ def test_my_work_in_a_browser_fits_a_laptop_and_a_tablet(api, browser_page, live
     page.goto(f"{live_server.url}/console/")
     page.fill("#username", username)
     page.fill("#password", password)
-    page.click("button[type=submit]")
+    page.click("form.login button")
     page.wait_for_url(f"{live_server.url}/console/")
     assert page.locator("nav a[aria-current=page]").inner_text() == "今日待办"
     assert page.locator(".work tbody tr").count() == 3

@@ -565,7 +565,7 @@ def test_the_wall_page_works_in_a_browser(
     page.goto(f"{live_server.url}/console/wall")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
+    page.click("form.login button")
     page.wait_for_url(f"{live_server.url}/console/wall")
 
     def shown() -> bool:
