@@ -165,6 +165,8 @@ def set_active(principal: Principal, user_id: Any, active: bool, reason: str | N
     audited with the reason. An admin never stops their own account (someone must be left to undo it)."""
     if not principal.is_admin:
         raise Forbidden()
+    if not active and not (reason or "").strip():
+        raise InvalidInput(errors={"reason": [Text("Say why the account is stopped.")]})
     if str(user_id) == principal.user_id and not active:
         raise InvalidInput(errors={"user_id": [Text("An admin may not stop their own account.")]})
     try:

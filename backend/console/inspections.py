@@ -157,7 +157,9 @@ class InspectionPlan(MethodView):
     @blp.response(200, PlanSchema)
     def get(self, query):
         """Which businesses in your districts are due, overdue or done this year (by risk grade), and coverage"""
-        return planning.inspection_plan(current_principal(), year=query["year"], district=query.get("district"))
+        return planning.inspection_plan(
+            current_principal(), year=query["year"], district=query.get("district"), state=query.get("state")
+        )
 
 
 @blp.route("/random-draws")

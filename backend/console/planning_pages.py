@@ -42,10 +42,8 @@ def _plan():
 
 def _plan_rows(principal: Principal):
     year, district, state = _plan()
-    plan = planning.inspection_plan(principal, year=year, district=district or None)
-    rows = [row for row in plan["rows"] if not state or row["state"] == state]
-    rows.sort(key=lambda row: (list(STATES).index(row["state"]), row["risk_grade"], row["name"]))
-    return plan, rows, year, district, state
+    plan = planning.inspection_plan(principal, year=year, district=district or None, state=state or None)
+    return plan, plan["rows"], year, district, state
 
 
 @blp.get("/console/inspections/plan.csv")
@@ -70,14 +68,13 @@ def plan_csv(principal: Principal):
 
 def _plan_page(principal: Principal, code: int = 200, **values):
     plan, rows, year, district, state = _plan_rows(principal)
-    counts = {key: sum(1 for r in plan["rows"] if r["state"] == key) for key in STATES}
     return render_page(
         "console/plan.html",
         principal,
         code,
         **listing(rows, PER_PAGE),
         plan=plan,
-        counts=counts,
+        counts=plan["counts"],
         year=year,
         district=district,
         state=state,

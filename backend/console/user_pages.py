@@ -110,12 +110,13 @@ def set_active(principal: Principal, user_id: str, action: str):
     if not form_allowed():
         return _users_page(principal, 403, problem="form")
     reason = (request.form.get("reason") or "").strip()[:1000]
-    if action == "deactivate" and not reason:
-        return _users_page(principal, 422, errors={"stop": "请填写停用理由。"}, stopped=user_id)
     try:
         services.set_active(principal, user_id, action == "reactivate", reason or None)
     except TransitionConflict:
         return _users_page(principal, 409, problem="taken")
     except InvalidInput as error:
-        return _users_page(principal, 422, refusal=field_problems(error, "user_id")["user_id"])
+        problems = field_problems(error, "user_id")
+        if "reason" in problems:  # beside the row's reason field
+            return _users_page(principal, 422, errors={"stop": problems["reason"]}, stopped=user_id)
+        return _users_page(principal, 422, refusal=problems["user_id"])
     return redirect(f"/console/users?changed={action}", code=303)

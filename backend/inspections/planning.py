@@ -132,8 +132,13 @@ def _risk_levels(businesses: list[Business]) -> dict:
     return levels
 
 
-def inspection_plan(principal: Principal, *, year: int, district: str | None = None) -> dict:
-    """For the regulator's districts: which businesses are due, overdue or done this year, by risk grade."""
+PLAN_STATES = ("overdue", "due", "done")  # the order a plan lists them in: what is most late first
+
+
+def inspection_plan(principal: Principal, *, year: int, district: str | None = None, state: str | None = None) -> dict:
+    """For the regulator's districts: which businesses are due, overdue or done this year, by risk
+    grade; overdue first, then due, then done, each by risk grade and name. `state` keeps one of them
+    in `rows` (the counts and the coverage are the whole plan's)."""
     today = today_shanghai()
     businesses = list(_supervised(principal, district=district).order_by("name").limit(5000))
     levels = _risk_levels(businesses)
@@ -152,11 +157,11 @@ def inspection_plan(principal: Principal, *, year: int, district: str | None = N
         required = math.ceil(minimum[levels[business.id]])
         within_two_years = last.get(business.id, date.min) >= coverage_since
         if not within_two_years:
-            state = "overdue"
+            standing = "overdue"
         elif done[business.id] >= required or minimum[levels[business.id]] < 1 and within_two_years:
-            state = "done"
+            standing = "done"
         else:
-            state = "due"
+            standing = "due"
         rows.append(
             {
                 "business_id": str(business.id),
@@ -166,15 +171,17 @@ def inspection_plan(principal: Principal, *, year: int, district: str | None = N
                 "required_this_year": required,
                 "done_this_year": done[business.id],
                 "last_inspected_on": last[business.id].isoformat() if business.id in last else None,
-                "state": state,
+                "state": standing,
             }
         )
     covered = sum(1 for b in businesses if last.get(b.id, date.min) >= coverage_since)
+    rows.sort(key=lambda row: (PLAN_STATES.index(row["state"]), row["risk_grade"], row["name"]))
     return {
         "year": year,
         "businesses": len(businesses),
         "coverage_rate": round(covered / len(businesses), 4) if businesses else None,
-        "rows": rows,
+        "counts": {key: sum(1 for row in rows if row["state"] == key) for key in PLAN_STATES},
+        "rows": [row for row in rows if not state or row["state"] == state],
     }
 
 

@@ -212,6 +212,7 @@ class ChecklistQuerySchema(StrictSchema):
 class PlanQuerySchema(StrictSchema):
     year = ma.fields.Integer(required=True, validate=validate.Range(min=2000, max=2199))
     district = DistrictCode()
+    state = ma.fields.String(validate=validate.OneOf(("overdue", "due", "done")))
 
 
 class PlanRowSchema(ma.Schema):
@@ -229,6 +230,9 @@ class PlanSchema(ma.Schema):
     year = ma.fields.Integer()
     businesses = ma.fields.Integer()
     coverage_rate = ma.fields.Float(allow_none=True, metadata={"description": "Inspected within two years."})
+    counts = ma.fields.Dict(
+        keys=ma.fields.String(), values=ma.fields.Integer(), metadata={"description": "Businesses by state."}
+    )
     rows = ma.fields.List(ma.fields.Nested(PlanRowSchema))
 
 

@@ -7,9 +7,29 @@ import os
 import re
 
 from tests.builders import jpeg_bytes
-from tests.support import console_pages_session, form_token
+from tests.support import form_token
 
 ARTIFACTS = os.path.join(os.path.dirname(__file__), "..", "..", "test-artifacts")
+
+
+def _draft(inspector, live_server, business) -> tuple:
+    """An inspection started on the business's form with a fellow inspector of the district; returns
+    (the page after it, its CSRF token, its URL)."""
+    start = f"{live_server.url}/console/inspections/new?business={business['id']}"
+    colleague = re.search(r'name="inspectors" value="([0-9a-f]{24})"', inspector.get(start, timeout=30).text).group(1)
+    token = form_token(inspector, start)
+    made = inspector.post(
+        f"{live_server.url}/console/inspections",
+        data={
+            "csrf_token": token,
+            "business_id": business["id"],
+            "inspected_on": "2026-12-01",
+            "type": "routine",
+            "inspectors": colleague,
+        },
+    )
+    assert made.status_code == 200 and "已开始检查" in made.text
+    return made, token, made.url.split("?")[0]
 
 
 def test_sign_an_inspection_with_a_photo_in_a_browser(
@@ -51,30 +71,17 @@ def test_sign_an_inspection_with_a_photo_in_a_browser(
     assert page.locator("input[type=radio]").count() == 0  # the record now reads, never edits
 
 
-def test_inspection_forms_over_http(api, live_server, owned_business, make_console_user):
+def test_inspection_forms_over_http(api, live_server, owned_business, console_pages):
     business, _owner, _regulator = owned_business
-    inspector = console_pages_session(live_server.url, *make_console_user("regulator", ("320682",)))
+    inspector = console_pages()
     start = f"{live_server.url}/console/inspections/new?business={business['id']}"
-    page = inspector.get(start, timeout=30).text
-    colleague = re.search(r'name="inspectors" value="([0-9a-f]{24})"', page).group(1)
     token = form_token(inspector, start)
     alone = inspector.post(
         f"{live_server.url}/console/inspections",
         data={"csrf_token": token, "business_id": business["id"], "inspected_on": "2026-12-01", "type": "routine"},
     )
     assert alone.status_code == 422 and 'id="inspectors-error"' in alone.text  # two inspectors, at least
-    made = inspector.post(
-        f"{live_server.url}/console/inspections",
-        data={
-            "csrf_token": token,
-            "business_id": business["id"],
-            "inspected_on": "2026-12-01",
-            "type": "routine",
-            "inspectors": colleague,
-        },
-    )
-    assert made.status_code == 200 and "已开始检查" in made.text
-    url = made.url.split("?")[0]
+    _made, _token, url = _draft(inspector, live_server, business)
     unconfirmed = inspector.post(f"{url}/sign", data={"csrf_token": token})
     assert unconfirmed.status_code == 422 and 'id="sign-confirmed-error"' in unconfirmed.text
     early = inspector.post(f"{url}/sign", data={"csrf_token": token, "confirmed": "yes"})
@@ -87,29 +94,14 @@ def test_inspection_forms_over_http(api, live_server, owned_business, make_conso
     stale = inspector.post(f"{url}/results", data={"csrf_token": token, "version": "1", f"result-{item}": "failed"})
     assert stale.status_code == 409  # read before the save above: it does not overwrite it
 
-    elsewhere = console_pages_session(live_server.url, *make_console_user("regulator", ("320582",)))
+    elsewhere = console_pages(districts=("320582",))
     assert elsewhere.get(url, timeout=30).status_code == 404
 
 
-def test_a_failed_item_becomes_a_rectification_the_inspector_reviews(
-    api, live_server, owned_business, make_console_user
-):
+def test_a_failed_item_becomes_a_rectification_the_inspector_reviews(api, live_server, owned_business, console_pages):
     business, owner, _regulator = owned_business
-    inspector = console_pages_session(live_server.url, *make_console_user("regulator", ("320682",)))
-    start = f"{live_server.url}/console/inspections/new?business={business['id']}"
-    colleague = re.search(r'name="inspectors" value="([0-9a-f]{24})"', inspector.get(start, timeout=30).text).group(1)
-    token = form_token(inspector, start)
-    made = inspector.post(
-        f"{live_server.url}/console/inspections",
-        data={
-            "csrf_token": token,
-            "business_id": business["id"],
-            "inspected_on": "2026-12-01",
-            "type": "routine",
-            "inspectors": colleague,
-        },
-    )
-    url = made.url.split("?")[0]
+    inspector = console_pages()
+    made, token, url = _draft(inspector, live_server, business)
     items = re.findall(r'name="result-([^"]+)" value="passed"', made.text)
     results = {f"result-{item}": "passed" for item in items} | {f"result-{items[0]}": "failed"}
     assert inspector.post(f"{url}/results", data={"csrf_token": token, "version": "1", **results}).status_code == 200
@@ -131,23 +123,10 @@ def test_a_failed_item_becomes_a_rectification_the_inspector_reviews(
     assert again.status_code == 409
 
 
-def test_a_photo_whose_name_lies_is_refused_and_the_results_are_kept(live_server, owned_business, make_console_user):
+def test_a_photo_whose_name_lies_is_refused_and_the_results_are_kept(live_server, owned_business, console_pages):
     business, _owner, _regulator = owned_business
-    inspector = console_pages_session(live_server.url, *make_console_user("regulator", ("320682",)))
-    start = f"{live_server.url}/console/inspections/new?business={business['id']}"
-    colleague = re.search(r'name="inspectors" value="([0-9a-f]{24})"', inspector.get(start, timeout=30).text).group(1)
-    token = form_token(inspector, start)
-    made = inspector.post(
-        f"{live_server.url}/console/inspections",
-        data={
-            "csrf_token": token,
-            "business_id": business["id"],
-            "inspected_on": "2026-12-01",
-            "type": "routine",
-            "inspectors": colleague,
-        },
-    )
-    url = made.url.split("?")[0]
+    inspector = console_pages()
+    made, token, url = _draft(inspector, live_server, business)
     item = re.search(r'name="result-([^"]+)"', made.text).group(1)
     lying = inspector.post(
         f"{url}/results",

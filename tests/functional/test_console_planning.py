@@ -8,8 +8,8 @@ import re
 from tests.support import form_token
 
 
-def test_the_plan_lists_states_and_exports(live_server, owned_business, console_pages):
-    business, _owner, _regulator = owned_business
+def test_the_plan_lists_states_and_exports(api, live_server, owned_business, console_pages):
+    business, _owner, regulator_token = owned_business
     regulator = console_pages()
     plan = regulator.get(f"{live_server.url}/console/inspections/plan", timeout=30)
     assert plan.status_code == 200 and business["name"] in plan.text
@@ -24,6 +24,8 @@ def test_the_plan_lists_states_and_exports(live_server, owned_business, console_
     assert any(line.startswith(business["name"]) and line.endswith("逾期（两年内未检查）") for line in table)
     elsewhere = console_pages(districts=("320582",))
     assert business["name"] not in elsewhere.get(f"{live_server.url}/console/inspections/plan", timeout=30).text
+    api_plan = api.get("/api/v1/console/inspection-plan", token=regulator_token, params={"year": 2026, "state": "x"})
+    assert api_plan.status_code == 422 and "state" in api_plan.json()["errors"]
 
 
 def test_a_draw_by_form_is_reproduced_and_starts_its_inspections(live_server, owned_business, console_pages):

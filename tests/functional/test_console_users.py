@@ -64,7 +64,9 @@ def test_an_admin_creates_a_regulator_and_mistakes_are_shown_beside_their_fields
     assert "账号" not in regulator.get(f"{live_server.url}/console/", timeout=30).text.split("<main")[0]
 
 
-def test_an_admin_stops_an_account_at_once_and_lets_it_back(app, api, live_server, make_console_user, console_pages):
+def test_an_admin_stops_an_account_at_once_and_lets_it_back(
+    app, api, live_server, make_console_user, console_pages, console_login
+):
     username, password = make_console_user("regulator", ("320682",))
     regulator = requests.Session()
     login = f"{live_server.url}/console/login"
@@ -94,6 +96,11 @@ def test_an_admin_stops_an_account_at_once_and_lets_it_back(app, api, live_serve
     assert myself.status_code == 422 and "不能停用自己的账号" in myself.text
     assert admin.post(f"{page}/not-an-id/deactivate", data={"csrf_token": token, "reason": "x"}).status_code == 404
 
+    admin_token = console_login("admin", ())
+    api_url = f"/api/v1/console/users/{user_id}"
+    assert api.post(f"{api_url}/deactivate", token=admin_token, json={"reason": "  "}).status_code == 422
+    assert api.post(f"{api_url}/deactivate", token=admin_token, json={"reason": {"$ne": None}}).status_code == 422
+    assert api.post(f"{api_url}/deactivate", token=admin_token, json={"reason": "again"}).status_code == 409
     back = admin.post(f"{page}/{user_id}/reactivate", data={"csrf_token": token})
     assert back.status_code == 200 and "已恢复该账号" in back.text
     assert api.post("/api/v1/auth/token", json={"username": username, "password": password}).status_code == 200

@@ -68,6 +68,10 @@ def test_the_plan_says_who_is_due_done_or_overdue_and_the_coverage(district):
     assert states[str(businesses[0].id)] == "done"
     assert {states[str(b.id)] for b in businesses[1:]} == {"overdue"}  # never inspected
     assert plan["coverage_rate"] == 0.25
+    assert [row["state"] for row in plan["rows"]] == ["overdue"] * 3 + ["done"]  # the most late first
+    assert plan["counts"] == {"overdue": 3, "due": 0, "done": 1}
+    done = planning.inspection_plan(inspectors[0], year=today_shanghai().year, state="done")
+    assert [row["business_id"] for row in done["rows"]] == [str(businesses[0].id)] and done["counts"] == plan["counts"]
     assert planning.inspection_plan(regulator_of("310112"), year=today_shanghai().year)["rows"] == []
 
 
